@@ -1,0 +1,240 @@
+package io.barsbackfill.common.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.service.ProviderRateLimiter;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Historical bars from Alpaca Market Data v2 (or anything speaking its wire format, such as the
+ * market-simulator). One {@link #fetch} follows {@code next_page_token} to the end and merges the pages per
+ * symbol; every HTTP call first takes a token from the budget shared by all instances; 5xx, timeouts and 429s
+ * are retried with exponential backoff and jitter, and a 429 blocks the shared budget for its
+ * {@code Retry-After}. Keys travel only in headers and never appear in logs or messages.
+ */
+@ApplicationScoped
+public class AlpacaBarsClient {
+
+    public static final String PROVIDER = "alpaca";
+    private static final Logger LOG = Logger.getLogger(AlpacaBarsClient.class);
+    private static final Pattern INVALID_SYMBOL = Pattern.compile("invalid symbol:?\\s*([^\\s\"]+)",
+            Pattern.CASE_INSENSITIVE);
+
+    private final AlpacaBarsApi api;
+    private final BackfillConfig.Alpaca config;
+    private final ProviderRateLimiter rateLimiter;
+    private final ObjectMapper json;
+
+    AlpacaBarsClient(BackfillConfig config, ProviderRateLimiter rateLimiter, ObjectMapper json) {
+        this.config = config.alpaca();
+        this.rateLimiter = rateLimiter;
+        this.json = json;
+        this.api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(this.config.baseUrl()))
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(30, TimeUnit.SECONDS)
+                .disableDefaultMapper(true)
+                .build(AlpacaBarsApi.class);
+    }
+
+    /**
+     * Every bar of {@code symbols} in {@code slice}, per symbol in request order (empty lists for symbols
+     * without bars). One symbol uses the single-symbol endpoint. {@code calls} counts the HTTP requests made,
+     * retries included, also when the fetch fails.
+     */
+    public Uni<Map<Ticker, List<Bar>>> fetch(List<Ticker> symbols, Timeframe timeframe, Slice slice,
+            AtomicInteger calls) {
+        Map<Ticker, List<Bar>> merged = new LinkedHashMap<>();
+        symbols.forEach(s -> merged.put(s, new ArrayList<>()));
+        if (symbols.isEmpty()) {
+            return Uni.createFrom().item(merged);
+        }
+        Request request = new Request(List.copyOf(symbols), timeframe, slice);
+        return pagesFrom(request, null, merged, calls, new HashSet<>()).map(ignored -> merged);
+    }
+
+    private Uni<Void> pagesFrom(Request request, String pageToken, Map<Ticker, List<Bar>> merged,
+            AtomicInteger calls, Set<String> seenTokens) {
+        if (seenTokens.size() >= config.maxPages()) {
+            return Uni.createFrom().failure(new ProviderException(ErrorCode.PAGINATION_ERROR,
+                    "more than " + config.maxPages() + " pages for one request; refusing to truncate"));
+        }
+        return page(request, pageToken, calls, 1).chain(page -> {
+            page.bars().forEach((symbol, bars) -> {
+                List<Bar> target = Ticker.parse(symbol).map(merged::get).orElse(null);
+                if (target == null) {
+                    LOG.warnf("provider returned bars for %s, which was not requested; ignored", symbol);
+                } else {
+                    bars.forEach(b -> target.add(b.toBar()));
+                }
+            });
+            String next = page.nextPageToken();
+            if (next == null || next.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            if (!seenTokens.add(next)) {
+                return Uni.createFrom().failure(new ProviderException(ErrorCode.PAGINATION_ERROR,
+                        "provider repeated a page token; refusing to loop"));
+            }
+            return pagesFrom(request, next, merged, calls, seenTokens);
+        });
+    }
+
+    private Uni<Page> page(Request request, String pageToken, AtomicInteger calls, int attempt) {
+        return rateLimiter.acquire(config.maxRateLimitWait())
+                .chain(() -> {
+                    calls.incrementAndGet();
+                    return send(request, pageToken);
+                })
+                .onFailure(ProviderException.class).recoverWithUni(e -> {
+                    ProviderException p = (ProviderException) e;
+                    if (!p.retryable() || p.budgetExhausted() || attempt >= config.maxAttempts()) {
+                        return Uni.createFrom().failure(p);
+                    }
+                    Duration delay = backoff(attempt);
+                    LOG.infof("provider call failed (%s: %s); attempt %d of %d in %d ms", p.code(), p.getMessage(),
+                            attempt + 1, config.maxAttempts(), delay.toMillis());
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                            .chain(() -> page(request, pageToken, calls, attempt + 1));
+                });
+    }
+
+    private Uni<Page> send(Request request, String pageToken) {
+        String start = request.slice().from().toString();
+        // Alpaca's end is inclusive; slices are half-open and bars start on whole minutes.
+        String end = request.slice().to().minusSeconds(1).toString();
+        int limit = Math.min(config.pageLimit(), 10_000);
+        String keyId = config.keyId().orElse(null);
+        String secret = config.secretKey().orElse(null);
+        Uni<Response> call = request.isSingleSymbol()
+                ? api.symbolBars(request.symbols().get(0).value(), request.timeframe().alpacaName(), start, end,
+                        limit, pageToken, config.feed(), config.adjustment(), "asc", keyId, secret)
+                : api.multiSymbolBars(request.symbols().stream().map(Ticker::value).collect(Collectors.joining(",")),
+                        request.timeframe().alpacaName(), start, end, limit, pageToken, config.feed(),
+                        config.adjustment(), "asc", keyId, secret);
+        return call
+                .onFailure().transform(t -> new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE,
+                        "provider unreachable: " + t.getClass().getSimpleName()))
+                .chain(response -> {
+                    try {
+                        return Uni.createFrom().item(read(request, response));
+                    } catch (ProviderException e) {
+                        if (e.retryAfter().isPresent()) {
+                            return rateLimiter.block(e.retryAfter().get()).chain(() -> Uni.createFrom().failure(e));
+                        }
+                        return Uni.createFrom().failure(e);
+                    } finally {
+                        response.close();
+                    }
+                });
+    }
+
+    private Page read(Request request, Response response) {
+        int status = response.getStatus();
+        if (status == 200) {
+            if (request.isSingleSymbol()) {
+                AlpacaPages.SymbolPage p = response.readEntity(AlpacaPages.SymbolPage.class);
+                Map<String, List<AlpacaPages.WireBar>> bars = p.bars() == null ? Map.of()
+                        : Map.of(request.symbols().get(0).value(), p.bars());
+                return new Page(bars, p.nextPageToken());
+            }
+            AlpacaPages.MultiSymbolPage p = response.readEntity(AlpacaPages.MultiSymbolPage.class);
+            return new Page(p.bars() == null ? Map.of() : p.bars(), p.nextPageToken());
+        }
+        String message = errorMessage(response);
+        if (status == 429) {
+            throw ProviderException.rateLimited(retryAfter(response));
+        }
+        if (status == 401 || status == 403) {
+            throw new ProviderException(ErrorCode.PROVIDER_AUTH,
+                    "provider refused the request (HTTP " + status + "): " + message);
+        }
+        if (status == 400 || status == 404 || status == 422) {
+            Matcher m = INVALID_SYMBOL.matcher(message);
+            if (m.find()) {
+                Ticker rejected = Ticker.parse(m.group(1)).filter(request.symbols()::contains).orElse(null);
+                if (rejected != null) {
+                    throw ProviderException.invalidSymbol(rejected, message);
+                }
+            }
+            if (status == 404 && request.isSingleSymbol()) {
+                throw ProviderException.invalidSymbol(request.symbols().get(0), message);
+            }
+            throw new ProviderException(ErrorCode.PROVIDER_BAD_REQUEST,
+                    "provider rejected the request (HTTP " + status + "): " + message);
+        }
+        throw new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE, "provider answered HTTP " + status + ": " + message);
+    }
+
+    private String errorMessage(Response response) {
+        String body = "";
+        try {
+            body = response.readEntity(String.class);
+            AlpacaPages.ErrorMessage error = json.readValue(body, AlpacaPages.ErrorMessage.class);
+            if (error.message() != null) {
+                body = error.message();
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            // not JSON: keep the raw text
+        }
+        return body.length() <= 200 ? body : body.substring(0, 200) + "...";
+    }
+
+    private Duration retryAfter(Response response) {
+        Duration wait = Duration.ofSeconds(1);
+        try {
+            String retryAfter = response.getHeaderString("Retry-After");
+            String reset = response.getHeaderString("X-RateLimit-Reset");
+            if (retryAfter != null) {
+                wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+            } else if (reset != null) {
+                wait = Duration.between(Instant.now(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
+            }
+        } catch (NumberFormatException e) {
+            // keep the default
+        }
+        if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+            return Duration.ofSeconds(1);
+        }
+        return wait.compareTo(config.maxRateLimitWait()) > 0 ? config.maxRateLimitWait() : wait;
+    }
+
+    /** base * 2^(attempt-1), between 50 % and 100 % of it (equal jitter), so retries never align. */
+    private Duration backoff(int attempt) {
+        long ceiling = config.retryBaseDelay().toMillis() << Math.min(attempt - 1, 10);
+        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    private record Request(List<Ticker> symbols, Timeframe timeframe, Slice slice) {
+        boolean isSingleSymbol() {
+            return symbols.size() == 1;
+        }
+    }
+
+    private record Page(Map<String, List<AlpacaPages.WireBar>> bars, String nextPageToken) {
+    }
+}

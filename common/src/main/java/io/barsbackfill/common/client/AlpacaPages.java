@@ -1,0 +1,43 @@
+package io.barsbackfill.common.client;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.barsbackfill.common.domain.Bar;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Alpaca's bars wire format: {@code {"bars": ..., "next_page_token": ...}}. */
+final class AlpacaPages {
+
+    private AlpacaPages() {
+    }
+
+    /** {@code GET /v2/stocks/bars}: bars per symbol; symbols without bars are absent. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
+    record MultiSymbolPage(Map<String, List<WireBar>> bars, @JsonProperty("next_page_token") String nextPageToken) {
+    }
+
+    /** {@code GET /v2/stocks/{symbol}/bars}: an array of one symbol's bars. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
+    record SymbolPage(List<WireBar> bars, String symbol, @JsonProperty("next_page_token") String nextPageToken) {
+    }
+
+    /** One bar: start time, OHLC, volume, trade count, volume-weighted average price. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
+    record WireBar(Instant t, double o, double h, double l, double c, long v, long n, double vw) {
+        Bar toBar() {
+            return new Bar(t, o, h, l, c, v, vw, n);
+        }
+    }
+
+    /** Error answers carry {@code {"message": "..."}} (429s also a numeric code). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
+    record ErrorMessage(String message) {
+    }
+}

@@ -1,0 +1,78 @@
+package io.barsbackfill.common.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code backfill.*} settings shared by every function (environment: {@code BACKFILL_*}). Names are a
+ * contract with users' deployments; the README lists each with its default.
+ */
+@ConfigMapping(prefix = "backfill")
+public interface BackfillConfig {
+
+    /** Bearer token between the functions. Required: functions refuse to start without it. */
+    Optional<String> internalToken();
+
+    /** Shared provider budget, in requests per minute across all instances. */
+    @WithDefault("200")
+    int rateLimitPerMinute();
+
+    Alpaca alpaca();
+
+    Queue queue();
+
+    interface Alpaca {
+        @WithDefault("https://data.alpaca.markets")
+        String baseUrl();
+
+        Optional<String> keyId();
+
+        Optional<String> secretKey();
+
+        /** {@code iex} (free) or {@code sip} (paid). */
+        @WithDefault("iex")
+        String feed();
+
+        /** {@code raw}, {@code split}, {@code dividend} or {@code all}; recorded on every stored bar. */
+        @WithDefault("raw")
+        String adjustment();
+
+        /** Bars per page; Alpaca counts it across all symbols of a request. */
+        @WithDefault("10000")
+        int pageLimit();
+
+        /** A request that pages beyond this is an error, never a silent truncation. */
+        @WithDefault("500")
+        int maxPages();
+
+        /** Attempts per page for retryable provider errors (5xx, timeouts, 429). */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** First retry delay; doubles per attempt, with jitter. */
+        @WithDefault("500ms")
+        Duration retryBaseDelay();
+
+        /** Longest we wait on the shared rate budget or a 429 before giving the run back to the queue. */
+        @WithDefault("60s")
+        Duration maxRateLimitWait();
+    }
+
+    interface Queue {
+        /** How long a claimed run belongs to its worker. */
+        @WithDefault("5m")
+        Duration leaseDuration();
+
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** Backoff before attempt n+1 is base * 2^(n-1), capped, with jitter. */
+        @WithDefault("15s")
+        Duration backoffBase();
+
+        @WithDefault("30m")
+        Duration backoffMax();
+    }
+}

@@ -1,0 +1,50 @@
+package io.barsbackfill.common.config;
+
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Reads {@code DATABASE_URL} (a libpq URI) when the Quarkus datasource settings are not given. Its ordinal
+ * sits below application.properties (250) and the environment (300), so explicit
+ * {@code QUARKUS_DATASOURCE_*} settings always win. The environment is read on every lookup, never
+ * cached at build time.
+ */
+public class DatabaseUrlConfigSource implements ConfigSource {
+
+    static final String ENV = "DATABASE_URL";
+    private static final String DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
+
+    @Override
+    public Map<String, String> getProperties() {
+        return DatabaseUrl.parse(url()).quarkusProperties();
+    }
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return getProperties().keySet();
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        if (!propertyName.startsWith("quarkus.datasource.")) {
+            return null;
+        }
+        return getProperties().get(propertyName);
+    }
+
+    @Override
+    public String getName() {
+        return "DATABASE_URL";
+    }
+
+    @Override
+    public int getOrdinal() {
+        return 200;
+    }
+
+    private static String url() {
+        String url = System.getenv(ENV);
+        return url == null || url.isBlank() ? DEFAULT_URL : url;
+    }
+}

@@ -1,0 +1,41 @@
+package io.barsbackfill.common.domain;
+
+/** Error codes stored on job runs and returned by the functions. */
+public enum ErrorCode {
+    /** Request field missing or malformed (HTTP 400). */
+    BAD_INPUT(false),
+    /** Missing or wrong internal token (HTTP 401). */
+    UNAUTHORIZED(false),
+    /** The run is not leased to the caller any more (HTTP 409). */
+    STALE_LEASE(false),
+    /** The provider does not know the ticker. */
+    INVALID_SYMBOL(false),
+    /** The provider rejected our credentials or plan (e.g. SIP without subscription). */
+    PROVIDER_AUTH(false),
+    /** The provider rejected the request parameters. */
+    PROVIDER_BAD_REQUEST(false),
+    /** The provider kept answering 429 beyond our wait budget. */
+    RATE_LIMITED(true),
+    /** 5xx, timeout or connection failure at the provider. */
+    PROVIDER_UNAVAILABLE(true),
+    /** The provider's pages did not end (token repeated or page cap reached). */
+    PAGINATION_ERROR(true),
+    /** The orchestrator could not deliver the run to a fetcher, or got no answer. */
+    DISPATCH_FAILED(true),
+    /** The run's lease expired before it finished (worker died or hung). */
+    LEASE_EXPIRED(true),
+    /** The database failed while storing the run's bars. */
+    STORAGE_ERROR(true),
+    /** Anything unexpected. */
+    INTERNAL(true);
+
+    private final boolean retryable;
+
+    ErrorCode(boolean retryable) {
+        this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+}

@@ -1,0 +1,8 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Body of every 4xx/5xx answer: a message, a stable code and, for bad input, the offending field. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ErrorBody(String error, String code, String field) {
+}

@@ -1,0 +1,16 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * {@code POST /fetch-bars-batch}: up to 50 leased runs sharing a timeframe and slice. The three lists are
+ * parallel: {@code job_run_ids[i]} is the run of {@code symbols[i]}, leased with {@code lease_tokens[i]}.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record FetchBarsBatchRequest(List<String> jobRunIds, List<String> leaseTokens, List<String> symbols,
+        String timeframe, String from, String to) {
+
+    public static final int MAX_SYMBOLS = 50;
+}

@@ -1,0 +1,14 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * Answer of {@code /fetch-bars}. {@code status} says how the run ended: {@code success}, {@code failed}
+ * (not retried, see {@code error_code}) or {@code retry} (given back to the queue with backoff).
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record FetchBarsResponse(String jobRunId, String symbol, String status, int rowsWritten, int barsFetched,
+        String provider, String from, String to, int apiCalls, long durationMs, String errorCode,
+        String errorMessage) {
+}

@@ -1,0 +1,84 @@
+package io.barsbackfill.common.function;
+
+import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.service.FetchCommand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Turns the two fetch contracts into one validated {@link FetchCommand}, naming the field of any problem. */
+public final class FetchRequests {
+
+    private FetchRequests() {
+    }
+
+    public static FetchCommand single(FetchBarsRequest r) {
+        if (r == null) {
+            throw new BadInputException(null, "request body is required");
+        }
+        UUID runId = RequestFields.uuid("job_run_id", r.jobRunId());
+        UUID lease = RequestFields.uuid("lease_token", r.leaseToken());
+        Ticker symbol = RequestFields.ticker("symbol", r.symbol());
+        Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
+        Slice slice = slice(r.from(), r.to());
+        return new FetchCommand(timeframe, slice, List.of(new LeasedRun(runId, lease, symbol)), false);
+    }
+
+    public static FetchCommand batch(FetchBarsBatchRequest r) {
+        if (r == null) {
+            throw new BadInputException(null, "request body is required");
+        }
+        List<String> ids = RequestFields.requiredList("job_run_ids", r.jobRunIds());
+        List<String> leases = RequestFields.requiredList("lease_tokens", r.leaseTokens());
+        List<String> symbols = RequestFields.requiredList("symbols", r.symbols());
+        if (symbols.isEmpty()) {
+            throw new BadInputException("symbols", "symbols must hold 1 to " + FetchBarsBatchRequest.MAX_SYMBOLS + " tickers");
+        }
+        if (symbols.size() > FetchBarsBatchRequest.MAX_SYMBOLS) {
+            throw new BadInputException("symbols", "symbols holds " + symbols.size() + " tickers; at most "
+                    + FetchBarsBatchRequest.MAX_SYMBOLS + " per batch");
+        }
+        if (ids.size() != symbols.size()) {
+            throw new BadInputException("job_run_ids", "job_run_ids has " + ids.size() + " entries but symbols has "
+                    + symbols.size() + "; they are parallel arrays");
+        }
+        if (leases.size() != symbols.size()) {
+            throw new BadInputException("lease_tokens", "lease_tokens has " + leases.size()
+                    + " entries but symbols has " + symbols.size() + "; they are parallel arrays");
+        }
+        Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
+        Slice slice = slice(r.from(), r.to());
+        List<LeasedRun> runs = new ArrayList<>();
+        Map<Ticker, Integer> seenSymbols = new HashMap<>();
+        Map<UUID, Integer> seenRuns = new HashMap<>();
+        for (int i = 0; i < symbols.size(); i++) {
+            Ticker symbol = RequestFields.ticker("symbols[" + i + "]", symbols.get(i));
+            UUID runId = RequestFields.uuid("job_run_ids[" + i + "]", ids.get(i));
+            UUID lease = RequestFields.uuid("lease_tokens[" + i + "]", leases.get(i));
+            Integer earlier = seenSymbols.putIfAbsent(symbol, i);
+            if (earlier != null) {
+                throw new BadInputException("symbols[" + i + "]", symbol + " is listed twice (also symbols[" + earlier + "])");
+            }
+            earlier = seenRuns.putIfAbsent(runId, i);
+            if (earlier != null) {
+                throw new BadInputException("job_run_ids[" + i + "]",
+                        "job run " + runId + " is listed twice (also job_run_ids[" + earlier + "])");
+            }
+            runs.add(new LeasedRun(runId, lease, symbol));
+        }
+        return new FetchCommand(timeframe, slice, runs, true);
+    }
+
+    private static Slice slice(String from, String to) {
+        Instant start = RequestFields.instant("from", from);
+        Instant end = RequestFields.instant("to", to);
+        RequestFields.ordered(start, end, "to");
+        return new Slice(start, end);
+    }
+}

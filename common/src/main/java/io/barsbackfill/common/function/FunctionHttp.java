@@ -1,0 +1,135 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.ErrorCode;
+import io.quarkus.funqy.runtime.ApplicationException;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * HTTP edge shared by the three functions: the internal bearer token (fail closed: no token configured,
+ * no start) and the mapping of failures to {@code 400/401/409/5xx} with an {@link ErrorBody}. Funqy itself
+ * can only answer 200 or 500, so this runs as a Vert.x route in front of it.
+ */
+@ApplicationScoped
+public class FunctionHttp {
+
+    private static final Logger LOG = Logger.getLogger(FunctionHttp.class);
+    private static final Map<String, Class<?>> INPUT_TYPES = Map.of(
+            "/fetch-bars", FetchBarsRequest.class,
+            "/fetch-bars-batch", FetchBarsBatchRequest.class,
+            "/orchestrator", OrchestratorRequest.class);
+    /** Configured as Funqy configures its reader, so it fails where Funqy failed. */
+    private static final ObjectMapper AS_FUNQY_READS = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .build();
+
+    private final BackfillConfig config;
+    private final ObjectMapper json;
+
+    FunctionHttp(BackfillConfig config, ObjectMapper json) {
+        this.config = config;
+        this.json = json;
+    }
+
+    void requireToken(@Observes StartupEvent event) {
+        if (config.internalToken().filter(t -> !t.isBlank()).isEmpty()) {
+            throw new IllegalStateException(
+                    "BACKFILL_INTERNAL_TOKEN (backfill.internal-token) is not set: refusing to start an internal endpoint without it");
+        }
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-1000).handler(this::authenticate);
+        router.route().order(-1000).failureHandler(this::answerFailure);
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        if (ctx.normalizedPath().startsWith("/q/")) {
+            ctx.next();
+            return;
+        }
+        String header = ctx.request().getHeader("Authorization");
+        String expected = "Bearer " + config.internalToken().orElseThrow();
+        if (header != null && MessageDigest.isEqual(header.trim().getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8))) {
+            ctx.next();
+            return;
+        }
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        send(ctx, 401, new ErrorBody("missing or wrong bearer token", ErrorCode.UNAUTHORIZED.name(), null));
+    }
+
+    private void answerFailure(RoutingContext ctx) {
+        if (ctx.response().headWritten()) {
+            ctx.next();
+            return;
+        }
+        Throwable failure = ctx.failure();
+        if (failure instanceof ApplicationException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        if (failure instanceof BadInputException bad) {
+            send(ctx, 400, new ErrorBody(bad.getMessage(), ErrorCode.BAD_INPUT.name(), bad.field()));
+        } else if (failure instanceof StaleLeaseException stale) {
+            send(ctx, 409, new ErrorBody(stale.getMessage(), ErrorCode.STALE_LEASE.name(), "lease_token"));
+        } else if (failure == null && ctx.statusCode() == 400) {
+            send(ctx, 400, diagnoseBody(ctx));
+        } else if (failure == null && ctx.statusCode() == 404) {
+            send(ctx, 404, new ErrorBody("no function at " + ctx.normalizedPath(), "NOT_FOUND", null));
+        } else if (failure == null && ctx.statusCode() == 405) {
+            send(ctx, 405, new ErrorBody("functions take POST with a JSON body", "METHOD_NOT_ALLOWED", null));
+        } else {
+            String id = UUID.randomUUID().toString();
+            LOG.errorf(failure, "request to %s failed [error id %s]", ctx.normalizedPath(), id);
+            send(ctx, 500, new ErrorBody("internal error (error id " + id + ")", ErrorCode.INTERNAL.name(), null));
+        }
+    }
+
+    /** Funqy rejects unreadable bodies with a bare 400; read it again to name the field. */
+    private ErrorBody diagnoseBody(RoutingContext ctx) {
+        Class<?> type = INPUT_TYPES.get(ctx.normalizedPath());
+        String body = ctx.body() == null ? null : ctx.body().asString();
+        if (type == null || body == null || body.isBlank()) {
+            return new ErrorBody("request body must be a JSON object", ErrorCode.BAD_INPUT.name(), null);
+        }
+        try {
+            AS_FUNQY_READS.readValue(body, type);
+            return new ErrorBody("request body could not be read", ErrorCode.BAD_INPUT.name(), null);
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return new ErrorBody("field '" + field + "' has the wrong type",
+                    ErrorCode.BAD_INPUT.name(), field.isEmpty() ? null : field);
+        } catch (JsonProcessingException e) {
+            return new ErrorBody("request body is not valid JSON", ErrorCode.BAD_INPUT.name(), null);
+        }
+    }
+
+    private void send(RoutingContext ctx, int status, ErrorBody body) {
+        String text;
+        try {
+            text = json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            text = "{\"error\":\"internal error\",\"code\":\"INTERNAL\"}";
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
+    }
+}

@@ -1,0 +1,24 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * {@code POST /orchestrator}. {@code action} is one of {@code tick}, {@code status}, {@code enqueue},
+ * {@code retry_failed}, {@code cancel}; the other fields belong to the action that uses them:
+ * <ul>
+ * <li>enqueue: {@code name}, {@code symbols}, {@code timeframe}, {@code from}, {@code to} (optional: up to the
+ * last closed session), {@code priority} (optional, default 100);</li>
+ * <li>retry_failed and cancel: optional filters {@code definition} (a definition name), {@code symbol},
+ * {@code error_code}.</li>
+ * </ul>
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record OrchestratorRequest(String action, String name, List<String> symbols, String timeframe, String from,
+        String to, Integer priority, String definition, String symbol, String errorCode) {
+
+    public static OrchestratorRequest of(String action) {
+        return new OrchestratorRequest(action, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,73 @@
+package io.barsbackfill.common.function;
+
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+/** Field-by-field validation of function input; every failure names its field. */
+public final class RequestFields {
+
+    private RequestFields() {
+    }
+
+    public static String required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new BadInputException(field, field + " is required");
+        }
+        return value;
+    }
+
+    public static <T> List<T> requiredList(String field, List<T> value) {
+        if (value == null) {
+            throw new BadInputException(field, field + " is required");
+        }
+        return value;
+    }
+
+    public static UUID uuid(String field, String value) {
+        try {
+            return UUID.fromString(required(field, value).trim());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(field, field + " must be a UUID");
+        }
+    }
+
+    public static Timeframe timeframe(String field, String value) {
+        return Timeframe.fromName(required(field, value).trim())
+                .orElseThrow(() -> new BadInputException(field,
+                        field + " must be one of " + Timeframe.NAMES + " (got '" + clip(value) + "')"));
+    }
+
+    public static Ticker ticker(String field, String value) {
+        return Ticker.parse(required(field, value))
+                .orElseThrow(() -> new BadInputException(field,
+                        field + " is not a ticker (" + Ticker.FORMAT + "): '" + clip(value) + "'"));
+    }
+
+    public static Instant instant(String field, String value) {
+        try {
+            return Instant.parse(required(field, value).trim());
+        } catch (DateTimeParseException e) {
+            throw new BadInputException(field,
+                    field + " must be an ISO-8601 UTC instant such as 2024-01-01T00:00:00Z (got '" + clip(value) + "')");
+        }
+    }
+
+    /** Checks {@code from < to} and names {@code toField} when it is not. */
+    public static void ordered(Instant from, Instant to, String toField) {
+        if (!from.isBefore(to)) {
+            throw new BadInputException(toField, toField + " must be after from");
+        }
+    }
+
+    /** Quotes user input in messages without echoing unbounded text. */
+    static String clip(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+    }
+}

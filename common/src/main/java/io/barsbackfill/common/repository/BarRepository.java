@@ -1,0 +1,72 @@
+package io.barsbackfill.common.repository;
+
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes one symbol's bars in one set-based statement: the rows travel as arrays and {@code unnest} into
+ * an upsert on the canonical key. A row that is already stored with the same values is not touched, so
+ * writing the same bars twice changes nothing (and the returned count is 0).
+ */
+@ApplicationScoped
+public class BarRepository {
+
+    private static final String UPSERT = """
+            INSERT INTO ohlc_bars AS b (symbol, timeframe, ts, open, high, low, close, volume, vwap, trade_count,
+                                        provider, feed, adjustment, fetched_at)
+            SELECT $1, $2, t.ts, t.o, t.h, t.l, t.c, t.v, t.vw, t.n, $3, $4, $5, now()
+            FROM unnest($6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int8[],
+                        $12::float8[], $13::int8[]) AS t(ts, o, h, l, c, v, vw, n)
+            ON CONFLICT (symbol, timeframe, ts) DO UPDATE
+            SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+                volume = excluded.volume, vwap = excluded.vwap, trade_count = excluded.trade_count,
+                provider = excluded.provider, feed = excluded.feed, adjustment = excluded.adjustment,
+                fetched_at = excluded.fetched_at
+            WHERE (b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trade_count)
+                  IS DISTINCT FROM (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume,
+                                    excluded.vwap, excluded.trade_count)""";
+
+    /** Upserts {@code bars} (distinct timestamps) and answers how many rows were inserted or changed. */
+    public Uni<Integer> upsert(SqlConnection conn, Ticker symbol, Timeframe timeframe, List<Bar> bars,
+            BarLineage lineage) {
+        if (bars.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        int n = bars.size();
+        OffsetDateTime[] ts = new OffsetDateTime[n];
+        Double[] open = new Double[n];
+        Double[] high = new Double[n];
+        Double[] low = new Double[n];
+        Double[] close = new Double[n];
+        Long[] volume = new Long[n];
+        Double[] vwap = new Double[n];
+        Long[] trades = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Bar b = bars.get(i);
+            ts[i] = b.ts().atOffset(ZoneOffset.UTC);
+            open[i] = b.open();
+            high[i] = b.high();
+            low[i] = b.low();
+            close[i] = b.close();
+            volume[i] = b.volume();
+            vwap[i] = b.vwap();
+            trades[i] = b.tradeCount();
+        }
+        Tuple params = Tuple.tuple(Arrays.asList(symbol.value(), timeframe.name(), lineage.provider(), lineage.feed(),
+                lineage.adjustment(), ts, open, high, low, close, volume, vwap, trades));
+        return conn.preparedQuery(UPSERT).execute(params).map(rows -> rows.rowCount());
+    }
+
+    /** Where stored bars came from: provider, feed and price adjustment. */
+    public record BarLineage(String provider, String feed, String adjustment) {
+    }
+}

@@ -1,0 +1,133 @@
+package io.barsbackfill.common.repository;
+
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.JobStatus;
+import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * How a leased run ends. Every statement is fenced by {@code (id, lease_token, status = 'running')}: a worker
+ * whose lease expired and was re-claimed touches nothing. Lists of runs go in one statement each.
+ */
+@ApplicationScoped
+public class JobRunRepository {
+
+    private static final String LEASE_STATES = """
+            SELECT id, symbol, timeframe, slice_from, slice_to, status, lease_token
+            FROM job_runs WHERE id = ANY($1)""";
+
+    private static final String COMPLETE = """
+            UPDATE job_runs
+            SET status = 'success', rows_written = $3, bars_fetched = $4, bars_rejected = $5, provider = $6,
+                error_code = NULL, error_message = $7, finished_at = now(), updated_at = now(),
+                lease_token = NULL, lease_expires_at = NULL
+            WHERE id = $1 AND lease_token = $2 AND status = 'running'""";
+
+    private static final String FAIL = """
+            UPDATE job_runs r
+            SET status = 'failed', error_code = $3, error_message = $4, finished_at = now(), updated_at = now(),
+                lease_token = NULL, lease_expires_at = NULL
+            FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'""";
+
+    private static final String RELEASE_FOR_RETRY = """
+            UPDATE job_runs r
+            SET status = CASE WHEN r.attempt >= r.max_attempts THEN 'failed' ELSE 'queued' END,
+                finished_at = CASE WHEN r.attempt >= r.max_attempts THEN now() END,
+                run_after = now() + retry_backoff(r.attempt, make_interval(secs => $5), make_interval(secs => $6)),
+                error_code = $3, error_message = $4, updated_at = now(),
+                lease_token = NULL, lease_expires_at = NULL
+            FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'""";
+
+    private final Pool pool;
+    private final BackfillConfig.Queue queue;
+
+    JobRunRepository(Pool pool, BackfillConfig config) {
+        this.pool = pool;
+        this.queue = config.queue();
+    }
+
+    /** The current state of each run, to check leases before spending provider calls on them. */
+    public Uni<List<RunState>> states(List<UUID> ids) {
+        return pool.preparedQuery(LEASE_STATES).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+            List<RunState> states = new ArrayList<>();
+            for (Row r : rows) {
+                states.add(new RunState(r.getUUID("id"), r.getString("symbol"), r.getString("timeframe"),
+                        r.getOffsetDateTime("slice_from").toInstant(), r.getOffsetDateTime("slice_to").toInstant(),
+                        JobStatus.valueOf(r.getString("status")), r.getUUID("lease_token")));
+            }
+            return states;
+        });
+    }
+
+    /** Marks the run {@code success} on {@code conn} (the transaction that wrote its bars); false when the lease is stale. */
+    public Uni<Boolean> complete(SqlClient conn, LeasedRun run, Completion completion) {
+        return conn.preparedQuery(COMPLETE)
+                .execute(Tuple.tuple(java.util.Arrays.asList(run.jobRunId(), run.leaseToken(),
+                        completion.rowsWritten(), completion.barsFetched(), completion.barsRejected(),
+                        completion.provider(), completion.note())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Final failure (not retried); answers how many runs it ended. */
+    public Uni<Integer> fail(List<LeasedRun> runs, ErrorCode code, String message) {
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery(FAIL).execute(Tuple.of(ids(runs), tokens(runs), code.name(), message))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Gives runs back to the queue with exponential backoff and jitter, or fails those that used their last
+     * attempt; answers how many runs it touched.
+     */
+    public Uni<Integer> releaseForRetry(List<LeasedRun> runs, ErrorCode code, String message) {
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery(RELEASE_FOR_RETRY)
+                .execute(Tuple.tuple(java.util.Arrays.asList(ids(runs), tokens(runs), code.name(), message,
+                        queue.backoffBase().toMillis() / 1000.0, queue.backoffMax().toMillis() / 1000.0)))
+                .map(rows -> rows.rowCount());
+    }
+
+    private static UUID[] ids(List<LeasedRun> runs) {
+        return runs.stream().map(LeasedRun::jobRunId).toArray(UUID[]::new);
+    }
+
+    private static UUID[] tokens(List<LeasedRun> runs) {
+        return runs.stream().map(LeasedRun::leaseToken).toArray(UUID[]::new);
+    }
+
+    /** A run as stored, for lease checks. */
+    public record RunState(UUID id, String symbol, String timeframe, Instant sliceFrom, Instant sliceTo,
+            JobStatus status, UUID leaseToken) {
+
+        public boolean isLeasedTo(LeasedRun run) {
+            return status == JobStatus.running && run.leaseToken().equals(leaseToken);
+        }
+
+        public boolean isWorkOf(Ticker symbol, Timeframe timeframe, Instant from, Instant to) {
+            return this.symbol.equals(symbol.value()) && this.timeframe.equals(timeframe.name())
+                    && sliceFrom.equals(from) && sliceTo.equals(to);
+        }
+    }
+
+    /** What a successful run stored; {@code note} says what was odd (e.g. bars rejected), or null. */
+    public record Completion(int rowsWritten, int barsFetched, int barsRejected, String provider, String note) {
+    }
+}

@@ -1,0 +1,199 @@
+package io.barsbackfill.common.service;
+
+import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.ProviderException;
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.StaleLeaseException;
+import io.barsbackfill.common.function.SymbolResult;
+import io.barsbackfill.common.repository.BarRepository;
+import io.barsbackfill.common.repository.BarRepository.BarLineage;
+import io.barsbackfill.common.repository.JobRunRepository;
+import io.barsbackfill.common.repository.JobRunRepository.Completion;
+import io.barsbackfill.common.repository.JobRunRepository.RunState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The work of both fetch functions: check the leases, fetch every page for the leased symbols in as few
+ * provider calls as pagination allows, and store each symbol's bars together with its run's completion in
+ * one transaction fenced by the lease. A ticker the provider rejects fails only its own run; the request is
+ * repeated without it for the others.
+ */
+@ApplicationScoped
+public class BarFetchService {
+
+    private static final Logger LOG = Logger.getLogger(BarFetchService.class);
+    private static final int STORE_CONCURRENCY = 4;
+
+    private final AlpacaBarsClient provider;
+    private final JobRunRepository runs;
+    private final BarRepository bars;
+    private final Pool pool;
+    private final BarLineage lineage;
+
+    BarFetchService(AlpacaBarsClient provider, JobRunRepository runs, BarRepository bars, Pool pool,
+            BackfillConfig config) {
+        this.provider = provider;
+        this.runs = runs;
+        this.bars = bars;
+        this.pool = pool;
+        this.lineage = new BarLineage(AlpacaBarsClient.PROVIDER, config.alpaca().feed(), config.alpaca().adjustment());
+    }
+
+    public Uni<FetchOutcome> fetch(FetchCommand command) {
+        long started = System.nanoTime();
+        AtomicInteger calls = new AtomicInteger();
+        List<UUID> ids = command.runs().stream().map(LeasedRun::jobRunId).toList();
+        return runs.states(ids)
+                .chain(states -> {
+                    Map<UUID, SymbolResult> results = new HashMap<>();
+                    List<LeasedRun> leased = checkLeases(command, states, results);
+                    return fetchAndStore(command, leased, calls, results).replaceWith(results);
+                })
+                .map(results -> {
+                    List<SymbolResult> ordered = ids.stream().map(results::get).toList();
+                    int totalBars = ordered.stream().mapToInt(SymbolResult::barsFetched).sum();
+                    return new FetchOutcome(ordered, calls.get(), totalBars, (System.nanoTime() - started) / 1_000_000);
+                });
+    }
+
+    /** Runs still leased to the caller; the others get a {@code conflict} result. Mismatched runs are bad input. */
+    private List<LeasedRun> checkLeases(FetchCommand command, List<RunState> states, Map<UUID, SymbolResult> results) {
+        Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));
+        List<LeasedRun> leased = new ArrayList<>();
+        for (int i = 0; i < command.runs().size(); i++) {
+            LeasedRun run = command.runs().get(i);
+            RunState state = byId.get(run.jobRunId());
+            if (state == null) {
+                throw new BadInputException(command.field("job_run_id", "job_run_ids", i),
+                        "no job run " + run.jobRunId());
+            }
+            if (!state.isWorkOf(run.symbol(), command.timeframe(), command.slice().from(), command.slice().to())) {
+                throw new BadInputException(command.field("symbol", "symbols", i), "job run " + run.jobRunId()
+                        + " is " + state.symbol() + " " + state.timeframe() + " [" + state.sliceFrom() + ", "
+                        + state.sliceTo() + "), not what the request names");
+            }
+            if (state.isLeasedTo(run)) {
+                leased.add(run);
+            } else {
+                results.put(run.jobRunId(), result(run, SymbolResult.CONFLICT, 0, 0, ErrorCode.STALE_LEASE,
+                        "run is " + state.status() + " and not leased with this token"));
+            }
+        }
+        return leased;
+    }
+
+    private Uni<Void> fetchAndStore(FetchCommand command, List<LeasedRun> leased, AtomicInteger calls,
+            Map<UUID, SymbolResult> results) {
+        if (leased.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).toList();
+        return provider.fetch(symbols, command.timeframe(), command.slice(), calls)
+                .chain(barsBySymbol -> storeAll(command, leased, barsBySymbol, results))
+                .onFailure(ProviderException.class).recoverWithUni(e -> {
+                    ProviderException failure = (ProviderException) e;
+                    if (failure.invalidSymbol().isPresent()) {
+                        return isolateInvalidSymbol(command, leased, failure, calls, results);
+                    }
+                    return endAfterProviderFailure(leased, failure, results);
+                });
+    }
+
+    /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */
+    private Uni<Void> isolateInvalidSymbol(FetchCommand command, List<LeasedRun> leased, ProviderException failure,
+            AtomicInteger calls, Map<UUID, SymbolResult> results) {
+        Ticker rejected = failure.invalidSymbol().orElseThrow();
+        List<LeasedRun> bad = leased.stream().filter(r -> r.symbol().equals(rejected)).toList();
+        List<LeasedRun> rest = leased.stream().filter(r -> !r.symbol().equals(rejected)).toList();
+        String message = "provider rejected " + rejected + ": " + failure.getMessage();
+        return runs.fail(bad, ErrorCode.INVALID_SYMBOL, message)
+                .invoke(() -> bad.forEach(r -> results.put(r.jobRunId(),
+                        result(r, SymbolResult.FAILED, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
+                .chain(() -> fetchAndStore(command, rest, calls, results));
+    }
+
+    private Uni<Void> endAfterProviderFailure(List<LeasedRun> leased, ProviderException failure,
+            Map<UUID, SymbolResult> results) {
+        LOG.warnf("provider failure for %d runs: %s %s", leased.size(), failure.code(), failure.getMessage());
+        Uni<Integer> ended = failure.retryable()
+                ? runs.releaseForRetry(leased, failure.code(), failure.getMessage())
+                : runs.fail(leased, failure.code(), failure.getMessage());
+        String status = failure.retryable() ? SymbolResult.RETRY : SymbolResult.FAILED;
+        return ended.invoke(() -> leased.forEach(r -> results.put(r.jobRunId(),
+                result(r, status, 0, 0, failure.code(), failure.getMessage())))).replaceWithVoid();
+    }
+
+    private Uni<Void> storeAll(FetchCommand command, List<LeasedRun> leased, Map<Ticker, List<Bar>> barsBySymbol,
+            Map<UUID, SymbolResult> results) {
+        List<Uni<SymbolResult>> stores = leased.stream()
+                .map(run -> store(command, run, barsBySymbol.getOrDefault(run.symbol(), List.of())))
+                .toList();
+        return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
+                .invoke(stored -> stored.forEach(r -> results.put(UUID.fromString(r.jobRunId()), r)))
+                .replaceWithVoid();
+    }
+
+    /** Bars and completion in one transaction: both commit, or (stale lease, database error) neither does. */
+    private Uni<SymbolResult> store(FetchCommand command, LeasedRun run, List<Bar> received) {
+        CleanBars clean = CleanBars.of(received, command.slice());
+        String note = clean.rejected() == 0 ? null
+                : clean.rejected() + " bars dropped: outside the slice, duplicated or failing OHLC checks";
+        return pool.withTransaction(conn -> bars.upsert(conn, run.symbol(), command.timeframe(), clean.bars(), lineage)
+                        .call(written -> runs.complete(conn, run,
+                                new Completion(written, clean.bars().size(), clean.rejected(), lineage.provider(), note))
+                                .invoke(completed -> {
+                                    if (!completed) {
+                                        throw new StaleLeaseException("lease lost while storing");
+                                    }
+                                })))
+                .map(written -> result(run, SymbolResult.SUCCESS, written, clean.bars().size(), null, note))
+                .onFailure(StaleLeaseException.class).recoverWithItem(e -> result(run, SymbolResult.CONFLICT, 0,
+                        clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
+                .onFailure(e -> !(e instanceof StaleLeaseException)).recoverWithUni(e -> {
+                    LOG.errorf(e, "storing %s failed; run %s goes back to the queue", run.symbol(), run.jobRunId());
+                    String message = "storing bars failed: " + e.getClass().getSimpleName();
+                    return runs.releaseForRetry(List.of(run), ErrorCode.STORAGE_ERROR, message)
+                            .onFailure().recoverWithItem(0)
+                            .map(n -> result(run, SymbolResult.RETRY, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR,
+                                    message));
+                });
+    }
+
+    private static SymbolResult result(LeasedRun run, String status, int rowsWritten, int barsFetched, ErrorCode code,
+            String message) {
+        return new SymbolResult(run.jobRunId().toString(), run.symbol().value(), status, rowsWritten, barsFetched,
+                code == null ? null : code.name(), message);
+    }
+
+    /** The bars worth storing: inside the slice, sane, one per timestamp (the last one served wins). */
+    record CleanBars(List<Bar> bars, int rejected) {
+        static CleanBars of(List<Bar> received, Slice slice) {
+            TreeMap<Instant, Bar> byTs = new TreeMap<>();
+            for (Bar b : received) {
+                if (b.ts() != null && slice.contains(b.ts()) && b.isSane()) {
+                    byTs.put(b.ts(), b);
+                }
+            }
+            return new CleanBars(List.copyOf(byTs.values()), received.size() - byTs.size());
+        }
+    }
+}

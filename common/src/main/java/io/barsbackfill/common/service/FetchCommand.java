@@ -1,0 +1,17 @@
+package io.barsbackfill.common.service;
+
+import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.Timeframe;
+import java.util.List;
+
+/**
+ * Validated fetch input: leased runs with distinct tickers, all for one timeframe and slice. {@code batch}
+ * only changes how fields are named in error messages ({@code symbol} vs {@code symbols[3]}).
+ */
+public record FetchCommand(Timeframe timeframe, Slice slice, List<LeasedRun> runs, boolean batch) {
+
+    public String field(String single, String list, int index) {
+        return batch ? list + "[" + index + "]" : single;
+    }
+}

@@ -1,0 +1,34 @@
+package io.barsbackfill.fetchbars.function;
+
+import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.function.FetchBarsRequest;
+import io.barsbackfill.common.function.FetchBarsResponse;
+import io.barsbackfill.common.function.FetchRequests;
+import io.barsbackfill.common.function.StaleLeaseException;
+import io.barsbackfill.common.function.SymbolResult;
+import io.barsbackfill.common.service.BarFetchService;
+import io.barsbackfill.common.service.FetchCommand;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+
+/** {@code POST /fetch-bars}: one leased run, one symbol, one slice (DESIGN §4). A stale lease answers 409. */
+public class FetchBarsFunction {
+
+    @Inject
+    BarFetchService service;
+
+    @Funq("fetch-bars")
+    public Uni<FetchBarsResponse> fetchBars(FetchBarsRequest request) {
+        FetchCommand command = FetchRequests.single(request);
+        return service.fetch(command).map(outcome -> {
+            SymbolResult r = outcome.results().get(0);
+            if (SymbolResult.CONFLICT.equals(r.status())) {
+                throw new StaleLeaseException("job run " + r.jobRunId() + ": " + r.errorMessage());
+            }
+            return new FetchBarsResponse(r.jobRunId(), r.symbol(), r.status(), r.rowsWritten(), r.barsFetched(),
+                    AlpacaBarsClient.PROVIDER, command.slice().from().toString(), command.slice().to().toString(), outcome.apiCalls(),
+                    outcome.durationMs(), r.errorCode(), r.errorMessage());
+        });
+    }
+}

@@ -1,0 +1,168 @@
+package io.barsbackfill.simulator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+/**
+ * The HTTP front: latency, routing, then for bars requests authentication, rate limit and injected faults
+ * before the actual answer. Every response is JSON and carries the rate limit headers.
+ */
+final class ApiHandler implements HttpHandler {
+
+    private static final long TOO_MANY_REQUESTS_CODE = 42910000L;
+
+    private final SimulatorSettings settings;
+    private final RateLimiter rateLimiter;
+    private final FaultInjector faults;
+    private final BarsEndpoint endpoint;
+    private final AtomicLong barRequests = new AtomicLong();
+
+    ApiHandler(SimulatorSettings settings, RateLimiter rateLimiter, FaultInjector faults, BarsEndpoint endpoint) {
+        this.settings = settings;
+        this.rateLimiter = rateLimiter;
+        this.faults = faults;
+        this.endpoint = endpoint;
+    }
+
+    long barRequests() {
+        return barRequests.get();
+    }
+
+    void resetCounters() {
+        barRequests.set(0);
+        rateLimiter.reset();
+        faults.reset();
+    }
+
+    private record Response(int status, byte[] body, Map<String, String> headers) {
+        static Response of(int status, byte[] body) {
+            return new Response(status, body, Map.of());
+        }
+
+        Response with(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Response(status, body, more);
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Response response;
+            try {
+                response = respond(exchange);
+            } catch (RuntimeException e) {
+                System.err.println("market-simulator: request failed: " + e);
+                response = withRateLimit(Response.of(500, WireFormat.error("internal server error")),
+                        rateLimiter.peek());
+            }
+            send(exchange, response);
+        }
+    }
+
+    private Response respond(HttpExchange exchange) {
+        pause(settings.latency());
+        Optional<BarsRoute> route = BarsRoute.match(exchange.getRequestURI().getRawPath());
+        if (route.isEmpty()) {
+            return withRateLimit(Response.of(404, WireFormat.error("not found")), rateLimiter.peek());
+        }
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            return withRateLimit(Response.of(405, WireFormat.error("method not allowed")), rateLimiter.peek())
+                    .with("Allow", "GET");
+        }
+        barRequests.incrementAndGet();
+        if (!authorized(exchange.getRequestHeaders())) {
+            return withRateLimit(Response.of(401, WireFormat.error("unauthorized.")), rateLimiter.peek());
+        }
+        RateLimiter.Status budget = rateLimiter.acquire();
+        if (!budget.allowed()) {
+            return withRateLimit(Response.of(429, WireFormat.error(TOO_MANY_REQUESTS_CODE, "too many requests.")),
+                    budget).with("Retry-After", Long.toString(budget.retryAfterSeconds()));
+        }
+        if (faults.nextFails()) {
+            return withRateLimit(Response.of(500, WireFormat.error("internal server error")), budget);
+        }
+        try {
+            QueryString params = QueryString.parse(exchange.getRequestURI().getRawQuery());
+            return withRateLimit(Response.of(200, endpoint.answer(params, route.get().symbol())), budget);
+        } catch (ApiException e) {
+            return withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())), budget);
+        }
+    }
+
+    private boolean authorized(Headers headers) {
+        return settings.keyId().map(expected -> matches(headers.getFirst("APCA-API-KEY-ID"), expected)).orElse(true)
+                && settings.secretKey().map(expected -> matches(headers.getFirst("APCA-API-SECRET-KEY"), expected))
+                        .orElse(true);
+    }
+
+    private static boolean matches(String presented, String expected) {
+        return presented != null && MessageDigest.isEqual(
+                presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Response withRateLimit(Response response, RateLimiter.Status budget) {
+        return response.with("X-RateLimit-Limit", Integer.toString(budget.limit()))
+                .with("X-RateLimit-Remaining", Integer.toString(budget.remaining()))
+                .with("X-RateLimit-Reset", Long.toString(budget.resetEpochSecond()));
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "application/json");
+        response.headers().forEach(headers::set);
+        byte[] body = response.body();
+        if (acceptsGzip(exchange.getRequestHeaders())) {
+            headers.set("Content-Encoding", "gzip");
+            body = gzip(body);
+        }
+        headers.set("Vary", "Accept-Encoding");
+        if ("HEAD".equals(exchange.getRequestMethod())) {
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
+        exchange.sendResponseHeaders(response.status(), body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static boolean acceptsGzip(Headers requestHeaders) {
+        String accepted = requestHeaders.getFirst("Accept-Encoding");
+        return accepted != null && accepted.toLowerCase(Locale.ROOT).contains("gzip");
+    }
+
+    private static byte[] gzip(byte[] body) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(body);
+        }
+        return out.toByteArray();
+    }
+
+    private static void pause(Duration latency) {
+        if (latency.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(latency.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

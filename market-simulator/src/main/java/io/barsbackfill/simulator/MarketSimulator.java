@@ -1,0 +1,121 @@
+package io.barsbackfill.simulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Timeframe;
+
+/**
+ * A local stand-in for Alpaca's historical stock bars API ({@code /v2/stocks/bars} and
+ * {@code /v2/stocks/{symbol}/bars}) serving deterministic synthetic bars on the NYSE calendar. The
+ * {@code feed} and {@code adjustment} parameters are validated but do not change the bars.
+ */
+public final class MarketSimulator implements AutoCloseable {
+
+    private static final int THREADS = 32;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ApiHandler handler;
+    private final BarGenerator generator;
+    private final SimulatorSettings settings;
+
+    private MarketSimulator(HttpServer server, ExecutorService executor, ApiHandler handler, BarGenerator generator,
+            SimulatorSettings settings) {
+        this.server = server;
+        this.executor = executor;
+        this.handler = handler;
+        this.generator = generator;
+        this.settings = settings;
+    }
+
+    /** Starts serving on 127.0.0.1:{@code port}; port 0 picks a free port. */
+    public static MarketSimulator start(int port, SimulatorSettings settings) {
+        return start(port, settings, Clock.systemUTC());
+    }
+
+    /** With a chosen clock for the rate-limit window and the default start/end ("today", "now"). */
+    static MarketSimulator start(int port, SimulatorSettings settings, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        BarGenerator generator = new BarGenerator();
+        ApiHandler handler = new ApiHandler(settings,
+                new RateLimiter(settings.requestsPerMinute(), clock),
+                new FaultInjector(settings.errorRate(), settings.seed()),
+                new BarsEndpoint(new BarsQueryParser(settings.universe(), clock), new BarsPager(generator)));
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        server.setExecutor(executor);
+        server.createContext("/", handler);
+        server.start();
+        return new MarketSimulator(server, executor, handler, generator, settings);
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public SimulatorSettings settings() {
+        return settings;
+    }
+
+    /** Requests to a bars endpoint answered so far, whatever their status (401, 429 and 500 included). */
+    public long barRequests() {
+        return handler.barRequests();
+    }
+
+    /** Back to a fresh start: request count, rate-limit window and the injected-fault sequence. */
+    public void resetCounters() {
+        handler.resetCounters();
+    }
+
+    /**
+     * Exactly the bars served for {@code ticker} with {@code from <= t < to}, in time order (the API's
+     * {@code end} is inclusive, this {@code to} is not).
+     *
+     * @throws IllegalArgumentException for a ticker outside the universe (the API answers 400 for it)
+     */
+    public List<Bar> bars(String ticker, Timeframe timeframe, Instant from, Instant to) {
+        if (!settings.universe().contains(ticker)) {
+            throw new IllegalArgumentException("not in the simulator's universe: " + ticker);
+        }
+        return generator.bars(ticker, Objects.requireNonNull(timeframe, "timeframe"), from, to).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "market-simulator-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package io.barsbackfill.simulator;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The standalone simulator's port and settings, read from {@code SIMULATOR_*} environment variables. */
+record StandaloneConfig(int port, SimulatorSettings settings) {
+
+    static final int DEFAULT_PORT = 18080;
+
+    /** @throws IllegalArgumentException naming the offending variable */
+    static StandaloneConfig fromEnvironment(Map<String, String> env) {
+        int port = value(env, "SIMULATOR_PORT", Integer::parseInt).orElse(DEFAULT_PORT);
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("SIMULATOR_PORT must be within 0..65535: " + port);
+        }
+        SimulatorSettings settings = SimulatorSettings.defaults();
+        Optional<String> universe = value(env, "SIMULATOR_UNIVERSE", String::trim);
+        if (universe.isPresent()) {
+            settings = settings.withUniverse(Arrays.stream(universe.get().split(",")).map(String::trim)
+                    .filter(s -> !s.isEmpty()).toList());
+        }
+        settings = settings
+                .withRequestsPerMinute(value(env, "SIMULATOR_REQUESTS_PER_MINUTE", Integer::parseInt).orElse(0))
+                .withErrorRate(value(env, "SIMULATOR_ERROR_RATE", Double::parseDouble).orElse(0.0))
+                .withLatency(Duration.ofMillis(value(env, "SIMULATOR_LATENCY_MS", Long::parseLong).orElse(0L)))
+                .withSeed(value(env, "SIMULATOR_SEED", Long::parseLong).orElse(42L));
+        Optional<String> keyId = value(env, "SIMULATOR_KEY_ID", Function.identity());
+        Optional<String> secretKey = value(env, "SIMULATOR_SECRET_KEY", Function.identity());
+        if (keyId.isPresent() != secretKey.isPresent()) {
+            throw new IllegalArgumentException("SIMULATOR_KEY_ID and SIMULATOR_SECRET_KEY must be set together");
+        }
+        if (keyId.isPresent()) {
+            settings = settings.withKeys(keyId.get(), secretKey.get());
+        }
+        return new StandaloneConfig(port, settings);
+    }
+
+    private static <T> Optional<T> value(Map<String, String> env, String name, Function<String, T> parse) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse.apply(raw.trim()));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new IllegalArgumentException("invalid " + name + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.barsbackfill.simulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.barsbackfill.common.domain.Bar;
+
+/** A plain HTTP client for the simulator, as a test sees the wire. */
+final class ApiClient {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Answer(int status, HttpResponse<String> raw) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(raw.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String message() {
+            return json().path("message").asText();
+        }
+
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        String nextPageToken() {
+            JsonNode token = json().get("next_page_token");
+            return token == null || token.isNull() ? null : token.asText();
+        }
+
+        /** The bars of a multi-symbol answer, per symbol in the order the body lists them. */
+        Map<String, List<Bar>> barsBySymbol() {
+            Map<String, List<Bar>> result = new LinkedHashMap<>();
+            json().get("bars").fields().forEachRemaining(e -> result.put(e.getKey(), bars(e.getValue())));
+            return result;
+        }
+
+        /** The bars of a single-symbol answer. */
+        List<Bar> barArray() {
+            return bars(json().get("bars"));
+        }
+    }
+
+    private final URI baseUrl;
+    private final UnaryOperator<HttpRequest.Builder> decorate;
+
+    ApiClient(MarketSimulator simulator) {
+        this(simulator.baseUrl(), UnaryOperator.identity());
+    }
+
+    private ApiClient(URI baseUrl, UnaryOperator<HttpRequest.Builder> decorate) {
+        this.baseUrl = baseUrl;
+        this.decorate = decorate;
+    }
+
+    ApiClient withHeader(String name, String value) {
+        return new ApiClient(baseUrl, b -> decorate.apply(b).header(name, value));
+    }
+
+    /** GET {@code pathAndQuery}, sent as written (callers encode what needs encoding). */
+    Answer get(String pathAndQuery) {
+        return send(decorate.apply(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))).GET().build());
+    }
+
+    Answer send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create(baseUrl + pathAndQuery);
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    static List<Bar> bars(JsonNode array) {
+        List<Bar> bars = new ArrayList<>();
+        for (JsonNode b : array) {
+            bars.add(new Bar(Instant.parse(b.get("t").asText()), b.get("o").asDouble(), b.get("h").asDouble(),
+                    b.get("l").asDouble(), b.get("c").asDouble(), b.get("v").asLong(), b.get("vw").asDouble(),
+                    b.get("n").asLong()));
+        }
+        return bars;
+    }
+}
