@@ -24,6 +24,8 @@ import com.sun.net.httpserver.HttpHandler;
 final class ApiHandler implements HttpHandler {
 
     private static final long TOO_MANY_REQUESTS_CODE = 42910000L;
+    /** Alpaca compresses only answers bigger than this. */
+    private static final int GZIP_THRESHOLD = 256;
 
     private final SimulatorSettings settings;
     private final RateLimiter rateLimiter;
@@ -66,6 +68,9 @@ final class ApiHandler implements HttpHandler {
             Response response;
             try {
                 response = respond(exchange);
+            } catch (ApiException e) { // e.g. a path that does not decode
+                response = withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())),
+                        rateLimiter.peek());
             } catch (RuntimeException e) {
                 System.err.println("market-simulator: request failed: " + e);
                 response = withRateLimit(Response.of(500, WireFormat.error("internal server error")),
@@ -127,7 +132,7 @@ final class ApiHandler implements HttpHandler {
         headers.set("Content-Type", "application/json");
         response.headers().forEach(headers::set);
         byte[] body = response.body();
-        if (acceptsGzip(exchange.getRequestHeaders())) {
+        if (body.length > GZIP_THRESHOLD && acceptsGzip(exchange.getRequestHeaders())) {
             headers.set("Content-Encoding", "gzip");
             body = gzip(body);
         }

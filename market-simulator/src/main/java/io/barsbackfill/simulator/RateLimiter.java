@@ -57,7 +57,7 @@ final class RateLimiter {
             used++;
         }
         long retryAfter = Math.max(1, (resetEpochSecond * 1000 - nowMillis + 999) / 1000);
-        return new Status(!spend || allowed, requestsPerMinute, requestsPerMinute - used, resetEpochSecond,
+        return new Status(allowed, requestsPerMinute, requestsPerMinute - used, resetEpochSecond,
                 retryAfter);
     }
 }

@@ -68,6 +68,11 @@ final class ApiClient {
         this(simulator.baseUrl(), UnaryOperator.identity());
     }
 
+    /** For a simulator running elsewhere, e.g. in another process. */
+    static ApiClient at(URI baseUrl) {
+        return new ApiClient(baseUrl, UnaryOperator.identity());
+    }
+
     private ApiClient(URI baseUrl, UnaryOperator<HttpRequest.Builder> decorate) {
         this.baseUrl = baseUrl;
         this.decorate = decorate;

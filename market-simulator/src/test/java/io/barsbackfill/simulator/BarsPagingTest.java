@@ -19,6 +19,7 @@ import io.barsbackfill.common.domain.Timeframe;
 
 class BarsPagingTest {
 
+    private static final String JANUARY = "&start=2024-01-01T00:00:00Z&end=2024-01-31T23:59:59Z";
     private static final String RANGE = "&start=2024-01-02T00:00:00Z&end=2024-01-12T23:59:59Z";
     private static MarketSimulator simulator;
     private static ApiClient api;
@@ -84,7 +85,7 @@ class BarsPagingTest {
     @Test
     void limitCapsTheWholePageAcrossSymbols() {
         // January 2024 has 21 sessions, so each symbol has 21 daily bars
-        String query = "/v2/stocks/bars?symbols=AAPL,BRK.A,MSFT&timeframe=1Day&start=2024-01-01&end=2024-01-31";
+        String query = "/v2/stocks/bars?symbols=AAPL,BRK.A,MSFT&timeframe=1Day" + JANUARY;
         ApiClient.Answer first = api.get(query + "&limit=30");
         assertThat(first.barsBySymbol()).containsOnlyKeys("AAPL", "BRK.A");
         assertThat(first.barsBySymbol().get("AAPL")).hasSize(21);
@@ -103,7 +104,7 @@ class BarsPagingTest {
 
     @Test
     void pageEndingExactlyAtTheLastBarHasNoToken() {
-        String query = "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01&end=2024-01-31";
+        String query = "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day" + JANUARY;
         assertThat(api.get(query + "&limit=42").nextPageToken()).isNull();
         ApiClient.Answer atSymbolBoundary = api.get(query + "&limit=21");
         assertThat(atSymbolBoundary.barsBySymbol()).containsOnlyKeys("AAPL");
@@ -122,7 +123,7 @@ class BarsPagingTest {
 
     @Test
     void pageSizeMayChangeBetweenPages() {
-        String query = "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01&end=2024-01-31";
+        String query = "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day" + JANUARY;
         ApiClient.Answer first = api.get(query + "&limit=5");
         ApiClient.Answer rest = api.get(query + "&limit=10000&page_token=" + first.nextPageToken());
         assertThat(rest.barsBySymbol().get("AAPL")).hasSize(16);
@@ -131,7 +132,7 @@ class BarsPagingTest {
 
     @Test
     void singleSymbolEndpointServesAnArray() {
-        ApiClient.Answer answer = api.get("/v2/stocks/AAPL/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31");
+        ApiClient.Answer answer = api.get("/v2/stocks/AAPL/bars?timeframe=1Day" + JANUARY);
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.header("Content-Type")).isEqualTo("application/json");
         assertThat(answer.json().get("bars").isArray()).isTrue();
@@ -139,7 +140,7 @@ class BarsPagingTest {
         assertThat(answer.json().has("next_page_token")).isTrue();
         assertThat(answer.nextPageToken()).isNull();
         assertThat(answer.barArray()).hasSize(21).isEqualTo(simulator.bars("AAPL", Timeframe.d1,
-                Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-31T00:00:00.000000001Z")));
+                Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-02-01T00:00:00Z")));
         assertThat(answer.json().fieldNames()).toIterable().containsExactly("bars", "symbol", "next_page_token");
         assertThat(answer.json().get("bars").get(0).fieldNames()).toIterable()
                 .containsExactly("t", "o", "h", "l", "c", "v", "n", "vw");
@@ -147,7 +148,7 @@ class BarsPagingTest {
 
     @Test
     void singleSymbolEndpointPages() {
-        String query = "/v2/stocks/BRK.A/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31&limit=8";
+        String query = "/v2/stocks/BRK.A/bars?timeframe=1Day" + JANUARY + "&limit=8";
         List<Bar> all = new ArrayList<>();
         String token = null;
         do {
@@ -157,7 +158,7 @@ class BarsPagingTest {
             token = page.nextPageToken();
         } while (token != null);
         assertThat(all).hasSize(21)
-                .isEqualTo(api.get("/v2/stocks/BRK.A/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31").barArray());
+                .isEqualTo(api.get("/v2/stocks/BRK.A/bars?timeframe=1Day" + JANUARY).barArray());
     }
 
     @Test
@@ -174,24 +175,30 @@ class BarsPagingTest {
 
     @Test
     void symbolsWithoutBarsAreAbsent() {
-        // SPY and AAPL both have bars; the map only lists symbols that do
-        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=SPY,AAPL&timeframe=1Day"
-                + "&start=2024-01-02&end=2024-01-02");
-        assertThat(answer.barsBySymbol()).containsOnlyKeys("AAPL", "SPY");
-        assertThat(answer.barsBySymbol().keySet()).containsExactly("AAPL", "SPY");
+        // extended-hours minutes are sparse per ticker: find one where AAPL traded and MSFT did not
+        Instant preOpen = Instant.parse("2024-01-02T09:00:00Z");
+        List<Instant> msft = simulator.bars("MSFT", Timeframe.m1, preOpen, preOpen.plusSeconds(3600)).stream()
+                .map(Bar::ts).toList();
+        Instant minute = simulator.bars("AAPL", Timeframe.m1, preOpen, preOpen.plusSeconds(3600)).stream()
+                .map(Bar::ts).filter(t -> !msft.contains(t)).findFirst().orElseThrow();
+
+        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=MSFT,AAPL&timeframe=1Min&start=" + minute
+                + "&end=" + minute);
+        assertThat(answer.barsBySymbol()).containsOnlyKeys("AAPL");
+        assertThat(answer.barsBySymbol().get("AAPL")).extracting(Bar::ts).containsExactly(minute);
     }
 
     @Test
     void urlEncodedSymbolsAreDecoded() {
-        String plain = api.get("/v2/stocks/bars?symbols=BRK.A,AAPL&timeframe=1Day&start=2024-01-01&end=2024-01-31")
+        String plain = api.get("/v2/stocks/bars?symbols=BRK.A,AAPL&timeframe=1Day" + JANUARY)
                 .raw().body();
         String encoded = api.get("/v2/stocks/bars?symbols=" + ApiClient.encode("BRK.A,AAPL")
-                + "&timeframe=1Day&start=2024-01-01&end=2024-01-31").raw().body();
+                + "&timeframe=1Day" + JANUARY).raw().body();
         String percentDot = api.get("/v2/stocks/bars?symbols=BRK%2EA%2CAAPL"
-                + "&timeframe=1Day&start=2024-01-01&end=2024-01-31").raw().body();
+                + "&timeframe=1Day" + JANUARY).raw().body();
         assertThat(encoded).isEqualTo(plain).isEqualTo(percentDot).contains("\"BRK.A\":[");
 
-        ApiClient.Answer single = api.get("/v2/stocks/BRK%2EA/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31");
+        ApiClient.Answer single = api.get("/v2/stocks/BRK%2EA/bars?timeframe=1Day" + JANUARY);
         assertThat(single.json().get("symbol").asText()).isEqualTo("BRK.A");
         assertThat(single.barArray()).hasSize(21);
     }
@@ -199,7 +206,7 @@ class BarsPagingTest {
     @Test
     void repeatedSymbolsAreServedOnce() {
         ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL,AAPL&timeframe=1Day"
-                + "&start=2024-01-01&end=2024-01-31");
+                + JANUARY);
         assertThat(answer.barsBySymbol().get("AAPL")).hasSize(21);
     }
 }

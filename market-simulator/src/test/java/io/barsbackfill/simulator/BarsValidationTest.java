@@ -160,7 +160,8 @@ class BarsValidationTest {
 
     @Test
     void startAfterEnd() {
-        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day&start=2024-02-01&end=2024-01-31");
+        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day"
+                + "&start=2024-02-01&end=2024-01-31");
         assertThat(answer.status()).isEqualTo(422);
         assertThat(answer.raw().body()).isEqualTo("{\"message\":\"end should not be before start\"}");
     }

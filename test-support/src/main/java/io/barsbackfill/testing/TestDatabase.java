@@ -1,7 +1,6 @@
 package io.barsbackfill.testing;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 
@@ -71,7 +71,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), user, null);
+        return connect(jdbcUrl());
     }
 
     public int execute(String sql, Object... params) {
@@ -118,13 +118,19 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private void adminExecute(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + server + "/postgres", user, null);
-                Statement st = c.createStatement()) {
+        try (Connection c = connect("jdbc:postgresql://" + server + "/postgres"); Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot " + sql + " on " + server
                     + " (is PostgreSQL running? pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)", e);
         }
+    }
+
+    /** The driver directly, not DriverManager: Quarkus test class loaders hide drivers from DriverManager. */
+    private Connection connect(String url) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        return new org.postgresql.Driver().connect(url, props);
     }
 
     private static void bind(PreparedStatement st, Object[] params) throws SQLException {

@@ -44,6 +44,9 @@ public class AlpacaBarsClient {
     private static final Pattern INVALID_SYMBOL = Pattern.compile("invalid symbol:?\\s*([^\\s\"]+)",
             Pattern.CASE_INSENSITIVE);
 
+    /** Bound on a provider's Retry-After, so a garbled header cannot stop fetching for hours. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
+
     private final AlpacaBarsApi api;
     private final BackfillConfig.Alpaca config;
     private final ProviderRateLimiter rateLimiter;
@@ -220,7 +223,7 @@ public class AlpacaBarsClient {
         if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
             return Duration.ofSeconds(1);
         }
-        return wait.compareTo(config.maxRateLimitWait()) > 0 ? config.maxRateLimitWait() : wait;
+        return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
     }
 
     /** base * 2^(attempt-1), between 50 % and 100 % of it (equal jitter), so retries never align. */

@@ -14,7 +14,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,7 +53,8 @@ public class JobRunRepository {
                 error_code = $3, error_message = $4, updated_at = now(),
                 lease_token = NULL, lease_expires_at = NULL
             FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
-            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'""";
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
+            RETURNING r.id, r.status""";
 
     private final Pool pool;
     private final BackfillConfig.Queue queue;
@@ -76,7 +80,7 @@ public class JobRunRepository {
     /** Marks the run {@code success} on {@code conn} (the transaction that wrote its bars); false when the lease is stale. */
     public Uni<Boolean> complete(SqlClient conn, LeasedRun run, Completion completion) {
         return conn.preparedQuery(COMPLETE)
-                .execute(Tuple.tuple(java.util.Arrays.asList(run.jobRunId(), run.leaseToken(),
+                .execute(Tuple.tuple(Arrays.asList(run.jobRunId(), run.leaseToken(),
                         completion.rowsWritten(), completion.barsFetched(), completion.barsRejected(),
                         completion.provider(), completion.note())))
                 .map(rows -> rows.rowCount() == 1);
@@ -93,16 +97,20 @@ public class JobRunRepository {
 
     /**
      * Gives runs back to the queue with exponential backoff and jitter, or fails those that used their last
-     * attempt; answers how many runs it touched.
+     * attempt. Answers the new status of each run it touched (runs whose lease was stale are absent).
      */
-    public Uni<Integer> releaseForRetry(List<LeasedRun> runs, ErrorCode code, String message) {
+    public Uni<Map<UUID, JobStatus>> releaseForRetry(List<LeasedRun> runs, ErrorCode code, String message) {
         if (runs.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(Map.of());
         }
         return pool.preparedQuery(RELEASE_FOR_RETRY)
-                .execute(Tuple.tuple(java.util.Arrays.asList(ids(runs), tokens(runs), code.name(), message,
+                .execute(Tuple.tuple(Arrays.asList(ids(runs), tokens(runs), code.name(), message,
                         queue.backoffBase().toMillis() / 1000.0, queue.backoffMax().toMillis() / 1000.0)))
-                .map(rows -> rows.rowCount());
+                .map(rows -> {
+                    Map<UUID, JobStatus> released = new HashMap<>();
+                    rows.forEach(r -> released.put(r.getUUID("id"), JobStatus.valueOf(r.getString("status"))));
+                    return released;
+                });
     }
 
     private static UUID[] ids(List<LeasedRun> runs) {

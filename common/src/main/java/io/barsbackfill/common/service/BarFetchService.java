@@ -5,6 +5,7 @@ import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
@@ -134,12 +135,24 @@ public class BarFetchService {
     private Uni<Void> endAfterProviderFailure(List<LeasedRun> leased, ProviderException failure,
             Map<UUID, SymbolResult> results) {
         LOG.warnf("provider failure for %d runs: %s %s", leased.size(), failure.code(), failure.getMessage());
-        Uni<Integer> ended = failure.retryable()
-                ? runs.releaseForRetry(leased, failure.code(), failure.getMessage())
-                : runs.fail(leased, failure.code(), failure.getMessage());
-        String status = failure.retryable() ? SymbolResult.RETRY : SymbolResult.FAILED;
-        return ended.invoke(() -> leased.forEach(r -> results.put(r.jobRunId(),
-                result(r, status, 0, 0, failure.code(), failure.getMessage())))).replaceWithVoid();
+        if (!failure.retryable()) {
+            return runs.fail(leased, failure.code(), failure.getMessage())
+                    .invoke(() -> leased.forEach(r -> results.put(r.jobRunId(),
+                            result(r, SymbolResult.FAILED, 0, 0, failure.code(), failure.getMessage()))))
+                    .replaceWithVoid();
+        }
+        return runs.releaseForRetry(leased, failure.code(), failure.getMessage())
+                .invoke(released -> leased.forEach(r -> results.put(r.jobRunId(),
+                        result(r, retryStatus(released.get(r.jobRunId())), 0, 0, failure.code(), failure.getMessage()))))
+                .replaceWithVoid();
+    }
+
+    /** {@code retry} when the run went back to the queue, {@code failed} when that was its last attempt. */
+    private static String retryStatus(JobStatus released) {
+        if (released == null) {
+            return SymbolResult.CONFLICT;
+        }
+        return released == JobStatus.queued ? SymbolResult.RETRY : SymbolResult.FAILED;
     }
 
     private Uni<Void> storeAll(FetchCommand command, List<LeasedRun> leased, Map<Ticker, List<Bar>> barsBySymbol,
@@ -172,8 +185,9 @@ public class BarFetchService {
                     LOG.errorf(e, "storing %s failed; run %s goes back to the queue", run.symbol(), run.jobRunId());
                     String message = "storing bars failed: " + e.getClass().getSimpleName();
                     return runs.releaseForRetry(List.of(run), ErrorCode.STORAGE_ERROR, message)
-                            .onFailure().recoverWithItem(0)
-                            .map(n -> result(run, SymbolResult.RETRY, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR,
+                            .map(released -> retryStatus(released.get(run.jobRunId())))
+                            .onFailure().recoverWithItem(SymbolResult.RETRY)
+                            .map(status -> result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR,
                                     message));
                 });
     }

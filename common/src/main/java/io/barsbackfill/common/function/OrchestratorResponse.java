@@ -1,0 +1,31 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+/**
+ * Answer of {@code POST /orchestrator}: exactly one part is set, the one of the action asked for, and its
+ * fields sit at the top level ({@code tick} answers {@code {scanned, slices_created, ...}}). To read an
+ * answer, bind the body to the part of the action ({@link TickResult}, {@link StatusReport},
+ * {@link EnqueueResult}, {@link UpdateResult}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OrchestratorResponse(@JsonUnwrapped TickResult tick, @JsonUnwrapped StatusReport status,
+        @JsonUnwrapped EnqueueResult enqueue, @JsonUnwrapped UpdateResult update) {
+
+    public static OrchestratorResponse of(TickResult tick) {
+        return new OrchestratorResponse(tick, null, null, null);
+    }
+
+    public static OrchestratorResponse of(StatusReport status) {
+        return new OrchestratorResponse(null, status, null, null);
+    }
+
+    public static OrchestratorResponse of(EnqueueResult enqueue) {
+        return new OrchestratorResponse(null, null, enqueue, null);
+    }
+
+    public static OrchestratorResponse of(UpdateResult update) {
+        return new OrchestratorResponse(null, null, null, update);
+    }
+}

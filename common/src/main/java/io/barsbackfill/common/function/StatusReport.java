@@ -1,0 +1,82 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * Answer of {@code status}: real counts over the whole queue (never a sample), per definition, recent
+ * throughput and failures, dispatches in flight, and every orchestrator's heartbeat. Times are ISO-8601 UTC.
+ *
+ * @param version              build version of the orchestrator answering
+ * @param generatedAt          when the report was made
+ * @param runs                 runs by status
+ * @param ready                queued runs that may be claimed now (the others wait for their backoff)
+ * @param bars                 bars stored and fetched by successful runs
+ * @param progress             successful runs of all runs not cancelled
+ * @param throughput           runs and bars finished in the last {@code window_minutes}
+ * @param oldestQueuedAgeSeconds age of the oldest queued run; null when nothing is queued
+ * @param inFlight             dispatches (groups of runs) being fetched now, across all instances
+ * @param failures             failed runs by error code
+ * @param retrying             queued runs that carry the error of their last attempt, by error code
+ * @param definitions          per definition, through the runs it asked for
+ * @param heartbeats           orchestrator instances, most recently seen first
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StatusReport(String version, String generatedAt, RunCounts runs, long ready, BarTotals bars,
+        Progress progress, Throughput throughput, Long oldestQueuedAgeSeconds, InFlight inFlight,
+        List<FailureGroup> failures, List<FailureGroup> retrying, List<DefinitionStatus> definitions,
+        List<HeartbeatStatus> heartbeats) {
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RunCounts(long queued, long running, long success, long failed, long cancelled, long total) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record BarTotals(long rowsWritten, long barsFetched) {
+    }
+
+    /** {@code done} successful runs of {@code total} runs that are not cancelled. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Progress(long done, long total, double percent) {
+
+        public static Progress of(long done, long total) {
+            return new Progress(done, total, total == 0 ? 0 : Math.round(done * 10000.0 / total) / 100.0);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Throughput(int windowMinutes, long runsSucceeded, long runsFailed, long barsFetched,
+            long rowsWritten, double runsPerMinute) {
+    }
+
+    /**
+     * @param dispatches    groups of runs leased and not expired, across all orchestrator instances
+     * @param runs          runs in those groups still running
+     * @param maxDispatches the configured cap ({@code backfill.orchestrator.max-in-flight})
+     * @param expiredLeases running runs whose lease expired; the next tick reaps them
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record InFlight(long dispatches, long runs, int maxDispatches, long expiredLeases) {
+    }
+
+    /** Runs with one error code: all of them, those that ended in the last hour, and the latest message. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record FailureGroup(String errorCode, long runs, long lastHour, String sample) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DefinitionStatus(String id, String name, boolean enabled, String timeframe, int symbols,
+            String windowFrom, String windowTo, int priority, String plannedTo, RunCounts runs, BarTotals bars,
+            Progress progress) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HeartbeatStatus(String name, String status, String message, String version, String lastSeen,
+            long ageSeconds) {
+    }
+}

@@ -1,0 +1,170 @@
+package io.barsbackfill.fetchbars.function;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.InjectSimulator;
+import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.QueueFixtures;
+import io.barsbackfill.testing.QueueFixtures.Leased;
+import io.barsbackfill.testing.SimulatorResource;
+import io.barsbackfill.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(SimulatorResource.class)
+class FetchBarsFunctionTest {
+
+    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
+    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
+
+    @InjectTestDatabase
+    TestDatabase db;
+
+    @InjectSimulator
+    MarketSimulator simulator;
+
+    QueueFixtures queue;
+
+    @BeforeEach
+    void setUp() {
+        queue = new QueueFixtures(db);
+        db.execute("DELETE FROM ohlc_bars");
+        db.execute("DELETE FROM job_runs");
+        simulator.resetCounters();
+    }
+
+    @Test
+    void storesTheSymbolsBarsAndCompletesTheRun() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "BRK.A").get(0);
+        int served = simulator.bars("BRK.A", Timeframe.h1, JAN, FEB).size();
+
+        post(request(run, "h1", JAN, FEB)).statusCode(200)
+                .body("job_run_id", equalTo(run.id().toString()))
+                .body("symbol", equalTo("BRK.A"))
+                .body("status", equalTo("success"))
+                .body("rows_written", equalTo(served))
+                .body("provider", equalTo("alpaca"))
+                .body("from", equalTo(JAN.toString()))
+                .body("to", equalTo(FEB.toString()))
+                .body("api_calls", equalTo(1));
+
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'BRK.A' AND timeframe = 'h1'"))
+                .isEqualTo(served);
+        Map<String, Object> row = db.query("SELECT * FROM job_runs").get(0);
+        assertThat(row.get("status")).isEqualTo("success");
+        assertThat(row.get("rows_written")).isEqualTo(served);
+        assertThat(row.get("provider")).isEqualTo("alpaca");
+        assertThat(row.get("finished_at")).isNotNull();
+        assertThat(row.get("lease_token")).isNull();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE fetched_at IS NULL OR feed <> 'iex'")).isZero();
+    }
+
+    @Test
+    void aSliceWithoutTradingSucceedsWithZeroBars() {
+        Instant christmas = Instant.parse("2024-12-25T00:00:00Z");
+        Leased run = queue.leased("m1", christmas, christmas.plus(Duration.ofDays(1)), Duration.ofMinutes(5), "SPY").get(0);
+
+        post(request(run, "m1", christmas, christmas.plus(Duration.ofDays(1)))).statusCode(200)
+                .body("status", equalTo("success"))
+                .body("rows_written", equalTo(0));
+        assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("success");
+    }
+
+    @Test
+    void anUnknownTickerFailsTheRunWithoutRetry() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "ZZZZ").get(0);
+
+        post(request(run, "h1", JAN, FEB)).statusCode(200)
+                .body("status", equalTo("failed"))
+                .body("error_code", equalTo("INVALID_SYMBOL"));
+        Map<String, Object> row = db.query("SELECT status, error_code FROM job_runs").get(0);
+        assertThat(row).containsEntry("status", "failed").containsEntry("error_code", "INVALID_SYMBOL");
+    }
+
+    @Test
+    void aStaleLeaseGets409AndWritesNothing() {
+        Leased old = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased newer = queue.reclaim(old);
+
+        post(request(old, "h1", JAN, FEB)).statusCode(409).body("code", equalTo("STALE_LEASE"));
+
+        assertThat(db.query("SELECT status, lease_token FROM job_runs").get(0))
+                .containsEntry("status", "running").containsEntry("lease_token", newer.token());
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+    }
+
+    @Test
+    void theSameCallTwiceChangesNothingTheSecondTime() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "MSFT").get(0);
+        post(request(run, "h1", JAN, FEB)).statusCode(200);
+        List<Map<String, Object>> runs = db.query("SELECT * FROM job_runs");
+        List<Map<String, Object>> bars = db.query("SELECT * FROM ohlc_bars ORDER BY ts");
+
+        post(request(run, "h1", JAN, FEB)).statusCode(409);
+
+        assertThat(db.query("SELECT * FROM job_runs")).isEqualTo(runs);
+        assertThat(db.query("SELECT * FROM ohlc_bars ORDER BY ts")).isEqualTo(bars);
+    }
+
+    @Test
+    void malformedRequestsGet400NamingTheField() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Map<String, Object> ok = request(run, "h1", JAN, FEB);
+        Map<String, Map<String, Object>> cases = new java.util.LinkedHashMap<>();
+        cases.put("job_run_id", with(ok, "job_run_id", "42"));
+        cases.put("lease_token", with(ok, "lease_token", null));
+        cases.put("symbol", with(ok, "symbol", "US_BATCH_1"));
+        cases.put("timeframe", with(ok, "timeframe", "1d"));
+        cases.put("from", with(ok, "from", "2024-01-01"));
+        cases.put("to", with(ok, "to", "2023-12-01T00:00:00Z"));
+
+        cases.forEach((field, body) -> post(body).statusCode(400).body("field", equalTo(field)));
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
+        assertThat(simulator.barRequests()).isZero();
+    }
+
+    @Test
+    void healthIsOpenButFunctionsNeedTheToken() {
+        given().get("/q/health/ready").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{}").post("/fetch-bars").then().statusCode(401);
+    }
+
+    private ValidatableResponse post(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token").body(body)
+                .post("/fetch-bars").then();
+    }
+
+    private static Map<String, Object> request(Leased run, String timeframe, Instant from, Instant to) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("job_run_id", run.id().toString());
+        body.put("lease_token", run.token().toString());
+        body.put("symbol", run.symbol());
+        body.put("timeframe", timeframe);
+        body.put("from", from.toString());
+        body.put("to", to.toString());
+        return body;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> copy = new HashMap<>(body);
+        copy.put(key, value);
+        return copy;
+    }
+}

@@ -1,0 +1,100 @@
+package io.barsbackfill.orchestrator.client;
+
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.function.ErrorBody;
+import io.barsbackfill.common.function.FetchBarsBatchRequest;
+import io.barsbackfill.common.function.FetchBarsBatchResponse;
+import io.barsbackfill.common.function.FetchBarsRequest;
+import io.barsbackfill.common.function.FetchBarsResponse;
+import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Calls the fetchers with the internal bearer token. Every answer with a status is a {@link FetcherReply};
+ * no answer at all (refused, reset, timed out) fails with {@link FetcherUnreachableException}. No retries
+ * here: a dispatch that fails goes back to the queue with backoff, which is the retry.
+ */
+@ApplicationScoped
+public class FetchersClient {
+
+    private final FetchersApi single;
+    private final FetchersApi batch;
+    private final String authorization;
+    private final Duration timeout;
+
+    FetchersClient(OrchestratorConfig config, BackfillConfig backfill) {
+        this.timeout = config.orchestrator().dispatchTimeout()
+                .orElse(backfill.queue().leaseDuration().plusSeconds(15));
+        Duration connect = config.orchestrator().connectTimeout();
+        this.single = api(config.fetchBarsUrl(), connect, timeout);
+        this.batch = api(config.fetchBarsBatchUrl(), connect, timeout);
+        this.authorization = "Bearer " + backfill.internalToken().orElse("");
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public Uni<FetcherReply<FetchBarsResponse>> fetchBars(FetchBarsRequest request) {
+        return call(() -> single.fetchBars(request, authorization), FetchBarsResponse.class, "fetch-bars");
+    }
+
+    public Uni<FetcherReply<FetchBarsBatchResponse>> fetchBarsBatch(FetchBarsBatchRequest request) {
+        return call(() -> batch.fetchBarsBatch(request, authorization), FetchBarsBatchResponse.class,
+                "fetch-bars-batch");
+    }
+
+    private <T> Uni<FetcherReply<T>> call(Supplier<Uni<Response>> request, Class<T> type, String function) {
+        return Uni.createFrom().deferred(request)
+                // the read timeout should fire first; this bounds a connection that trickles bytes
+                .ifNoItem().after(timeout.plusSeconds(5)).fail()
+                .onFailure().transform(e -> new FetcherUnreachableException(
+                        function + " unreachable: " + describe(e), e))
+                .map(response -> {
+                    try {
+                        return read(response, type);
+                    } finally {
+                        response.close();
+                    }
+                });
+    }
+
+    private static <T> FetcherReply<T> read(Response response, Class<T> type) {
+        int status = response.getStatus();
+        if (status >= 200 && status < 300) {
+            return new FetcherReply<>(status, response.readEntity(type), null);
+        }
+        ErrorBody error;
+        try {
+            error = response.readEntity(ErrorBody.class);
+        } catch (RuntimeException e) {
+            error = null;
+        }
+        return new FetcherReply<>(status, null, error);
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? "" : ": " + t.getMessage();
+        return t.getClass().getSimpleName() + message;
+    }
+
+    private static FetchersApi api(URI baseUri, Duration connect, Duration read) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(baseUri)
+                .connectTimeout(connect.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(read.toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .build(FetchersApi.class);
+    }
+}

@@ -1,0 +1,76 @@
+package io.barsbackfill.orchestrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The orchestrator's {@code backfill.*} settings (environment {@code BACKFILL_*}); the shared ones (internal
+ * token, queue leases and backoff, provider) are in {@code BackfillConfig}.
+ */
+@ConfigMapping(prefix = "backfill")
+public interface OrchestratorConfig {
+
+    /** Base URL of the single-symbol fetcher; requests go to {@code <url>/fetch-bars}. */
+    @WithDefault("http://127.0.0.1:8081")
+    URI fetchBarsUrl();
+
+    /** Base URL of the batch fetcher; requests go to {@code <url>/fetch-bars-batch}. */
+    @WithDefault("http://127.0.0.1:8082")
+    URI fetchBarsBatchUrl();
+
+    Orchestrator orchestrator();
+
+    interface Orchestrator {
+
+        /** How often the in-process scheduler ticks ({@code 30s}, {@code 1m}); {@code off} for external triggers. */
+        @WithDefault("30s")
+        String schedule();
+
+        /** A tick stops claiming after this long, then waits for the dispatches it started. */
+        @WithDefault("50s")
+        Duration tickBudget();
+
+        /** Dispatches (HTTP requests to fetchers) in flight at once, across all orchestrator instances. */
+        @WithDefault("5")
+        int maxInFlight();
+
+        /** Runs per dispatch: runs sharing a timeframe and slice go to fetch-bars-batch together (1..50). */
+        @WithDefault("50")
+        int batchSize();
+
+        /** Name of this instance in leases and the heartbeat; default {@code <hostname>-<pid>}. */
+        Optional<String> instanceId();
+
+        /**
+         * How long to wait for a fetcher's answer. Default: the lease duration plus 15 s, because a fetcher
+         * cannot commit anything after its lease expires, so waiting longer gains nothing.
+         */
+        Optional<Duration> dispatchTimeout();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Runs one definition may add to the queue per tick; planning resumes where it stopped next tick. */
+        @WithDefault("20000")
+        int planMaxRuns();
+
+        /** Largest symbol list one definition may hold. */
+        @WithDefault("500")
+        int maxSymbols();
+
+        /** A ticker the provider accepted within this period is not probed again by {@code enqueue}. */
+        @WithDefault("24h")
+        Duration symbolCacheTtl();
+
+        /** Provider probes per {@code enqueue}: each finds at most one unknown ticker. */
+        @WithDefault("10")
+        int maxProbes();
+
+        /** Window of the throughput figures in {@code status}. */
+        @WithDefault("15m")
+        Duration throughputWindow();
+    }
+}

@@ -1,0 +1,120 @@
+package io.barsbackfill.orchestrator.repository;
+
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.Dispatch;
+import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Claims ready runs in groups of one timeframe and slice, leasing each run with its own token. Claimers of
+ * every instance take turns on an advisory lock, so the number of dispatches in flight they read cannot
+ * change before they claim: across all instances it never exceeds {@code max-in-flight}.
+ */
+@ApplicationScoped
+public class ClaimRepository {
+
+    static final String TAKE_TURN = "SELECT pg_advisory_xact_lock(hashtextextended('bars-backfill:claim', 0))";
+
+    static final String IN_FLIGHT = """
+            SELECT count(DISTINCT dispatch_id) AS dispatches
+            FROM job_runs
+            WHERE status = 'running' AND lease_expires_at > now() AND dispatch_id IS NOT NULL""";
+
+    /**
+     * $1 groups wanted, $2 runs per group, $3 lease seconds, $4 instance. Highest priority first, then the
+     * oldest slice; the scan reads at most $1 * $2 ready rows, so a claim costs the same at any queue depth.
+     */
+    static final String CLAIM = """
+            WITH ready AS (
+                SELECT id, symbol, timeframe, slice_from, priority
+                FROM job_runs
+                WHERE status = 'queued' AND run_after <= now()
+                ORDER BY priority DESC, slice_from, timeframe, symbol
+                LIMIT $1::int * $2::int
+                FOR UPDATE SKIP LOCKED),
+            grp AS (
+                SELECT timeframe, slice_from, gen_random_uuid() AS dispatch_id,
+                       row_number() OVER (ORDER BY max(priority) DESC, slice_from, timeframe) AS rank
+                FROM ready GROUP BY timeframe, slice_from),
+            picked AS (
+                SELECT r.id, g.dispatch_id,
+                       row_number() OVER (PARTITION BY g.dispatch_id ORDER BY r.priority DESC, r.symbol) AS nth
+                FROM ready r JOIN grp g USING (timeframe, slice_from)
+                WHERE g.rank <= $1)
+            UPDATE job_runs j
+            SET status = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(),
+                lease_expires_at = now() + make_interval(secs => $3), leased_by = $4, dispatch_id = p.dispatch_id,
+                started_at = now(), finished_at = NULL, updated_at = now()
+            FROM picked p
+            WHERE j.id = p.id AND p.nth <= $2
+            RETURNING j.id, j.symbol, j.timeframe, j.slice_from, j.slice_to, j.lease_token, j.dispatch_id""";
+
+    private final Pool pool;
+    private final int maxInFlight;
+    private final int batchSize;
+    private final Duration lease;
+
+    ClaimRepository(Pool pool, OrchestratorConfig config, BackfillConfig backfill) {
+        this.pool = pool;
+        this.maxInFlight = config.orchestrator().maxInFlight();
+        this.batchSize = Math.max(1, Math.min(config.orchestrator().batchSize(), 50));
+        this.lease = backfill.queue().leaseDuration();
+    }
+
+    /**
+     * Claims up to {@code wanted} groups, fewer when other dispatches fill the global cap. Any database error
+     * fails the returned {@code Uni}: a failed claim is never an empty queue.
+     */
+    public Uni<Claim> claim(int wanted, String instance) {
+        return pool.withTransaction(conn -> conn.query(TAKE_TURN).execute()
+                .chain(() -> conn.query(IN_FLIGHT).execute())
+                .chain(rows -> {
+                    int free = Math.max(0, maxInFlight - (int) rows.iterator().next().getLong("dispatches").longValue());
+                    int groups = Math.min(free, wanted);
+                    if (groups <= 0) {
+                        return Uni.createFrom().item(new Claim(free, List.of()));
+                    }
+                    return conn.preparedQuery(CLAIM)
+                            .execute(Tuple.of(groups, batchSize, Rows.seconds(lease), instance))
+                            .map(claimed -> new Claim(free, dispatches(claimed)));
+                }));
+    }
+
+    private static List<Dispatch> dispatches(RowSet<Row> rows) {
+        Map<UUID, List<Row>> byDispatch = new LinkedHashMap<>();
+        for (Row r : rows) {
+            byDispatch.computeIfAbsent(r.getUUID("dispatch_id"), k -> new ArrayList<>()).add(r);
+        }
+        List<Dispatch> dispatches = new ArrayList<>();
+        byDispatch.forEach((id, group) -> {
+            Row first = group.get(0);
+            List<LeasedRun> runs = group.stream()
+                    .map(r -> new LeasedRun(r.getUUID("id"), r.getUUID("lease_token"), new Ticker(r.getString("symbol"))))
+                    .sorted(Comparator.comparing(run -> run.symbol().value()))
+                    .toList();
+            dispatches.add(new Dispatch(id, Timeframe.fromName(first.getString("timeframe")).orElseThrow(),
+                    new Slice(Rows.instant(first, "slice_from"), Rows.instant(first, "slice_to")), runs));
+        });
+        return dispatches;
+    }
+
+    /** {@code free}: dispatch slots left under the global cap before this claim. */
+    public record Claim(int free, List<Dispatch> dispatches) {
+    }
+}

@@ -1,0 +1,32 @@
+package io.barsbackfill.orchestrator.repository;
+
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Conversions between {@link Instant}/{@link Duration} and the reactive client's types. */
+final class Rows {
+
+    private Rows() {
+    }
+
+    static Instant instant(Row row, String column) {
+        OffsetDateTime t = row.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
+
+    static OffsetDateTime[] utc(java.util.List<Instant> ts) {
+        return ts.stream().map(Rows::utc).toArray(OffsetDateTime[]::new);
+    }
+
+    /** For {@code make_interval(secs => $n)}. */
+    static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+}

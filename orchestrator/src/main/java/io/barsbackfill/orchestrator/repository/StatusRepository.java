@@ -1,0 +1,172 @@
+package io.barsbackfill.orchestrator.repository;
+
+import io.barsbackfill.common.function.StatusReport.BarTotals;
+import io.barsbackfill.common.function.StatusReport.DefinitionStatus;
+import io.barsbackfill.common.function.StatusReport.FailureGroup;
+import io.barsbackfill.common.function.StatusReport.HeartbeatStatus;
+import io.barsbackfill.common.function.StatusReport.Progress;
+import io.barsbackfill.common.function.StatusReport.RunCounts;
+import io.barsbackfill.common.function.StatusReport.Throughput;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Aggregates for {@code status}: counts over whole tables, never a LIMITed sample. */
+@ApplicationScoped
+public class StatusRepository {
+
+    static final String TOTALS = """
+            SELECT count(*) FILTER (WHERE status = 'queued') AS queued,
+                   count(*) FILTER (WHERE status = 'running') AS running,
+                   count(*) FILTER (WHERE status = 'success') AS success,
+                   count(*) FILTER (WHERE status = 'failed') AS failed,
+                   count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+                   count(*) AS total,
+                   count(*) FILTER (WHERE status = 'queued' AND run_after <= now()) AS ready,
+                   coalesce(sum(rows_written), 0) AS rows_written,
+                   coalesce(sum(bars_fetched), 0) AS bars_fetched,
+                   extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'queued'))::bigint AS oldest_queued,
+                   count(DISTINCT dispatch_id) FILTER (WHERE status = 'running' AND lease_expires_at > now()) AS dispatches,
+                   count(*) FILTER (WHERE status = 'running' AND lease_expires_at > now()) AS leased,
+                   count(*) FILTER (WHERE status = 'running' AND lease_expires_at <= now()) AS expired
+            FROM job_runs""";
+
+    /** $1 window in seconds. */
+    static final String THROUGHPUT = """
+            SELECT count(*) FILTER (WHERE status = 'success') AS succeeded,
+                   count(*) FILTER (WHERE status = 'failed') AS failed,
+                   coalesce(sum(bars_fetched), 0) AS bars_fetched,
+                   coalesce(sum(rows_written), 0) AS rows_written
+            FROM job_runs
+            WHERE status IN ('success', 'failed') AND finished_at >= now() - make_interval(secs => $1)""";
+
+    /** Failed runs, and queued runs carrying their last attempt's error, by code; latest message as sample. */
+    static final String ERRORS = """
+            SELECT g.status, g.error_code, g.runs, g.last_hour, s.sample
+            FROM (SELECT status, error_code, count(*) AS runs,
+                         count(*) FILTER (WHERE updated_at >= now() - interval '60 minutes') AS last_hour
+                  FROM job_runs
+                  WHERE status IN ('failed', 'queued') AND error_code IS NOT NULL
+                  GROUP BY status, error_code) g
+            LEFT JOIN LATERAL (
+                SELECT left(error_message, 200) AS sample FROM job_runs r
+                WHERE r.status = g.status AND r.error_code = g.error_code
+                ORDER BY r.updated_at DESC LIMIT 1) s ON true
+            ORDER BY g.status, g.runs DESC, g.error_code""";
+
+    static final String DEFINITIONS = """
+            SELECT d.id, d.name, d.enabled, d.timeframe, cardinality(d.symbols) AS symbols, d.window_from,
+                   d.window_to, d.priority, d.planned_to,
+                   count(r.id) FILTER (WHERE r.status = 'queued') AS queued,
+                   count(r.id) FILTER (WHERE r.status = 'running') AS running,
+                   count(r.id) FILTER (WHERE r.status = 'success') AS success,
+                   count(r.id) FILTER (WHERE r.status = 'failed') AS failed,
+                   count(r.id) FILTER (WHERE r.status = 'cancelled') AS cancelled,
+                   count(r.id) AS total,
+                   coalesce(sum(r.rows_written), 0) AS rows_written,
+                   coalesce(sum(r.bars_fetched), 0) AS bars_fetched
+            FROM job_definitions d
+            LEFT JOIN job_definition_runs l ON l.job_def_id = d.id
+            LEFT JOIN job_runs r ON r.id = l.job_run_id
+            GROUP BY d.id
+            ORDER BY d.enabled DESC, d.priority DESC, d.name""";
+
+    static final String HEARTBEATS = """
+            SELECT name, status, message, version, last_seen,
+                   extract(epoch FROM now() - last_seen)::bigint AS age_seconds
+            FROM orchestrator_heartbeat
+            ORDER BY last_seen DESC
+            LIMIT 50""";
+
+    private final Pool pool;
+
+    StatusRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Totals> totals() {
+        return pool.query(TOTALS).execute().map(rows -> {
+            Row r = rows.iterator().next();
+            RunCounts counts = counts(r);
+            return new Totals(counts, r.getLong("ready"), bars(r),
+                    Progress.of(counts.success(), counts.total() - counts.cancelled()), r.getLong("oldest_queued"),
+                    r.getLong("dispatches"), r.getLong("leased"), r.getLong("expired"));
+        });
+    }
+
+    public Uni<Throughput> throughput(Duration window) {
+        return pool.preparedQuery(THROUGHPUT).execute(Tuple.of(Rows.seconds(window))).map(rows -> {
+            Row r = rows.iterator().next();
+            long minutes = Math.max(1, window.toMinutes());
+            return new Throughput((int) minutes, r.getLong("succeeded"), r.getLong("failed"),
+                    r.getLong("bars_fetched"), r.getLong("rows_written"),
+                    Math.round((r.getLong("succeeded") + r.getLong("failed")) * 100.0 / minutes) / 100.0);
+        });
+    }
+
+    public Uni<Errors> errors() {
+        return pool.query(ERRORS).execute().map(rows -> {
+            List<FailureGroup> failed = new ArrayList<>();
+            List<FailureGroup> retrying = new ArrayList<>();
+            for (Row r : rows) {
+                FailureGroup g = new FailureGroup(r.getString("error_code"), r.getLong("runs"), r.getLong("last_hour"),
+                        r.getString("sample"));
+                ("failed".equals(r.getString("status")) ? failed : retrying).add(g);
+            }
+            return new Errors(failed, retrying);
+        });
+    }
+
+    public Uni<List<DefinitionStatus>> definitions() {
+        return pool.query(DEFINITIONS).execute().map(rows -> {
+            List<DefinitionStatus> defs = new ArrayList<>();
+            for (Row r : rows) {
+                RunCounts counts = counts(r);
+                defs.add(new DefinitionStatus(r.getUUID("id").toString(), r.getString("name"), r.getBoolean("enabled"),
+                        r.getString("timeframe"), r.getInteger("symbols"), iso(Rows.instant(r, "window_from")),
+                        iso(Rows.instant(r, "window_to")), r.getInteger("priority"),
+                        iso(Rows.instant(r, "planned_to")), counts, bars(r),
+                        Progress.of(counts.success(), counts.total() - counts.cancelled())));
+            }
+            return defs;
+        });
+    }
+
+    public Uni<List<HeartbeatStatus>> heartbeats() {
+        return pool.query(HEARTBEATS).execute().map(rows -> {
+            List<HeartbeatStatus> beats = new ArrayList<>();
+            for (Row r : rows) {
+                beats.add(new HeartbeatStatus(r.getString("name"), r.getString("status"), r.getString("message"),
+                        r.getString("version"), iso(Rows.instant(r, "last_seen")), r.getLong("age_seconds")));
+            }
+            return beats;
+        });
+    }
+
+    private static RunCounts counts(Row r) {
+        return new RunCounts(r.getLong("queued"), r.getLong("running"), r.getLong("success"), r.getLong("failed"),
+                r.getLong("cancelled"), r.getLong("total"));
+    }
+
+    private static BarTotals bars(Row r) {
+        return new BarTotals(r.getLong("rows_written"), r.getLong("bars_fetched"));
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    /** Whole-queue figures. */
+    public record Totals(RunCounts runs, long ready, BarTotals bars, Progress progress, Long oldestQueuedSeconds,
+            long dispatches, long leasedRuns, long expiredLeases) {
+    }
+
+    public record Errors(List<FailureGroup> failed, List<FailureGroup> retrying) {
+    }
+}

@@ -1,0 +1,64 @@
+package io.barsbackfill.orchestrator.repository;
+
+import io.barsbackfill.common.domain.Ticker;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** What the provider said about tickers ({@code symbols}): valid or invalid, and when we asked. */
+@ApplicationScoped
+public class SymbolRepository {
+
+    /** $1 tickers, $2 max age in seconds. */
+    static final String VALID_SINCE = """
+            SELECT symbol FROM symbols
+            WHERE symbol = ANY ($1) AND status = 'valid' AND checked_at >= now() - make_interval(secs => $2)""";
+
+    /** $1 tickers, $2 status, $3 reason. */
+    static final String RECORD = """
+            INSERT INTO symbols (symbol, status, reason, checked_at)
+            SELECT s, $2, $3, now() FROM unnest($1::text[]) AS s
+            ON CONFLICT (symbol) DO UPDATE
+            SET status = excluded.status, reason = excluded.reason, checked_at = excluded.checked_at""";
+
+    private final Pool pool;
+
+    SymbolRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Set<Ticker>> validWithin(List<Ticker> symbols, Duration maxAge) {
+        return pool.preparedQuery(VALID_SINCE).execute(Tuple.of(values(symbols), Rows.seconds(maxAge))).map(rows -> {
+            Set<Ticker> valid = new HashSet<>();
+            for (Row r : rows) {
+                valid.add(new Ticker(r.getString("symbol")));
+            }
+            return valid;
+        });
+    }
+
+    public Uni<Void> recordValid(List<Ticker> symbols) {
+        return record(symbols, "valid", null);
+    }
+
+    public Uni<Void> recordInvalid(Ticker symbol, String reason) {
+        return record(List.of(symbol), "invalid", reason);
+    }
+
+    private Uni<Void> record(List<Ticker> symbols, String status, String reason) {
+        if (symbols.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery(RECORD).execute(Tuple.of(values(symbols), status, reason)).replaceWithVoid();
+    }
+
+    private static String[] values(List<Ticker> symbols) {
+        return symbols.stream().map(Ticker::value).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,128 @@
+package io.barsbackfill.orchestrator.service;
+
+import io.barsbackfill.orchestrator.Dispatch;
+import io.barsbackfill.orchestrator.repository.ClaimRepository;
+import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
+import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The claim-and-dispatch loop of one tick. It keeps up to {@code maxInFlight} dispatches going: whenever one
+ * ends it claims again, until the queue has nothing ready, the budget is spent, the claim fails or a fetcher
+ * looks down; then it waits for the dispatches it started (their HTTP timeout bounds the wait).
+ * One instance per tick; its state changes under its own lock, callbacks arrive on any thread.
+ */
+final class DispatchLoop {
+
+    private final ClaimRepository claims;
+    private final Dispatcher dispatcher;
+    private final TickLog log;
+    private final String instance;
+    private final int maxInFlight;
+    private final Instant deadline;
+    private final CompletableFuture<Totals> done = new CompletableFuture<>();
+
+    private int inFlight;
+    private boolean claiming;
+    private boolean stopped;
+    private int dispatches;
+    private int delivered;
+    private int released;
+    private int failed;
+
+    DispatchLoop(ClaimRepository claims, Dispatcher dispatcher, TickLog log, String instance, int maxInFlight,
+            Instant deadline) {
+        this.claims = claims;
+        this.dispatcher = dispatcher;
+        this.log = log;
+        this.instance = instance;
+        this.maxInFlight = maxInFlight;
+        this.deadline = deadline;
+    }
+
+    Uni<Totals> run() {
+        pump();
+        return Uni.createFrom().completionStage(done);
+    }
+
+    private void pump() {
+        int wanted;
+        synchronized (this) {
+            if (claiming) {
+                return; // the claim under way pumps again when it returns
+            }
+            if (stopped || !Instant.now().isBefore(deadline)) {
+                stopped = true;
+                finishIfIdle();
+                return;
+            }
+            wanted = maxInFlight - inFlight;
+            if (wanted <= 0) {
+                return; // the next dispatch to end pumps again
+            }
+            claiming = true;
+        }
+        claims.claim(wanted, instance).subscribe().with(this::claimed, this::claimFailed);
+    }
+
+    private void claimed(Claim claim) {
+        List<Dispatch> claimed = claim.dispatches();
+        synchronized (this) {
+            claiming = false;
+            if (claimed.isEmpty()) {
+                // free slots but nothing claimed: nothing is ready. No free slot and none of ours running:
+                // other instances fill the cap, nothing for us to wait for.
+                if (claim.free() > 0 || inFlight == 0) {
+                    stopped = true;
+                }
+                finishIfIdle();
+                return;
+            }
+            inFlight += claimed.size();
+            dispatches += claimed.size();
+        }
+        for (Dispatch d : claimed) {
+            dispatcher.dispatch(d).subscribe().with(this::dispatched,
+                    e -> dispatched(new DispatchOutcome(0, 0, 0, "dispatch " + d.describe() + ": "
+                            + TickLog.describe(e), true)));
+        }
+        pump();
+    }
+
+    private void claimFailed(Throwable failure) {
+        log.fatal("claim", failure);
+        synchronized (this) {
+            claiming = false;
+            stopped = true;
+            finishIfIdle();
+        }
+    }
+
+    private void dispatched(DispatchOutcome outcome) {
+        if (outcome.error() != null) {
+            log.error("dispatch", outcome.error().replaceFirst("^dispatch ", ""));
+        }
+        synchronized (this) {
+            inFlight--;
+            delivered += outcome.delivered();
+            released += outcome.released();
+            failed += outcome.failed();
+            if (outcome.fetcherDown()) {
+                stopped = true;
+            }
+        }
+        pump();
+    }
+
+    private void finishIfIdle() {
+        if (stopped && inFlight == 0 && !claiming) {
+            done.complete(new Totals(dispatches, delivered, released, failed));
+        }
+    }
+
+    /** What the loop did: HTTP requests made, runs delivered, released back to the queue, failed. */
+    record Totals(int dispatches, int delivered, int released, int failed) {
+    }
+}

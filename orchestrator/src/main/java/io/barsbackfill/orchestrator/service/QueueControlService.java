@@ -1,0 +1,78 @@
+package io.barsbackfill.orchestrator.service;
+
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.OrchestratorRequest;
+import io.barsbackfill.common.function.RequestFields;
+import io.barsbackfill.common.function.UpdateResult;
+import io.barsbackfill.orchestrator.Definition;
+import io.barsbackfill.orchestrator.repository.DefinitionRepository;
+import io.barsbackfill.orchestrator.repository.QueueControlRepository;
+import io.barsbackfill.orchestrator.repository.QueueControlRepository.Filter;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code retry_failed} and {@code cancel}, filtered by {@code definition} (a name), {@code symbol} and
+ * {@code error_code}; no filter means every failed (or queued) run.
+ */
+@ApplicationScoped
+public class QueueControlService {
+
+    private static final Logger LOG = Logger.getLogger(QueueControlService.class);
+
+    private final DefinitionRepository definitions;
+    private final QueueControlRepository queue;
+    private final int attempts;
+
+    QueueControlService(DefinitionRepository definitions, QueueControlRepository queue, BackfillConfig config) {
+        this.definitions = definitions;
+        this.queue = queue;
+        this.attempts = config.queue().maxAttempts();
+    }
+
+    public Uni<UpdateResult> retryFailed(OrchestratorRequest r) {
+        return filter(r).chain(f -> queue.retryFailed(f.filter(), attempts)
+                .map(n -> new UpdateResult("retry_failed", n, r.definition(), null)))
+                .invoke(u -> LOG.infof("retry_failed %s: %d runs queued again", describe(r), u.runsChanged()));
+    }
+
+    public Uni<UpdateResult> cancel(OrchestratorRequest r) {
+        return filter(r).chain(f -> queue.cancel(f.filter())
+                .map(n -> new UpdateResult("cancel", n, r.definition(), f.definition() == null ? null : true)))
+                .invoke(u -> LOG.infof("cancel %s: %d queued runs cancelled", describe(r), u.runsChanged()));
+    }
+
+    private Uni<Resolved> filter(OrchestratorRequest r) {
+        String symbol = r.symbol() == null ? null : RequestFields.ticker("symbol", r.symbol()).value();
+        String code = r.errorCode() == null ? null : errorCode(r.errorCode());
+        if (r.definition() == null) {
+            return Uni.createFrom().item(new Resolved(null, Filter.of(null, symbol, code)));
+        }
+        return definitions.byName(r.definition().trim()).map(found -> {
+            Definition d = found.orElseThrow(() -> new BadInputException("definition",
+                    "no definition named '" + r.definition() + "'"));
+            return new Resolved(d, Filter.of(d, symbol, code));
+        });
+    }
+
+    private static String errorCode(String raw) {
+        String code = raw.trim().toUpperCase(java.util.Locale.ROOT);
+        if (Arrays.stream(ErrorCode.values()).noneMatch(c -> c.name().equals(code))) {
+            throw new BadInputException("error_code", "error_code must be one of "
+                    + Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.joining(" ")));
+        }
+        return code;
+    }
+
+    private static String describe(OrchestratorRequest r) {
+        return "definition=" + r.definition() + " symbol=" + r.symbol() + " error_code=" + r.errorCode();
+    }
+
+    private record Resolved(Definition definition, Filter filter) {
+    }
+}

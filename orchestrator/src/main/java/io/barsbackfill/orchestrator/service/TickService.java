@@ -1,0 +1,94 @@
+package io.barsbackfill.orchestrator.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barsbackfill.common.function.TickResult;
+import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import io.barsbackfill.orchestrator.repository.ClaimRepository;
+import io.barsbackfill.orchestrator.repository.HeartbeatRepository;
+import io.barsbackfill.orchestrator.repository.ReapRepository;
+import io.barsbackfill.orchestrator.repository.ReapRepository.Reaped;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * One tick: heartbeat, reap expired leases, plan definitions, claim and dispatch within the budget,
+ * heartbeat with the result. Each step runs even when an earlier one failed (reaping does not depend on
+ * any definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
+ */
+@ApplicationScoped
+public class TickService {
+
+    private static final Logger LOG = Logger.getLogger(TickService.class);
+
+    private final HeartbeatRepository heartbeats;
+    private final ReapRepository reaper;
+    private final Planner planner;
+    private final ClaimRepository claims;
+    private final Dispatcher dispatcher;
+    private final InstanceIdentity identity;
+    private final ObjectMapper json;
+    private final Duration budget;
+    private final int maxInFlight;
+
+    TickService(HeartbeatRepository heartbeats, ReapRepository reaper, Planner planner, ClaimRepository claims,
+            Dispatcher dispatcher, InstanceIdentity identity, ObjectMapper json, OrchestratorConfig config) {
+        this.heartbeats = heartbeats;
+        this.reaper = reaper;
+        this.planner = planner;
+        this.claims = claims;
+        this.dispatcher = dispatcher;
+        this.identity = identity;
+        this.json = json;
+        this.budget = config.orchestrator().tickBudget();
+        this.maxInFlight = config.orchestrator().maxInFlight();
+    }
+
+    public Uni<TickResult> tick() {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        TickLog log = new TickLog();
+        return heartbeats.started(identity.instance(), identity.version())
+                .onFailure().recoverWithUni(e -> {
+                    log.error("heartbeat", e);
+                    return Uni.createFrom().voidItem();
+                })
+                .chain(() -> reaper.reap().onFailure().recoverWithItem(e -> {
+                    log.fatal("reap", e);
+                    return new Reaped(0, 0);
+                }))
+                .chain(reaped -> planner.plan(started, log)
+                        .chain(planned -> new DispatchLoop(claims, dispatcher, log, identity.instance(), maxInFlight,
+                                started.plus(budget)).run()
+                                .map(sent -> new TickResult(planned.scanned(), planned.created(), sent.delivered(),
+                                        reaped.total(), log.errors(), (System.nanoTime() - t0) / 1_000_000,
+                                        log.status(), identity.instance(), sent.dispatches(), sent.released(),
+                                        sent.failed() + reaped.failed()))))
+                .call(this::recordHeartbeat)
+                .invoke(r -> LOG.infof("tick %s: scanned=%d slices_created=%d jobs_dispatched=%d reaped=%d "
+                        + "dispatches=%d released=%d failed=%d errors=%d duration_ms=%d", r.status(), r.scanned(),
+                        r.slicesCreated(), r.jobsDispatched(), r.reaped(), r.dispatches(), r.runsReleased(),
+                        r.runsFailed(), r.errors().size(), r.durationMs()));
+    }
+
+    private Uni<Void> recordHeartbeat(TickResult result) {
+        String message = result.errors().isEmpty()
+                ? "scanned=" + result.scanned() + " slices_created=" + result.slicesCreated() + " jobs_dispatched="
+                        + result.jobsDispatched() + " reaped=" + result.reaped()
+                : "errors=" + String.join("; ", result.errors().subList(0, Math.min(3, result.errors().size())));
+        String tickJson;
+        try {
+            tickJson = json.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            tickJson = null;
+        }
+        return heartbeats.finished(identity.instance(), identity.version(), result.status(), message, tickJson)
+                .onFailure().recoverWithUni(e -> {
+                    LOG.errorf("could not write the heartbeat of %s: %s", identity.instance(), TickLog.describe(e));
+                    return Uni.createFrom().voidItem();
+                });
+    }
+}
