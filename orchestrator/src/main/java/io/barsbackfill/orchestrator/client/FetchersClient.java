@@ -52,7 +52,7 @@ public class FetchersClient {
     }
 
     private <T> Uni<FetcherReply<T>> call(Supplier<Uni<Response>> request, Class<T> type, String function) {
-        return Uni.createFrom().deferred(request)
+        return Uni.createFrom().<Response>deferred(request::get)
                 // the read timeout should fire first; this bounds a connection that trickles bytes
                 .ifNoItem().after(timeout.plusSeconds(5)).fail()
                 .onFailure().transform(e -> new FetcherUnreachableException(

@@ -6,7 +6,6 @@ import io.barsbackfill.orchestrator.Definition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -19,22 +18,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class DefinitionRepository {
 
-    private static final String COLUMNS =
-            "id, name, symbols, timeframe, window_from, window_to, priority, enabled, planned_to";
+    static final String ENABLED = """
+            SELECT id, name, symbols, timeframe, window_from, window_to, priority, enabled, planned_to
+            FROM job_definitions WHERE enabled ORDER BY priority DESC, created_at""";
 
-    static final String ENABLED = "SELECT " + COLUMNS + """
-             FROM job_definitions WHERE enabled ORDER BY priority DESC, created_at""";
-
-    static final String BY_NAME = "SELECT " + COLUMNS + " FROM job_definitions WHERE name = $1";
+    static final String BY_NAME = """
+            SELECT id, name, symbols, timeframe, window_from, window_to, priority, enabled, planned_to
+            FROM job_definitions WHERE name = $1""";
 
     /** Fails with unique violation 23505 when the name is taken. */
     static final String INSERT = """
             INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority)
             VALUES ($1, $2, $3, $4, $5, $6)
-            RETURNING\s""" + COLUMNS;
-
-    static final String DISABLE = """
-            UPDATE job_definitions SET enabled = false, updated_at = now() WHERE id = $1 AND enabled""";
+            RETURNING id, name, symbols, timeframe, window_from, window_to, priority, enabled, planned_to""";
 
     private final Pool pool;
 
@@ -61,11 +57,6 @@ public class DefinitionRepository {
         return pool.preparedQuery(INSERT)
                 .execute(Tuple.tuple(Arrays.asList(name, tickers, timeframe.name(), Rows.utc(from), Rows.utc(to), priority)))
                 .map(rows -> definition(rows.iterator().next()));
-    }
-
-    /** True when the definition was enabled and is now disabled. */
-    public Uni<Boolean> disable(SqlClient conn, Definition definition) {
-        return conn.preparedQuery(DISABLE).execute(Tuple.of(definition.id())).map(rows -> rows.rowCount() == 1);
     }
 
     static Definition definition(Row r) {

@@ -15,12 +15,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class QueueControlRepository {
 
-    private static final String FILTERS = """
-              AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM job_definition_runs l
-                                               WHERE l.job_run_id = r.id AND l.job_def_id = $1))
-              AND ($2::text IS NULL OR r.symbol = $2)
-              AND ($3::text IS NULL OR r.error_code = $3)""";
-
     /**
      * Failed runs back to the queue, due now, with {@code $4} more attempts than they used: a retry the
      * operator asked for gets a fresh attempt budget. The attempt count itself is kept.
@@ -30,7 +24,10 @@ public class QueueControlRepository {
             SET status = 'queued', run_after = now(), max_attempts = r.attempt + $4, error_code = NULL,
                 error_message = NULL, finished_at = NULL, updated_at = now()
             WHERE r.status = 'failed'
-            """ + FILTERS;
+              AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM job_definition_runs l
+                                               WHERE l.job_run_id = r.id AND l.job_def_id = $1))
+              AND ($2::text IS NULL OR r.symbol = $2)
+              AND ($3::text IS NULL OR r.error_code = $3)""";
 
     /**
      * Queued runs to {@code cancelled}. With a definition filter, a run another enabled definition also
@@ -40,8 +37,10 @@ public class QueueControlRepository {
             UPDATE job_runs r
             SET status = 'cancelled', finished_at = now(), updated_at = now()
             WHERE r.status = 'queued'
-            """ + FILTERS + """
-
+              AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM job_definition_runs l
+                                               WHERE l.job_run_id = r.id AND l.job_def_id = $1))
+              AND ($2::text IS NULL OR r.symbol = $2)
+              AND ($3::text IS NULL OR r.error_code = $3)
               AND ($1::uuid IS NULL OR NOT EXISTS (
                       SELECT 1 FROM job_definition_runs o JOIN job_definitions d ON d.id = o.job_def_id
                       WHERE o.job_run_id = r.id AND o.job_def_id <> $1 AND d.enabled))""";

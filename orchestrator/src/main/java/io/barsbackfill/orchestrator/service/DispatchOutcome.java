@@ -7,10 +7,6 @@ package io.barsbackfill.orchestrator.service;
  */
 public record DispatchOutcome(int delivered, int released, int failed, String error, boolean fetcherDown) {
 
-    static DispatchOutcome delivered(int runs, int released) {
-        return new DispatchOutcome(runs, released, 0, null, false);
-    }
-
     static DispatchOutcome nothing() {
         return new DispatchOutcome(0, 0, 0, null, false);
     }

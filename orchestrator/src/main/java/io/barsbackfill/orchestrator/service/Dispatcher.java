@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
@@ -16,7 +17,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -117,12 +120,12 @@ public class Dispatcher {
     private Uni<DispatchOutcome> sweep(Dispatch d) {
         return runs.releaseForRetry(d.runs(), ErrorCode.DISPATCH_FAILED,
                         function(d) + " answered 2xx but left the run running")
-                .map(released -> {
-                    if (released > 0) {
-                        LOG.warnf("%s answered 2xx but left %d of %s running; released", function(d), released,
+                .map(ended -> {
+                    if (!ended.isEmpty()) {
+                        LOG.warnf("%s answered 2xx but left %d of %s running; released", function(d), ended.size(),
                                 d.describe());
                     }
-                    return DispatchOutcome.delivered(d.runs().size(), released);
+                    return new DispatchOutcome(d.runs().size(), requeued(ended), failed(ended), null, false);
                 });
     }
 
@@ -136,7 +139,7 @@ public class Dispatcher {
         String othersMessage = "re-dispatched later: " + function(d) + " rejected another run of its batch";
         return runs.fail(blamed, code, reason)
                 .chain(failed -> runs.releaseForRetry(others, ErrorCode.DISPATCH_FAILED, othersMessage)
-                        .map(released -> new DispatchOutcome(0, released, failed,
+                        .map(ended -> new DispatchOutcome(0, requeued(ended), failed + failed(ended),
                                 "dispatch " + d.describe() + ": " + reason, false)));
     }
 
@@ -152,10 +155,20 @@ public class Dispatcher {
     private Uni<DispatchOutcome> giveBack(Dispatch d, String message) {
         LOG.warnf("dispatch %s: %s; runs go back to the queue", d.describe(), message);
         return runs.releaseForRetry(d.runs(), ErrorCode.DISPATCH_FAILED, message)
-                .map(released -> new DispatchOutcome(0, released, 0, "dispatch " + d.describe() + ": " + message, true))
+                .map(ended -> new DispatchOutcome(0, requeued(ended), failed(ended),
+                        "dispatch " + d.describe() + ": " + message, true))
                 .onFailure().recoverWithItem(e -> new DispatchOutcome(0, 0, 0, "dispatch " + d.describe() + ": "
                         + message + "; releasing its runs failed too (" + TickLog.describe(e)
                         + "), they wait for their lease to expire", true));
+    }
+
+    /** Runs a release put back in the queue; those that had used their last attempt failed instead. */
+    private static int requeued(Map<UUID, JobStatus> ended) {
+        return (int) ended.values().stream().filter(s -> s == JobStatus.queued).count();
+    }
+
+    private static int failed(Map<UUID, JobStatus> ended) {
+        return (int) ended.values().stream().filter(s -> s == JobStatus.failed).count();
     }
 
     private static OptionalInt runIndex(ErrorBody error, int runs) {

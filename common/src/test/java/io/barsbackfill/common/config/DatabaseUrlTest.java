@@ -1,0 +1,36 @@
+package io.barsbackfill.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatabaseUrlTest {
+
+    @Test
+    void libpqUriBecomesQuarkusDatasourceSettings() {
+        Map<String, String> p = DatabaseUrl.parse("postgresql://bars:s%40cret@db.internal:6543/market?sslmode=require")
+                .quarkusProperties();
+        assertThat(p).containsEntry("quarkus.datasource.reactive.url", "postgresql://db.internal:6543/market?sslmode=require")
+                .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://db.internal:6543/market?sslmode=require")
+                .containsEntry("quarkus.datasource.username", "bars")
+                .containsEntry("quarkus.datasource.password", "s@cret");
+    }
+
+    @Test
+    void defaultsPortAndAcceptsTheShortScheme() {
+        DatabaseUrl url = DatabaseUrl.parse("postgres://postgres@127.0.0.1/bars");
+        assertThat(url.port()).isEqualTo(5432);
+        assertThat(url.password()).isEmpty();
+        assertThat(url.quarkusProperties()).doesNotContainKey("quarkus.datasource.password");
+    }
+
+    @Test
+    void rejectsOtherSchemesWithoutEchoingTheUrl() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("mysql://u:topsecret@h/db"))
+                .hasMessageContaining("postgresql://").hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> DatabaseUrl.parse("not a url at all ::"))
+                .hasMessageNotContaining("not a url");
+    }
+}

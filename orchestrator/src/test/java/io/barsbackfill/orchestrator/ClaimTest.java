@@ -1,0 +1,201 @@
+package io.barsbackfill.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.orchestrator.repository.ClaimRepository;
+import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
+import io.barsbackfill.orchestrator.testing.StubFetcherResource;
+import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.SimulatorResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(SimulatorResource.class)
+@WithTestResource(StubFetcherResource.class)
+class ClaimTest extends OrchestratorTestBase {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    ClaimRepository claims;
+
+    @Test
+    void groupsRunsByTimeframeAndSliceUpToFiftyTickersHighestPriorityFirst() {
+        List<String> sixty = tickers(60);
+        sixty.forEach(s -> queuedRun(s, "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100));
+        queuedRun("AAPL", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100);
+        queuedRun("MSFT", "h1", "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z", 300);
+        queuedRun("NVDA", "h1", "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z", 300);
+        UUID later = (UUID) db.query("""
+                INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
+                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, now() + interval '1 hour') RETURNING id""")
+                .get(0).get("id");
+
+        Claim claim = claims.claim(5, "claim-test").await().atMost(WAIT);
+
+        assertThat(claim.free()).isEqualTo(5);
+        assertThat(claim.dispatches()).extracting(Dispatch::describe).containsExactly(
+                "h1 [2024-03-01T00:00:00Z, 2024-04-01T00:00:00Z) x2", // priority 300
+                "d1 [2023-01-01T00:00:00Z, 2024-01-01T00:00:00Z) x1", // then the oldest slice
+                "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x50",
+                "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x10");
+        assertThat(claim.dispatches().get(0).runs()).extracting(r -> r.symbol().value()).containsExactly("MSFT", "NVDA");
+        assertThat(run(later).get("status")).as("a run in backoff is not ready").isEqualTo("queued");
+
+        Map<String, Object> leased = db.query("SELECT * FROM job_runs WHERE symbol = 'MSFT'").get(0);
+        assertThat(leased.get("status")).isEqualTo("running");
+        assertThat(leased.get("attempt")).isEqualTo(1);
+        assertThat(leased.get("leased_by")).isEqualTo("claim-test");
+        assertThat(leased.get("lease_token")).isEqualTo(claim.dispatches().get(0).runs().get(0).leaseToken());
+        assertThat(leased.get("dispatch_id")).isEqualTo(claim.dispatches().get(0).id());
+        assertThat(instant(leased.get("lease_expires_at")))
+                .isBetween(Instant.now().plus(Duration.ofMinutes(4)), Instant.now().plus(Duration.ofMinutes(6)));
+        assertThat(count("SELECT count(DISTINCT lease_token) FROM job_runs WHERE status = 'running'"))
+                .as("one lease token per run").isEqualTo(63);
+    }
+
+    @Test
+    void neverMoreDispatchesInFlightThanTheCapAcrossConcurrentClaimers() throws Exception {
+        for (int slice = 0; slice < 20; slice++) {
+            String from = "2024-01-%02dT00:00:00Z".formatted(slice + 1);
+            String to = "2024-01-%02dT00:00:00Z".formatted(slice + 2);
+            queuedRun("AAPL", "m1", from, to, 100);
+            queuedRun("MSFT", "m1", from, to, 100);
+        }
+        List<Claim> results = concurrently(8, i -> claims.claim(5, "claimer-" + i).await().atMost(WAIT));
+
+        assertThat(results.stream().mapToInt(c -> c.dispatches().size()).sum()).isEqualTo(5);
+        assertThat(count("SELECT count(DISTINCT dispatch_id) FROM job_runs WHERE status = 'running'")).isEqualTo(5);
+        assertThat(claims.claim(5, "late").await().atMost(WAIT).dispatches()).as("cap reached").isEmpty();
+    }
+
+    @Test
+    void concurrentClaimersNeverClaimARunTwiceAndStayUnderTheCap() throws Exception {
+        List<String> tickers = tickers(10);
+        for (int day = 1; day <= 28; day++) {
+            for (String t : tickers) {
+                queuedRun(t, "m1", "2024-02-%02dT00:00:00Z".formatted(day), "2024-02-%02dT00:00:00Z".formatted(day + 1),
+                        100);
+            }
+        }
+        Set<UUID> seen = ConcurrentHashMap.newKeySet();
+        AtomicLong duplicates = new AtomicLong();
+        AtomicLong maxInFlight = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread observer = new Thread(() -> {
+            while (running.get()) {
+                maxInFlight.accumulateAndGet(count("""
+                        SELECT count(DISTINCT dispatch_id) FROM job_runs
+                        WHERE status = 'running' AND lease_expires_at > now()"""), Math::max);
+            }
+        });
+        observer.start();
+        try {
+            concurrently(6, i -> {
+                int idle = 0;
+                while (idle < 50) {
+                    Claim claim = claims.claim(2, "worker-" + i).await().atMost(WAIT);
+                    if (claim.dispatches().isEmpty()) {
+                        idle++;
+                        if (count("SELECT count(*) FROM job_runs WHERE status <> 'success'") == 0) {
+                            break;
+                        }
+                        continue;
+                    }
+                    for (Dispatch d : claim.dispatches()) {
+                        for (LeasedRun r : d.runs()) {
+                            if (!seen.add(r.jobRunId())) {
+                                duplicates.incrementAndGet();
+                            }
+                        }
+                        // a fetcher ends the runs, fenced by the lease
+                        for (LeasedRun r : d.runs()) {
+                            db.execute("""
+                                    UPDATE job_runs SET status = 'success', lease_token = NULL, lease_expires_at = NULL,
+                                           finished_at = now() WHERE id = ? AND lease_token = ?""", r.jobRunId(),
+                                    r.leaseToken());
+                        }
+                    }
+                }
+                return null;
+            });
+        } finally {
+            running.set(false);
+            observer.join();
+        }
+        assertThat(duplicates.get()).isZero();
+        assertThat(seen).hasSize(28 * 10);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'success'")).isEqualTo(280);
+        assertThat(count("SELECT max(attempt) FROM job_runs")).as("each run claimed exactly once").isEqualTo(1);
+        assertThat(maxInFlight.get()).isBetween(1L, 5L);
+    }
+
+    @Test
+    void claimedRowsCarryTheDefinitionsRealTickersNeverItsLabel() {
+        definition("US_BATCH_1", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100, "AAPL", "MSFT", "BRK.B");
+        stub.answer(r -> io.barsbackfill.orchestrator.testing.StubFetcher.error(409, "STALE_LEASE", "lease_token"));
+        action("tick").statusCode(200);
+        db.execute("UPDATE job_runs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL");
+
+        Claim claim = claims.claim(5, "label-test").await().atMost(WAIT);
+
+        assertThat(claim.dispatches()).singleElement().satisfies(d -> assertThat(d.runs())
+                .extracting(r -> r.symbol().value()).containsExactly("AAPL", "BRK.B", "MSFT"));
+        assertThat(stub.received()).singleElement().satisfies(r -> {
+            assertThat(r.symbols()).containsExactly("AAPL", "BRK.B", "MSFT");
+            assertThat(r.body()).doesNotContain("US_BATCH");
+        });
+    }
+
+    private static List<String> tickers(int n) {
+        List<String> all = new ArrayList<>(io.barsbackfill.simulator.SimulatorSettings.DEFAULT_UNIVERSE);
+        return all.subList(0, n);
+    }
+
+    private interface Task<T> {
+        T run(int worker) throws Exception;
+    }
+
+    /** Runs {@code n} workers released at the same moment; answers their results. */
+    private static <T> List<T> concurrently(int n, Task<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int worker = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.run(worker);
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
