@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
 import com.sun.net.httpserver.Headers;
@@ -31,7 +30,7 @@ final class ApiHandler implements HttpHandler {
     private final RateLimiter rateLimiter;
     private final FaultInjector faults;
     private final BarsEndpoint endpoint;
-    private final AtomicLong barRequests = new AtomicLong();
+    private final SimulatorStats stats = new SimulatorStats();
 
     ApiHandler(SimulatorSettings settings, RateLimiter rateLimiter, FaultInjector faults, BarsEndpoint endpoint) {
         this.settings = settings;
@@ -41,11 +40,15 @@ final class ApiHandler implements HttpHandler {
     }
 
     long barRequests() {
-        return barRequests.get();
+        return stats.barRequests();
+    }
+
+    SimulatorStats stats() {
+        return stats;
     }
 
     void resetCounters() {
-        barRequests.set(0);
+        stats.reset();
         rateLimiter.reset();
         faults.reset();
     }
@@ -65,19 +68,46 @@ final class ApiHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Response response;
-            try {
-                response = respond(exchange);
-            } catch (ApiException e) { // e.g. a path that does not decode
-                response = withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())),
-                        rateLimiter.peek());
-            } catch (RuntimeException e) {
-                System.err.println("market-simulator: request failed: " + e);
-                response = withRateLimit(Response.of(500, WireFormat.error("internal server error")),
-                        rateLimiter.peek());
+            if (SimulatorStats.PATH.equals(exchange.getRequestURI().getRawPath())) {
+                send(exchange, Response.of(200, stats.json()));
+                return;
             }
-            send(exchange, response);
+            boolean barsRequest = isBarsRequest(exchange);
+            if (barsRequest) {
+                stats.entered();
+            }
+            try {
+                answer(exchange);
+            } finally {
+                if (barsRequest) {
+                    stats.left();
+                }
+            }
         }
+    }
+
+    private static boolean isBarsRequest(HttpExchange exchange) {
+        try {
+            return "GET".equals(exchange.getRequestMethod())
+                    && BarsRoute.match(exchange.getRequestURI().getRawPath()).isPresent();
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        Response response;
+        try {
+            response = respond(exchange);
+        } catch (ApiException e) { // e.g. a path that does not decode
+            response = withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())),
+                    rateLimiter.peek());
+        } catch (RuntimeException e) {
+            System.err.println("market-simulator: request failed: " + e);
+            response = withRateLimit(Response.of(500, WireFormat.error("internal server error")),
+                    rateLimiter.peek());
+        }
+        send(exchange, response);
     }
 
     private Response respond(HttpExchange exchange) {
@@ -90,7 +120,7 @@ final class ApiHandler implements HttpHandler {
             return withRateLimit(Response.of(405, WireFormat.error("method not allowed")), rateLimiter.peek())
                     .with("Allow", "GET");
         }
-        barRequests.incrementAndGet();
+        stats.requested(route.get().symbol(), exchange.getRequestURI().getRawQuery());
         if (!authorized(exchange.getRequestHeaders())) {
             return withRateLimit(Response.of(401, WireFormat.error("unauthorized.")), rateLimiter.peek());
         }

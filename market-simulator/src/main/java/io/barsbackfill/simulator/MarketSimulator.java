@@ -94,7 +94,25 @@ public final class MarketSimulator implements AutoCloseable {
         return handler.barRequests();
     }
 
-    /** Back to a fresh start: request count, rate-limit window and the injected-fault sequence. */
+    /** The most bars requests answered at the same time so far (latency included). */
+    public int maxConcurrentBarRequests() {
+        return handler.stats().snapshot().maxConcurrentBarRequests();
+    }
+
+    /** Every symbol named by a bars request so far, rejected ones included, sorted and distinct. */
+    public List<String> symbolsRequested() {
+        return handler.stats().snapshot().symbolsRequested();
+    }
+
+    /** All three figures at once; {@code GET /_simulator/stats} answers the same as JSON. */
+    public Stats stats() {
+        return handler.stats().snapshot();
+    }
+
+    /**
+     * Back to a fresh start: request count, request statistics, rate-limit window and the injected-fault
+     * sequence.
+     */
     public void resetCounters() {
         handler.resetCounters();
     }
@@ -116,6 +134,17 @@ public final class MarketSimulator implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /**
+     * What {@code GET /_simulator/stats} answers ({@code bar_requests}, {@code max_concurrent_bar_requests},
+     * {@code symbols_requested}).
+     *
+     * @param barRequests              as {@link #barRequests()}
+     * @param maxConcurrentBarRequests as {@link #maxConcurrentBarRequests()}
+     * @param symbolsRequested         as {@link #symbolsRequested()}
+     */
+    public record Stats(long barRequests, int maxConcurrentBarRequests, List<String> symbolsRequested) {
     }
 
     private static ThreadFactory daemonThreads() {

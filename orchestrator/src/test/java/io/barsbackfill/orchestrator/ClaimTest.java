@@ -56,12 +56,13 @@ class ClaimTest extends OrchestratorTestBase {
         assertThat(claim.dispatches()).extracting(Dispatch::describe).containsExactly(
                 "h1 [2024-03-01T00:00:00Z, 2024-04-01T00:00:00Z) x2", // priority 300
                 "d1 [2023-01-01T00:00:00Z, 2024-01-01T00:00:00Z) x1", // then the oldest slice
-                "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x50",
-                "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x10");
+                "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x50"); // one group per slice and claim
+        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches()).extracting(Dispatch::describe)
+                .containsExactly("h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x10");
         assertThat(claim.dispatches().get(0).runs()).extracting(r -> r.symbol().value()).containsExactly("MSFT", "NVDA");
         assertThat(run(later).get("status")).as("a run in backoff is not ready").isEqualTo("queued");
 
-        Map<String, Object> leased = db.query("SELECT * FROM job_runs WHERE symbol = 'MSFT'").get(0);
+        Map<String, Object> leased = db.query("SELECT * FROM job_runs WHERE symbol = 'MSFT' AND priority = 300").get(0);
         assertThat(leased.get("status")).isEqualTo("running");
         assertThat(leased.get("attempt")).isEqualTo(1);
         assertThat(leased.get("leased_by")).isEqualTo("claim-test");
@@ -106,6 +107,7 @@ class ClaimTest extends OrchestratorTestBase {
                 maxInFlight.accumulateAndGet(count("""
                         SELECT count(DISTINCT dispatch_id) FROM job_runs
                         WHERE status = 'running' AND lease_expires_at > now()"""), Math::max);
+                Thread.onSpinWait();
             }
         });
         observer.start();
@@ -127,13 +129,14 @@ class ClaimTest extends OrchestratorTestBase {
                                 duplicates.incrementAndGet();
                             }
                         }
-                        // a fetcher ends the runs, fenced by the lease
-                        for (LeasedRun r : d.runs()) {
-                            db.execute("""
-                                    UPDATE job_runs SET status = 'success', lease_token = NULL, lease_expires_at = NULL,
-                                           finished_at = now() WHERE id = ? AND lease_token = ?""", r.jobRunId(),
-                                    r.leaseToken());
-                        }
+                        // a fetcher ends the runs, fenced by their leases
+                        db.execute("""
+                                UPDATE job_runs r SET status = 'success', lease_token = NULL, lease_expires_at = NULL,
+                                       finished_at = now()
+                                FROM unnest(?::uuid[], ?::uuid[]) AS l(id, token)
+                                WHERE r.id = l.id AND r.lease_token = l.token""",
+                                array(d.runs().stream().map(LeasedRun::jobRunId).toList()),
+                                array(d.runs().stream().map(LeasedRun::leaseToken).toList()));
                     }
                 }
                 return null;
@@ -164,6 +167,10 @@ class ClaimTest extends OrchestratorTestBase {
             assertThat(r.symbols()).containsExactly("AAPL", "BRK.B", "MSFT");
             assertThat(r.body()).doesNotContain("US_BATCH");
         });
+    }
+
+    private static String array(List<UUID> ids) {
+        return ids.stream().map(UUID::toString).collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 
     private static List<String> tickers(int n) {

@@ -46,6 +46,7 @@ public abstract class OrchestratorTestBase {
     void emptyDatabase() {
         db.execute("TRUNCATE job_definitions, job_runs, job_definition_runs, symbols, orchestrator_heartbeat, rate_limits");
         stub.reset();
+        simulator.resetCounters();
     }
 
     protected static ValidatableResponse orchestrator(Map<String, ?> body) {

@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 /**
  * HTTP edge shared by the three functions: the internal bearer token (fail closed: no token configured,
  * no start) and the mapping of failures to {@code 400/401/409/5xx} with an {@link ErrorBody}. Funqy itself
- * can only answer 200 or 500, so this runs as a Vert.x route in front of it.
+ * can only answer 200 or 500 (503 when a dependency is down), so this runs as a Vert.x route in front of it.
  */
 @ApplicationScoped
 public class FunctionHttp {
@@ -89,6 +89,10 @@ public class FunctionHttp {
             send(ctx, 400, new ErrorBody(bad.getMessage(), ErrorCode.BAD_INPUT.name(), bad.field()));
         } else if (failure instanceof StaleLeaseException stale) {
             send(ctx, 409, new ErrorBody(stale.getMessage(), ErrorCode.STALE_LEASE.name(), "lease_token"));
+        } else if (failure instanceof ServiceUnavailableException unavailable) {
+            LOG.warnf("request to %s: %s", ctx.normalizedPath(), unavailable.getMessage());
+            ctx.response().putHeader("Retry-After", "60");
+            send(ctx, 503, new ErrorBody(unavailable.getMessage(), unavailable.code().name(), null));
         } else if (failure == null && ctx.statusCode() == 400) {
             send(ctx, 400, diagnoseBody(ctx));
         } else if (failure == null && ctx.statusCode() == 404) {

@@ -21,7 +21,8 @@ import java.util.List;
  * @param instance         the orchestrator instance that ran the tick
  * @param dispatches       HTTP requests made to fetchers (one per claimed group)
  * @param runsReleased     runs the orchestrator gave back to the queue (fetcher unreachable, 5xx, timeout)
- * @param runsFailed       runs the orchestrator failed (rejected by a fetcher as bad input)
+ * @param runsFailed       runs the orchestrator failed: rejected by a fetcher as bad input, or out of attempts
+ *                         after a failed dispatch or an expired lease
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -63,7 +63,7 @@ public class ClaimRepository {
                 started_at = now(), finished_at = NULL, updated_at = now()
             FROM picked p
             WHERE j.id = p.id AND p.nth <= $2
-            RETURNING j.id, j.symbol, j.timeframe, j.slice_from, j.slice_to, j.lease_token, j.dispatch_id""";
+            RETURNING j.id, j.symbol, j.timeframe, j.slice_from, j.slice_to, j.priority, j.lease_token, j.dispatch_id""";
 
     private final Pool pool;
     private final int maxInFlight;
@@ -96,13 +96,19 @@ public class ClaimRepository {
                 }));
     }
 
+    /** Groups the claimed rows by dispatch, in claim order: priority, then slice, then timeframe. */
     private static List<Dispatch> dispatches(RowSet<Row> rows) {
         Map<UUID, List<Row>> byDispatch = new LinkedHashMap<>();
         for (Row r : rows) {
             byDispatch.computeIfAbsent(r.getUUID("dispatch_id"), k -> new ArrayList<>()).add(r);
         }
+        List<List<Row>> groups = new ArrayList<>(byDispatch.values());
+        groups.sort(Comparator.<List<Row>>comparingInt(g -> -g.stream().mapToInt(r -> r.getInteger("priority")).max().orElse(0))
+                .thenComparing(g -> Rows.instant(g.get(0), "slice_from"))
+                .thenComparing(g -> Timeframe.fromName(g.get(0).getString("timeframe")).orElseThrow()));
         List<Dispatch> dispatches = new ArrayList<>();
-        byDispatch.forEach((id, group) -> {
+        groups.forEach(group -> {
+            UUID id = group.get(0).getUUID("dispatch_id");
             Row first = group.get(0);
             List<LeasedRun> runs = group.stream()
                     .map(r -> new LeasedRun(r.getUUID("id"), r.getUUID("lease_token"), new Ticker(r.getString("symbol"))))

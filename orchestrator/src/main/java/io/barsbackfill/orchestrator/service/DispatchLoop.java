@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The claim-and-dispatch loop of one tick. It keeps up to {@code maxInFlight} dispatches going: whenever one
  * ends it claims again, until the queue has nothing ready, the budget is spent, the claim fails or a fetcher
- * looks down; then it waits for the dispatches it started (their HTTP timeout bounds the wait).
+ * fails or rejects a dispatch; then it waits for the dispatches it started (their HTTP timeout bounds the wait).
  * One instance per tick; its state changes under its own lock, callbacks arrive on any thread.
  */
 final class DispatchLoop {
@@ -109,7 +109,7 @@ final class DispatchLoop {
             delivered += outcome.delivered();
             released += outcome.released();
             failed += outcome.failed();
-            if (outcome.fetcherDown()) {
+            if (outcome.stopClaiming()) {
                 stopped = true;
             }
         }

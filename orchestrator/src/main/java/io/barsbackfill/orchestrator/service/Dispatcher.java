@@ -12,6 +12,7 @@ import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.client.FetcherReply;
+import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +32,8 @@ import org.jboss.logging.Logger;
  * <li>2xx: the fetcher ended each run in its own transaction; only a run it left running is released;</li>
  * <li>409: the lease belongs to someone else now; nothing to do;</li>
  * <li>400 naming one run ({@code symbol}, {@code symbols[3]}, {@code job_run_ids[3]}): that run fails with
- * the code given, the others of a batch go back to the queue for a later dispatch;</li>
+ * the code given, the others of a batch go back to the queue for a later dispatch, and the tick claims
+ * nothing more (a fetcher on the wrong database would otherwise fail the whole queue in one tick);</li>
  * <li>any other 4xx (a 400 naming {@code timeframe} or no field means orchestrator and fetcher disagree on
  * the contract; 401 a token mismatch), 5xx, or no answer: the fetcher is down or misconfigured, every run
  * goes back to the queue with backoff ({@code DISPATCH_FAILED}) and the tick stops claiming, so a broken
@@ -58,8 +60,8 @@ public class Dispatcher {
         Uni<DispatchOutcome> sent = dispatch.isSingle()
                 ? fetchers.fetchBars(single(dispatch)).chain(reply -> settleSingle(dispatch, reply))
                 : fetchers.fetchBarsBatch(batch(dispatch)).chain(reply -> settleBatch(dispatch, reply));
-        return sent.onFailure().recoverWithUni(e -> giveBack(dispatch, function(dispatch) + " failed: "
-                + TickLog.describe(e)));
+        return sent.onFailure().recoverWithUni(e -> giveBack(dispatch, e instanceof FetcherUnreachableException
+                ? e.getMessage() : function(dispatch) + " failed: " + TickLog.describe(e)));
     }
 
     private static FetchBarsRequest single(Dispatch d) {
@@ -120,13 +122,9 @@ public class Dispatcher {
     private Uni<DispatchOutcome> sweep(Dispatch d) {
         return runs.releaseForRetry(d.runs(), ErrorCode.DISPATCH_FAILED,
                         function(d) + " answered 2xx but left the run running")
-                .map(ended -> {
-                    if (!ended.isEmpty()) {
-                        LOG.warnf("%s answered 2xx but left %d of %s running; released", function(d), ended.size(),
-                                d.describe());
-                    }
-                    return new DispatchOutcome(d.runs().size(), requeued(ended), failed(ended), null, false);
-                });
+                .map(ended -> new DispatchOutcome(d.runs().size(), requeued(ended), failed(ended),
+                        ended.isEmpty() ? null : "dispatch " + d.describe() + ": " + function(d) + " answered 2xx but left "
+                                + ended.size() + " runs running; released them", false));
     }
 
     /** 400: the fetcher refused {@code blamed} as bad input; {@code others} were fine and go back to the queue. */
@@ -140,7 +138,7 @@ public class Dispatcher {
         return runs.fail(blamed, code, reason)
                 .chain(failed -> runs.releaseForRetry(others, ErrorCode.DISPATCH_FAILED, othersMessage)
                         .map(ended -> new DispatchOutcome(0, requeued(ended), failed + failed(ended),
-                                "dispatch " + d.describe() + ": " + reason, false)));
+                                "dispatch " + d.describe() + ": " + reason, true)));
     }
 
     /** 401, other 4xx and 5xx: nothing was fetched; every run goes back to the queue. */

@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.service;
 import io.barsbackfill.common.client.AlpacaBarsClient;
 import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.SliceUnit;
 import io.barsbackfill.common.domain.Ticker;
@@ -83,8 +84,8 @@ public class SymbolVerifier {
             }
             if (requests >= maxProbes) {
                 if (invalid.isEmpty()) {
-                    return Uni.createFrom().failure(new IllegalStateException(
-                            "could not verify tickers: probe budget of " + maxProbes + " requests spent"));
+                    return Uni.createFrom().failure(new ServiceUnavailableException(ErrorCode.RATE_LIMITED,
+                            "could not verify tickers: probe budget of " + maxProbes + " requests spent", null));
                 }
                 return Uni.createFrom().voidItem(); // already rejecting; the rest stay unverified
             }
@@ -95,7 +96,7 @@ public class SymbolVerifier {
                         ProviderException p = (ProviderException) e;
                         Ticker rejected = p.code() == ErrorCode.INVALID_SYMBOL ? p.invalidSymbol().orElse(null) : null;
                         if (rejected == null || !chunk.contains(rejected)) {
-                            return Uni.createFrom().failure(new IllegalStateException(
+                            return Uni.createFrom().failure(new ServiceUnavailableException(p.code(),
                                     "could not verify tickers with the provider (" + p.code() + "): " + p.getMessage(), p));
                         }
                         invalid.put(rejected, p.getMessage());

@@ -1,0 +1,136 @@
+package io.barsbackfill.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Drives an orchestrator whose own schedule is off: posts {@code tick} back to back on a daemon thread (a tick
+ * keeps up to {@code max-in-flight} dispatches going until nothing is ready, then returns), pausing a second
+ * after a tick that found nothing to dispatch (runs waiting for their backoff). Errors of a tick are reported
+ * once until they change.
+ */
+public final class TickDriver implements AutoCloseable {
+
+    /** One finished tick: its answer and when it came back. */
+    public record Completed(JsonNode tick, Instant at, long sequence) {
+
+        public long slicesCreated() {
+            return tick.path("slices_created").asLong();
+        }
+
+        public long dispatched() {
+            return tick.path("jobs_dispatched").asLong();
+        }
+
+        public boolean claimFailed() {
+            return "error".equals(tick.path("status").asText());
+        }
+    }
+
+    private static final Duration IDLE_PAUSE = Duration.ofSeconds(1);
+    private static final Duration ERROR_PAUSE = Duration.ofSeconds(2);
+
+    private final OrchestratorClient client;
+    private final Consumer<String> problems;
+    private final Thread thread;
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile boolean stopped;
+    private volatile Completed last;
+    private volatile Instant failingSince;
+    private volatile long dispatchedTotal;
+    private List<String> lastErrors = List.of();
+
+    public TickDriver(OrchestratorClient client, Consumer<String> problems) {
+        this.client = client;
+        this.problems = problems;
+        this.thread = new Thread(this::loop, "backfill-tick-driver");
+        this.thread.setDaemon(true);
+    }
+
+    public TickDriver start() {
+        thread.start();
+        return this;
+    }
+
+    /** The last tick that finished, or null before the first. */
+    public Completed last() {
+        return last;
+    }
+
+    /** Runs dispatched by all ticks so far (a fetcher answered 2xx). */
+    public long dispatchedTotal() {
+        return dispatchedTotal;
+    }
+
+    /** Since when every tick failed to claim or failed outright; null while ticks are healthy. */
+    public Instant failingSince() {
+        return failingSince;
+    }
+
+    private void loop() {
+        while (!stopped) {
+            Duration pause;
+            try {
+                JsonNode tick = client.tick();
+                Completed done = new Completed(tick, Instant.now(), sequence.incrementAndGet());
+                last = done;
+                dispatchedTotal += done.dispatched();
+                report(tick);
+                failingSince = done.claimFailed() ? (failingSince == null ? done.at() : failingSince) : null;
+                pause = done.dispatched() == 0 && tick.path("dispatches").asLong() == 0 ? IDLE_PAUSE : Duration.ZERO;
+            } catch (OrchestratorException e) {
+                if (stopped) {
+                    return;
+                }
+                if (failingSince == null) {
+                    failingSince = Instant.now();
+                }
+                reportOnce(List.of("tick failed: " + e.getMessage()));
+                pause = ERROR_PAUSE;
+            }
+            sleep(pause);
+        }
+    }
+
+    private void report(JsonNode tick) {
+        List<String> errors = new ArrayList<>();
+        tick.path("errors").forEach(e -> errors.add("tick " + tick.path("status").asText() + ": " + e.asText()));
+        reportOnce(errors);
+    }
+
+    private void reportOnce(List<String> errors) {
+        if (!errors.equals(lastErrors)) {
+            errors.forEach(problems);
+        }
+        lastErrors = errors;
+    }
+
+    private void sleep(Duration pause) {
+        if (pause.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        }
+    }
+
+    /** Stops ticking; a tick under way is abandoned (its dispatches finish in the orchestrator). */
+    @Override
+    public void close() {
+        stopped = true;
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.barsbackfill.cli.command;
+
+import java.io.PrintStream;
+
+/**
+ * Output of a command: ordinary lines, plus one live status line that is redrawn in place on a terminal and
+ * printed every few seconds otherwise (logs, pipes, tests).
+ */
+public final class Console {
+
+    private static final long NON_TTY_INTERVAL_NANOS = 5_000_000_000L;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminal;
+    private String live;
+    private String lastPrinted;
+    private long lastLivePrinted;
+
+    public Console(PrintStream out, PrintStream err, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public synchronized void line(String text) {
+        clearLive();
+        out.println(text);
+        redrawLive();
+        out.flush();
+    }
+
+    public synchronized void error(String text) {
+        clearLive();
+        out.flush();
+        err.println(text);
+        err.flush();
+        redrawLive();
+    }
+
+    /** Updates the live line; {@code force} prints it even off a terminal (e.g. the final state). */
+    public synchronized void live(String text, boolean force) {
+        if (terminal) {
+            clearLive();
+            live = text;
+            redrawLive();
+            out.flush();
+            return;
+        }
+        long now = System.nanoTime();
+        if ((force && !text.equals(lastPrinted)) || lastLivePrinted == 0
+                || now - lastLivePrinted >= NON_TTY_INTERVAL_NANOS) {
+            out.println(text);
+            out.flush();
+            lastPrinted = text;
+            lastLivePrinted = now;
+        }
+    }
+
+    /** Leaves the live line on screen as an ordinary line. */
+    public synchronized void endLive() {
+        if (terminal && live != null) {
+            out.println();
+            out.flush();
+        }
+        live = null;
+    }
+
+    private void clearLive() {
+        if (terminal && live != null) {
+            out.print("\r" + " ".repeat(live.length()) + "\r");
+        }
+    }
+
+    private void redrawLive() {
+        if (terminal && live != null) {
+            out.print(live);
+        }
+    }
+}

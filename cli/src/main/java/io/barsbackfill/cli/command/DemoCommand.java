@@ -1,0 +1,278 @@
+package io.barsbackfill.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.client.OrchestratorException;
+import io.barsbackfill.cli.client.TickDriver;
+import io.barsbackfill.cli.database.StoredBars;
+import io.barsbackfill.cli.report.Answers;
+import io.barsbackfill.cli.report.ProgressMeter;
+import io.barsbackfill.cli.report.ScenarioProgress;
+import io.barsbackfill.cli.report.Table;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Tokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code backfill demo}: the original's scenario end to end on this machine. The orchestrator's own schedule
+ * is off ({@code BACKFILL_ORCHESTRATOR_SCHEDULE} overrides): the demo posts {@code tick} back to back, so the
+ * backfill starts at once and ends as soon as the work is done, and polls {@code status} every second for
+ * the progress line. Done when a tick planned nothing new and nothing is queued or running.
+ */
+public final class DemoCommand {
+
+    static final List<DefinitionSpec> SCENARIO = DemoScenario.DEFINITIONS;
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(90);
+
+    private final Map<String, String> env;
+    private final Console console;
+    private volatile boolean interrupted;
+
+    public DemoCommand(Map<String, String> env, Console console) {
+        this.env = env;
+        this.console = console;
+    }
+
+    public int run(List<String> argv) {
+        Args.parse("demo", argv, Set.of(), Set.of());
+        long t0 = System.nanoTime();
+        console.line("bars-backfill demo: 61 US tickers as US_BATCH_1 (50) and US_BATCH_2 (11), "
+                + DemoScenario.TIMEFRAME + " bars, " + DemoScenario.FROM + " .. " + DemoScenario.TO);
+        LocalDeployment deployment = new LocalDeployment(env, console);
+        deployment.prepareDatabase();
+        String token = Tokens.generate();
+        LocalStack.Builder builder = deployment.stack(token);
+        LocalDeployment.defaultSetting(builder, env, "BACKFILL_ORCHESTRATOR_SCHEDULE", "off");
+        LocalDeployment.defaultSetting(builder, env, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "15s");
+        Thread onInterrupt = new Thread(() -> {
+            interrupted = true;
+            console.error("interrupted: stopping the processes started (data stays in the database)");
+        });
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        Outcome outcome;
+        try (LocalStack stack = builder.build()) {
+            deployment.startAndAwait(stack);
+            OrchestratorClient client = new OrchestratorClient(stack.orchestratorUrl(), token);
+            enqueueScenario(client);
+            outcome = drive(client, stack);
+            summary(deployment, outcome);
+            console.line("stopping the processes started:");
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
+        }
+        sql(deployment);
+        boolean ok = outcome.progress().allSucceeded();
+        console.line(String.format("demo %s in %.1f s: %s", ok ? "done" : "FAILED", (System.nanoTime() - t0) / 1e9,
+                ok ? "every run succeeded" : "not every run succeeded (exit 1); see the summary above"));
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Enqueues each definition; one that exists with the same settings is "already there". */
+    private void enqueueScenario(OrchestratorClient client) {
+        for (DefinitionSpec def : SCENARIO) {
+            try {
+                JsonNode created = client.call(OrchestratorClient.enqueueRequest(def.name(), def.symbols(),
+                        def.timeframe(), def.from().toString(), def.to().toString(), null));
+                console.line(String.format("enqueued   %s: %d symbols, %s slices, %s runs", def.name(),
+                        created.path("symbols").size(), Answers.num(created.path("slices")),
+                        Answers.num(created.path("runs"))));
+            } catch (OrchestratorException e) {
+                if (e.status() != 400 || !"name".equals(e.field())) {
+                    throw new CliException(ExitCodes.FAILED, "enqueue " + def.name() + " failed: " + e.getMessage(), e);
+                }
+                JsonNode status = status(client);
+                JsonNode existing = ScenarioProgress.definition(status, def.name())
+                        .orElseThrow(() -> new CliException(ExitCodes.FAILED, "enqueue " + def.name() + " failed: "
+                                + e.getMessage()));
+                String difference = difference(existing, def);
+                if (difference != null) {
+                    throw new CliException(ExitCodes.FAILED, "a definition named " + def.name()
+                            + " already exists in this database with " + difference
+                            + "; point DATABASE_URL at another database to run the demo");
+                }
+                console.line("enqueued   " + def.name() + ": already there, same settings (nothing enqueued)"
+                        + (existing.path("enabled").asBoolean(true) ? "" : "; it is DISABLED (cancelled earlier)"));
+            }
+        }
+    }
+
+    /** How an existing definition differs from the one the demo wants; null when it is the same. */
+    static String difference(JsonNode existing, DefinitionSpec wanted) {
+        List<String> diffs = new ArrayList<>();
+        if (!wanted.timeframe().equals(existing.path("timeframe").asText())) {
+            diffs.add("timeframe " + existing.path("timeframe").asText());
+        }
+        if (existing.path("symbols").asInt(-1) != wanted.symbols().size()) {
+            diffs.add(existing.path("symbols").asText() + " symbols instead of " + wanted.symbols().size());
+        }
+        if (!sameInstant(existing.path("window_from"), wanted.from())) {
+            diffs.add("window_from " + existing.path("window_from").asText());
+        }
+        if (!sameInstant(existing.path("window_to"), wanted.to())) {
+            diffs.add("window_to " + existing.path("window_to").asText("open"));
+        }
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
+
+    private static boolean sameInstant(JsonNode value, Instant wanted) {
+        if (value.isMissingNode() || value.isNull()) {
+            return wanted == null;
+        }
+        try {
+            return Instant.parse(value.asText()).equals(wanted);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    record Outcome(JsonNode status, ScenarioProgress progress, ProgressMeter meter, Instant finished, long dispatched) {
+    }
+
+    private Outcome drive(OrchestratorClient client, LocalStack stack) {
+        ScenarioProgress baseline = ScenarioProgress.of(status(client), SCENARIO);
+        ProgressMeter meter = new ProgressMeter(Instant.now(), baseline);
+        long lastFinished = baseline.finished();
+        Instant lastChange = Instant.now();
+        String lastStatusError = null;
+        try (TickDriver driver = new TickDriver(client, problem -> {
+            if (!interrupted) {
+                console.error("  " + problem);
+            }
+        }).start()) {
+            while (true) {
+                sleep(POLL);
+                Optional<io.barsbackfill.cli.process.ManagedProcess> dead = stack.group().unexpectedlyDead();
+                if (dead.isPresent()) {
+                    throw new CliException(ExitCodes.FAILED, "a process died: " + dead.get().describeFailure());
+                }
+                Instant asked = Instant.now();
+                JsonNode status;
+                try {
+                    status = client.status();
+                } catch (OrchestratorException e) {
+                    if (!interrupted && !e.getMessage().equals(lastStatusError)) {
+                        console.error("  status failed: " + e.getMessage());
+                    }
+                    lastStatusError = e.getMessage();
+                    continue;
+                }
+                Instant now = Instant.now();
+                ScenarioProgress p = ScenarioProgress.of(status, SCENARIO);
+                console.live(meter.line(p, now), false);
+                TickDriver.Completed last = driver.last();
+                if (last != null && last.at().isBefore(asked) && last.slicesCreated() == 0 && p.idle()
+                        && p.found() == SCENARIO.size()) {
+                    console.live(meter.line(p, now), true);
+                    console.endLive();
+                    return new Outcome(status, p, meter, now, driver.dispatchedTotal());
+                }
+                if (p.finished() != lastFinished) {
+                    lastFinished = p.finished();
+                    lastChange = now;
+                }
+                Instant failing = driver.failingSince();
+                if (failing != null && Duration.between(failing, now).compareTo(GIVE_UP_AFTER) > 0
+                        && Duration.between(lastChange, now).compareTo(GIVE_UP_AFTER) > 0) {
+                    console.endLive();
+                    throw new CliException(ExitCodes.FAILED, "no progress for " + GIVE_UP_AFTER.toSeconds()
+                            + " s and every tick fails (errors above); the orchestrator's log: "
+                            + stack.process("orchestrator").logFile());
+                }
+            }
+        }
+    }
+
+    private void summary(LocalDeployment deployment, Outcome o) {
+        Table table = new Table("DEFINITION", "RUNS", "SUCCEEDED", "FAILED", "CANCELLED", "UNFINISHED", "BARS WRITTEN")
+                .numeric(1, 2, 3, 4, 5, 6);
+        for (DefinitionSpec def : SCENARIO) {
+            ScenarioProgress one = ScenarioProgress.of(o.status(), List.of(def));
+            table.row(def.name(), Answers.num(one.total()), Answers.num(one.success()), Answers.num(one.failed()),
+                    Answers.num(one.cancelled()), Answers.num(one.queued() + one.running()), Answers.num(one.bars()));
+        }
+        ScenarioProgress all = o.progress();
+        table.row("total", Answers.num(all.total()), Answers.num(all.success()), Answers.num(all.failed()),
+                Answers.num(all.cancelled()), Answers.num(all.queued() + all.running()), Answers.num(all.bars()));
+        console.line("");
+        console.line("summary");
+        console.line(table.render("  ").stripTrailing());
+        JsonNode failures = o.status().path("failures");
+        if (failures.isArray() && !failures.isEmpty()) {
+            console.line("failed runs by error code (all definitions):");
+            for (JsonNode g : failures) {
+                console.line("  " + g.path("error_code").asText() + ": " + Answers.num(g.path("runs")) + " runs, e.g. "
+                        + g.path("sample").asText(""));
+            }
+            console.line("to retry them: export BACKFILL_INTERNAL_TOKEN=<any secret>; ./backfill start, then in "
+                    + "another shell ./backfill retry (same token) and ./backfill status");
+        }
+        try {
+            StoredBars.Count stored = StoredBars.inSlicesOf(deployment.database,
+                    SCENARIO.stream().map(DefinitionSpec::name).toList());
+            console.line("bars stored in ohlc_bars inside the " + Answers.num(stored.runs()) + " runs' slices ("
+                    + stored.from() + " .. " + stored.to() + ", grid-aligned): " + Answers.num(stored.bars())
+                    + " (counted in the database)");
+        } catch (IllegalStateException e) {
+            console.error("could not count the stored bars: " + e.getMessage());
+        }
+        ProgressMeter m = o.meter();
+        long written = all.bars() - m.baseline().bars();
+        long finished = all.finished() - m.baseline().finished();
+        double seconds = m.seconds(o.finished());
+        if (finished == 0 && o.dispatched() == 0) {
+            console.line("this run: nothing to do (nothing enqueued, nothing dispatched): the backfill was already done");
+        } else {
+            console.line(String.format("this run: %s runs finished, %s bars written in %.1f s = %s bars/s",
+                    Answers.num(finished), Answers.num(written), seconds,
+                    Answers.num(Math.round(seconds > 0 ? written / seconds : 0))));
+        }
+    }
+
+    private void sql(LocalDeployment deployment) {
+        String names = SCENARIO.stream().map(d -> "'" + d.name() + "'").collect(Collectors.joining(", "));
+        console.line("");
+        console.line("the data stays in place; check it with psql:");
+        if (env.get("DATABASE_URL") == null || env.get("DATABASE_URL").isBlank()) {
+            console.line("  export DATABASE_URL=" + deployment.database.redacted());
+        } else {
+            console.line("  (DATABASE_URL=" + deployment.database.redacted() + ")");
+        }
+        console.line("  psql \"$DATABASE_URL\" -c \"SELECT d.name AS definition, count(*) FILTER (WHERE r.status = "
+                + "'success') AS runs_succeeded, count(*) FILTER (WHERE r.status <> 'success') AS runs_not_succeeded, "
+                + "sum(r.rows_written) AS bars_written FROM job_definitions d JOIN job_definition_runs l ON "
+                + "l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id WHERE d.name IN (" + names
+                + ") GROUP BY d.name ORDER BY d.name\"");
+        console.line("  psql \"$DATABASE_URL\" -c \"SELECT symbol, count(*) AS bars, min(ts), max(ts) FROM ohlc_bars "
+                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME + "' GROUP BY symbol ORDER BY symbol\"");
+    }
+
+    private static JsonNode status(OrchestratorClient client) {
+        try {
+            return client.status();
+        } catch (OrchestratorException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.FAILED, "interrupted");
+        }
+    }
+}

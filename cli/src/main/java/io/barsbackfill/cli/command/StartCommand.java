@@ -1,0 +1,65 @@
+package io.barsbackfill.cli.command;
+
+import io.barsbackfill.cli.process.ManagedProcess;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Tokens;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code backfill start}: the functions (and the simulator, unless a provider is configured) in the foreground,
+ * wired as in the demo, until Ctrl-C. The orchestrator ticks on its own schedule
+ * ({@code BACKFILL_ORCHESTRATOR_SCHEDULE}, 30s by default). Operate it from another shell with
+ * {@code ./backfill status|tick|enqueue|retry|cancel}, which need the same {@code BACKFILL_INTERNAL_TOKEN}:
+ * set it before {@code start}; without it a token is generated and never shown.
+ */
+public final class StartCommand {
+
+    private final Map<String, String> env;
+    private final Console console;
+
+    public StartCommand(Map<String, String> env, Console console) {
+        this.env = env;
+        this.console = console;
+    }
+
+    public int run(List<String> argv) {
+        Args.parse("start", argv, Set.of(), Set.of());
+        LocalDeployment deployment = new LocalDeployment(env, console);
+        deployment.prepareDatabase();
+        String given = env.get("BACKFILL_INTERNAL_TOKEN");
+        boolean generated = given == null || given.isBlank();
+        String token = generated ? Tokens.generate() : given.trim();
+        LocalStack stack = deployment.stack(token).build();
+        deployment.startAndAwait(stack);
+        console.line("orchestrator " + stack.orchestratorUrl() + "/orchestrator  (schedule "
+                + env.getOrDefault("BACKFILL_ORCHESTRATOR_SCHEDULE", "30s") + ")");
+        if (generated) {
+            console.line("internal token: generated (not shown). To use ./backfill status|tick|enqueue|retry|cancel "
+                    + "against this deployment, stop it and start it again with BACKFILL_INTERNAL_TOKEN set.");
+        } else {
+            console.line("internal token: BACKFILL_INTERNAL_TOKEN from the environment");
+        }
+        if (!stack.orchestratorUrl().toString().equals(OperateCommand.DEFAULT_URL)) {
+            console.line("the default port was taken: export BACKFILL_ORCHESTRATOR_URL=" + stack.orchestratorUrl());
+        }
+        console.line("running; Ctrl-C stops everything");
+        while (true) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stack.close();
+                return ExitCodes.OK;
+            }
+            Optional<ManagedProcess> dead = stack.group().unexpectedlyDead();
+            if (dead.isPresent()) {
+                String failure = dead.get().describeFailure();
+                stack.close();
+                throw new CliException(ExitCodes.FAILED, "a process died, stopped the others: " + failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.barsbackfill.cli.database;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A libpq connection URI ({@code postgresql://user:pass@host:5432/db?sslmode=require}), the form
+ * {@code DATABASE_URL} takes for the functions and for {@code psql "$DATABASE_URL"}.
+ */
+public record DatabaseUrl(String raw, String host, int port, String database, Optional<String> user,
+        Optional<String> password, String query) {
+
+    public static final String DEFAULT = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
+
+    public static DatabaseUrl parse(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("DATABASE_URL is not a URI (expected postgresql://user@host:5432/db)");
+        }
+        if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("DATABASE_URL must start with postgresql:// (got "
+                    + (uri.getScheme() == null ? "no scheme" : uri.getScheme() + "://") + ")");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("DATABASE_URL has no host (expected postgresql://user@host:5432/db)");
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceFirst("^/", "");
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        if (uri.getRawUserInfo() != null) {
+            String[] parts = uri.getRawUserInfo().split(":", 2);
+            user = Optional.of(decode(parts[0])).filter(s -> !s.isEmpty());
+            password = parts.length > 1 ? Optional.of(decode(parts[1])) : Optional.empty();
+        }
+        return new DatabaseUrl(url.trim(), uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432,
+                path.isEmpty() ? "postgres" : decode(path), user, password,
+                uri.getRawQuery() == null ? "" : uri.getRawQuery());
+    }
+
+    /** JDBC URL of this database; credentials go in {@link #jdbcProperties()}, not in the URL. */
+    public String jdbcUrl() {
+        return jdbcUrl(database);
+    }
+
+    /** JDBC URL of another database on the same server (e.g. {@code postgres} to create this one). */
+    public String jdbcUrl(String otherDatabase) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + otherDatabase + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    public Properties jdbcProperties() {
+        Properties p = new Properties();
+        p.setProperty("user", user.orElse(System.getProperty("user.name")));
+        password.ifPresent(pw -> p.setProperty("password", pw));
+        return p;
+    }
+
+    /** For messages: the URL with its password masked. */
+    public String redacted() {
+        String auth = user.map(u -> u + password.map(pw -> ":***").orElse("") + "@").orElse("");
+        return "postgresql://" + auth + host + ":" + port + "/" + database + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,140 @@
+package io.barsbackfill.cli.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+
+/**
+ * Readable text for the orchestrator's answers. Reads the JSON trees leniently ({@code path}, defaults), so a
+ * field the orchestrator adds, drops or renames shows as blank instead of failing the command.
+ */
+public final class Answers {
+
+    private Answers() {
+    }
+
+    public static String status(JsonNode s) {
+        StringBuilder out = new StringBuilder();
+        out.append("orchestrator ").append(s.path("version").asText("?")).append(", report of ")
+                .append(s.path("generated_at").asText("?")).append('\n');
+        JsonNode runs = s.path("runs");
+        out.append(String.format("runs       %s total: %s queued (%s ready), %s running, %s success, %s failed, %s cancelled%n",
+                num(runs.path("total")), num(runs.path("queued")), num(s.path("ready")), num(runs.path("running")),
+                num(runs.path("success")), num(runs.path("failed")), num(runs.path("cancelled"))));
+        JsonNode progress = s.path("progress");
+        out.append(String.format("progress   %s of %s runs done (%s%%)%n", num(progress.path("done")),
+                num(progress.path("total")), progress.path("percent").asText("0")));
+        out.append(String.format("bars       %s written, %s fetched%n", num(s.path("bars").path("rows_written")),
+                num(s.path("bars").path("bars_fetched"))));
+        JsonNode inFlight = s.path("in_flight");
+        out.append(String.format("in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
+                num(inFlight.path("dispatches")), num(inFlight.path("max_dispatches")), num(inFlight.path("runs")),
+                num(inFlight.path("expired_leases"))));
+        JsonNode t = s.path("throughput");
+        out.append(String.format("last %s min  %s runs succeeded, %s failed, %s bars written, %s runs/min%n",
+                t.path("window_minutes").asText("?"), num(t.path("runs_succeeded")), num(t.path("runs_failed")),
+                num(t.path("rows_written")), t.path("runs_per_minute").asText("0")));
+        if (s.hasNonNull("oldest_queued_age_seconds")) {
+            out.append("oldest queued run waits since ").append(duration(s.path("oldest_queued_age_seconds").asLong()))
+                    .append('\n');
+        }
+        failures(out, "failed runs by error code", s.path("failures"));
+        failures(out, "queued for retry, by last error", s.path("retrying"));
+        Table defs = new Table("DEFINITION", "ON", "TF", "SYMBOLS", "WINDOW", "QUEUED", "RUNNING", "SUCCESS", "FAILED",
+                "CANCELLED", "BARS", "DONE").numeric(3, 5, 6, 7, 8, 9, 10, 11);
+        for (JsonNode d : s.path("definitions")) {
+            JsonNode r = d.path("runs");
+            defs.row(d.path("name").asText(), d.path("enabled").asBoolean(true) ? "yes" : "no",
+                    d.path("timeframe").asText(), d.path("symbols").asText(),
+                    window(d.path("window_from"), d.path("window_to")), num(r.path("queued")), num(r.path("running")),
+                    num(r.path("success")), num(r.path("failed")), num(r.path("cancelled")),
+                    num(d.path("bars").path("rows_written")), d.path("progress").path("percent").asText("0") + "%");
+        }
+        out.append(defs.isEmpty() ? "definitions: none\n" : "definitions\n" + defs.render("  "));
+        Table beats = new Table("ORCHESTRATOR", "STATUS", "SEEN", "VERSION", "LAST TICK");
+        for (JsonNode h : s.path("heartbeats")) {
+            beats.row(h.path("name").asText(), h.path("status").asText(), duration(h.path("age_seconds").asLong()) + " ago",
+                    h.path("version").asText(""), h.path("message").asText(""));
+        }
+        out.append(beats.isEmpty() ? "heartbeats: none (no tick yet)\n" : "heartbeats\n" + beats.render("  "));
+        return out.toString();
+    }
+
+    private static void failures(StringBuilder out, String title, JsonNode groups) {
+        if (!groups.isArray() || groups.isEmpty()) {
+            return;
+        }
+        Table t = new Table("ERROR CODE", "RUNS", "LAST HOUR", "LATEST MESSAGE").numeric(1, 2);
+        for (JsonNode g : groups) {
+            t.row(g.path("error_code").asText(), num(g.path("runs")), num(g.path("last_hour")),
+                    clip(g.path("sample").asText(""), 100));
+        }
+        out.append(title).append('\n').append(t.render("  "));
+    }
+
+    public static String tick(JsonNode t) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("tick %s in %s ms (instance %s): %s definitions scanned, %s runs planned, "
+                        + "%s runs dispatched in %s requests, %s leases reaped, %s runs released, %s runs failed%n",
+                t.path("status").asText("?"), t.path("duration_ms").asText("?"), t.path("instance").asText("?"),
+                num(t.path("scanned")), num(t.path("slices_created")), num(t.path("jobs_dispatched")),
+                num(t.path("dispatches")), num(t.path("reaped")), num(t.path("runs_released")),
+                num(t.path("runs_failed"))));
+        for (JsonNode e : t.path("errors")) {
+            out.append("  error: ").append(e.asText()).append('\n');
+        }
+        return out.toString();
+    }
+
+    public static String enqueue(JsonNode e) {
+        return String.format("definition %s created (id %s): %d symbols, %s, %s, priority %s; %s slices (%s ready now), "
+                        + "%s runs; ticks plan them%n",
+                e.path("name").asText(), e.path("id").asText(), e.path("symbols").size(), e.path("timeframe").asText(),
+                window(e.path("window_from"), e.path("window_to")), e.path("priority").asText(),
+                num(e.path("slices")), num(e.path("slices_ready")), num(e.path("runs")));
+    }
+
+    public static String update(JsonNode u) {
+        String action = u.path("action").asText("?");
+        String what = "cancel".equals(action) ? "queued runs cancelled" : "failed runs queued again";
+        StringBuilder out = new StringBuilder(String.format("%s: %s %s", action, num(u.path("runs_changed")), what));
+        if (u.hasNonNull("definition")) {
+            out.append(" (definition ").append(u.path("definition").asText()).append(')');
+        }
+        if (u.path("definition_disabled").asBoolean(false)) {
+            out.append("; the definition is disabled and plans nothing more");
+        }
+        return out.append('\n').toString();
+    }
+
+    static String window(JsonNode from, JsonNode to) {
+        return from.asText("?") + " .. " + (to.isMissingNode() || to.isNull() ? "open" : to.asText());
+    }
+
+    /** A count with thousands separators; blank when absent. */
+    public static String num(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? "" : num(n.asLong());
+    }
+
+    public static String num(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** {@code 42s}, {@code 3m05s}, {@code 2h07m}. */
+    public static String duration(long seconds) {
+        if (seconds < 0) {
+            return "?";
+        }
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+    }
+
+    static String clip(String s, int max) {
+        String oneLine = s.replaceAll("\\s+", " ");
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 3) + "...";
+    }
+}

@@ -1,0 +1,45 @@
+package io.barsbackfill.cli.stack;
+
+import java.nio.file.Path;
+
+/** The processes of a local deployment: the three functions and the provider stand-in. */
+public enum Service {
+    ORCHESTRATOR("orchestrator", 8080, 0),
+    FETCH_BARS("fetch-bars", 8081, 1),
+    FETCH_BARS_BATCH("fetch-bars-batch", 8082, 1),
+    SIMULATOR("market-simulator", 18080, 2);
+
+    private final String module;
+    private final int defaultPort;
+    private final int stopTier;
+
+    Service(String module, int defaultPort, int stopTier) {
+        this.module = module;
+        this.defaultPort = defaultPort;
+        this.stopTier = stopTier;
+    }
+
+    /** The Maven module, also the process and log name. */
+    public String module() {
+        return module;
+    }
+
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    /** Stopped in this order: the orchestrator first (no new dispatches), the simulator last. */
+    public int stopTier() {
+        return stopTier;
+    }
+
+    public boolean isFunction() {
+        return this != SIMULATOR;
+    }
+
+    /** The runnable jar, relative to the project root. */
+    public Path jar() {
+        return this == SIMULATOR ? Path.of(module, "target", "market-simulator.jar")
+                : Path.of(module, "target", "quarkus-app", "quarkus-run.jar");
+    }
+}

@@ -1,0 +1,148 @@
+package io.barsbackfill.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.cli.BackfillCli;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The original's claim failed on a permission error and reported "queue empty" while hundreds of jobs
+ * waited. Here the orchestrator connects as its own role; taking away its right to write the column the claim
+ * sets ({@code job_runs.dispatch_id}) breaks only the claim. The tick answer and the status (heartbeat) must
+ * say so, over HTTP and through {@code backfill tick|status}; once the right is back, the next tick dispatches.
+ */
+class BrokenClaimTest {
+
+    private static final String ROLE = "bars_orch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+
+    private static TestDatabase db;
+    private static MarketSimulator simulator;
+    private static LocalStack stack;
+    private static OrchestratorClient orchestrator;
+    private static String token;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.createMigrated();
+        db.execute("CREATE ROLE " + ROLE + " LOGIN");
+        db.execute("GRANT CONNECT ON DATABASE " + db.name() + " TO " + ROLE);
+        db.execute("GRANT USAGE ON SCHEMA public TO " + ROLE);
+        db.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + ROLE);
+        simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
+        token = E2e.token();
+        String asRole = db.libpqUrl().replaceFirst("^postgresql://[^@]*@", "postgresql://" + ROLE + "@");
+        stack = E2e.stack(BrokenClaimTest.class, db, simulator.baseUrl(), token)
+                .env(Service.ORCHESTRATOR, "DATABASE_URL", asRole)
+                .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false") // its role may not migrate
+                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator-as-" + ROLE)
+                .build().start().awaitReady(E2e.READY);
+        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (db != null) {
+            db.execute("DROP OWNED BY " + ROLE);
+            db.execute("DROP ROLE " + ROLE);
+            db.close();
+        }
+    }
+
+    @Test
+    void aFailingClaimIsAnErrorInTickAndStatusNeverAnEmptyQueue() {
+        orchestrator.call(OrchestratorClient.enqueueRequest("BROKEN_CLAIM", List.of("AAPL", "MSFT"), "h1",
+                "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", null));
+        breakClaim();
+
+        JsonNode tick = orchestrator.tick();
+        System.out.println("tick with a broken claim: " + tick);
+        assertThat(tick.path("status").asText()).isEqualTo("error");
+        assertThat(tick.path("jobs_dispatched").asInt()).isZero();
+        assertThat(tick.path("slices_created").asInt()).as("planning still works").isEqualTo(4);
+        List<String> errors = E2e.texts(tick.path("errors"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("claim").contains("permission denied"));
+
+        JsonNode status = orchestrator.status();
+        assertThat(status.path("runs").path("queued").asInt()).as("the queue is not empty").isEqualTo(4);
+        assertThat(status.path("ready").asInt()).isEqualTo(4);
+        JsonNode heartbeat = heartbeat(status);
+        assertThat(heartbeat.path("status").asText()).isEqualTo("error");
+        assertThat(heartbeat.path("message").asText()).contains("claim").contains("permission denied");
+
+        Cli tickCli = cli("tick");
+        assertThat(tickCli.code()).isZero();
+        assertThat(tickCli.out()).contains("tick error").contains("error: claim").contains("permission denied");
+        Cli statusCli = cli("status");
+        assertThat(statusCli.code()).isZero();
+        assertThat(statusCli.out()).containsPattern("orchestrator-as-" + ROLE + "\\s+error\\s.*claim");
+        System.out.println("./backfill status with a broken claim:\n" + statusCli.out());
+
+        restoreClaim();
+        List<JsonNode> ticks = E2e.tickUntilDone(orchestrator, db, Duration.ofSeconds(60));
+        assertThat(ticks.get(0).path("errors")).isEmpty();
+        assertThat(ticks.get(0).path("status").asText()).isEqualTo("healthy");
+        assertThat(ticks.get(0).path("jobs_dispatched").asInt()).as("the next tick dispatches").isEqualTo(4);
+        assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
+                .containsExactly(Map.of("status", "success", "n", 4L));
+        assertThat(heartbeat(orchestrator.status()).path("status").asText()).isEqualTo("healthy");
+    }
+
+    /** The orchestrator's role keeps UPDATE on every column of job_runs but the one the claim sets. */
+    private static void breakClaim() {
+        String columns = db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'job_runs' "
+                        + "AND column_name <> 'dispatch_id' ORDER BY ordinal_position").stream()
+                .map(r -> (String) r.get("column_name")).collect(Collectors.joining(", "));
+        db.execute("REVOKE UPDATE ON job_runs FROM " + ROLE);
+        db.execute("GRANT UPDATE (" + columns + ") ON job_runs TO " + ROLE);
+    }
+
+    private static void restoreClaim() {
+        db.execute("GRANT UPDATE ON job_runs TO " + ROLE);
+    }
+
+    private static JsonNode heartbeat(JsonNode status) {
+        for (JsonNode h : status.path("heartbeats")) {
+            if (h.path("name").asText().equals("orchestrator-as-" + ROLE)) {
+                return h;
+            }
+        }
+        throw new AssertionError("no heartbeat of the orchestrator in " + status.path("heartbeats"));
+    }
+
+    record Cli(int code, String out, String err) {
+    }
+
+    /** {@code backfill <args>} run in this JVM against the test's orchestrator. */
+    private static Cli cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = Map.of("BACKFILL_ORCHESTRATOR_URL", stack.orchestratorUrl().toString(),
+                "BACKFILL_INTERNAL_TOKEN", token);
+        int code = new BackfillCli(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false).run(args);
+        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}

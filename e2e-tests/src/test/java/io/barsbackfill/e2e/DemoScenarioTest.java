@@ -1,0 +1,189 @@
+package io.barsbackfill.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barsbackfill.cli.command.DemoScenario;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, {@code ./backfill demo}, run as a process exactly as a user runs it (the real
+ * script, which runs the CLI, which starts the simulator and the three functions), on a database that does
+ * not exist yet. Then run again on the same database: it must find the work done.
+ */
+class DemoScenarioTest {
+
+    private static final Duration DEMO_TIMEOUT = Duration.ofMinutes(5);
+
+    @Test
+    void demoBackfillsTheScenarioExactlyAndASecondRunChangesNothing() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            dropSoTheDemoCreatesIt(db);
+
+            long t0 = System.nanoTime();
+            Demo first = runDemo(db, "first");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(first.exitCode()).as(first.describe()).isZero();
+            assertThat(first.output()).contains("(created; the orchestrator migrates it)", "enqueued   US_BATCH_1: 50 symbols",
+                    "enqueued   US_BATCH_2: 11 symbols", "demo done", "psql \"$DATABASE_URL\"");
+
+            // every run success: 61 tickers x 25 monthly slices
+            assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
+                    .containsExactly(Map.of("status", "success", "n", 61L * 25));
+            assertThat(db.query("SELECT d.name, cardinality(d.symbols) AS symbols, count(*) AS runs, "
+                    + "count(*) FILTER (WHERE r.status = 'success') AS ok FROM job_definitions d "
+                    + "JOIN job_definition_runs l ON l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id "
+                    + "GROUP BY d.name, d.symbols ORDER BY d.name"))
+                    .containsExactly(Map.of("name", "US_BATCH_1", "symbols", 50, "runs", 1250L, "ok", 1250L),
+                            Map.of("name", "US_BATCH_2", "symbols", 11, "runs", 275L, "ok", 275L));
+
+            // the bars stored are exactly the bars served, for every ticker over its slices
+            Instant from = (Instant) db.query("SELECT min(slice_from) AS t FROM job_runs").get(0).get("t");
+            Instant to = (Instant) db.query("SELECT max(slice_to) AS t FROM job_runs").get(0).get("t");
+            assertThat(from).isEqualTo(DemoScenario.FROM);
+            assertThat(to).isAfterOrEqualTo(DemoScenario.TO);
+            List<String> differences = new ArrayList<>();
+            long served = 0;
+            try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
+                for (String ticker : DemoScenario.tickers()) {
+                    served += simulator.bars(ticker, Timeframe.h1, from, to).size();
+                    differences.addAll(E2e.compareBars(db, simulator, ticker, Timeframe.h1, from, to));
+                }
+            }
+            assertThat(differences).as("stored vs served").isEmpty();
+            long bars = db.queryLong("SELECT count(*) FROM ohlc_bars");
+            assertThat(bars).as("nothing outside the tickers' slices").isEqualTo(served);
+            assertThat(db.queryLong("SELECT sum(rows_written) FROM job_runs")).isEqualTo(bars);
+            assertThat(db.queryLong("SELECT count(DISTINCT symbol) FROM ohlc_bars")).isEqualTo(61);
+
+            long runs = db.queryLong("SELECT count(*) FROM job_runs");
+            String line = String.format("DEMO: %d runs, %d bars in %.1f s = %.0f bars/s (wall time of ./backfill demo, "
+                    + "process start to exit; %s)", runs, bars, seconds, bars / seconds, first.backfillLine());
+            System.out.println(line);
+            Files.writeString(E2e.logDir(DemoScenarioTest.class).resolve("DEMO.txt"), line + "\n");
+
+            // second run: same database, nothing new
+            String runsBefore = runsFingerprint(db);
+            String barsBefore = barsFingerprint(db);
+            Set<String> instancesBefore = instances(db);
+
+            Demo second = runDemo(db, "second");
+            assertThat(second.exitCode()).as(second.describe()).isZero();
+            assertThat(second.output()).contains("(exists: reused)",
+                    "enqueued   US_BATCH_1: already there, same settings (nothing enqueued)",
+                    "enqueued   US_BATCH_2: already there, same settings (nothing enqueued)",
+                    "this run: nothing to do (nothing enqueued, nothing dispatched)", "demo done");
+            assertThat(summary(second.output())).as("the same summary").isEqualTo(summary(first.output()));
+            assertThat(db.queryLong("SELECT count(*) FROM job_definitions")).isEqualTo(2);
+            assertThat(runsFingerprint(db)).as("no run added or touched").isEqualTo(runsBefore);
+            assertThat(barsFingerprint(db)).as("no bar rewritten (xmin, fetched_at)").isEqualTo(barsBefore);
+            List<Map<String, Object>> newTicks = db.query(
+                    "SELECT name, (last_tick->>'jobs_dispatched')::int AS dispatched, (last_tick->>'dispatches')::int "
+                            + "AS requests, (last_tick->>'slices_created')::int AS planned FROM orchestrator_heartbeat")
+                    .stream().filter(r -> !instancesBefore.contains((String) r.get("name"))).toList();
+            assertThat(newTicks).as("the second run's orchestrator ticked").hasSize(1);
+            assertThat(newTicks.get(0)).containsEntry("dispatched", 0).containsEntry("requests", 0)
+                    .containsEntry("planned", 0);
+            System.out.printf("DEMO (second run): %.1f s, nothing enqueued, nothing dispatched%n", second.seconds());
+        }
+    }
+
+    private record Demo(int exitCode, String output, double seconds, Path log) {
+        String describe() {
+            return "./backfill demo exited " + exitCode + " after " + seconds + " s; output (" + log + "):\n" + output;
+        }
+
+        String backfillLine() {
+            return output.lines().filter(l -> l.startsWith("this run:")).findFirst().orElse("?")
+                    + "; " + output.lines().filter(l -> l.startsWith("ready in")).findFirst().orElse("?");
+        }
+    }
+
+    /** The summary table of a demo's output. */
+    private static String summary(String output) {
+        List<String> lines = output.lines().toList();
+        int start = lines.indexOf("summary");
+        return start < 0 ? "" : lines.subList(start, Math.min(lines.size(), start + 5)).stream()
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static Demo runDemo(TestDatabase db, String label) throws IOException, InterruptedException {
+        Path dir = E2e.logDir(DemoScenarioTest.class).resolve(label);
+        Files.createDirectories(dir);
+        Path log = dir.resolve("backfill-demo.out");
+        ProcessBuilder pb = new ProcessBuilder(E2e.layout().home().resolve("backfill").toString(), "demo")
+                .directory(E2e.layout().home().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("BACKFILL_") || k.startsWith("SIMULATOR_") || k.startsWith("QUARKUS_"));
+        env.put("DATABASE_URL", db.libpqUrl());
+        env.put("BACKFILL_STATE_DIR", dir.toString());
+        env.put("BACKFILL_NO_BUILD", "1"); // the reactor packaged the jars; never rebuild inside a test run
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        boolean ended = p.waitFor(DEMO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!ended) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println("---- ./backfill demo (" + label + " run) ----\n" + output + "---- end ----");
+        assertThat(ended).as("demo ended within %s: %s", DEMO_TIMEOUT, output).isTrue();
+        return new Demo(p.exitValue(), output, seconds, log);
+    }
+
+    private static void dropSoTheDemoCreatesIt(TestDatabase db) {
+        String url = db.jdbcUrl().substring(0, db.jdbcUrl().lastIndexOf('/')) + "/postgres";
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", db.libpqUrl().replaceFirst("^postgresql://", "").replaceFirst("@.*$", ""));
+        try (Connection c = new org.postgresql.Driver().connect(url, props); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE " + db.name());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String runsFingerprint(TestDatabase db) {
+        return db.query("SELECT count(*) AS n, md5(string_agg(id::text || status || attempt || updated_at::text "
+                + "|| coalesce(dispatch_id::text, '') || coalesce(lease_token::text, ''), ',' ORDER BY id)) AS h "
+                + "FROM job_runs").get(0).toString();
+    }
+
+    private static String barsFingerprint(TestDatabase db) {
+        return db.query("SELECT count(*) AS n, sum(hashtextextended(symbol || ts::text || xmin::text || "
+                + "fetched_at::text, 0)::numeric) AS h, max(fetched_at) AS latest FROM ohlc_bars").get(0).toString();
+    }
+
+    private static Set<String> instances(TestDatabase db) {
+        return db.query("SELECT name FROM orchestrator_heartbeat").stream().map(r -> (String) r.get("name"))
+                .collect(Collectors.toSet());
+    }
+
+    static {
+        // fail early with a clear message when the tool is missing
+        if (!Files.isExecutable(E2e.layout().home().resolve("backfill"))) {
+            throw new UncheckedIOException(new IOException("no executable ./backfill in " + E2e.layout().home()));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.barsbackfill.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.cli.client.HttpJson;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.stack.Layout;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Provider;
+import io.barsbackfill.cli.stack.Tokens;
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shared plumbing of the end-to-end tests: the packaged functions started as processes with the CLI's own
+ * launcher ({@link LocalStack}), against a throw-away database and an embedded market simulator, so
+ * assertions can compare the database with exactly what the simulator serves.
+ */
+final class E2e {
+
+    static final Duration READY = Duration.ofSeconds(120);
+
+    private E2e() {
+    }
+
+    /** The project root (system property {@code backfill.home}, set by the e2e pom). */
+    static Layout layout() {
+        return Layout.detect(Map.of());
+    }
+
+    /** Logs of the processes a test class starts: {@code e2e-tests/target/e2e-logs/<class>/}. */
+    static Path logDir(Class<?> test) {
+        return layout().home().resolve("e2e-tests").resolve("target").resolve("e2e-logs").resolve(test.getSimpleName());
+    }
+
+    /**
+     * The three functions on free ports, wired to {@code db} and {@code provider} with {@code token}; the
+     * orchestrator's schedule is off so the test decides when to tick.
+     */
+    static LocalStack.Builder stack(Class<?> test, TestDatabase db, URI provider, String token) {
+        return LocalStack.builder(layout()).logDir(logDir(test)).databaseUrl(db.libpqUrl()).token(token)
+                .provider(Provider.external(provider)).preferDefaultPorts(false)
+                .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
+                .events(line -> System.out.println(test.getSimpleName() + ": " + line));
+    }
+
+    static String token() {
+        return Tokens.generate();
+    }
+
+    /** Ticks until a tick planned nothing and nothing is queued or running; answers every tick's result. */
+    static List<JsonNode> tickUntilDone(OrchestratorClient orchestrator, TestDatabase db, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<JsonNode> ticks = new ArrayList<>();
+        while (true) {
+            JsonNode tick = orchestrator.tick();
+            ticks.add(tick);
+            if (tick.path("slices_created").asLong() == 0 && unfinished(db) == 0) {
+                return ticks;
+            }
+            assertThat(System.nanoTime()).as("backfill not done within %s; last tick %s", timeout, tick)
+                    .isLessThan(deadline);
+            if (tick.path("dispatches").asLong() == 0) {
+                sleep(Duration.ofMillis(300)); // runs waiting for their backoff
+            }
+        }
+    }
+
+    static long unfinished(TestDatabase db) {
+        return db.queryLong("SELECT count(*) FROM job_runs WHERE status IN ('queued', 'running')");
+    }
+
+    /** {@code GET /_simulator/stats} of a simulator, over HTTP as any client would see it. */
+    static JsonNode simulatorStats(URI simulator) {
+        try {
+            HttpJson.Answer answer = new HttpJson().get(URI.create(simulator + "/_simulator/stats"), Duration.ofSeconds(5));
+            assertThat(answer.status()).isEqualTo(200);
+            return answer.json();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /**
+     * Compares every stored bar of {@code ticker} at {@code timeframe} in {@code [from, to)} with what the
+     * simulator serves for that range: same timestamps, same values. Answers the differences (empty when equal).
+     */
+    static List<String> compareBars(TestDatabase db, MarketSimulator simulator, String ticker, Timeframe timeframe,
+            Instant from, Instant to) {
+        List<Bar> served = simulator.bars(ticker, timeframe, from, to);
+        List<Bar> stored = storedBars(db, ticker, timeframe, from, to);
+        List<String> differences = new ArrayList<>();
+        if (served.size() != stored.size()) {
+            differences.add(ticker + ": " + stored.size() + " bars stored, " + served.size() + " served");
+        }
+        for (int i = 0; i < Math.min(served.size(), stored.size()) && differences.size() < 5; i++) {
+            if (!served.get(i).equals(stored.get(i))) {
+                differences.add(ticker + " bar " + i + ": stored " + stored.get(i) + ", served " + served.get(i));
+            }
+        }
+        return differences;
+    }
+
+    static List<Bar> storedBars(TestDatabase db, String ticker, Timeframe timeframe, Instant from, Instant to) {
+        String sql = """
+                SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
+                WHERE symbol = ? AND timeframe = ? AND ts >= ? AND ts < ? ORDER BY ts""";
+        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, ticker);
+            st.setString(2, timeframe.name());
+            st.setTimestamp(3, Timestamp.from(from));
+            st.setTimestamp(4, Timestamp.from(to));
+            List<Bar> bars = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    bars.add(new Bar(rs.getTimestamp(1).toInstant(), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                            rs.getDouble(5), rs.getLong(6), rs.getDouble(7), rs.getLong(8)));
+                }
+            }
+            return bars;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.barsbackfill.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.TestDatabase;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two orchestrator processes on one database, ticked at the same moment again and again while dispatches
+ * overlap (the provider answers slowly): no run is dispatched twice, and the in-flight cap holds across both.
+ */
+class TwoOrchestratorsTest {
+
+    private static final int MAX_IN_FLIGHT = 3;
+    private static final List<String> SYMBOLS = List.of("AAPL", "MSFT", "NVDA", "AMZN", "META", "TSLA");
+    private static final Instant FROM = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Instant TO = Instant.parse("2025-05-01T00:00:00Z");
+    private static final int SLICES = 4;
+
+    private static TestDatabase db;
+    private static MarketSimulator simulator;
+    private static LocalStack stack;
+    private static List<OrchestratorClient> orchestrators;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        simulator = MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(Duration.ofMillis(400)));
+        String token = E2e.token();
+        stack = E2e.stack(TwoOrchestratorsTest.class, db, simulator.baseUrl(), token)
+                .orchestrators(2)
+                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
+                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                .build().start().awaitReady(E2e.READY);
+        orchestrators = stack.orchestratorUrls().stream().map(u -> new OrchestratorClient(u, token)).toList();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void concurrentTicksNeverDispatchARunTwiceNorExceedTheCap() {
+        assertThat(orchestrators).hasSize(2);
+        orchestrators.get(0).call(OrchestratorClient.enqueueRequest("TWO_ORCHESTRATORS", SYMBOLS, "h1",
+                FROM.toString(), TO.toString(), null));
+        simulator.resetCounters(); // count only what the fetchers ask from here on (enqueue probed the tickers)
+
+        List<JsonNode> ticks = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int rounds = 0;
+        do {
+            List<CompletableFuture<JsonNode>> both = orchestrators.stream()
+                    .map(o -> CompletableFuture.supplyAsync(o::tick)).toList();
+            both.forEach(f -> ticks.add(f.join()));
+            rounds++;
+            assertThat(System.nanoTime()).as("not done; ticks so far %s", ticks).isLessThan(deadline);
+        } while (E2e.unfinished(db) > 0 || db.queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * SLICES);
+
+        long runs = SYMBOLS.size() * SLICES;
+        assertThat(db.query("SELECT status, attempt, count(*) AS n FROM job_runs GROUP BY status, attempt"))
+                .as("every run succeeded on its first and only attempt")
+                .containsExactly(Map.of("status", "success", "attempt", 1, "n", runs));
+        long delivered = ticks.stream().mapToLong(t -> t.path("jobs_dispatched").asLong()).sum();
+        long requests = ticks.stream().mapToLong(t -> t.path("dispatches").asLong()).sum();
+        long dispatchIds = db.queryLong("SELECT count(DISTINCT dispatch_id) FROM job_runs");
+        MarketSimulator.Stats stats = simulator.stats();
+        JsonNode overHttp = E2e.simulatorStats(simulator.baseUrl());
+        List<Map<String, Object>> byInstance = db.query(
+                "SELECT leased_by, count(*) AS runs, count(DISTINCT dispatch_id) AS dispatches FROM job_runs GROUP BY leased_by ORDER BY leased_by");
+        System.out.printf("two orchestrators: %d rounds of concurrent ticks, %d runs delivered in %d dispatches; "
+                + "provider: %d requests, at most %d at once; by instance %s%n", rounds, delivered, requests,
+                stats.barRequests(), stats.maxConcurrentBarRequests(), byInstance);
+
+        assertThat(delivered).as("runs delivered, summed over both orchestrators' ticks").isEqualTo(runs);
+        assertThat(requests).as("fetch requests made by both orchestrators").isEqualTo(dispatchIds);
+        // each dispatch (2 symbols, one month of h1) fits in one provider page: one provider call per dispatch
+        assertThat(stats.barRequests()).as("provider calls = dispatches: none repeated").isEqualTo(dispatchIds);
+        assertThat(stats.maxConcurrentBarRequests()).as("the in-flight cap holds across both orchestrators")
+                .isLessThanOrEqualTo(MAX_IN_FLIGHT).isGreaterThan(1);
+        assertThat(overHttp.path("max_concurrent_bar_requests").asInt()).isEqualTo(stats.maxConcurrentBarRequests());
+        assertThat(overHttp.path("bar_requests").asLong()).isEqualTo(stats.barRequests());
+        assertThat(byInstance).as("both orchestrators dispatched").hasSize(2);
+        for (String symbol : SYMBOLS) {
+            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO)).isEmpty();
+        }
+        assertThat(stack.orchestratorUrls()).extracting(URI::getPort).doesNotHaveDuplicates();
+    }
+}

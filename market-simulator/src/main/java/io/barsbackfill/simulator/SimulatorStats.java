@@ -1,0 +1,95 @@
+package io.barsbackfill.simulator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * What the simulator saw of bars requests, for tests and demos ({@code GET /_simulator/stats}): how many
+ * there were, the most answered at once, and every symbol any of them named, rejected ones included (a
+ * label such as {@code US_BATCH_1} sent as a symbol shows up here even though the answer was a 400).
+ * Thread-safe.
+ */
+final class SimulatorStats {
+
+    static final String PATH = "/_simulator/stats";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final AtomicLong barRequests = new AtomicLong();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    private final AtomicInteger maxConcurrent = new AtomicInteger();
+    private final ConcurrentSkipListSet<String> symbols = new ConcurrentSkipListSet<>();
+
+    /** A bars request arrived: counts it and records the symbols it names ({@code pathSymbol} or {@code symbols=}). */
+    void requested(Optional<String> pathSymbol, String rawQuery) {
+        barRequests.incrementAndGet();
+        if (pathSymbol.isPresent()) {
+            symbols.add(pathSymbol.get());
+            return;
+        }
+        try {
+            QueryString.parse(rawQuery).get("symbols").ifPresent(list -> {
+                for (String symbol : list.split(",", -1)) {
+                    if (!symbol.isEmpty()) {
+                        symbols.add(symbol);
+                    }
+                }
+            });
+        } catch (ApiException e) {
+            // an undecodable query names no symbol; the request itself is answered 400 as before
+        }
+    }
+
+    /** A bars request is being answered (latency included); pair with {@link #left()}. */
+    void entered() {
+        int now = concurrent.incrementAndGet();
+        maxConcurrent.accumulateAndGet(now, Math::max);
+    }
+
+    void left() {
+        concurrent.decrementAndGet();
+    }
+
+    long barRequests() {
+        return barRequests.get();
+    }
+
+    void reset() {
+        barRequests.set(0);
+        maxConcurrent.set(concurrent.get());
+        symbols.clear();
+    }
+
+    MarketSimulator.Stats snapshot() {
+        return new MarketSimulator.Stats(barRequests.get(), maxConcurrent.get(), List.copyOf(symbols));
+    }
+
+    /** {@code {"bar_requests": n, "max_concurrent_bar_requests": n, "symbols_requested": [...]}} */
+    byte[] json() {
+        MarketSimulator.Stats s = snapshot();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("bar_requests", s.barRequests());
+            json.writeNumberField("max_concurrent_bar_requests", s.maxConcurrentBarRequests());
+            json.writeArrayFieldStart("symbols_requested");
+            for (String symbol : s.symbolsRequested()) {
+                json.writeString(symbol);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,28 @@
+package io.barsbackfill.orchestrator.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+
+/** Points both fetcher URLs at a local port where nothing listens (connections are refused). */
+public class DeadFetcherResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String url = "http://127.0.0.1:" + port;
+        return Map.of("backfill.fetch-bars-url", url, "backfill.fetch-bars-batch-url", url);
+    }
+
+    @Override
+    public void stop() {
+    }
+}
