@@ -56,7 +56,7 @@ final class E2e {
      */
     static LocalStack.Builder stack(Class<?> test, TestDatabase db, URI provider, String token) {
         return LocalStack.builder(layout()).logDir(logDir(test)).databaseUrl(db.libpqUrl()).token(token)
-                .provider(Provider.external(provider)).preferDefaultPorts(false)
+                .provider(Provider.external(provider)).preferDefaultPorts(false).inheritSettings(false)
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
                 .events(line -> System.out.println(test.getSimpleName() + ": " + line));
     }

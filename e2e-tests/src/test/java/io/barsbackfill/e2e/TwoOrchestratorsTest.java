@@ -30,8 +30,8 @@ class TwoOrchestratorsTest {
     private static final int MAX_IN_FLIGHT = 3;
     private static final List<String> SYMBOLS = List.of("AAPL", "MSFT", "NVDA", "AMZN", "META", "TSLA");
     private static final Instant FROM = Instant.parse("2025-01-01T00:00:00Z");
-    private static final Instant TO = Instant.parse("2025-05-01T00:00:00Z");
-    private static final int SLICES = 4;
+    private static final Instant TO = Instant.parse("2025-09-01T00:00:00Z");
+    private static final int SLICES = 8;
 
     private static TestDatabase db;
     private static MarketSimulator simulator;
@@ -47,6 +47,8 @@ class TwoOrchestratorsTest {
                 .orchestrators(2)
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                // short ticks, so that both keep coming back for the slots the other frees
+                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
                 .build().start().awaitReady(E2e.READY);
         orchestrators = stack.orchestratorUrls().stream().map(u -> new OrchestratorClient(u, token)).toList();
     }
@@ -71,17 +73,12 @@ class TwoOrchestratorsTest {
                 FROM.toString(), TO.toString(), null));
         simulator.resetCounters(); // count only what the fetchers ask from here on (enqueue probed the tickers)
 
+        // each orchestrator ticked in a loop of its own, both at once, until the work is done
+        List<CompletableFuture<List<JsonNode>>> loops = orchestrators.stream()
+                .map(o -> CompletableFuture.supplyAsync(() -> tickUntilDone(o))).toList();
         List<JsonNode> ticks = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        int rounds = 0;
-        do {
-            List<CompletableFuture<JsonNode>> both = orchestrators.stream()
-                    .map(o -> CompletableFuture.supplyAsync(o::tick)).toList();
-            both.forEach(f -> ticks.add(f.join()));
-            rounds++;
-            assertThat(System.nanoTime()).as("not done; ticks so far %s", ticks).isLessThan(deadline);
-        } while (E2e.unfinished(db) > 0 || db.queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * SLICES);
-
+        loops.forEach(l -> ticks.addAll(l.join()));
+        int rounds = ticks.size();
         long runs = SYMBOLS.size() * SLICES;
         assertThat(db.query("SELECT status, attempt, count(*) AS n FROM job_runs GROUP BY status, attempt"))
                 .as("every run succeeded on its first and only attempt")
@@ -93,7 +90,7 @@ class TwoOrchestratorsTest {
         JsonNode overHttp = E2e.simulatorStats(simulator.baseUrl());
         List<Map<String, Object>> byInstance = db.query(
                 "SELECT leased_by, count(*) AS runs, count(DISTINCT dispatch_id) AS dispatches FROM job_runs GROUP BY leased_by ORDER BY leased_by");
-        System.out.printf("two orchestrators: %d rounds of concurrent ticks, %d runs delivered in %d dispatches; "
+        System.out.printf("two orchestrators: %d ticks, %d runs delivered in %d dispatches; "
                 + "provider: %d requests, at most %d at once; by instance %s%n", rounds, delivered, requests,
                 stats.barRequests(), stats.maxConcurrentBarRequests(), byInstance);
 
@@ -110,5 +107,20 @@ class TwoOrchestratorsTest {
             assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO)).isEmpty();
         }
         assertThat(stack.orchestratorUrls()).extracting(URI::getPort).doesNotHaveDuplicates();
+    }
+
+    private static List<JsonNode> tickUntilDone(OrchestratorClient orchestrator) {
+        List<JsonNode> ticks = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (E2e.unfinished(db) > 0 || db.queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * SLICES) {
+            JsonNode tick = orchestrator.tick();
+            ticks.add(tick);
+            assertThat(tick.path("errors")).as("tick errors").isEmpty();
+            assertThat(System.nanoTime()).as("not done; last tick %s", tick).isLessThan(deadline);
+            if (tick.path("dispatches").asLong() == 0) {
+                E2e.sleep(Duration.ofMillis(50)); // the other one holds every slot
+            }
+        }
+        return ticks;
     }
 }

@@ -10,6 +10,7 @@ import io.barsbackfill.cli.report.ProgressMeter;
 import io.barsbackfill.cli.report.ScenarioProgress;
 import io.barsbackfill.cli.report.Table;
 import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Tokens;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,10 +50,16 @@ public final class DemoCommand {
                 + DemoScenario.TIMEFRAME + " bars, " + DemoScenario.FROM + " .. " + DemoScenario.TO);
         LocalDeployment deployment = new LocalDeployment(env, console);
         deployment.prepareDatabase();
+        deployment.describeProvider();
         String token = Tokens.generate();
         LocalStack.Builder builder = deployment.stack(token);
         LocalDeployment.defaultSetting(builder, env, "BACKFILL_ORCHESTRATOR_SCHEDULE", "off");
         LocalDeployment.defaultSetting(builder, env, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "15s");
+        if (deployment.provider.kind() == Provider.Kind.SIMULATOR) {
+            // a dispatch takes a second or two against the simulator: runs held by a demo stopped with Ctrl-C come
+            // back within a minute instead of the production default of 5 minutes
+            LocalDeployment.defaultSetting(builder, env, "BACKFILL_QUEUE_LEASE_DURATION", "60s");
+        }
         Thread onInterrupt = new Thread(() -> {
             interrupted = true;
             console.error("interrupted: stopping the processes started (data stays in the database)");
@@ -143,6 +150,10 @@ public final class DemoCommand {
 
     private Outcome drive(OrchestratorClient client, LocalStack stack) {
         ScenarioProgress baseline = ScenarioProgress.of(status(client), SCENARIO);
+        if (baseline.running() > 0) {
+            console.line("note: " + Answers.num(baseline.running()) + " runs are still leased by a run that was stopped "
+                    + "early; they go back to the queue when their lease ends (BACKFILL_QUEUE_LEASE_DURATION)");
+        }
         ProgressMeter meter = new ProgressMeter(Instant.now(), baseline);
         long lastFinished = baseline.finished();
         Instant lastChange = Instant.now();
@@ -154,6 +165,10 @@ public final class DemoCommand {
         }).start()) {
             while (true) {
                 sleep(POLL);
+                if (interrupted) {
+                    throw new CliException(130, "interrupted; the data stays in the database, ./backfill demo continues "
+                            + "where this run stopped");
+                }
                 Optional<io.barsbackfill.cli.process.ManagedProcess> dead = stack.group().unexpectedlyDead();
                 if (dead.isPresent()) {
                     throw new CliException(ExitCodes.FAILED, "a process died: " + dead.get().describeFailure());

@@ -60,6 +60,9 @@ final class LocalDeployment {
         }
         console.line("database   " + database.redacted() + (created ? " (created; the orchestrator migrates it)"
                 : " (exists: reused)"));
+    }
+
+    void describeProvider() {
         console.line("provider   " + provider.describe(env));
     }
 

@@ -29,6 +29,7 @@ public final class StartCommand {
         Args.parse("start", argv, Set.of(), Set.of());
         LocalDeployment deployment = new LocalDeployment(env, console);
         deployment.prepareDatabase();
+        deployment.describeProvider();
         String given = env.get("BACKFILL_INTERNAL_TOKEN");
         boolean generated = given == null || given.isBlank();
         String token = generated ? Tokens.generate() : given.trim();

@@ -88,18 +88,26 @@ public final class ManagedProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
-                throw new ProcessFailedException(name(), name() + " exited with code " + process.exitValue()
-                        + " before it was ready" + tailForMessage());
+                throw notReady(timeout);
             }
             if (isReady()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new ProcessFailedException(name(), name() + " was not ready within " + timeout.toSeconds()
-                        + " s" + tailForMessage());
+                throw notReady(timeout);
             }
             sleep(150);
         }
+    }
+
+    /** Why it is not ready: it died (exit code), or it did not get ready within {@code timeout}; with its log tail. */
+    ProcessFailedException notReady(Duration timeout) {
+        if (!process.isAlive()) {
+            return new ProcessFailedException(name(), name() + " exited with code " + process.exitValue()
+                    + " before it was ready" + tailForMessage());
+        }
+        return new ProcessFailedException(name(), name() + " was not ready within " + timeout.toSeconds() + " s"
+                + tailForMessage());
     }
 
     /** One readiness check, without waiting. */

@@ -81,7 +81,7 @@ public final class ProcessGroup implements AutoCloseable {
         while (!pending.isEmpty()) {
             for (ManagedProcess p : List.copyOf(pending)) {
                 if (!p.isAlive()) {
-                    p.awaitReady(Duration.ZERO); // throws with the exit code and log tail
+                    throw p.notReady(timeout);
                 }
                 if (p.isReady()) {
                     pending.remove(p);
@@ -91,7 +91,7 @@ public final class ProcessGroup implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                pending.iterator().next().awaitReady(Duration.ZERO); // throws: not ready in time
+                throw pending.iterator().next().notReady(timeout);
             }
             try {
                 Thread.sleep(150);

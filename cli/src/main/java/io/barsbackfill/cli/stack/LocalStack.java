@@ -119,6 +119,11 @@ public final class LocalStack implements AutoCloseable {
         return fresh;
     }
 
+    /** What {@link #start} starts, in start order. */
+    public List<ProcessSpec> specs() {
+        return List.copyOf(specs.values());
+    }
+
     /** Names and log files, one per line, for the user. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
@@ -155,6 +160,7 @@ public final class LocalStack implements AutoCloseable {
         private Duration grace = ProcessGroup.DEFAULT_GRACE;
         private Consumer<String> events = line -> { };
         private boolean stopOnExit = true;
+        private boolean inheritSettings = true;
         private final Map<String, String> parentEnv;
 
         private Builder(Layout layout) {
@@ -243,6 +249,15 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * With false, the {@code BACKFILL_*}, {@code QUARKUS_*}, {@code SIMULATOR_*} and {@code DATABASE_URL}
+         * settings of this JVM's environment do not reach the processes: only what this builder sets (tests).
+         */
+        public Builder inheritSettings(boolean inherit) {
+            this.inheritSettings = inherit;
+            return this;
+        }
+
         public LocalStack build() {
             if (databaseUrl == null && services.stream().anyMatch(Service::isFunction)) {
                 throw new IllegalStateException("databaseUrl is required");
@@ -308,8 +323,16 @@ public final class LocalStack implements AutoCloseable {
             command.add(layout.jar(service).toString());
             ProcessSpec.Builder b = ProcessSpec.builder(name).command(command).workingDirectory(layout.home())
                     .logFile(logDir.resolve(name + ".log")).stopTier(service.stopTier());
+            if (!inheritSettings) {
+                parentEnv.keySet().stream().filter(Builder::isSetting).forEach(k -> b.env(k, null));
+            }
             serviceEnv.getOrDefault(service, Map.of()).forEach(b::env);
             return b;
+        }
+
+        private static boolean isSetting(String name) {
+            return name.startsWith("BACKFILL_") || name.startsWith("QUARKUS_") || name.startsWith("SIMULATOR_")
+                    || name.equals("DATABASE_URL");
         }
 
         private ProcessSpec.Builder function(Service service, String name, int port, Optional<URI> providerUrl) {
@@ -320,7 +343,7 @@ public final class LocalStack implements AutoCloseable {
             }
             providerUrl.ifPresent(u -> b.env("BACKFILL_ALPACA_BASE_URL", u.toString()));
             b.env("QUARKUS_HTTP_PORT", Integer.toString(port));
-            if (!parentEnv.containsKey("QUARKUS_HTTP_HOST")) {
+            if (!inheritSettings || !parentEnv.containsKey("QUARKUS_HTTP_HOST")) {
                 b.env("QUARKUS_HTTP_HOST", "127.0.0.1");
             }
             functionEnv.forEach(b::env);

@@ -2,6 +2,7 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  * parallel: {@code job_run_ids[i]} is the run of {@code symbols[i]}, leased with {@code lease_tokens[i]}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@RegisterForReflection
 public record FetchBarsBatchRequest(List<String> jobRunIds, List<String> leaseTokens, List<String> symbols,
         String timeframe, String from, String to) {
 

@@ -2,6 +2,7 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -15,6 +16,7 @@ import java.util.List;
  * </ul>
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@RegisterForReflection
 public record OrchestratorRequest(String action, String name, List<String> symbols, String timeframe, String from,
         String to, Integer priority, String definition, String symbol, String errorCode) {
 

@@ -35,7 +35,7 @@ public class FetchersClient {
 
     FetchersClient(OrchestratorConfig config, BackfillConfig backfill) {
         this.timeout = config.orchestrator().dispatchTimeout()
-                .orElse(backfill.queue().leaseDuration().plusSeconds(15));
+                .orElse(backfill.queue().leaseDuration());
         Duration connect = config.orchestrator().connectTimeout();
         this.single = api(config.fetchBarsUrl(), connect, timeout);
         this.batch = api(config.fetchBarsBatchUrl(), connect, timeout);
@@ -57,8 +57,8 @@ public class FetchersClient {
 
     private <T> Uni<FetcherReply<T>> call(Supplier<Uni<Response>> request, Class<T> type, String function) {
         return Uni.createFrom().<Response>deferred(request::get)
-                // the read timeout should fire first; this bounds a connection that trickles bytes
-                .ifNoItem().after(timeout.plusSeconds(5)).fail()
+                // also bounds a connection that trickles bytes, which the read timeout alone would not
+                .ifNoItem().after(timeout).fail()
                 .onFailure().transform(e -> new FetcherUnreachableException(
                         function + " unreachable: " + describe(e), e))
                 .map(response -> {

@@ -45,8 +45,9 @@ public interface OrchestratorConfig {
         Optional<String> instanceId();
 
         /**
-         * How long to wait for a fetcher's answer. Default: the lease duration plus 15 s, because a fetcher
-         * cannot commit anything after its lease expires, so waiting longer gains nothing.
+         * How long to wait for a fetcher's answer. Default: the lease duration. A fetcher cannot commit after
+         * its lease expires, and a run must not stay {@code running} past its lease while this tick waits,
+         * so waiting longer gains nothing.
          */
         Optional<Duration> dispatchTimeout();
 

@@ -1,0 +1,161 @@
+package io.barsbackfill.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.barsbackfill.cli.client.HttpJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line against a stand-in orchestrator: what is sent, what is printed, exit codes. */
+class BackfillCliTest {
+
+    private HttpServer server;
+    private final List<JsonNode> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+    private volatile int status = 200;
+    private volatile String answer = "{}";
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/orchestrator", exchange -> {
+            requests.add(HttpJson.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        return run(env(), args);
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BACKFILL_ORCHESTRATOR_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        env.put("BACKFILL_INTERNAL_TOKEN", "secret-token");
+        return env;
+    }
+
+    private static Run run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new BackfillCli(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false).run(args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void usageErrorsExit64WithTheUsageOnStderr() {
+        for (String[] args : List.of(new String[] {}, new String[] {"bogus"}, new String[] {"status", "--nope"},
+                new String[] {"demo", "--fast"}, new String[] {"enqueue", "--name", "X"},
+                new String[] {"enqueue", "--name", "X", "--symbols", "A", "--timeframe", "h1", "--from", "2024-01-01T00:00:00Z",
+                        "--priority", "high"})) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(64);
+            assertThat(r.err()).contains("usage: ./backfill");
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void helpGoesToStdout() {
+        Run r = run("help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("usage: ./backfill").contains("demo").contains("retry");
+    }
+
+    @Test
+    void enqueueSendsTheFieldsAndTheToken() {
+        answer = "{\"id\":\"1\",\"name\":\"US_TECH\",\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\","
+                + "\"window_from\":\"2020-01-01T00:00:00Z\",\"priority\":7,\"slices\":7,\"slices_ready\":6,\"runs\":14}";
+        Run r = run("enqueue", "--name", "US_TECH", "--symbols", "AAPL, MSFT", "--timeframe", "d1",
+                "--from", "2020-01-01T00:00:00Z", "--priority", "7");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("definition US_TECH created").contains("2 symbols").contains("14 runs");
+        assertThat(requests).hasSize(1);
+        assertThat(HttpJson.write(requests.get(0))).isEqualTo("{\"action\":\"enqueue\",\"name\":\"US_TECH\","
+                + "\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\",\"from\":\"2020-01-01T00:00:00Z\",\"priority\":7}");
+        assertThat(authorizations).containsExactly("Bearer secret-token");
+    }
+
+    @Test
+    void filtersOfRetryAndCancel() {
+        answer = "{\"action\":\"retry_failed\",\"runs_changed\":4}";
+        assertThat(run("retry", "--definition", "US_BATCH_1", "--symbol", "AAPL", "--error-code", "RATE_LIMITED").code()).isZero();
+        answer = "{\"action\":\"cancel\",\"runs_changed\":2}";
+        Run cancel = run("cancel", "--json");
+        assertThat(cancel.code()).isZero();
+        assertThat(HttpJson.parse(cancel.out())).isEqualTo(HttpJson.parse(answer));
+        assertThat(HttpJson.write(requests.get(0))).isEqualTo("{\"action\":\"retry_failed\",\"definition\":\"US_BATCH_1\","
+                + "\"symbol\":\"AAPL\",\"error_code\":\"RATE_LIMITED\"}");
+        assertThat(HttpJson.write(requests.get(1))).isEqualTo("{\"action\":\"cancel\"}");
+    }
+
+    @Test
+    void aRefusalShowsTheServersErrorAndFieldOnStderrAndExits2() {
+        status = 400;
+        answer = "{\"error\":\"the provider does not know this ticker: symbols[1]=ZZZZ\",\"code\":\"BAD_INPUT\","
+                + "\"field\":\"symbols[1]\"}";
+        Run r = run("enqueue", "--name", "X", "--symbols", "AAPL,ZZZZ", "--timeframe", "h1", "--from", "2024-01-01T00:00:00Z");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("HTTP 400").contains("symbols[1]=ZZZZ").contains("[field: symbols[1]]");
+    }
+
+    @Test
+    void wrongTokenAndNoOrchestratorExit2() {
+        status = 401;
+        answer = "{\"error\":\"missing or wrong bearer token\",\"code\":\"UNAUTHORIZED\"}";
+        Run r = run("status");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("HTTP 401").contains("BACKFILL_INTERNAL_TOKEN").doesNotContain("secret-token");
+
+        Map<String, String> noToken = env();
+        noToken.remove("BACKFILL_INTERNAL_TOKEN");
+        Run missing = run(noToken, "tick");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("BACKFILL_INTERNAL_TOKEN is not set");
+
+        Map<String, String> nowhere = env();
+        nowhere.put("BACKFILL_ORCHESTRATOR_URL", "http://127.0.0.1:1");
+        Run unreachable = run(nowhere, "status");
+        assertThat(unreachable.code()).isEqualTo(2);
+        assertThat(unreachable.err()).contains("cannot connect to the orchestrator at http://127.0.0.1:1/orchestrator");
+    }
+
+    @Test
+    void statusPrintsTheReport() {
+        answer = io.barsbackfill.cli.report.ReportTest.STATUS;
+        Run r = run("status");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("1,525 total").contains("US_BATCH_2").contains("INVALID_SYMBOL");
+        assertThat(HttpJson.write(requests.get(0))).isEqualTo("{\"action\":\"status\"}");
+    }
+}

@@ -1,0 +1,48 @@
+package io.barsbackfill.cli.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Against the PostgreSQL of this machine, like every other database test of the build. */
+class DatabaseCreatorTest {
+
+    private static final String SERVER = System.getProperty("test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres")
+            .replaceFirst("/[^/]*$", "");
+
+    @Test
+    void createsTheDatabaseOnceThenReusesIt() throws Exception {
+        String name = "bars_cli_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        DatabaseUrl url = DatabaseUrl.parse(SERVER + "/" + name);
+        try {
+            assertThat(DatabaseCreator.ensureExists(url)).isTrue();
+            assertThat(DatabaseCreator.ensureExists(url)).isFalse();
+            try (Connection c = new org.postgresql.Driver().connect(url.jdbcUrl(), url.jdbcProperties())) {
+                assertThat(c.isValid(2)).isTrue();
+            }
+        } finally {
+            DatabaseUrl admin = DatabaseUrl.parse(SERVER + "/postgres");
+            try (Connection c = new org.postgresql.Driver().connect(admin.jdbcUrl(), admin.jdbcProperties());
+                    Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + name);
+            }
+        }
+    }
+
+    @Test
+    void explainsWhenPostgresIsNotThere() {
+        DatabaseUrl nowhere = DatabaseUrl.parse("postgresql://postgres@127.0.0.1:1/bars");
+        assertThatThrownBy(() -> DatabaseCreator.ensureExists(nowhere))
+                .hasMessageContaining("cannot connect to PostgreSQL at 127.0.0.1:1").hasMessageContaining("is PostgreSQL running");
+    }
+
+    @Test
+    void quotesIdentifiers() {
+        assertThat(DatabaseCreator.quote("bars")).isEqualTo("\"bars\"");
+        assertThat(DatabaseCreator.quote("we\"ird")).isEqualTo("\"we\"\"ird\"");
+    }
+}
