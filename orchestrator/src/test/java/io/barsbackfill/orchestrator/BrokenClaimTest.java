@@ -2,13 +2,12 @@ package io.barsbackfill.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.barsbackfill.orchestrator.testing.StubFetcherResource;
-import io.barsbackfill.testing.PostgresResource;
-import io.barsbackfill.testing.SimulatorResource;
+import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
@@ -16,9 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** A claim that fails is an error of the tick and of the heartbeat, never an empty queue. */
 @QuarkusTest
-@WithTestResource(PostgresResource.class)
-@WithTestResource(SimulatorResource.class)
-@WithTestResource(StubFetcherResource.class)
+@WithTestResource(FetcherProcessesResource.class)
 class BrokenClaimTest extends OrchestratorTestBase {
 
     @Test
@@ -60,8 +57,11 @@ class BrokenClaimTest extends OrchestratorTestBase {
             db.execute("ALTER TABLE job_runs RENAME COLUMN dispatch_id_x TO dispatch_id");
         }
         assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0")).isEqualTo(4);
-        assertThat(stub.received()).isEmpty();
+        assertThat(simulator.barRequests()).as("nothing was dispatched").isZero();
 
-        action("tick").statusCode(200).body("status", equalTo("warning")).body("dispatches", equalTo(2));
+        // the claim works again: the next tick dispatches to the real fetchers and the backfill goes on
+        action("tick").statusCode(200).body("status", equalTo("healthy")).body("dispatches", equalTo(2))
+                .body("jobs_dispatched", equalTo(4)).body("errors", empty());
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'success'")).isEqualTo(4);
     }
 }

@@ -1,15 +1,18 @@
 package io.barsbackfill.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.repository.JobRunRepository;
+import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
-import io.barsbackfill.orchestrator.testing.StubFetcherResource;
-import io.barsbackfill.testing.PostgresResource;
-import io.barsbackfill.testing.SimulatorResource;
+import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,16 +30,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/** Claims straight from the repository, with the real fetchers there for the one test that ticks. */
 @QuarkusTest
-@WithTestResource(PostgresResource.class)
-@WithTestResource(SimulatorResource.class)
-@WithTestResource(StubFetcherResource.class)
+@WithTestResource(FetcherProcessesResource.class)
 class ClaimTest extends OrchestratorTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject
     ClaimRepository claims;
+
+    @Inject
+    JobRunRepository jobRuns;
+
+    @Inject
+    Pool pool;
 
     @Test
     void groupsRunsByTimeframeAndSliceUpToFiftyTickersHighestPriorityFirst() {
@@ -129,14 +137,11 @@ class ClaimTest extends OrchestratorTestBase {
                                 duplicates.incrementAndGet();
                             }
                         }
-                        // a fetcher ends the runs, fenced by their leases
-                        db.execute("""
-                                UPDATE job_runs r SET status = 'success', lease_token = NULL, lease_expires_at = NULL,
-                                       finished_at = now()
-                                FROM unnest(?::uuid[], ?::uuid[]) AS l(id, token)
-                                WHERE r.id = l.id AND r.lease_token = l.token""",
-                                array(d.runs().stream().map(LeasedRun::jobRunId).toList()),
-                                array(d.runs().stream().map(LeasedRun::leaseToken).toList()));
+                        // the runs end as a fetcher ends them: the fenced completion of common's repository
+                        for (LeasedRun r : d.runs()) {
+                            assertThat(jobRuns.complete(pool, r, new Completion(0, 0, 0, "alpaca", null))
+                                    .await().atMost(WAIT)).isTrue();
+                        }
                     }
                 }
                 return null;
@@ -155,22 +160,20 @@ class ClaimTest extends OrchestratorTestBase {
     @Test
     void claimedRowsCarryTheDefinitionsRealTickersNeverItsLabel() {
         definition("US_BATCH_1", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100, "AAPL", "MSFT", "BRK.B");
-        stub.answer(r -> io.barsbackfill.orchestrator.testing.StubFetcher.error(409, "STALE_LEASE", "lease_token"));
-        action("tick").statusCode(200);
-        db.execute("UPDATE job_runs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL");
 
+        action("tick").statusCode(200).body("slices_created", equalTo(3)).body("dispatches", equalTo(1))
+                .body("jobs_dispatched", equalTo(3)).body("errors", empty());
+
+        // what reached the provider through the real fetcher: the claimed rows' tickers, never the label
+        assertThat(simulator.symbolsRequested()).containsExactly("AAPL", "BRK.B", "MSFT");
+        assertThat(runs("true")).extracting(r -> r.get("symbol") + "=" + r.get("status"))
+                .containsExactly("AAPL=success", "BRK.B=success", "MSFT=success");
+
+        db.execute("UPDATE job_runs SET status = 'queued', finished_at = NULL");
         Claim claim = claims.claim(5, "label-test").await().atMost(WAIT);
 
         assertThat(claim.dispatches()).singleElement().satisfies(d -> assertThat(d.runs())
                 .extracting(r -> r.symbol().value()).containsExactly("AAPL", "BRK.B", "MSFT"));
-        assertThat(stub.received()).singleElement().satisfies(r -> {
-            assertThat(r.symbols()).containsExactly("AAPL", "BRK.B", "MSFT");
-            assertThat(r.body()).doesNotContain("US_BATCH");
-        });
-    }
-
-    private static String array(List<UUID> ids) {
-        return ids.stream().map(UUID::toString).collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 
     private static List<String> tickers(int n) {

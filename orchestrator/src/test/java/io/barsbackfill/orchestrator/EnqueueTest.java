@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.barsbackfill.orchestrator.testing.StubFetcherResource;
+import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
-@WithTestResource(StubFetcherResource.class)
+@WithTestResource(DispatchPausedResource.class)
 class EnqueueTest extends OrchestratorTestBase {
 
     @Test

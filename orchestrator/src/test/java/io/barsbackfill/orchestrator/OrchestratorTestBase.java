@@ -2,8 +2,8 @@ package io.barsbackfill.orchestrator;
 
 import static io.restassured.RestAssured.given;
 
-import io.barsbackfill.orchestrator.testing.InjectStubFetcher;
-import io.barsbackfill.orchestrator.testing.StubFetcher;
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
@@ -21,8 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * Shared by the orchestrator tests: one application on a throw-away database (emptied before each test),
- * the market simulator as provider and a stub in place of both fetchers.
+ * Shared by the orchestrator tests: one application on a throw-away database (emptied before each test) with
+ * the market simulator as provider. Where the fetchers come from is up to each test class: the real fetch
+ * functions as processes ({@code FetcherProcessesResource}), or none with dispatch paused
+ * ({@code DispatchPausedResource}) where a test is about planning, queue control or input and a dispatch would
+ * only be in the way.
  */
 public abstract class OrchestratorTestBase {
 
@@ -30,9 +33,6 @@ public abstract class OrchestratorTestBase {
 
     @InjectTestDatabase
     protected TestDatabase db;
-
-    @InjectStubFetcher
-    protected StubFetcher stub;
 
     @InjectSimulator
     protected MarketSimulator simulator;
@@ -44,8 +44,9 @@ public abstract class OrchestratorTestBase {
 
     @BeforeEach
     void emptyDatabase() {
-        db.execute("TRUNCATE job_definitions, job_runs, job_definition_runs, symbols, orchestrator_heartbeat, rate_limits");
-        stub.reset();
+        db.execute("""
+                TRUNCATE job_definitions, job_runs, job_definition_runs, symbols, orchestrator_heartbeat, rate_limits,
+                         ohlc_bars""");
         simulator.resetCounters();
     }
 
@@ -92,6 +93,24 @@ public abstract class OrchestratorTestBase {
 
     protected List<Map<String, Object>> runs(String where, Object... params) {
         return db.query("SELECT * FROM job_runs WHERE " + where + " ORDER BY slice_from, symbol", params);
+    }
+
+    /** The bars stored for {@code symbol} at {@code timeframe} with {@code from <= ts < to}, in time order. */
+    protected List<Bar> storedBars(String symbol, String timeframe, Instant from, Instant to) {
+        return db.query("""
+                SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
+                WHERE symbol = ? AND timeframe = ?::timeframe AND ts >= ? AND ts < ? ORDER BY ts""",
+                symbol, timeframe, Timestamp.from(from), Timestamp.from(to)).stream()
+                .map(r -> new Bar(instant(r.get("ts")), (Double) r.get("open"), (Double) r.get("high"),
+                        (Double) r.get("low"), (Double) r.get("close"), (Long) r.get("volume"), (Double) r.get("vwap"),
+                        (Long) r.get("trade_count")))
+                .toList();
+    }
+
+    /** Exactly what the simulator serves for a run's symbol and slice. */
+    protected List<Bar> servedBars(Map<String, Object> run) {
+        return simulator.bars((String) run.get("symbol"), Timeframe.fromName(String.valueOf(run.get("timeframe"))).orElseThrow(),
+                instant(run.get("slice_from")), instant(run.get("slice_to")));
     }
 
     protected static Instant instant(Object timestamp) {

@@ -5,8 +5,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.barsbackfill.common.domain.TradingCalendar;
-import io.barsbackfill.orchestrator.testing.StubFetcher;
-import io.barsbackfill.orchestrator.testing.StubFetcherResource;
+import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
@@ -22,20 +21,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Planning on an orchestrator with dispatch paused: the runs a tick plans stay queued as planned. */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
-@WithTestResource(StubFetcherResource.class)
+@WithTestResource(DispatchPausedResource.class)
 class PlanningTest extends OrchestratorTestBase {
-
-    @BeforeEach
-    void fetchersRefuseEverything() {
-        // planning is under test: keep dispatched runs untouched (409 = someone else owns them)
-        stub.answer(r -> StubFetcher.error(409, "STALE_LEASE", "lease_token"));
-    }
 
     @Test
     void plansTheMonthlyGridOfH1TimesSymbolsExactlyOnce() {

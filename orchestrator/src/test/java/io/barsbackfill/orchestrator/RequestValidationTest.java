@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.orchestrator.testing.StubFetcherResource;
+import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
-@WithTestResource(StubFetcherResource.class)
+@WithTestResource(DispatchPausedResource.class)
 class RequestValidationTest extends OrchestratorTestBase {
 
     @ParameterizedTest

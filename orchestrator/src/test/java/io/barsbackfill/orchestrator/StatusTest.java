@@ -7,9 +7,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.emptyOrNullString;
 
-import io.barsbackfill.orchestrator.testing.StubFetcherResource;
-import io.barsbackfill.testing.PostgresResource;
-import io.barsbackfill.testing.SimulatorResource;
+import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
@@ -17,9 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(PostgresResource.class)
-@WithTestResource(SimulatorResource.class)
-@WithTestResource(StubFetcherResource.class)
+@WithTestResource(FetcherProcessesResource.class)
 class StatusTest extends OrchestratorTestBase {
 
     @Test

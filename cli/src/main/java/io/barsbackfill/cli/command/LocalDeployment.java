@@ -1,7 +1,7 @@
 package io.barsbackfill.cli.command;
 
 import io.barsbackfill.cli.database.DatabaseCreator;
-import io.barsbackfill.cli.database.DatabaseUrl;
+import io.barsbackfill.common.config.DatabaseUrl;
 import io.barsbackfill.cli.process.ProcessFailedException;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.LocalStack;

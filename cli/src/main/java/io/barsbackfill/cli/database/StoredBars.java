@@ -1,5 +1,6 @@
 package io.barsbackfill.cli.database;
 
+import io.barsbackfill.common.config.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

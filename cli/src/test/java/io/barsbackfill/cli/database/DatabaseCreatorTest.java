@@ -1,5 +1,6 @@
 package io.barsbackfill.cli.database;
 
+import io.barsbackfill.common.config.DatabaseUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,13 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * A libpq connection URI ({@code postgresql://user:pass@host:5432/db?sslmode=require}, as in
- * {@code psql $DATABASE_URL}) turned into the Quarkus datasource settings.
+ * {@code psql $DATABASE_URL}): turned into the Quarkus datasource settings for the functions, and into JDBC
+ * settings for the CLI. {@link #toString()} masks the password.
  */
-public record DatabaseUrl(String host, int port, String database, Optional<String> user, Optional<String> password,
-        String query) {
+public record DatabaseUrl(String raw, String host, int port, String database, Optional<String> user,
+        Optional<String> password, String query) {
+
+    public static final String DEFAULT = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
 
     public static DatabaseUrl parse(String url) {
         URI uri;
@@ -23,10 +27,11 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
         }
         String scheme = uri.getScheme();
         if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
-            throw new IllegalArgumentException("DATABASE_URL must start with postgresql:// (got scheme " + scheme + ")");
+            throw new IllegalArgumentException("DATABASE_URL must start with postgresql:// (got "
+                    + (scheme == null ? "no scheme" : scheme + "://") + ")");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("DATABASE_URL has no host");
+            throw new IllegalArgumentException("DATABASE_URL has no host (expected postgresql://user:pass@host:5432/db)");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceFirst("^/", "");
         Optional<String> user = Optional.empty();
@@ -36,7 +41,7 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
             user = Optional.of(decode(parts[0])).filter(s -> !s.isEmpty());
             password = parts.length > 1 ? Optional.of(decode(parts[1])) : Optional.empty();
         }
-        return new DatabaseUrl(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432,
+        return new DatabaseUrl(url.trim(), uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432,
                 path.isEmpty() ? "postgres" : decode(path), user, password,
                 uri.getRawQuery() == null ? "" : uri.getRawQuery());
     }
@@ -44,12 +49,43 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
     /** Quarkus datasource properties for the reactive client and, where present, JDBC (Flyway). */
     public Map<String, String> quarkusProperties() {
         Map<String, String> p = new HashMap<>();
-        String q = query.isEmpty() ? "" : "?" + query;
-        p.put("quarkus.datasource.reactive.url", "postgresql://" + host + ":" + port + "/" + database + q);
-        p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + host + ":" + port + "/" + database + q);
+        p.put("quarkus.datasource.reactive.url", "postgresql://" + host + ":" + port + "/" + database + suffix());
+        p.put("quarkus.datasource.jdbc.url", jdbcUrl());
         user.ifPresent(u -> p.put("quarkus.datasource.username", u));
         password.ifPresent(pw -> p.put("quarkus.datasource.password", pw));
         return p;
+    }
+
+    /** JDBC URL of this database; credentials go in {@link #jdbcProperties()}, not in the URL. */
+    public String jdbcUrl() {
+        return jdbcUrl(database);
+    }
+
+    /** JDBC URL of another database on the same server (e.g. {@code postgres}, to create this one). */
+    public String jdbcUrl(String otherDatabase) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + otherDatabase + suffix();
+    }
+
+    public Properties jdbcProperties() {
+        Properties p = new Properties();
+        p.setProperty("user", user.orElse(System.getProperty("user.name")));
+        password.ifPresent(pw -> p.setProperty("password", pw));
+        return p;
+    }
+
+    /** The URL with its password masked, for messages. */
+    public String redacted() {
+        String auth = user.map(u -> u + password.map(pw -> ":***").orElse("") + "@").orElse("");
+        return "postgresql://" + auth + host + ":" + port + "/" + database + suffix();
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+
+    private String suffix() {
+        return query.isEmpty() ? "" : "?" + query;
     }
 
     private static String decode(String s) {

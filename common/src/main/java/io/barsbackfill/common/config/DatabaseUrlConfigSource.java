@@ -13,7 +13,6 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 public class DatabaseUrlConfigSource implements ConfigSource {
 
     static final String ENV = "DATABASE_URL";
-    private static final String DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
 
     @Override
     public Map<String, String> getProperties() {
@@ -45,6 +44,6 @@ public class DatabaseUrlConfigSource implements ConfigSource {
 
     private static String url() {
         String url = System.getenv(ENV);
-        return url == null || url.isBlank() ? DEFAULT_URL : url;
+        return url == null || url.isBlank() ? DatabaseUrl.DEFAULT : url;
     }
 }

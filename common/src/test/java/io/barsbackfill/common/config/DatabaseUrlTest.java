@@ -19,6 +19,21 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void givesTheCliJdbcSettingsForThisAndTheMaintenanceDatabase() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:s%40cret@db.example:6543/bars?sslmode=require");
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/bars?sslmode=require");
+        assertThat(url.jdbcUrl("postgres")).isEqualTo("jdbc:postgresql://db.example:6543/postgres?sslmode=require");
+        assertThat(url.jdbcProperties()).containsEntry("user", "app").containsEntry("password", "s@cret");
+    }
+
+    @Test
+    void neverShowsThePassword() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:topsecret@db:5432/bars");
+        assertThat(url.redacted()).isEqualTo("postgresql://app:***@db:5432/bars");
+        assertThat(url.toString()).doesNotContain("topsecret");
+    }
+
+    @Test
     void defaultsPortAndAcceptsTheShortScheme() {
         DatabaseUrl url = DatabaseUrl.parse("postgres://postgres@127.0.0.1/bars");
         assertThat(url.port()).isEqualTo(5432);
@@ -32,5 +47,7 @@ class DatabaseUrlTest {
                 .hasMessageContaining("postgresql://").hasMessageNotContaining("topsecret");
         assertThatThrownBy(() -> DatabaseUrl.parse("not a url at all ::"))
                 .hasMessageNotContaining("not a url");
+        assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://localhost/db")).hasMessageContaining("postgresql://");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("no host");
     }
 }

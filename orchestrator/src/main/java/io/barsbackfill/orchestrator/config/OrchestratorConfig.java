@@ -33,7 +33,12 @@ public interface OrchestratorConfig {
         @WithDefault("50s")
         Duration tickBudget();
 
-        /** Dispatches (HTTP requests to fetchers) in flight at once, across all orchestrator instances. */
+        /**
+         * Dispatches (HTTP requests to fetchers) in flight at once, across all orchestrator instances. {@code 0}
+         * pauses dispatch: ticks still heartbeat, reap expired leases and plan, but claim nothing and send
+         * nothing, so queued runs stay queued; {@code status} shows it as {@code in_flight.max_dispatches: 0}.
+         * Every instance reads its own setting: to pause a deployment, set it on all of them.
+         */
         @WithDefault("5")
         int maxInFlight();
 

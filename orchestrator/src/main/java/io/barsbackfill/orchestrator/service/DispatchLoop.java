@@ -43,6 +43,10 @@ final class DispatchLoop {
     }
 
     Uni<Totals> run() {
+        if (maxInFlight <= 0) {
+            // dispatch paused (max-in-flight=0): no slot will ever free up, so claim nothing and wait for nothing
+            return Uni.createFrom().item(new Totals(0, 0, 0, 0));
+        }
         pump();
         return Uni.createFrom().completionStage(done);
     }

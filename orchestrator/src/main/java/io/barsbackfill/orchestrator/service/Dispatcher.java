@@ -78,7 +78,8 @@ public class Dispatcher {
                 d.timeframe().name(), d.slice().from().toString(), d.slice().to().toString());
     }
 
-    private Uni<DispatchOutcome> settleSingle(Dispatch d, FetcherReply<FetchBarsResponse> reply) {
+    /** What fetch-bars' answer leaves to the orchestrator (package-private: tested with replies no fetcher sends). */
+    Uni<DispatchOutcome> settleSingle(Dispatch d, FetcherReply<FetchBarsResponse> reply) {
         if (reply.isSuccess()) {
             FetchBarsResponse r = reply.body();
             if (!SymbolResult.SUCCESS.equals(r.status())) {
@@ -96,7 +97,8 @@ public class Dispatcher {
         return refused(d, reply);
     }
 
-    private Uni<DispatchOutcome> settleBatch(Dispatch d, FetcherReply<FetchBarsBatchResponse> reply) {
+    /** What fetch-bars-batch's answer leaves to the orchestrator (package-private, as {@link #settleSingle}). */
+    Uni<DispatchOutcome> settleBatch(Dispatch d, FetcherReply<FetchBarsBatchResponse> reply) {
         if (reply.isSuccess()) {
             for (SymbolResult r : reply.body().results()) {
                 if (!SymbolResult.SUCCESS.equals(r.status())) {

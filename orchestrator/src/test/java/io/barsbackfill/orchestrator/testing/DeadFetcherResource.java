@@ -12,6 +12,15 @@ public class DeadFetcherResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
+        return unreachableFetchers();
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    /** Both fetcher URLs at a port that was free a moment ago: nothing answers there. */
+    static Map<String, String> unreachableFetchers() {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = socket.getLocalPort();
@@ -20,9 +29,5 @@ public class DeadFetcherResource implements QuarkusTestResourceLifecycleManager 
         }
         String url = "http://127.0.0.1:" + port;
         return Map.of("backfill.fetch-bars-url", url, "backfill.fetch-bars-batch-url", url);
-    }
-
-    @Override
-    public void stop() {
     }
 }

@@ -5,8 +5,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Marks a {@link StubFetcher} field of a test to receive the stub of {@link StubFetcherResource}. */
+/** Marks a {@link Fetchers} field of a test to receive the processes of {@link FetcherProcessesResource}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectStubFetcher {
+public @interface InjectFetchers {
 }

@@ -1,0 +1,200 @@
+package io.barsbackfill.orchestrator.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.function.ErrorBody;
+import io.barsbackfill.common.function.FetchBarsBatchResponse;
+import io.barsbackfill.common.function.FetchBarsResponse;
+import io.barsbackfill.common.function.SymbolResult;
+import io.barsbackfill.common.repository.JobRunRepository;
+import io.barsbackfill.common.repository.JobRunRepository.Completion;
+import io.barsbackfill.orchestrator.Dispatch;
+import io.barsbackfill.orchestrator.OrchestratorTestBase;
+import io.barsbackfill.orchestrator.client.FetcherReply;
+import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
+import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.QueueFixtures;
+import io.barsbackfill.testing.SimulatorResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Answers the real fetchers never give but the orchestrator must still settle correctly (a fetcher of another
+ * version, a proxy, a bug): a 400 blaming one run of a batch by index, a 409, a 2xx that leaves runs running.
+ * They are given straight to {@link Dispatcher}'s settling of a reply, on runs leased in the real database as a
+ * claim leaves them; no HTTP involved. What real fetchers do answer (2xx, 400, 401, 5xx, no answer) is tested
+ * over HTTP against them in the {@code Dispatch*Test}s.
+ */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(SimulatorResource.class)
+@WithTestResource(DispatchPausedResource.class)
+class FetcherReplySettlingTest extends OrchestratorTestBase {
+
+    private static final Instant FROM = Instant.parse("2024-01-01T00:00:00Z");
+    private static final Instant TO = Instant.parse("2024-02-01T00:00:00Z");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    JobRunRepository jobRuns;
+
+    @Inject
+    Pool pool;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"symbols[1]", "job_run_ids[1]", "lease_tokens[1]"})
+    void a400BlamingOneRunOfABatchFailsThatRunAndGivesTheOthersBack(String field) {
+        Dispatch d = leased("AAPL", "MSFT", "NVDA");
+
+        DispatchOutcome outcome = dispatcher.settleBatch(d, new FetcherReply<FetchBarsBatchResponse>(400, null,
+                new ErrorBody("job run is not what the request names", "BAD_INPUT", field))).await().atMost(WAIT);
+
+        assertThat(outcome.delivered()).isZero();
+        assertThat(outcome.failed()).isEqualTo(1);
+        assertThat(outcome.released()).isEqualTo(2);
+        assertThat(outcome.stopClaiming()).as("a fetcher rejecting what we send: claim nothing more").isTrue();
+        assertThat(outcome.error()).contains("fetch-bars-batch rejected the request at " + field);
+        assertThat(run(id(d, "MSFT"))).containsEntry("status", "failed").containsEntry("error_code", "BAD_INPUT")
+                .containsEntry("lease_token", null);
+        for (String other : List.of("AAPL", "NVDA")) {
+            Map<String, Object> row = run(id(d, other));
+            assertThat(row).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("attempt", 1).containsEntry("lease_token", null);
+            assertThat((String) row.get("error_message")).contains("rejected another run of its batch");
+            assertThat(instant(row.get("run_after"))).as("backoff").isAfter(Instant.now());
+        }
+    }
+
+    @Test
+    void a400BlamingARunWithItsOwnCodeFailsItWithThatCode() {
+        Dispatch d = leased("AAPL", "MSFT");
+
+        dispatcher.settleBatch(d, new FetcherReply<FetchBarsBatchResponse>(400, null,
+                new ErrorBody("not a ticker the provider knows", "INVALID_SYMBOL", "symbols[0]"))).await().atMost(WAIT);
+
+        assertThat(run(id(d, "AAPL"))).containsEntry("status", "failed").containsEntry("error_code", "INVALID_SYMBOL");
+        assertThat(run(id(d, "MSFT"))).containsEntry("status", "queued");
+    }
+
+    @Test
+    void a400BlamingTheSingleRunFailsIt() {
+        Dispatch d = leased("AAPL");
+
+        DispatchOutcome outcome = dispatcher.settleSingle(d, new FetcherReply<FetchBarsResponse>(400, null,
+                new ErrorBody("not a ticker", "BAD_INPUT", "symbol"))).await().atMost(WAIT);
+
+        assertThat(outcome.failed()).isEqualTo(1);
+        assertThat(outcome.stopClaiming()).isTrue();
+        assertThat(run(id(d, "AAPL"))).containsEntry("status", "failed").containsEntry("error_code", "BAD_INPUT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timeframe", "symbols[3]", ""})
+    void a400ThatBlamesNoRunOfTheBatchIsAContractMismatchEveryRunGoesBack(String field) {
+        Dispatch d = leased("AAPL", "MSFT", "NVDA");
+
+        DispatchOutcome outcome = dispatcher.settleBatch(d, new FetcherReply<FetchBarsBatchResponse>(400, null,
+                new ErrorBody("bad request", "BAD_INPUT", field.isEmpty() ? null : field))).await().atMost(WAIT);
+
+        assertThat(outcome.failed()).isZero();
+        assertThat(outcome.released()).isEqualTo(3);
+        assertThat(outcome.stopClaiming()).isTrue();
+        assertThat(outcome.error()).contains("fetch-bars-batch answered HTTP 400");
+        assertThat(runs("true")).hasSize(3).allSatisfy(r -> assertThat(r).containsEntry("status", "queued")
+                .containsEntry("error_code", "DISPATCH_FAILED"));
+    }
+
+    @Test
+    void aStaleLeaseAnswerLeavesTheRunsToTheirOwner() {
+        Dispatch single = leased("AAPL");
+        Dispatch batch = leased("MSFT", "NVDA");
+        Map<String, Object> before = run(id(single, "AAPL"));
+        ErrorBody stale = new ErrorBody("lease is stale", "STALE_LEASE", "lease_token");
+
+        DispatchOutcome one = dispatcher.settleSingle(single, new FetcherReply<FetchBarsResponse>(409, null, stale))
+                .await().atMost(WAIT);
+        DispatchOutcome many = dispatcher.settleBatch(batch, new FetcherReply<FetchBarsBatchResponse>(409, null, stale))
+                .await().atMost(WAIT);
+
+        for (DispatchOutcome outcome : List.of(one, many)) {
+            assertThat(outcome).isEqualTo(new DispatchOutcome(0, 0, 0, null, false));
+        }
+        assertThat(run(id(single, "AAPL"))).isEqualTo(before);
+        assertThat(runs("true")).hasSize(3).allSatisfy(r -> assertThat(r).containsEntry("status", "running"));
+    }
+
+    @Test
+    void a2xxThatLeavesRunsRunningHasThemReleasedAndReported() {
+        Dispatch single = leased("AAPL");
+        Dispatch batch = leased("MSFT", "NVDA");
+        complete(batch, "MSFT"); // the fetcher ended MSFT's run, not NVDA's
+
+        DispatchOutcome one = dispatcher.settleSingle(single, new FetcherReply<>(200, new FetchBarsResponse(
+                id(single, "AAPL").toString(), "AAPL", SymbolResult.SUCCESS, 0, 0, "alpaca", FROM.toString(),
+                TO.toString(), 1, 1, null, null), null)).await().atMost(WAIT);
+        DispatchOutcome many = dispatcher.settleBatch(batch, new FetcherReply<>(200, new FetchBarsBatchResponse(2, 0,
+                List.of("MSFT", "NVDA"), 1, 1, List.of(
+                        new SymbolResult(id(batch, "MSFT").toString(), "MSFT", SymbolResult.SUCCESS, 0, 0, null, null),
+                        new SymbolResult(id(batch, "NVDA").toString(), "NVDA", SymbolResult.SUCCESS, 0, 0, null, null))),
+                null)).await().atMost(WAIT);
+
+        assertThat(one).isEqualTo(new DispatchOutcome(1, 1, 0, "dispatch " + single.describe()
+                + ": fetch-bars answered 2xx but left 1 runs running; released them", false));
+        assertThat(many).isEqualTo(new DispatchOutcome(2, 1, 0, "dispatch " + batch.describe()
+                + ": fetch-bars-batch answered 2xx but left 1 runs running; released them", false));
+        for (String left : List.of("AAPL", "NVDA")) {
+            assertThat(run(id(left.equals("AAPL") ? single : batch, left))).containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED").containsEntry("lease_token", null);
+        }
+        assertThat(run(id(batch, "MSFT"))).as("a run its fetcher ended is never touched again")
+                .containsEntry("status", "success").containsEntry("error_code", null);
+    }
+
+    @Test
+    void a2xxForRunsTheFetcherEndedChangesNothing() {
+        Dispatch d = leased("AAPL", "MSFT");
+        complete(d, "AAPL");
+        complete(d, "MSFT");
+        List<Map<String, Object>> before = runs("true");
+
+        DispatchOutcome outcome = dispatcher.settleBatch(d, new FetcherReply<>(200, new FetchBarsBatchResponse(2, 0,
+                List.of("AAPL", "MSFT"), 1, 1, List.of()), null)).await().atMost(WAIT);
+
+        assertThat(outcome).isEqualTo(new DispatchOutcome(2, 0, 0, null, false));
+        assertThat(runs("true")).isEqualTo(before);
+    }
+
+    /** Runs of one group, leased in the database as a claim leaves them. */
+    private Dispatch leased(String... symbols) {
+        List<LeasedRun> runs = new QueueFixtures(db).leased("h1", FROM, TO, Duration.ofMinutes(5), symbols).stream()
+                .map(r -> new LeasedRun(r.id(), r.token(), new Ticker(r.symbol()))).toList();
+        return new Dispatch(UUID.randomUUID(), Timeframe.h1, new Slice(FROM, TO), runs);
+    }
+
+    /** As a fetcher ends a run: the fenced completion every fetcher uses. */
+    private void complete(Dispatch d, String symbol) {
+        LeasedRun run = d.runs().stream().filter(r -> r.symbol().value().equals(symbol)).findFirst().orElseThrow();
+        assertThat(jobRuns.complete(pool, run, new Completion(0, 0, 0, "alpaca", null)).await().atMost(WAIT)).isTrue();
+    }
+
+    private static UUID id(Dispatch d, String symbol) {
+        return d.runs().stream().filter(r -> r.symbol().value().equals(symbol)).findFirst().orElseThrow().jobRunId();
+    }
+}
