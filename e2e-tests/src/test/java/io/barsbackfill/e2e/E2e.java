@@ -146,6 +146,19 @@ final class E2e {
         }
     }
 
+    /** Closes what a test class started, last started first; nulls (a failed start) are skipped. */
+    static void close(AutoCloseable... started) {
+        for (AutoCloseable c : started) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot stop " + c, e);
+                }
+            }
+        }
+    }
+
     static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());

@@ -59,15 +59,7 @@ class FetcherKilledTest {
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        E2e.close(stack, simulator, db);
     }
 
     @Test

@@ -55,15 +55,7 @@ class TwoOrchestratorsTest {
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        E2e.close(stack, simulator, db);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.barsbackfill.common.config;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -16,7 +17,12 @@ public class DatabaseUrlConfigSource implements ConfigSource {
 
     @Override
     public Map<String, String> getProperties() {
-        return DatabaseUrl.parse(url()).quarkusProperties();
+        Map<String, String> properties = new HashMap<>(DatabaseUrl.parse(url()).quarkusProperties());
+        if (!jdbcDriverPresent()) {
+            // only the orchestrator has JDBC (for Flyway); elsewhere the key would be an "unrecognized" warning
+            properties.remove("quarkus.datasource.jdbc.url");
+        }
+        return properties;
     }
 
     @Override
@@ -40,6 +46,15 @@ public class DatabaseUrlConfigSource implements ConfigSource {
     @Override
     public int getOrdinal() {
         return 200;
+    }
+
+    private static boolean jdbcDriverPresent() {
+        try {
+            Class.forName("org.postgresql.Driver", false, DatabaseUrlConfigSource.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static String url() {
