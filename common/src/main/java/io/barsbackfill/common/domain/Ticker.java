@@ -25,7 +25,7 @@ public record Ticker(String value) {
         if (raw == null) {
             return Optional.empty();
         }
-        String s = raw.trim().toUpperCase(Locale.ROOT);
+        String s = raw.strip().toUpperCase(Locale.ROOT);
         s = CLASS_SEPARATOR.matcher(s).replaceFirst("$1.$2");
         return CANONICAL.matcher(s).matches() ? Optional.of(new Ticker(s)) : Optional.empty();
     }

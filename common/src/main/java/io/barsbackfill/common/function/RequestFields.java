@@ -29,14 +29,14 @@ public final class RequestFields {
 
     public static UUID uuid(String field, String value) {
         try {
-            return UUID.fromString(required(field, value).trim());
+            return UUID.fromString(required(field, value).strip());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(field, field + " must be a UUID");
         }
     }
 
     public static Timeframe timeframe(String field, String value) {
-        return Timeframe.fromName(required(field, value).trim())
+        return Timeframe.fromName(required(field, value).strip())
                 .orElseThrow(() -> new BadInputException(field,
                         field + " must be one of " + Timeframe.NAMES + " (got '" + clip(value) + "')"));
     }
@@ -49,7 +49,7 @@ public final class RequestFields {
 
     public static Instant instant(String field, String value) {
         try {
-            return Instant.parse(required(field, value).trim());
+            return Instant.parse(required(field, value).strip());
         } catch (DateTimeParseException e) {
             throw new BadInputException(field,
                     field + " must be an ISO-8601 UTC instant such as 2024-01-01T00:00:00Z (got '" + clip(value) + "')");

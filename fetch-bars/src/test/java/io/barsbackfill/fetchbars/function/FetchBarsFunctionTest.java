@@ -141,6 +141,28 @@ class FetchBarsFunctionTest {
     }
 
     @Test
+    void hostileInputIsRefusedWithoutEchoingItOrTouchingTheDatabase() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Map<String, Object> ok = request(run, "h1", JAN, FEB);
+        String huge = "A".repeat(200_000);
+
+        post(with(ok, "symbol", "AAPL'; DROP TABLE ohlc_bars; --")).statusCode(400).body("field", equalTo("symbol"));
+        String message = post(with(ok, "timeframe", huge)).statusCode(400).body("field", equalTo("timeframe"))
+                .extract().path("error");
+        assertThat(message).hasSizeLessThan(200);
+        post(with(ok, "symbol", "\u0000AAPL")).statusCode(400).body("field", equalTo("symbol"));
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token").body("[1, 2, 3]")
+                .post("/fetch-bars").then().statusCode(400).body("code", equalTo("BAD_INPUT"));
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token")
+                .body("{\"job_run_id\": {\"$gt\": \"\"}}").post("/fetch-bars").then().statusCode(400)
+                .body("field", equalTo("job_run_id"));
+
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
+        assertThat(simulator.barRequests()).isZero();
+    }
+
+    @Test
     void healthIsOpenButFunctionsNeedTheToken() {
         given().get("/q/health/ready").then().statusCode(200);
         given().contentType(ContentType.JSON).body("{}").post("/fetch-bars").then().statusCode(401);
