@@ -4,9 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.orchestrator.testing.EmptyDatabaseResource;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.testing.PostgresResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The orchestrator applies the migrations shipped in common's jar to an empty database when it starts. */
 @QuarkusTest
-@WithTestResource(EmptyDatabaseResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "migrate", value = "false"))
 class MigrationTest {
 
     @InjectTestDatabase
