@@ -220,7 +220,7 @@ class FetchBarsBatchFunctionTest {
                 .post("/fetch-bars-batch").then();
     }
 
-    private static Map<String, Object> batch(List<Leased> runs, String timeframe, Instant from, Instant to) {
+    static Map<String, Object> batch(List<Leased> runs, String timeframe, Instant from, Instant to) {
         Map<String, Object> body = new HashMap<>();
         body.put("job_run_ids", runs.stream().map(r -> r.id().toString()).toList());
         body.put("lease_tokens", runs.stream().map(r -> r.token().toString()).toList());

@@ -173,7 +173,7 @@ class FetchBarsFunctionTest {
                 .post("/fetch-bars").then();
     }
 
-    private static Map<String, Object> request(Leased run, String timeframe, Instant from, Instant to) {
+    static Map<String, Object> request(Leased run, String timeframe, Instant from, Instant to) {
         Map<String, Object> body = new HashMap<>();
         body.put("job_run_id", run.id().toString());
         body.put("lease_token", run.token().toString());

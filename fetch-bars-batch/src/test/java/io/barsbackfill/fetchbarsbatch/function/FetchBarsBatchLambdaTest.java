@@ -1,0 +1,69 @@
+package io.barsbackfill.fetchbarsbatch.function;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.InjectSimulator;
+import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.LambdaEvents;
+import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.QueueFixtures;
+import io.barsbackfill.testing.QueueFixtures.Leased;
+import io.barsbackfill.testing.SimulatorResource;
+import io.barsbackfill.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** fetch-bars-batch as an AWS Lambda behind a Function URL (built with {@code -Plambda}), driven through the mock event server. */
+@QuarkusTest
+@Tag(LambdaEvents.TAG)
+@WithTestResource(PostgresResource.class)
+@WithTestResource(SimulatorResource.class)
+class FetchBarsBatchLambdaTest {
+
+    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
+    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
+
+    @InjectTestDatabase
+    TestDatabase db;
+
+    @InjectSimulator
+    MarketSimulator simulator;
+
+    @Test
+    void refusesAnEventWithoutTheTokenAndWritesNothing() {
+        List<Leased> runs = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL", "NVDA");
+
+        given(LambdaEvents.request()).contentType(ContentType.JSON)
+                .body(FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
+                .post("/fetch-bars-batch").then().statusCode(401).body("code", equalTo("UNAUTHORIZED"));
+
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol IN ('AAPL', 'NVDA')")).isZero();
+    }
+
+    @Test
+    void fetchesAndStoresABatchWithTheToken() {
+        List<Leased> runs = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "MSFT", "SPY");
+        int served = simulator.bars("MSFT", Timeframe.h1, JAN, FEB).size()
+                + simulator.bars("SPY", Timeframe.h1, JAN, FEB).size();
+
+        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("test-token")
+                .body(FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
+                .post("/fetch-bars-batch").then().statusCode(200)
+                .body("total_symbols", equalTo(2))
+                .body("total_bars", equalTo(served));
+
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol IN ('MSFT', 'SPY') AND timeframe = 'h1'"))
+                .isEqualTo(served);
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success' AND symbol IN ('MSFT', 'SPY')")).isEqualTo(2);
+    }
+}

@@ -1,0 +1,80 @@
+package io.barsbackfill.fetchbars.function;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.InjectSimulator;
+import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.LambdaEvents;
+import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.QueueFixtures;
+import io.barsbackfill.testing.QueueFixtures.Leased;
+import io.barsbackfill.testing.SimulatorResource;
+import io.barsbackfill.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** fetch-bars as an AWS Lambda behind a Function URL (built with {@code -Plambda}), driven through the mock event server. */
+@QuarkusTest
+@Tag(LambdaEvents.TAG)
+@WithTestResource(PostgresResource.class)
+@WithTestResource(SimulatorResource.class)
+class FetchBarsLambdaTest {
+
+    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
+    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
+
+    @InjectTestDatabase
+    TestDatabase db;
+
+    @InjectSimulator
+    MarketSimulator simulator;
+
+    @Test
+    void refusesAnEventWithoutTheTokenAndWritesNothing() {
+        Leased run = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+
+        given(LambdaEvents.request()).contentType(ContentType.JSON).body(body(run))
+                .post("/fetch-bars").then().statusCode(401).body("code", equalTo("UNAUTHORIZED"));
+        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("wrong-token").body(body(run))
+                .post("/fetch-bars").then().statusCode(401);
+
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'")).isZero();
+    }
+
+    @Test
+    void fetchesAndStoresOneRunWithTheToken() {
+        Leased run = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "MSFT").get(0);
+        int served = simulator.bars("MSFT", Timeframe.h1, JAN, FEB).size();
+
+        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("test-token").body(body(run))
+                .post("/fetch-bars").then().statusCode(200)
+                .body("status", equalTo("success"))
+                .body("rows_written", equalTo(served));
+
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'MSFT' AND timeframe = 'h1'"))
+                .isEqualTo(served);
+        assertThat(db.query("SELECT status FROM job_runs WHERE id = ?", run.id()).get(0))
+                .containsEntry("status", "success");
+    }
+
+    @Test
+    void badInputIsStillA400NamingTheField() {
+        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("test-token")
+                .body(Map.of("job_run_id", "42")).post("/fetch-bars").then().statusCode(400)
+                .body("field", equalTo("job_run_id"));
+    }
+
+    private static Map<String, Object> body(Leased run) {
+        return FetchBarsFunctionTest.request(run, "h1", JAN, FEB);
+    }
+}
