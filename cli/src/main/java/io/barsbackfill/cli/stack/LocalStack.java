@@ -346,6 +346,9 @@ public final class LocalStack implements AutoCloseable {
             if (!inheritSettings || !parentEnv.containsKey("QUARKUS_HTTP_HOST")) {
                 b.env("QUARKUS_HTTP_HOST", "127.0.0.1");
             }
+            if (!inheritSettings || !parentEnv.containsKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED")) {
+                b.env("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // deployed functions log JSON; people read these
+            }
             functionEnv.forEach(b::env);
             serviceEnv.getOrDefault(service, Map.of()).forEach(b::env);
             b.readiness(new Readiness.Http(URI.create("http://127.0.0.1:" + port + READY_PATH)));

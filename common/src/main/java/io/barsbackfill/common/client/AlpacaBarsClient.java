@@ -7,6 +7,7 @@ import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.service.ProviderRateLimiter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
@@ -51,8 +52,10 @@ public class AlpacaBarsClient {
     private final BackfillConfig.Alpaca config;
     private final ProviderRateLimiter rateLimiter;
     private final ObjectMapper json;
+    private final FetchMetrics metrics;
 
-    AlpacaBarsClient(BackfillConfig config, ProviderRateLimiter rateLimiter, ObjectMapper json) {
+    AlpacaBarsClient(BackfillConfig config, ProviderRateLimiter rateLimiter, ObjectMapper json, FetchMetrics metrics) {
+        this.metrics = metrics;
         this.config = config.alpaca();
         this.rateLimiter = rateLimiter;
         this.json = json;
@@ -139,7 +142,10 @@ public class AlpacaBarsClient {
                 : api.multiSymbolBars(request.symbols().stream().map(Ticker::value).collect(Collectors.joining(",")),
                         request.timeframe().alpacaName(), start, end, limit, pageToken, config.feed(),
                         config.adjustment(), "asc", keyId, secret);
+        long sent = System.nanoTime();
         return call
+                .invoke(response -> metrics.providerAnswered(response.getStatus(), sent))
+                .onFailure().invoke(t -> metrics.providerUnreachable(sent))
                 .onFailure().transform(t -> new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE,
                         "provider unreachable: " + t.getClass().getSimpleName()))
                 .chain(response -> {

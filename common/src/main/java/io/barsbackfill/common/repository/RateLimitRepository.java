@@ -2,9 +2,11 @@ package io.barsbackfill.common.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The provider's request budget as a token bucket in Postgres, so every instance of every function draws
@@ -42,6 +44,11 @@ public class RateLimitRepository {
                 blocked_until = GREATEST(COALESCE(blocked_until, clock_timestamp()), clock_timestamp() + make_interval(secs => $2))
             WHERE provider = $1""";
 
+    private static final String STATE = """
+            SELECT per_minute, tokens,
+                   GREATEST(0, EXTRACT(EPOCH FROM blocked_until - clock_timestamp()))::float8 AS blocked_seconds
+            FROM rate_limits WHERE provider = $1""";
+
     private final Pool pool;
 
     RateLimitRepository(Pool pool) {
@@ -63,5 +70,21 @@ public class RateLimitRepository {
     /** After a 429: nobody calls the provider before {@code retryAfter} has passed. */
     public Uni<Void> block(String provider, Duration retryAfter) {
         return pool.preparedQuery(BLOCK).execute(Tuple.of(provider, retryAfter.toMillis() / 1000.0)).replaceWithVoid();
+    }
+
+    /** The budget as it stands, without taking from it; empty before the first provider call. */
+    public Uni<Optional<Budget>> state(String provider) {
+        return pool.preparedQuery(STATE).execute(Tuple.of(provider)).map(rows -> {
+            if (rows.rowCount() == 0) {
+                return Optional.empty();
+            }
+            Row r = rows.iterator().next();
+            return Optional.of(new Budget(r.getInteger("per_minute"), r.getDouble("tokens"),
+                    Duration.ofMillis((long) (r.getDouble("blocked_seconds") * 1000))));
+        });
+    }
+
+    /** Requests per minute, tokens left at the last refill, and how long a 429 still blocks every caller. */
+    public record Budget(int perMinute, double tokens, Duration blockedFor) {
     }
 }

@@ -12,6 +12,7 @@ import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
+import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.repository.BarRepository;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.common.repository.JobRunRepository;
@@ -49,9 +50,11 @@ public class BarFetchService {
     private final BarRepository bars;
     private final Pool pool;
     private final BarLineage lineage;
+    private final FetchMetrics metrics;
 
     BarFetchService(AlpacaBarsClient provider, JobRunRepository runs, BarRepository bars, Pool pool,
-            BackfillConfig config) {
+            BackfillConfig config, FetchMetrics metrics) {
+        this.metrics = metrics;
         this.provider = provider;
         this.runs = runs;
         this.bars = bars;
@@ -178,6 +181,7 @@ public class BarFetchService {
                                         throw new StaleLeaseException("lease lost while storing");
                                     }
                                 })))
+                .invoke(metrics::barsWritten)
                 .map(written -> result(run, SymbolResult.SUCCESS, written, clean.bars().size(), null, note))
                 .onFailure(StaleLeaseException.class).recoverWithItem(e -> result(run, SymbolResult.CONFLICT, 0,
                         clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))

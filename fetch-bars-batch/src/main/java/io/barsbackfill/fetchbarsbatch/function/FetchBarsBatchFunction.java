@@ -3,9 +3,11 @@ package io.barsbackfill.fetchbarsbatch.function;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchRequests;
+import io.barsbackfill.common.function.LogContext;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.service.BarFetchService;
+import io.barsbackfill.common.service.FetchCommand;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -22,7 +24,9 @@ public class FetchBarsBatchFunction {
 
     @Funq("fetch-bars-batch")
     public Uni<FetchBarsBatchResponse> fetchBarsBatch(FetchBarsBatchRequest request) {
-        return service.fetch(FetchRequests.batch(request)).map(outcome -> {
+        FetchCommand command = FetchRequests.batch(request);
+        LogContext.runs(request.jobRunIds(), request.symbols());
+        return service.fetch(command).map(outcome -> {
             if (outcome.results().stream().allMatch(r -> SymbolResult.CONFLICT.equals(r.status()))) {
                 throw new StaleLeaseException("no run of this batch is leased with the given tokens");
             }

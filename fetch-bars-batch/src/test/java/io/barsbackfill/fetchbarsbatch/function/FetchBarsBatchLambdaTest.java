@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(SimulatorResource.class)
 class FetchBarsBatchLambdaTest {
 
-    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
-    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
+    static final Instant JAN = FetchBarsBatchFunctionTest.JAN;
+    static final Instant FEB = FetchBarsBatchFunctionTest.FEB;
 
     @InjectTestDatabase
     TestDatabase db;

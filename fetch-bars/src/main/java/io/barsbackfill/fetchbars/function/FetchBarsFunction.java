@@ -4,6 +4,7 @@ import io.barsbackfill.common.client.AlpacaBarsClient;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.FetchRequests;
+import io.barsbackfill.common.function.LogContext;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.service.BarFetchService;
@@ -11,6 +12,7 @@ import io.barsbackfill.common.service.FetchCommand;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /** {@code POST /fetch-bars}: one leased run, one symbol, one slice (DESIGN §4). A stale lease answers 409. */
 public class FetchBarsFunction {
@@ -21,6 +23,7 @@ public class FetchBarsFunction {
     @Funq("fetch-bars")
     public Uni<FetchBarsResponse> fetchBars(FetchBarsRequest request) {
         FetchCommand command = FetchRequests.single(request);
+        LogContext.runs(List.of(request.jobRunId()), List.of(request.symbol()));
         return service.fetch(command).map(outcome -> {
             SymbolResult r = outcome.results().get(0);
             if (SymbolResult.CONFLICT.equals(r.status())) {

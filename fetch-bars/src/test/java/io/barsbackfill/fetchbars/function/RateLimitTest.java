@@ -10,6 +10,7 @@ import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.QueueFixtures;
 import io.barsbackfill.testing.QueueFixtures.Leased;
+import io.barsbackfill.testing.ScrapedMetrics;
 import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.ResourceArg;
@@ -65,6 +66,16 @@ class RateLimitTest {
                 .containsEntry("backing_off", true).containsEntry("attempt", 1);
         assertThat(run.get("lease_token")).isNull();
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'NVDA'")).isZero();
+
+        // what an operator sees: the 429 counted, the provider reported blocked, the function still live and ready
+        ScrapedMetrics metrics = ScrapedMetrics.scrape();
+        assertThat(metrics.value("backfill_provider_rate_limited_total")).isEqualTo(1);
+        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"rate_limited\"")).isEqualTo(1);
+        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"ok\"")).isEqualTo(2);
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'provider' }.data.state", equalTo("rate_limited"));
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
     }
 
     /** The simulator's budget is per wall-clock minute; start well inside one so all three calls share it. */

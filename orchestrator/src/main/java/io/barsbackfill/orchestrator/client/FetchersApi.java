@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.client;
 
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsRequest;
+import io.barsbackfill.common.function.LogContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -22,9 +23,11 @@ interface FetchersApi {
 
     @POST
     @Path("fetch-bars")
-    Uni<Response> fetchBars(FetchBarsRequest request, @HeaderParam("Authorization") String authorization);
+    Uni<Response> fetchBars(FetchBarsRequest request, @HeaderParam("Authorization") String authorization,
+            @HeaderParam(LogContext.DISPATCH_HEADER) String dispatchId);
 
     @POST
     @Path("fetch-bars-batch")
-    Uni<Response> fetchBarsBatch(FetchBarsBatchRequest request, @HeaderParam("Authorization") String authorization);
+    Uni<Response> fetchBarsBatch(FetchBarsBatchRequest request, @HeaderParam("Authorization") String authorization,
+            @HeaderParam(LogContext.DISPATCH_HEADER) String dispatchId);
 }

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -46,13 +47,15 @@ public class FetchersClient {
         return timeout;
     }
 
-    public Uni<FetcherReply<FetchBarsResponse>> fetchBars(FetchBarsRequest request) {
-        return call(() -> single.fetchBars(request, authorization), FetchBarsResponse.class, "fetch-bars");
+    /** {@code dispatchId} travels as a header, for the fetcher's logs. */
+    public Uni<FetcherReply<FetchBarsResponse>> fetchBars(FetchBarsRequest request, UUID dispatchId) {
+        return call(() -> single.fetchBars(request, authorization, dispatchId.toString()), FetchBarsResponse.class,
+                "fetch-bars");
     }
 
-    public Uni<FetcherReply<FetchBarsBatchResponse>> fetchBarsBatch(FetchBarsBatchRequest request) {
-        return call(() -> batch.fetchBarsBatch(request, authorization), FetchBarsBatchResponse.class,
-                "fetch-bars-batch");
+    public Uni<FetcherReply<FetchBarsBatchResponse>> fetchBarsBatch(FetchBarsBatchRequest request, UUID dispatchId) {
+        return call(() -> batch.fetchBarsBatch(request, authorization, dispatchId.toString()),
+                FetchBarsBatchResponse.class, "fetch-bars-batch");
     }
 
     private <T> Uni<FetcherReply<T>> call(Supplier<Uni<Response>> request, Class<T> type, String function) {

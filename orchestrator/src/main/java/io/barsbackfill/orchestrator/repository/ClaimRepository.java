@@ -7,6 +7,7 @@ import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import io.micrometer.core.annotation.Timed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -81,6 +82,7 @@ public class ClaimRepository {
      * Claims up to {@code wanted} groups, fewer when other dispatches fill the global cap. Any database error
      * fails the returned {@code Uni}: a failed claim is never an empty queue.
      */
+    @Timed(value = "backfill.claim", histogram = true, description = "Claim transactions, from start to commit")
     public Uni<Claim> claim(int wanted, String instance) {
         return pool.withTransaction(conn -> conn.query(TAKE_TURN).execute()
                 .chain(() -> conn.query(IN_FLIGHT).execute())

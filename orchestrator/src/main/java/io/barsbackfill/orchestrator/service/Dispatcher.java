@@ -58,8 +58,8 @@ public class Dispatcher {
 
     public Uni<DispatchOutcome> dispatch(Dispatch dispatch) {
         Uni<DispatchOutcome> sent = dispatch.isSingle()
-                ? fetchers.fetchBars(single(dispatch)).chain(reply -> settleSingle(dispatch, reply))
-                : fetchers.fetchBarsBatch(batch(dispatch)).chain(reply -> settleBatch(dispatch, reply));
+                ? fetchers.fetchBars(single(dispatch), dispatch.id()).chain(reply -> settleSingle(dispatch, reply))
+                : fetchers.fetchBarsBatch(batch(dispatch), dispatch.id()).chain(reply -> settleBatch(dispatch, reply));
         return sent.onFailure().recoverWithUni(e -> giveBack(dispatch, e instanceof FetcherUnreachableException
                 ? e.getMessage() : function(dispatch) + " failed: " + TickLog.describe(e)));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.function.TickResult;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import io.barsbackfill.orchestrator.metrics.OrchestratorMetrics;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.HeartbeatRepository;
 import io.barsbackfill.orchestrator.repository.ReapRepository;
@@ -33,9 +34,12 @@ public class TickService {
     private final ObjectMapper json;
     private final Duration budget;
     private final int maxInFlight;
+    private final OrchestratorMetrics metrics;
 
     TickService(HeartbeatRepository heartbeats, ReapRepository reaper, Planner planner, ClaimRepository claims,
-            Dispatcher dispatcher, InstanceIdentity identity, ObjectMapper json, OrchestratorConfig config) {
+            Dispatcher dispatcher, InstanceIdentity identity, ObjectMapper json, OrchestratorConfig config,
+            OrchestratorMetrics metrics) {
+        this.metrics = metrics;
         this.heartbeats = heartbeats;
         this.reaper = reaper;
         this.planner = planner;
@@ -68,6 +72,7 @@ public class TickService {
                                         log.status(), identity.instance(), sent.dispatches(), sent.released(),
                                         sent.failed() + reaped.failed()))))
                 .call(this::recordHeartbeat)
+                .call(metrics::tickEnded)
                 .invoke(r -> LOG.infof("tick %s: scanned=%d slices_created=%d jobs_dispatched=%d reaped=%d "
                         + "dispatches=%d released=%d failed=%d errors=%d duration_ms=%d", r.status(), r.scanned(),
                         r.slicesCreated(), r.jobsDispatched(), r.reaped(), r.dispatches(), r.runsReleased(),

@@ -11,8 +11,11 @@ import java.util.List;
  */
 public final class Fetchers {
 
-    /** Start of the fetchers' access-log lines: {@code fetcher-access POST /fetch-bars 200}. */
-    static final String ACCESS_LOG_PATTERN = "fetcher-access %m %U %s";
+    /**
+     * The fetchers' access-log lines: {@code dispatch=<X-Backfill-Dispatch-Id> trace=<traceparent> fetcher-access
+     * POST /fetch-bars 200}.
+     */
+    static final String ACCESS_LOG_PATTERN = "dispatch=%{i,X-Backfill-Dispatch-Id} trace=%{i,traceparent} fetcher-access %m %U %s";
     private static final String ACCESS_LOG_MARK = "fetcher-access ";
 
     private final ManagedProcess fetchBars;
@@ -37,6 +40,19 @@ public final class Fetchers {
                 .filter(line -> line.contains(ACCESS_LOG_MARK + "POST "))
                 .map(line -> line.substring(line.indexOf(ACCESS_LOG_MARK) + ACCESS_LOG_MARK.length()).trim())
                 .toList();
+    }
+
+    /** The dispatch id and trace context headers of every function call answered, as {@code dispatch=... trace=...}. */
+    public List<String> headersAnswered(Service function) {
+        return process(function).logLines().stream()
+                .filter(line -> line.contains(ACCESS_LOG_MARK + "POST ") && line.contains("dispatch="))
+                .map(line -> line.substring(line.indexOf("dispatch="), line.indexOf(ACCESS_LOG_MARK)).trim())
+                .toList();
+    }
+
+    /** The process's base URL, e.g. for its {@code /q/metrics}. */
+    public String url(Service function) {
+        return "http://127.0.0.1:" + process(function).spec().env().get("QUARKUS_HTTP_PORT");
     }
 
     /**

@@ -1,0 +1,69 @@
+package io.barsbackfill.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.Fetchers;
+import io.barsbackfill.orchestrator.testing.InjectFetchers;
+import io.barsbackfill.testing.ScrapedMetrics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an operator watches while a backfill runs: {@code /q/metrics} of the orchestrator and of the real fetchers
+ * move with the work, health reports the heartbeat, and each dispatch reaches its fetcher with its id and the trace
+ * context (so logs of the three functions can be joined).
+ */
+@QuarkusTest
+@WithTestResource(FetcherProcessesResource.class)
+class ObservabilityTest extends OrchestratorTestBase {
+
+    @InjectFetchers
+    Fetchers fetchers;
+
+    @Test
+    void aBackfillMovesTheMetricsOfTheOrchestratorAndTheFetchers() {
+        queuedRun("AAPL", "d1", "2022-01-01T00:00:00Z", "2023-01-01T00:00:00Z", 100);
+        queuedRun("MSFT", "d1", "2022-01-01T00:00:00Z", "2023-01-01T00:00:00Z", 100);
+        queuedRun("SPY", "h1", "2022-03-01T00:00:00Z", "2022-04-01T00:00:00Z", 100);
+        ScrapedMetrics before = ScrapedMetrics.scrape();
+        double fetchersBefore = barsWrittenByFetchers();
+        int headersBefore = fetchers.headersAnswered(Service.FETCH_BARS).size()
+                + fetchers.headersAnswered(Service.FETCH_BARS_BATCH).size();
+
+        action("tick").statusCode(200).body("status", equalTo("healthy")).body("jobs_dispatched", equalTo(3));
+
+        ScrapedMetrics after = ScrapedMetrics.scrape();
+        assertThat(after.value("backfill_ticks_total", "result=\"healthy\"")
+                - before.value("backfill_ticks_total", "result=\"healthy\"")).isEqualTo(1);
+        assertThat(after.value("backfill_runs", "status=\"success\"")).isEqualTo(3);
+        assertThat(after.value("backfill_runs", "status=\"queued\"")).isZero();
+        assertThat(after.value("backfill_dispatches_in_flight")).isZero();
+        assertThat(after.value("backfill_queue_oldest_queued_seconds")).isZero();
+        assertThat(after.value("backfill_claim_seconds_count") - before.value("backfill_claim_seconds_count"))
+                .isGreaterThanOrEqualTo(1);
+        long written = count("SELECT sum(rows_written) FROM job_runs WHERE status = 'success'");
+        assertThat(written).isPositive();
+        assertThat(barsWrittenByFetchers() - fetchersBefore).isEqualTo(written);
+
+        List<String> headers = new java.util.ArrayList<>(fetchers.headersAnswered(Service.FETCH_BARS));
+        headers.addAll(fetchers.headersAnswered(Service.FETCH_BARS_BATCH));
+        assertThat(headers.subList(headersBefore, headers.size())).as("one line per dispatch: a batch and a single")
+                .hasSize(2).allMatch(h -> h.matches(
+                        "dispatch=[0-9a-f-]{36} trace=00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+
+        given().get("/q/health/well").then().statusCode(200)
+                .body("checks.find { it.name == 'heartbeat' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'heartbeat' }.data.last_status", equalTo("healthy"));
+    }
+
+    private double barsWrittenByFetchers() {
+        return ScrapedMetrics.scrape(fetchers.url(Service.FETCH_BARS)).value("backfill_bars_written_total")
+                + ScrapedMetrics.scrape(fetchers.url(Service.FETCH_BARS_BATCH)).value("backfill_bars_written_total");
+    }
+}
