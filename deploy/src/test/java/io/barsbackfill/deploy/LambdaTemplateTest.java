@@ -78,7 +78,7 @@ class LambdaTemplateTest {
         assertThat(at(destination, "Properties.HttpMethod").toString()).isEqualTo("POST");
         assertThat(sub(at(destination, "Properties.InvocationEndpoint")))
                 .isEqualTo("${OrchestratorUrl.FunctionUrl}orchestrator");
-        assertThat(at(destination, "Properties.ConnectionArn")).isEqualTo(Map.of("Fn::GetAtt", "TickConnection.Arn"));
+        assertThat((Object) at(destination, "Properties.ConnectionArn")).isEqualTo(Map.of("Fn::GetAtt", "TickConnection.Arn"));
 
         Map<String, Object> connection = resources.get("TickConnection");
         assertThat(at(connection, "Properties.AuthorizationType").toString()).isEqualTo("API_KEY");

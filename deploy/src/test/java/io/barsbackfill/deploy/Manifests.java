@@ -47,11 +47,17 @@ final class Manifests {
         return docs;
     }
 
-    /** The value at a dotted path of maps ({@code spec.template.spec}); list items by index ({@code containers.0}). */
+    /**
+     * The value at a dotted path of maps ({@code spec.template.spec}), list items by index ({@code containers.0});
+     * null where a map lacks a key on the way.
+     */
     @SuppressWarnings("unchecked")
     static <T> T at(Object root, String path) {
         Object node = root;
         for (String key : path.split("\\.")) {
+            if (node == null) {
+                return null;
+            }
             if (node instanceof Map<?, ?> map) {
                 node = map.get(key);
             } else if (node instanceof List<?> list) {

@@ -49,6 +49,12 @@ public final class ScrapedMetrics {
         return value(name, "");
     }
 
+    /** The sum over every label set of {@code name} (e.g. a timer's count whatever its class/method tags). */
+    public double sum(String name) {
+        return samples.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
     public boolean has(String name, String labels) {
         return samples.containsKey(name + (labels.isEmpty() ? "" : "{" + labels + "}"));
     }

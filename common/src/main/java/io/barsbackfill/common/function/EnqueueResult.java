@@ -3,6 +3,7 @@ package io.barsbackfill.common.function;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record EnqueueResult(String id, String name, List<String> symbols, String timeframe, String windowFrom,
         String windowTo, int priority, boolean enabled, int slices, int slicesReady, long runs) {
 }

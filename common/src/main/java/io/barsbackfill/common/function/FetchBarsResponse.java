@@ -2,12 +2,14 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Answer of {@code /fetch-bars}. {@code status} says how the run ended: {@code success}, {@code failed}
  * (not retried, see {@code error_code}) or {@code retry} (given back to the queue with backoff).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@RegisterForReflection
 public record FetchBarsResponse(String jobRunId, String symbol, String status, int rowsWritten, int barsFetched,
         String provider, String from, String to, int apiCalls, long durationMs, String errorCode,
         String errorMessage) {

@@ -2,6 +2,7 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Answer of {@code POST /orchestrator}: exactly one part is set, the one of the action asked for, and its
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  * {@link EnqueueResult}, {@link UpdateResult}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record OrchestratorResponse(@JsonUnwrapped TickResult tick, @JsonUnwrapped StatusReport status,
         @JsonUnwrapped EnqueueResult enqueue, @JsonUnwrapped UpdateResult update) {
 

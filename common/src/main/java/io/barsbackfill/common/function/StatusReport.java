@@ -3,6 +3,7 @@ package io.barsbackfill.common.function;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -25,21 +26,25 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record StatusReport(String version, String generatedAt, RunCounts runs, long ready, BarTotals bars,
         Progress progress, Throughput throughput, Long oldestQueuedAgeSeconds, InFlight inFlight,
         List<FailureGroup> failures, List<FailureGroup> retrying, List<DefinitionStatus> definitions,
         List<HeartbeatStatus> heartbeats) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @RegisterForReflection
     public record RunCounts(long queued, long running, long success, long failed, long cancelled, long total) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @RegisterForReflection
     public record BarTotals(long rowsWritten, long barsFetched) {
     }
 
     /** {@code done} successful runs of {@code total} runs that are not cancelled. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @RegisterForReflection
     public record Progress(long done, long total, double percent) {
 
         public static Progress of(long done, long total) {
@@ -48,6 +53,7 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @RegisterForReflection
     public record Throughput(int windowMinutes, long runsSucceeded, long runsFailed, long barsFetched,
             long rowsWritten, double runsPerMinute) {
     }
@@ -59,16 +65,19 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
      * @param expiredLeases running runs whose lease expired; the next tick reaps them
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @RegisterForReflection
     public record InFlight(long dispatches, long runs, int maxDispatches, long expiredLeases) {
     }
 
     /** Runs with one error code: all of them, those that ended in the last hour, and the latest message. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @RegisterForReflection
     public record FailureGroup(String errorCode, long runs, long lastHour, String sample) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record DefinitionStatus(String id, String name, boolean enabled, String timeframe, int symbols,
             String windowFrom, String windowTo, int priority, String plannedTo, RunCounts runs, BarTotals bars,
             Progress progress) {
@@ -76,6 +85,7 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record HeartbeatStatus(String name, String status, String message, String version, String lastSeen,
             long ageSeconds) {
     }

@@ -3,6 +3,7 @@ package io.barsbackfill.common.function;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Answer of {@code retry_failed} and {@code cancel}: how many runs changed state, and for a {@code cancel}
@@ -10,5 +11,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record UpdateResult(String action, int runsChanged, String definition, Boolean definitionDisabled) {
 }

@@ -6,10 +6,8 @@ import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchBarsResponse;
-import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
@@ -25,8 +23,6 @@ import java.util.function.Supplier;
  * here: a dispatch that fails goes back to the queue with backoff, which is the retry.
  */
 @ApplicationScoped
-@RegisterForReflection(targets = {FetchBarsResponse.class, FetchBarsBatchResponse.class, SymbolResult.class,
-        ErrorBody.class}) // read by hand from Response, so the REST client does not register them
 public class FetchersClient {
 
     private final FetchersApi single;
