@@ -90,7 +90,8 @@ public final class QueueBenchmark {
      * slices succeeded, then 5 % failed (four error codes), 1 % run, 4 % were cancelled and the newest 30 %
      * are queued. Four in five queued runs wait out a backoff of two hours or more and carry priority 200, so
      * they come first in claim order: the case the claim must not walk through (a high-priority definition
-     * after an outage). 2 % of those came due a second after they were written (for the come-due step).
+     * after an outage). Those of the newest five slices, last in claim order, came due a second after they
+     * were written (4,000 runs for the come-due step).
      */
     private static void fill(Connection c, int days) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -111,7 +112,7 @@ public final class QueueBenchmark {
                     SELECT d.id, b.symbol, 'm1', sf.slice_from, sf.slice_from + interval '1 day', k.status,
                            CASE WHEN k.status = 'queued' AND b.n %% 5 <> 0 THEN 200 ELSE 100 END,
                            CASE WHEN k.status IN ('queued', 'cancelled') AND b.n %% 5 = 0 THEN 0 ELSE 1 + b.n %% 4 END,
-                           CASE WHEN k.status = 'queued' AND b.n %% 5 <> 0 AND t.day %% 50 = 0
+                           CASE WHEN k.status = 'queued' AND b.n %% 5 <> 0 AND t.day >= %d - 5
                                 THEN clock_timestamp() + interval '1 second'
                                 WHEN k.status = 'queued' AND b.n %% 5 <> 0
                                 THEN now() + interval '2 hours' + (b.n * 7 + t.day) %% 1800 * interval '1 second'
@@ -141,7 +142,7 @@ public final class QueueBenchmark {
                         WHEN t.day < %d * 0.65 THEN 'failed'
                         WHEN t.day < %d * 0.66 THEN 'running'
                         WHEN t.day < %d * 0.70 THEN 'cancelled'
-                        ELSE 'queued' END AS status) k""".formatted(days - 1, days, days, days, days));
+                        ELSE 'queued' END AS status) k""".formatted(days, days - 1, days, days, days, days));
             s.execute("""
                     INSERT INTO job_definition_runs (job_def_id, job_run_id) SELECT job_def_id, id FROM job_runs""");
             s.execute("""
