@@ -10,6 +10,7 @@ import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.quarkus.funqy.runtime.ApplicationException;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -34,6 +36,11 @@ public class FunctionHttp {
             "/fetch-bars", FetchBarsRequest.class,
             "/fetch-bars-batch", FetchBarsBatchRequest.class,
             "/orchestrator", OrchestratorRequest.class);
+    /**
+     * The orchestrator's status page: static files holding no job data, so they load without the token; the
+     * page then asks for it and sends it with every action.
+     */
+    public static final Set<String> OPEN_PAGES = Set.of("/ui", "/ui/app.js", "/ui/app.css");
     /** Configured as Funqy configures its reader, so it fails where Funqy failed. */
     private static final ObjectMapper AS_FUNQY_READS = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -61,7 +68,8 @@ public class FunctionHttp {
     }
 
     private void authenticate(RoutingContext ctx) {
-        if (ctx.normalizedPath().startsWith("/q/")) {
+        boolean read = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
+        if (ctx.normalizedPath().startsWith("/q/") || read && OPEN_PAGES.contains(ctx.normalizedPath())) {
             ctx.next();
             return;
         }
