@@ -133,7 +133,7 @@ function renderThroughput(s) {
   $('throughput-window').textContent = `(bars written per minute, this page's last ${Math.round(HISTORY_MS / 60000)} min)`;
   $('throughput-detail').textContent = `last ${fmt(t.window_minutes)} min in the database: ${fmt(t.runs_succeeded)} runs succeeded, `
       + `${fmt(t.runs_failed)} failed, ${fmt(t.rows_written)} bars written, ${t.runs_per_minute ?? '–'} runs/min`;
-  const c = $('throughput'), ctx = sized(c, c.parentElement.clientWidth - 2, 120);
+  const c = $('throughput'), ctx = sized(c, c.parentElement.clientWidth - 34, 120);
   const w = c.clientWidth, h = 120, pad = 18;
   ctx.clearRect(0, 0, w, h);
   const rates = [];
@@ -287,12 +287,12 @@ function drawHeatmap() {
   if (!cov) return;
   const mode = $('heatmap-mode').value;
   const rows = cov.symbols.length, cols = cov.slices.length;
-  const available = canvas.parentElement.clientWidth - 2;
+  const available = canvas.parentElement.clientWidth;
   const left = 64, top = 34;
-  const cw = Math.max(2, Math.min(32, Math.floor((available - left - 8) / Math.max(1, cols))));
+  const cw = Math.max(2, Math.min(36, Math.floor((available - left - 48) / Math.max(1, cols))));
   const ch = rows <= 80 ? 14 : rows <= 200 ? 7 : 4;
   const gap = cw >= 6 && ch >= 7 ? 1 : 0;
-  const w = left + cols * cw + 8, h = top + rows * ch + 8;
+  const w = left + cols * cw + 48, h = top + rows * ch + 8;
   const ctx = sized(canvas, w, h);
   ctx.clearRect(0, 0, w, h);
   ctx.font = '11px system-ui, sans-serif';

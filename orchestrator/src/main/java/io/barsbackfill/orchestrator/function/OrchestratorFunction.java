@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
 /**
- * {@code POST /orchestrator {action, ...}} (DESIGN §4). Every action needs the internal bearer token,
+ * {@code POST /orchestrator {action, ...}} (contract: docs/contracts.md). Every action needs the internal bearer token,
  * checked in front of Funqy by {@code FunctionHttp}, which also maps bad input to 400 {@code {error, code,
  * field}}.
  */
