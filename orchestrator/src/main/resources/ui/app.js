@@ -130,35 +130,34 @@ function renderThroughput(s) {
   state.history.push({ t: now, bars: s.bars.rows_written, runs: s.runs.success + s.runs.failed });
   state.history = state.history.filter(p => p.t >= now - HISTORY_MS);
   const t = s.throughput || {};
-  $('throughput-window').textContent = `(bars written per minute, this page's last ${Math.round(HISTORY_MS / 60000)} min)`;
+  $('throughput-window').textContent = `(bars written per minute while this page is open)`;
   $('throughput-detail').textContent = `last ${fmt(t.window_minutes)} min in the database: ${fmt(t.runs_succeeded)} runs succeeded, `
       + `${fmt(t.runs_failed)} failed, ${fmt(t.rows_written)} bars written, ${t.runs_per_minute ?? '–'} runs/min`;
-  const c = $('throughput'), ctx = sized(c, c.parentElement.clientWidth - 34, 120);
-  const w = c.clientWidth, h = 120, pad = 18;
-  ctx.clearRect(0, 0, w, h);
-  const rates = [];
+  // bars written in each wall-clock minute, from the differences between this page's polls
+  const minute = 60000, buckets = new Map();
   for (let i = 1; i < state.history.length; i++) {
     const a = state.history[i - 1], b = state.history[i];
-    const minutes = (b.t - a.t) / 60000;
-    if (minutes > 0) rates.push({ t: b.t, v: Math.max(0, (b.bars - a.bars) / minutes) });
+    const key = Math.floor(b.t / minute) * minute;
+    buckets.set(key, (buckets.get(key) || 0) + Math.max(0, b.bars - a.bars));
   }
-  const max = Math.max(1, ...rates.map(r => r.v));
+  const c = $('throughput'), w = c.parentElement.clientWidth - 34, h = 120, pad = 18;
+  const ctx = sized(c, w, h);
+  ctx.clearRect(0, 0, w, h);
+  const slots = Math.round(HISTORY_MS / minute), slot = w / slots, last = Math.floor(now / minute) * minute;
+  const max = Math.max(1, ...buckets.values());
   ctx.strokeStyle = '#e4e7eb'; ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(0, h - pad + 0.5); ctx.lineTo(w, h - pad + 0.5); ctx.stroke();
-  ctx.fillStyle = '#6b7280'; ctx.font = '11px system-ui, sans-serif';
-  ctx.fillText(`${fmt(Math.round(max))} bars/min`, 4, 11);
-  ctx.fillText('now', w - 24, h - 4);
-  if (rates.length === 0) { ctx.fillText('collecting… (one point per refresh)', 4, h / 2); return; }
-  const x = t => w - (now - t) / HISTORY_MS * w, y = v => h - pad - v / max * (h - pad - 16);
-  ctx.beginPath();
-  ctx.moveTo(x(rates[0].t), h - pad);
-  rates.forEach(r => ctx.lineTo(x(r.t), y(r.v)));
-  ctx.lineTo(x(rates[rates.length - 1].t), h - pad);
-  ctx.closePath();
-  ctx.fillStyle = 'rgba(59,125,221,0.15)'; ctx.fill();
-  ctx.beginPath();
-  rates.forEach((r, i) => i ? ctx.lineTo(x(r.t), y(r.v)) : ctx.moveTo(x(r.t), y(r.v)));
-  ctx.strokeStyle = '#3b7ddd'; ctx.lineWidth = 2; ctx.stroke();
+  ctx.fillStyle = '#3b7ddd';
+  for (const [t, v] of buckets) {
+    const k = slots - 1 - (last - t) / minute;
+    const bh = v / max * (h - pad - 18);
+    if (k >= 0) ctx.fillRect(k * slot + 2, h - pad - bh, Math.max(1, slot - 4), bh);
+  }
+  ctx.fillStyle = '#6b7280'; ctx.font = '11px system-ui, sans-serif'; ctx.textBaseline = 'alphabetic';
+  ctx.fillText(`${fmt(max)} bars in the busiest minute`, 4, 11);
+  ctx.fillText(`${slots} min ago`, 2, h - 4);
+  ctx.textAlign = 'right'; ctx.fillText('now', w - 2, h - 4); ctx.textAlign = 'left';
+  if (buckets.size === 0) ctx.fillText('collecting… (one point per refresh)', 4, h / 2);
 }
 
 function cell(text, cls) {
@@ -289,7 +288,7 @@ function drawHeatmap() {
   const rows = cov.symbols.length, cols = cov.slices.length;
   const available = canvas.parentElement.clientWidth;
   const left = 64, top = 34;
-  const cw = Math.max(2, Math.min(36, Math.floor((available - left - 48) / Math.max(1, cols))));
+  const cw = Math.max(2, Math.min(44, Math.floor((available - left - 48) / Math.max(1, cols))));
   const ch = rows <= 80 ? 14 : rows <= 200 ? 7 : 4;
   const gap = cw >= 6 && ch >= 7 ? 1 : 0;
   const w = left + cols * cw + 48, h = top + rows * ch + 8;
