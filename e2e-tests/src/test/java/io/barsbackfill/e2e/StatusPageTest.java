@@ -7,6 +7,7 @@ import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.command.DemoScenario;
 import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.common.function.CoverageReport;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -180,14 +181,7 @@ class StatusPageTest {
             StringBuilder line = new StringBuilder();
             for (Instant slice : slices) {
                 String status = runs.getOrDefault(symbol, Map.of()).get(slice);
-                line.append(status == null ? '-' : switch (status) {
-                    case "queued" -> 'q';
-                    case "running" -> 'r';
-                    case "success" -> 's';
-                    case "failed" -> 'f';
-                    case "cancelled" -> 'c';
-                    default -> '?';
-                });
+                line.append(status == null ? CoverageReport.NOT_PLANNED : CoverageReport.letter(status));
             }
             lines.add(line.toString());
         }
