@@ -138,8 +138,6 @@ class DemoScenarioTest {
      * everything else and exits 0.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("needs enqueue's on_unknown (branch issue6-input); without it the orchestrator "
-            + "refuses US_BATCH_2 whole")
     void withKeysAgainstAProviderThatDoesNotKnowATickerTheDemoSkipsItNamesItAndExits0() throws Exception {
         List<String> universe = DemoScenario.tickers().stream().filter(t -> !t.equals("VIX")).toList();
         try (TestDatabase db = TestDatabase.create();
