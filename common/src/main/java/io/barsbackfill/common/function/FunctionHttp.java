@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -37,6 +38,12 @@ public class FunctionHttp {
             "/fetch-bars", FetchBarsRequest.class,
             "/fetch-bars-batch", FetchBarsBatchRequest.class,
             "/orchestrator", OrchestratorRequest.class);
+    /**
+     * The orchestrator's status page: static files holding no job data, so they load without the token; the
+     * page then asks for it and sends it with every action.
+     */
+    public static final Set<String> OPEN_PAGES = Set.of("/ui", "/ui/app.js", "/ui/app.css");
+
     private final BackfillConfig config;
     private final ObjectMapper json;
     /** A copy of the application's mapper configured as Funqy configures its own, so it fails where Funqy failed. */
@@ -64,7 +71,8 @@ public class FunctionHttp {
     }
 
     private void authenticate(RoutingContext ctx) {
-        if (ctx.normalizedPath().startsWith("/q/")) {
+        boolean read = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
+        if (ctx.normalizedPath().startsWith("/q/") || read && OPEN_PAGES.contains(ctx.normalizedPath())) {
             ctx.next();
             return;
         }

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /** The actions of {@code POST /orchestrator}, by their wire names. */
 enum OrchestratorAction {
-    tick, status, enqueue, retry_failed, cancel;
+    tick, status, enqueue, retry_failed, cancel, coverage;
 
     static final String NAMES = Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(" "));
 
