@@ -90,7 +90,16 @@ public final class Answers {
                         + "%s runs; ticks plan them%n",
                 e.path("name").asText(), e.path("id").asText(), e.path("symbols").size(), e.path("timeframe").asText(),
                 window(e.path("window_from"), e.path("window_to")), e.path("priority").asText(),
-                num(e.path("slices")), num(e.path("slices_ready")), num(e.path("runs")));
+                num(e.path("slices")), num(e.path("slices_ready")), num(e.path("runs"))) + skipped(e);
+    }
+
+    /** The tickers an {@code enqueue} with {@code on_unknown: skip} left out, one line each; empty when none. */
+    public static String skipped(JsonNode enqueued) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode s : enqueued.path("skipped")) {
+            out.append(String.format("skipped %s: %s%n", s.path("symbol").asText(), s.path("reason").asText("")));
+        }
+        return out.toString();
     }
 
     public static String update(JsonNode u) {

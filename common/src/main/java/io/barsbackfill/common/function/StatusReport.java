@@ -87,6 +87,6 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection
     public record HeartbeatStatus(String name, String status, String message, String version, String lastSeen,
-            long ageSeconds) {
+            Long ageSeconds) {
     }
 }

@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.function;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.common.function.OrchestratorResponse;
+import io.barsbackfill.orchestrator.service.CoverageService;
 import io.barsbackfill.orchestrator.service.EnqueueService;
 import io.barsbackfill.orchestrator.service.QueueControlService;
 import io.barsbackfill.orchestrator.service.StatusService;
@@ -12,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
 /**
- * {@code POST /orchestrator {action, ...}} (DESIGN §4). Every action needs the internal bearer token,
+ * {@code POST /orchestrator {action, ...}} (contract: docs/contracts.md). Every action needs the internal bearer token,
  * checked in front of Funqy by {@code FunctionHttp}, which also maps bad input to 400 {@code {error, code,
  * field}}.
  */
@@ -30,6 +31,9 @@ public class OrchestratorFunction {
     @Inject
     QueueControlService queue;
 
+    @Inject
+    CoverageService coverage;
+
     @Funq("orchestrator")
     public Uni<OrchestratorResponse> orchestrator(OrchestratorRequest request) {
         if (request == null) {
@@ -41,6 +45,7 @@ public class OrchestratorFunction {
             case enqueue -> enqueue.enqueue(request).map(OrchestratorResponse::of);
             case retry_failed -> queue.retryFailed(request).map(OrchestratorResponse::of);
             case cancel -> queue.cancel(request).map(OrchestratorResponse::of);
+            case coverage -> coverage.report(request.definition()).map(OrchestratorResponse::of);
         };
     }
 }
