@@ -75,7 +75,7 @@ final class BarsEndpoint {
         String symbol = bars.isEmpty() ? query.symbolsInPageOrder().get(0) : bars.keySet().iterator().next();
         List<Bar> withStray = new ArrayList<>(bars.getOrDefault(symbol, List.of()));
         withStray.add(new Bar(query.end().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES), 10, 11, 9, 10, 100,
-                10, 1));
+                10.0, 1L));
         bars.put(symbol, withStray);
         return new BarsPage(bars, page.next());
     }

@@ -21,8 +21,10 @@ import io.barsbackfill.common.domain.Timeframe;
 
 /**
  * A local stand-in for Alpaca's historical stock bars API ({@code /v2/stocks/bars} and
- * {@code /v2/stocks/{symbol}/bars}) serving deterministic synthetic bars on the NYSE calendar. The
- * {@code feed} and {@code adjustment} parameters are validated but do not change the bars.
+ * {@code /v2/stocks/{symbol}/bars}) serving deterministic synthetic bars on the NYSE calendar. The {@code feed}
+ * parameter is validated but does not change the bars; {@code adjustment} does for tickers with a split
+ * ({@link Splits}: AAPL 4:1 on 2020-08-31). The bars of {@link BarFactory#WITHOUT_STATISTICS} (VOXX) carry no
+ * {@code vw} and {@code n}.
  *
  * <p>Control endpoints (no keys needed, not bars requests):
  * <ul>
@@ -150,16 +152,21 @@ public final class MarketSimulator implements AutoCloseable {
     }
 
     /**
-     * Exactly the bars served for {@code ticker} with {@code from <= t < to}, in time order (the API's
+     * Exactly the raw bars served for {@code ticker} with {@code from <= t < to}, in time order (the API's
      * {@code end} is inclusive, this {@code to} is not).
      *
      * @throws IllegalArgumentException for a ticker outside the universe (the API answers 400 for it)
      */
     public List<Bar> bars(String ticker, Timeframe timeframe, Instant from, Instant to) {
+        return bars(ticker, timeframe, from, to, "raw");
+    }
+
+    /** As {@link #bars(String, Timeframe, Instant, Instant)}, with the price adjustment asked for. */
+    public List<Bar> bars(String ticker, Timeframe timeframe, Instant from, Instant to, String adjustment) {
         if (!settings.universe().contains(ticker)) {
             throw new IllegalArgumentException("not in the simulator's universe: " + ticker);
         }
-        return generator.bars(ticker, Objects.requireNonNull(timeframe, "timeframe"), from, to).toList();
+        return generator.bars(ticker, Objects.requireNonNull(timeframe, "timeframe"), from, to, adjustment).toList();
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.barsbackfill.common.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.config.BackfillConfig;
-import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,22 +64,22 @@ public class AlpacaBarsClient {
     }
 
     /**
-     * Every bar of {@code symbols} in {@code slice}, per symbol in request order (empty lists for symbols
-     * without bars). One symbol uses the single-symbol endpoint. {@code calls} counts the HTTP requests made,
-     * retries included, also when the fetch fails.
+     * Every bar of {@code symbols} in {@code slice} of {@code series}, per symbol in request order (empty for
+     * symbols without bars). One symbol uses the single-symbol endpoint. {@code calls} counts the HTTP requests
+     * made, retries included, also when the fetch fails.
      */
-    public Uni<Map<Ticker, List<Bar>>> fetch(List<Ticker> symbols, Timeframe timeframe, Slice slice,
+    public Uni<Map<Ticker, ServedBars>> fetch(List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice,
             AtomicInteger calls) {
-        Map<Ticker, List<Bar>> merged = new LinkedHashMap<>();
-        symbols.forEach(s -> merged.put(s, new ArrayList<>()));
+        Map<Ticker, ServedBars> merged = new LinkedHashMap<>();
+        symbols.forEach(s -> merged.put(s, new ServedBars()));
         if (symbols.isEmpty()) {
             return Uni.createFrom().item(merged);
         }
-        Request request = new Request(List.copyOf(symbols), timeframe, slice);
+        Request request = new Request(List.copyOf(symbols), timeframe, series, slice);
         return pagesFrom(request, null, merged, calls, new HashSet<>()).map(ignored -> merged);
     }
 
-    private Uni<Void> pagesFrom(Request request, String pageToken, Map<Ticker, List<Bar>> merged,
+    private Uni<Void> pagesFrom(Request request, String pageToken, Map<Ticker, ServedBars> merged,
             AtomicInteger calls, Set<String> seenTokens) {
         if (seenTokens.size() >= config.maxPages()) {
             return Uni.createFrom().failure(new ProviderException(ErrorCode.PAGINATION_ERROR,
@@ -88,11 +87,11 @@ public class AlpacaBarsClient {
         }
         return page(request, pageToken, calls, 1).chain(page -> {
             page.bars().forEach((symbol, bars) -> {
-                List<Bar> target = Ticker.parse(symbol).map(merged::get).orElse(null);
+                ServedBars target = Ticker.parse(symbol).map(merged::get).orElse(null);
                 if (target == null) {
                     LOG.warnf("provider returned bars for %s, which was not requested; ignored", symbol);
                 } else {
-                    bars.forEach(b -> target.add(b.toBar()));
+                    bars.forEach(b -> b.toBar().ifPresentOrElse(target::add, target::countIncomplete));
                 }
             });
             String next = page.nextPageToken();
@@ -135,10 +134,10 @@ public class AlpacaBarsClient {
         String secret = config.secretKey().orElse(null);
         Uni<Response> call = request.isSingleSymbol()
                 ? api.symbolBars(request.symbols().get(0).value(), request.timeframe().alpacaName(), start, end,
-                        limit, pageToken, config.feed(), config.adjustment(), "asc", keyId, secret)
+                        limit, pageToken, request.series().feed(), request.series().adjustment(), "asc", keyId, secret)
                 : api.multiSymbolBars(request.symbols().stream().map(Ticker::value).collect(Collectors.joining(",")),
-                        request.timeframe().alpacaName(), start, end, limit, pageToken, config.feed(),
-                        config.adjustment(), "asc", keyId, secret);
+                        request.timeframe().alpacaName(), start, end, limit, pageToken, request.series().feed(),
+                        request.series().adjustment(), "asc", keyId, secret);
         return call
                 .onFailure().transform(t -> new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE,
                         "provider unreachable: " + t.getClass().getSimpleName()))
@@ -232,7 +231,7 @@ public class AlpacaBarsClient {
         return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 
-    private record Request(List<Ticker> symbols, Timeframe timeframe, Slice slice) {
+    private record Request(List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice) {
         boolean isSingleSymbol() {
             return symbols.size() == 1;
         }

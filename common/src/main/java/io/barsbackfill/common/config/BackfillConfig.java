@@ -1,5 +1,6 @@
 package io.barsbackfill.common.config;
 
+import io.barsbackfill.common.domain.Series;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -31,13 +32,18 @@ public interface BackfillConfig {
 
         Optional<String> secretKey();
 
-        /** {@code iex} (free) or {@code sip} (paid). */
+        /** The feed of definitions that name none, and of queries naming no series: {@code iex} (free), {@code sip}, ... */
         @WithDefault("iex")
         String feed();
 
-        /** {@code raw}, {@code split}, {@code dividend} or {@code all}; recorded on every stored bar. */
+        /** The adjustment of definitions that name none, and of queries naming no series: {@code raw}, {@code split}, ... */
         @WithDefault("raw")
         String adjustment();
+
+        /** The default series; fails (at first use) when the settings name an unknown feed or adjustment. */
+        default Series defaultSeries() {
+            return new Series(feed(), adjustment());
+        }
 
         /** Bars per page; Alpaca counts it across all symbols of a request. */
         @WithDefault("10000")

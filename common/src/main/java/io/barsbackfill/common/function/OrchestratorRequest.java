@@ -7,20 +7,26 @@ import java.util.List;
 
 /**
  * {@code POST /orchestrator}. {@code action} is one of {@code tick}, {@code status}, {@code enqueue},
- * {@code retry_failed}, {@code cancel}; the other fields belong to the action that uses them:
+ * {@code retry_failed}, {@code cancel}, {@code audit}, {@code refresh}; the other fields belong to the action
+ * that uses them, and a field the action does not use is refused (400 naming it):
  * <ul>
  * <li>enqueue: {@code name}, {@code symbols}, {@code timeframe}, {@code from}, {@code to} (optional: up to the
- * last closed session), {@code priority} (optional, default 100);</li>
+ * last closed session), {@code priority} (optional, default 100), {@code feed} and {@code adjustment}
+ * (optional, default the settings');</li>
  * <li>retry_failed and cancel: optional filters {@code definition} (a definition name), {@code symbol},
- * {@code error_code}.</li>
+ * {@code error_code};</li>
+ * <li>audit: optional {@code definition}, or a series {@code feed}/{@code adjustment} (default the
+ * settings');</li>
+ * <li>refresh: {@code definition}, optional {@code since} (a date or instant: slices ending after it).</li>
  * </ul>
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 public record OrchestratorRequest(String action, String name, List<String> symbols, String timeframe, String from,
-        String to, Integer priority, String definition, String symbol, String errorCode) {
+        String to, Integer priority, String feed, String adjustment, String definition, String symbol,
+        String errorCode, String since) {
 
     public static OrchestratorRequest of(String action) {
-        return new OrchestratorRequest(action, null, null, null, null, null, null, null, null, null);
+        return new OrchestratorRequest(action, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

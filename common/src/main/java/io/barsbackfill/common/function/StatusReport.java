@@ -69,9 +69,18 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DefinitionStatus(String id, String name, boolean enabled, String timeframe, int symbols,
-            String windowFrom, String windowTo, int priority, String plannedTo, RunCounts runs, BarTotals bars,
-            Progress progress) {
+    public record DefinitionStatus(String id, String name, boolean enabled, String timeframe, String feed,
+            String adjustment, int symbols, String windowFrom, String windowTo, int priority, String plannedTo,
+            RunCounts runs, BarTotals bars, Progress progress, RefreshProgress refresh) {
+    }
+
+    /**
+     * The definition's latest {@code refresh}: when it was asked for, the runs it queued again, how many of them
+     * are still queued or running, and the bars their new fetches changed (inserted or updated). Null when the
+     * definition was never refreshed.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RefreshProgress(String requestedAt, long runs, long pending, long barsChanged) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -4,6 +4,7 @@ import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +29,7 @@ import java.util.UUID;
 public class JobRunRepository {
 
     private static final String LEASE_STATES = """
-            SELECT id, symbol, timeframe, slice_from, slice_to, status, lease_token
+            SELECT id, symbol, timeframe, feed, adjustment, slice_from, slice_to, status, lease_token
             FROM job_runs WHERE id = ANY($1)""";
 
     private static final String COMPLETE = """
@@ -70,7 +71,7 @@ public class JobRunRepository {
             List<RunState> states = new ArrayList<>();
             for (Row r : rows) {
                 states.add(new RunState(r.getUUID("id"), r.getString("symbol"), r.getString("timeframe"),
-                        r.getOffsetDateTime("slice_from").toInstant(), r.getOffsetDateTime("slice_to").toInstant(),
+                        new Series(r.getString("feed"), r.getString("adjustment")), r.getOffsetDateTime("slice_from").toInstant(), r.getOffsetDateTime("slice_to").toInstant(),
                         JobStatus.valueOf(r.getString("status")), r.getUUID("lease_token")));
             }
             return states;
@@ -122,8 +123,8 @@ public class JobRunRepository {
     }
 
     /** A run as stored, for lease checks. */
-    public record RunState(UUID id, String symbol, String timeframe, Instant sliceFrom, Instant sliceTo,
-            JobStatus status, UUID leaseToken) {
+    public record RunState(UUID id, String symbol, String timeframe, Series series, Instant sliceFrom,
+            Instant sliceTo, JobStatus status, UUID leaseToken) {
 
         public boolean isLeasedTo(LeasedRun run) {
             return status == JobStatus.running && run.leaseToken().equals(leaseToken);

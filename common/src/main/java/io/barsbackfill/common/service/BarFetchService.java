@@ -2,11 +2,12 @@ package io.barsbackfill.common.service;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
 import io.barsbackfill.common.client.ProviderException;
-import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.client.ServedBars;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.BadInputException;
@@ -36,7 +37,8 @@ import org.jboss.logging.Logger;
  * The work of both fetch functions: check the leases, fetch every page for the leased symbols in as few
  * provider calls as pagination allows, and store each symbol's bars together with its run's completion in
  * one transaction fenced by the lease. A ticker the provider rejects fails only its own run; the request is
- * repeated without it for the others.
+ * repeated without it for the others. The series fetched is the runs' own (stored on them when planned), never
+ * this instance's settings, so fetchers configured differently cannot mix series.
  */
 @ApplicationScoped
 public class BarFetchService {
@@ -48,15 +50,12 @@ public class BarFetchService {
     private final JobRunRepository runs;
     private final BarRepository bars;
     private final Pool pool;
-    private final BarLineage lineage;
 
-    BarFetchService(AlpacaBarsClient provider, JobRunRepository runs, BarRepository bars, Pool pool,
-            BackfillConfig config) {
+    BarFetchService(AlpacaBarsClient provider, JobRunRepository runs, BarRepository bars, Pool pool) {
         this.provider = provider;
         this.runs = runs;
         this.bars = bars;
         this.pool = pool;
-        this.lineage = new BarLineage(AlpacaBarsClient.PROVIDER, config.alpaca().feed(), config.alpaca().adjustment());
     }
 
     public Uni<FetchOutcome> fetch(FetchCommand command) {
@@ -66,14 +65,41 @@ public class BarFetchService {
         return runs.states(ids)
                 .chain(states -> {
                     Map<UUID, SymbolResult> results = new HashMap<>();
+                    Series series = seriesOf(command, states);
                     List<LeasedRun> leased = checkLeases(command, states, results);
-                    return fetchAndStore(command, leased, calls, results).replaceWith(results);
+                    return fetchAndStore(command, series, leased, calls, results).replaceWith(results);
                 })
                 .map(results -> {
                     List<SymbolResult> ordered = ids.stream().map(results::get).toList();
                     int totalBars = ordered.stream().mapToInt(SymbolResult::barsFetched).sum();
                     return new FetchOutcome(ordered, calls.get(), totalBars, (System.nanoTime() - started) / 1_000_000);
                 });
+    }
+
+    /** The series all runs of the command belong to; a run of another series, or another named, is bad input. */
+    private static Series seriesOf(FetchCommand command, List<RunState> states) {
+        Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));
+        Series series = null;
+        for (int i = 0; i < command.runs().size(); i++) {
+            RunState state = byId.get(command.runs().get(i).jobRunId());
+            if (state == null) {
+                continue; // reported by checkLeases
+            }
+            if (command.feed() != null && !command.feed().equals(state.series().feed())) {
+                throw new BadInputException("feed", "job run " + state.id() + " is of feed " + state.series().feed()
+                        + ", not " + command.feed());
+            }
+            if (command.adjustment() != null && !command.adjustment().equals(state.series().adjustment())) {
+                throw new BadInputException("adjustment", "job run " + state.id() + " is of adjustment "
+                        + state.series().adjustment() + ", not " + command.adjustment());
+            }
+            if (series != null && !series.equals(state.series())) {
+                throw new BadInputException(command.field("job_run_id", "job_run_ids", i), "job run " + state.id()
+                        + " is of series " + state.series() + ", the others of " + series + "; one request, one series");
+            }
+            series = state.series();
+        }
+        return series;
     }
 
     /** Runs still leased to the caller; the others get a {@code conflict} result. Mismatched runs are bad input. */
@@ -102,26 +128,27 @@ public class BarFetchService {
         return leased;
     }
 
-    private Uni<Void> fetchAndStore(FetchCommand command, List<LeasedRun> leased, AtomicInteger calls,
+    private Uni<Void> fetchAndStore(FetchCommand command, Series series, List<LeasedRun> leased, AtomicInteger calls,
             Map<UUID, SymbolResult> results) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).toList();
-        return provider.fetch(symbols, command.timeframe(), command.slice(), calls)
-                .chain(barsBySymbol -> storeAll(command, leased, barsBySymbol, results))
+        return provider.fetch(symbols, command.timeframe(), series, command.slice(), calls)
+                .chain(barsBySymbol -> storeAll(command, new BarLineage(AlpacaBarsClient.PROVIDER, series), leased,
+                        barsBySymbol, results))
                 .onFailure(ProviderException.class).recoverWithUni(e -> {
                     ProviderException failure = (ProviderException) e;
                     if (failure.invalidSymbol().isPresent()) {
-                        return isolateInvalidSymbol(command, leased, failure, calls, results);
+                        return isolateInvalidSymbol(command, series, leased, failure, calls, results);
                     }
                     return endAfterProviderFailure(leased, failure, results);
                 });
     }
 
     /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */
-    private Uni<Void> isolateInvalidSymbol(FetchCommand command, List<LeasedRun> leased, ProviderException failure,
-            AtomicInteger calls, Map<UUID, SymbolResult> results) {
+    private Uni<Void> isolateInvalidSymbol(FetchCommand command, Series series, List<LeasedRun> leased,
+            ProviderException failure, AtomicInteger calls, Map<UUID, SymbolResult> results) {
         Ticker rejected = failure.invalidSymbol().orElseThrow();
         List<LeasedRun> bad = leased.stream().filter(r -> r.symbol().equals(rejected)).toList();
         List<LeasedRun> rest = leased.stream().filter(r -> !r.symbol().equals(rejected)).toList();
@@ -129,7 +156,7 @@ public class BarFetchService {
         return runs.fail(bad, ErrorCode.INVALID_SYMBOL, message)
                 .invoke(() -> bad.forEach(r -> results.put(r.jobRunId(),
                         result(r, SymbolResult.FAILED, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
-                .chain(() -> fetchAndStore(command, rest, calls, results));
+                .chain(() -> fetchAndStore(command, series, rest, calls, results));
     }
 
     private Uni<Void> endAfterProviderFailure(List<LeasedRun> leased, ProviderException failure,
@@ -155,10 +182,10 @@ public class BarFetchService {
         return released == JobStatus.queued ? SymbolResult.RETRY : SymbolResult.FAILED;
     }
 
-    private Uni<Void> storeAll(FetchCommand command, List<LeasedRun> leased, Map<Ticker, List<Bar>> barsBySymbol,
-            Map<UUID, SymbolResult> results) {
+    private Uni<Void> storeAll(FetchCommand command, BarLineage lineage, List<LeasedRun> leased,
+            Map<Ticker, ServedBars> barsBySymbol, Map<UUID, SymbolResult> results) {
         List<Uni<SymbolResult>> stores = leased.stream()
-                .map(run -> store(command, run, barsBySymbol.getOrDefault(run.symbol(), List.of())))
+                .map(run -> store(command, lineage, run, barsBySymbol.getOrDefault(run.symbol(), new ServedBars())))
                 .toList();
         return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
                 .invoke(stored -> stored.forEach(r -> results.put(UUID.fromString(r.jobRunId()), r)))
@@ -166,10 +193,11 @@ public class BarFetchService {
     }
 
     /** Bars and completion in one transaction: both commit, or (stale lease, database error) neither does. */
-    private Uni<SymbolResult> store(FetchCommand command, LeasedRun run, List<Bar> received) {
+    private Uni<SymbolResult> store(FetchCommand command, BarLineage lineage, LeasedRun run, ServedBars received) {
         CleanBars clean = CleanBars.of(received, command.slice());
         String note = clean.rejected() == 0 ? null
-                : clean.rejected() + " bars dropped: outside the slice, duplicated or failing OHLC checks";
+                : clean.rejected() + " bars dropped: outside the slice, duplicated, failing OHLC checks or lacking a "
+                        + "required field (t o h l c v)";
         return pool.withTransaction(conn -> bars.upsert(conn, run.symbol(), command.timeframe(), clean.bars(), lineage)
                         .call(written -> runs.complete(conn, run,
                                 new Completion(written, clean.bars().size(), clean.rejected(), lineage.provider(), note))
@@ -198,16 +226,20 @@ public class BarFetchService {
                 code == null ? null : code.name(), message);
     }
 
-    /** The bars worth storing: inside the slice, sane, one per timestamp (the last one served wins). */
+    /**
+     * The bars worth storing: complete, inside the slice, sane, one per timestamp (the last one served wins).
+     * Everything else served is counted as rejected.
+     */
     record CleanBars(List<Bar> bars, int rejected) {
-        static CleanBars of(List<Bar> received, Slice slice) {
+        static CleanBars of(ServedBars received, Slice slice) {
             TreeMap<Instant, Bar> byTs = new TreeMap<>();
-            for (Bar b : received) {
-                if (b.ts() != null && slice.contains(b.ts()) && b.isSane()) {
+            for (Bar b : received.bars()) {
+                if (slice.contains(b.ts()) && b.isSane()) {
                     byTs.put(b.ts(), b);
                 }
             }
-            return new CleanBars(List.copyOf(byTs.values()), received.size() - byTs.size());
+            return new CleanBars(List.copyOf(byTs.values()),
+                    received.bars().size() - byTs.size() + received.incomplete());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.function;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.common.function.OrchestratorResponse;
+import io.barsbackfill.orchestrator.service.AuditService;
 import io.barsbackfill.orchestrator.service.EnqueueService;
 import io.barsbackfill.orchestrator.service.QueueControlService;
 import io.barsbackfill.orchestrator.service.StatusService;
@@ -30,17 +31,24 @@ public class OrchestratorFunction {
     @Inject
     QueueControlService queue;
 
+    @Inject
+    AuditService audit;
+
     @Funq("orchestrator")
     public Uni<OrchestratorResponse> orchestrator(OrchestratorRequest request) {
         if (request == null) {
             throw new BadInputException("action", "request body is required: {\"action\": ...}");
         }
-        return switch (OrchestratorAction.parse(request.action())) {
+        OrchestratorAction action = OrchestratorAction.parse(request.action());
+        action.refuseOtherFields(request);
+        return switch (action) {
             case tick -> ticks.tick().map(OrchestratorResponse::of);
             case status -> status.report().map(OrchestratorResponse::of);
             case enqueue -> enqueue.enqueue(request).map(OrchestratorResponse::of);
             case retry_failed -> queue.retryFailed(request).map(OrchestratorResponse::of);
             case cancel -> queue.cancel(request).map(OrchestratorResponse::of);
+            case audit -> audit.audit(request).map(OrchestratorResponse::of);
+            case refresh -> queue.refresh(request).map(OrchestratorResponse::of);
         };
     }
 }

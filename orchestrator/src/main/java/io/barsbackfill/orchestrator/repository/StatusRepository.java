@@ -5,6 +5,7 @@ import io.barsbackfill.common.function.StatusReport.DefinitionStatus;
 import io.barsbackfill.common.function.StatusReport.FailureGroup;
 import io.barsbackfill.common.function.StatusReport.HeartbeatStatus;
 import io.barsbackfill.common.function.StatusReport.Progress;
+import io.barsbackfill.common.function.StatusReport.RefreshProgress;
 import io.barsbackfill.common.function.StatusReport.RunCounts;
 import io.barsbackfill.common.function.StatusReport.Throughput;
 import io.smallrye.mutiny.Uni;
@@ -15,7 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /** Aggregates for {@code status}: counts over whole tables, never a LIMITed sample. */
 @ApplicationScoped
@@ -61,8 +65,8 @@ public class StatusRepository {
             ORDER BY g.status, g.runs DESC, g.error_code""";
 
     static final String DEFINITIONS = """
-            SELECT d.id, d.name, d.enabled, d.timeframe, cardinality(d.symbols) AS symbols, d.window_from,
-                   d.window_to, d.priority, d.planned_to,
+            SELECT d.id, d.name, d.enabled, d.timeframe, d.feed, d.adjustment, cardinality(d.symbols) AS symbols,
+                   d.window_from, d.window_to, d.priority, d.planned_to,
                    count(r.id) FILTER (WHERE r.status = 'queued') AS queued,
                    count(r.id) FILTER (WHERE r.status = 'running') AS running,
                    count(r.id) FILTER (WHERE r.status = 'success') AS success,
@@ -76,6 +80,17 @@ public class StatusRepository {
             LEFT JOIN job_runs r ON r.id = l.job_run_id
             GROUP BY d.id
             ORDER BY d.enabled DESC, d.priority DESC, d.name""";
+
+    /** The latest refresh of each definition that has one: the runs it queued again, by what happened since. */
+    static final String REFRESHES = """
+            SELECT l.job_def_id, r.refreshed_at, count(*) AS runs,
+                   count(*) FILTER (WHERE r.status IN ('queued', 'running')) AS pending,
+                   coalesce(sum(r.rows_written) FILTER (WHERE r.status = 'success'), 0) AS bars_changed
+            FROM job_definition_runs l
+            JOIN job_runs r ON r.id = l.job_run_id
+            WHERE r.refreshed_at = (SELECT max(x.refreshed_at) FROM job_definition_runs m
+                                    JOIN job_runs x ON x.id = m.job_run_id WHERE m.job_def_id = l.job_def_id)
+            GROUP BY l.job_def_id, r.refreshed_at""";
 
     static final String HEARTBEATS = """
             SELECT name, status, message, version, last_seen,
@@ -124,18 +139,28 @@ public class StatusRepository {
     }
 
     public Uni<List<DefinitionStatus>> definitions() {
-        return pool.query(DEFINITIONS).execute().map(rows -> {
+        Uni<Map<UUID, RefreshProgress>> refreshes = pool.query(REFRESHES).execute().map(rows -> {
+            Map<UUID, RefreshProgress> byDefinition = new HashMap<>();
+            for (Row r : rows) {
+                byDefinition.put(r.getUUID("job_def_id"), new RefreshProgress(iso(Rows.instant(r, "refreshed_at")),
+                        r.getLong("runs"), r.getLong("pending"), r.getLong("bars_changed")));
+            }
+            return byDefinition;
+        });
+        return refreshes.chain(refresh -> pool.query(DEFINITIONS).execute().map(rows -> {
             List<DefinitionStatus> defs = new ArrayList<>();
             for (Row r : rows) {
                 RunCounts counts = counts(r);
                 defs.add(new DefinitionStatus(r.getUUID("id").toString(), r.getString("name"), r.getBoolean("enabled"),
-                        r.getString("timeframe"), r.getInteger("symbols"), iso(Rows.instant(r, "window_from")),
+                        r.getString("timeframe"), r.getString("feed"), r.getString("adjustment"),
+                        r.getInteger("symbols"), iso(Rows.instant(r, "window_from")),
                         iso(Rows.instant(r, "window_to")), r.getInteger("priority"),
                         iso(Rows.instant(r, "planned_to")), counts, bars(r),
-                        Progress.of(counts.success(), counts.total() - counts.cancelled())));
+                        Progress.of(counts.success(), counts.total() - counts.cancelled()),
+                        refresh.get(r.getUUID("id"))));
             }
             return defs;
-        });
+        }));
     }
 
     public Uni<List<HeartbeatStatus>> heartbeats() {

@@ -1,5 +1,7 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.function.BadInputException;
@@ -30,15 +32,18 @@ public class EnqueueService {
     private final DefinitionRepository definitions;
     private final SymbolVerifier verifier;
     private final int maxSymbols;
+    private final Series defaultSeries;
 
-    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, OrchestratorConfig config) {
+    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, OrchestratorConfig config,
+            BackfillConfig backfill) {
         this.definitions = definitions;
         this.verifier = verifier;
         this.maxSymbols = config.orchestrator().maxSymbols();
+        this.defaultSeries = backfill.alpaca().defaultSeries();
     }
 
     public Uni<EnqueueResult> enqueue(OrchestratorRequest request) {
-        NewDefinition d = NewDefinition.of(request, maxSymbols);
+        NewDefinition d = NewDefinition.of(request, maxSymbols, defaultSeries);
         return definitions.byName(d.name())
                 .invoke(existing -> existing.ifPresent(e -> {
                     throw nameTaken(d.name());
@@ -49,12 +54,13 @@ public class EnqueueService {
                         throw unknownTickers(d, unknown);
                     }
                 })
-                .chain(() -> definitions.insert(d.name(), d.symbols(), d.timeframe(), d.from(), d.to(), d.priority()))
+                .chain(() -> definitions.insert(d.name(), d.symbols(), d.timeframe(), d.series(), d.from(), d.to(),
+                        d.priority()))
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
                 .transform(e -> nameTaken(d.name()))
                 .map(this::result)
-                .invoke(r -> LOG.infof("definition %s created: %d symbols %s from %s, %d slices", r.name(),
-                        r.symbols().size(), r.timeframe(), r.windowFrom(), r.slices()));
+                .invoke(r -> LOG.infof("definition %s created: %d symbols %s %s/%s from %s, %d slices", r.name(),
+                        r.symbols().size(), r.timeframe(), r.feed(), r.adjustment(), r.windowFrom(), r.slices()));
     }
 
     private EnqueueResult result(Definition d) {
@@ -62,8 +68,9 @@ public class EnqueueService {
         int slices = SlicePlan.all(d.timeframe(), d.windowFrom(), d.windowTo(), horizon).size();
         int ready = SlicePlan.ready(d.timeframe(), d.windowFrom(), d.windowTo(), horizon).size();
         return new EnqueueResult(d.id().toString(), d.name(), d.symbols().stream().map(Ticker::value).toList(),
-                d.timeframe().name(), d.windowFrom().toString(), d.windowTo() == null ? null : d.windowTo().toString(),
-                d.priority(), d.enabled(), slices, ready, (long) slices * d.symbols().size());
+                d.timeframe().name(), d.series().feed(), d.series().adjustment(), d.windowFrom().toString(),
+                d.windowTo() == null ? null : d.windowTo().toString(), d.priority(), d.enabled(), slices, ready,
+                (long) slices * d.symbols().size());
     }
 
     private static BadInputException nameTaken(String name) {

@@ -1,5 +1,6 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.function.BadInputException;
@@ -13,17 +14,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A validated {@code enqueue}: a label, 1..N distinct normalised tickers, a timeframe of the closed set and
- * a window {@code from < to} ({@code to} null: up to the last closed session). Every failure names its field.
+ * A validated {@code enqueue}: a label, 1..N distinct normalised tickers, a timeframe of the closed set, a
+ * series ({@code feed} and {@code adjustment}, by default the settings') and a window {@code from < to}
+ * ({@code to} null: up to the last closed session). Every failure names its field.
  */
-public record NewDefinition(String name, List<Ticker> symbols, Timeframe timeframe, Instant from, Instant to,
-        int priority) {
+public record NewDefinition(String name, List<Ticker> symbols, Timeframe timeframe, Series series, Instant from,
+        Instant to, int priority) {
 
     /** The CHECK of {@code job_definitions.name}. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
     static final int DEFAULT_PRIORITY = 100;
 
-    public static NewDefinition of(OrchestratorRequest r, int maxSymbols) {
+    public static NewDefinition of(OrchestratorRequest r, int maxSymbols, Series defaultSeries) {
         String name = RequestFields.required("name", r.name()).trim();
         if (!NAME.matcher(name).matches()) {
             throw new BadInputException("name", "name must be 1-64 letters, digits or _ . : - starting with a letter "
@@ -38,7 +40,10 @@ public record NewDefinition(String name, List<Ticker> symbols, Timeframe timefra
             RequestFields.ordered(from, to, "to");
         }
         int priority = r.priority() == null ? DEFAULT_PRIORITY : r.priority();
-        return new NewDefinition(name, symbols, timeframe, from, to, priority);
+        Series series = new Series(
+                r.feed() == null ? defaultSeries.feed() : RequestFields.feed("feed", r.feed()),
+                r.adjustment() == null ? defaultSeries.adjustment() : RequestFields.adjustment("adjustment", r.adjustment()));
+        return new NewDefinition(name, symbols, timeframe, series, from, to, priority);
     }
 
     private static List<Ticker> tickers(List<String> raw, int maxSymbols) {

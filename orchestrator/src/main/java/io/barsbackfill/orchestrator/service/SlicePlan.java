@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Which grid slices of a window may be enqueued: those ending at or before the history horizon (a slice
- * holding the session in progress waits), after what is already planned, oldest first.
+ * Which grid slices of a window may be enqueued: those whose every bar is final, after what is already
+ * planned, oldest first. A bar is final when its whole period lies before the history horizon (which waits for
+ * the session in progress and its settling time); the last bar of a slice can end after the slice does
+ * ({@link Timeframe#lastBarEndBefore}), so a year of weekly bars waits for the first week of the next year.
  */
 public final class SlicePlan {
 
@@ -33,7 +35,7 @@ public final class SlicePlan {
             return List.of();
         }
         return Slice.covering(timeframe, from, to).stream()
-                .filter(s -> !s.to().isAfter(horizon))
+                .filter(s -> !timeframe.lastBarEndBefore(s.to()).isAfter(horizon))
                 .limit(Math.max(limit, 1))
                 .toList();
     }
