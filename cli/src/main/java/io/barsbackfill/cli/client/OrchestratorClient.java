@@ -49,6 +49,12 @@ public final class OrchestratorClient {
     /** {@code enqueue} request; {@code to} and {@code priority} may be null. */
     public static ObjectNode enqueueRequest(String name, List<String> symbols, String timeframe, String from, String to,
             Integer priority) {
+        return enqueueRequest(name, symbols, timeframe, from, to, priority, null, null);
+    }
+
+    /** {@code enqueue} request of a series; {@code to}, {@code priority}, {@code feed}, {@code adjustment} may be null. */
+    public static ObjectNode enqueueRequest(String name, List<String> symbols, String timeframe, String from, String to,
+            Integer priority, String feed, String adjustment) {
         ObjectNode r = request("enqueue");
         r.put("name", name);
         ArrayNode list = r.putArray("symbols");
@@ -60,6 +66,12 @@ public final class OrchestratorClient {
         }
         if (priority != null) {
             r.put("priority", priority);
+        }
+        if (feed != null) {
+            r.put("feed", feed);
+        }
+        if (adjustment != null) {
+            r.put("adjustment", adjustment);
         }
         return r;
     }

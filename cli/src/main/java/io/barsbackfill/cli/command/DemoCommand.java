@@ -72,6 +72,7 @@ public final class DemoCommand {
             enqueueScenario(client);
             outcome = drive(client, stack);
             summary(deployment, outcome);
+            audit(client);
             console.line("stopping the processes started:");
         } finally {
             try {
@@ -253,6 +254,15 @@ public final class DemoCommand {
             console.line(String.format("this run: %s runs finished, %s bars written in %.1f s = %s bars/s",
                     Answers.num(finished), Answers.num(written), seconds,
                     Answers.num(Math.round(seconds > 0 ? written / seconds : 0))));
+        }
+    }
+
+    /** The audit of the stored bars against the calendar, in one line ({@code ./backfill audit} for the details). */
+    private void audit(OrchestratorClient client) {
+        try {
+            console.line(client.call(OrchestratorClient.request("audit")).path("summary").asText());
+        } catch (OrchestratorException e) {
+            console.error("audit failed: " + e.getMessage());
         }
     }
 

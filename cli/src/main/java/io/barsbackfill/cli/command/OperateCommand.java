@@ -14,15 +14,21 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel} against a running orchestrator at
- * {@code BACKFILL_ORCHESTRATOR_URL} with {@code BACKFILL_INTERNAL_TOKEN}. Non-2xx answers and unreachable
- * orchestrators: the server's message (with its {@code field}) on stderr, exit 2.
+ * {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel}, {@code audit}, {@code refresh}
+ * against a running orchestrator at {@code BACKFILL_ORCHESTRATOR_URL} with {@code BACKFILL_INTERNAL_TOKEN}.
+ * Non-2xx answers and unreachable orchestrators: the server's message (with its {@code field}) on stderr, exit 2.
+ * {@code refresh} ticks until the slices it queued are fetched again, then says how many bars changed.
  */
 public final class OperateCommand {
 
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
     private static final Set<String> FILTERS = Set.of("definition", "symbol", "error-code");
-    private static final Set<String> ENQUEUE = Set.of("name", "symbols", "timeframe", "from", "to", "priority");
+    private static final Set<String> ENQUEUE = Set.of("name", "symbols", "timeframe", "from", "to", "priority", "feed",
+            "adjustment");
+    private static final Set<String> AUDIT = Set.of("definition", "feed", "adjustment");
+    private static final Set<String> REFRESH = Set.of("definition", "since");
+    /** Ticks a refresh waits for before it reports what it has so far. */
+    private static final int REFRESH_TICKS = 50;
     private static final Set<String> JSON_SWITCH = Set.of("json");
 
     private final String command;
@@ -36,7 +42,7 @@ public final class OperateCommand {
     }
 
     public static boolean handles(String command) {
-        return List.of("status", "tick", "enqueue", "retry", "cancel").contains(command);
+        return List.of("status", "tick", "enqueue", "retry", "cancel", "audit", "refresh").contains(command);
     }
 
     public int run(List<String> argv) {
@@ -69,8 +75,24 @@ public final class OperateCommand {
                 Integer priority = args.get("priority").map(OperateCommand::priority).orElse(null);
                 request = OrchestratorClient.enqueueRequest(args.require("name", command), symbols,
                         args.require("timeframe", command), args.require("from", command), args.get("to").orElse(null),
-                        priority);
+                        priority, args.get("feed").orElse(null), args.get("adjustment").orElse(null));
                 text = Answers::enqueue;
+            }
+            case "audit" -> {
+                args = Args.parse(command, argv, AUDIT, JSON_SWITCH);
+                request = OrchestratorClient.request("audit");
+                args.get("definition").ifPresent(v -> request.put("definition", v));
+                args.get("feed").ifPresent(v -> request.put("feed", v));
+                args.get("adjustment").ifPresent(v -> request.put("adjustment", v));
+                text = Answers::audit;
+            }
+            case "refresh" -> {
+                args = Args.parse(command, argv, REFRESH, JSON_SWITCH);
+                String name = args.require("definition", command);
+                request = OrchestratorClient.request("refresh");
+                request.put("definition", name);
+                args.get("since").ifPresent(v -> request.put("since", v));
+                text = answer -> Answers.refresh(untilRefreshed(name), name);
             }
             default -> throw new UsageException("unknown command " + command);
         }
@@ -83,6 +105,30 @@ public final class OperateCommand {
         }
         console.line(args.has("json") ? HttpJson.pretty(answer) : text.apply(answer).stripTrailing());
         return ExitCodes.OK;
+    }
+
+    /** Ticks until the definition's refresh has nothing queued or running; answers the last status. */
+    private JsonNode untilRefreshed(String name) {
+        OrchestratorClient client = client();
+        try {
+            JsonNode status = client.status();
+            for (int i = 0; i < REFRESH_TICKS && pending(status, name) > 0; i++) {
+                client.tick();
+                status = client.status();
+            }
+            return status;
+        } catch (OrchestratorException e) {
+            throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
+        }
+    }
+
+    private static long pending(JsonNode status, String name) {
+        for (JsonNode d : status.path("definitions")) {
+            if (name.equals(d.path("name").asText())) {
+                return d.path("refresh").path("pending").asLong(0);
+            }
+        }
+        return 0;
     }
 
     private OrchestratorClient client() {

@@ -19,9 +19,15 @@ public final class Usage {
               tick      Plan, reap, claim and dispatch now; prints what the tick did.
               enqueue   --name N --symbols A,B,... --timeframe m1|m5|m15|m30|h1|h4|d1|w1
                         --from 2024-01-01T00:00:00Z [--to ...] [--priority P]
+                        [--feed iex|sip|...] [--adjustment raw|split|dividend|spin-off|all]
+                        (a series is one feed and adjustment; default BACKFILL_ALPACA_FEED/_ADJUSTMENT)
               retry     [--definition N] [--symbol S] [--error-code C]   failed runs back to the queue
               cancel    [--definition N] [--symbol S] [--error-code C]   queued runs to cancelled
                         (with --definition, the definition is disabled too)
+              audit     [--definition N | --feed F --adjustment A]   stored bars of finished runs against the
+                        NYSE calendar: sessions, bars, slots without a bar, unexplained gaps, duplicates
+              refresh   --definition N [--since 2024-06-01]   fetch finished slices again (the provider's
+                        corrections, adjusted history after a split); ticks until done, prints bars changed
               Add --json to print the orchestrator's answer as it is.
 
               help      This text.

@@ -95,7 +95,11 @@ public final class Answers {
 
     public static String update(JsonNode u) {
         String action = u.path("action").asText("?");
-        String what = "cancel".equals(action) ? "queued runs cancelled" : "failed runs queued again";
+        String what = switch (action) {
+            case "cancel" -> "queued runs cancelled";
+            case "refresh" -> "finished runs queued to be fetched again";
+            default -> "failed runs queued again";
+        };
         StringBuilder out = new StringBuilder(String.format("%s: %s %s", action, num(u.path("runs_changed")), what));
         if (u.hasNonNull("definition")) {
             out.append(" (definition ").append(u.path("definition").asText()).append(')');
@@ -104,6 +108,32 @@ public final class Answers {
             out.append("; the definition is disabled and plans nothing more");
         }
         return out.append('\n').toString();
+    }
+
+    /** The audit's one-line summary, then the slices that need a look. */
+    public static String audit(JsonNode a) {
+        StringBuilder out = new StringBuilder(a.path("summary").asText()).append('\n');
+        for (JsonNode f : a.path("findings")) {
+            out.append(String.format("  %s %s [%s, %s): %s bars for %s sessions; %s unexplained sessions, %s bars "
+                            + "outside the session, %s duplicates%n",
+                    f.path("symbol").asText(), f.path("timeframe").asText(), f.path("slice_from").asText(),
+                    f.path("slice_to").asText(), num(f.path("bars_stored")), num(f.path("sessions_expected")),
+                    num(f.path("unexplained_sessions")), num(f.path("bars_outside_session")),
+                    num(f.path("duplicates"))));
+        }
+        return out.toString();
+    }
+
+    /** The latest refresh of definition {@code name} in a status answer, in one line. */
+    public static String refresh(JsonNode status, String name) {
+        for (JsonNode d : status.path("definitions")) {
+            if (name.equals(d.path("name").asText()) && d.hasNonNull("refresh")) {
+                JsonNode r = d.path("refresh");
+                return String.format("refresh %s: %s slices fetched again (%s still queued or running), %s bars changed%n",
+                        name, num(r.path("runs")), num(r.path("pending")), num(r.path("bars_changed")));
+            }
+        }
+        return "refresh " + name + ": nothing to fetch again\n";
     }
 
     static String window(JsonNode from, JsonNode to) {
