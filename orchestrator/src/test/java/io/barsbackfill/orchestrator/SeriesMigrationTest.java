@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.barsbackfill.testing.TestDatabase;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +26,10 @@ class SeriesMigrationTest {
     @BeforeEach
     void databaseAtTheVersionBeforeSeries() {
         db = TestDatabase.create();
-        flyway().target(MigrationVersion.fromVersion("3")).load().migrate();
+        MigrationVersion series = MigrationVersion.fromVersion("4");
+        MigrationVersion before = Arrays.stream(flyway().load().info().all()).map(MigrationInfo::getVersion)
+                .filter(v -> v.compareTo(series) < 0).max(MigrationVersion::compareTo).orElseThrow();
+        flyway().target(before).load().migrate();
         db.execute("""
                 INSERT INTO job_definitions (id, name, symbols, timeframe, window_from, window_to, planned_to)
                 VALUES ('00000000-0000-0000-0000-0000000000d1', 'OLD_DEF', '{AAPL,MSFT}', 'd1',
