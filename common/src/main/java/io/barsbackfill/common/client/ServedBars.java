@@ -10,11 +10,11 @@ public final class ServedBars {
     private final List<Bar> bars = new ArrayList<>();
     private int incomplete;
 
-    void add(Bar bar) {
+    public void add(Bar bar) {
         bars.add(bar);
     }
 
-    void countIncomplete() {
+    public void countIncomplete() {
         incomplete++;
     }
 
