@@ -281,7 +281,8 @@ public final class DemoCommand {
                 + "l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id WHERE d.name IN (" + names
                 + ") GROUP BY d.name ORDER BY d.name\"");
         console.line("  psql \"$DATABASE_URL\" -c \"SELECT symbol, count(*) AS bars, min(ts), max(ts) FROM ohlc_bars "
-                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME + "' GROUP BY symbol ORDER BY symbol\"");
+                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME + "' AND feed = 'iex' AND adjustment = 'raw' GROUP BY symbol "
+                + "ORDER BY symbol\"");
     }
 
     private static JsonNode status(OrchestratorClient client) {
