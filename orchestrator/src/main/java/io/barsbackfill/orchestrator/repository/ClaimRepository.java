@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -67,6 +68,11 @@ public class ClaimRepository {
             RETURNING j.id, j.symbol, j.timeframe, j.feed, j.adjustment, j.slice_from, j.slice_to, j.priority,
                       j.lease_token, j.dispatch_id""";
 
+    /** The ticker of the run the next claim would take first (the provider gate's probe asks for it). */
+    static final String NEXT_QUEUED_SYMBOL = """
+            SELECT symbol FROM job_runs WHERE status = 'queued'
+            ORDER BY priority DESC, slice_from, timeframe LIMIT 1""";
+
     private final Pool pool;
     private final int maxInFlight;
     private final int batchSize;
@@ -96,6 +102,11 @@ public class ClaimRepository {
                             .execute(Tuple.of(groups, batchSize, Rows.seconds(lease), instance))
                             .map(claimed -> new Claim(free, dispatches(claimed)));
                 }));
+    }
+
+    public Uni<Optional<Ticker>> nextQueuedSymbol() {
+        return pool.query(NEXT_QUEUED_SYMBOL).execute().map(rows -> rows.size() == 0 ? Optional.empty()
+                : Optional.of(new Ticker(rows.iterator().next().getString("symbol"))));
     }
 
     /** Groups the claimed rows by dispatch, in claim order: priority, then slice, then timeframe. */
