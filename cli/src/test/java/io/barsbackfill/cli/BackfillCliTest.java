@@ -85,6 +85,65 @@ class BackfillCliTest {
     }
 
     @Test
+    void aUsageErrorShowsOnlyThatCommandsUsage() {
+        Run r = run("enqueue", "--name", "X");
+        assertThat(r.code()).isEqualTo(64);
+        assertThat(r.err()).contains("Missing required options").contains("usage: ./backfill enqueue")
+                .contains("--timeframe").doesNotContain("Commands:").doesNotContain("retry");
+        for (String[] args : List.of(new String[] {"status", "positional"}, new String[] {"enqueue", "--name"},
+                new String[] {"retry", "--symbol", "A", "--symbol", "B"}, new String[] {"status", "--json=yes"},
+                new String[] {"enqueue", "--name", "X", "--symbols", "A", "--timeframe", "h1", "--from", "2024-01-01T00:00:00Z",
+                        "--on-unknown", "ignore"})) {
+            Run bad = run(args);
+            assertThat(bad.code()).as(String.join(" ", args)).isEqualTo(64);
+            assertThat(bad.err()).as(String.join(" ", args)).contains("usage: ./backfill " + args[0])
+                    .doesNotContain("Commands:");
+        }
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void helpOfOneCommandBothWays() {
+        for (String[] args : List.of(new String[] {"help", "enqueue"}, new String[] {"enqueue", "--help"})) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).contains("usage: ./backfill enqueue").contains("--symbols").contains("--on-unknown")
+                    .doesNotContain("Commands:");
+        }
+        assertThat(run("retry", "--help").out()).contains("--error-code").doesNotContain("--symbols");
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void operatorCommandsReadTheTokenStartWroteWhenTheEnvironmentHasNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state) {
+        Map<String, String> env = env();
+        env.remove("BACKFILL_INTERNAL_TOKEN");
+        env.put("BACKFILL_STATE_DIR", state.toString());
+        Run missing = run(env, "status");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("BACKFILL_INTERNAL_TOKEN is not set").contains(state.resolve("token").toString());
+
+        io.barsbackfill.cli.stack.Tokens.write(state.resolve("token"), "token-from-file");
+        answer = io.barsbackfill.cli.report.ReportTest.STATUS;
+        assertThat(run(env, "status").code()).isZero();
+        env.put("BACKFILL_INTERNAL_TOKEN", "token-from-env");
+        assertThat(run(env, "status").code()).isZero();
+        assertThat(authorizations).containsExactly("Bearer token-from-file", "Bearer token-from-env");
+    }
+
+    @Test
+    void enqueueNamesTheTickersTheOrchestratorSkipped() {
+        answer = "{\"id\":\"2\",\"name\":\"US_BATCH_2\",\"symbols\":[\"TMUS\"],\"timeframe\":\"h1\","
+                + "\"window_from\":\"2024-01-01T00:00:00Z\",\"priority\":0,\"slices\":1,\"slices_ready\":1,\"runs\":1,"
+                + "\"skipped\":[{\"symbol\":\"VIX\",\"reason\":\"the provider does not know this ticker\"}]}";
+        Run r = run("enqueue", "--name", "US_BATCH_2", "--symbols", "TMUS,VIX", "--timeframe", "h1",
+                "--from", "2024-01-01T00:00:00Z", "--on-unknown", "skip");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("skipped VIX: the provider does not know this ticker");
+        assertThat(requests.get(0).path("on_unknown").asText()).isEqualTo("skip");
+    }
+
+    @Test
     void helpGoesToStdout() {
         Run r = run("help");
         assertThat(r.code()).isZero();

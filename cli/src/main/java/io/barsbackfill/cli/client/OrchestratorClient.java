@@ -46,15 +46,15 @@ public final class OrchestratorClient {
         return r;
     }
 
-    /** {@code enqueue} request; {@code to} and {@code priority} may be null. */
+    /** {@code enqueue} request that rejects tickers the provider does not know; {@code to}, {@code priority} may be null. */
     public static ObjectNode enqueueRequest(String name, List<String> symbols, String timeframe, String from, String to,
             Integer priority) {
-        return enqueueRequest(name, symbols, timeframe, from, to, priority, null, null);
+        return enqueueRequest(name, symbols, timeframe, from, to, priority, null);
     }
 
-    /** {@code enqueue} request of a series; {@code to}, {@code priority}, {@code feed}, {@code adjustment} may be null. */
+    /** {@code enqueue} request; {@code to}, {@code priority} and {@code onUnknown} ({@code reject|skip}) may be null. */
     public static ObjectNode enqueueRequest(String name, List<String> symbols, String timeframe, String from, String to,
-            Integer priority, String feed, String adjustment) {
+            Integer priority, String onUnknown) {
         ObjectNode r = request("enqueue");
         r.put("name", name);
         ArrayNode list = r.putArray("symbols");
@@ -67,11 +67,8 @@ public final class OrchestratorClient {
         if (priority != null) {
             r.put("priority", priority);
         }
-        if (feed != null) {
-            r.put("feed", feed);
-        }
-        if (adjustment != null) {
-            r.put("adjustment", adjustment);
+        if (onUnknown != null) {
+            r.put("on_unknown", onUnknown);
         }
         return r;
     }

@@ -19,16 +19,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
 
 /**
  * {@code backfill demo}: the original's scenario end to end on this machine. The orchestrator's own schedule
  * is off ({@code BACKFILL_ORCHESTRATOR_SCHEDULE} overrides): the demo posts {@code tick} back to back, so the
  * backfill starts at once and ends as soon as the work is done, and polls {@code status} every second for
- * the progress line. Done when a tick planned nothing new and nothing is queued or running.
+ * the progress line. Done when a tick planned nothing new and nothing is queued or running. Tickers the
+ * provider does not know are skipped ({@code on_unknown: skip}) and named in the output and the summary.
  */
-public final class DemoCommand {
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Backfill the original's scenario end to end on this machine: build what is missing, create "
+                + "the database, start the simulator and the three functions, enqueue US_BATCH_1 (50 tickers) and "
+                + "US_BATCH_2 (11), h1, 2024-01-01..2026-01-10, show progress and the status page's URL, print a "
+                + "summary and stop everything. Runs again on the same database find the work done.",
+                "Tickers the provider does not know are skipped and named. Exit 0 when every run succeeded, 1 otherwise."})
+public final class DemoCommand implements Callable<Integer> {
 
     static final List<DefinitionSpec> SCENARIO = DemoScenario.DEFINITIONS;
     private static final Duration POLL = Duration.ofSeconds(1);
@@ -37,14 +45,15 @@ public final class DemoCommand {
     private final Map<String, String> env;
     private final Console console;
     private volatile boolean interrupted;
+    private final List<String> skipped = new ArrayList<>();
 
     public DemoCommand(Map<String, String> env, Console console) {
         this.env = env;
         this.console = console;
     }
 
-    public int run(List<String> argv) {
-        Args.parse("demo", argv, Set.of(), Set.of());
+    @Override
+    public Integer call() {
         long t0 = System.nanoTime();
         console.line("bars-backfill demo: 61 US tickers as US_BATCH_1 (50) and US_BATCH_2 (11), "
                 + DemoScenario.TIMEFRAME + " bars, " + DemoScenario.FROM + " .. " + DemoScenario.TO);
@@ -68,6 +77,8 @@ public final class DemoCommand {
         Outcome outcome;
         try (LocalStack stack = builder.build()) {
             deployment.startAndAwait(stack);
+            console.line("status page " + stack.orchestratorUrl() + "/ui  (token in " + deployment.writeToken(token)
+                    + ")");
             OrchestratorClient client = new OrchestratorClient(stack.orchestratorUrl(), token);
             enqueueScenario(client);
             outcome = drive(client, stack);
@@ -93,10 +104,16 @@ public final class DemoCommand {
         for (DefinitionSpec def : SCENARIO) {
             try {
                 JsonNode created = client.call(OrchestratorClient.enqueueRequest(def.name(), def.symbols(),
-                        def.timeframe(), def.from().toString(), def.to().toString(), null));
+                        def.timeframe(), def.from().toString(), def.to().toString(), null, "skip"));
                 console.line(String.format("enqueued   %s: %d symbols, %s slices, %s runs", def.name(),
                         created.path("symbols").size(), Answers.num(created.path("slices")),
                         Answers.num(created.path("runs"))));
+                for (JsonNode s : created.path("skipped")) {
+                    String named = s.path("symbol").asText() + " (" + s.path("reason").asText("unknown to the provider")
+                            + ")";
+                    skipped.add(named);
+                    console.line("skipped    " + def.name() + ": " + named);
+                }
             } catch (OrchestratorException e) {
                 if (e.status() != 400 || !"name".equals(e.field())) {
                     throw new CliException(ExitCodes.FAILED, "enqueue " + def.name() + " failed: " + e.getMessage(), e);
@@ -111,7 +128,10 @@ public final class DemoCommand {
                             + " already exists in this database with " + difference
                             + "; point DATABASE_URL at another database to run the demo");
                 }
+                int have = existing.path("symbols").asInt();
                 console.line("enqueued   " + def.name() + ": already there, same settings (nothing enqueued)"
+                        + (have < def.symbols().size() ? "; " + (def.symbols().size() - have)
+                                + " of its tickers were skipped when it was enqueued" : "")
                         + (existing.path("enabled").asBoolean(true) ? "" : "; it is DISABLED (cancelled earlier)"));
             }
         }
@@ -123,7 +143,9 @@ public final class DemoCommand {
         if (!wanted.timeframe().equals(existing.path("timeframe").asText())) {
             diffs.add("timeframe " + existing.path("timeframe").asText());
         }
-        if (existing.path("symbols").asInt(-1) != wanted.symbols().size()) {
+        // fewer is the same definition: enqueue with on_unknown=skip leaves out what the provider does not know
+        int symbols = existing.path("symbols").asInt(-1);
+        if (symbols < 1 || symbols > wanted.symbols().size()) {
             diffs.add(existing.path("symbols").asText() + " symbols instead of " + wanted.symbols().size());
         }
         if (!sameInstant(existing.path("window_from"), wanted.from())) {
@@ -234,6 +256,10 @@ public final class DemoCommand {
             }
             console.line("to retry them: export BACKFILL_INTERNAL_TOKEN=<any secret>; ./backfill start, then in "
                     + "another shell ./backfill retry (same token) and ./backfill status");
+        }
+        if (!skipped.isEmpty()) {
+            console.line("skipped tickers (the provider does not know them; nothing enqueued for them): "
+                    + String.join(", ", skipped));
         }
         try {
             StoredBars.Count stored = StoredBars.inSlicesOf(deployment.database,

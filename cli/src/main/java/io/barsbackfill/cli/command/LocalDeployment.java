@@ -7,6 +7,7 @@ import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.cli.stack.Tokens;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -76,6 +77,17 @@ final class LocalDeployment {
         if (!env.containsKey(name)) {
             builder.env(name, value);
         }
+    }
+
+    /** Keeps a generated token in the state directory for the operator commands; returns where. */
+    Path writeToken(String token) {
+        Path file = Tokens.file(layout);
+        try {
+            Tokens.write(file, token);
+        } catch (java.io.UncheckedIOException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        }
+        return file;
     }
 
     /** Starts and waits; on failure stops what started and explains which process failed and why. */

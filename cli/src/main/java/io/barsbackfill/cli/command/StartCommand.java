@@ -3,19 +3,25 @@ package io.barsbackfill.cli.command;
 import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Tokens;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 
 /**
  * {@code backfill start}: the functions (and the simulator, unless a provider is configured) in the foreground,
  * wired as in the demo, until Ctrl-C. The orchestrator ticks on its own schedule
  * ({@code BACKFILL_ORCHESTRATOR_SCHEDULE}, 30s by default). Operate it from another shell with
- * {@code ./backfill status|tick|enqueue|retry|cancel}, which need the same {@code BACKFILL_INTERNAL_TOKEN}:
- * set it before {@code start}; without it a token is generated and never shown.
+ * {@code ./backfill status|tick|enqueue|retry|cancel}: without {@code BACKFILL_INTERNAL_TOKEN} a token is
+ * generated and written to {@code <state dir>/token} (mode 0600), where those commands find it.
  */
-public final class StartCommand {
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Start the three functions (and the simulator, unless Alpaca keys or BACKFILL_ALPACA_BASE_URL "
+                + "are set) in the foreground, until Ctrl-C. The orchestrator ticks every "
+                + "BACKFILL_ORCHESTRATOR_SCHEDULE (30s).",
+                "Without BACKFILL_INTERNAL_TOKEN a token is generated and written to <state dir>/token (mode 0600); "
+                        + "status, tick, enqueue, retry and cancel read it from there."})
+public final class StartCommand implements Callable<Integer> {
 
     private final Map<String, String> env;
     private final Console console;
@@ -25,8 +31,8 @@ public final class StartCommand {
         this.console = console;
     }
 
-    public int run(List<String> argv) {
-        Args.parse("start", argv, Set.of(), Set.of());
+    @Override
+    public Integer call() {
         LocalDeployment deployment = new LocalDeployment(env, console);
         deployment.prepareDatabase();
         deployment.describeProvider();
@@ -37,9 +43,10 @@ public final class StartCommand {
         deployment.startAndAwait(stack);
         console.line("orchestrator " + stack.orchestratorUrl() + "/orchestrator  (schedule "
                 + env.getOrDefault("BACKFILL_ORCHESTRATOR_SCHEDULE", "30s") + ")");
+        console.line("status page  " + stack.orchestratorUrl() + "/ui");
         if (generated) {
-            console.line("internal token: generated (not shown). To use ./backfill status|tick|enqueue|retry|cancel "
-                    + "against this deployment, stop it and start it again with BACKFILL_INTERNAL_TOKEN set.");
+            console.line("internal token: generated, written to " + deployment.writeToken(token)
+                    + " (mode 0600, not shown); ./backfill status|tick|enqueue|retry|cancel read it from there");
         } else {
             console.line("internal token: BACKFILL_INTERNAL_TOKEN from the environment");
         }

@@ -118,7 +118,16 @@ public final class Answers {
                         + "%s runs; ticks plan them%n",
                 e.path("name").asText(), e.path("id").asText(), e.path("symbols").size(), e.path("timeframe").asText(),
                 window(e.path("window_from"), e.path("window_to")), e.path("priority").asText(),
-                num(e.path("slices")), num(e.path("slices_ready")), num(e.path("runs")));
+                num(e.path("slices")), num(e.path("slices_ready")), num(e.path("runs"))) + skipped(e);
+    }
+
+    /** The tickers an {@code enqueue} with {@code on_unknown: skip} left out, one line each; empty when none. */
+    public static String skipped(JsonNode enqueued) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode s : enqueued.path("skipped")) {
+            out.append(String.format("skipped %s: %s%n", s.path("symbol").asText(), s.path("reason").asText("")));
+        }
+        return out.toString();
     }
 
     public static String update(JsonNode u) {
@@ -162,6 +171,16 @@ public final class Answers {
             }
         }
         return "refresh " + name + ": nothing to fetch again\n";
+    }
+
+    /** Runs of definition {@code name}'s latest refresh still queued or running, in a status answer. */
+    public static long refreshPending(JsonNode status, String name) {
+        for (JsonNode d : status.path("definitions")) {
+            if (name.equals(d.path("name").asText())) {
+                return d.path("refresh").path("pending").asLong(0);
+            }
+        }
+        return 0;
     }
 
     static String window(JsonNode from, JsonNode to) {

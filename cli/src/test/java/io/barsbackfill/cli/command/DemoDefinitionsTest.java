@@ -27,9 +27,19 @@ class DemoDefinitionsTest {
         JsonNode same = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":11,"
                 + "\"window_from\":\"2024-01-01T00:00:00Z\",\"window_to\":\"2026-01-10T00:00:00.000Z\"}");
         assertThat(DemoCommand.difference(same, wanted)).isNull();
-        JsonNode other = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"d1\",\"symbols\":3,"
+        JsonNode other = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"d1\",\"symbols\":12,"
                 + "\"window_from\":\"2020-01-01T00:00:00Z\"}");
         assertThat(DemoCommand.difference(other, wanted)).isEqualTo(
-                "timeframe d1, 3 symbols instead of 11, window_from 2020-01-01T00:00:00Z, window_to open");
+                "timeframe d1, 12 symbols instead of 11, window_from 2020-01-01T00:00:00Z, window_to open");
+        JsonNode noSymbols = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":0,"
+                + "\"window_from\":\"2024-01-01T00:00:00Z\",\"window_to\":\"2026-01-10T00:00:00Z\"}");
+        assertThat(DemoCommand.difference(noSymbols, wanted)).isEqualTo("0 symbols instead of 11");
+    }
+
+    @Test
+    void aDefinitionThatSkippedTickersTheProviderDidNotKnowIsTheSame() {
+        JsonNode skippedVix = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":10,"
+                + "\"window_from\":\"2024-01-01T00:00:00Z\",\"window_to\":\"2026-01-10T00:00:00Z\"}");
+        assertThat(DemoCommand.difference(skippedVix, DemoScenario.DEFINITIONS.get(1))).isNull();
     }
 }

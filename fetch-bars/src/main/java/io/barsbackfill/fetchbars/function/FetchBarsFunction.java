@@ -12,7 +12,7 @@ import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
-/** {@code POST /fetch-bars}: one leased run, one symbol, one slice (DESIGN §4). A stale lease answers 409. */
+/** {@code POST /fetch-bars}: one leased run, one symbol, one slice. A stale lease answers 409 (contract: docs/contracts.md). */
 public class FetchBarsFunction {
 
     @Inject

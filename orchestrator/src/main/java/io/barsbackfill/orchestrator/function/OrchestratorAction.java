@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.function;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.OrchestratorRequest;
+import io.barsbackfill.common.function.RequestFields;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -13,9 +14,10 @@ import java.util.stream.Collectors;
 enum OrchestratorAction {
     tick(),
     status(),
-    enqueue("name", "symbols", "timeframe", "from", "to", "priority", "feed", "adjustment"),
+    enqueue("name", "symbols", "timeframe", "from", "to", "priority", "on_unknown", "feed", "adjustment"),
     retry_failed("definition", "symbol", "error_code"),
     cancel("definition", "symbol", "error_code"),
+    coverage("definition"),
     audit("definition", "feed", "adjustment"),
     refresh("definition", "since");
 
@@ -32,9 +34,9 @@ enum OrchestratorAction {
         if (action == null || action.isBlank()) {
             throw new BadInputException("action", "action is required: one of " + NAMES);
         }
-        return Arrays.stream(values()).filter(a -> a.name().equals(action.trim())).findFirst()
+        return Arrays.stream(values()).filter(a -> a.name().equals(action.strip())).findFirst()
                 .orElseThrow(() -> new BadInputException("action", "action must be one of " + NAMES + " (got '"
-                        + (action.length() <= 40 ? action : action.substring(0, 40) + "...") + "')"));
+                        + RequestFields.clip(action) + "')"));
     }
 
     /**

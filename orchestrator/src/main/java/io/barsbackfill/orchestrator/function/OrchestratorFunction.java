@@ -4,6 +4,7 @@ import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.common.function.OrchestratorResponse;
 import io.barsbackfill.orchestrator.service.AuditService;
+import io.barsbackfill.orchestrator.service.CoverageService;
 import io.barsbackfill.orchestrator.service.EnqueueService;
 import io.barsbackfill.orchestrator.service.QueueControlService;
 import io.barsbackfill.orchestrator.service.StatusService;
@@ -13,7 +14,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
 /**
- * {@code POST /orchestrator {action, ...}} (DESIGN §4). Every action needs the internal bearer token,
+ * {@code POST /orchestrator {action, ...}} (contract: docs/contracts.md). Every action needs the internal bearer token,
  * checked in front of Funqy by {@code FunctionHttp}, which also maps bad input to 400 {@code {error, code,
  * field}}.
  */
@@ -34,6 +35,9 @@ public class OrchestratorFunction {
     @Inject
     AuditService audit;
 
+    @Inject
+    CoverageService coverage;
+
     @Funq("orchestrator")
     public Uni<OrchestratorResponse> orchestrator(OrchestratorRequest request) {
         if (request == null) {
@@ -49,6 +53,7 @@ public class OrchestratorFunction {
             case cancel -> queue.cancel(request).map(OrchestratorResponse::of);
             case audit -> audit.audit(request).map(OrchestratorResponse::of);
             case refresh -> queue.refresh(request).map(OrchestratorResponse::of);
+            case coverage -> coverage.report(request.definition()).map(OrchestratorResponse::of);
         };
     }
 }

@@ -17,7 +17,11 @@ class FinalBarsOnlyTest {
 
     private static List<Slice> readyAt(Timeframe timeframe, String windowFrom, String windowTo, String now) {
         Instant horizon = TradingCalendar.nyse().historyHorizon(Instant.parse(now));
-        return SlicePlan.ready(timeframe, Instant.parse(windowFrom), Instant.parse(windowTo), horizon);
+        List<Slice> ready = SlicePlan.next(timeframe, Instant.parse(windowFrom), Instant.parse(windowTo), null, horizon,
+                Integer.MAX_VALUE);
+        assertThat(SlicePlan.countReady(timeframe, Instant.parse(windowFrom), Instant.parse(windowTo), horizon))
+                .as("what enqueue reports as ready").isEqualTo(ready.size());
+        return ready;
     }
 
     private static boolean ready(Timeframe timeframe, String sliceFrom, String sliceTo, String now) {

@@ -1,0 +1,27 @@
+package io.barsbackfill.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.report.Answers;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "tick", mixinStandardHelpOptions = true,
+        description = "Plan, reap, claim and dispatch now; prints what the tick did.")
+public final class TickCommand extends OperateCommand {
+
+    public TickCommand(Map<String, String> env, Console console) {
+        super(env, console);
+    }
+
+    @Override
+    ObjectNode request() {
+        return OrchestratorClient.request("tick");
+    }
+
+    @Override
+    String text(JsonNode answer) {
+        return Answers.tick(answer);
+    }
+}

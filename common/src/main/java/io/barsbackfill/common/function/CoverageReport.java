@@ -1,0 +1,31 @@
+package io.barsbackfill.common.function;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * Answer of {@code coverage}: one definition's runs as a grid, compact enough for 500 tickers. {@code symbols}
+ * are the rows (the definition's order), {@code slices} the columns (slice starts, ascending);
+ * {@code status[i]} has one letter per slice for {@code symbols[i]}: {@code q} queued, {@code r} running,
+ * {@code s} success, {@code f} failed, {@code c} cancelled, {@code -} not planned yet; {@code bars[i][j]}
+ * the bars that run wrote.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record CoverageReport(String definition, String timeframe, List<String> symbols, List<String> slices,
+        List<String> status, List<int[]> bars) {
+
+    public static final char NOT_PLANNED = '-';
+
+    /** The letter of a {@code job_runs.status}. */
+    public static char letter(String status) {
+        return switch (status) {
+            case "queued" -> 'q';
+            case "running" -> 'r';
+            case "success" -> 's';
+            case "failed" -> 'f';
+            case "cancelled" -> 'c';
+            default -> '?';
+        };
+    }
+}

@@ -1,0 +1,190 @@
+package io.barsbackfill.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.cli.client.HttpJson;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.command.DemoScenario;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.common.function.CoverageReport;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.TestDatabase;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The status page in real headless Chromium against the packaged functions: the page loads without the token,
+ * the user types it, and the coverage heatmap's pixels show, cell by cell, the status of the runs in the
+ * database (61 tickers x 25 monthly slices, part done); when runs change, the page refreshes to match. The
+ * screenshot goes to {@code e2e-tests/target/status-page.png}. Chromium is the Debian package {@code chromium}; {@code .ci/run}
+ * installs it. Without it the test is skipped on a developer machine and fails in CI ({@code CI} set).
+ */
+class StatusPageTest {
+
+    private static final String NAME = "STATUS_PAGE";
+    private static final String CANCELLED_TICKER = "AI";
+    private static final String CANCELLED_LATER = "AMD";
+
+    private static TestDatabase db;
+    private static MarketSimulator simulator;
+    private static LocalStack stack;
+    private static OrchestratorClient orchestrator;
+    private static String token;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.createMigrated();
+        simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
+        token = E2e.token();
+        stack = E2e.stack(StatusPageTest.class, db, simulator.baseUrl(), token)
+                .env("BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "2")
+                .env("BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s") // one tick backfills part of the definition
+                .build().start().awaitReady(E2e.READY);
+        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
+    }
+
+    @AfterAll
+    static void stop() {
+        E2e.close(stack, simulator, db);
+    }
+
+    @Test
+    void theHeatmapShowsTheRunsInTheDatabaseAndFollowsThem() throws Exception {
+        URI page = URI.create(stack.orchestratorUrl() + "/ui");
+        HttpJson.Answer html = new HttpJson().get(page, Duration.ofSeconds(10));
+        assertThat(html.status()).as("the page loads without a token").isEqualTo(200);
+        assertThat(new HttpJson().get(URI.create(stack.orchestratorUrl() + "/ui/app.js"), Duration.ofSeconds(10)).status())
+                .isEqualTo(200);
+        assertThat(new HttpJson().get(URI.create(stack.orchestratorUrl() + "/ui/other"), Duration.ofSeconds(10)).status())
+                .as("only the page's own files are open").isEqualTo(401);
+        assertThat(new HttpJson().post(URI.create(stack.orchestratorUrl() + "/orchestrator"), null,
+                "{\"action\":\"coverage\",\"definition\":\"" + NAME + "\"}", Duration.ofSeconds(10)).status())
+                .as("actions still need the token").isEqualTo(401);
+
+        orchestrator.call(OrchestratorClient.enqueueRequest(NAME, DemoScenario.tickers(), DemoScenario.TIMEFRAME,
+                DemoScenario.FROM.toString(), DemoScenario.TO.toString(), null));
+        JsonNode tick = orchestrator.tick();
+        assertThat(tick.path("dispatches").asLong()).as("tick %s", tick).isPositive();
+        orchestrator.call(OrchestratorClient.request("cancel").put("symbol", CANCELLED_TICKER));
+        List<String> partial = expectedGrid();
+        assertThat(String.join("", partial)).contains("s").contains("q").contains("c");
+
+        Path binary = Chromium.binary().orElse(null);
+        if (binary == null) {
+            assertThat(System.getenv("CI")).as("chromium is not installed (Debian package chromium)").isNull();
+            Assumptions.abort("chromium is not installed (apt-get install chromium); .ci/run installs it");
+        }
+        Path target = E2e.layout().home().resolve("e2e-tests").resolve("target");
+        try (Chromium browser = Chromium.launch(binary, 1360, 1000)) {
+            browser.navigate(page.toString());
+            assertThat(browser.await("document.readyState === 'complete' && !!document.getElementById('token')",
+                    Duration.ofSeconds(20))).as("page loaded").isTrue();
+            assertThat(browser.eval("document.getElementById('dashboard').hidden").asBoolean()).isTrue();
+            browser.eval("document.getElementById('token').focus()");
+            browser.type(token);
+            browser.eval("document.getElementById('connect').click()");
+            assertThat(browser.await("document.getElementById('heatmap').dataset.ready === 'true'", Duration.ofSeconds(30)))
+                    .as("heatmap drawn; page message: %s", browser.eval("document.getElementById('message').textContent"))
+                    .isTrue();
+            assertThat(browser.eval("sessionStorage.getItem('bars-backfill.token')").asText()).isEqualTo(token);
+            assertThat(drawnGrid(browser)).as("heatmap cells, one line per ticker").isEqualTo(partial);
+
+            E2e.sleep(Duration.ofSeconds(3)); // a second point for the throughput chart
+            orchestrator.tick();
+            orchestrator.call(OrchestratorClient.request("cancel").put("symbol", CANCELLED_LATER));
+            List<String> later = expectedGrid();
+            assertThat(later).isNotEqualTo(partial);
+            assertThat(browser.awaitValue("(" + READ_GRID + ")().join('\\n')",
+                    v -> v.asText().equals(String.join("\n", later)), Duration.ofSeconds(20)))
+                    .as("the page refreshed by itself while work is queued").isTrue();
+            browser.eval("window.scrollTo(0, 0)");
+            browser.screenshot(target.resolve("status-page.png"));
+        }
+    }
+
+    /** The heatmap's cells as the user sees them: each cell's centre pixel, named by the legend's colours. */
+    private static final String READ_GRID = """
+            () => {
+              const c = document.getElementById('heatmap'), d = c.dataset, k = window.devicePixelRatio || 1;
+              const ctx = c.getContext('2d'), byColor = {};
+              document.querySelectorAll('#heatmap-legend li[data-status]').forEach(li => byColor[li.dataset.color] = li.dataset.status);
+              const hex = p => '#' + [p[0], p[1], p[2]].map(v => v.toString(16).padStart(2, '0')).join('');
+              const lines = [];
+              for (let i = 0; i < +d.rows; i++) {
+                let line = '';
+                for (let j = 0; j < +d.cols; j++) {
+                  const x = Math.floor((+d.x0 + j * +d.cw + (+d.cw - 1) / 2) * k);
+                  const y = Math.floor((+d.y0 + i * +d.ch + (+d.ch - 1) / 2) * k);
+                  line += byColor[hex(ctx.getImageData(x, y, 1, 1).data)] || '?';
+                }
+                lines.push(line);
+              }
+              return lines;
+            }""";
+
+    private static List<String> drawnGrid(Chromium browser) {
+        List<String> lines = new ArrayList<>();
+        browser.eval("(" + READ_GRID + ")()").forEach(n -> lines.add(n.asText()));
+        return lines;
+    }
+
+    /** The definition's runs from the database: its tickers in order x slice starts ascending, one letter each. */
+    private static List<String> expectedGrid() throws Exception {
+        List<String> symbols;
+        Map<String, Map<Instant, String>> runs = new TreeMap<>();
+        TreeSet<Instant> slices = new TreeSet<>();
+        try (Connection c = db.connect()) {
+            try (PreparedStatement st = c.prepareStatement("SELECT symbols FROM job_definitions WHERE name = ?")) {
+                st.setString(1, NAME);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    Array array = rs.getArray(1);
+                    symbols = Arrays.asList((String[]) array.getArray());
+                }
+            }
+            try (PreparedStatement st = c.prepareStatement("""
+                    SELECT r.symbol, r.slice_from, r.status FROM job_definitions d
+                    JOIN job_definition_runs l ON l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id
+                    WHERE d.name = ?""")) {
+                st.setString(1, NAME);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        Instant slice = rs.getTimestamp(2).toInstant();
+                        slices.add(slice);
+                        runs.computeIfAbsent(rs.getString(1), s -> new TreeMap<>()).put(slice, rs.getString(3));
+                    }
+                }
+            }
+        }
+        assertThat(symbols).hasSize(61);
+        assertThat(slices).hasSize(25);
+        List<String> lines = new ArrayList<>();
+        for (String symbol : symbols) {
+            StringBuilder line = new StringBuilder();
+            for (Instant slice : slices) {
+                String status = runs.getOrDefault(symbol, Map.of()).get(slice);
+                line.append(status == null ? CoverageReport.NOT_PLANNED : CoverageReport.letter(status));
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,62 @@
+package io.barsbackfill.orchestrator.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** One definition's runs for the coverage heatmap. */
+@ApplicationScoped
+public class CoverageRepository {
+
+    static final String DEFINITION = """
+            SELECT id, timeframe, symbols FROM job_definitions WHERE name = $1""";
+
+    /** By the primary key of job_definition_runs (job_def_id first), then job_runs' primary key. */
+    static final String RUNS = """
+            SELECT r.symbol, r.slice_from, r.status, r.rows_written
+            FROM job_definition_runs l
+            JOIN job_runs r ON r.id = l.job_run_id
+            WHERE l.job_def_id = $1""";
+
+    private final Pool pool;
+
+    CoverageRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Optional<Definition>> definition(String name) {
+        return pool.preparedQuery(DEFINITION).execute(Tuple.of(name)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            Row r = rows.iterator().next();
+            return Optional.of(new Definition(r.getUUID("id"), r.getString("timeframe"),
+                    Arrays.asList(r.getArrayOfStrings("symbols"))));
+        });
+    }
+
+    public Uni<List<Cell>> runs(UUID definition) {
+        return pool.preparedQuery(RUNS).execute(Tuple.of(definition)).map(rows -> {
+            List<Cell> cells = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                cells.add(new Cell(r.getString("symbol"), Rows.instant(r, "slice_from"), r.getString("status"),
+                        r.getInteger("rows_written")));
+            }
+            return cells;
+        });
+    }
+
+    public record Definition(UUID id, String timeframe, List<String> symbols) {
+    }
+
+    public record Cell(String symbol, Instant sliceFrom, String status, int rowsWritten) {
+    }
+}
