@@ -6,6 +6,7 @@ import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.report.Answers;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
@@ -20,11 +21,9 @@ public final class AuditCommand extends OperateCommand {
     @Option(names = "--definition", paramLabel = "NAME", description = "Only this definition's runs (its series).")
     String definition;
 
-    @Option(names = "--feed", paramLabel = "FEED", description = "The series' feed, without --definition.")
-    String feed;
-
-    @Option(names = "--adjustment", paramLabel = "ADJ", description = "The series' adjustment, without --definition.")
-    String adjustment;
+    /** Without --definition. */
+    @Mixin
+    SeriesOptions series;
 
     public AuditCommand(Map<String, String> env, Console console) {
         super(env, console);
@@ -36,13 +35,7 @@ public final class AuditCommand extends OperateCommand {
         if (definition != null) {
             request.put("definition", definition);
         }
-        if (feed != null) {
-            request.put("feed", feed);
-        }
-        if (adjustment != null) {
-            request.put("adjustment", adjustment);
-        }
-        return request;
+        return series.addTo(request);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "enqueue", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,14 +39,9 @@ public final class EnqueueCommand extends OperateCommand {
             + "know: reject the definition (default) or skip the ticker and enqueue the rest.")
     String onUnknown;
 
-    @Option(names = "--feed", paramLabel = "FEED", description = "The series' feed: iex, sip, delayed_sip, boats, "
-            + "overnight or otc (default BACKFILL_ALPACA_FEED of the orchestrator, iex).")
-    String feed;
-
-    @Option(names = "--adjustment", paramLabel = "ADJ", description = "The series' price adjustment: raw, split, "
-            + "dividend, spin-off or all (default BACKFILL_ALPACA_ADJUSTMENT of the orchestrator, raw). A definition "
-            + "differing only in this is another series; both are kept.")
-    String adjustment;
+    /** A definition differing from another only in its series is another series; both are kept. */
+    @Mixin
+    SeriesOptions series;
 
     public EnqueueCommand(Map<String, String> env, Console console) {
         super(env, console);
@@ -57,14 +53,7 @@ public final class EnqueueCommand extends OperateCommand {
             throw new UsageException("--on-unknown must be reject or skip (got '" + onUnknown + "')");
         }
         List<String> list = Arrays.stream(symbols.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        ObjectNode request = OrchestratorClient.enqueueRequest(name, list, timeframe, from, to, priority, onUnknown);
-        if (feed != null) {
-            request.put("feed", feed);
-        }
-        if (adjustment != null) {
-            request.put("adjustment", adjustment);
-        }
-        return request;
+        return series.addTo(OrchestratorClient.enqueueRequest(name, list, timeframe, from, to, priority, onUnknown));
     }
 
     @Override

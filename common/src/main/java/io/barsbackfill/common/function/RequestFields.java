@@ -57,6 +57,12 @@ public final class RequestFields {
         return oneOf(field, value, Series.ADJUSTMENTS);
     }
 
+    /** The series of fields {@code feed} and {@code adjustment}; each one absent is {@code defaults}'. */
+    public static Series series(String feed, String adjustment, Series defaults) {
+        return new Series(feed == null ? defaults.feed() : feed("feed", feed),
+                adjustment == null ? defaults.adjustment() : adjustment("adjustment", adjustment));
+    }
+
     private static String oneOf(String field, String value, List<String> allowed) {
         String v = required(field, value).strip();
         if (!allowed.contains(v)) {

@@ -1,6 +1,8 @@
 package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.common.domain.Series;
+import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.Definition;
@@ -51,6 +53,12 @@ public class DefinitionRepository {
     public Uni<Optional<Definition>> byName(String name) {
         return pool.preparedQuery(BY_NAME).execute(Tuple.of(name))
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(definition(rows.iterator().next())));
+    }
+
+    /** The definition a request names in its field {@code definition}; a name nobody has is bad input. */
+    public Uni<Definition> named(String name) {
+        return byName(name).map(found -> found.orElseThrow(() -> new BadInputException("definition",
+                "no definition named '" + RequestFields.clip(name) + "'")));
     }
 
     public Uni<Definition> insert(String name, List<Ticker> symbols, Timeframe timeframe, Series series, Instant from,

@@ -47,21 +47,14 @@ public class AuditService {
 
     public Uni<AuditReport> audit(OrchestratorRequest r) {
         if (r.definition() == null) {
-            Series series = new Series(
-                    r.feed() == null ? defaultSeries.feed() : RequestFields.feed("feed", r.feed()),
-                    r.adjustment() == null ? defaultSeries.adjustment()
-                            : RequestFields.adjustment("adjustment", r.adjustment()));
-            return audit(null, series);
+            return audit(null, RequestFields.series(r.feed(), r.adjustment(), defaultSeries));
         }
         if (r.feed() != null || r.adjustment() != null) {
             throw new BadInputException(r.feed() != null ? "feed" : "adjustment",
                     "a definition has its own series: give definition, or feed/adjustment, not both");
         }
         String name = r.definition().trim();
-        return definitions.byName(name)
-                .map(found -> found.orElseThrow(() -> new BadInputException("definition",
-                        "no definition named '" + name + "'")))
-                .chain(d -> audit(d, d.series()));
+        return definitions.named(name).chain(d -> audit(d, d.series()));
     }
 
     private Uni<AuditReport> audit(Definition definition, Series series) {

@@ -63,9 +63,7 @@ public record NewDefinition(String name, List<Ticker> symbols, Timeframe timefra
         OnUnknown onUnknown = OnUnknown.parse(r.onUnknown());
         withinRunBudget(symbols.size(), timeframe, from, to, now, limits.maxRuns());
         int priority = r.priority() == null ? DEFAULT_PRIORITY : r.priority();
-        Series series = new Series(
-                r.feed() == null ? defaultSeries.feed() : RequestFields.feed("feed", r.feed()),
-                r.adjustment() == null ? defaultSeries.adjustment() : RequestFields.adjustment("adjustment", r.adjustment()));
+        Series series = RequestFields.series(r.feed(), r.adjustment(), defaultSeries);
         return new NewDefinition(name, symbols, timeframe, series, from, to, priority, onUnknown);
     }
 

@@ -53,9 +53,7 @@ public class QueueControlService {
     public Uni<UpdateResult> refresh(OrchestratorRequest r) {
         String name = RequestFields.required("definition", r.definition()).trim();
         Instant since = r.since() == null ? null : RequestFields.dateOrInstant("since", r.since());
-        return definitions.byName(name)
-                .map(found -> found.orElseThrow(() -> new BadInputException("definition",
-                        "no definition named '" + name + "'")))
+        return definitions.named(name)
                 .chain(d -> queue.refresh(d.id(), since, attempts))
                 .map(n -> new UpdateResult("refresh", n, name, null))
                 .invoke(u -> LOG.infof("refresh %s since %s: %d runs queued again", name, since, u.runsChanged()));
@@ -72,11 +70,7 @@ public class QueueControlService {
             throw new BadInputException("definition", "definition must be a definition's name (got '"
                     + RequestFields.clip(name) + "')");
         }
-        return definitions.byName(name).map(found -> {
-            Definition d = found.orElseThrow(() -> new BadInputException("definition",
-                    "no definition named '" + name + "'"));
-            return new Resolved(d, Filter.of(d, symbol, code));
-        });
+        return definitions.named(name).map(d -> new Resolved(d, Filter.of(d, symbol, code)));
     }
 
     private static String errorCode(String raw) {
