@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -177,26 +178,36 @@ class ProviderGateFetchTest {
         simulator.faults(SimulatorFaults.NONE.withLatencySpikes(1, Duration.ofMillis(250)));
         Leased leased = queue.leased("m1", DAY_FROM, DAY_TO, Duration.ofMinutes(5), "AAPL").get(0);
         int pages = pages("AAPL");
-        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> fetch(leased, "m1", DAY_FROM, DAY_TO));
+        long before = simulator.barRequests();
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body(Map.of("job_run_id", leased.id().toString(), "lease_token", leased.token().toString(),
+                        "symbol", "AAPL", "timeframe", "m1", "from", DAY_FROM.toString(), "to", DAY_TO.toString()))
+                .post("/fetch-bars").then().statusCode(409).extract().jsonPath());
         Thread.sleep(1_000);
         db.execute("UPDATE job_runs SET lease_token = gen_random_uuid() WHERE id = ?", leased.id()); // another holder
         JsonPath result = answer.get(60, TimeUnit.SECONDS);
-        assertThat(result.getString("status")).isEqualTo("conflict");
-        assertThat(result.getString("error_code")).isEqualTo("STALE_LEASE");
-        assertThat(result.getInt("api_calls")).as("stopped after the page that found the lease gone")
+        assertThat(result.getString("code")).isEqualTo("STALE_LEASE");
+        assertThat(result.getString("error")).contains("lease");
+        assertThat(simulator.barRequests() - before).as("stopped after the page that found the lease gone")
                 .isLessThanOrEqualTo(6).isLessThan(pages);
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
     }
 
     @Test
     void aDatabaseConnectionTerminatedWhileStoringSpendsNoAttempt() throws Exception {
-        Leased leased = week("AAPL");
+        // one page (no lease extension): the first statement to wait on the run's row is the storing transaction's
+        Leased leased = queue.leased("d1", MONTH_FROM, MONTH_TO, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased other = queue.leased("d1", MONTH_FROM, MONTH_TO, Duration.ofMinutes(5), "MSFT").get(0);
+        assertThat(fetch(other, "d1", MONTH_FROM, MONTH_TO).getString("status")).isEqualTo("success");
+        ExecutorService caller = Executors.newSingleThreadExecutor();
         try (Connection holder = db.connect()) {
             holder.setAutoCommit(false);
             try (Statement lock = holder.createStatement()) {
                 lock.execute("SELECT * FROM job_runs WHERE id = '" + leased.id() + "' FOR UPDATE");
             }
-            CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> fetch(leased));
+            CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(
+                    () -> fetch(leased, "d1", MONTH_FROM, MONTH_TO), caller);
             int terminated = 0;
             Instant deadline = Instant.now().plusSeconds(20);
             while (terminated == 0 && Instant.now().isBefore(deadline)) {
@@ -208,18 +219,25 @@ class ProviderGateFetchTest {
                     terminated = rs.getInt(1);
                 }
             }
-            assertThat(terminated).as("the fetcher's storing transaction waited on the run's row").isPositive();
+            assertThat(terminated).as("the fetcher's storing transaction waited on the run's row: %s",
+                    db.query("SELECT pid, state, wait_event_type, wait_event, query FROM pg_stat_activity "
+                            + "WHERE datname = current_database()")).isPositive();
             Thread.sleep(300);
             holder.rollback();
             JsonPath result = answer.get(60, TimeUnit.SECONDS);
             assertThat(result.getString("status")).isEqualTo("retry");
             assertThat(result.getString("error_code")).isEqualTo("STORAGE_ERROR");
+        } finally {
+            caller.shutdownNow();
         }
         assertThat(run("AAPL")).containsEntry("status", "queued").containsEntry("attempt", 0)
                 .containsEntry("error_code", "STORAGE_ERROR");
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).as("the transaction rolled back").isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'")).as("the transaction rolled back")
+                .isZero();
     }
 
+    private static final Instant MONTH_FROM = Instant.parse("2024-03-01T00:00:00Z");
+    private static final Instant MONTH_TO = Instant.parse("2024-04-01T00:00:00Z");
     private static final Instant DAY_FROM = Instant.parse("2024-03-05T00:00:00Z");
     private static final Instant DAY_TO = Instant.parse("2024-03-06T00:00:00Z");
 
