@@ -88,14 +88,15 @@ public final class QueueBenchmark {
     /**
      * {@code days} m1 slices for each of 1,000 symbols, 20 definitions of 50 symbols each. The oldest 60 % of
      * slices succeeded, then 5 % failed (four error codes), 1 % run, 4 % were cancelled and the newest 30 %
-     * are queued. Four in five queued runs wait out a backoff and carry priority 200, so they come first in
-     * claim order: the case the claim must not walk through (a high-priority definition after an outage).
+     * are queued. Four in five queued runs wait out a backoff of two hours or more and carry priority 200, so
+     * they come first in claim order: the case the claim must not walk through (a high-priority definition
+     * after an outage). 2 % of those came due a second after they were written (for the come-due step).
      */
     private static void fill(Connection c, int days) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TEMP TABLE bench_symbols AS
-                    SELECT n, chr(65 + n / 676 % 26) || chr(65 + n / 26 % 26) || chr(65 + n % 26) || 'X' AS symbol
+                    SELECT n, chr(65 + n / 676 %% 26) || chr(65 + n / 26 %% 26) || chr(65 + n %% 26) || 'X' AS symbol
                     FROM generate_series(0, %d) AS n""".formatted(SYMBOLS - 1));
             s.execute("""
                     INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, planned_to)
@@ -110,8 +111,10 @@ public final class QueueBenchmark {
                     SELECT d.id, b.symbol, 'm1', sf.slice_from, sf.slice_from + interval '1 day', k.status,
                            CASE WHEN k.status = 'queued' AND b.n %% 5 <> 0 THEN 200 ELSE 100 END,
                            CASE WHEN k.status IN ('queued', 'cancelled') AND b.n %% 5 = 0 THEN 0 ELSE 1 + b.n %% 4 END,
-                           CASE WHEN k.status = 'queued' AND b.n %% 5 <> 0
-                                THEN now() + (1 + (b.n * 7 + t.day) %% 1800) * interval '1 second'
+                           CASE WHEN k.status = 'queued' AND b.n %% 5 <> 0 AND t.day %% 50 = 0
+                                THEN clock_timestamp() + interval '1 second'
+                                WHEN k.status = 'queued' AND b.n %% 5 <> 0
+                                THEN now() + interval '2 hours' + (b.n * 7 + t.day) %% 1800 * interval '1 second'
                                 ELSE now() - interval '1 minute' END,
                            CASE WHEN k.status = 'running' THEN gen_random_uuid() END,
                            CASE WHEN k.status = 'running' THEN now() + interval '5 minutes' END,
