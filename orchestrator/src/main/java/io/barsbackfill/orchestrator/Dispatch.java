@@ -26,6 +26,6 @@ public record Dispatch(UUID id, Timeframe timeframe, Series series, Slice slice,
 
     /** For logs and error messages: {@code h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x3}. */
     public String describe() {
-        return timeframe + " " + series + " [" + slice.from() + ", " + slice.to() + ") x" + runs.size();
+        return timeframe + " [" + slice.from() + ", " + slice.to() + ") x" + runs.size();
     }
 }
