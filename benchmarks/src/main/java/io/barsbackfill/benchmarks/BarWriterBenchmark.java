@@ -4,6 +4,7 @@ import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.repository.BarRepository;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
@@ -35,7 +36,7 @@ import org.postgresql.PGConnection;
 public final class BarWriterBenchmark {
 
     private static final int CONCURRENCY = 4;
-    private static final BarLineage LINEAGE = new BarLineage("alpaca", "iex", "raw");
+    private static final BarLineage LINEAGE = new BarLineage("alpaca", new Series("iex", "raw"));
 
     public static void main(String[] args) throws Exception {
         int symbols = args.length > 0 ? Integer.parseInt(args[0]) : 50;

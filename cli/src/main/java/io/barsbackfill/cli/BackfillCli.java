@@ -1,11 +1,13 @@
 package io.barsbackfill.cli;
 
+import io.barsbackfill.cli.command.AuditCommand;
 import io.barsbackfill.cli.command.CancelCommand;
 import io.barsbackfill.cli.command.CliException;
 import io.barsbackfill.cli.command.Console;
 import io.barsbackfill.cli.command.DemoCommand;
 import io.barsbackfill.cli.command.EnqueueCommand;
 import io.barsbackfill.cli.command.ExitCodes;
+import io.barsbackfill.cli.command.RefreshCommand;
 import io.barsbackfill.cli.command.RetryCommand;
 import io.barsbackfill.cli.command.StartCommand;
 import io.barsbackfill.cli.command.StatusCommand;
@@ -88,6 +90,8 @@ public final class BackfillCli {
                 .addSubcommand("enqueue", new EnqueueCommand(env, console))
                 .addSubcommand("retry", new RetryCommand(env, console))
                 .addSubcommand("cancel", new CancelCommand(env, console))
+                .addSubcommand("audit", new AuditCommand(env, console))
+                .addSubcommand("refresh", new RefreshCommand(env, console))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         cli.setOut(new PrintWriter(console.out(), true));
         cli.setErr(new PrintWriter(console.err(), true));

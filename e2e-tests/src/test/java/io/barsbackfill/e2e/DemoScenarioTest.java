@@ -2,12 +2,19 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.cli.BackfillCli;
+import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.command.DemoScenario;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +50,8 @@ class DemoScenarioTest {
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(first.exitCode()).as(first.describe()).isZero();
             assertThat(first.output()).contains("(created; the orchestrator migrates it)", "enqueued   US_BATCH_1: 50 symbols",
-                    "enqueued   US_BATCH_2: 11 symbols", "demo done", "psql \"$DATABASE_URL\"");
+                    "enqueued   US_BATCH_2: 11 symbols", "demo done", "psql \"$DATABASE_URL\"",
+                    "audit all definitions (iex/raw): 1,525 slices of 61 symbols", "0 unexplained gaps, 0 duplicates");
             assertThat(first.output()).containsPattern("status page http://127\\.0\\.0\\.1:\\d+/ui  \\(token in .*/token\\)");
             Path tokenFile = first.log().getParent().resolve("token");
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
@@ -109,6 +117,30 @@ class DemoScenarioTest {
             assertThat(newTicks.get(0)).containsEntry("dispatched", 0).containsEntry("requests", 0)
                     .containsEntry("planned", 0);
             System.out.printf("DEMO (second run): %.1f s, nothing enqueued, nothing dispatched%n", second.seconds());
+
+            JsonNode audit = auditAsAUserWould(db);
+            assertThat(audit.path("unexplained_gaps").isNumber()).as("%s", audit).isTrue();
+            assertThat(audit.path("unexplained_gaps").asLong()).as("%s", audit.path("findings")).isZero();
+            assertThat(audit.path("duplicates").asLong()).as("%s", audit.path("findings")).isZero();
+            assertThat(audit.path("empty_runs").asLong()).isZero();
+            assertThat(audit.path("runs").asLong()).isEqualTo(61L * 25);
+            assertThat(audit.path("bars_stored").asLong()).isEqualTo(bars);
+        }
+    }
+
+    /** {@code ./backfill audit --json} against an orchestrator started on the demo's database. */
+    private static JsonNode auditAsAUserWould(TestDatabase db) throws Exception {
+        String token = E2e.token();
+        try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
+                LocalStack stack = E2e.stack(DemoScenarioTest.class, db, simulator.baseUrl(), token)
+                        .only(Service.ORCHESTRATOR).build().start().awaitReady(E2e.READY)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = new BackfillCli(Map.of("BACKFILL_ORCHESTRATOR_URL", stack.orchestratorUrl().toString(),
+                    "BACKFILL_INTERNAL_TOKEN", token), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), false).run("audit", "--json");
+            assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            return HttpJson.JSON.readTree(out.toString(StandardCharsets.UTF_8));
         }
     }
 

@@ -127,7 +127,8 @@ final class E2e {
     static List<Bar> storedBars(TestDatabase db, String ticker, Timeframe timeframe, Instant from, Instant to) {
         String sql = """
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = ? AND ts >= ? AND ts < ? ORDER BY ts""";
+                WHERE symbol = ? AND timeframe = ? AND feed = 'iex' AND adjustment = 'raw' AND ts >= ? AND ts < ?
+                ORDER BY ts""";
         try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, ticker);
             st.setString(2, timeframe.name());
@@ -137,7 +138,7 @@ final class E2e {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     bars.add(new Bar(rs.getTimestamp(1).toInstant(), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
-                            rs.getDouble(5), rs.getLong(6), rs.getDouble(7), rs.getLong(8)));
+                            rs.getDouble(5), rs.getLong(6), rs.getObject(7, Double.class), rs.getObject(8, Long.class)));
                 }
             }
             return bars;

@@ -7,14 +7,18 @@ import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
 
-/** The simulated market's bars: which exist ({@link BarSchedule}) and what they hold ({@link BarFactory}). */
+/**
+ * The simulated market's bars: which exist ({@link BarSchedule}), what they hold ({@link BarFactory}) and how
+ * the requested price adjustment changes them ({@link Splits}).
+ */
 final class BarGenerator {
 
     private final BarSchedule schedule = new BarSchedule(TradingCalendar.nyse());
 
-    /** Bars with {@code from <= t < to}, in time order; lazy, so callers may stop early. */
-    Stream<Bar> bars(String ticker, Timeframe timeframe, Instant from, Instant to) {
+    /** Bars with {@code from <= t < to}, in time order, with {@code adjustment}; lazy, so callers may stop early. */
+    Stream<Bar> bars(String ticker, Timeframe timeframe, Instant from, Instant to, String adjustment) {
         BarFactory factory = new BarFactory(ticker, timeframe);
-        return schedule.slots(ticker, timeframe, from, to).map(factory::barAt);
+        return schedule.slots(ticker, timeframe, from, to).map(factory::barAt)
+                .map(bar -> Splits.adjust(ticker, bar, adjustment));
     }
 }

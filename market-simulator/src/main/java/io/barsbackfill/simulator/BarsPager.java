@@ -30,7 +30,7 @@ final class BarsPager {
         for (int i = first; i < symbols.size(); i++) {
             String symbol = symbols.get(i);
             Instant from = i == first ? query.resumeAt().map(PageToken::next).orElse(query.start()) : query.start();
-            List<Bar> bars = generator.bars(symbol, query.timeframe(), from, endExclusive).limit(room + 1L).toList();
+            List<Bar> bars = generator.bars(symbol, query.timeframe(), from, endExclusive, query.adjustment()).limit(room + 1L).toList();
             if (bars.size() > room) {
                 if (room > 0) {
                     page.put(symbol, bars.subList(0, room));

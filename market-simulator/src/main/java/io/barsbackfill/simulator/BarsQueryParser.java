@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 
@@ -23,8 +24,8 @@ final class BarsQueryParser {
     static final int MAX_LIMIT = 10_000;
 
     private static final Pattern DATE_ONLY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-    private static final Set<String> FEEDS = Set.of("iex", "sip");
-    private static final Set<String> ADJUSTMENTS = Set.of("raw", "split", "dividend", "all");
+    private static final Set<String> FEEDS = Set.copyOf(Series.FEEDS);
+    private static final Set<String> ADJUSTMENTS = Set.copyOf(Series.ADJUSTMENTS);
 
     private final Set<String> universe;
     private final Clock clock;
@@ -60,7 +61,8 @@ final class BarsQueryParser {
                 .filter(t -> t.queryFingerprint().equals(fingerprint))
                 .filter(t -> t.timeframe() == timeframe && symbols.contains(t.symbol()))
                 .orElseThrow(() -> ApiException.badRequest("invalid page token")));
-        return new BarsQuery(symbols, timeframe, start, end, limit, resumeAt, fingerprint);
+        return new BarsQuery(symbols, timeframe, start, end, params.get("adjustment").orElse("raw"), limit, resumeAt,
+                fingerprint);
     }
 
     private List<String> symbols(Optional<String> raw) {

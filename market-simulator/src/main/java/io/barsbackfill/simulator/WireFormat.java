@@ -73,8 +73,12 @@ final class WireFormat {
             json.writeNumberField("l", bar.low());
             json.writeNumberField("c", bar.close());
             json.writeNumberField("v", bar.volume());
-            json.writeNumberField("n", bar.tradeCount());
-            json.writeNumberField("vw", bar.vwap());
+            if (bar.tradeCount() != null) {
+                json.writeNumberField("n", bar.tradeCount());
+            }
+            if (bar.vwap() != null) {
+                json.writeNumberField("vw", bar.vwap());
+            }
             json.writeEndObject();
         }
         json.writeEndArray();

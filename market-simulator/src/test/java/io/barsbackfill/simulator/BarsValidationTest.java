@@ -2,6 +2,7 @@ package io.barsbackfill.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -133,8 +134,34 @@ class BarsValidationTest {
                 assertThat(answer.raw().body()).isEqualTo(plain);
             }
         }
-        assertThat(api.get(query + "&feed=otc").message()).isEqualTo("invalid feed");
+        assertThat(api.get(query + "&feed=nasdaq").message()).isEqualTo("invalid feed");
         assertThat(api.get(query + "&adjustment=none").message()).isEqualTo("invalid adjustment");
+    }
+
+    @Test
+    void splitAdjustedPricesDifferFromRawOnesBeforeTheSplitOnly() {
+        // AAPL's 4:1 split took effect on Monday 31 August 2020: Friday the 28th is the last raw-priced day
+        String query = "/v2/stocks/AAPL/bars?timeframe=1Day&start=2020-08-27T00:00:00Z&end=2020-09-01T00:00:00Z";
+        JsonNode raw = api.get(query + "&adjustment=raw").json().path("bars");
+        JsonNode split = api.get(query + "&adjustment=split").json().path("bars");
+        assertThat(raw.size()).isEqualTo(3).isEqualTo(split.size());
+        for (int i = 0; i < 2; i++) {
+            assertThat(raw.get(i).path("c").asDouble()).isCloseTo(4 * split.get(i).path("c").asDouble(),
+                    org.assertj.core.data.Offset.offset(0.0002));
+            assertThat(raw.get(i).path("v").asLong() * 4).isCloseTo(split.get(i).path("v").asLong(),
+                    org.assertj.core.data.Offset.offset(4L));
+        }
+        assertThat(raw.get(2)).isEqualTo(split.get(2));
+        assertThat(api.get(query + "&adjustment=all").json().path("bars")).isEqualTo(split);
+        assertThat(api.get(query + "&adjustment=dividend").json().path("bars")).isEqualTo(raw);
+    }
+
+    @Test
+    void barsOfVoxxCarryNoVwapAndNoTradeCount() {
+        JsonNode bars = api.get("/v2/stocks/VOXX/bars?timeframe=1Day" + JANUARY).json().path("bars");
+        assertThat(bars.size()).isPositive();
+        bars.forEach(b -> assertThat(b.has("vw") || b.has("n")).as("%s", b).isFalse());
+        bars.forEach(b -> assertThat(b.has("o") && b.has("v")).isTrue());
     }
 
     @Test

@@ -1,16 +1,17 @@
 package io.barsbackfill.orchestrator;
 
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Timeframe;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Runs claimed together: one timeframe, one slice, distinct real tickers taken from the claimed rows, each
- * with its own lease. One dispatch is one HTTP request to a fetcher.
+ * Runs claimed together: one timeframe, one series, one slice, distinct real tickers taken from the claimed
+ * rows, each with its own lease. One dispatch is one HTTP request to a fetcher.
  */
-public record Dispatch(UUID id, Timeframe timeframe, Slice slice, List<LeasedRun> runs) {
+public record Dispatch(UUID id, Timeframe timeframe, Series series, Slice slice, List<LeasedRun> runs) {
 
     public Dispatch {
         runs = List.copyOf(runs);

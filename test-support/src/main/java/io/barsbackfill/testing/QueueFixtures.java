@@ -20,19 +20,26 @@ public final class QueueFixtures {
         this.db = db;
     }
 
-    /** One leased run per symbol for {@code [from, to)}, lease valid for {@code lease}. */
+    /** One leased run of the default series (iex/raw) per symbol for {@code [from, to)}, lease valid for {@code lease}. */
     public List<Leased> leased(String timeframe, Instant from, Instant to, Duration lease, String... symbols) {
+        return leasedInSeries("iex", "raw", timeframe, from, to, lease, symbols);
+    }
+
+    /** As {@link #leased}, of the series {@code feed}/{@code adjustment}. */
+    public List<Leased> leasedInSeries(String feed, String adjustment, String timeframe, Instant from, Instant to,
+            Duration lease, String... symbols) {
         List<Leased> runs = new ArrayList<>();
         for (String symbol : symbols) {
             UUID token = UUID.randomUUID();
             UUID id = (UUID) db.query("""
                     INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, attempt, lease_token,
-                                          lease_expires_at, leased_by, started_at)
-                    VALUES (?, ?, ?, ?, 'running', 1, ?, now() + make_interval(secs => ?), 'test', now())
-                    ON CONFLICT (symbol, timeframe, slice_from) DO UPDATE
+                                          lease_expires_at, leased_by, started_at, feed, adjustment)
+                    VALUES (?, ?, ?, ?, 'running', 1, ?, now() + make_interval(secs => ?), 'test', now(), ?, ?)
+                    ON CONFLICT (symbol, timeframe, feed, adjustment, slice_from) DO UPDATE
                     SET status = 'running', lease_token = excluded.lease_token, attempt = job_runs.attempt + 1,
                         lease_expires_at = excluded.lease_expires_at, finished_at = NULL
-                    RETURNING id""", symbol, timeframe, utc(from), utc(to), token, (double) lease.toSeconds())
+                    RETURNING id""", symbol, timeframe, utc(from), utc(to), token, (double) lease.toSeconds(), feed,
+                    adjustment)
                     .get(0).get("id");
             runs.add(new Leased(id, token, symbol));
         }

@@ -83,6 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
             enqueueScenario(client);
             outcome = drive(client, stack);
             summary(deployment, outcome);
+            audit(client);
             console.line("stopping the processes started:");
         } finally {
             try {
@@ -282,6 +283,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The audit of the stored bars against the calendar, in one line ({@code ./backfill audit} for the details). */
+    private void audit(OrchestratorClient client) {
+        try {
+            console.line(client.call(OrchestratorClient.request("audit")).path("summary").asText());
+        } catch (OrchestratorException e) {
+            console.error("audit failed: " + e.getMessage());
+        }
+    }
+
     private void sql(LocalDeployment deployment) {
         String names = SCENARIO.stream().map(d -> "'" + d.name() + "'").collect(Collectors.joining(", "));
         console.line("");
@@ -297,7 +307,8 @@ public final class DemoCommand implements Callable<Integer> {
                 + "l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id WHERE d.name IN (" + names
                 + ") GROUP BY d.name ORDER BY d.name\"");
         console.line("  psql \"$DATABASE_URL\" -c \"SELECT symbol, count(*) AS bars, min(ts), max(ts) FROM ohlc_bars "
-                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME + "' GROUP BY symbol ORDER BY symbol\"");
+                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME + "' AND feed = 'iex' AND adjustment = 'raw' GROUP BY symbol "
+                + "ORDER BY symbol\"");
     }
 
     private static JsonNode status(OrchestratorClient client) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "enqueue", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,6 +39,10 @@ public final class EnqueueCommand extends OperateCommand {
             + "know: reject the definition (default) or skip the ticker and enqueue the rest.")
     String onUnknown;
 
+    /** A definition differing from another only in its series is another series; both are kept. */
+    @Mixin
+    SeriesOptions series;
+
     public EnqueueCommand(Map<String, String> env, Console console) {
         super(env, console);
     }
@@ -48,7 +53,7 @@ public final class EnqueueCommand extends OperateCommand {
             throw new UsageException("--on-unknown must be reject or skip (got '" + onUnknown + "')");
         }
         List<String> list = Arrays.stream(symbols.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return OrchestratorClient.enqueueRequest(name, list, timeframe, from, to, priority, onUnknown);
+        return series.addTo(OrchestratorClient.enqueueRequest(name, list, timeframe, from, to, priority, onUnknown));
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code status}, {@code tick}, {@code enqueue}, {@code retry} and {@code cancel} share: one request to a
+ * What {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel}, {@code audit} and
+ * {@code refresh} share: one request to a
  * running orchestrator at {@code BACKFILL_ORCHESTRATOR_URL} with {@code BACKFILL_INTERNAL_TOKEN} (or the token
  * {@code start} wrote), the answer as text or {@code --json}. Non-2xx answers and unreachable orchestrators: the
  * server's message (with its {@code field}) on stderr, exit 2.
@@ -55,7 +56,7 @@ public abstract class OperateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private OrchestratorClient client() {
+    OrchestratorClient client() {
         String url = env.getOrDefault("BACKFILL_ORCHESTRATOR_URL", "");
         URI base;
         try {

@@ -24,8 +24,8 @@ public final class StoredBars {
                 JOIN job_runs r ON r.id = l.job_run_id
                 WHERE d.name = ANY (?))
             SELECT (SELECT count(*) FROM ohlc_bars b JOIN runs r
-                      ON b.symbol = r.symbol AND b.timeframe = r.timeframe
-                     AND b.ts >= r.slice_from AND b.ts < r.slice_to) AS bars,
+                      ON b.symbol = r.symbol AND b.timeframe = r.timeframe AND b.feed = r.feed
+                     AND b.adjustment = r.adjustment AND b.ts >= r.slice_from AND b.ts < r.slice_to) AS bars,
                    (SELECT count(*) FROM runs) AS runs,
                    (SELECT min(slice_from) FROM runs) AS slices_from,
                    (SELECT max(slice_to) FROM runs) AS slices_to""";

@@ -25,6 +25,7 @@ public final class Answers {
                 num(progress.path("total")), progress.path("percent").asText("0")));
         out.append(String.format("bars       %s written, %s fetched%n", num(s.path("bars").path("rows_written")),
                 num(s.path("bars").path("bars_fetched"))));
+        provider(out, s.path("provider"));
         JsonNode inFlight = s.path("in_flight");
         out.append(String.format("in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
                 num(inFlight.path("dispatches")), num(inFlight.path("max_dispatches")), num(inFlight.path("runs")),
@@ -59,6 +60,30 @@ public final class Answers {
         return out.toString();
     }
 
+    /** {@code provider   alpaca closed}, or open with its reason, since when, the next probe and the last error. */
+    private static void provider(StringBuilder out, JsonNode p) {
+        if (p.isMissingNode() || p.isNull()) {
+            return;
+        }
+        out.append("provider   ").append(p.path("name").asText("?")).append(' ').append(p.path("state").asText("?"));
+        if (p.hasNonNull("reason")) {
+            out.append(" (").append(p.path("reason").asText()).append(')');
+        }
+        if (p.hasNonNull("since")) {
+            out.append(" since ").append(p.path("since").asText());
+        }
+        if (p.hasNonNull("next_probe_at")) {
+            out.append(", next probe ").append(p.path("next_probe_at").asText());
+        }
+        if (!"closed".equals(p.path("state").asText()) && p.hasNonNull("last_error")) {
+            out.append(", last error: ").append(clip(p.path("last_error").asText(), 160));
+        }
+        if (!"closed".equals(p.path("state").asText())) {
+            out.append("\n           nothing is claimed until a probe succeeds; queued runs spend no attempts meanwhile");
+        }
+        out.append('\n');
+    }
+
     private static void failures(StringBuilder out, String title, JsonNode groups) {
         if (!groups.isArray() || groups.isEmpty()) {
             return;
@@ -79,6 +104,9 @@ public final class Answers {
                 num(t.path("scanned")), num(t.path("slices_created")), num(t.path("jobs_dispatched")),
                 num(t.path("dispatches")), num(t.path("reaped")), num(t.path("runs_released")),
                 num(t.path("runs_failed"))));
+        if (t.hasNonNull("gate") && !"closed".equals(t.path("gate").asText())) {
+            out.append("  gate: ").append(t.path("gate").asText()).append('\n');
+        }
         for (JsonNode e : t.path("errors")) {
             out.append("  error: ").append(e.asText()).append('\n');
         }
@@ -104,7 +132,11 @@ public final class Answers {
 
     public static String update(JsonNode u) {
         String action = u.path("action").asText("?");
-        String what = "cancel".equals(action) ? "queued runs cancelled" : "failed runs queued again";
+        String what = switch (action) {
+            case "cancel" -> "queued runs cancelled";
+            case "refresh" -> "finished runs queued to be fetched again";
+            default -> "failed runs queued again";
+        };
         StringBuilder out = new StringBuilder(String.format("%s: %s %s", action, num(u.path("runs_changed")), what));
         if (u.hasNonNull("definition")) {
             out.append(" (definition ").append(u.path("definition").asText()).append(')');
@@ -113,6 +145,42 @@ public final class Answers {
             out.append("; the definition is disabled and plans nothing more");
         }
         return out.append('\n').toString();
+    }
+
+    /** The audit's one-line summary, then the slices that need a look. */
+    public static String audit(JsonNode a) {
+        StringBuilder out = new StringBuilder(a.path("summary").asText()).append('\n');
+        for (JsonNode f : a.path("findings")) {
+            out.append(String.format("  %s %s [%s, %s): %s bars for %s sessions; %s unexplained sessions, %s bars "
+                            + "outside the session, %s duplicates%n",
+                    f.path("symbol").asText(), f.path("timeframe").asText(), f.path("slice_from").asText(),
+                    f.path("slice_to").asText(), num(f.path("bars_stored")), num(f.path("sessions_expected")),
+                    num(f.path("unexplained_sessions")), num(f.path("bars_outside_session")),
+                    num(f.path("duplicates"))));
+        }
+        return out.toString();
+    }
+
+    /** The latest refresh of definition {@code name} in a status answer, in one line. */
+    public static String refresh(JsonNode status, String name) {
+        for (JsonNode d : status.path("definitions")) {
+            if (name.equals(d.path("name").asText()) && d.hasNonNull("refresh")) {
+                JsonNode r = d.path("refresh");
+                return String.format("refresh %s: %s slices fetched again (%s still queued or running), %s bars changed%n",
+                        name, num(r.path("runs")), num(r.path("pending")), num(r.path("bars_changed")));
+            }
+        }
+        return "refresh " + name + ": nothing to fetch again\n";
+    }
+
+    /** Runs of definition {@code name}'s latest refresh still queued or running, in a status answer. */
+    public static long refreshPending(JsonNode status, String name) {
+        for (JsonNode d : status.path("definitions")) {
+            if (name.equals(d.path("name").asText())) {
+                return d.path("refresh").path("pending").asLong(0);
+            }
+        }
+        return 0;
     }
 
     static String window(JsonNode from, JsonNode to) {

@@ -7,6 +7,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Alpaca's bars wire format: {@code {"bars": ..., "next_page_token": ...}}. */
 final class AlpacaPages {
@@ -26,12 +27,19 @@ final class AlpacaPages {
     record SymbolPage(List<WireBar> bars, String symbol, @JsonProperty("next_page_token") String nextPageToken) {
     }
 
-    /** One bar: start time, OHLC, volume, trade count, volume-weighted average price. */
+    /**
+     * One bar: start time, OHLC, volume, trade count, volume-weighted average price. Fields are boxed so that a
+     * field the provider left out stays absent instead of becoming 0.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @RegisterForReflection
-    record WireBar(Instant t, double o, double h, double l, double c, long v, long n, double vw) {
-        Bar toBar() {
-            return new Bar(t, o, h, l, c, v, vw, n);
+    record WireBar(Instant t, Double o, Double h, Double l, Double c, Long v, Long n, Double vw) {
+        /** The bar, or empty when a required field ({@code t o h l c v}) is missing. */
+        Optional<Bar> toBar() {
+            if (t == null || o == null || h == null || l == null || c == null || v == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Bar(t, o, h, l, c, v, vw, n));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.barsbackfill.common.config;
 
+import io.barsbackfill.common.domain.Series;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
@@ -46,13 +47,18 @@ public interface BackfillConfig {
 
         Optional<String> secretKey();
 
-        /** {@code iex} (free) or {@code sip} (paid). */
+        /** The feed of definitions that name none, and of queries naming no series: {@code iex} (free), {@code sip}, ... */
         @WithDefault("iex")
         String feed();
 
-        /** {@code raw}, {@code split}, {@code dividend} or {@code all}; recorded on every stored bar. */
+        /** The adjustment of definitions that name none, and of queries naming no series: {@code raw}, {@code split}, ... */
         @WithDefault("raw")
         String adjustment();
+
+        /** The default series; fails (at first use) when the settings name an unknown feed or adjustment. */
+        default Series defaultSeries() {
+            return new Series(feed(), adjustment());
+        }
 
         /** Bars per page; Alpaca counts it across all symbols of a request. */
         @WithDefault("10000")
@@ -73,6 +79,39 @@ public interface BackfillConfig {
         /** Longest we wait on the shared rate budget or a 429 before giving the run back to the queue. */
         @WithDefault("60s")
         Duration maxRateLimitWait();
+
+        /** Connecting to the provider. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Longest silence while reading an answer. */
+        @WithDefault("30s")
+        Duration readTimeout();
+
+        /** Longest a single provider request may take in total, however slowly its bytes trickle in. */
+        @WithDefault("60s")
+        Duration requestDeadline();
+    }
+
+    Gate gate();
+
+    /** The provider health gate, shared by all instances through {@code provider_gate}. */
+    interface Gate {
+        /** Provider-wide failures in a row (each after its per-page retries) that open the gate. */
+        @WithDefault("3")
+        int failureThreshold();
+
+        /** First probe after the gate opened; doubles after each failed probe. */
+        @WithDefault("5s")
+        Duration probeInterval();
+
+        /** Longest interval between two probes. */
+        @WithDefault("5m")
+        Duration probeIntervalMax();
+
+        /** Ticker of the probe request when no queued run names one. */
+        @WithDefault("SPY")
+        String probeSymbol();
     }
 
     interface Queue {

@@ -1,6 +1,10 @@
 package io.barsbackfill.common.domain;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.TemporalAdjusters;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -55,6 +59,23 @@ public enum Timeframe {
 
     public SliceUnit sliceUnit() {
         return sliceUnit;
+    }
+
+    /**
+     * When the period of the last bar that can start before {@code end} is over: a slice ending at {@code end}
+     * holds only final bars after this (plus the settling time). Daily bars cover the New York day they are
+     * stamped with, weekly bars the week from their Monday, so the last ones of a slice cross its end (the week
+     * of Monday 29 December 2025 ends on 5 January 2026). Intraday bars are aligned differently by providers,
+     * so a whole bar length past {@code end} is assumed.
+     */
+    public Instant lastBarEndBefore(Instant end) {
+        LocalDate lastDay = LocalDate.ofInstant(end.minusNanos(1), TradingCalendar.NEW_YORK);
+        return switch (this) {
+            case d1 -> lastDay.plusDays(1).atStartOfDay(TradingCalendar.NEW_YORK).toInstant();
+            case w1 -> lastDay.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).plusWeeks(1)
+                    .atStartOfDay(TradingCalendar.NEW_YORK).toInstant();
+            default -> end.plus(barLength);
+        };
     }
 
     /** Intraday bars cover the extended session; daily and weekly bars are stamped at New York midnight. */

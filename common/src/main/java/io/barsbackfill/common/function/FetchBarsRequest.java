@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** {@code POST /fetch-bars}: one leased run, one symbol, one slice. Fields are validated by {@link RequestFields}. */
+/**
+ * {@code POST /fetch-bars}: one leased run, one symbol, one slice. {@code feed} and {@code adjustment} are
+ * optional: the run's own series is fetched, and a request naming another is refused. Fields are validated
+ * by {@link RequestFields}.
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 public record FetchBarsRequest(String jobRunId, String leaseToken, String symbol, String timeframe, String from,
-        String to) {
+        String to, String feed, String adjustment) {
 }

@@ -27,7 +27,8 @@ public final class FetchRequests {
         Ticker symbol = RequestFields.ticker("symbol", r.symbol());
         Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
         Slice slice = slice(r.from(), r.to());
-        return new FetchCommand(timeframe, slice, List.of(new LeasedRun(runId, lease, symbol)), false);
+        return new FetchCommand(timeframe, slice, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()),
+                List.of(new LeasedRun(runId, lease, symbol)), false);
     }
 
     public static FetchCommand batch(FetchBarsBatchRequest r) {
@@ -72,7 +73,16 @@ public final class FetchRequests {
             }
             runs.add(new LeasedRun(runId, lease, symbol));
         }
-        return new FetchCommand(timeframe, slice, runs, true);
+        return new FetchCommand(timeframe, slice, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs,
+                true);
+    }
+
+    private static String optionalFeed(String feed) {
+        return feed == null ? null : RequestFields.feed("feed", feed);
+    }
+
+    private static String optionalAdjustment(String adjustment) {
+        return adjustment == null ? null : RequestFields.adjustment("adjustment", adjustment);
     }
 
     private static Slice slice(String from, String to) {

@@ -2,8 +2,10 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
@@ -16,9 +18,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -26,9 +30,10 @@ import org.jboss.logging.Logger;
 /**
  * HTTP edge shared by the three functions: the internal bearer token (fail closed: no token configured,
  * no start), the request's shape (a JSON body within {@code backfill.http.max-body-size}: 415 and 413
- * otherwise) and the mapping of failures to {@code 400/401/409/413/5xx} with an {@link ErrorBody}. Funqy
- * itself can only answer 200 or 500 (503 when a dependency is down), so this runs as a Vert.x route in front
- * of it.
+ * otherwise), the refusal of request fields the function does not know (400 naming the field), and the
+ * mapping of failures to {@code 400/401/409/413/5xx} with an {@link ErrorBody}. Funqy itself can only answer
+ * 200 or 500 (503 when a dependency is down) and binds with unknown fields ignored, so this runs as a Vert.x
+ * route in front of it.
  */
 @ApplicationScoped
 public class FunctionHttp {
@@ -38,6 +43,9 @@ public class FunctionHttp {
             "/fetch-bars", FetchBarsRequest.class,
             "/fetch-bars-batch", FetchBarsBatchRequest.class,
             "/orchestrator", OrchestratorRequest.class);
+    /** The wire names of each input type's fields, lower case (Funqy binds names case-insensitively). */
+    private static final Map<String, Set<String>> KNOWN_FIELDS = INPUT_TYPES.entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> wireNames(e.getValue())));
     /**
      * The orchestrator's status page: static files holding no job data, so they load without the token; the
      * page then asks for it and sends it with every action.
@@ -67,7 +75,48 @@ public class FunctionHttp {
     void install(@Observes Router router) {
         router.route().order(-1000).handler(this::authenticate);
         router.route().order(-999).handler(this::checkShape);
+        router.route().order(-998).handler(this::refuseUnknownFields);
         router.route().order(-1000).failureHandler(this::answerFailure);
+    }
+
+    /**
+     * A top-level field the function's request type does not have is a 400 naming it: a misspelt option
+     * must not silently do nothing. Bodies that are not JSON objects are left to Funqy (and to
+     * {@link #diagnoseBody}).
+     */
+    private void refuseUnknownFields(RoutingContext ctx) {
+        Set<String> known = KNOWN_FIELDS.get(ctx.normalizedPath());
+        String body = ctx.body() == null ? null : ctx.body().asString();
+        if (known == null || body == null || body.isBlank()) {
+            ctx.next();
+            return;
+        }
+        JsonNode tree;
+        try {
+            tree = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            ctx.next();
+            return;
+        }
+        if (tree != null && tree.isObject()) {
+            for (var names = tree.fieldNames(); names.hasNext();) {
+                String field = names.next();
+                if (!known.contains(field.toLowerCase(Locale.ROOT))) {
+                    String shown = RequestFields.clip(field);
+                    send(ctx, 400, new ErrorBody("unknown field '" + shown + "'; " + ctx.normalizedPath().substring(1)
+                            + " takes " + String.join(", ", new TreeSet<>(known)), ErrorCode.BAD_INPUT.name(), shown));
+                    return;
+                }
+            }
+        }
+        ctx.next();
+    }
+
+    private static Set<String> wireNames(Class<?> record) {
+        var naming = new PropertyNamingStrategies.SnakeCaseStrategy();
+        return Arrays.stream(record.getRecordComponents())
+                .map(c -> naming.translate(c.getName()).toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private void authenticate(RoutingContext ctx) {

@@ -8,31 +8,35 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * Answer of {@code POST /orchestrator}: exactly one part is set, the one of the action asked for, and its
  * fields sit at the top level ({@code tick} answers {@code {scanned, slices_created, ...}}). To read an
  * answer, bind the body to the part of the action ({@link TickResult}, {@link StatusReport},
- * {@link EnqueueResult}, {@link UpdateResult}, {@link CoverageReport}).
+ * {@link EnqueueResult}, {@link UpdateResult}, {@link CoverageReport}, {@link AuditReport}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record OrchestratorResponse(@JsonUnwrapped TickResult tick, @JsonUnwrapped StatusReport status,
         @JsonUnwrapped EnqueueResult enqueue, @JsonUnwrapped UpdateResult update,
-        @JsonUnwrapped CoverageReport coverage) {
+        @JsonUnwrapped CoverageReport coverage, @JsonUnwrapped AuditReport audit) {
 
     public static OrchestratorResponse of(TickResult tick) {
-        return new OrchestratorResponse(tick, null, null, null, null);
+        return new OrchestratorResponse(tick, null, null, null, null, null);
     }
 
     public static OrchestratorResponse of(StatusReport status) {
-        return new OrchestratorResponse(null, status, null, null, null);
+        return new OrchestratorResponse(null, status, null, null, null, null);
     }
 
     public static OrchestratorResponse of(EnqueueResult enqueue) {
-        return new OrchestratorResponse(null, null, enqueue, null, null);
+        return new OrchestratorResponse(null, null, enqueue, null, null, null);
     }
 
     public static OrchestratorResponse of(UpdateResult update) {
-        return new OrchestratorResponse(null, null, null, update, null);
+        return new OrchestratorResponse(null, null, null, update, null, null);
     }
 
     public static OrchestratorResponse of(CoverageReport coverage) {
-        return new OrchestratorResponse(null, null, null, null, coverage);
+        return new OrchestratorResponse(null, null, null, null, coverage, null);
+    }
+
+    public static OrchestratorResponse of(AuditReport audit) {
+        return new OrchestratorResponse(null, null, null, null, null, audit);
     }
 }

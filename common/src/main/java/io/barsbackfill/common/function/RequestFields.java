@@ -1,8 +1,11 @@
 package io.barsbackfill.common.function;
 
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
@@ -44,6 +47,31 @@ public final class RequestFields {
                         field + " must be one of " + Timeframe.NAMES + " (got '" + clip(value) + "')"));
     }
 
+    /** One of {@link Series#FEEDS}, exactly. */
+    public static String feed(String field, String value) {
+        return oneOf(field, value, Series.FEEDS);
+    }
+
+    /** One of {@link Series#ADJUSTMENTS}, exactly. */
+    public static String adjustment(String field, String value) {
+        return oneOf(field, value, Series.ADJUSTMENTS);
+    }
+
+    /** The series of fields {@code feed} and {@code adjustment}; each one absent is {@code defaults}'. */
+    public static Series series(String feed, String adjustment, Series defaults) {
+        return new Series(feed == null ? defaults.feed() : feed("feed", feed),
+                adjustment == null ? defaults.adjustment() : adjustment("adjustment", adjustment));
+    }
+
+    private static String oneOf(String field, String value, List<String> allowed) {
+        String v = required(field, value).strip();
+        if (!allowed.contains(v)) {
+            throw new BadInputException(field, field + " must be one of " + String.join(" ", allowed) + " (got '"
+                    + clip(value) + "')");
+        }
+        return v;
+    }
+
     public static Ticker ticker(String field, String value) {
         return Ticker.parse(required(field, value))
                 .orElseThrow(() -> new BadInputException(field,
@@ -67,6 +95,21 @@ public final class RequestFields {
                     field + " must lie in the years 0001 to 9999 (got '" + clip(value) + "')");
         }
         return t;
+    }
+
+    /** An ISO-8601 UTC instant, or a date ({@code 2024-06-01}) meaning its start in UTC. */
+    public static Instant dateOrInstant(String field, String value) {
+        String v = required(field, value).strip();
+        try {
+            return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(v);
+            } catch (DateTimeParseException again) {
+                throw new BadInputException(field, field + " must be a date such as 2024-06-01 or an ISO-8601 UTC "
+                        + "instant (got '" + clip(value) + "')");
+            }
+        }
     }
 
     /** Checks {@code from < to} and names {@code toField} when it is not. */

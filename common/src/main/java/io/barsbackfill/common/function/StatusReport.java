@@ -23,6 +23,7 @@ import java.util.List;
  * @param retrying             queued runs that carry the error of their last attempt, by error code
  * @param definitions          per definition, through the runs it asked for
  * @param heartbeats           orchestrator instances, most recently seen first
+ * @param provider             the provider health gate: while it is not {@code closed} nothing is claimed
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,7 +31,23 @@ import java.util.List;
 public record StatusReport(String version, String generatedAt, RunCounts runs, long ready, BarTotals bars,
         Progress progress, Throughput throughput, Long oldestQueuedAgeSeconds, InFlight inFlight,
         List<FailureGroup> failures, List<FailureGroup> retrying, List<DefinitionStatus> definitions,
-        List<HeartbeatStatus> heartbeats) {
+        List<HeartbeatStatus> heartbeats, ProviderStatus provider) {
+
+    /**
+     * The provider health gate.
+     *
+     * @param name                the provider
+     * @param state               {@code closed}, {@code open} or {@code half_open} (a probe is due or under way)
+     * @param reason              error code that opened it ({@code PROVIDER_AUTH}: keys refused); null when closed
+     * @param since               when it opened; null when closed
+     * @param lastError           the latest provider-wide failure, kept after the gate closed
+     * @param nextProbeAt         when the next probe request may go out; null when closed
+     * @param consecutiveFailures provider-wide failures since the provider last answered
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ProviderStatus(String name, String state, String reason, String since, String lastError,
+            String nextProbeAt, int consecutiveFailures) {
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
@@ -78,9 +95,19 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection
-    public record DefinitionStatus(String id, String name, boolean enabled, String timeframe, int symbols,
-            String windowFrom, String windowTo, int priority, String plannedTo, RunCounts runs, BarTotals bars,
-            Progress progress) {
+    public record DefinitionStatus(String id, String name, boolean enabled, String timeframe, String feed,
+            String adjustment, int symbols, String windowFrom, String windowTo, int priority, String plannedTo,
+            RunCounts runs, BarTotals bars, Progress progress, RefreshProgress refresh) {
+    }
+
+    /**
+     * The definition's latest {@code refresh}: when it was asked for, the runs it queued again, how many of them
+     * are still queued or running, and the bars their new fetches changed (inserted or updated). Null when the
+     * definition was never refreshed.
+     */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record RefreshProgress(String requestedAt, long runs, long pending, long barsChanged) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

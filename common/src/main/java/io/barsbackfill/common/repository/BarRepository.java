@@ -1,6 +1,7 @@
 package io.barsbackfill.common.repository;
 
 import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.smallrye.mutiny.Uni;
@@ -13,8 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes one symbol's bars in one set-based statement: the rows travel as arrays and {@code unnest} into
- * an upsert on the canonical key. A row that is already stored with the same values is not touched, so
+ * Writes one symbol's bars of one series in one set-based statement: the rows travel as arrays and
+ * {@code unnest} into an upsert on the key {@code (symbol, timeframe, feed, adjustment, ts)}. Absent
+ * {@code vwap} and {@code trade_count} are stored as NULL. A row that is already stored with the same values is not touched, so
  * writing the same bars twice changes nothing (and the returned count is 0).
  */
 @ApplicationScoped
@@ -26,11 +28,10 @@ public class BarRepository {
             SELECT $1, $2, t.ts, t.o, t.h, t.l, t.c, t.v, t.vw, t.n, $3, $4, $5, now()
             FROM unnest($6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int8[],
                         $12::float8[], $13::int8[]) AS t(ts, o, h, l, c, v, vw, n)
-            ON CONFLICT (symbol, timeframe, ts) DO UPDATE
+            ON CONFLICT (symbol, timeframe, feed, adjustment, ts) DO UPDATE
             SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
                 volume = excluded.volume, vwap = excluded.vwap, trade_count = excluded.trade_count,
-                provider = excluded.provider, feed = excluded.feed, adjustment = excluded.adjustment,
-                fetched_at = excluded.fetched_at
+                provider = excluded.provider, fetched_at = excluded.fetched_at
             WHERE (b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trade_count)
                   IS DISTINCT FROM (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume,
                                     excluded.vwap, excluded.trade_count)""";
@@ -61,12 +62,12 @@ public class BarRepository {
             vwap[i] = b.vwap();
             trades[i] = b.tradeCount();
         }
-        Tuple params = Tuple.tuple(Arrays.asList(symbol.value(), timeframe.name(), lineage.provider(), lineage.feed(),
-                lineage.adjustment(), ts, open, high, low, close, volume, vwap, trades));
+        Tuple params = Tuple.tuple(Arrays.asList(symbol.value(), timeframe.name(), lineage.provider(),
+                lineage.series().feed(), lineage.series().adjustment(), ts, open, high, low, close, volume, vwap, trades));
         return conn.preparedQuery(UPSERT).execute(params).map(rows -> rows.rowCount());
     }
 
-    /** Where stored bars came from: provider, feed and price adjustment. */
-    public record BarLineage(String provider, String feed, String adjustment) {
+    /** Where stored bars came from: the provider, and the series (feed and price adjustment) they belong to. */
+    public record BarLineage(String provider, Series series) {
     }
 }

@@ -4,20 +4,25 @@ import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -28,7 +33,7 @@ import java.util.UUID;
 public class JobRunRepository {
 
     private static final String LEASE_STATES = """
-            SELECT id, symbol, timeframe, slice_from, slice_to, status, lease_token
+            SELECT id, symbol, timeframe, feed, adjustment, slice_from, slice_to, status, lease_token
             FROM job_runs WHERE id = ANY($1)""";
 
     private static final String COMPLETE = """
@@ -56,6 +61,27 @@ public class JobRunRepository {
             WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
             RETURNING r.id, r.status""";
 
+    /**
+     * The run goes back to the queue as if never claimed: the claim's attempt is undone. For failures that are
+     * not the run's own (provider gate open, connection to the database lost). $5 run_after.
+     */
+    private static final String GIVE_BACK = """
+            UPDATE job_runs r
+            SET status = 'queued', attempt = GREATEST(r.attempt - 1, 0), run_after = $5, finished_at = NULL,
+                error_code = $3, error_message = $4, updated_at = now(),
+                lease_token = NULL, lease_expires_at = NULL
+            FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
+            RETURNING r.id""";
+
+    /** A fetcher making progress keeps its runs: $3 lease seconds. Answers the runs still leased to it. */
+    private static final String EXTEND = """
+            UPDATE job_runs r
+            SET lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
+            FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
+            RETURNING r.id""";
+
     private final Pool pool;
     private final BackfillConfig.Queue queue;
 
@@ -70,7 +96,7 @@ public class JobRunRepository {
             List<RunState> states = new ArrayList<>();
             for (Row r : rows) {
                 states.add(new RunState(r.getUUID("id"), r.getString("symbol"), r.getString("timeframe"),
-                        r.getOffsetDateTime("slice_from").toInstant(), r.getOffsetDateTime("slice_to").toInstant(),
+                        new Series(r.getString("feed"), r.getString("adjustment")), r.getOffsetDateTime("slice_from").toInstant(), r.getOffsetDateTime("slice_to").toInstant(),
                         JobStatus.valueOf(r.getString("status")), r.getUUID("lease_token")));
             }
             return states;
@@ -113,6 +139,33 @@ public class JobRunRepository {
                 });
     }
 
+    /** Back to the queue at {@code runAfter} without spending an attempt; answers the runs it gave back. */
+    public Uni<Set<UUID>> giveBack(List<LeasedRun> runs, ErrorCode code, String message, Instant runAfter) {
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return pool.preparedQuery(GIVE_BACK)
+                .execute(Tuple.tuple(Arrays.asList(ids(runs), tokens(runs), code.name(), message,
+                        runAfter.atOffset(ZoneOffset.UTC))))
+                .map(JobRunRepository::idsOf);
+    }
+
+    /** Extends the leases by the lease duration; answers the runs still leased with these tokens. */
+    public Uni<Set<UUID>> extendLeases(List<LeasedRun> runs) {
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return pool.preparedQuery(EXTEND)
+                .execute(Tuple.of(ids(runs), tokens(runs), queue.leaseDuration().toMillis() / 1000.0))
+                .map(JobRunRepository::idsOf);
+    }
+
+    private static Set<UUID> idsOf(RowSet<Row> rows) {
+        Set<UUID> ids = new HashSet<>();
+        rows.forEach(r -> ids.add(r.getUUID("id")));
+        return ids;
+    }
+
     private static UUID[] ids(List<LeasedRun> runs) {
         return runs.stream().map(LeasedRun::jobRunId).toArray(UUID[]::new);
     }
@@ -122,8 +175,8 @@ public class JobRunRepository {
     }
 
     /** A run as stored, for lease checks. */
-    public record RunState(UUID id, String symbol, String timeframe, Instant sliceFrom, Instant sliceTo,
-            JobStatus status, UUID leaseToken) {
+    public record RunState(UUID id, String symbol, String timeframe, Series series, Instant sliceFrom,
+            Instant sliceTo, JobStatus status, UUID leaseToken) {
 
         public boolean isLeasedTo(LeasedRun run) {
             return status == JobStatus.running && run.leaseToken().equals(leaseToken);

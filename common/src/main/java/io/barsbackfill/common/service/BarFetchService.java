@@ -1,12 +1,15 @@
 package io.barsbackfill.common.service;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.FetchAbandonedException;
 import io.barsbackfill.common.client.ProviderException;
+import io.barsbackfill.common.client.ServedBars;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.BadInputException;
@@ -14,6 +17,7 @@ import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.repository.BarRepository;
+import io.barsbackfill.common.repository.ConnectionFaults;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
@@ -21,6 +25,7 @@ import io.barsbackfill.common.repository.JobRunRepository.RunState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -37,29 +43,34 @@ import org.jboss.logging.Logger;
  * The work of both fetch functions: check the leases, fetch every page for the leased symbols in as few
  * provider calls as pagination allows, and store each symbol's bars together with its run's completion in
  * one transaction fenced by the lease. A ticker the provider rejects fails only its own run; the request is
- * repeated without it for the others.
+ * repeated without it for the others. The series fetched is the runs' own (stored on them when planned), never
+ * this instance's settings, so fetchers configured differently cannot mix series.
  */
 @ApplicationScoped
 public class BarFetchService {
 
     private static final Logger LOG = Logger.getLogger(BarFetchService.class);
     private static final int STORE_CONCURRENCY = 4;
+    private static final Duration GIVE_BACK_RETRY = Duration.ofMillis(200);
+    private static final int GIVE_BACK_ATTEMPTS = 5;
 
     private final AlpacaBarsClient provider;
     private final JobRunRepository runs;
     private final BarRepository bars;
     private final Pool pool;
-    private final BarLineage lineage;
+    private final ProviderGate gate;
+    private final Duration backoffBase;
     private final FetchMetrics metrics;
 
     BarFetchService(AlpacaBarsClient provider, JobRunRepository runs, BarRepository bars, Pool pool,
-            BackfillConfig config, FetchMetrics metrics) {
+            ProviderGate gate, BackfillConfig config, FetchMetrics metrics) {
         this.metrics = metrics;
         this.provider = provider;
         this.runs = runs;
         this.bars = bars;
         this.pool = pool;
-        this.lineage = new BarLineage(AlpacaBarsClient.PROVIDER, config.alpaca().feed(), config.alpaca().adjustment());
+        this.gate = gate;
+        this.backoffBase = config.queue().backoffBase();
     }
 
     public Uni<FetchOutcome> fetch(FetchCommand command) {
@@ -69,14 +80,41 @@ public class BarFetchService {
         return runs.states(ids)
                 .chain(states -> {
                     Map<UUID, SymbolResult> results = new HashMap<>();
+                    Series series = seriesOf(command, states);
                     List<LeasedRun> leased = checkLeases(command, states, results);
-                    return fetchAndStore(command, leased, calls, results).replaceWith(results);
+                    return fetchUnlessGateOpen(command, series, leased, calls, results).replaceWith(results);
                 })
                 .map(results -> {
                     List<SymbolResult> ordered = ids.stream().map(results::get).toList();
                     int totalBars = ordered.stream().mapToInt(SymbolResult::barsFetched).sum();
                     return new FetchOutcome(ordered, calls.get(), totalBars, (System.nanoTime() - started) / 1_000_000);
                 });
+    }
+
+    /** The series all runs of the command belong to; a run of another series, or another named, is bad input. */
+    private static Series seriesOf(FetchCommand command, List<RunState> states) {
+        Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));
+        Series series = null;
+        for (int i = 0; i < command.runs().size(); i++) {
+            RunState state = byId.get(command.runs().get(i).jobRunId());
+            if (state == null) {
+                continue; // reported by checkLeases
+            }
+            if (command.feed() != null && !command.feed().equals(state.series().feed())) {
+                throw new BadInputException("feed", "job run " + state.id() + " is of feed " + state.series().feed()
+                        + ", not " + command.feed());
+            }
+            if (command.adjustment() != null && !command.adjustment().equals(state.series().adjustment())) {
+                throw new BadInputException("adjustment", "job run " + state.id() + " is of adjustment "
+                        + state.series().adjustment() + ", not " + command.adjustment());
+            }
+            if (series != null && !series.equals(state.series())) {
+                throw new BadInputException(command.field("job_run_id", "job_run_ids", i), "job run " + state.id()
+                        + " is of series " + state.series() + ", the others of " + series + "; one request, one series");
+            }
+            series = state.series();
+        }
+        return series;
     }
 
     /** Runs still leased to the caller; the others get a {@code conflict} result. Mismatched runs are bad input. */
@@ -105,26 +143,65 @@ public class BarFetchService {
         return leased;
     }
 
-    private Uni<Void> fetchAndStore(FetchCommand command, List<LeasedRun> leased, AtomicInteger calls,
+    /** While the provider gate is open nobody calls the provider: the runs go back uncharged until the next probe. */
+    private Uni<Void> fetchUnlessGateOpen(FetchCommand command, Series series, List<LeasedRun> leased,
+            AtomicInteger calls, Map<UUID, SymbolResult> results) {
+        if (leased.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return gate.state().chain(state -> {
+            if (!state.open()) {
+                return fetchAndStore(command, series, leased, calls, results);
+            }
+            ErrorCode code = ErrorCode.valueOf(state.reason());
+            return giveBack(leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(),
+                    results);
+        });
+    }
+
+    private Uni<Void> fetchAndStore(FetchCommand command, Series series, List<LeasedRun> leased, AtomicInteger calls,
             Map<UUID, SymbolResult> results) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).toList();
-        return provider.fetch(symbols, command.timeframe(), command.slice(), calls)
-                .chain(barsBySymbol -> storeAll(command, leased, barsBySymbol, results))
+        return provider.fetch(symbols, command.timeframe(), series, command.slice(), calls, extendingLeases(leased))
+                .call(ignored -> gate.succeeded().onFailure().recoverWithNull())
+                .chain(barsBySymbol -> storeAll(command, new BarLineage(AlpacaBarsClient.PROVIDER, series), leased,
+                        barsBySymbol, results))
+                .onFailure(FetchAbandonedException.class).recoverWithItem(e -> {
+                    LOG.warnf("fetch of %d runs abandoned: %s", leased.size(), e.getMessage());
+                    leased.forEach(r -> results.put(r.jobRunId(),
+                            result(r, SymbolResult.CONFLICT, 0, 0, ErrorCode.STALE_LEASE, e.getMessage())));
+                    return null;
+                })
                 .onFailure(ProviderException.class).recoverWithUni(e -> {
                     ProviderException failure = (ProviderException) e;
                     if (failure.invalidSymbol().isPresent()) {
-                        return isolateInvalidSymbol(command, leased, failure, calls, results);
+                        return isolateInvalidSymbol(command, series, leased, failure, calls, results);
                     }
                     return endAfterProviderFailure(leased, failure, results);
                 });
     }
 
+    /**
+     * After each page: one fenced UPDATE extends the leases still held. Runs whose lease was lost stay lost
+     * (storing them will find the fence closed); when none is left the fetch stops calling the provider.
+     */
+    private AlpacaBarsClient.AfterPage extendingLeases(List<LeasedRun> leased) {
+        List<LeasedRun> held = new ArrayList<>(leased);
+        return () -> runs.extendLeases(held).map(kept -> {
+            held.removeIf(r -> !kept.contains(r.jobRunId()));
+            return !held.isEmpty();
+        }).onFailure().recoverWithItem(e -> {
+            // the database is unreachable now: keep fetching; the fenced store decides whether the work counts
+            LOG.warnf("extending %d leases failed (%s); fetching on", held.size(), e.getClass().getSimpleName());
+            return true;
+        });
+    }
     /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */
-    private Uni<Void> isolateInvalidSymbol(FetchCommand command, List<LeasedRun> leased, ProviderException failure,
-            AtomicInteger calls, Map<UUID, SymbolResult> results) {
+    private Uni<Void> isolateInvalidSymbol(FetchCommand command, Series series, List<LeasedRun> leased,
+            ProviderException failure, AtomicInteger calls, Map<UUID, SymbolResult> results) {
         Ticker rejected = failure.invalidSymbol().orElseThrow();
         List<LeasedRun> bad = leased.stream().filter(r -> r.symbol().equals(rejected)).toList();
         List<LeasedRun> rest = leased.stream().filter(r -> !r.symbol().equals(rejected)).toList();
@@ -132,22 +209,58 @@ public class BarFetchService {
         return runs.fail(bad, ErrorCode.INVALID_SYMBOL, message)
                 .invoke(() -> bad.forEach(r -> results.put(r.jobRunId(),
                         result(r, SymbolResult.FAILED, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
-                .chain(() -> fetchAndStore(command, rest, calls, results));
+                .chain(() -> fetchAndStore(command, series, rest, calls, results));
     }
 
+    /**
+     * Who pays for a provider failure: a shared budget that stayed empty never reached the provider, and a
+     * provider-wide failure with the gate open is the provider's, not the run's; both give the runs back
+     * without spending an attempt. A provider-wide failure while the gate stays closed (the provider serves
+     * others) and any other retryable failure spend one; the rest fail the runs.
+     */
     private Uni<Void> endAfterProviderFailure(List<LeasedRun> leased, ProviderException failure,
             Map<UUID, SymbolResult> results) {
         LOG.warnf("provider failure for %d runs: %s %s", leased.size(), failure.code(), failure.getMessage());
+        if (failure.budgetExhausted()) {
+            return giveBack(leased, failure.code(), failure.getMessage(), soon(), results);
+        }
+        if (failure.code().providerWide()) {
+            return gate.failed(failure).chain(state -> state.open()
+                    ? giveBack(leased, failure.code(), failure.getMessage() + "; provider gate open, no attempt spent",
+                            state.nextProbeAt(), results)
+                    : releaseForRetry(leased, failure.code(), failure.getMessage(), results));
+        }
         if (!failure.retryable()) {
             return runs.fail(leased, failure.code(), failure.getMessage())
                     .invoke(() -> leased.forEach(r -> results.put(r.jobRunId(),
                             result(r, SymbolResult.FAILED, 0, 0, failure.code(), failure.getMessage()))))
                     .replaceWithVoid();
         }
-        return runs.releaseForRetry(leased, failure.code(), failure.getMessage())
+        return releaseForRetry(leased, failure.code(), failure.getMessage(), results);
+    }
+
+    private Uni<Void> releaseForRetry(List<LeasedRun> leased, ErrorCode code, String message,
+            Map<UUID, SymbolResult> results) {
+        return runs.releaseForRetry(leased, code, message)
                 .invoke(released -> leased.forEach(r -> results.put(r.jobRunId(),
-                        result(r, retryStatus(released.get(r.jobRunId())), 0, 0, failure.code(), failure.getMessage()))))
+                        result(r, retryStatus(released.get(r.jobRunId())), 0, 0, code, message))))
                 .replaceWithVoid();
+    }
+
+    /** Back to the queue at {@code runAfter}, the claim's attempt undone. */
+    private Uni<Void> giveBack(List<LeasedRun> leased, ErrorCode code, String message, Instant runAfter,
+            Map<UUID, SymbolResult> results) {
+        return runs.giveBack(leased, code, message, runAfter)
+                .invoke(given -> leased.forEach(r -> results.put(r.jobRunId(), result(r,
+                        given.contains(r.jobRunId()) ? SymbolResult.RETRY : SymbolResult.CONFLICT, 0, 0, code,
+                        message))))
+                .replaceWithVoid();
+    }
+
+    /** The queue's first backoff (50-100 % of it), for runs given back through no fault of their own. */
+    private Instant soon() {
+        long base = backoffBase.toMillis();
+        return Instant.now().plusMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
     }
 
     /** {@code retry} when the run went back to the queue, {@code failed} when that was its last attempt. */
@@ -158,10 +271,10 @@ public class BarFetchService {
         return released == JobStatus.queued ? SymbolResult.RETRY : SymbolResult.FAILED;
     }
 
-    private Uni<Void> storeAll(FetchCommand command, List<LeasedRun> leased, Map<Ticker, List<Bar>> barsBySymbol,
-            Map<UUID, SymbolResult> results) {
+    private Uni<Void> storeAll(FetchCommand command, BarLineage lineage, List<LeasedRun> leased,
+            Map<Ticker, ServedBars> barsBySymbol, Map<UUID, SymbolResult> results) {
         List<Uni<SymbolResult>> stores = leased.stream()
-                .map(run -> store(command, run, barsBySymbol.getOrDefault(run.symbol(), List.of())))
+                .map(run -> store(command, lineage, run, barsBySymbol.getOrDefault(run.symbol(), new ServedBars())))
                 .toList();
         return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
                 .invoke(stored -> stored.forEach(r -> results.put(UUID.fromString(r.jobRunId()), r)))
@@ -169,10 +282,11 @@ public class BarFetchService {
     }
 
     /** Bars and completion in one transaction: both commit, or (stale lease, database error) neither does. */
-    private Uni<SymbolResult> store(FetchCommand command, LeasedRun run, List<Bar> received) {
+    private Uni<SymbolResult> store(FetchCommand command, BarLineage lineage, LeasedRun run, ServedBars received) {
         CleanBars clean = CleanBars.of(received, command.slice());
         String note = clean.rejected() == 0 ? null
-                : clean.rejected() + " bars dropped: outside the slice, duplicated or failing OHLC checks";
+                : clean.rejected() + " bars dropped: outside the slice, duplicated, failing OHLC checks or lacking a "
+                        + "required field (t o h l c v)";
         return pool.withTransaction(conn -> bars.upsert(conn, run.symbol(), command.timeframe(), clean.bars(), lineage)
                         .call(written -> runs.complete(conn, run,
                                 new Completion(written, clean.bars().size(), clean.rejected(), lineage.provider(), note))
@@ -185,6 +299,17 @@ public class BarFetchService {
                 .map(written -> result(run, SymbolResult.SUCCESS, written, clean.bars().size(), null, note))
                 .onFailure(StaleLeaseException.class).recoverWithItem(e -> result(run, SymbolResult.CONFLICT, 0,
                         clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
+                .onFailure(ConnectionFaults::isConnectionFault).recoverWithUni(e -> {
+                    String message = "storing bars failed, database connection lost: " + e.getClass().getSimpleName();
+                    LOG.warnf("storing %s: %s; run %s goes back to the queue without spending an attempt", run.symbol(),
+                            message, run.jobRunId());
+                    return runs.giveBack(List.of(run), ErrorCode.STORAGE_ERROR, message, soon())
+                            .onFailure().retry().withBackOff(GIVE_BACK_RETRY).atMost(GIVE_BACK_ATTEMPTS)
+                            .map(given -> given.isEmpty() ? SymbolResult.CONFLICT : SymbolResult.RETRY)
+                            .onFailure().recoverWithItem(SymbolResult.RETRY)
+                            .map(status -> result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR,
+                                    message));
+                })
                 .onFailure(e -> !(e instanceof StaleLeaseException)).recoverWithUni(e -> {
                     LOG.errorf(e, "storing %s failed; run %s goes back to the queue", run.symbol(), run.jobRunId());
                     String message = "storing bars failed: " + e.getClass().getSimpleName();
@@ -202,16 +327,20 @@ public class BarFetchService {
                 code == null ? null : code.name(), message);
     }
 
-    /** The bars worth storing: inside the slice, sane, one per timestamp (the last one served wins). */
+    /**
+     * The bars worth storing: complete, inside the slice, sane, one per timestamp (the last one served wins).
+     * Everything else served is counted as rejected.
+     */
     record CleanBars(List<Bar> bars, int rejected) {
-        static CleanBars of(List<Bar> received, Slice slice) {
+        static CleanBars of(ServedBars received, Slice slice) {
             TreeMap<Instant, Bar> byTs = new TreeMap<>();
-            for (Bar b : received) {
-                if (b.ts() != null && slice.contains(b.ts()) && b.isSane()) {
+            for (Bar b : received.bars()) {
+                if (slice.contains(b.ts()) && b.isSane()) {
                     byTs.put(b.ts(), b);
                 }
             }
-            return new CleanBars(List.copyOf(byTs.values()), received.size() - byTs.size());
+            return new CleanBars(List.copyOf(byTs.values()),
+                    received.bars().size() - byTs.size() + received.incomplete());
         }
     }
 }

@@ -191,6 +191,58 @@ class FetchBarsFunctionTest {
         given().contentType(ContentType.JSON).body("{}").post("/fetch-bars").then().statusCode(401);
     }
 
+    @Test
+    void fetchesTheRunsSeriesWhateverThisFetchersSettingsSay() {
+        Instant y2020 = Instant.parse("2020-01-01T00:00:00Z");
+        Instant y2021 = Instant.parse("2021-01-01T00:00:00Z");
+        Leased split = queue.leasedInSeries("iex", "split", "d1", y2020, y2021, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased raw = queue.leased("d1", y2020, y2021, Duration.ofMinutes(5), "AAPL").get(0);
+
+        post(request(split, "d1", y2020, y2021)).statusCode(200).body("status", equalTo("success"));
+        Map<String, Object> body = request(raw, "d1", y2020, y2021);
+        body.put("feed", "iex");
+        body.put("adjustment", "raw");
+        post(body).statusCode(200).body("status", equalTo("success"));
+
+        // both series stored side by side: before the 4:1 split on 31 August 2020 raw prices are 4 times higher
+        assertThat(db.query("SELECT adjustment, count(*) AS n FROM ohlc_bars GROUP BY adjustment ORDER BY adjustment"))
+                .containsExactly(Map.of("adjustment", "raw", "n", 253L), Map.of("adjustment", "split", "n", 253L));
+        assertThat(db.query("""
+                SELECT r.close / s.close AS ratio FROM ohlc_bars r JOIN ohlc_bars s USING (symbol, timeframe, feed, ts)
+                WHERE r.adjustment = 'raw' AND s.adjustment = 'split' AND ts IN ('2020-08-28T04:00Z', '2020-08-31T04:00Z')
+                ORDER BY ts""")).extracting(r -> Math.round((Double) r.get("ratio") * 1000) / 1000.0)
+                .containsExactly(4.0, 1.0);
+    }
+
+    @Test
+    void aRequestNamingAnotherSeriesThanItsRunsIsRefusedAndWritesNothing() {
+        Leased run = queue.leasedInSeries("iex", "split", "h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Map<String, Object> body = request(run, "h1", JAN, FEB);
+        body.put("adjustment", "raw");
+        post(body).statusCode(400).body("field", equalTo("adjustment")).body("code", equalTo("BAD_INPUT"));
+        body.put("adjustment", "split");
+        body.put("feed", "sip");
+        post(body).statusCode(400).body("field", equalTo("feed"));
+        body.remove("feed");
+        body.put("adjustmnet", "split");
+        post(body).statusCode(400).body("field", equalTo("adjustmnet"));
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(db.query("SELECT status FROM job_runs").get(0)).containsEntry("status", "running");
+        assertThat(simulator.barRequests()).isZero();
+    }
+
+    @Test
+    void statisticsTheProviderLeavesOutAreStoredAsNullNotZero() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "VOXX").get(0);
+        int served = simulator.bars("VOXX", Timeframe.h1, JAN, FEB).size();
+        post(request(run, "h1", JAN, FEB)).statusCode(200).body("status", equalTo("success"))
+                .body("rows_written", equalTo(served));
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE vwap IS NULL AND trade_count IS NULL"))
+                .isEqualTo(served).isPositive();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE vwap = 0 OR trade_count = 0")).isZero();
+        assertThat(db.query("SELECT bars_rejected FROM job_runs").get(0)).containsEntry("bars_rejected", 0);
+    }
+
     private ValidatableResponse post(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token").body(body)
                 .post("/fetch-bars").then();

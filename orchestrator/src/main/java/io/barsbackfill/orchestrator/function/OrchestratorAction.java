@@ -1,15 +1,34 @@
 package io.barsbackfill.orchestrator.function;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.common.function.RequestFields;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The actions of {@code POST /orchestrator}, by their wire names. */
+/** The actions of {@code POST /orchestrator}, by their wire names, with the request fields each one uses. */
 enum OrchestratorAction {
-    tick, status, enqueue, retry_failed, cancel, coverage;
+    tick(),
+    status(),
+    enqueue("name", "symbols", "timeframe", "from", "to", "priority", "on_unknown", "feed", "adjustment"),
+    retry_failed("definition", "symbol", "error_code"),
+    cancel("definition", "symbol", "error_code"),
+    coverage("definition"),
+    audit("definition", "feed", "adjustment"),
+    refresh("definition", "since");
 
     static final String NAMES = Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(" "));
+    private static final PropertyNamingStrategies.NamingBase WIRE = new PropertyNamingStrategies.SnakeCaseStrategy();
+
+    private final Set<String> fields;
+
+    OrchestratorAction(String... fields) {
+        this.fields = Set.of(fields);
+    }
 
     static OrchestratorAction parse(String action) {
         if (action == null || action.isBlank()) {
@@ -18,5 +37,27 @@ enum OrchestratorAction {
         return Arrays.stream(values()).filter(a -> a.name().equals(action.strip())).findFirst()
                 .orElseThrow(() -> new BadInputException("action", "action must be one of " + NAMES + " (got '"
                         + RequestFields.clip(action) + "')"));
+    }
+
+    /**
+     * Refuses a field this action does not use, so that a misplaced option never silently does nothing
+     * (fields no action knows are refused before, by {@code FunctionHttp}).
+     */
+    void refuseOtherFields(OrchestratorRequest request) {
+        for (RecordComponent component : OrchestratorRequest.class.getRecordComponents()) {
+            String field = WIRE.translate(component.getName());
+            if (!field.equals("action") && !fields.contains(field) && value(component, request) != null) {
+                throw new BadInputException(field, "action " + name() + " does not take " + field
+                        + (fields.isEmpty() ? "" : "; it takes " + String.join(", ", fields.stream().sorted().toList())));
+            }
+        }
+    }
+
+    private static Object value(RecordComponent component, OrchestratorRequest request) {
+        try {
+            return component.getAccessor().invoke(request);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.function;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.common.function.OrchestratorResponse;
+import io.barsbackfill.orchestrator.service.AuditService;
 import io.barsbackfill.orchestrator.service.CoverageService;
 import io.barsbackfill.orchestrator.service.EnqueueService;
 import io.barsbackfill.orchestrator.service.QueueControlService;
@@ -32,6 +33,9 @@ public class OrchestratorFunction {
     QueueControlService queue;
 
     @Inject
+    AuditService audit;
+
+    @Inject
     CoverageService coverage;
 
     @Funq("orchestrator")
@@ -39,12 +43,16 @@ public class OrchestratorFunction {
         if (request == null) {
             throw new BadInputException("action", "request body is required: {\"action\": ...}");
         }
-        return switch (OrchestratorAction.parse(request.action())) {
+        OrchestratorAction action = OrchestratorAction.parse(request.action());
+        action.refuseOtherFields(request);
+        return switch (action) {
             case tick -> ticks.tick().map(OrchestratorResponse::of);
             case status -> status.report().map(OrchestratorResponse::of);
             case enqueue -> enqueue.enqueue(request).map(OrchestratorResponse::of);
             case retry_failed -> queue.retryFailed(request).map(OrchestratorResponse::of);
             case cancel -> queue.cancel(request).map(OrchestratorResponse::of);
+            case audit -> audit.audit(request).map(OrchestratorResponse::of);
+            case refresh -> queue.refresh(request).map(OrchestratorResponse::of);
             case coverage -> coverage.report(request.definition()).map(OrchestratorResponse::of);
         };
     }

@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
@@ -20,10 +21,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Claims ready runs in groups of one timeframe and slice, leasing each run with its own token. Claimers of
+ * Claims ready runs in groups of one timeframe, series and slice, leasing each run with its own token. Claimers of
  * every instance take turns on an advisory lock, so the number of dispatches in flight they read cannot
  * change before they claim: across all instances it never exceeds {@code max-in-flight}.
  */
@@ -58,20 +60,20 @@ public class ClaimRepository {
      */
     static final String CLAIM = """
             WITH ready AS (
-                SELECT id, symbol, timeframe, slice_from, priority
+                SELECT id, symbol, timeframe, feed, adjustment, slice_from, priority
                 FROM job_runs
                 WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()
                 ORDER BY priority DESC, slice_from, timeframe, symbol
                 LIMIT $1::int * $2::int
                 FOR UPDATE SKIP LOCKED),
             grp AS (
-                SELECT timeframe, slice_from, gen_random_uuid() AS dispatch_id,
-                       row_number() OVER (ORDER BY max(priority) DESC, slice_from, timeframe) AS rank
-                FROM ready GROUP BY timeframe, slice_from),
+                SELECT timeframe, feed, adjustment, slice_from, gen_random_uuid() AS dispatch_id,
+                       row_number() OVER (ORDER BY max(priority) DESC, slice_from, timeframe, feed, adjustment) AS rank
+                FROM ready GROUP BY timeframe, feed, adjustment, slice_from),
             picked AS (
                 SELECT r.id, g.dispatch_id,
                        row_number() OVER (PARTITION BY g.dispatch_id ORDER BY r.priority DESC, r.symbol) AS nth
-                FROM ready r JOIN grp g USING (timeframe, slice_from)
+                FROM ready r JOIN grp g USING (timeframe, feed, adjustment, slice_from)
                 WHERE g.rank <= $1)
             UPDATE job_runs j
             SET status = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(),
@@ -79,7 +81,13 @@ public class ClaimRepository {
                 started_at = now(), finished_at = NULL, updated_at = now()
             FROM picked p
             WHERE j.id = p.id AND p.nth <= $2
-            RETURNING j.id, j.symbol, j.timeframe, j.slice_from, j.slice_to, j.priority, j.lease_token, j.dispatch_id""";
+            RETURNING j.id, j.symbol, j.timeframe, j.feed, j.adjustment, j.slice_from, j.slice_to, j.priority,
+                      j.lease_token, j.dispatch_id""";
+
+    /** The ticker of the run the next claim would take first (the provider gate's probe asks for it). */
+    static final String NEXT_QUEUED_SYMBOL = """
+            SELECT symbol FROM job_runs WHERE status = 'queued'
+            ORDER BY priority DESC, slice_from, timeframe LIMIT 1""";
 
     private final Pool pool;
     private final int maxInFlight;
@@ -114,6 +122,11 @@ public class ClaimRepository {
                 }));
     }
 
+    public Uni<Optional<Ticker>> nextQueuedSymbol() {
+        return pool.query(NEXT_QUEUED_SYMBOL).execute().map(rows -> rows.size() == 0 ? Optional.empty()
+                : Optional.of(new Ticker(rows.iterator().next().getString("symbol"))));
+    }
+
     /** Groups the claimed rows by dispatch, in claim order: priority, then slice, then timeframe. */
     private static List<Dispatch> dispatches(RowSet<Row> rows) {
         Map<UUID, List<Row>> byDispatch = new LinkedHashMap<>();
@@ -133,7 +146,7 @@ public class ClaimRepository {
                     .sorted(Comparator.comparing(run -> run.symbol().value()))
                     .toList();
             dispatches.add(new Dispatch(id, Timeframe.fromName(first.getString("timeframe")).orElseThrow(),
-                    new Slice(Rows.instant(first, "slice_from"), Rows.instant(first, "slice_to")), runs));
+                    new Series(first.getString("feed"), first.getString("adjustment")), new Slice(Rows.instant(first, "slice_from"), Rows.instant(first, "slice_to")), runs));
         });
         return dispatches;
     }

@@ -1,5 +1,8 @@
 package io.barsbackfill.orchestrator.repository;
 
+import io.barsbackfill.common.domain.Series;
+import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.Definition;
@@ -19,18 +22,19 @@ import java.util.Optional;
 public class DefinitionRepository {
 
     static final String ENABLED = """
-            SELECT id, name, symbols, timeframe, window_from, window_to, priority, enabled, planned_to
+            SELECT id, name, symbols, timeframe, feed, adjustment, window_from, window_to, priority, enabled, planned_to
             FROM job_definitions WHERE enabled ORDER BY priority DESC, created_at""";
 
     static final String BY_NAME = """
-            SELECT id, name, symbols, timeframe, window_from, window_to, priority, enabled, planned_to
+            SELECT id, name, symbols, timeframe, feed, adjustment, window_from, window_to, priority, enabled, planned_to
             FROM job_definitions WHERE name = $1""";
 
     /** Fails with unique violation 23505 when the name is taken. */
     static final String INSERT = """
-            INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            RETURNING id, name, symbols, timeframe, window_from, window_to, priority, enabled, planned_to""";
+            INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority, feed, adjustment)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            RETURNING id, name, symbols, timeframe, feed, adjustment, window_from, window_to, priority, enabled,
+                      planned_to""";
 
     private final Pool pool;
 
@@ -51,18 +55,26 @@ public class DefinitionRepository {
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(definition(rows.iterator().next())));
     }
 
-    public Uni<Definition> insert(String name, List<Ticker> symbols, Timeframe timeframe, Instant from, Instant to,
-            int priority) {
+    /** The definition a request names in its field {@code definition}; a name nobody has is bad input. */
+    public Uni<Definition> named(String name) {
+        return byName(name).map(found -> found.orElseThrow(() -> new BadInputException("definition",
+                "no definition named '" + RequestFields.clip(name) + "'")));
+    }
+
+    public Uni<Definition> insert(String name, List<Ticker> symbols, Timeframe timeframe, Series series, Instant from,
+            Instant to, int priority) {
         String[] tickers = symbols.stream().map(Ticker::value).toArray(String[]::new);
         return pool.preparedQuery(INSERT)
-                .execute(Tuple.tuple(Arrays.asList(name, tickers, timeframe.name(), Rows.utc(from), Rows.utc(to), priority)))
+                .execute(Tuple.tuple(Arrays.asList(name, tickers, timeframe.name(), Rows.utc(from), Rows.utc(to), priority,
+                        series.feed(), series.adjustment())))
                 .map(rows -> definition(rows.iterator().next()));
     }
 
     static Definition definition(Row r) {
         List<Ticker> symbols = Arrays.stream(r.getArrayOfStrings("symbols")).map(Ticker::new).toList();
         return new Definition(r.getUUID("id"), r.getString("name"), symbols,
-                Timeframe.fromName(r.getString("timeframe")).orElseThrow(), Rows.instant(r, "window_from"),
+                Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
+                new Series(r.getString("feed"), r.getString("adjustment")), Rows.instant(r, "window_from"),
                 Rows.instant(r, "window_to"), r.getInteger("priority"), r.getBoolean("enabled"),
                 Rows.instant(r, "planned_to"));
     }

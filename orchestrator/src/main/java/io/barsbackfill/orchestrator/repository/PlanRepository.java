@@ -32,8 +32,9 @@ public class PlanRepository {
 
     /** $1 definition, $2 slice starts, $3 slice ends, $4 max attempts. */
     static final String INSERT_RUNS = """
-            INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, priority, max_attempts)
-            SELECT d.id, s.symbol, d.timeframe, sl.slice_from, sl.slice_to, d.priority, $4
+            INSERT INTO job_runs (job_def_id, symbol, timeframe, feed, adjustment, slice_from, slice_to, priority,
+                                  max_attempts)
+            SELECT d.id, s.symbol, d.timeframe, d.feed, d.adjustment, sl.slice_from, sl.slice_to, d.priority, $4
             FROM job_definitions d
             CROSS JOIN unnest(d.symbols) AS s(symbol)
             CROSS JOIN unnest($2::timestamptz[], $3::timestamptz[]) AS sl(slice_from, slice_to)
@@ -47,6 +48,7 @@ public class PlanRepository {
             SELECT d.id, r.id
             FROM job_definitions d
             JOIN job_runs r ON r.symbol = ANY (d.symbols) AND r.timeframe = d.timeframe
+                           AND r.feed = d.feed AND r.adjustment = d.adjustment
                            AND r.slice_from = ANY ($2::timestamptz[])
             WHERE d.id = $1
             ON CONFLICT DO NOTHING""";

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -45,6 +46,18 @@ public class QueueControlRepository {
                       SELECT 1 FROM job_definition_runs o JOIN job_definitions d ON d.id = o.job_def_id
                       WHERE o.job_run_id = r.id AND o.job_def_id <> $1 AND d.enabled))""";
 
+    /**
+     * A definition's successful runs back to the queue, due now, with a fresh attempt budget ($3 attempts)
+     * and the time of the refresh: {@code refresh}. $2 null, or only slices ending after it.
+     */
+    static final String REFRESH = """
+            UPDATE job_runs r
+            SET status = 'queued', run_after = now(), attempt = 0, max_attempts = $3, error_code = NULL,
+                error_message = NULL, finished_at = NULL, refreshed_at = now(), updated_at = now()
+            WHERE r.status = 'success'
+              AND EXISTS (SELECT 1 FROM job_definition_runs l WHERE l.job_run_id = r.id AND l.job_def_id = $1)
+              AND ($2::timestamptz IS NULL OR r.slice_to > $2)""";
+
     static final String DISABLE = """
             UPDATE job_definitions SET enabled = false, updated_at = now() WHERE id = $1""";
 
@@ -58,6 +71,13 @@ public class QueueControlRepository {
         return pool.preparedQuery(RETRY_FAILED)
                 .execute(Tuple.tuple(Arrays.asList(filter.definitionId(), filter.symbol(), filter.errorCode(),
                         extraAttempts)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Queues a definition's finished slices (ending after {@code since}, when given) to be fetched again. */
+    public Uni<Integer> refresh(UUID definitionId, Instant since, int attempts) {
+        return pool.preparedQuery(REFRESH)
+                .execute(Tuple.tuple(Arrays.asList(definitionId, since == null ? null : Rows.utc(since), attempts)))
                 .map(rows -> rows.rowCount());
     }
 

@@ -5,6 +5,7 @@ import io.barsbackfill.common.function.StatusReport.DefinitionStatus;
 import io.barsbackfill.common.function.StatusReport.FailureGroup;
 import io.barsbackfill.common.function.StatusReport.HeartbeatStatus;
 import io.barsbackfill.common.function.StatusReport.Progress;
+import io.barsbackfill.common.function.StatusReport.RefreshProgress;
 import io.barsbackfill.common.function.StatusReport.RunCounts;
 import io.barsbackfill.common.function.StatusReport.Throughput;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +15,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Aggregates for {@code status}: counts over whole tables, never a LIMITed sample. Each figure is read from
@@ -70,7 +74,7 @@ public class StatusRepository {
             ORDER BY g.status, g.runs DESC, g.error_code""";
 
     static final String DEFINITIONS = """
-            SELECT d.id, d.name, d.enabled, d.timeframe, cardinality(d.symbols) AS symbols,
+            SELECT d.id, d.name, d.enabled, d.timeframe, d.feed, d.adjustment, cardinality(d.symbols) AS symbols,
                    iso_utc(d.window_from) AS window_from, iso_utc(d.window_to) AS window_to, d.priority,
                    iso_utc(d.planned_to) AS planned_to,
                    count(r.id) FILTER (WHERE r.status = 'queued') AS queued,
@@ -86,6 +90,17 @@ public class StatusRepository {
             LEFT JOIN job_runs r ON r.id = l.job_run_id
             GROUP BY d.id
             ORDER BY d.enabled DESC, d.priority DESC, d.name""";
+
+    /** The latest refresh of each definition that has one: the runs it queued again, by what happened since. */
+    static final String REFRESHES = """
+            SELECT l.job_def_id, iso_utc(r.refreshed_at) AS refreshed_at, count(*) AS runs,
+                   count(*) FILTER (WHERE r.status IN ('queued', 'running')) AS pending,
+                   coalesce(sum(r.rows_written) FILTER (WHERE r.status = 'success'), 0) AS bars_changed
+            FROM job_definition_runs l
+            JOIN job_runs r ON r.id = l.job_run_id
+            WHERE r.refreshed_at = (SELECT max(x.refreshed_at) FROM job_definition_runs m
+                                    JOIN job_runs x ON x.id = m.job_run_id WHERE m.job_def_id = l.job_def_id)
+            GROUP BY l.job_def_id, r.refreshed_at""";
 
     static final String HEARTBEATS = """
             SELECT left(name, 200) AS name, status, left(message, 500) AS message, left(version, 100) AS version,
@@ -134,17 +149,27 @@ public class StatusRepository {
     }
 
     public Uni<List<DefinitionStatus>> definitions() {
-        return pool.query(DEFINITIONS).execute().map(rows -> {
+        Uni<Map<UUID, RefreshProgress>> refreshes = pool.query(REFRESHES).execute().map(rows -> {
+            Map<UUID, RefreshProgress> byDefinition = new HashMap<>();
+            for (Row r : rows) {
+                byDefinition.put(r.getUUID("job_def_id"), new RefreshProgress(r.getString("refreshed_at"),
+                        r.getLong("runs"), r.getLong("pending"), r.getLong("bars_changed")));
+            }
+            return byDefinition;
+        });
+        return refreshes.chain(refresh -> pool.query(DEFINITIONS).execute().map(rows -> {
             List<DefinitionStatus> defs = new ArrayList<>();
             for (Row r : rows) {
                 RunCounts counts = counts(r);
                 defs.add(new DefinitionStatus(r.getUUID("id").toString(), r.getString("name"), r.getBoolean("enabled"),
-                        r.getString("timeframe"), r.getInteger("symbols"), r.getString("window_from"),
-                        r.getString("window_to"), r.getInteger("priority"), r.getString("planned_to"), counts, bars(r),
-                        Progress.of(counts.success(), counts.total() - counts.cancelled())));
+                        r.getString("timeframe"), r.getString("feed"), r.getString("adjustment"),
+                        r.getInteger("symbols"), r.getString("window_from"), r.getString("window_to"),
+                        r.getInteger("priority"), r.getString("planned_to"), counts, bars(r),
+                        Progress.of(counts.success(), counts.total() - counts.cancelled()),
+                        refresh.get(r.getUUID("id"))));
             }
             return defs;
-        });
+        }));
     }
 
     public Uni<List<HeartbeatStatus>> heartbeats() {

@@ -67,7 +67,8 @@ public class Dispatcher {
     private static FetchBarsRequest single(Dispatch d) {
         LeasedRun run = d.runs().get(0);
         return new FetchBarsRequest(run.jobRunId().toString(), run.leaseToken().toString(), run.symbol().value(),
-                d.timeframe().name(), d.slice().from().toString(), d.slice().to().toString());
+                d.timeframe().name(), d.slice().from().toString(), d.slice().to().toString(), d.series().feed(),
+                d.series().adjustment());
     }
 
     private static FetchBarsBatchRequest batch(Dispatch d) {
@@ -75,7 +76,8 @@ public class Dispatcher {
                 d.runs().stream().map(r -> r.jobRunId().toString()).toList(),
                 d.runs().stream().map(r -> r.leaseToken().toString()).toList(),
                 d.runs().stream().map(r -> r.symbol().value()).toList(),
-                d.timeframe().name(), d.slice().from().toString(), d.slice().to().toString());
+                d.timeframe().name(), d.slice().from().toString(), d.slice().to().toString(), d.series().feed(),
+                d.series().adjustment());
     }
 
     /** What fetch-bars' answer leaves to the orchestrator (package-private: tested with replies no fetcher sends). */

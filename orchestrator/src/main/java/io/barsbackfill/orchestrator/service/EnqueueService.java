@@ -1,5 +1,7 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.function.BadInputException;
@@ -35,15 +37,18 @@ public class EnqueueService {
     private final DefinitionRepository definitions;
     private final SymbolVerifier verifier;
     private final OrchestratorConfig.Orchestrator limits;
+    private final Series defaultSeries;
 
-    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, OrchestratorConfig config) {
+    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, OrchestratorConfig config,
+            BackfillConfig backfill) {
         this.definitions = definitions;
         this.verifier = verifier;
         this.limits = config.orchestrator();
+        this.defaultSeries = backfill.alpaca().defaultSeries();
     }
 
     public Uni<EnqueueResult> enqueue(OrchestratorRequest request) {
-        NewDefinition requested = NewDefinition.of(request, limits, Instant.now());
+        NewDefinition requested = NewDefinition.of(request, limits, defaultSeries, Instant.now());
         boolean skip = requested.onUnknown() == NewDefinition.OnUnknown.skip;
         return definitions.byName(requested.name())
                 .invoke(existing -> existing.ifPresent(e -> {
@@ -62,13 +67,15 @@ public class EnqueueService {
                             requested.symbols().stream().filter(t -> !unknown.containsKey(t)).toList());
                     List<Skipped> skipped = unknown.entrySet().stream()
                             .map(e -> new Skipped(e.getKey().value(), e.getValue())).toList();
-                    return definitions.insert(d.name(), d.symbols(), d.timeframe(), d.from(), d.to(), d.priority())
+                    return definitions.insert(d.name(), d.symbols(), d.timeframe(), d.series(), d.from(), d.to(),
+                            d.priority())
                             .map(created -> result(created, skipped));
                 })
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
                 .transform(e -> nameTaken(requested.name()))
-                .invoke(r -> LOG.infof("definition %s created: %d symbols %s from %s, %d slices, %d tickers skipped",
-                        r.name(), r.symbols().size(), r.timeframe(), r.windowFrom(), r.slices(), r.skipped().size()));
+                .invoke(r -> LOG.infof("definition %s created: %d symbols %s %s/%s from %s, %d slices, %d tickers "
+                        + "skipped", r.name(), r.symbols().size(), r.timeframe(), r.feed(), r.adjustment(),
+                        r.windowFrom(), r.slices(), r.skipped().size()));
     }
 
     private static EnqueueResult result(Definition d, List<Skipped> skipped) {
@@ -76,8 +83,9 @@ public class EnqueueService {
         long slices = SlicePlan.count(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         long ready = SlicePlan.countReady(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         return new EnqueueResult(d.id().toString(), d.name(), d.symbols().stream().map(Ticker::value).toList(),
-                d.timeframe().name(), d.windowFrom().toString(), d.windowTo() == null ? null : d.windowTo().toString(),
-                d.priority(), d.enabled(), slices, ready, slices * d.symbols().size(), skipped);
+                d.timeframe().name(), d.series().feed(), d.series().adjustment(), d.windowFrom().toString(),
+                d.windowTo() == null ? null : d.windowTo().toString(), d.priority(), d.enabled(), slices, ready,
+                slices * d.symbols().size(), skipped);
     }
 
     private static BadInputException nameTaken(String name) {

@@ -1,13 +1,14 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.common.function.RequestFields;
-import java.time.Instant;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,13 +18,13 @@ import java.util.regex.Pattern;
 
 /**
  * A validated {@code enqueue}: a label, 1..N distinct normalised tickers, a timeframe of the closed set, a
- * window {@code from < to} ({@code to} null: up to the last closed session) that lies between
- * {@code earliest-date} and now plus {@code max-ahead}, a plan of at most {@code max-runs} runs (estimated by
- * arithmetic: symbols x slices) and what to do with tickers the provider does not know. Every failure names
- * its field.
+ * series ({@code feed} and {@code adjustment}, by default the settings'), a window {@code from < to} ({@code to}
+ * null: up to the last closed session) that lies between {@code earliest-date} and now plus {@code max-ahead},
+ * a plan of at most {@code max-runs} runs (estimated by arithmetic: symbols x slices) and what to do with
+ * tickers the provider does not know. Every failure names its field.
  */
-public record NewDefinition(String name, List<Ticker> symbols, Timeframe timeframe, Instant from, Instant to,
-        int priority, OnUnknown onUnknown) {
+public record NewDefinition(String name, List<Ticker> symbols, Timeframe timeframe, Series series, Instant from,
+        Instant to, int priority, OnUnknown onUnknown) {
 
     /** The CHECK of {@code job_definitions.name}. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
@@ -43,7 +44,8 @@ public record NewDefinition(String name, List<Ticker> symbols, Timeframe timefra
         }
     }
 
-    public static NewDefinition of(OrchestratorRequest r, OrchestratorConfig.Orchestrator limits, Instant now) {
+    public static NewDefinition of(OrchestratorRequest r, OrchestratorConfig.Orchestrator limits, Series defaultSeries,
+            Instant now) {
         String name = RequestFields.required("name", r.name()).strip();
         if (!NAME.matcher(name).matches()) {
             throw new BadInputException("name", "name must be 1-64 letters, digits or _ . : - starting with a letter "
@@ -61,12 +63,13 @@ public record NewDefinition(String name, List<Ticker> symbols, Timeframe timefra
         OnUnknown onUnknown = OnUnknown.parse(r.onUnknown());
         withinRunBudget(symbols.size(), timeframe, from, to, now, limits.maxRuns());
         int priority = r.priority() == null ? DEFAULT_PRIORITY : r.priority();
-        return new NewDefinition(name, symbols, timeframe, from, to, priority, onUnknown);
+        Series series = RequestFields.series(r.feed(), r.adjustment(), defaultSeries);
+        return new NewDefinition(name, symbols, timeframe, series, from, to, priority, onUnknown);
     }
 
     /** The same definition for fewer tickers (those the provider knows). */
     NewDefinition withSymbols(List<Ticker> known) {
-        return new NewDefinition(name, List.copyOf(known), timeframe, from, to, priority, onUnknown);
+        return new NewDefinition(name, List.copyOf(known), timeframe, series, from, to, priority, onUnknown);
     }
 
     private static Instant within(String field, Instant t, Instant earliest, Instant latest) {

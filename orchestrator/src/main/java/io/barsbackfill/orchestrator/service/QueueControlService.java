@@ -12,13 +12,16 @@ import io.barsbackfill.orchestrator.repository.QueueControlRepository;
 import io.barsbackfill.orchestrator.repository.QueueControlRepository.Filter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * {@code retry_failed} and {@code cancel}, filtered by {@code definition} (a name), {@code symbol} and
- * {@code error_code}; no filter means every failed (or queued) run.
+ * {@code error_code}; no filter means every failed (or queued) run. {@code refresh} queues a definition's
+ * finished slices again: their next fetch writes only the bars that changed, and {@code status} reports how
+ * many did.
  */
 @ApplicationScoped
 public class QueueControlService {
@@ -47,6 +50,15 @@ public class QueueControlService {
                 .invoke(u -> LOG.infof("cancel %s: %d queued runs cancelled", describe(r), u.runsChanged()));
     }
 
+    public Uni<UpdateResult> refresh(OrchestratorRequest r) {
+        String name = RequestFields.required("definition", r.definition()).trim();
+        Instant since = r.since() == null ? null : RequestFields.dateOrInstant("since", r.since());
+        return definitions.named(name)
+                .chain(d -> queue.refresh(d.id(), since, attempts))
+                .map(n -> new UpdateResult("refresh", n, name, null))
+                .invoke(u -> LOG.infof("refresh %s since %s: %d runs queued again", name, since, u.runsChanged()));
+    }
+
     private Uni<Resolved> filter(OrchestratorRequest r) {
         String symbol = r.symbol() == null ? null : RequestFields.ticker("symbol", r.symbol()).value();
         String code = r.errorCode() == null ? null : errorCode(r.errorCode());
@@ -58,11 +70,7 @@ public class QueueControlService {
             throw new BadInputException("definition", "definition must be a definition's name (got '"
                     + RequestFields.clip(name) + "')");
         }
-        return definitions.byName(name).map(found -> {
-            Definition d = found.orElseThrow(() -> new BadInputException("definition",
-                    "no definition named '" + name + "'"));
-            return new Resolved(d, Filter.of(d, symbol, code));
-        });
+        return definitions.named(name).map(d -> new Resolved(d, Filter.of(d, symbol, code)));
     }
 
     private static String errorCode(String raw) {

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which grid slices of a window may be enqueued: those ending at or before the history horizon (a slice
- * holding the session in progress waits), after what is already planned, oldest first.
+ * Which grid slices of a window may be enqueued: those whose every bar is final, after what is already
+ * planned, oldest first. A bar is final when its whole period lies before the history horizon (which waits for
+ * the session in progress and its settling time); the last bar of a slice can end after the slice does
+ * ({@link Timeframe#lastBarEndBefore}), so a year of weekly bars waits for the first week of the next year.
  */
 public final class SlicePlan {
 
@@ -31,7 +33,11 @@ public final class SlicePlan {
         if (windowTo != null && unit.ceil(windowTo).isBefore(end)) {
             end = unit.ceil(windowTo);
         }
-        return unit.cellsBetween(unit.floor(windowFrom), end);
+        Instant start = unit.floor(windowFrom);
+        while (end.isAfter(start) && timeframe.lastBarEndBefore(end).isAfter(horizon)) {
+            end = unit.floor(end.minusNanos(1)); // the last slice's last bar is not final yet
+        }
+        return unit.cellsBetween(start, end);
     }
 
     /**
@@ -47,7 +53,7 @@ public final class SlicePlan {
         for (Instant start = unit.floor(from); start.isBefore(to) && slices.size() < Math.max(limit, 1);
                 start = unit.next(start)) {
             Slice slice = new Slice(start, unit.next(start));
-            if (slice.to().isAfter(horizon)) {
+            if (timeframe.lastBarEndBefore(slice.to()).isAfter(horizon)) {
                 break;
             }
             slices.add(slice);

@@ -2,7 +2,9 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
 import io.barsbackfill.common.client.ProviderException;
+import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.SliceUnit;
@@ -39,9 +41,12 @@ public class SymbolVerifier {
     private final SymbolRepository symbols;
     private final Duration cacheTtl;
     private final int maxProbes;
+    private final Series probeSeries;
 
-    SymbolVerifier(AlpacaBarsClient provider, SymbolRepository symbols, OrchestratorConfig config) {
+    SymbolVerifier(AlpacaBarsClient provider, SymbolRepository symbols, OrchestratorConfig config,
+            BackfillConfig backfill) {
         this.provider = provider;
+        this.probeSeries = backfill.alpaca().defaultSeries();
         this.symbols = symbols;
         this.cacheTtl = config.orchestrator().symbolCacheTtl();
         this.maxProbes = Math.max(1, config.orchestrator().maxProbes());
@@ -110,7 +115,7 @@ public class SymbolVerifier {
                 return Uni.createFrom().voidItem(); // already rejecting; the rest stay unverified
             }
             requests++;
-            return provider.probe(chunk, Timeframe.d1, slice, calls)
+            return provider.probe(chunk, Timeframe.d1, probeSeries, slice, calls)
                     .chain(() -> symbols.recordValid(chunk))
                     .onFailure(ProviderException.class).recoverWithUni(e -> {
                         ProviderException p = (ProviderException) e;

@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
@@ -185,7 +186,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     private Dispatch leased(String... symbols) {
         List<LeasedRun> runs = new QueueFixtures(db).leased("h1", FROM, TO, Duration.ofMinutes(5), symbols).stream()
                 .map(r -> new LeasedRun(r.id(), r.token(), new Ticker(r.symbol()))).toList();
-        return new Dispatch(UUID.randomUUID(), Timeframe.h1, new Slice(FROM, TO), runs);
+        return new Dispatch(UUID.randomUUID(), Timeframe.h1, new Series("iex", "raw"), new Slice(FROM, TO), runs);
     }
 
     /** As a fetcher ends a run: the fenced completion every fetcher uses. */

@@ -1,0 +1,45 @@
+package io.barsbackfill.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.report.Answers;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The stored bars of finished runs against the NYSE calendar, symbol by symbol and slice by "
+                + "slice: sessions expected, bars stored, slots without a bar (and the longest gap), unexplained gaps "
+                + "(a whole session without a bar between sessions with bars, or bars outside the session), "
+                + "successful runs without bars on trading days, duplicates.",
+                "Without --definition: every finished run of one series (--feed/--adjustment, default the "
+                        + "orchestrator's BACKFILL_ALPACA_FEED/_ADJUSTMENT)."})
+public final class AuditCommand extends OperateCommand {
+
+    @Option(names = "--definition", paramLabel = "NAME", description = "Only this definition's runs (its series).")
+    String definition;
+
+    /** Without --definition. */
+    @Mixin
+    SeriesOptions series;
+
+    public AuditCommand(Map<String, String> env, Console console) {
+        super(env, console);
+    }
+
+    @Override
+    ObjectNode request() {
+        ObjectNode request = OrchestratorClient.request("audit");
+        if (definition != null) {
+            request.put("definition", definition);
+        }
+        return series.addTo(request);
+    }
+
+    @Override
+    String text(JsonNode answer) {
+        return Answers.audit(answer);
+    }
+}

@@ -1,0 +1,56 @@
+package io.barsbackfill.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.client.OrchestratorException;
+import io.barsbackfill.cli.report.Answers;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "refresh", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fetch a definition's finished slices again, to pick up the provider's late corrections: "
+                + "only bars that changed are written. Ticks until they are fetched, then prints how many bars "
+                + "changed (with --json: the orchestrator's answer, without waiting)."})
+public final class RefreshCommand extends OperateCommand {
+
+    /** Ticks to wait for the refreshed slices before reporting what is known so far. */
+    private static final int MAX_TICKS = 50;
+
+    @Option(names = "--definition", required = true, paramLabel = "NAME", description = "The definition to refresh.")
+    String definition;
+
+    @Option(names = "--since", paramLabel = "DATE", description = "Only slices ending after this date (2024-06-01) "
+            + "or instant.")
+    String since;
+
+    public RefreshCommand(Map<String, String> env, Console console) {
+        super(env, console);
+    }
+
+    @Override
+    ObjectNode request() {
+        ObjectNode request = OrchestratorClient.request("refresh");
+        request.put("definition", definition);
+        if (since != null) {
+            request.put("since", since);
+        }
+        return request;
+    }
+
+    @Override
+    String text(JsonNode answer) {
+        OrchestratorClient client = client();
+        try {
+            JsonNode status = client.status();
+            for (int i = 0; i < MAX_TICKS && Answers.refreshPending(status, definition) > 0; i++) {
+                client.tick();
+                status = client.status();
+            }
+            return Answers.update(answer) + Answers.refresh(status, definition);
+        } catch (OrchestratorException e) {
+            throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
+        }
+    }
+}
