@@ -153,7 +153,7 @@ public class BarFetchService {
             if (!state.open()) {
                 return fetchAndStore(command, series, leased, calls, results);
             }
-            ErrorCode code = ErrorCode.valueOf(state.reason());
+            ErrorCode code = state.reason() == null ? ErrorCode.PROVIDER_UNAVAILABLE : ErrorCode.valueOf(state.reason());
             return giveBack(leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(),
                     results);
         });

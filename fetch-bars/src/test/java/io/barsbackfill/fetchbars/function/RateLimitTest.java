@@ -84,7 +84,7 @@ class RateLimitTest {
     /** The simulator's budget is per wall-clock minute; start well inside one so all three calls share it. */
     private static void awaitFreshProviderMinute() {
         int second = java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond();
-        if (second > 45) {
+        if (second > 30) {
             try {
                 Thread.sleep((61 - second) * 1000L);
             } catch (InterruptedException e) {
