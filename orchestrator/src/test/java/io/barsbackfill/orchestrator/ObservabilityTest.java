@@ -45,6 +45,7 @@ class ObservabilityTest extends OrchestratorTestBase {
         assertThat(after.value("backfill_runs", "status=\"queued\"")).isZero();
         assertThat(after.value("backfill_dispatches_in_flight")).isZero();
         assertThat(after.value("backfill_queue_oldest_queued_seconds")).isZero();
+        assertThat(after.value("backfill_provider_gate_open")).isZero();
         assertThat(after.sum("backfill_claim_seconds_count") - before.sum("backfill_claim_seconds_count"))
                 .isGreaterThanOrEqualTo(1);
         long written = count("SELECT sum(rows_written) FROM job_runs WHERE status = 'success'");

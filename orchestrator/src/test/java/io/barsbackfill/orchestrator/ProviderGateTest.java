@@ -9,6 +9,7 @@ import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
 import io.barsbackfill.orchestrator.testing.Fetchers;
 import io.barsbackfill.orchestrator.testing.InjectFetchers;
 import io.barsbackfill.simulator.SimulatorFaults;
+import io.barsbackfill.testing.ScrapedMetrics;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -90,11 +91,13 @@ class ProviderGateTest extends OrchestratorTestBase {
         assertThat(count("SELECT max(attempt) FROM job_runs")).as("bad keys never spend an attempt").isZero();
         assertThat(db.query("SELECT message FROM orchestrator_heartbeat").get(0).get("message").toString())
                 .startsWith("gate: open (PROVIDER_AUTH)").doesNotContain("errors=");
+        assertThat(ScrapedMetrics.scrape().value("backfill_provider_gate_open")).as("gate gauge while open").isEqualTo(1);
 
         long calls = simulator.barRequests();
         simulator.faults(SimulatorFaults.NONE);
         tickUntilAllSucceeded(Duration.ofSeconds(20));
         assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+        assertThat(ScrapedMetrics.scrape().value("backfill_provider_gate_open")).as("gate gauge once closed").isZero();
         System.out.printf("keys revoked: %d provider calls while revoked, 0 runs failed, 0 attempts spent%n", calls);
     }
 
