@@ -22,7 +22,11 @@ import com.sun.net.httpserver.HttpHandler;
  */
 final class ApiHandler implements HttpHandler {
 
+    static final String FAULTS_PATH = "/_simulator/faults";
+
     private static final long TOO_MANY_REQUESTS_CODE = 42910000L;
+    /** Bodies of {@code POST /_simulator/faults} larger than this are refused. */
+    private static final int MAX_CONTROL_BODY = 16 * 1024;
     /** Alpaca compresses only answers bigger than this. */
     private static final int GZIP_THRESHOLD = 256;
 
@@ -41,6 +45,10 @@ final class ApiHandler implements HttpHandler {
 
     long barRequests() {
         return stats.barRequests();
+    }
+
+    FaultInjector faults() {
+        return faults;
     }
 
     SimulatorStats stats() {
@@ -68,8 +76,13 @@ final class ApiHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (SimulatorStats.PATH.equals(exchange.getRequestURI().getRawPath())) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (SimulatorStats.PATH.equals(path)) {
                 send(exchange, Response.of(200, stats.json()));
+                return;
+            }
+            if (FAULTS_PATH.equals(path)) {
+                send(exchange, faultsControl(exchange));
                 return;
             }
             boolean barsRequest = isBarsRequest(exchange);
@@ -84,6 +97,31 @@ final class ApiHandler implements HttpHandler {
                 }
             }
         }
+    }
+
+    /** {@code GET} the faults in force, {@code POST} a JSON object to change some, {@code DELETE} to turn all off. */
+    private Response faultsControl(HttpExchange exchange) throws IOException {
+        switch (exchange.getRequestMethod()) {
+            case "GET":
+                break;
+            case "DELETE":
+                faults.faults(SimulatorFaults.NONE);
+                break;
+            case "POST":
+                byte[] body = exchange.getRequestBody().readNBytes(MAX_CONTROL_BODY + 1);
+                if (body.length > MAX_CONTROL_BODY) {
+                    return Response.of(413, WireFormat.error("body larger than " + MAX_CONTROL_BODY + " bytes"));
+                }
+                try {
+                    faults.update(current -> current.merge(body));
+                } catch (IllegalArgumentException e) {
+                    return Response.of(400, WireFormat.error(e.getMessage()));
+                }
+                break;
+            default:
+                return Response.of(405, WireFormat.error("method not allowed")).with("Allow", "GET, POST, DELETE");
+        }
+        return Response.of(200, faults.faults().json());
     }
 
     private static boolean isBarsRequest(HttpExchange exchange) {
@@ -121,23 +159,52 @@ final class ApiHandler implements HttpHandler {
                     .with("Allow", "GET");
         }
         stats.requested(route.get().symbol(), exchange.getRequestURI().getRawQuery());
-        if (!authorized(exchange.getRequestHeaders())) {
+        SimulatorFaults injected = faults.faults();
+        if (faults.roll(injected.latencySpikeRate())) {
+            pause(injected.latencySpike());
+        }
+        if (injected.authRevoked() || !authorized(exchange.getRequestHeaders())) {
             return withRateLimit(Response.of(401, WireFormat.error("unauthorized.")), rateLimiter.peek());
+        }
+        if (injected.outageStatus() != 0) {
+            return withRateLimit(Response.of(injected.outageStatus(), serverError(injected.outageStatus())),
+                    rateLimiter.peek());
         }
         RateLimiter.Status budget = rateLimiter.acquire();
         if (!budget.allowed()) {
-            return withRateLimit(Response.of(429, WireFormat.error(TOO_MANY_REQUESTS_CODE, "too many requests.")),
-                    budget).with("Retry-After", Long.toString(budget.retryAfterSeconds()));
+            return tooManyRequests(budget, budget.retryAfterSeconds());
+        }
+        if (faults.roll(injected.tooManyRequestsRate())) {
+            return tooManyRequests(budget, injected.retryAfterSeconds());
         }
         if (faults.nextFails()) {
             return withRateLimit(Response.of(500, WireFormat.error("internal server error")), budget);
         }
+        if (faults.roll(injected.serverErrorRate())) {
+            int status = faults.serverErrorStatus();
+            return withRateLimit(Response.of(status, serverError(status)), budget);
+        }
         try {
             QueryString params = QueryString.parse(exchange.getRequestURI().getRawQuery());
-            return withRateLimit(Response.of(200, endpoint.answer(params, route.get().symbol())), budget);
+            byte[] body = endpoint.answer(params, route.get().symbol(), faults.distortion(injected));
+            return withRateLimit(Response.of(200, body), budget);
         } catch (ApiException e) {
             return withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())), budget);
         }
+    }
+
+    private static Response tooManyRequests(RateLimiter.Status budget, long retryAfterSeconds) {
+        return withRateLimit(Response.of(429, WireFormat.error(TOO_MANY_REQUESTS_CODE, "too many requests.")),
+                budget).with("Retry-After", Long.toString(retryAfterSeconds));
+    }
+
+    private static byte[] serverError(int status) {
+        return WireFormat.error(switch (status) {
+            case 502 -> "bad gateway";
+            case 503 -> "service unavailable";
+            case 504 -> "gateway timeout";
+            default -> "internal server error";
+        });
     }
 
     private boolean authorized(Headers headers) {

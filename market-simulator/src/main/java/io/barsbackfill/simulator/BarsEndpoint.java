@@ -1,8 +1,18 @@
 package io.barsbackfill.simulator;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Answers a valid, authorised bars request: parse, page, write the JSON body. */
+import io.barsbackfill.common.domain.Bar;
+
+/** Answers a valid, authorised bars request: parse, page, write the JSON body (distorted when asked to). */
 final class BarsEndpoint {
 
     private final BarsQueryParser parser;
@@ -15,9 +25,58 @@ final class BarsEndpoint {
 
     /** The 200 body; {@code pathSymbol} selects the single-symbol shape. Refusals throw {@link ApiException}. */
     byte[] answer(QueryString params, Optional<String> pathSymbol) {
+        return answer(params, pathSymbol, FaultInjector.Distortion.NONE);
+    }
+
+    byte[] answer(QueryString params, Optional<String> pathSymbol, FaultInjector.Distortion distortion) {
         BarsQuery query = parser.parse(params, pathSymbol);
         BarsPage page = pager.page(query);
+        return switch (distortion) {
+            case NONE -> write(page, pathSymbol);
+            case TRUNCATED -> {
+                byte[] body = write(page, pathSymbol);
+                yield Arrays.copyOf(body, body.length / 2); // any strict prefix of a JSON object is invalid JSON
+            }
+            case WRONG_TYPE -> wrongTypes(write(page, pathSymbol));
+            case PAGE_TOKEN_LOOP -> write(loop(query, page), pathSymbol);
+            case OUT_OF_RANGE -> write(outOfRange(query, page), pathSymbol);
+        };
+    }
+
+    private static byte[] write(BarsPage page, Optional<String> pathSymbol) {
         return pathSymbol.map(symbol -> WireFormat.singleSymbol(symbol, page))
                 .orElseGet(() -> WireFormat.multiSymbol(page));
+    }
+
+    /** Prices as strings no client can read as numbers; an answer without bars gets a string for "bars". */
+    private static byte[] wrongTypes(byte[] body) {
+        String json = new String(body, StandardCharsets.UTF_8);
+        String broken = json.replaceAll("\"o\":[-0-9.Ee]+", "\"o\":\"n/a\"");
+        if (broken.equals(json)) {
+            broken = json.replaceFirst("\"bars\":(\\{\\}|\\[\\])", "\"bars\":\"n/a\"");
+        }
+        return broken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The next page token points back at this page (the same token again when the request carried one). */
+    private static BarsPage loop(BarsQuery query, BarsPage page) {
+        if (query.resumeAt().isPresent()) {
+            return new BarsPage(page.bars(), query.resumeAt());
+        }
+        return page.bars().entrySet().stream().findFirst()
+                .map(first -> new BarsPage(page.bars(), Optional.of(new PageToken(first.getKey(), query.timeframe(),
+                        first.getValue().get(0).ts(), query.fingerprint()))))
+                .orElse(page);
+    }
+
+    /** One extra, well-formed bar a day after the requested (inclusive) end, for the first symbol of the page. */
+    private static BarsPage outOfRange(BarsQuery query, BarsPage page) {
+        Map<String, List<Bar>> bars = new LinkedHashMap<>(page.bars());
+        String symbol = bars.isEmpty() ? query.symbolsInPageOrder().get(0) : bars.keySet().iterator().next();
+        List<Bar> withStray = new ArrayList<>(bars.getOrDefault(symbol, List.of()));
+        withStray.add(new Bar(query.end().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES), 10, 11, 9, 10, 100,
+                10, 1));
+        bars.put(symbol, withStray);
+        return new BarsPage(bars, page.next());
     }
 }

@@ -23,6 +23,28 @@ import io.barsbackfill.common.domain.Timeframe;
  * A local stand-in for Alpaca's historical stock bars API ({@code /v2/stocks/bars} and
  * {@code /v2/stocks/{symbol}/bars}) serving deterministic synthetic bars on the NYSE calendar. The
  * {@code feed} and {@code adjustment} parameters are validated but do not change the bars.
+ *
+ * <p>Control endpoints (no keys needed, not bars requests):
+ * <ul>
+ * <li>{@code GET /_simulator/stats}: {@code {"bar_requests", "max_concurrent_bar_requests", "symbols_requested"}}.
+ * <li>{@code GET /_simulator/faults}: the {@link SimulatorFaults} in force, every field.
+ * <li>{@code POST /_simulator/faults} with a JSON object: changes the fields it names, keeps the others, and
+ * answers like {@code GET}; an unknown field or a bad value is a 400 {@code {"message"}} and changes nothing.
+ * Fields: {@code outage_status} (0 = off, or a 5xx such as 503 answered to every bars request),
+ * {@code auth_revoked} (true: 401 for every bars request), {@code truncated_rate} (200 with the JSON body cut
+ * in half), {@code wrong_type_rate} (200 with strings where prices belong), {@code too_many_requests_rate} with
+ * {@code retry_after_seconds} (429 with that {@code Retry-After}), {@code server_error_rate} (500/502/503/504),
+ * {@code latency_spike_rate} with {@code latency_spike_ms} (the answer is delayed that long first),
+ * {@code page_token_loop_rate} (the next page token points back at the same page) and
+ * {@code out_of_range_rate} (one extra bar a day after the requested end). Rates are probabilities 0..1.
+ * Example: {@code curl -d '{"outage_status":503}' http://127.0.0.1:18080/_simulator/faults}.
+ * <li>{@code DELETE /_simulator/faults}: every fault off.
+ * </ul>
+ * Faults apply to bars requests in this order: latency spike, revoked keys (401), outage, the rate limit (a
+ * real 429), injected 429, the settings' {@code errorRate} 500, injected 5xx, then at most one distorted 200
+ * body. Error bodies are Alpaca's {@code {"message": "..."}}. All faults are off unless set at start
+ * ({@link SimulatorSettings#faults()}, standalone: {@code SIMULATOR_FAULTS} holding the same JSON as the
+ * {@code POST}) or at runtime.
  */
 public final class MarketSimulator implements AutoCloseable {
 
@@ -62,7 +84,7 @@ public final class MarketSimulator implements AutoCloseable {
         BarGenerator generator = new BarGenerator();
         ApiHandler handler = new ApiHandler(settings,
                 new RateLimiter(settings.requestsPerMinute(), clock),
-                new FaultInjector(settings.errorRate(), settings.seed()),
+                new FaultInjector(settings.errorRate(), settings.seed(), settings.faults()),
                 new BarsEndpoint(new BarsQueryParser(settings.universe(), clock), new BarsPager(generator)));
         HttpServer server;
         try {
@@ -112,6 +134,16 @@ public final class MarketSimulator implements AutoCloseable {
     /** All three figures at once; {@code GET /_simulator/stats} answers the same as JSON. */
     public Stats stats() {
         return handler.stats().snapshot();
+    }
+
+    /** The provider faults in force now. */
+    public SimulatorFaults faults() {
+        return handler.faults().faults();
+    }
+
+    /** Replaces the provider faults in force; as {@code POST /_simulator/faults} with every field. */
+    public void faults(SimulatorFaults faults) {
+        handler.faults().faults(faults);
     }
 
     /**

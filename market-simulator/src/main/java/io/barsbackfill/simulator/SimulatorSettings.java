@@ -21,9 +21,10 @@ import io.barsbackfill.common.domain.Ticker;
  * @param seed              seeds the sequence of injected faults
  * @param keyId             when present (with {@code secretKey}), the required {@code APCA-API-KEY-ID}
  * @param secretKey         when present (with {@code keyId}), the required {@code APCA-API-SECRET-KEY}
+ * @param faults            provider faults in force at start (changeable at runtime, see {@link MarketSimulator})
  */
 public record SimulatorSettings(Set<String> universe, int requestsPerMinute, double errorRate, Duration latency,
-        long seed, Optional<String> keyId, Optional<String> secretKey) {
+        long seed, Optional<String> keyId, Optional<String> secretKey, SimulatorFaults faults) {
 
     /** The original system's 61 tickers, plus a few more. */
     public static final List<String> DEFAULT_UNIVERSE = List.of(
@@ -35,8 +36,15 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
             // beyond the original universe
             "BRK.B", "COST", "IBM", "INTC", "KO", "PEP");
 
+    /** Without injected faults. */
+    public SimulatorSettings(Set<String> universe, int requestsPerMinute, double errorRate, Duration latency,
+            long seed, Optional<String> keyId, Optional<String> secretKey) {
+        this(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, SimulatorFaults.NONE);
+    }
+
     public SimulatorSettings {
         Objects.requireNonNull(universe, "universe");
+        Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(secretKey, "secretKey");
@@ -74,7 +82,7 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
 
     public SimulatorSettings withUniverse(Collection<String> universe) {
         return new SimulatorSettings(Set.copyOf(universe), requestsPerMinute, errorRate, latency, seed, keyId,
-                secretKey);
+                secretKey, faults);
     }
 
     public SimulatorSettings withUniverse(String... universe) {
@@ -82,24 +90,28 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
     }
 
     public SimulatorSettings withRequestsPerMinute(int requestsPerMinute) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey);
+        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
     }
 
     public SimulatorSettings withErrorRate(double errorRate) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey);
+        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
     }
 
     public SimulatorSettings withLatency(Duration latency) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey);
+        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
     }
 
     public SimulatorSettings withSeed(long seed) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey);
+        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
     }
 
     public SimulatorSettings withKeys(String keyId, String secretKey) {
         return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed,
-                Optional.of(keyId), Optional.of(secretKey));
+                Optional.of(keyId), Optional.of(secretKey), faults);
+    }
+
+    public SimulatorSettings withFaults(SimulatorFaults faults) {
+        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
     }
 
     /** Keys are secrets: never print them. */
@@ -107,6 +119,6 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
     public String toString() {
         return "SimulatorSettings[universe=" + universe.size() + " tickers, requestsPerMinute=" + requestsPerMinute
                 + ", errorRate=" + errorRate + ", latency=" + latency + ", seed=" + seed
-                + ", keysRequired=" + keyId.isPresent() + "]";
+                + ", keysRequired=" + keyId.isPresent() + ", faults=" + faults + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.barsbackfill.simulator;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -35,6 +36,14 @@ record StandaloneConfig(int port, SimulatorSettings settings) {
         }
         if (keyId.isPresent()) {
             settings = settings.withKeys(keyId.get(), secretKey.get());
+        }
+        Optional<String> faults = value(env, "SIMULATOR_FAULTS", String::trim);
+        if (faults.isPresent()) {
+            try {
+                settings = settings.withFaults(SimulatorFaults.NONE.merge(faults.get().getBytes(StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid SIMULATOR_FAULTS: " + e.getMessage(), e);
+            }
         }
         return new StandaloneConfig(port, settings);
     }
