@@ -1,6 +1,7 @@
 package io.barsbackfill.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Service;
@@ -47,6 +48,23 @@ final class Chaos {
 
     static URI simulatorUrl(LocalStack stack) {
         return stack.providerUrl().orElseThrow();
+    }
+
+    /**
+     * Changes the provider faults the simulator process injects ({@code POST /_simulator/faults}: the fields
+     * named in {@code json}, e.g. {@code {"outage_status":503}}); answers the faults now in force.
+     */
+    static JsonNode faults(LocalStack stack, String json) {
+        try {
+            HttpJson.Answer answer = new HttpJson().post(URI.create(simulatorUrl(stack) + "/_simulator/faults"), null,
+                    json, Duration.ofSeconds(5));
+            if (answer.status() != 200) {
+                throw new IllegalStateException("faults " + json + ": " + answer.status() + " " + answer.body());
+            }
+            return answer.json();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Provider requests so far, as the simulator process counts them. */

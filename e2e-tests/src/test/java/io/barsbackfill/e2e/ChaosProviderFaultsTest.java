@@ -1,0 +1,154 @@
+package io.barsbackfill.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Chaos 2, 3 and 4: the provider misbehaves while a backfill runs unattended, with the short retry settings
+ * under which the original failed 162 of 246 runs (backoff 1 s..3 s, 5 attempts). One deployment (the
+ * simulator requires keys), three scenarios in turn, each on a backfill of its own and each ending with the
+ * audit over everything stored so far: no run fails for the provider's fault, and the bars are exactly the
+ * served ones.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosProviderFaultsTest {
+
+    private static final String KEY_ID = "chaos-key-" + E2e.token().substring(0, 8);
+    private static final String SECRET = E2e.token();
+    /** Longer than a run's whole retry budget at these settings (about 10 s of backoff over 5 attempts). */
+    private static final Duration OUTAGE = Duration.ofSeconds(40);
+    private static final Duration REVOKED = Duration.ofSeconds(25);
+
+    private static final List<ChaosAudit.Window> windows = new ArrayList<>();
+    private static TestDatabase db;
+    private static LocalStack stack;
+    private static MarketSimulator generator;
+    private static OrchestratorClient orchestrator;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        String token = E2e.token();
+        stack = Chaos.stack(ChaosProviderFaultsTest.class, db.libpqUrl(), token)
+                .env(Service.SIMULATOR, "SIMULATOR_KEY_ID", KEY_ID)
+                .env(Service.SIMULATOR, "SIMULATOR_SECRET_KEY", SECRET)
+                .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "100")
+                .env("BACKFILL_ALPACA_KEY_ID", KEY_ID)
+                .env("BACKFILL_ALPACA_SECRET_KEY", SECRET)
+                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                .build().start().awaitReady(E2e.READY);
+        generator = MarketSimulator.start(0, SimulatorSettings.defaults());
+        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
+    }
+
+    @AfterAll
+    static void stop() {
+        E2e.close(generator, stack, db);
+    }
+
+    @Test
+    @Order(1)
+    void anOutageLongerThanTheRetryBudgetFailsNoRun() {
+        long t0 = System.nanoTime();
+        ChaosAudit.Window window = enqueue("OUTAGE", SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 20));
+        awaitProgress(window);
+        long before = Chaos.providerCalls(stack);
+        Chaos.faults(stack, "{\"outage_status\":503}");
+        E2e.sleep(OUTAGE);
+        long during = Chaos.providerCalls(stack) - before;
+        Chaos.faults(stack, "{\"outage_status\":0}");
+
+        ChaosAudit audit = settleReportAudit("2 provider outage (503 for " + OUTAGE.toSeconds() + " s)",
+                Long.toString(during), t0, "backoff 1-3 s, 5 attempts");
+        assertThat(audit.failedForGood()).as("runs failed after the outage").isZero();
+        assertThat(during).as("provider calls during a %s s outage: the runs in flight finishing their page retries, "
+                + "then only the gate's probes", OUTAGE.toSeconds()).isLessThanOrEqualTo(60);
+    }
+
+    @Test
+    @Order(2)
+    void revokedKeysFailNoRunAndWorkResumesWhenTheyAreBack() {
+        long t0 = System.nanoTime();
+        ChaosAudit.Window window = enqueue("KEYS_REVOKED", SimulatorSettings.DEFAULT_UNIVERSE.subList(20, 40));
+        awaitProgress(window);
+        long before = Chaos.providerCalls(stack);
+        Chaos.faults(stack, "{\"auth_revoked\":true}");
+        E2e.sleep(REVOKED);
+        String statusWhileRevoked = orchestrator.status().toString();
+        long during = Chaos.providerCalls(stack) - before;
+        Chaos.faults(stack, "{\"auth_revoked\":false}");
+
+        ChaosAudit audit = settleReportAudit("3 keys revoked " + REVOKED.toSeconds() + " s, then restored",
+                Long.toString(during), t0, "no retry_failed run by anyone");
+        assertThat(audit.failuresByCode()).as("no run fails because of bad keys").doesNotContainKey("PROVIDER_AUTH");
+        assertThat(statusWhileRevoked).as("status names the reason while the keys are revoked").contains("PROVIDER_AUTH");
+        assertThat(during).as("provider calls while the keys were revoked").isLessThanOrEqualTo(40);
+    }
+
+    @Test
+    @Order(3)
+    void aStormOf429s5xxSpikesAndTruncatedPagesLosesNothing() {
+        long t0 = System.nanoTime();
+        enqueue("STORM", SimulatorSettings.DEFAULT_UNIVERSE.subList(40, 56)); // enqueue probes the tickers first
+        Chaos.faults(stack, """
+                {"too_many_requests_rate":0.3,"retry_after_seconds":2,"server_error_rate":0.2,
+                 "latency_spike_rate":0.03,"latency_spike_ms":35000,"truncated_rate":0.05}""");
+        try {
+            Chaos.awaitSettled(db, expectedRuns(), Chaos.SETTLE);
+        } finally {
+            Chaos.faults(stack, """
+                    {"too_many_requests_rate":0,"server_error_rate":0,"latency_spike_rate":0,"truncated_rate":0}""");
+        }
+        settleReportAudit("4 storm: 30 % 429, 20 % 5xx, 3 % spikes of 35 s, 5 % truncated", "-", t0,
+                "faults on until every run ended");
+    }
+
+    private static ChaosAudit.Window enqueue(String name, List<String> symbols) {
+        ChaosAudit.Window w = new ChaosAudit.Window(symbols, Timeframe.h1, Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2026-01-01T00:00:00Z"));
+        orchestrator.call(OrchestratorClient.enqueueRequest(name, symbols, "h1", w.from().toString(), w.to().toString(),
+                null));
+        windows.add(w);
+        return w;
+    }
+
+    private static long expectedRuns() {
+        return windows.stream().mapToLong(ChaosAudit.Window::runs).sum();
+    }
+
+    /** Until a fifth of the new window's runs succeeded: the fault then hits a backfill in full swing. */
+    private static void awaitProgress(ChaosAudit.Window w) {
+        long target = expectedRuns() - w.runs() + w.runs() / 5;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'") < target) {
+            assertThat(System.nanoTime()).as("no progress before the fault").isLessThan(deadline);
+            E2e.sleep(Duration.ofMillis(200));
+        }
+    }
+
+    private static ChaosAudit settleReportAudit(String scenario, String outageCalls, long t0, String notes) {
+        boolean settled = Chaos.awaitSettled(db, expectedRuns(), Chaos.SETTLE);
+        ChaosAudit audit = ChaosAudit.of(db, generator, windows, Set.of());
+        Chaos.report(scenario, audit, 0, outageCalls, Duration.ofNanos(System.nanoTime() - t0), notes);
+        assertThat(settled).as("settled: %s", audit).isTrue();
+        return audit.assertClean();
+    }
+}
