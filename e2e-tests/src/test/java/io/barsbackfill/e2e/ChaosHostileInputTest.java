@@ -50,7 +50,7 @@ class ChaosHostileInputTest {
 
             HttpJson http = new HttpJson();
             String auth = "Bearer " + token;
-            Map<String, Integer> answers = new LinkedHashMap<>();
+            List<Map.Entry<String, Integer>> answers = new ArrayList<>();
             List<String> slow = new ArrayList<>();
             for (Map.Entry<URI, List<String>> endpoint : hostile(stack).entrySet()) {
                 for (String body : endpoint.getValue()) {
@@ -66,11 +66,11 @@ class ChaosHostileInputTest {
                     if (took.compareTo(Duration.ofSeconds(5)) > 0) {
                         slow.add(label + " took " + took.toMillis() + " ms");
                     }
-                    answers.put(label, status);
+                    answers.add(Map.entry(label, status));
                 }
             }
-            long fiveXx = answers.values().stream().filter(s -> s >= 500).count();
-            List<String> not4xx = answers.entrySet().stream().filter(e -> e.getValue() < 400 || e.getValue() > 499)
+            long fiveXx = answers.stream().filter(e -> e.getValue() >= 500).count();
+            List<String> not4xx = answers.stream().filter(e -> e.getValue() < 400 || e.getValue() > 499)
                     .map(e -> e.getValue() + " for " + e.getKey()).toList();
             String after = fingerprint(db);
             long statusAnswer = http.post(URI.create(stack.orchestratorUrl() + "/orchestrator"), auth,
@@ -78,7 +78,7 @@ class ChaosHostileInputTest {
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
             Chaos.report("7 hostile input, every endpoint", audit, fiveXx, "-", Duration.ofNanos(System.nanoTime() - t0),
                     answers.size() + " hostile requests, " + not4xx.size() + " not 4xx, " + slow.size() + " slower than 5 s");
-            answers.forEach((k, v) -> System.out.println("  " + v + "  " + k));
+            answers.forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
 
             assertThat(not4xx).as("answers other than 4xx").isEmpty();
             assertThat(slow).as("answers slower than 5 s").isEmpty();
