@@ -25,6 +25,7 @@ public final class Answers {
                 num(progress.path("total")), progress.path("percent").asText("0")));
         out.append(String.format("bars       %s written, %s fetched%n", num(s.path("bars").path("rows_written")),
                 num(s.path("bars").path("bars_fetched"))));
+        provider(out, s.path("provider"));
         JsonNode inFlight = s.path("in_flight");
         out.append(String.format("in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
                 num(inFlight.path("dispatches")), num(inFlight.path("max_dispatches")), num(inFlight.path("runs")),
@@ -59,6 +60,30 @@ public final class Answers {
         return out.toString();
     }
 
+    /** {@code provider   alpaca closed}, or open with its reason, since when, the next probe and the last error. */
+    private static void provider(StringBuilder out, JsonNode p) {
+        if (p.isMissingNode() || p.isNull()) {
+            return;
+        }
+        out.append("provider   ").append(p.path("name").asText("?")).append(' ').append(p.path("state").asText("?"));
+        if (p.hasNonNull("reason")) {
+            out.append(" (").append(p.path("reason").asText()).append(')');
+        }
+        if (p.hasNonNull("since")) {
+            out.append(" since ").append(p.path("since").asText());
+        }
+        if (p.hasNonNull("next_probe_at")) {
+            out.append(", next probe ").append(p.path("next_probe_at").asText());
+        }
+        if (!"closed".equals(p.path("state").asText()) && p.hasNonNull("last_error")) {
+            out.append(", last error: ").append(clip(p.path("last_error").asText(), 160));
+        }
+        if (!"closed".equals(p.path("state").asText())) {
+            out.append("\n           nothing is claimed until a probe succeeds; queued runs spend no attempts meanwhile");
+        }
+        out.append('\n');
+    }
+
     private static void failures(StringBuilder out, String title, JsonNode groups) {
         if (!groups.isArray() || groups.isEmpty()) {
             return;
@@ -79,6 +104,9 @@ public final class Answers {
                 num(t.path("scanned")), num(t.path("slices_created")), num(t.path("jobs_dispatched")),
                 num(t.path("dispatches")), num(t.path("reaped")), num(t.path("runs_released")),
                 num(t.path("runs_failed"))));
+        if (t.hasNonNull("gate") && !"closed".equals(t.path("gate").asText())) {
+            out.append("  gate: ").append(t.path("gate").asText()).append('\n');
+        }
         for (JsonNode e : t.path("errors")) {
             out.append("  error: ").append(e.asText()).append('\n');
         }

@@ -44,6 +44,23 @@ public class ReportTest {
     }
 
     @Test
+    void anOpenProviderGateIsShownWithItsReasonAndNextProbe() {
+        String open = STATUS.substring(0, STATUS.length() - 1) + """
+                ,"provider":{"name":"alpaca","state":"open","reason":"PROVIDER_AUTH","since":"2026-11-29T07:40:00Z",
+                            "last_error":"provider refused the request (HTTP 401): unauthorized.",
+                            "next_probe_at":"2026-11-29T07:44:00Z","consecutive_failures":4}}""";
+        assertThat(Answers.status(HttpJson.parse(open)))
+                .contains("provider   alpaca open (PROVIDER_AUTH) since 2026-11-29T07:40:00Z, next probe "
+                        + "2026-11-29T07:44:00Z, last error: provider refused the request (HTTP 401)")
+                .contains("nothing is claimed until a probe succeeds");
+        String closed = STATUS.substring(0, STATUS.length() - 1)
+                + ",\"provider\":{\"name\":\"alpaca\",\"state\":\"closed\",\"consecutive_failures\":0}}";
+        assertThat(Answers.status(HttpJson.parse(closed))).contains("provider   alpaca closed\n");
+        assertThat(Answers.tick(HttpJson.parse("{\"status\":\"warning\",\"gate\":\"open (PROVIDER_AUTH) since x\"}")))
+                .contains("  gate: open (PROVIDER_AUTH) since x");
+    }
+
+    @Test
     void answersMissingFieldsDoNotBreakTheText() {
         JsonNode empty = HttpJson.parse("{}");
         assertThat(Answers.status(empty)).contains("definitions: none").contains("heartbeats: none");

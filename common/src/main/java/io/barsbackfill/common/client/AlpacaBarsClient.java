@@ -7,6 +7,7 @@ import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.common.service.ProviderRateLimiter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
@@ -50,18 +51,40 @@ public class AlpacaBarsClient {
     private final AlpacaBarsApi api;
     private final BackfillConfig.Alpaca config;
     private final ProviderRateLimiter rateLimiter;
+    private final ProviderGate gate;
     private final ObjectMapper json;
 
-    AlpacaBarsClient(BackfillConfig config, ProviderRateLimiter rateLimiter, ObjectMapper json) {
+    AlpacaBarsClient(BackfillConfig config, ProviderRateLimiter rateLimiter, ProviderGate gate, ObjectMapper json) {
         this.config = config.alpaca();
         this.rateLimiter = rateLimiter;
+        this.gate = gate;
         this.json = json;
         this.api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(this.config.baseUrl()))
-                .connectTimeout(5, TimeUnit.SECONDS)
-                .readTimeout(30, TimeUnit.SECONDS)
+                .connectTimeout(this.config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(this.config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true)
                 .build(AlpacaBarsApi.class);
+    }
+
+    /** Asked after every page but the last: an answer of false stops the fetch ({@link FetchAbandonedException}). */
+    @FunctionalInterface
+    public interface AfterPage {
+        AfterPage CONTINUE = () -> Uni.createFrom().item(true);
+
+        Uni<Boolean> proceed();
+    }
+
+    /**
+     * One small request for the health gate's probe: the first page of {@code symbol}'s daily bars in
+     * {@code slice}, one attempt, no retry and no gate check. Fails with the {@link ProviderException} the
+     * answer maps to.
+     */
+    public Uni<Void> probe(Ticker symbol, Slice slice) {
+        Request request = new Request(List.of(symbol), Timeframe.d1, slice);
+        return rateLimiter.acquire(config.maxRateLimitWait())
+                .chain(() -> send(request, null, 10))
+                .replaceWithVoid();
     }
 
     /**
@@ -71,17 +94,26 @@ public class AlpacaBarsClient {
      */
     public Uni<Map<Ticker, List<Bar>>> fetch(List<Ticker> symbols, Timeframe timeframe, Slice slice,
             AtomicInteger calls) {
+        return fetch(symbols, timeframe, slice, calls, AfterPage.CONTINUE);
+    }
+
+    /**
+     * As {@link #fetch(List, Timeframe, Slice, AtomicInteger)}, asking {@code afterPage} before each further
+     * page (a fetcher extends its leases there, and stops when it has lost them).
+     */
+    public Uni<Map<Ticker, List<Bar>>> fetch(List<Ticker> symbols, Timeframe timeframe, Slice slice,
+            AtomicInteger calls, AfterPage afterPage) {
         Map<Ticker, List<Bar>> merged = new LinkedHashMap<>();
         symbols.forEach(s -> merged.put(s, new ArrayList<>()));
         if (symbols.isEmpty()) {
             return Uni.createFrom().item(merged);
         }
         Request request = new Request(List.copyOf(symbols), timeframe, slice);
-        return pagesFrom(request, null, merged, calls, new HashSet<>()).map(ignored -> merged);
+        return pagesFrom(request, null, merged, calls, new HashSet<>(), afterPage).map(ignored -> merged);
     }
 
     private Uni<Void> pagesFrom(Request request, String pageToken, Map<Ticker, List<Bar>> merged,
-            AtomicInteger calls, Set<String> seenTokens) {
+            AtomicInteger calls, Set<String> seenTokens, AfterPage afterPage) {
         if (seenTokens.size() >= config.maxPages()) {
             return Uni.createFrom().failure(new ProviderException(ErrorCode.PAGINATION_ERROR,
                     "more than " + config.maxPages() + " pages for one request; refusing to truncate"));
@@ -103,7 +135,10 @@ public class AlpacaBarsClient {
                 return Uni.createFrom().failure(new ProviderException(ErrorCode.PAGINATION_ERROR,
                         "provider repeated a page token; refusing to loop"));
             }
-            return pagesFrom(request, next, merged, calls, seenTokens);
+            return afterPage.proceed().chain(proceed -> proceed
+                    ? pagesFrom(request, next, merged, calls, seenTokens, afterPage)
+                    : Uni.createFrom().failure(new FetchAbandonedException(
+                            "every lease of this fetch was lost; no further provider calls")));
         });
     }
 
@@ -115,22 +150,30 @@ public class AlpacaBarsClient {
                 })
                 .onFailure(ProviderException.class).recoverWithUni(e -> {
                     ProviderException p = (ProviderException) e;
-                    if (!p.retryable() || p.budgetExhausted() || attempt >= config.maxAttempts()) {
+                    boolean waitTooLong = p.retryAfter().filter(w -> w.compareTo(config.maxRateLimitWait()) > 0)
+                            .isPresent();
+                    if (!p.retryable() || p.budgetExhausted() || waitTooLong || attempt >= config.maxAttempts()) {
                         return Uni.createFrom().failure(p);
                     }
                     Duration delay = backoff(attempt);
                     LOG.infof("provider call failed (%s: %s); attempt %d of %d in %d ms", p.code(), p.getMessage(),
                             attempt + 1, config.maxAttempts(), delay.toMillis());
+                    // the gate may have opened meanwhile (another instance saw the provider fail): stop spending
                     return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                            .chain(() -> page(request, pageToken, calls, attempt + 1));
+                            .chain(gate::state)
+                            .chain(state -> state.open() ? Uni.createFrom().<Page>failure(p)
+                                    : page(request, pageToken, calls, attempt + 1));
                 });
     }
 
     private Uni<Page> send(Request request, String pageToken) {
+        return send(request, pageToken, Math.min(config.pageLimit(), 10_000));
+    }
+
+    private Uni<Page> send(Request request, String pageToken, int limit) {
         String start = request.slice().from().toString();
         // Alpaca's end is inclusive; slices are half-open and bars start on whole minutes.
         String end = request.slice().to().minusSeconds(1).toString();
-        int limit = Math.min(config.pageLimit(), 10_000);
         String keyId = config.keyId().orElse(null);
         String secret = config.secretKey().orElse(null);
         Uni<Response> call = request.isSingleSymbol()
@@ -139,9 +182,12 @@ public class AlpacaBarsClient {
                 : api.multiSymbolBars(request.symbols().stream().map(Ticker::value).collect(Collectors.joining(",")),
                         request.timeframe().alpacaName(), start, end, limit, pageToken, config.feed(),
                         config.adjustment(), "asc", keyId, secret);
+        Duration deadline = config.requestDeadline();
         return call
-                .onFailure().transform(t -> new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE,
-                        "provider unreachable: " + t.getClass().getSimpleName()))
+                .ifNoItem().after(deadline).failWith(() -> new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE,
+                        "provider gave no complete answer within " + deadline.toMillis() + " ms"))
+                .onFailure(t -> !(t instanceof ProviderException)).transform(t -> new ProviderException(
+                        ErrorCode.PROVIDER_UNAVAILABLE, "provider unreachable: " + t.getClass().getSimpleName()))
                 .chain(response -> {
                     try {
                         return Uni.createFrom().item(read(request, response));
@@ -159,14 +205,15 @@ public class AlpacaBarsClient {
     private Page read(Request request, Response response) {
         int status = response.getStatus();
         if (status == 200) {
-            if (request.isSingleSymbol()) {
-                AlpacaPages.SymbolPage p = response.readEntity(AlpacaPages.SymbolPage.class);
-                Map<String, List<AlpacaPages.WireBar>> bars = p.bars() == null ? Map.of()
-                        : Map.of(request.symbols().get(0).value(), p.bars());
-                return new Page(bars, p.nextPageToken());
+            Page page;
+            try {
+                page = parse(request, response);
+            } catch (RuntimeException e) { // truncated or invalid JSON, wrong types: Jackson's and JAX-RS's errors
+                throw new ProviderException(ErrorCode.PROVIDER_MALFORMED,
+                        "provider answered 200 with a body that is not bars JSON: " + rootCause(e));
             }
-            AlpacaPages.MultiSymbolPage p = response.readEntity(AlpacaPages.MultiSymbolPage.class);
-            return new Page(p.bars() == null ? Map.of() : p.bars(), p.nextPageToken());
+            checkBars(request, page);
+            return page;
         }
         String message = errorMessage(response);
         if (status == 429) {
@@ -191,6 +238,42 @@ public class AlpacaBarsClient {
                     "provider rejected the request (HTTP " + status + "): " + message);
         }
         throw new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE, "provider answered HTTP " + status + ": " + message);
+    }
+
+    private static Page parse(Request request, Response response) {
+        if (request.isSingleSymbol()) {
+            AlpacaPages.SymbolPage p = response.readEntity(AlpacaPages.SymbolPage.class);
+            Map<String, List<AlpacaPages.WireBar>> bars = p.bars() == null ? Map.of()
+                    : Map.of(request.symbols().get(0).value(), p.bars());
+            return new Page(bars, p.nextPageToken());
+        }
+        AlpacaPages.MultiSymbolPage p = response.readEntity(AlpacaPages.MultiSymbolPage.class);
+        return new Page(p.bars() == null ? Map.of() : p.bars(), p.nextPageToken());
+    }
+
+    /** Every bar has a time inside the requested range; a provider that answers otherwise is broken, not the run. */
+    private static void checkBars(Request request, Page page) {
+        for (Map.Entry<String, List<AlpacaPages.WireBar>> entry : page.bars().entrySet()) {
+            for (AlpacaPages.WireBar bar : entry.getValue()) {
+                if (bar == null || bar.t() == null) {
+                    throw new ProviderException(ErrorCode.PROVIDER_MALFORMED,
+                            "provider answered a bar without a time for " + entry.getKey());
+                }
+                if (!request.slice().contains(bar.t())) {
+                    throw new ProviderException(ErrorCode.PROVIDER_MALFORMED, "provider answered a bar of "
+                            + entry.getKey() + " at " + bar.t() + ", outside the requested ["
+                            + request.slice().from() + ", " + request.slice().to() + ")");
+                }
+            }
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName();
     }
 
     private String errorMessage(Response response) {

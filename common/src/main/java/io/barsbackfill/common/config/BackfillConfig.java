@@ -58,6 +58,39 @@ public interface BackfillConfig {
         /** Longest we wait on the shared rate budget or a 429 before giving the run back to the queue. */
         @WithDefault("60s")
         Duration maxRateLimitWait();
+
+        /** Connecting to the provider. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Longest silence while reading an answer. */
+        @WithDefault("30s")
+        Duration readTimeout();
+
+        /** Longest a single provider request may take in total, however slowly its bytes trickle in. */
+        @WithDefault("60s")
+        Duration requestDeadline();
+    }
+
+    Gate gate();
+
+    /** The provider health gate, shared by all instances through {@code provider_gate}. */
+    interface Gate {
+        /** Provider-wide failures in a row (each after its per-page retries) that open the gate. */
+        @WithDefault("3")
+        int failureThreshold();
+
+        /** First probe after the gate opened; doubles after each failed probe. */
+        @WithDefault("5s")
+        Duration probeInterval();
+
+        /** Longest interval between two probes. */
+        @WithDefault("5m")
+        Duration probeIntervalMax();
+
+        /** Ticker of the probe request when no queued run names one. */
+        @WithDefault("SPY")
+        String probeSymbol();
     }
 
     interface Queue {

@@ -18,13 +18,21 @@ public enum ErrorCode {
     RATE_LIMITED(true),
     /** 5xx, timeout or connection failure at the provider. */
     PROVIDER_UNAVAILABLE(true),
+    /**
+     * The provider answered 200 with a body that is not valid bars data: truncated or invalid JSON, wrong
+     * types, bars outside the requested range.
+     */
+    PROVIDER_MALFORMED(true),
     /** The provider's pages did not end (token repeated or page cap reached). */
     PAGINATION_ERROR(true),
     /** The orchestrator could not deliver the run to a fetcher, or got no answer. */
     DISPATCH_FAILED(true),
     /** The run's lease expired before it finished (worker died or hung). */
     LEASE_EXPIRED(true),
-    /** The database failed while storing the run's bars. */
+    /**
+     * The database failed while storing the run's bars. Connection loss and "too many clients" give the run
+     * back without spending an attempt.
+     */
     STORAGE_ERROR(true),
     /** Anything unexpected. */
     INTERNAL(true);
@@ -37,5 +45,14 @@ public enum ErrorCode {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /**
+     * A failure of the provider for every caller (not of one run's ticker or data): it counts toward the
+     * provider health gate and spends no attempt while the gate is open.
+     */
+    public boolean providerWide() {
+        return this == PROVIDER_AUTH || this == RATE_LIMITED || this == PROVIDER_UNAVAILABLE
+                || this == PROVIDER_MALFORMED || this == PAGINATION_ERROR;
     }
 }

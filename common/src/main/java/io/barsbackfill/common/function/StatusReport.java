@@ -22,13 +22,30 @@ import java.util.List;
  * @param retrying             queued runs that carry the error of their last attempt, by error code
  * @param definitions          per definition, through the runs it asked for
  * @param heartbeats           orchestrator instances, most recently seen first
+ * @param provider             the provider health gate: while it is not {@code closed} nothing is claimed
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StatusReport(String version, String generatedAt, RunCounts runs, long ready, BarTotals bars,
         Progress progress, Throughput throughput, Long oldestQueuedAgeSeconds, InFlight inFlight,
         List<FailureGroup> failures, List<FailureGroup> retrying, List<DefinitionStatus> definitions,
-        List<HeartbeatStatus> heartbeats) {
+        List<HeartbeatStatus> heartbeats, ProviderStatus provider) {
+
+    /**
+     * The provider health gate.
+     *
+     * @param name                the provider
+     * @param state               {@code closed}, {@code open} or {@code half_open} (a probe is due or under way)
+     * @param reason              error code that opened it ({@code PROVIDER_AUTH}: keys refused); null when closed
+     * @param since               when it opened; null when closed
+     * @param lastError           the latest provider-wide failure, kept after the gate closed
+     * @param nextProbeAt         when the next probe request may go out; null when closed
+     * @param consecutiveFailures provider-wide failures since the provider last answered
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ProviderStatus(String name, String state, String reason, String since, String lastError,
+            String nextProbeAt, int consecutiveFailures) {
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RunCounts(long queued, long running, long success, long failed, long cancelled, long total) {

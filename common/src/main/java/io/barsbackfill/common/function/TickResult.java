@@ -23,11 +23,13 @@ import java.util.List;
  * @param runsReleased     runs the orchestrator gave back to the queue (fetcher unreachable, 5xx, timeout)
  * @param runsFailed       runs the orchestrator failed: rejected by a fetcher as bad input, or out of attempts
  *                         after a failed dispatch or an expired lease
+ * @param gate             the provider health gate when the tick claimed: {@code closed}, or e.g.
+ *                         {@code open (PROVIDER_AUTH) since ..., next probe ...}: nothing was claimed
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
 public record TickResult(int scanned, int slicesCreated, int jobsDispatched, int reaped, List<String> errors,
         long durationMs, String status, String instance, Integer dispatches, Integer runsReleased,
-        Integer runsFailed) {
+        Integer runsFailed, String gate) {
 }

@@ -9,15 +9,19 @@ import io.barsbackfill.common.domain.Timeframe;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -55,6 +59,27 @@ public class JobRunRepository {
             FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
             WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
             RETURNING r.id, r.status""";
+
+    /**
+     * The run goes back to the queue as if never claimed: the claim's attempt is undone. For failures that are
+     * not the run's own (provider gate open, connection to the database lost). $5 run_after.
+     */
+    private static final String GIVE_BACK = """
+            UPDATE job_runs r
+            SET status = 'queued', attempt = GREATEST(r.attempt - 1, 0), run_after = $5, finished_at = NULL,
+                error_code = $3, error_message = $4, updated_at = now(),
+                lease_token = NULL, lease_expires_at = NULL
+            FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
+            RETURNING r.id""";
+
+    /** A fetcher making progress keeps its runs: $3 lease seconds. Answers the runs still leased to it. */
+    private static final String EXTEND = """
+            UPDATE job_runs r
+            SET lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
+            FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
+            RETURNING r.id""";
 
     private final Pool pool;
     private final BackfillConfig.Queue queue;
@@ -111,6 +136,33 @@ public class JobRunRepository {
                     rows.forEach(r -> released.put(r.getUUID("id"), JobStatus.valueOf(r.getString("status"))));
                     return released;
                 });
+    }
+
+    /** Back to the queue at {@code runAfter} without spending an attempt; answers the runs it gave back. */
+    public Uni<Set<UUID>> giveBack(List<LeasedRun> runs, ErrorCode code, String message, Instant runAfter) {
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return pool.preparedQuery(GIVE_BACK)
+                .execute(Tuple.tuple(Arrays.asList(ids(runs), tokens(runs), code.name(), message,
+                        runAfter.atOffset(ZoneOffset.UTC))))
+                .map(JobRunRepository::idsOf);
+    }
+
+    /** Extends the leases by the lease duration; answers the runs still leased with these tokens. */
+    public Uni<Set<UUID>> extendLeases(List<LeasedRun> runs) {
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return pool.preparedQuery(EXTEND)
+                .execute(Tuple.of(ids(runs), tokens(runs), queue.leaseDuration().toMillis() / 1000.0))
+                .map(JobRunRepository::idsOf);
+    }
+
+    private static Set<UUID> idsOf(RowSet<Row> rows) {
+        Set<UUID> ids = new HashSet<>();
+        rows.forEach(r -> ids.add(r.getUUID("id")));
+        return ids;
     }
 
     private static UUID[] ids(List<LeasedRun> runs) {

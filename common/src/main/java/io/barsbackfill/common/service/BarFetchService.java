@@ -1,6 +1,7 @@
 package io.barsbackfill.common.service;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.FetchAbandonedException;
 import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.Bar;
@@ -13,6 +14,7 @@ import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.repository.BarRepository;
+import io.barsbackfill.common.repository.ConnectionFaults;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
@@ -20,6 +22,7 @@ import io.barsbackfill.common.repository.JobRunRepository.RunState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -43,19 +47,25 @@ public class BarFetchService {
 
     private static final Logger LOG = Logger.getLogger(BarFetchService.class);
     private static final int STORE_CONCURRENCY = 4;
+    private static final Duration GIVE_BACK_RETRY = Duration.ofMillis(200);
+    private static final int GIVE_BACK_ATTEMPTS = 5;
 
     private final AlpacaBarsClient provider;
     private final JobRunRepository runs;
     private final BarRepository bars;
     private final Pool pool;
     private final BarLineage lineage;
+    private final ProviderGate gate;
+    private final Duration backoffBase;
 
     BarFetchService(AlpacaBarsClient provider, JobRunRepository runs, BarRepository bars, Pool pool,
-            BackfillConfig config) {
+            ProviderGate gate, BackfillConfig config) {
         this.provider = provider;
         this.runs = runs;
         this.bars = bars;
         this.pool = pool;
+        this.gate = gate;
+        this.backoffBase = config.queue().backoffBase();
         this.lineage = new BarLineage(AlpacaBarsClient.PROVIDER, config.alpaca().feed(), config.alpaca().adjustment());
     }
 
@@ -67,7 +77,7 @@ public class BarFetchService {
                 .chain(states -> {
                     Map<UUID, SymbolResult> results = new HashMap<>();
                     List<LeasedRun> leased = checkLeases(command, states, results);
-                    return fetchAndStore(command, leased, calls, results).replaceWith(results);
+                    return fetchUnlessGateOpen(command, leased, calls, results).replaceWith(results);
                 })
                 .map(results -> {
                     List<SymbolResult> ordered = ids.stream().map(results::get).toList();
@@ -102,14 +112,37 @@ public class BarFetchService {
         return leased;
     }
 
+    /** While the provider gate is open nobody calls the provider: the runs go back uncharged until the next probe. */
+    private Uni<Void> fetchUnlessGateOpen(FetchCommand command, List<LeasedRun> leased, AtomicInteger calls,
+            Map<UUID, SymbolResult> results) {
+        if (leased.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return gate.state().chain(state -> {
+            if (!state.open()) {
+                return fetchAndStore(command, leased, calls, results);
+            }
+            ErrorCode code = ErrorCode.valueOf(state.reason());
+            return giveBack(leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(),
+                    results);
+        });
+    }
+
     private Uni<Void> fetchAndStore(FetchCommand command, List<LeasedRun> leased, AtomicInteger calls,
             Map<UUID, SymbolResult> results) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).toList();
-        return provider.fetch(symbols, command.timeframe(), command.slice(), calls)
+        return provider.fetch(symbols, command.timeframe(), command.slice(), calls, extendingLeases(leased))
+                .call(ignored -> gate.succeeded().onFailure().recoverWithNull())
                 .chain(barsBySymbol -> storeAll(command, leased, barsBySymbol, results))
+                .onFailure(FetchAbandonedException.class).recoverWithItem(e -> {
+                    LOG.warnf("fetch of %d runs abandoned: %s", leased.size(), e.getMessage());
+                    leased.forEach(r -> results.put(r.jobRunId(),
+                            result(r, SymbolResult.CONFLICT, 0, 0, ErrorCode.STALE_LEASE, e.getMessage())));
+                    return null;
+                })
                 .onFailure(ProviderException.class).recoverWithUni(e -> {
                     ProviderException failure = (ProviderException) e;
                     if (failure.invalidSymbol().isPresent()) {
@@ -119,6 +152,17 @@ public class BarFetchService {
                 });
     }
 
+    /**
+     * After each page: one fenced UPDATE extends the leases still held. Runs whose lease was lost stay lost
+     * (storing them will find the fence closed); when none is left the fetch stops calling the provider.
+     */
+    private AlpacaBarsClient.AfterPage extendingLeases(List<LeasedRun> leased) {
+        List<LeasedRun> held = new ArrayList<>(leased);
+        return () -> runs.extendLeases(held).map(kept -> {
+            held.removeIf(r -> !kept.contains(r.jobRunId()));
+            return !held.isEmpty();
+        });
+    }
     /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */
     private Uni<Void> isolateInvalidSymbol(FetchCommand command, List<LeasedRun> leased, ProviderException failure,
             AtomicInteger calls, Map<UUID, SymbolResult> results) {
@@ -132,19 +176,55 @@ public class BarFetchService {
                 .chain(() -> fetchAndStore(command, rest, calls, results));
     }
 
+    /**
+     * Who pays for a provider failure: a shared budget that stayed empty never reached the provider, and a
+     * provider-wide failure with the gate open is the provider's, not the run's; both give the runs back
+     * without spending an attempt. A provider-wide failure while the gate stays closed (the provider serves
+     * others) and any other retryable failure spend one; the rest fail the runs.
+     */
     private Uni<Void> endAfterProviderFailure(List<LeasedRun> leased, ProviderException failure,
             Map<UUID, SymbolResult> results) {
         LOG.warnf("provider failure for %d runs: %s %s", leased.size(), failure.code(), failure.getMessage());
+        if (failure.budgetExhausted()) {
+            return giveBack(leased, failure.code(), failure.getMessage(), soon(), results);
+        }
+        if (failure.code().providerWide()) {
+            return gate.failed(failure).chain(state -> state.open()
+                    ? giveBack(leased, failure.code(), failure.getMessage() + "; provider gate open, no attempt spent",
+                            state.nextProbeAt(), results)
+                    : releaseForRetry(leased, failure.code(), failure.getMessage(), results));
+        }
         if (!failure.retryable()) {
             return runs.fail(leased, failure.code(), failure.getMessage())
                     .invoke(() -> leased.forEach(r -> results.put(r.jobRunId(),
                             result(r, SymbolResult.FAILED, 0, 0, failure.code(), failure.getMessage()))))
                     .replaceWithVoid();
         }
-        return runs.releaseForRetry(leased, failure.code(), failure.getMessage())
+        return releaseForRetry(leased, failure.code(), failure.getMessage(), results);
+    }
+
+    private Uni<Void> releaseForRetry(List<LeasedRun> leased, ErrorCode code, String message,
+            Map<UUID, SymbolResult> results) {
+        return runs.releaseForRetry(leased, code, message)
                 .invoke(released -> leased.forEach(r -> results.put(r.jobRunId(),
-                        result(r, retryStatus(released.get(r.jobRunId())), 0, 0, failure.code(), failure.getMessage()))))
+                        result(r, retryStatus(released.get(r.jobRunId())), 0, 0, code, message))))
                 .replaceWithVoid();
+    }
+
+    /** Back to the queue at {@code runAfter}, the claim's attempt undone. */
+    private Uni<Void> giveBack(List<LeasedRun> leased, ErrorCode code, String message, Instant runAfter,
+            Map<UUID, SymbolResult> results) {
+        return runs.giveBack(leased, code, message, runAfter)
+                .invoke(given -> leased.forEach(r -> results.put(r.jobRunId(), result(r,
+                        given.contains(r.jobRunId()) ? SymbolResult.RETRY : SymbolResult.CONFLICT, 0, 0, code,
+                        message))))
+                .replaceWithVoid();
+    }
+
+    /** The queue's first backoff (50-100 % of it), for runs given back through no fault of their own. */
+    private Instant soon() {
+        long base = backoffBase.toMillis();
+        return Instant.now().plusMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
     }
 
     /** {@code retry} when the run went back to the queue, {@code failed} when that was its last attempt. */
@@ -181,6 +261,17 @@ public class BarFetchService {
                 .map(written -> result(run, SymbolResult.SUCCESS, written, clean.bars().size(), null, note))
                 .onFailure(StaleLeaseException.class).recoverWithItem(e -> result(run, SymbolResult.CONFLICT, 0,
                         clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
+                .onFailure(ConnectionFaults::isConnectionFault).recoverWithUni(e -> {
+                    String message = "storing bars failed, database connection lost: " + e.getClass().getSimpleName();
+                    LOG.warnf("storing %s: %s; run %s goes back to the queue without spending an attempt", run.symbol(),
+                            message, run.jobRunId());
+                    return runs.giveBack(List.of(run), ErrorCode.STORAGE_ERROR, message, soon())
+                            .onFailure().retry().withBackOff(GIVE_BACK_RETRY).atMost(GIVE_BACK_ATTEMPTS)
+                            .map(given -> given.isEmpty() ? SymbolResult.CONFLICT : SymbolResult.RETRY)
+                            .onFailure().recoverWithItem(SymbolResult.RETRY)
+                            .map(status -> result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR,
+                                    message));
+                })
                 .onFailure(e -> !(e instanceof StaleLeaseException)).recoverWithUni(e -> {
                     LOG.errorf(e, "storing %s failed; run %s goes back to the queue", run.symbol(), run.jobRunId());
                     String message = "storing bars failed: " + e.getClass().getSimpleName();

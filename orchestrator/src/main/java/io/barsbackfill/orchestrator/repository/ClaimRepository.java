@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -65,6 +66,11 @@ public class ClaimRepository {
             WHERE j.id = p.id AND p.nth <= $2
             RETURNING j.id, j.symbol, j.timeframe, j.slice_from, j.slice_to, j.priority, j.lease_token, j.dispatch_id""";
 
+    /** The ticker of the run the next claim would take first (the provider gate's probe asks for it). */
+    static final String NEXT_QUEUED_SYMBOL = """
+            SELECT symbol FROM job_runs WHERE status = 'queued'
+            ORDER BY priority DESC, slice_from, timeframe LIMIT 1""";
+
     private final Pool pool;
     private final int maxInFlight;
     private final int batchSize;
@@ -94,6 +100,11 @@ public class ClaimRepository {
                             .execute(Tuple.of(groups, batchSize, Rows.seconds(lease), instance))
                             .map(claimed -> new Claim(free, dispatches(claimed)));
                 }));
+    }
+
+    public Uni<Optional<Ticker>> nextQueuedSymbol() {
+        return pool.query(NEXT_QUEUED_SYMBOL).execute().map(rows -> rows.size() == 0 ? Optional.empty()
+                : Optional.of(new Ticker(rows.iterator().next().getString("symbol"))));
     }
 
     /** Groups the claimed rows by dispatch, in claim order: priority, then slice, then timeframe. */

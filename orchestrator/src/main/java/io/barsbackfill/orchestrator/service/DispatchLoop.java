@@ -1,5 +1,6 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
@@ -11,12 +12,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The claim-and-dispatch loop of one tick. It keeps up to {@code maxInFlight} dispatches going: whenever one
  * ends it claims again, until the queue has nothing ready, the budget is spent, the claim fails or a fetcher
- * fails or rejects a dispatch; then it waits for the dispatches it started (their HTTP timeout bounds the wait).
+ * fails or rejects a dispatch, or the provider gate opens (checked before every claim: fetchers would only
+ * give the runs back); then it waits for the dispatches it started (their HTTP timeout bounds the wait).
  * One instance per tick; its state changes under its own lock, callbacks arrive on any thread.
  */
 final class DispatchLoop {
 
     private final ClaimRepository claims;
+    private final ProviderGate gate;
     private final Dispatcher dispatcher;
     private final TickLog log;
     private final String instance;
@@ -32,9 +35,10 @@ final class DispatchLoop {
     private int released;
     private int failed;
 
-    DispatchLoop(ClaimRepository claims, Dispatcher dispatcher, TickLog log, String instance, int maxInFlight,
-            Instant deadline) {
+    DispatchLoop(ClaimRepository claims, ProviderGate gate, Dispatcher dispatcher, TickLog log, String instance,
+            int maxInFlight, Instant deadline) {
         this.claims = claims;
+        this.gate = gate;
         this.dispatcher = dispatcher;
         this.log = log;
         this.instance = instance;
@@ -68,7 +72,10 @@ final class DispatchLoop {
             }
             claiming = true;
         }
-        claims.claim(wanted, instance).subscribe().with(this::claimed, this::claimFailed);
+        gate.state()
+                .chain(state -> state.open() ? Uni.createFrom().item(new Claim(0, List.of()))
+                        : claims.claim(wanted, instance))
+                .subscribe().with(this::claimed, this::claimFailed);
     }
 
     private void claimed(Claim claim) {
@@ -77,7 +84,7 @@ final class DispatchLoop {
             claiming = false;
             if (claimed.isEmpty()) {
                 // free slots but nothing claimed: nothing is ready. No free slot and none of ours running:
-                // other instances fill the cap, nothing for us to wait for.
+                // other instances fill the cap (or the gate is open), nothing for us to wait for.
                 if (claim.free() > 0 || inFlight == 0) {
                     stopped = true;
                 }

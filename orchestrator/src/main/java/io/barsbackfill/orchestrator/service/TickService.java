@@ -2,7 +2,9 @@ package io.barsbackfill.orchestrator.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.function.TickResult;
+import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.HeartbeatRepository;
@@ -15,8 +17,9 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * One tick: heartbeat, reap expired leases, plan definitions, claim and dispatch within the budget,
- * heartbeat with the result. Each step runs even when an earlier one failed (reaping does not depend on
+ * One tick: heartbeat, reap expired leases, plan definitions, probe the provider gate when a probe is due,
+ * claim and dispatch within the budget unless the gate is open, heartbeat with the result. An open gate is
+ * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs even when an earlier one failed (reaping does not depend on
  * any definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
  */
 @ApplicationScoped
@@ -29,13 +32,18 @@ public class TickService {
     private final Planner planner;
     private final ClaimRepository claims;
     private final Dispatcher dispatcher;
+    private final GateProbe gateProbe;
+    private final ProviderGate gate;
     private final InstanceIdentity identity;
     private final ObjectMapper json;
     private final Duration budget;
     private final int maxInFlight;
 
     TickService(HeartbeatRepository heartbeats, ReapRepository reaper, Planner planner, ClaimRepository claims,
-            Dispatcher dispatcher, InstanceIdentity identity, ObjectMapper json, OrchestratorConfig config) {
+            Dispatcher dispatcher, GateProbe gateProbe, ProviderGate gate, InstanceIdentity identity, ObjectMapper json,
+            OrchestratorConfig config) {
+        this.gateProbe = gateProbe;
+        this.gate = gate;
         this.heartbeats = heartbeats;
         this.reaper = reaper;
         this.planner = planner;
@@ -61,17 +69,35 @@ public class TickService {
                     return new Reaped(0, 0);
                 }))
                 .chain(reaped -> planner.plan(started, log)
-                        .chain(planned -> new DispatchLoop(claims, dispatcher, log, identity.instance(), maxInFlight,
-                                started.plus(budget)).run()
+                        .chain(planned -> probeGate(log).chain(gateState -> dispatch(gateState, log, started)
                                 .map(sent -> new TickResult(planned.scanned(), planned.created(), sent.delivered(),
                                         reaped.total(), log.errors(), (System.nanoTime() - t0) / 1_000_000,
-                                        log.status(), identity.instance(), sent.dispatches(), sent.released(),
-                                        sent.failed() + reaped.failed()))))
+                                        gateState != null && gateState.open() && log.status().equals("healthy")
+                                                ? "warning" : log.status(),
+                                        identity.instance(), sent.dispatches(), sent.released(),
+                                        sent.failed() + reaped.failed(),
+                                        gateState == null ? null : gateState.describe(Instant.now()))))))
                 .call(this::recordHeartbeat)
                 .invoke(r -> LOG.infof("tick %s: scanned=%d slices_created=%d jobs_dispatched=%d reaped=%d "
-                        + "dispatches=%d released=%d failed=%d errors=%d duration_ms=%d", r.status(), r.scanned(),
+                        + "dispatches=%d released=%d failed=%d errors=%d duration_ms=%d gate=%s", r.status(), r.scanned(),
                         r.slicesCreated(), r.jobsDispatched(), r.reaped(), r.dispatches(), r.runsReleased(),
-                        r.runsFailed(), r.errors().size(), r.durationMs()));
+                        r.runsFailed(), r.errors().size(), r.durationMs(), r.gate()));
+    }
+
+    /** The gate after a probe if one was due; a gate that cannot be read is a claim that cannot be made. */
+    private Uni<GateState> probeGate(TickLog log) {
+        return gateProbe.check().onFailure().recoverWithItem(e -> {
+            log.fatal("gate", e);
+            return null;
+        });
+    }
+
+    private Uni<DispatchLoop.Totals> dispatch(GateState gateState, TickLog log, Instant started) {
+        if (gateState == null || gateState.open()) {
+            return Uni.createFrom().item(new DispatchLoop.Totals(0, 0, 0, 0));
+        }
+        return new DispatchLoop(claims, gate, dispatcher, log, identity.instance(), maxInFlight, started.plus(budget))
+                .run();
     }
 
     private Uni<Void> recordHeartbeat(TickResult result) {
@@ -79,6 +105,9 @@ public class TickService {
                 ? "scanned=" + result.scanned() + " slices_created=" + result.slicesCreated() + " jobs_dispatched="
                         + result.jobsDispatched() + " reaped=" + result.reaped()
                 : "errors=" + String.join("; ", result.errors().subList(0, Math.min(3, result.errors().size())));
+        if (result.gate() != null && !result.gate().equals("closed")) {
+            message = "gate: " + result.gate() + "; " + message;
+        }
         String tickJson;
         try {
             tickJson = json.writeValueAsString(result);

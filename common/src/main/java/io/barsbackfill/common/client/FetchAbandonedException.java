@@ -1,0 +1,9 @@
+package io.barsbackfill.common.client;
+
+/** A fetch stopped before its last page because its caller no longer needs it (every lease was lost). */
+public class FetchAbandonedException extends RuntimeException {
+
+    public FetchAbandonedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,148 @@
+package io.barsbackfill.common.repository;
+
+import io.barsbackfill.common.domain.GateState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The provider health gate in {@code provider_gate}: one row per provider, every change one row-locked
+ * statement, so all instances of all functions see and move the same gate.
+ */
+@ApplicationScoped
+public class ProviderGateRepository {
+
+    private static final String COLUMNS = """
+            g.provider, g.state = 'open' AS open, g.reason, g.opened_at, g.last_error, g.next_probe_at,
+            g.consecutive_failures, coalesce(g.probe_lease_until > now(), false) AS probing""";
+
+    static final String ENSURE = "INSERT INTO provider_gate (provider) VALUES ($1) ON CONFLICT (provider) DO NOTHING";
+
+    static final String STATE = "SELECT " + COLUMNS + " FROM provider_gate g WHERE g.provider = $1";
+
+    /**
+     * A provider-wide failure. $2 code, $3 message, $4 threshold, $5 first probe delay (s), $6 open at once,
+     * $7 open at least until (null: no minimum). An open gate stays open, its reason and last error follow the
+     * latest failure; a closed one opens when forced or when the failures in a row reach the threshold.
+     */
+    static final String FAILED = """
+            WITH o AS (SELECT provider, state AS was, opened_at AS was_opened, probes AS was_probes,
+                              next_probe_at AS was_next, consecutive_failures AS was_failures,
+                              state = 'open' OR $6 OR consecutive_failures + 1 >= $4 AS opens
+                       FROM provider_gate WHERE provider = $1 FOR UPDATE)
+            UPDATE provider_gate g
+            SET consecutive_failures = o.was_failures + 1,
+                last_error = $3, last_failure_at = now(), updated_at = now(),
+                state = CASE WHEN o.opens THEN 'open' ELSE 'closed' END,
+                reason = CASE WHEN o.opens THEN $2 END,
+                opened_at = CASE WHEN o.was = 'open' THEN o.was_opened WHEN o.opens THEN now() END,
+                probes = CASE WHEN o.was = 'open' THEN o.was_probes ELSE 0 END,
+                next_probe_at = CASE
+                    WHEN o.was = 'open' THEN GREATEST(o.was_next, $7)
+                    WHEN o.opens THEN GREATEST(now() + make_interval(secs => $5), $7) END
+            FROM o WHERE g.provider = o.provider
+            RETURNING """ + COLUMNS;
+
+    /** The provider answered: the gate closes and the failure count starts again. Writes nothing when already so. */
+    static final String SUCCEEDED = """
+            UPDATE provider_gate
+            SET state = 'closed', reason = NULL, opened_at = NULL, consecutive_failures = 0, probes = 0,
+                next_probe_at = NULL, probe_token = NULL, probe_lease_until = NULL, updated_at = now()
+            WHERE provider = $1 AND (state = 'open' OR consecutive_failures > 0)""";
+
+    /** $2 token, $3 lease seconds: the probe is due and nobody else is probing. */
+    static final String TAKE_PROBE = """
+            UPDATE provider_gate
+            SET probe_token = $2, probe_lease_until = now() + make_interval(secs => $3), updated_at = now()
+            WHERE provider = $1 AND state = 'open' AND next_probe_at <= now()
+              AND (probe_lease_until IS NULL OR probe_lease_until <= now())
+            RETURNING probes""";
+
+    /**
+     * $2 token, $3 code, $4 message, $5 interval base (s), $6 interval cap (s), $7 not before (null: no minimum).
+     * The next probe waits base * 2^probes, capped.
+     */
+    static final String PROBE_FAILED = """
+            UPDATE provider_gate g
+            SET probes = probes + 1, reason = $3, last_error = $4, last_failure_at = now(),
+                consecutive_failures = consecutive_failures + 1,
+                next_probe_at = GREATEST(now() + LEAST(make_interval(secs => $6),
+                                                       make_interval(secs => $5) * power(2, LEAST(probes, 30))), $7),
+                probe_token = NULL, probe_lease_until = NULL, updated_at = now()
+            WHERE g.provider = $1 AND g.probe_token = $2
+            RETURNING """ + COLUMNS;
+
+    private final Pool pool;
+
+    ProviderGateRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<GateState> state(String provider) {
+        return pool.preparedQuery(STATE).execute(Tuple.of(provider))
+                .map(rows -> rows.size() == 0 ? GateState.closed(provider) : gate(rows.iterator().next()));
+    }
+
+    public Uni<GateState> failed(String provider, String code, String message, int threshold, Duration firstProbe,
+            boolean openNow, Instant openUntil) {
+        Tuple args = Tuple.tuple(Arrays.asList(provider, code, message, threshold, seconds(firstProbe), openNow,
+                utc(openUntil)));
+        return ensure(provider).chain(() -> pool.preparedQuery(FAILED).execute(args)).map(ProviderGateRepository::first);
+    }
+
+    public Uni<Void> succeeded(String provider) {
+        return pool.preparedQuery(SUCCEEDED).execute(Tuple.of(provider)).replaceWithVoid();
+    }
+
+    /** The probe lease when a probe is due and nobody holds it; the token fences {@link #probeFailed}. */
+    public Uni<Optional<UUID>> takeProbe(String provider, Duration lease) {
+        UUID token = UUID.randomUUID();
+        return pool.preparedQuery(TAKE_PROBE).execute(Tuple.of(provider, token, seconds(lease)))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(token));
+    }
+
+    public Uni<GateState> probeFailed(String provider, UUID token, String code, String message, Duration base,
+            Duration cap, Instant notBefore) {
+        Tuple args = Tuple.tuple(Arrays.asList(provider, token, code, message, seconds(base), seconds(cap),
+                utc(notBefore)));
+        return pool.preparedQuery(PROBE_FAILED).execute(args)
+                .chain(rows -> rows.size() == 0 ? state(provider) : Uni.createFrom().item(first(rows)));
+    }
+
+    private Uni<Void> ensure(String provider) {
+        return pool.preparedQuery(ENSURE).execute(Tuple.of(provider)).replaceWithVoid();
+    }
+
+    private static GateState first(RowSet<Row> rows) {
+        return gate(rows.iterator().next());
+    }
+
+    private static GateState gate(Row r) {
+        return new GateState(r.getString("provider"), r.getBoolean("open"), r.getString("reason"),
+                instant(r, "opened_at"), r.getString("last_error"), instant(r, "next_probe_at"),
+                r.getInteger("consecutive_failures"), r.getBoolean("probing"));
+    }
+
+    private static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,64 @@
+package io.barsbackfill.common.service;
+
+import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.ProviderException;
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.repository.ProviderGateRepository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * The provider health gate as the functions use it. It opens when the provider fails for everyone:
+ * {@code failure-threshold} provider-wide failures in a row (5xx, timeouts, refused connections, malformed
+ * answers, each after its per-page retries), at once for 401/403 ({@code PROVIDER_AUTH}) and for a 429 whose
+ * Retry-After is beyond the wait budget (open until then). Any answered provider request closes it.
+ */
+@ApplicationScoped
+public class ProviderGate {
+
+    private static final Logger LOG = Logger.getLogger(ProviderGate.class);
+
+    private final ProviderGateRepository repository;
+    private final BackfillConfig.Gate config;
+    private final Duration maxRateLimitWait;
+
+    ProviderGate(ProviderGateRepository repository, BackfillConfig config) {
+        this.repository = repository;
+        this.config = config.gate();
+        this.maxRateLimitWait = config.alpaca().maxRateLimitWait();
+    }
+
+    public Uni<GateState> state() {
+        return repository.state(AlpacaBarsClient.PROVIDER);
+    }
+
+    /**
+     * Records a provider-wide failure (see {@link ErrorCode#providerWide()}) and answers the gate after it.
+     * A shared budget that stayed empty is no provider failure: the gate is only read.
+     */
+    public Uni<GateState> failed(ProviderException failure) {
+        if (!failure.code().providerWide() || failure.budgetExhausted()) {
+            return state();
+        }
+        boolean longRetryAfter = failure.retryAfter().filter(wait -> wait.compareTo(maxRateLimitWait) > 0).isPresent();
+        boolean openNow = failure.code() == ErrorCode.PROVIDER_AUTH || longRetryAfter;
+        Instant openUntil = longRetryAfter ? Instant.now().plus(failure.retryAfter().get()) : null;
+        return repository.failed(AlpacaBarsClient.PROVIDER, failure.code().name(), failure.getMessage(),
+                        config.failureThreshold(), config.probeInterval(), openNow, openUntil)
+                .invoke(gate -> {
+                    if (gate.open()) {
+                        LOG.warnf("provider gate %s", gate.describe(Instant.now()));
+                    }
+                });
+    }
+
+    /** The provider answered a request: the gate closes (a no-op write when it is closed with no failures). */
+    public Uni<Void> succeeded() {
+        return repository.succeeded(AlpacaBarsClient.PROVIDER);
+    }
+}

@@ -1,0 +1,83 @@
+package io.barsbackfill.orchestrator.service;
+
+import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.ProviderException;
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.repository.ProviderGateRepository;
+import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.repository.ClaimRepository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The half-open side of the provider health gate, run by every tick before it claims: when the gate is open
+ * and its probe is due, one instance at a time (the probe lease in {@code provider_gate}) sends one small
+ * request (a week of daily bars of a queued run's ticker). Any answer from the provider that is not a
+ * provider-wide failure closes the gate, and the runs given back meanwhile are claimed again by this same
+ * tick; a failed probe sets the next one after {@code probe-interval} doubled per failed probe, up to
+ * {@code probe-interval-max} (and not before a 429's Retry-After).
+ */
+@ApplicationScoped
+public class GateProbe {
+
+    private static final Logger LOG = Logger.getLogger(GateProbe.class);
+
+    private final ProviderGate gate;
+    private final ProviderGateRepository repository;
+    private final AlpacaBarsClient provider;
+    private final ClaimRepository claims;
+    private final BackfillConfig.Gate config;
+    private final Duration probeLease;
+
+    GateProbe(ProviderGate gate, ProviderGateRepository repository, AlpacaBarsClient provider, ClaimRepository claims,
+            BackfillConfig config) {
+        this.gate = gate;
+        this.repository = repository;
+        this.provider = provider;
+        this.claims = claims;
+        this.config = config.gate();
+        this.probeLease = config.alpaca().requestDeadline().plus(config.alpaca().maxRateLimitWait());
+    }
+
+    /** The gate after probing it if a probe was due. */
+    public Uni<GateState> check() {
+        return gate.state().chain(state -> {
+            if (!state.open() || state.nextProbeAt().isAfter(Instant.now())) {
+                return Uni.createFrom().item(state);
+            }
+            return repository.takeProbe(AlpacaBarsClient.PROVIDER, probeLease).chain(token -> token.isEmpty()
+                    ? Uni.createFrom().item(state) // another instance is probing
+                    : probe(token.get()));
+        });
+    }
+
+    private Uni<GateState> probe(UUID token) {
+        return claims.nextQueuedSymbol()
+                .map(symbol -> symbol.orElseGet(() -> new Ticker(config.probeSymbol())))
+                .chain(symbol -> provider.probe(symbol, SymbolVerifier.probeSlice(Instant.now()))
+                        .invoke(() -> LOG.infof("provider probe with %s answered: gate closes", symbol)))
+                .chain(gate::succeeded)
+                .chain(gate::state)
+                .onFailure().recoverWithUni(e -> {
+                    ProviderException p = e instanceof ProviderException pe ? pe
+                            : new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE, "probe failed: " + TickLog.describe(e));
+                    if (!p.code().providerWide()) {
+                        // e.g. the ticker is unknown: the provider answered, so it serves requests
+                        LOG.infof("provider probe answered %s: gate closes", p.code());
+                        return gate.succeeded().chain(gate::state);
+                    }
+                    Instant notBefore = p.retryAfter().map(Instant.now()::plus).orElse(null);
+                    return repository.probeFailed(AlpacaBarsClient.PROVIDER, token, p.code().name(), p.getMessage(),
+                                    config.probeInterval(), config.probeIntervalMax(), notBefore)
+                            .invoke(state -> LOG.warnf("provider probe failed (%s): gate %s", p.code(),
+                                    state.describe(Instant.now())));
+                });
+    }
+}
