@@ -65,12 +65,14 @@ class ChaosManyInstancesTest {
     void noRunIsEverHeldTwiceAndTheInFlightCapHoldsAcrossFourOrchestrators() {
         long t0 = System.nanoTime();
         String token = E2e.token();
-        try (TestDatabase db = TestDatabase.create();
+        // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
+        try (TestDatabase db = TestDatabase.createMigrated();
                 LocalStack stack = Chaos.stack(ChaosManyInstancesTest.class, db.libpqUrl(), token)
                         .orchestrators(4).fetcherInstances(2)
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "300")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                        .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
                         .build().start().awaitReady(E2e.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             db.execute(LEASE_LOG);

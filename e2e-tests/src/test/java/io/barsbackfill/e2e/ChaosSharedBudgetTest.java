@@ -36,7 +36,8 @@ class ChaosSharedBudgetTest {
     void threeFetchersNeverSpendMoreThanTheSharedBudget() {
         long t0 = System.nanoTime();
         String token = E2e.token();
-        try (TestDatabase db = TestDatabase.create();
+        // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
+        try (TestDatabase db = TestDatabase.createMigrated();
                 LocalStack stack = Chaos.stack(ChaosSharedBudgetTest.class, db.libpqUrl(), token)
                         .orchestrators(3).fetcherInstances(3)
                         // one run per dispatch: every dispatch goes to a fetch-bars instance, one request per run
@@ -46,6 +47,7 @@ class ChaosSharedBudgetTest {
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "6")
                         .env("BACKFILL_RATE_LIMIT_PER_MINUTE", Integer.toString(PER_MINUTE))
                         .env("BACKFILL_QUEUE_LEASE_DURATION", "2m")
+                        .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
                         .build().start().awaitReady(E2e.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);

@@ -81,9 +81,9 @@ public class AlpacaBarsClient {
      * answer maps to.
      */
     public Uni<Void> probe(Ticker symbol, Slice slice) {
-        Request request = new Request(List.of(symbol), Timeframe.d1, slice);
+        Request request = new Request(List.of(symbol), Timeframe.d1, slice, 10);
         return rateLimiter.acquire(config.maxRateLimitWait())
-                .chain(() -> send(request, null, 10))
+                .chain(() -> send(request, null))
                 .replaceWithVoid();
     }
 
@@ -108,8 +108,17 @@ public class AlpacaBarsClient {
         if (symbols.isEmpty()) {
             return Uni.createFrom().item(merged);
         }
-        Request request = new Request(List.copyOf(symbols), timeframe, slice);
+        Request request = new Request(List.copyOf(symbols), timeframe, slice, Math.min(config.pageLimit(), 10_000));
         return pagesFrom(request, null, merged, calls, new HashSet<>(), afterPage).map(ignored -> merged);
+    }
+
+    /**
+     * Whether the provider accepts all of {@code symbols}: one request for one bar, whatever the number of
+     * symbols (the provider checks every symbol before it answers), retried like any page. Fails with
+     * {@code INVALID_SYMBOL} naming one symbol it does not know.
+     */
+    public Uni<Void> probe(List<Ticker> symbols, Timeframe timeframe, Slice slice, AtomicInteger calls) {
+        return page(new Request(List.copyOf(symbols), timeframe, slice, 1), null, calls, 1).replaceWithVoid();
     }
 
     private Uni<Void> pagesFrom(Request request, String pageToken, Map<Ticker, List<Bar>> merged,
@@ -167,13 +176,10 @@ public class AlpacaBarsClient {
     }
 
     private Uni<Page> send(Request request, String pageToken) {
-        return send(request, pageToken, Math.min(config.pageLimit(), 10_000));
-    }
-
-    private Uni<Page> send(Request request, String pageToken, int limit) {
         String start = request.slice().from().toString();
         // Alpaca's end is inclusive; slices are half-open and bars start on whole minutes.
         String end = request.slice().to().minusSeconds(1).toString();
+        int limit = request.limit();
         String keyId = config.keyId().orElse(null);
         String secret = config.secretKey().orElse(null);
         Uni<Response> call = request.isSingleSymbol()
@@ -315,7 +321,7 @@ public class AlpacaBarsClient {
         return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
     }
 
-    private record Request(List<Ticker> symbols, Timeframe timeframe, Slice slice) {
+    private record Request(List<Ticker> symbols, Timeframe timeframe, Slice slice, int limit) {
         boolean isSingleSymbol() {
             return symbols.size() == 1;
         }

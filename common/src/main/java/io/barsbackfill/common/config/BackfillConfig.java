@@ -1,6 +1,9 @@
 package io.barsbackfill.common.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,6 +25,18 @@ public interface BackfillConfig {
     Alpaca alpaca();
 
     Queue queue();
+
+    Http http();
+
+    interface Http {
+        /**
+         * Largest request body a function reads; larger ones get 413. Each function's application.properties
+         * hands the same value to {@code quarkus.http.limits.max-body-size}, which enforces it on chunked bodies.
+         */
+        @WithDefault("1M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize maxBodySize();
+    }
 
     interface Alpaca {
         @WithDefault("https://data.alpaca.markets")

@@ -37,6 +37,12 @@ public record Slice(Instant from, Instant to) {
         return slices;
     }
 
+    /** How many grid slices {@link #covering} would list, counted without listing them. */
+    public static long count(Timeframe timeframe, Instant from, Instant to) {
+        SliceUnit unit = timeframe.sliceUnit();
+        return unit.cellsBetween(unit.floor(from), unit.ceil(to));
+    }
+
     /** Whether {@code [from, to)} is exactly one grid slice of {@code timeframe}. */
     public static boolean isOnGrid(Timeframe timeframe, Instant from, Instant to) {
         return containing(timeframe, from).equals(new Slice(from, to));

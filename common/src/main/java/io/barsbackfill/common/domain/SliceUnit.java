@@ -4,6 +4,7 @@ import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 
 /** Calendar units of the fixed UTC slice grid: whole UTC days, ISO weeks (Monday), months and years. */
@@ -32,5 +33,26 @@ public enum SliceUnit {
             case YEAR -> d.plusYears(1);
         };
         return next.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    /** Whole cells from {@code from} to {@code to}, both cell starts; 0 when {@code to} is not after {@code from}. */
+    public long cellsBetween(Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            return 0;
+        }
+        LocalDate a = LocalDate.ofInstant(from, ZoneOffset.UTC);
+        LocalDate b = LocalDate.ofInstant(to, ZoneOffset.UTC);
+        return switch (this) {
+            case DAY -> ChronoUnit.DAYS.between(a, b);
+            case WEEK -> ChronoUnit.WEEKS.between(a, b);
+            case MONTH -> ChronoUnit.MONTHS.between(a, b);
+            case YEAR -> ChronoUnit.YEARS.between(a, b);
+        };
+    }
+
+    /** Start of the first cell that begins at or after {@code t}. */
+    public Instant ceil(Instant t) {
+        Instant start = floor(t);
+        return start.equals(t) ? start : next(start);
     }
 }

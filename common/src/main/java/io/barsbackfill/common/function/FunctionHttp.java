@@ -5,17 +5,18 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.quarkus.funqy.runtime.ApplicationException;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -23,8 +24,10 @@ import org.jboss.logging.Logger;
 
 /**
  * HTTP edge shared by the three functions: the internal bearer token (fail closed: no token configured,
- * no start) and the mapping of failures to {@code 400/401/409/5xx} with an {@link ErrorBody}. Funqy itself
- * can only answer 200 or 500 (503 when a dependency is down), so this runs as a Vert.x route in front of it.
+ * no start), the request's shape (a JSON body within {@code backfill.http.max-body-size}: 415 and 413
+ * otherwise) and the mapping of failures to {@code 400/401/409/413/5xx} with an {@link ErrorBody}. Funqy
+ * itself can only answer 200 or 500 (503 when a dependency is down), so this runs as a Vert.x route in front
+ * of it.
  */
 @ApplicationScoped
 public class FunctionHttp {
@@ -34,18 +37,17 @@ public class FunctionHttp {
             "/fetch-bars", FetchBarsRequest.class,
             "/fetch-bars-batch", FetchBarsBatchRequest.class,
             "/orchestrator", OrchestratorRequest.class);
-    /** Configured as Funqy configures its reader, so it fails where Funqy failed. */
-    private static final ObjectMapper AS_FUNQY_READS = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
-            .build();
-
     private final BackfillConfig config;
     private final ObjectMapper json;
+    /** A copy of the application's mapper configured as Funqy configures its own, so it fails where Funqy failed. */
+    private final ObjectMapper asFunqyReads;
 
     FunctionHttp(BackfillConfig config, ObjectMapper json) {
         this.config = config;
         this.json = json;
+        this.asFunqyReads = json.copy()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true);
     }
 
     void requireToken(@Observes StartupEvent event) {
@@ -57,6 +59,7 @@ public class FunctionHttp {
 
     void install(@Observes Router router) {
         router.route().order(-1000).handler(this::authenticate);
+        router.route().order(-999).handler(this::checkShape);
         router.route().order(-1000).failureHandler(this::answerFailure);
     }
 
@@ -76,6 +79,44 @@ public class FunctionHttp {
         send(ctx, 401, new ErrorBody("missing or wrong bearer token", ErrorCode.UNAUTHORIZED.name(), null));
     }
 
+    /**
+     * Refuses a body announced larger than the limit before reading it (a chunked body that grows past it is
+     * stopped by Quarkus's body handler and answered in {@link #answerFailure}), and any body that does not
+     * say it is JSON.
+     */
+    private void checkShape(RoutingContext ctx) {
+        if (ctx.normalizedPath().startsWith("/q/") || ctx.request().method() != HttpMethod.POST) {
+            ctx.next();
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && isLongerThan(length, config.http().maxBodySize().asLongValue())) {
+            ctx.response().putHeader("Connection", "close");
+            send(ctx, 413, tooLarge());
+            return;
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.strip().toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+            send(ctx, 415, new ErrorBody("functions take a JSON body: send Content-Type: application/json",
+                    "UNSUPPORTED_MEDIA_TYPE", null));
+            return;
+        }
+        ctx.next();
+    }
+
+    private static boolean isLongerThan(String contentLength, long limit) {
+        try {
+            return Long.parseLong(contentLength.strip()) > limit;
+        } catch (NumberFormatException e) {
+            return true; // not a length: nothing sensible can be read
+        }
+    }
+
+    private ErrorBody tooLarge() {
+        return new ErrorBody("request body is larger than " + config.http().maxBodySize().asLongValue()
+                + " bytes (backfill.http.max-body-size)", "PAYLOAD_TOO_LARGE", null);
+    }
+
     private void answerFailure(RoutingContext ctx) {
         if (ctx.response().headWritten()) {
             ctx.next();
@@ -93,6 +134,9 @@ public class FunctionHttp {
             LOG.warnf("request to %s: %s", ctx.normalizedPath(), unavailable.getMessage());
             ctx.response().putHeader("Retry-After", "60");
             send(ctx, 503, new ErrorBody(unavailable.getMessage(), unavailable.code().name(), null));
+        } else if (ctx.statusCode() == 413) {
+            ctx.response().putHeader("Connection", "close");
+            send(ctx, 413, tooLarge());
         } else if (failure == null && ctx.statusCode() == 400) {
             send(ctx, 400, diagnoseBody(ctx));
         } else if (failure == null && ctx.statusCode() == 404) {
@@ -114,7 +158,7 @@ public class FunctionHttp {
             return new ErrorBody("request body must be a JSON object", ErrorCode.BAD_INPUT.name(), null);
         }
         try {
-            AS_FUNQY_READS.readValue(body, type);
+            asFunqyReads.readValue(body, type);
             return new ErrorBody("request body could not be read", ErrorCode.BAD_INPUT.name(), null);
         } catch (JsonMappingException e) {
             String field = e.getPath().stream()

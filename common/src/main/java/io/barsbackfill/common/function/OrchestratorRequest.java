@@ -10,7 +10,9 @@ import java.util.List;
  * {@code retry_failed}, {@code cancel}; the other fields belong to the action that uses them:
  * <ul>
  * <li>enqueue: {@code name}, {@code symbols}, {@code timeframe}, {@code from}, {@code to} (optional: up to the
- * last closed session), {@code priority} (optional, default 100);</li>
+ * last closed session), {@code priority} (optional, default 100), {@code on_unknown} (optional: {@code reject},
+ * the default, refuses the definition when the provider does not know a ticker; {@code skip} enqueues the
+ * known ones);</li>
  * <li>retry_failed and cancel: optional filters {@code definition} (a definition name), {@code symbol},
  * {@code error_code}.</li>
  * </ul>
@@ -18,9 +20,9 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 public record OrchestratorRequest(String action, String name, List<String> symbols, String timeframe, String from,
-        String to, Integer priority, String definition, String symbol, String errorCode) {
+        String to, Integer priority, String definition, String symbol, String errorCode, String onUnknown) {
 
     public static OrchestratorRequest of(String action) {
-        return new OrchestratorRequest(action, null, null, null, null, null, null, null, null, null);
+        return new OrchestratorRequest(action, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -10,6 +10,9 @@ import java.util.UUID;
 /** Field-by-field validation of function input; every failure names its field. */
 public final class RequestFields {
 
+    private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant PAST_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
+
     private RequestFields() {
     }
 
@@ -47,13 +50,23 @@ public final class RequestFields {
                         field + " is not a ticker (" + Ticker.FORMAT + "): '" + clip(value) + "'"));
     }
 
+    /**
+     * An ISO-8601 UTC instant with a four-digit year (0001..9999): well inside what PostgreSQL's
+     * {@code timestamptz} stores, so no accepted instant can fail in the database or when read back.
+     */
     public static Instant instant(String field, String value) {
+        Instant t;
         try {
-            return Instant.parse(required(field, value).strip());
+            t = Instant.parse(required(field, value).strip());
         } catch (DateTimeParseException e) {
             throw new BadInputException(field,
                     field + " must be an ISO-8601 UTC instant such as 2024-01-01T00:00:00Z (got '" + clip(value) + "')");
         }
+        if (t.isBefore(FIRST_INSTANT) || !t.isBefore(PAST_LAST_INSTANT)) {
+            throw new BadInputException(field,
+                    field + " must lie in the years 0001 to 9999 (got '" + clip(value) + "')");
+        }
+        return t;
     }
 
     /** Checks {@code from < to} and names {@code toField} when it is not. */
@@ -64,7 +77,7 @@ public final class RequestFields {
     }
 
     /** Quotes user input in messages without echoing unbounded text. */
-    static String clip(String value) {
+    public static String clip(String value) {
         if (value == null) {
             return "null";
         }

@@ -94,6 +94,6 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HeartbeatStatus(String name, String status, String message, String version, String lastSeen,
-            long ageSeconds) {
+            Long ageSeconds) {
     }
 }

@@ -49,4 +49,20 @@ class SliceTest {
         assertThat(s.contains(t("2024-03-01T00:00:00Z"))).isFalse();
         assertThatThrownBy(() -> new Slice(s.to(), s.from())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void countingSlicesAgreesWithListingThemForEveryTimeframe() {
+        java.util.Random random = new java.util.Random(7);
+        Instant base = t("2000-01-01T00:00:00Z");
+        for (Timeframe timeframe : Timeframe.values()) {
+            for (int i = 0; i < 300; i++) {
+                Instant from = base.plusSeconds(random.nextLong(27L * 365 * 86400));
+                Instant to = from.plusSeconds(1 + random.nextLong(3L * 365 * 86400));
+                assertThat(Slice.count(timeframe, from, to)).as("%s %s..%s", timeframe, from, to)
+                        .isEqualTo(Slice.covering(timeframe, from, to).size());
+            }
+        }
+        assertThat(Slice.count(Timeframe.m1, t("2000-01-01T00:00:00Z"), t("+200000-01-01T00:00:00Z")))
+                .as("counted, not listed").isEqualTo(72_318_015L);
+    }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -62,6 +63,18 @@ public interface OrchestratorConfig {
         /** Runs one definition may add to the queue per tick; planning resumes where it stopped next tick. */
         @WithDefault("20000")
         int planMaxRuns();
+
+        /** {@code enqueue} refuses windows starting before this (earlier than any provider's history). */
+        @WithDefault("2000-01-01T00:00:00Z")
+        Instant earliestDate();
+
+        /** {@code enqueue} refuses window edges later than now plus this. */
+        @WithDefault("1d")
+        Duration maxAhead();
+
+        /** {@code enqueue} refuses a definition whose plan would exceed this many runs (symbols x slices). */
+        @WithDefault("1000000")
+        long maxRuns();
 
         /** Largest symbol list one definition may hold. */
         @WithDefault("500")

@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.RequestFields;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -14,8 +15,8 @@ enum OrchestratorAction {
         if (action == null || action.isBlank()) {
             throw new BadInputException("action", "action is required: one of " + NAMES);
         }
-        return Arrays.stream(values()).filter(a -> a.name().equals(action.trim())).findFirst()
+        return Arrays.stream(values()).filter(a -> a.name().equals(action.strip())).findFirst()
                 .orElseThrow(() -> new BadInputException("action", "action must be one of " + NAMES + " (got '"
-                        + (action.length() <= 40 ? action : action.substring(0, 40) + "...") + "')"));
+                        + RequestFields.clip(action) + "')"));
     }
 }

@@ -38,14 +38,23 @@ public class ClaimRepository {
             WHERE status = 'running' AND lease_expires_at > now() AND dispatch_id IS NOT NULL""";
 
     /**
+     * Queued runs whose backoff ended join the claimable index (the trigger of migration V3 clears
+     * {@code in_backoff}). Reads only the runs that came due, through {@code job_runs_backoff}.
+     */
+    static final String COME_DUE = """
+            UPDATE job_runs SET in_backoff = false
+            WHERE status = 'queued' AND in_backoff AND run_after <= now()""";
+
+    /**
      * $1 groups wanted, $2 runs per group, $3 lease seconds, $4 instance. Highest priority first, then the
-     * oldest slice; the scan reads at most $1 * $2 ready rows, so a claim costs the same at any queue depth.
+     * oldest slice. It reads {@code job_runs_claimable} in this order, which holds no run waiting out a
+     * backoff, so the scan stops after at most $1 * $2 rows at any queue depth and any number of backoffs.
      */
     static final String CLAIM = """
             WITH ready AS (
                 SELECT id, symbol, timeframe, slice_from, priority
                 FROM job_runs
-                WHERE status = 'queued' AND run_after <= now()
+                WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()
                 ORDER BY priority DESC, slice_from, timeframe, symbol
                 LIMIT $1::int * $2::int
                 FOR UPDATE SKIP LOCKED),
@@ -96,8 +105,9 @@ public class ClaimRepository {
                     if (groups <= 0) {
                         return Uni.createFrom().item(new Claim(free, List.of()));
                     }
-                    return conn.preparedQuery(CLAIM)
-                            .execute(Tuple.of(groups, batchSize, Rows.seconds(lease), instance))
+                    return conn.query(COME_DUE).execute()
+                            .chain(() -> conn.preparedQuery(CLAIM)
+                                    .execute(Tuple.of(groups, batchSize, Rows.seconds(lease), instance)))
                             .map(claimed -> new Claim(free, dispatches(claimed)));
                 }));
     }

@@ -13,29 +13,38 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Aggregates for {@code status}: counts over whole tables, never a LIMITed sample. */
+/**
+ * Aggregates for {@code status}: counts over whole tables, never a LIMITed sample. Each figure is read from
+ * an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave the
+ * database as text ({@code iso_utc}) and ages are null for infinite values, so no value PostgreSQL accepts
+ * in a row can make the report fail; free text is clipped.
+ */
 @ApplicationScoped
 public class StatusRepository {
 
     static final String TOTALS = """
-            SELECT count(*) FILTER (WHERE status = 'queued') AS queued,
-                   count(*) FILTER (WHERE status = 'running') AS running,
-                   count(*) FILTER (WHERE status = 'success') AS success,
-                   count(*) FILTER (WHERE status = 'failed') AS failed,
-                   count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
-                   count(*) AS total,
-                   count(*) FILTER (WHERE status = 'queued' AND run_after <= now()) AS ready,
-                   coalesce(sum(rows_written), 0) AS rows_written,
-                   coalesce(sum(bars_fetched), 0) AS bars_fetched,
-                   extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'queued'))::bigint AS oldest_queued,
-                   count(DISTINCT dispatch_id) FILTER (WHERE status = 'running' AND lease_expires_at > now()) AS dispatches,
-                   count(*) FILTER (WHERE status = 'running' AND lease_expires_at > now()) AS leased,
-                   count(*) FILTER (WHERE status = 'running' AND lease_expires_at <= now()) AS expired
-            FROM job_runs""";
+            WITH by_status AS (
+                SELECT status, count(*) AS runs, coalesce(sum(rows_written), 0) AS rows_written,
+                       coalesce(sum(bars_fetched), 0) AS bars_fetched
+                FROM job_runs GROUP BY status)
+            SELECT coalesce(sum(runs) FILTER (WHERE status = 'queued'), 0)::bigint AS queued,
+                   coalesce(sum(runs) FILTER (WHERE status = 'running'), 0)::bigint AS running,
+                   coalesce(sum(runs) FILTER (WHERE status = 'success'), 0)::bigint AS success,
+                   coalesce(sum(runs) FILTER (WHERE status = 'failed'), 0)::bigint AS failed,
+                   coalesce(sum(runs) FILTER (WHERE status = 'cancelled'), 0)::bigint AS cancelled,
+                   coalesce(sum(runs), 0)::bigint AS total,
+                   coalesce(sum(rows_written), 0)::bigint AS rows_written,
+                   coalesce(sum(bars_fetched), 0)::bigint AS bars_fetched,
+                   (SELECT count(*) FROM job_runs WHERE status = 'queued' AND run_after <= now()) AS ready,
+                   (SELECT age_seconds(min(created_at)) FROM job_runs WHERE status = 'queued') AS oldest_queued,
+                   (SELECT count(DISTINCT dispatch_id) FROM job_runs
+                    WHERE status = 'running' AND lease_expires_at > now()) AS dispatches,
+                   (SELECT count(*) FROM job_runs WHERE status = 'running' AND lease_expires_at > now()) AS leased,
+                   (SELECT count(*) FROM job_runs WHERE status = 'running' AND lease_expires_at <= now()) AS expired
+            FROM by_status""";
 
     /** $1 window in seconds. */
     static final String THROUGHPUT = """
@@ -48,7 +57,7 @@ public class StatusRepository {
 
     /** Failed runs, and queued runs carrying their last attempt's error, by code; latest message as sample. */
     static final String ERRORS = """
-            SELECT g.status, g.error_code, g.runs, g.last_hour, s.sample
+            SELECT g.status, left(g.error_code, 100) AS error_code, g.runs, g.last_hour, s.sample
             FROM (SELECT status, error_code, count(*) AS runs,
                          count(*) FILTER (WHERE updated_at >= now() - interval '60 minutes') AS last_hour
                   FROM job_runs
@@ -56,13 +65,14 @@ public class StatusRepository {
                   GROUP BY status, error_code) g
             LEFT JOIN LATERAL (
                 SELECT left(error_message, 200) AS sample FROM job_runs r
-                WHERE r.status = g.status AND r.error_code = g.error_code
+                WHERE r.status = g.status AND r.error_code = g.error_code AND r.error_code IS NOT NULL
                 ORDER BY r.updated_at DESC LIMIT 1) s ON true
             ORDER BY g.status, g.runs DESC, g.error_code""";
 
     static final String DEFINITIONS = """
-            SELECT d.id, d.name, d.enabled, d.timeframe, cardinality(d.symbols) AS symbols, d.window_from,
-                   d.window_to, d.priority, d.planned_to,
+            SELECT d.id, d.name, d.enabled, d.timeframe, cardinality(d.symbols) AS symbols,
+                   iso_utc(d.window_from) AS window_from, iso_utc(d.window_to) AS window_to, d.priority,
+                   iso_utc(d.planned_to) AS planned_to,
                    count(r.id) FILTER (WHERE r.status = 'queued') AS queued,
                    count(r.id) FILTER (WHERE r.status = 'running') AS running,
                    count(r.id) FILTER (WHERE r.status = 'success') AS success,
@@ -78,8 +88,8 @@ public class StatusRepository {
             ORDER BY d.enabled DESC, d.priority DESC, d.name""";
 
     static final String HEARTBEATS = """
-            SELECT name, status, message, version, last_seen,
-                   extract(epoch FROM now() - last_seen)::bigint AS age_seconds
+            SELECT left(name, 200) AS name, status, left(message, 500) AS message, left(version, 100) AS version,
+                   iso_utc(last_seen) AS last_seen, age_seconds(last_seen) AS age_seconds
             FROM orchestrator_heartbeat
             ORDER BY last_seen DESC
             LIMIT 50""";
@@ -129,9 +139,8 @@ public class StatusRepository {
             for (Row r : rows) {
                 RunCounts counts = counts(r);
                 defs.add(new DefinitionStatus(r.getUUID("id").toString(), r.getString("name"), r.getBoolean("enabled"),
-                        r.getString("timeframe"), r.getInteger("symbols"), iso(Rows.instant(r, "window_from")),
-                        iso(Rows.instant(r, "window_to")), r.getInteger("priority"),
-                        iso(Rows.instant(r, "planned_to")), counts, bars(r),
+                        r.getString("timeframe"), r.getInteger("symbols"), r.getString("window_from"),
+                        r.getString("window_to"), r.getInteger("priority"), r.getString("planned_to"), counts, bars(r),
                         Progress.of(counts.success(), counts.total() - counts.cancelled())));
             }
             return defs;
@@ -143,7 +152,7 @@ public class StatusRepository {
             List<HeartbeatStatus> beats = new ArrayList<>();
             for (Row r : rows) {
                 beats.add(new HeartbeatStatus(r.getString("name"), r.getString("status"), r.getString("message"),
-                        r.getString("version"), iso(Rows.instant(r, "last_seen")), r.getLong("age_seconds")));
+                        r.getString("version"), r.getString("last_seen"), r.getLong("age_seconds")));
             }
             return beats;
         });
@@ -156,10 +165,6 @@ public class StatusRepository {
 
     private static BarTotals bars(Row r) {
         return new BarTotals(r.getLong("rows_written"), r.getLong("bars_fetched"));
-    }
-
-    private static String iso(Instant t) {
-        return t == null ? null : t.toString();
     }
 
     /** Whole-queue figures. */

@@ -7,18 +7,18 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** What the provider said about tickers ({@code symbols}): valid or invalid, and when we asked. */
 @ApplicationScoped
 public class SymbolRepository {
 
     /** $1 tickers, $2 max age in seconds. */
-    static final String VALID_SINCE = """
-            SELECT symbol FROM symbols
-            WHERE symbol = ANY ($1) AND status = 'valid' AND checked_at >= now() - make_interval(secs => $2)""";
+    static final String CHECKED_SINCE = """
+            SELECT symbol, status, reason FROM symbols
+            WHERE symbol = ANY ($1) AND checked_at >= now() - make_interval(secs => $2)""";
 
     /** $1 tickers, $2 status, $3 reason. */
     static final String RECORD = """
@@ -33,13 +33,15 @@ public class SymbolRepository {
         this.pool = pool;
     }
 
-    public Uni<Set<Ticker>> validWithin(List<Ticker> symbols, Duration maxAge) {
-        return pool.preparedQuery(VALID_SINCE).execute(Tuple.of(values(symbols), Rows.seconds(maxAge))).map(rows -> {
-            Set<Ticker> valid = new HashSet<>();
+    /** What the provider said about each of {@code symbols} within {@code maxAge}; unchecked ones are absent. */
+    public Uni<Map<Ticker, Checked>> checkedWithin(List<Ticker> symbols, Duration maxAge) {
+        return pool.preparedQuery(CHECKED_SINCE).execute(Tuple.of(values(symbols), Rows.seconds(maxAge))).map(rows -> {
+            Map<Ticker, Checked> checked = new HashMap<>();
             for (Row r : rows) {
-                valid.add(new Ticker(r.getString("symbol")));
+                checked.put(new Ticker(r.getString("symbol")),
+                        new Checked("valid".equals(r.getString("status")), r.getString("reason")));
             }
-            return valid;
+            return checked;
         });
     }
 
@@ -56,6 +58,10 @@ public class SymbolRepository {
             return Uni.createFrom().voidItem();
         }
         return pool.preparedQuery(RECORD).execute(Tuple.of(values(symbols), status, reason)).replaceWithVoid();
+    }
+
+    /** The provider's answer about one ticker; {@code reason} is its message for an unknown one. */
+    public record Checked(boolean valid, String reason) {
     }
 
     private static String[] values(List<Ticker> symbols) {

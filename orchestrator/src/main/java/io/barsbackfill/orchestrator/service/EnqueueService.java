@@ -4,6 +4,7 @@ import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.EnqueueResult;
+import io.barsbackfill.common.function.EnqueueResult.Skipped;
 import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.orchestrator.Definition;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -19,7 +21,10 @@ import org.jboss.logging.Logger;
 /**
  * {@code enqueue}: validates the request, checks its tickers with the provider and stores the definition.
  * Ticks plan it. A name already taken is bad input (400 naming {@code name}); so is a ticker the provider
- * does not know (400 naming {@code symbols[i]}). Only the {@code symbols} table remembers a rejected ticker.
+ * does not know (400 naming {@code symbols[i]}), unless {@code on_unknown} is {@code skip}: then the known
+ * tickers are enqueued and the others listed in {@code skipped} (400 naming {@code symbols} when none is
+ * known). Only the {@code symbols} table remembers an unknown ticker. Nothing here walks the window: slices
+ * are counted, so the answer costs the same for a day or for decades.
  */
 @ApplicationScoped
 public class EnqueueService {
@@ -29,41 +34,50 @@ public class EnqueueService {
 
     private final DefinitionRepository definitions;
     private final SymbolVerifier verifier;
-    private final int maxSymbols;
+    private final OrchestratorConfig.Orchestrator limits;
 
     EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, OrchestratorConfig config) {
         this.definitions = definitions;
         this.verifier = verifier;
-        this.maxSymbols = config.orchestrator().maxSymbols();
+        this.limits = config.orchestrator();
     }
 
     public Uni<EnqueueResult> enqueue(OrchestratorRequest request) {
-        NewDefinition d = NewDefinition.of(request, maxSymbols);
-        return definitions.byName(d.name())
+        NewDefinition requested = NewDefinition.of(request, limits, Instant.now());
+        boolean skip = requested.onUnknown() == NewDefinition.OnUnknown.skip;
+        return definitions.byName(requested.name())
                 .invoke(existing -> existing.ifPresent(e -> {
-                    throw nameTaken(d.name());
+                    throw nameTaken(requested.name());
                 }))
-                .chain(() -> verifier.unknown(d.symbols()))
-                .invoke(unknown -> {
-                    if (!unknown.isEmpty()) {
-                        throw unknownTickers(d, unknown);
+                .chain(() -> verifier.unknown(requested.symbols(), skip))
+                .chain(unknown -> {
+                    if (!unknown.isEmpty() && !skip) {
+                        throw unknownTickers(requested, unknown);
                     }
+                    if (unknown.size() == requested.symbols().size()) {
+                        throw new BadInputException("symbols", "the provider knows none of these tickers: "
+                                + unknown.keySet().stream().map(Ticker::value).collect(Collectors.joining(", ")));
+                    }
+                    NewDefinition d = requested.withSymbols(
+                            requested.symbols().stream().filter(t -> !unknown.containsKey(t)).toList());
+                    List<Skipped> skipped = unknown.entrySet().stream()
+                            .map(e -> new Skipped(e.getKey().value(), e.getValue())).toList();
+                    return definitions.insert(d.name(), d.symbols(), d.timeframe(), d.from(), d.to(), d.priority())
+                            .map(created -> result(created, skipped));
                 })
-                .chain(() -> definitions.insert(d.name(), d.symbols(), d.timeframe(), d.from(), d.to(), d.priority()))
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
-                .transform(e -> nameTaken(d.name()))
-                .map(this::result)
-                .invoke(r -> LOG.infof("definition %s created: %d symbols %s from %s, %d slices", r.name(),
-                        r.symbols().size(), r.timeframe(), r.windowFrom(), r.slices()));
+                .transform(e -> nameTaken(requested.name()))
+                .invoke(r -> LOG.infof("definition %s created: %d symbols %s from %s, %d slices, %d tickers skipped",
+                        r.name(), r.symbols().size(), r.timeframe(), r.windowFrom(), r.slices(), r.skipped().size()));
     }
 
-    private EnqueueResult result(Definition d) {
+    private static EnqueueResult result(Definition d, List<Skipped> skipped) {
         Instant horizon = TradingCalendar.nyse().historyHorizon(Instant.now());
-        int slices = SlicePlan.all(d.timeframe(), d.windowFrom(), d.windowTo(), horizon).size();
-        int ready = SlicePlan.ready(d.timeframe(), d.windowFrom(), d.windowTo(), horizon).size();
+        long slices = SlicePlan.count(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
+        long ready = SlicePlan.countReady(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         return new EnqueueResult(d.id().toString(), d.name(), d.symbols().stream().map(Ticker::value).toList(),
                 d.timeframe().name(), d.windowFrom().toString(), d.windowTo() == null ? null : d.windowTo().toString(),
-                d.priority(), d.enabled(), slices, ready, (long) slices * d.symbols().size());
+                d.priority(), d.enabled(), slices, ready, slices * d.symbols().size(), skipped);
     }
 
     private static BadInputException nameTaken(String name) {
@@ -77,6 +91,7 @@ public class EnqueueService {
         String all = unknown.keySet().stream().map(t -> "symbols[" + d.symbols().indexOf(t) + "]=" + t)
                 .collect(Collectors.joining(", "));
         return new BadInputException("symbols[" + index + "]",
-                "the provider does not know " + (unknown.size() == 1 ? "this ticker" : "these tickers") + ": " + all);
+                "the provider does not know " + (unknown.size() == 1 ? "this ticker" : "these tickers") + ": " + all
+                        + " (on_unknown: \"skip\" enqueues the others)");
     }
 }

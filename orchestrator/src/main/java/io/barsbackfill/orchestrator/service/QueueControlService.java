@@ -53,15 +53,20 @@ public class QueueControlService {
         if (r.definition() == null) {
             return Uni.createFrom().item(new Resolved(null, Filter.of(null, symbol, code)));
         }
-        return definitions.byName(r.definition().trim()).map(found -> {
+        String name = r.definition().strip();
+        if (!NewDefinition.NAME.matcher(name).matches()) {
+            throw new BadInputException("definition", "definition must be a definition's name (got '"
+                    + RequestFields.clip(name) + "')");
+        }
+        return definitions.byName(name).map(found -> {
             Definition d = found.orElseThrow(() -> new BadInputException("definition",
-                    "no definition named '" + r.definition() + "'"));
+                    "no definition named '" + name + "'"));
             return new Resolved(d, Filter.of(d, symbol, code));
         });
     }
 
     private static String errorCode(String raw) {
-        String code = raw.trim().toUpperCase(java.util.Locale.ROOT);
+        String code = raw.strip().toUpperCase(java.util.Locale.ROOT);
         if (Arrays.stream(ErrorCode.values()).noneMatch(c -> c.name().equals(code))) {
             throw new BadInputException("error_code", "error_code must be one of "
                     + Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.joining(" ")));

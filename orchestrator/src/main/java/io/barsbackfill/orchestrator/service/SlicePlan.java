@@ -1,8 +1,10 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.SliceUnit;
 import io.barsbackfill.common.domain.Timeframe;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,27 +16,42 @@ public final class SlicePlan {
     private SlicePlan() {
     }
 
-    /** Every slice of the window that can be enqueued at {@code horizon}, ignoring what is planned. */
-    public static List<Slice> ready(Timeframe timeframe, Instant windowFrom, Instant windowTo, Instant horizon) {
-        return next(timeframe, windowFrom, windowTo, null, horizon, Integer.MAX_VALUE);
+    /**
+     * How many slices the window holds (for an open window, up to {@code horizon}), counted: a window of
+     * millions of slices costs nothing.
+     */
+    public static long count(Timeframe timeframe, Instant windowFrom, Instant windowTo, Instant horizon) {
+        return Slice.count(timeframe, windowFrom, windowTo == null ? horizon : windowTo);
     }
 
-    /** All slices of the window, for a closed window; for an open one, those up to {@code horizon}. */
-    public static List<Slice> all(Timeframe timeframe, Instant windowFrom, Instant windowTo, Instant horizon) {
-        return Slice.covering(timeframe, windowFrom, windowTo == null ? horizon : windowTo);
+    /** How many slices {@link #next} would list without a limit and with nothing planned, counted. */
+    public static long countReady(Timeframe timeframe, Instant windowFrom, Instant windowTo, Instant horizon) {
+        SliceUnit unit = timeframe.sliceUnit();
+        Instant end = unit.floor(horizon);
+        if (windowTo != null && unit.ceil(windowTo).isBefore(end)) {
+            end = unit.ceil(windowTo);
+        }
+        return unit.cellsBetween(unit.floor(windowFrom), end);
     }
 
-    /** At most {@code limit} slices following {@code plannedTo} (a slice end on the grid, or null). */
+    /**
+     * At most {@code limit} slices following {@code plannedTo} (a slice end on the grid, or null), walking the
+     * grid only as far as it returns.
+     */
     public static List<Slice> next(Timeframe timeframe, Instant windowFrom, Instant windowTo, Instant plannedTo,
             Instant horizon, int limit) {
         Instant from = plannedTo == null || plannedTo.isBefore(windowFrom) ? windowFrom : plannedTo;
         Instant to = windowTo == null || windowTo.isAfter(horizon) ? horizon : windowTo;
-        if (!from.isBefore(to)) {
-            return List.of();
+        SliceUnit unit = timeframe.sliceUnit();
+        List<Slice> slices = new ArrayList<>();
+        for (Instant start = unit.floor(from); start.isBefore(to) && slices.size() < Math.max(limit, 1);
+                start = unit.next(start)) {
+            Slice slice = new Slice(start, unit.next(start));
+            if (slice.to().isAfter(horizon)) {
+                break;
+            }
+            slices.add(slice);
         }
-        return Slice.covering(timeframe, from, to).stream()
-                .filter(s -> !s.to().isAfter(horizon))
-                .limit(Math.max(limit, 1))
-                .toList();
+        return slices;
     }
 }

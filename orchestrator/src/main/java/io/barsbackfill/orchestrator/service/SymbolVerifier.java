@@ -22,15 +22,18 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Asks the provider whether tickers exist, by fetching their daily bars over the last closed week. The
- * provider names one unknown ticker per answer, so a request is repeated without it (a bounded number of
- * times) to find the others and confirm the rest. Answers are kept in {@code symbols}; a ticker confirmed
- * within {@code symbol-cache-ttl} is not asked about again.
+ * Asks the provider whether tickers exist with as few requests as it can: one request for one daily bar of
+ * the last closed week, for every ticker not checked recently at once. The provider checks all symbols
+ * before it answers and names one it does not know, so that one is set aside and the request repeated for
+ * the rest, until it succeeds (the rest are known) or the probe budget is spent. Answers are kept in
+ * {@code symbols}; a ticker checked within {@code symbol-cache-ttl} is not asked about again, and one found
+ * unknown keeps the provider's reason.
  */
 @ApplicationScoped
 public class SymbolVerifier {
 
-    private static final int PER_REQUEST = 50;
+    /** Keeps the request line of a probe within a few kilobytes. */
+    private static final int PER_REQUEST = 500;
 
     private final AlpacaBarsClient provider;
     private final SymbolRepository symbols;
@@ -44,20 +47,34 @@ public class SymbolVerifier {
         this.maxProbes = Math.max(1, config.orchestrator().maxProbes());
     }
 
-    /** The tickers the provider does not know, with its message; empty when all are known. */
-    public Uni<Map<Ticker, String>> unknown(List<Ticker> tickers) {
-        return symbols.validWithin(tickers, cacheTtl).chain(cached -> {
-            List<Ticker> toProbe = tickers.stream().filter(t -> !cached.contains(t)).toList();
-            Probe probe = new Probe(probeSlice(Instant.now()));
-            List<List<Ticker>> chunks = new ArrayList<>();
-            for (int i = 0; i < toProbe.size(); i += PER_REQUEST) {
-                chunks.add(toProbe.subList(i, Math.min(i + PER_REQUEST, toProbe.size())));
+    /**
+     * The tickers the provider does not know, with its reason, in request order; empty when all are known.
+     * With {@code findAll} false the search may stop at the first unknown ticker once the probe budget is
+     * spent (the caller refuses the request anyway); with {@code findAll} true every ticker is settled or
+     * the verification fails.
+     */
+    public Uni<Map<Ticker, String>> unknown(List<Ticker> tickers, boolean findAll) {
+        return symbols.checkedWithin(tickers, cacheTtl).chain(checked -> {
+            Probe probe = new Probe(probeSlice(Instant.now()), findAll);
+            List<Ticker> toProbe = new ArrayList<>();
+            for (Ticker t : tickers) {
+                SymbolRepository.Checked c = checked.get(t);
+                if (c == null) {
+                    toProbe.add(t);
+                } else if (!c.valid()) {
+                    probe.invalid.put(t, c.reason());
+                }
             }
             Uni<Void> all = Uni.createFrom().voidItem();
-            for (List<Ticker> chunk : chunks) {
+            for (int i = 0; i < toProbe.size(); i += PER_REQUEST) {
+                List<Ticker> chunk = toProbe.subList(i, Math.min(i + PER_REQUEST, toProbe.size()));
                 all = all.chain(() -> probe.check(chunk));
             }
-            return all.map(ignored -> probe.invalid);
+            return all.map(ignored -> {
+                Map<Ticker, String> inOrder = new LinkedHashMap<>();
+                tickers.stream().filter(probe.invalid::containsKey).forEach(t -> inOrder.put(t, probe.invalid.get(t)));
+                return inOrder;
+            });
         });
     }
 
@@ -70,12 +87,14 @@ public class SymbolVerifier {
     /** One verification: how many provider requests it made, what it found. */
     private final class Probe {
         private final Slice slice;
+        private final boolean findAll;
         private final AtomicInteger calls = new AtomicInteger();
         private final Map<Ticker, String> invalid = new LinkedHashMap<>();
         private int requests;
 
-        Probe(Slice slice) {
+        Probe(Slice slice, boolean findAll) {
             this.slice = slice;
+            this.findAll = findAll;
         }
 
         Uni<Void> check(List<Ticker> chunk) {
@@ -83,15 +102,16 @@ public class SymbolVerifier {
                 return Uni.createFrom().voidItem();
             }
             if (requests >= maxProbes) {
-                if (invalid.isEmpty()) {
+                if (invalid.isEmpty() || findAll) {
                     return Uni.createFrom().failure(new ServiceUnavailableException(ErrorCode.RATE_LIMITED,
-                            "could not verify tickers: probe budget of " + maxProbes + " requests spent", null));
+                            "could not verify tickers: probe budget of " + maxProbes + " requests spent "
+                                    + "(backfill.orchestrator.max-probes)", null));
                 }
                 return Uni.createFrom().voidItem(); // already rejecting; the rest stay unverified
             }
             requests++;
-            return provider.fetch(chunk, Timeframe.d1, slice, calls)
-                    .chain(bars -> symbols.recordValid(chunk))
+            return provider.probe(chunk, Timeframe.d1, slice, calls)
+                    .chain(() -> symbols.recordValid(chunk))
                     .onFailure(ProviderException.class).recoverWithUni(e -> {
                         ProviderException p = (ProviderException) e;
                         Ticker rejected = p.code() == ErrorCode.INVALID_SYMBOL ? p.invalidSymbol().orElse(null) : null;

@@ -45,7 +45,24 @@ class SlicePlanTest {
                 .containsExactly(Instant.parse("2024-02-01T00:00:00Z"), Instant.parse("2024-03-01T00:00:00Z"));
         assertThat(SlicePlan.next(Timeframe.h1, Instant.parse("2024-01-01T00:00:00Z"),
                 Instant.parse("2024-06-01T00:00:00Z"), null, horizon, 100)).hasSize(2);
-        assertThat(SlicePlan.all(Timeframe.h1, Instant.parse("2024-01-01T00:00:00Z"),
-                Instant.parse("2024-06-01T00:00:00Z"), horizon)).hasSize(5);
+        assertThat(SlicePlan.count(Timeframe.h1, Instant.parse("2024-01-01T00:00:00Z"),
+                Instant.parse("2024-06-01T00:00:00Z"), horizon)).isEqualTo(5);
+        assertThat(SlicePlan.countReady(Timeframe.h1, Instant.parse("2024-01-01T00:00:00Z"),
+                Instant.parse("2024-06-01T00:00:00Z"), horizon)).isEqualTo(2);
+    }
+
+    @Test
+    void countingWhatIsReadyAgreesWithPlanningIt() {
+        java.util.Random random = new java.util.Random(11);
+        Instant base = Instant.parse("2000-01-01T00:00:00Z");
+        for (Timeframe timeframe : Timeframe.values()) {
+            for (int i = 0; i < 300; i++) {
+                Instant from = base.plusSeconds(random.nextLong(26L * 365 * 86400));
+                Instant to = random.nextInt(4) == 0 ? null : from.plusSeconds(1 + random.nextLong(2L * 365 * 86400));
+                Instant horizon = from.plusSeconds(random.nextLong(3L * 365 * 86400));
+                assertThat(SlicePlan.countReady(timeframe, from, to, horizon)).as("%s %s..%s at %s", timeframe, from, to, horizon)
+                        .isEqualTo(SlicePlan.next(timeframe, from, to, null, horizon, Integer.MAX_VALUE).size());
+            }
+        }
     }
 }
