@@ -25,6 +25,9 @@ import java.util.List;
  */
 final class Chaos {
 
+    /** Up to ten JVMs start at once on two shared cores: far slower than one. */
+    static final Duration READY = Duration.ofMinutes(5);
+
     /** Longest a scenario's backfill may take to settle once the chaos stopped. */
     static final Duration SETTLE = Duration.ofSeconds(150);
 
@@ -38,6 +41,8 @@ final class Chaos {
     static LocalStack.Builder stack(Class<?> test, String databaseUrl, String token) {
         return LocalStack.builder(E2e.layout()).logDir(E2e.logDir(test)).databaseUrl(databaseUrl).token(token)
                 .provider(Provider.simulator()).preferDefaultPorts(false).inheritSettings(false)
+                // many JVMs on two cores: the quick compiler only, one GC thread, a small heap
+                .javaOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m")
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
                 .env("BACKFILL_QUEUE_LEASE_DURATION", "15s")
                 .env("BACKFILL_QUEUE_BACKOFF_BASE", "1s")

@@ -40,7 +40,7 @@ class ChaosHostileInputTest {
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.create();
                 LocalStack stack = Chaos.stack(ChaosHostileInputTest.class, db.libpqUrl(), token).build().start()
-                        .awaitReady(E2e.READY);
+                        .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
             orchestrator.call(OrchestratorClient.enqueueRequest("STORED", SYMBOLS, "d1", WINDOW.from().toString(),

@@ -73,7 +73,7 @@ class ChaosManyInstancesTest {
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
-                        .build().start().awaitReady(E2e.READY);
+                        .build().start().awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             db.execute(LEASE_LOG);
             new OrchestratorClient(stack.orchestratorUrl(), token).call(OrchestratorClient.enqueueRequest(

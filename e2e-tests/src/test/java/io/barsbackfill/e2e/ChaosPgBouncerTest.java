@@ -44,7 +44,7 @@ class ChaosPgBouncerTest {
                 LocalStack stack = Chaos.stack(ChaosPgBouncerTest.class, bouncer.through(db.libpqUrl()), token)
                         .env("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY", "true")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
-                        .build().start().awaitReady(E2e.READY);
+                        .build().start().awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             AtomicBoolean watching = new AtomicBoolean(true);
             AtomicLong maxBackends = new AtomicLong();

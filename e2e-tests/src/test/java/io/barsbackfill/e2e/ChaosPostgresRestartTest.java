@@ -39,7 +39,7 @@ class ChaosPostgresRestartTest {
                 LocalStack stack = Chaos.stack(ChaosPostgresRestartTest.class, db.libpqUrl(), token)
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "250")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
-                        .build().start().awaitReady(E2e.READY);
+                        .build().start().awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             System.out.println("chaos: " + pg);
             Map<String, Long> pids = pids(stack);

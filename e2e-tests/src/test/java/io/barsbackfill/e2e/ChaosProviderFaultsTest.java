@@ -70,7 +70,7 @@ class ChaosProviderFaultsTest {
                 // a latency spike of the storm outlasts the client's timeouts
                 .env("BACKFILL_ALPACA_READ_TIMEOUT", "2s")
                 .env("BACKFILL_ALPACA_REQUEST_DEADLINE", "3s")
-                .build().start().awaitReady(E2e.READY);
+                .build().start().awaitReady(Chaos.READY);
         generator = MarketSimulator.start(0, SimulatorSettings.defaults());
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }

@@ -48,7 +48,7 @@ class ChaosSharedBudgetTest {
                         .env("BACKFILL_RATE_LIMIT_PER_MINUTE", Integer.toString(PER_MINUTE))
                         .env("BACKFILL_QUEUE_LEASE_DURATION", "2m")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
-                        .build().start().awaitReady(E2e.READY);
+                        .build().start().awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
             orchestrator.call(OrchestratorClient.enqueueRequest("SHARED_BUDGET", SYMBOLS, "h1", WINDOW.from().toString(),

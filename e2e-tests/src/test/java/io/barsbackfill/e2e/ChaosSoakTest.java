@@ -49,7 +49,7 @@ class ChaosSoakTest {
                                         + "\"truncated_rate\":0.02}")
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "50")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_PLAN_MAX_RUNS", "20000")
-                        .build().start().awaitReady(E2e.READY);
+                        .build().start().awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, universe)) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
             List<ChaosAudit.Window> windows = new ArrayList<>();
