@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
  * {@value #SERVER_CONNECTIONS} server connections, while the three functions' pools hold up to 24 clients.
  *
  * <p>What it takes (docs/reliability.md): the reactive client must not keep named prepared statements on a
- * server connection, since the next transaction may run on another one; {@code
- * QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true} makes it send unnamed statements, each
- * prepared and executed in one round trip. Migrations run on a direct connection (Flyway holds a session
+ * server connection, since the next transaction may run on another one: {@code
+ * QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false} (Quarkus caches them, as named statements, by
+ * default for PostgreSQL) and {@code QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true} (each
+ * execution parses its unnamed statement again, in the same round trip). Migrations run on a direct connection (Flyway holds a session
  * lock), so the orchestrator does not migrate at start here.
  */
 class ChaosPgBouncerTest {
@@ -42,6 +43,7 @@ class ChaosPgBouncerTest {
         try (TestDatabase db = TestDatabase.createMigrated();
                 PgBouncer bouncer = PgBouncer.start(host(db), port(db), SERVER_CONNECTIONS);
                 LocalStack stack = Chaos.stack(ChaosPgBouncerTest.class, bouncer.through(db.libpqUrl()), token)
+                        .env("QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS", "false")
                         .env("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY", "true")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
                         .build().start().awaitReady(Chaos.READY);
