@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorFaults;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.TestDatabase;
@@ -46,8 +47,9 @@ public abstract class OrchestratorTestBase {
     void emptyDatabase() {
         db.execute("""
                 TRUNCATE job_definitions, job_runs, job_definition_runs, symbols, orchestrator_heartbeat, rate_limits,
-                         ohlc_bars""");
+                         ohlc_bars, provider_gate""");
         simulator.resetCounters();
+        simulator.faults(SimulatorFaults.NONE);
     }
 
     protected static ValidatableResponse orchestrator(Map<String, ?> body) {

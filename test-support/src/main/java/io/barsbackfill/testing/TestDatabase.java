@@ -36,6 +36,14 @@ public final class TestDatabase implements AutoCloseable {
         return db;
     }
 
+    /** Migrated up to and including {@code version} only, as a deployment of that version left it. */
+    public static TestDatabase createMigratedTo(String version) {
+        TestDatabase db = create();
+        Flyway.configure().dataSource(db.jdbcUrl(), db.user, null).locations("classpath:db/migration")
+                .target(version).load().migrate();
+        return db;
+    }
+
     public static TestDatabase create() {
         return create(System.getProperty("test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres"));
     }

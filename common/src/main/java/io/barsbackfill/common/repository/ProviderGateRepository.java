@@ -51,7 +51,7 @@ public class ProviderGateRepository {
                     WHEN o.was = 'open' THEN GREATEST(o.was_next, $7)
                     WHEN o.opens THEN GREATEST(now() + make_interval(secs => $5), $7) END
             FROM o WHERE g.provider = o.provider
-            RETURNING\s""" + COLUMNS;
+            """ + "RETURNING " + COLUMNS;
 
     /** The provider answered: the gate closes and the failure count starts again. Writes nothing when already so. */
     static final String SUCCEEDED = """
@@ -80,7 +80,7 @@ public class ProviderGateRepository {
                                                        make_interval(secs => $5) * power(2, LEAST(probes, 30))), $7),
                 probe_token = NULL, probe_lease_until = NULL, updated_at = now()
             WHERE g.provider = $1 AND g.probe_token = $2
-            RETURNING\s""" + COLUMNS;
+            """ + "RETURNING " + COLUMNS;
 
     private final Pool pool;
 

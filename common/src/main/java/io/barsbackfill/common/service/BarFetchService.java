@@ -161,6 +161,10 @@ public class BarFetchService {
         return () -> runs.extendLeases(held).map(kept -> {
             held.removeIf(r -> !kept.contains(r.jobRunId()));
             return !held.isEmpty();
+        }).onFailure().recoverWithItem(e -> {
+            // the database is unreachable now: keep fetching; the fenced store decides whether the work counts
+            LOG.warnf("extending %d leases failed (%s); fetching on", held.size(), e.getClass().getSimpleName());
+            return true;
         });
     }
     /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The provider allows 2 requests a minute. The third gets 429: the shared budget is blocked for the
  * provider's Retry-After (every instance waits), the run goes back to the queue with backoff instead of
- * hot-looping, and nothing is written.
+ * hot-looping, and nothing is written. The Retry-After is longer than the wait budget, so the provider
+ * refuses everyone for that long: the health gate opens until then and the run spends no attempt.
  */
 @QuarkusTest
 @TestProfile(RateLimitTest.ShortWait.class)
@@ -62,7 +63,9 @@ class RateLimitTest {
                 SELECT status, attempt, error_code, run_after > now() AS backing_off, lease_token
                 FROM job_runs WHERE id = ?""", third.id()).get(0);
         assertThat(run).containsEntry("status", "queued").containsEntry("error_code", "RATE_LIMITED")
-                .containsEntry("backing_off", true).containsEntry("attempt", 1);
+                .containsEntry("backing_off", true).containsEntry("attempt", 0);
+        assertThat(db.query("SELECT state, reason, next_probe_at >= now() AS later FROM provider_gate").get(0))
+                .containsEntry("state", "open").containsEntry("reason", "RATE_LIMITED").containsEntry("later", true);
         assertThat(run.get("lease_token")).isNull();
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'NVDA'")).isZero();
     }

@@ -37,7 +37,9 @@ import java.util.Map;
  * not exist: every call fails with a 500) or {@code other} (another migrated database, holding none of the runs);</li>
  * <li>{@code simulator-latency-ms}: delay of every provider answer;</li>
  * <li>{@code dispatch-timeout}: the orchestrator's {@code backfill.orchestrator.dispatch-timeout} (default
- * {@code 30s}, so that freshly started fetcher JVMs are never mistaken for slow ones).</li>
+ * {@code 30s}, so that freshly started fetcher JVMs are never mistaken for slow ones);</li>
+ * <li>any {@code backfill.*} setting (e.g. {@code backfill.queue.backoff-base}): given to the orchestrator and,
+ * as its {@code BACKFILL_*} environment variable, to both fetchers.</li>
  * </ul>
  * The processes start side by side once per test application (test classes with the same resources share one)
  * and stop with it; their logs are in {@code orchestrator/target/fetcher-logs/<database>/}.
@@ -94,7 +96,10 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
             case "other" -> (otherDb = TestDatabase.createMigrated()).libpqUrl();
             default -> throw new IllegalArgumentException("fetcher-database: own, missing or other, not " + database);
         };
-        LocalStack stack = LocalStack.builder(layout)
+        LocalStack.Builder builder = LocalStack.builder(layout);
+        backfillSettings().forEach((name, value) -> builder.env(
+                name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        LocalStack stack = builder
                 .logDir(layout.home().resolve("orchestrator/target/fetcher-logs").resolve(db.name()))
                 .only(Service.FETCH_BARS, Service.FETCH_BARS_BATCH)
                 .databaseUrl(fetcherDatabaseUrl)
@@ -123,7 +128,18 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
         config.put("backfill.fetch-bars-url", stack.fetchBarsUrl().toString());
         config.put("backfill.fetch-bars-batch-url", stack.fetchBarsBatchUrl().toString());
         config.put("backfill.orchestrator.dispatch-timeout", args.getOrDefault("dispatch-timeout", "30s"));
+        config.putAll(backfillSettings());
         return config;
+    }
+
+    private Map<String, String> backfillSettings() {
+        Map<String, String> settings = new HashMap<>();
+        args.forEach((name, value) -> {
+            if (name.startsWith("backfill.")) {
+                settings.put(name, value);
+            }
+        });
+        return settings;
     }
 
     @Override

@@ -1,0 +1,166 @@
+package io.barsbackfill.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.Fetchers;
+import io.barsbackfill.orchestrator.testing.InjectFetchers;
+import io.barsbackfill.simulator.SimulatorFaults;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider fails for everyone, with the real fetch functions and the queue's fast backoff (1 s to 3 s,
+ * five attempts: about 10 s of retry budget). Without the gate each outage longer than that budget failed
+ * runs for good; with it, no run fails, the provider hears only probes while the gate is open, and work
+ * resumes by itself when the provider is back.
+ */
+@QuarkusTest
+@WithTestResource(value = FetcherProcessesResource.class, initArgs = {
+        @ResourceArg(name = "backfill.queue.backoff-base", value = "1s"),
+        @ResourceArg(name = "backfill.queue.backoff-max", value = "3s"),
+        @ResourceArg(name = "backfill.gate.probe-interval", value = "1s"),
+        @ResourceArg(name = "backfill.gate.probe-interval-max", value = "2s")})
+class ProviderGateTest extends OrchestratorTestBase {
+
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    private static final int MAX_IN_FLIGHT = 5;
+    private static final int ATTEMPTS_PER_PAGE = 4;
+
+    @InjectFetchers
+    Fetchers fetchers;
+
+    @Test
+    void anOutageLongerThanTheRetryBudgetFailsNoRunCostsOnlyProbesAndEndsByItself() {
+        queueDays(8, "AAPL", "MSFT", "NVDA");
+        simulator.faults(SimulatorFaults.NONE.withOutage(503));
+
+        Instant openedAt = tickUntilGateOpen();
+        long callsWhenOpened = simulator.barRequests();
+        assertThat(callsWhenOpened).as("before the gate opened: at most every dispatch in flight, each page retried")
+                .isLessThanOrEqualTo(MAX_IN_FLIGHT * ATTEMPTS_PER_PAGE + 1);
+        tickFor(OUTAGE.minus(Duration.between(openedAt, Instant.now())));
+        long probes = simulator.barRequests() - callsWhenOpened;
+        long allowed = OUTAGE.toSeconds() + 1; // one probe per second at most (1 s doubling to 2 s)
+        assertThat(probes).as("provider calls while the gate was open: probes only").isBetween(1L, allowed);
+
+        JsonPath status = action("status").statusCode(200).extract().jsonPath();
+        assertThat(status.getString("provider.state")).isIn("open", "half_open");
+        assertThat(status.getString("provider.reason")).isEqualTo("PROVIDER_UNAVAILABLE");
+        assertThat(status.getString("provider.last_error")).contains("503");
+        assertThat(status.getString("provider.next_probe_at")).isNotNull();
+        assertThat(status.getInt("runs.failed")).isZero();
+        assertThat(action("tick").statusCode(200).extract().<String>path("gate")).startsWith("open (PROVIDER_UNAVAILABLE)");
+
+        simulator.faults(SimulatorFaults.NONE);
+        tickUntilAllSucceeded(Duration.ofSeconds(30));
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+        assertThat(count("SELECT max(attempt) FROM job_runs"))
+                .as("attempts spent only by failures while the gate was still closed").isLessThanOrEqualTo(2);
+        runs("true").forEach(r -> assertThat(storedBars((String) r.get("symbol"), "m1", instant(r.get("slice_from")),
+                instant(r.get("slice_to")))).isEqualTo(servedBars(r)));
+        action("status").statusCode(200).body("provider.state", equalTo("closed"));
+    }
+
+    @Test
+    void revokedKeysFailNoRunShowPROVIDER_AUTHAndWorkResumesWhenTheyAreBack() {
+        queueDays(4, "AAPL", "MSFT");
+        simulator.faults(SimulatorFaults.NONE.withAuthRevoked(true));
+
+        tickUntilGateOpen();
+        tickFor(Duration.ofSeconds(4));
+        action("status").statusCode(200)
+                .body("provider.state", org.hamcrest.Matchers.oneOf("open", "half_open"))
+                .body("provider.reason", equalTo("PROVIDER_AUTH"))
+                .body("runs.failed", equalTo(0));
+        assertThat(count("SELECT max(attempt) FROM job_runs")).as("bad keys never spend an attempt").isZero();
+        assertThat(db.query("SELECT message FROM orchestrator_heartbeat").get(0).get("message").toString())
+                .startsWith("gate: open (PROVIDER_AUTH)").doesNotContain("errors=");
+
+        simulator.faults(SimulatorFaults.NONE);
+        tickUntilAllSucceeded(Duration.ofSeconds(20));
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+    }
+
+    @Test
+    void truncatedAndWrongTypeBodiesNeverMakeAFetcher500AndRunsSucceedOnceTheProviderRecovers() {
+        queueDays(4, "AAPL", "MSFT");
+        int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
+        simulator.faults(SimulatorFaults.NONE.withTruncatedRate(0.5).withWrongTypeRate(1));
+        tickFor(Duration.ofSeconds(3));
+
+        assertThat(fetchers.answered(Service.FETCH_BARS_BATCH).subList(batchBefore,
+                fetchers.answered(Service.FETCH_BARS_BATCH).size())).isNotEmpty()
+                .containsOnly("POST /fetch-bars-batch 200");
+        assertThat(count("SELECT count(*) FROM job_runs WHERE error_code = 'DISPATCH_FAILED'")).isZero();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE error_code = 'PROVIDER_MALFORMED'")).isPositive();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+
+        simulator.faults(SimulatorFaults.NONE);
+        tickUntilAllSucceeded(Duration.ofSeconds(20));
+    }
+
+    private void queueDays(int days, String... symbols) {
+        for (int day = 1; day <= days; day++) {
+            for (String symbol : symbols) {
+                queuedRun(symbol, "m1", "2024-01-%02dT00:00:00Z".formatted(day), "2024-01-%02dT00:00:00Z".formatted(day + 1),
+                        100);
+            }
+        }
+    }
+
+    private Instant tickUntilGateOpen() {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            action("tick").statusCode(200);
+            if (count("SELECT count(*) FROM provider_gate WHERE state = 'open'") == 1) {
+                return Instant.now();
+            }
+            pause(Duration.ofMillis(200));
+        }
+        throw new AssertionError("the gate did not open: " + db.query("SELECT * FROM provider_gate"));
+    }
+
+    private void tickFor(Duration duration) {
+        Instant end = Instant.now().plus(duration);
+        while (Instant.now().isBefore(end)) {
+            action("tick").statusCode(200).body("errors", org.hamcrest.Matchers.empty());
+            pause(Duration.ofMillis(250));
+        }
+    }
+
+    private void tickUntilAllSucceeded(Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        List<Map<String, Object>> notDone = new ArrayList<>();
+        while (Instant.now().isBefore(deadline)) {
+            action("tick").statusCode(200);
+            notDone = db.query("SELECT symbol, slice_from, status, attempt, error_code, run_after FROM job_runs "
+                    + "WHERE status <> 'success'");
+            if (notDone.isEmpty()) {
+                return;
+            }
+            pause(Duration.ofMillis(250));
+        }
+        throw new AssertionError("runs not done after " + limit + ": " + notDone);
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
