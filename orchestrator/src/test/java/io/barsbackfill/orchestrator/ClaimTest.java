@@ -47,6 +47,31 @@ class ClaimTest extends OrchestratorTestBase {
     Pool pool;
 
     @Test
+    void aRunWaitingOutABackoffIsClaimedOnceItComesDueAndNotBefore() throws InterruptedException {
+        UUID waiting = (UUID) db.query("""
+                INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
+                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, clock_timestamp() + interval '2 seconds')
+                RETURNING id""").get(0).get("id");
+        UUID ready = queuedRun("AAPL", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
+        assertThat(run(waiting).get("in_backoff")).as("kept by the trigger").isEqualTo(true);
+        assertThat(run(ready).get("in_backoff")).isEqualTo(false);
+
+        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches()).extracting(Dispatch::describe)
+                .containsExactly("h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x1");
+        assertThat(run(waiting).get("status")).isEqualTo("queued");
+
+        Thread.sleep(2_500);
+        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches()).extracting(Dispatch::describe)
+                .containsExactly("h1 [2020-01-01T00:00:00Z, 2020-02-01T00:00:00Z) x1");
+        assertThat(run(waiting)).containsEntry("status", "running").containsEntry("in_backoff", false);
+
+        db.execute("""
+                UPDATE job_runs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL,
+                                    run_after = now() + interval '1 hour' WHERE id = ?""", waiting);
+        assertThat(run(waiting).get("in_backoff")).as("back in backoff whoever writes the row").isEqualTo(true);
+    }
+
+    @Test
     void groupsRunsByTimeframeAndSliceUpToFiftyTickersHighestPriorityFirst() {
         List<String> sixty = tickers(60);
         sixty.forEach(s -> queuedRun(s, "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100));

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
+import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
@@ -36,6 +37,7 @@ class EnqueueTest extends OrchestratorTestBase {
                 .body("enabled", equalTo(true))
                 .body("slices", equalTo(3))
                 .body("runs", equalTo(9))
+                .body("skipped", equalTo(List.of()))
                 .extract().path("id");
 
         Map<String, Object> row = db.query("SELECT id::text AS id, symbols::text AS symbols, timeframe, priority FROM job_definitions")
@@ -100,5 +102,54 @@ class EnqueueTest extends OrchestratorTestBase {
         orchestrator(request).statusCode(200);
         orchestrator(request).statusCode(400).body("field", equalTo("name")).body("error", containsString("exists"));
         assertThat(count("SELECT count(*) FROM job_definitions")).isEqualTo(1);
+    }
+
+    @Test
+    void skipEnqueuesTheKnownTickersAndListsTheOthersWithTheProvidersReason() {
+        orchestrator(Map.of("action", "enqueue", "name", "SKIPPING", "symbols", List.of("AAPL", "ZZZZ", "MSFT", "QQQQ"),
+                "timeframe", "h1", "from", "2024-01-01T00:00:00Z", "to", "2024-04-01T00:00:00Z", "on_unknown", "skip"))
+                .statusCode(200)
+                .body("symbols", equalTo(List.of("AAPL", "MSFT")))
+                .body("runs", equalTo(6))
+                .body("skipped.symbol", equalTo(List.of("ZZZZ", "QQQQ")))
+                .body("skipped[0].reason", containsString("invalid symbol: ZZZZ"))
+                .body("skipped[1].reason", containsString("invalid symbol: QQQQ"));
+
+        assertThat(db.query("SELECT symbols::text AS symbols FROM job_definitions").get(0))
+                .containsEntry("symbols", "{AAPL,MSFT}");
+        assertThat(simulator.barRequests()).as("one request, then one per unknown ticker").isEqualTo(3);
+        action("tick").statusCode(200).body("slices_created", equalTo(6));
+    }
+
+    @Test
+    void skipWithNoKnownTickerIsBadInputNamingSymbols() {
+        orchestrator(Map.of("action", "enqueue", "name", "NONE", "symbols", List.of("ZZZZ", "QQQQ"),
+                "timeframe", "d1", "from", "2024-01-01T00:00:00Z", "on_unknown", "skip"))
+                .statusCode(400)
+                .body("field", equalTo("symbols"))
+                .body("error", containsString("ZZZZ, QQQQ"));
+        assertThat(count("SELECT count(*) FROM job_definitions")).isZero();
+    }
+
+    @Test
+    void theDemosSixtyOneTickersCostOneProbeRequestPerDefinitionPlusOnePerUnknownTickerThenNone() {
+        List<String> original = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 61);
+        List<String> second = new java.util.ArrayList<>(original.subList(50, 61));
+        second.add(5, "ZZZZ");
+        orchestrator(Map.of("action", "enqueue", "name", "US_BATCH_1", "symbols", original.subList(0, 50),
+                "timeframe", "h1", "from", "2024-01-01T00:00:00Z", "to", "2026-01-10T00:00:00Z")).statusCode(200);
+        assertThat(simulator.barRequests()).as("50 unchecked tickers, one request").isEqualTo(1);
+        orchestrator(Map.of("action", "enqueue", "name", "US_BATCH_2", "symbols", second, "timeframe", "h1",
+                "from", "2024-01-01T00:00:00Z", "to", "2026-01-10T00:00:00Z", "on_unknown", "skip"))
+                .statusCode(200).body("symbols.size()", equalTo(11)).body("skipped.symbol", equalTo(List.of("ZZZZ")));
+        assertThat(simulator.barRequests()).as("one request finds ZZZZ, one confirms the other 11").isEqualTo(3);
+
+        orchestrator(Map.of("action", "enqueue", "name", "AGAIN", "symbols", second, "timeframe", "d1",
+                "from", "2024-01-01T00:00:00Z", "on_unknown", "skip"))
+                .statusCode(200).body("skipped[0].reason", containsString("ZZZZ"));
+        orchestrator(Map.of("action", "enqueue", "name", "REJECTED", "symbols", second, "timeframe", "d1",
+                "from", "2024-01-01T00:00:00Z")).statusCode(400).body("field", equalTo("symbols[5]"))
+                .body("error", containsString("on_unknown"));
+        assertThat(simulator.barRequests()).as("checked tickers, known or not, are not asked about again").isEqualTo(3);
     }
 }

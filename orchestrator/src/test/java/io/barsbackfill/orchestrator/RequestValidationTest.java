@@ -92,6 +92,41 @@ class RequestValidationTest extends OrchestratorTestBase {
     }
 
     @Test
+    void enqueueRefusesWindowsOutsideTheSupportedDates() {
+        enqueue(Map.of("from", "0001-01-01T00:00:00Z")).statusCode(400).body("field", equalTo("from"))
+                .body("error", containsString("2000-01-01T00:00:00Z"));
+        enqueue(Map.of("from", "1999-12-31T23:59:59Z")).statusCode(400).body("field", equalTo("from"));
+        enqueue(Map.of("to", "+200000-01-01T00:00:00Z")).statusCode(400).body("field", equalTo("to"));
+        enqueue(Map.of("to", java.time.Instant.now().plus(java.time.Duration.ofDays(3)).toString())).statusCode(400)
+                .body("field", equalTo("to")).body("error", containsString("max-ahead"));
+        enqueue(Map.of("from", "9999-12-31T00:00:00Z", "to", "9999-12-31T23:00:00Z")).statusCode(400)
+                .body("field", equalTo("from"));
+        enqueue(Map.of("to", "+10000-01-01T00:00:00Z")).statusCode(400).body("field", equalTo("to"))
+                .body("error", containsString("0001 to 9999"));
+    }
+
+    @Test
+    void enqueueRefusesAPlanOverTheRunBudgetAndStatesTheEstimate() {
+        List<String> symbols = new java.util.ArrayList<>();
+        for (char a = 'A'; symbols.size() < 200; a++) {
+            for (char b = 'A'; b <= 'Z' && symbols.size() < 200; b++) {
+                symbols.add("Q" + a + b);
+            }
+        }
+        enqueue(Map.of("symbols", symbols, "timeframe", "m1", "from", "2000-01-01T00:00:00Z",
+                "to", "2026-01-01T00:00:00Z")).statusCode(400)
+                .body("field", equalTo("from"))
+                .body("error", containsString("about 1,899,400 runs (200 symbols x 9,497 m1 slices)"))
+                .body("error", containsString("1,000,000"));
+    }
+
+    @Test
+    void enqueueRejectsAnUnknownOnUnknown() {
+        enqueue(Map.of("on_unknown", "ignore")).statusCode(400).body("field", equalTo("on_unknown"))
+                .body("error", containsString("reject or skip"));
+    }
+
+    @Test
     void enqueueRejectsANameTheTableWouldRefuse() {
         enqueue(Map.of("name", "has space")).statusCode(400).body("field", equalTo("name"));
         enqueue(Map.of("name", "")).statusCode(400).body("field", equalTo("name"));

@@ -32,16 +32,21 @@ public final class TestDatabase implements AutoCloseable {
 
     public static TestDatabase createMigrated() {
         TestDatabase db = create();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.user, null).locations("classpath:db/migration").load().migrate();
+        db.migrateTo("latest");
         return db;
     }
 
     /** Migrated up to and including {@code version} only, as a deployment of that version left it. */
     public static TestDatabase createMigratedTo(String version) {
         TestDatabase db = create();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.user, null).locations("classpath:db/migration")
-                .target(version).load().migrate();
+        db.migrateTo(version);
         return db;
+    }
+
+    /** Applies the project's migrations up to {@code version} ({@code "latest"}: all of them). */
+    public void migrateTo(String version) {
+        Flyway.configure().dataSource(jdbcUrl(), user, null).locations("classpath:db/migration").target(version)
+                .load().migrate();
     }
 
     public static TestDatabase create() {

@@ -8,6 +8,7 @@ import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.HostileRequests;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -17,12 +18,15 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -213,6 +217,25 @@ class FetchBarsBatchFunctionTest {
                 .body("code", equalTo("UNAUTHORIZED"));
         given().contentType(ContentType.JSON).header("Authorization", "Bearer wrong").body("{}")
                 .post("/fetch-bars-batch").then().statusCode(401);
+    }
+
+    @Test
+    void everyHostileRequestIsRefusedWithTheJsonErrorBodyAndWritesNothing() {
+        List<Leased> runs = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL", "MSFT");
+        Map<String, Object> valid = new LinkedHashMap<>();
+        valid.put("job_run_ids", runs.stream().map(r -> r.id().toString()).toList());
+        valid.put("lease_tokens", runs.stream().map(r -> r.token().toString()).toList());
+        valid.put("symbols", runs.stream().map(Leased::symbol).toList());
+        valid.put("timeframe", "h1");
+        valid.put("from", JAN.toString());
+        valid.put("to", FEB.toString());
+        List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
+
+        assertThat(HostileRequests.refusals(URI.create("http://localhost:" + RestAssured.port + "/fetch-bars-batch"),
+                "test-token", cases)).as("of %d hostile requests", cases.size()).isEmpty();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'")).isEqualTo(2);
+        assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
     private ValidatableResponse post(Map<String, Object> body) {

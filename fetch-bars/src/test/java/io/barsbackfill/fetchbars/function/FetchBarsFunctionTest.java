@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.HostileRequests;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -15,11 +16,14 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,6 +164,25 @@ class FetchBarsFunctionTest {
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
         assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
         assertThat(simulator.barRequests()).isZero();
+    }
+
+    @Test
+    void everyHostileRequestIsRefusedWithTheJsonErrorBodyAndWritesNothing() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Map<String, Object> valid = new LinkedHashMap<>();
+        valid.put("job_run_id", run.id().toString());
+        valid.put("lease_token", run.token().toString());
+        valid.put("symbol", "AAPL");
+        valid.put("timeframe", "h1");
+        valid.put("from", JAN.toString());
+        valid.put("to", FEB.toString());
+        List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
+
+        assertThat(HostileRequests.refusals(URI.create("http://localhost:" + RestAssured.port + "/fetch-bars"),
+                "test-token", cases)).as("of %d hostile requests", cases.size()).isEmpty();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(db.query("SELECT status, attempt FROM job_runs").get(0)).containsEntry("status", "running");
+        assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
     @Test

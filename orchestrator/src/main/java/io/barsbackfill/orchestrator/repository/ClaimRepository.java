@@ -39,11 +39,17 @@ public class ClaimRepository {
 
     /**
      * Queued runs whose backoff ended join the claimable index (the trigger of migration V3 clears
-     * {@code in_backoff}). Reads only the runs that came due, through {@code job_runs_backoff}.
+     * {@code in_backoff}). Reads only runs that came due, through {@code job_runs_backoff}, the longest due
+     * first and at most 2,000 per claim, so a claim after a long pause (thousands came due at once) stays
+     * short; the next claims take the rest.
      */
     static final String COME_DUE = """
             UPDATE job_runs SET in_backoff = false
-            WHERE status = 'queued' AND in_backoff AND run_after <= now()""";
+            WHERE id IN (SELECT id FROM job_runs
+                         WHERE status = 'queued' AND in_backoff AND run_after <= now()
+                         ORDER BY run_after
+                         LIMIT 2000
+                         FOR UPDATE SKIP LOCKED)""";
 
     /**
      * $1 groups wanted, $2 runs per group, $3 lease seconds, $4 instance. Highest priority first, then the
