@@ -84,13 +84,8 @@ class ChaosProviderFaultsTest {
     @Order(1)
     void anOutageLongerThanTheRetryBudgetFailsNoRun() {
         long t0 = System.nanoTime();
-        ChaosAudit.Window window = enqueue("OUTAGE", SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 20));
-        awaitProgress(window);
-        long before = Chaos.providerCalls(stack);
-        Chaos.faults(stack, "{\"outage_status\":503}");
-        E2e.sleep(OUTAGE);
-        long during = Chaos.providerCalls(stack) - before;
-        Chaos.faults(stack, "{\"outage_status\":0}");
+        awaitProgress(enqueue("OUTAGE", SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 20)));
+        long during = providerCallsWhile("{\"outage_status\":503}", OUTAGE, () -> { }, "{\"outage_status\":0}");
 
         ChaosAudit audit = settleReportAudit("2 provider outage (503 for " + OUTAGE.toSeconds() + " s)",
                 Long.toString(during), t0, "backoff 1-3 s, 5 attempts");
@@ -103,19 +98,15 @@ class ChaosProviderFaultsTest {
     @Order(2)
     void revokedKeysFailNoRunAndWorkResumesWhenTheyAreBack() {
         long t0 = System.nanoTime();
-        ChaosAudit.Window window = enqueue("KEYS_REVOKED", SimulatorSettings.DEFAULT_UNIVERSE.subList(20, 40));
-        awaitProgress(window);
-        long before = Chaos.providerCalls(stack);
-        Chaos.faults(stack, "{\"auth_revoked\":true}");
-        E2e.sleep(REVOKED);
-        String statusWhileRevoked = orchestrator.status().toString();
-        long during = Chaos.providerCalls(stack) - before;
-        Chaos.faults(stack, "{\"auth_revoked\":false}");
+        awaitProgress(enqueue("KEYS_REVOKED", SimulatorSettings.DEFAULT_UNIVERSE.subList(20, 40)));
+        StringBuilder statusWhileRevoked = new StringBuilder();
+        long during = providerCallsWhile("{\"auth_revoked\":true}", REVOKED,
+                () -> statusWhileRevoked.append(orchestrator.status()), "{\"auth_revoked\":false}");
 
         ChaosAudit audit = settleReportAudit("3 keys revoked " + REVOKED.toSeconds() + " s, then restored",
                 Long.toString(during), t0, "no retry_failed run by anyone");
         assertThat(audit.failuresByCode()).as("no run fails because of bad keys").doesNotContainKey("PROVIDER_AUTH");
-        assertThat(statusWhileRevoked).as("status names the reason while the keys are revoked").contains("PROVIDER_AUTH");
+        assertThat(statusWhileRevoked.toString()).as("status names the reason while the keys are revoked").contains("PROVIDER_AUTH");
         assertThat(during).as("provider calls while the keys were revoked: one per dispatch in flight (401 is not "
                 + "retried), then the probes").isLessThanOrEqualTo(5 + probesWithin(REVOKED));
     }
@@ -159,6 +150,20 @@ class ChaosProviderFaultsTest {
             assertThat(System.nanoTime()).as("no progress before the fault").isLessThan(deadline);
             E2e.sleep(Duration.ofMillis(200));
         }
+    }
+
+    /**
+     * Turns the provider fault {@code on} for {@code d}, runs {@code atTheEnd} while it is still on, turns it
+     * {@code off}; answers the provider calls made meanwhile.
+     */
+    private static long providerCallsWhile(String on, Duration d, Runnable atTheEnd, String off) {
+        long before = Chaos.providerCalls(stack);
+        Chaos.faults(stack, on);
+        E2e.sleep(d);
+        atTheEnd.run();
+        long during = Chaos.providerCalls(stack) - before;
+        Chaos.faults(stack, off);
+        return during;
     }
 
     private static ChaosAudit settleReportAudit(String scenario, String outageCalls, long t0, String notes) {
