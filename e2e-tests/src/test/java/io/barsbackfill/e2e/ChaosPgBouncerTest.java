@@ -52,9 +52,10 @@ class ChaosPgBouncerTest {
             AtomicLong maxBackends = new AtomicLong();
             Thread watcher = new Thread(() -> {
                 while (watching.get()) {
-                    // the functions' backends: the test's own JDBC connections (this one, the audit's) are not counted
+                    // the functions' backends: not the test's own JDBC connections, not autovacuum workers
                     maxBackends.accumulateAndGet(db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                            + "current_database() AND application_name <> 'PostgreSQL JDBC Driver'"), Math::max);
+                            + "current_database() AND backend_type = 'client backend' "
+                            + "AND application_name <> 'PostgreSQL JDBC Driver'"), Math::max);
                     E2e.sleep(Duration.ofMillis(100));
                 }
             }, "backend-watcher");
