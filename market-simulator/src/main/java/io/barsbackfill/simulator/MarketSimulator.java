@@ -128,6 +128,11 @@ public final class MarketSimulator implements AutoCloseable {
         return handler.stats().snapshot().symbolsRequested();
     }
 
+    /** When each bars request so far arrived (epoch milliseconds, ascending); also in {@code /_simulator/stats}. */
+    public List<Long> barRequestTimes() {
+        return handler.stats().arrivals();
+    }
+
     /** All three figures at once; {@code GET /_simulator/stats} answers the same as JSON. */
     public Stats stats() {
         return handler.stats().snapshot();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +16,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 /**
  * What the simulator saw of bars requests, for tests and demos ({@code GET /_simulator/stats}): how many
  * there were, the most answered at once, and every symbol any of them named, rejected ones included (a
- * label such as {@code US_BATCH_1} sent as a symbol shows up here even though the answer was a 400).
- * Thread-safe.
+ * label such as {@code US_BATCH_1} sent as a symbol shows up here even though the answer was a 400), and
+ * when each arrived (epoch milliseconds), so a test can count requests in any time window. Thread-safe.
  */
 final class SimulatorStats {
 
@@ -28,10 +29,12 @@ final class SimulatorStats {
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final ConcurrentSkipListSet<String> symbols = new ConcurrentSkipListSet<>();
+    private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
 
     /** A bars request arrived: counts it and records the symbols it names ({@code pathSymbol} or {@code symbols=}). */
     void requested(Optional<String> pathSymbol, String rawQuery) {
         barRequests.incrementAndGet();
+        arrivals.add(System.currentTimeMillis());
         if (pathSymbol.isPresent()) {
             symbols.add(pathSymbol.get());
             return;
@@ -67,13 +70,22 @@ final class SimulatorStats {
         barRequests.set(0);
         maxConcurrent.set(concurrent.get());
         symbols.clear();
+        arrivals.clear();
+    }
+
+    /** When each bars request arrived, epoch milliseconds, in arrival order. */
+    List<Long> arrivals() {
+        return arrivals.stream().sorted().toList();
     }
 
     MarketSimulator.Stats snapshot() {
         return new MarketSimulator.Stats(barRequests.get(), maxConcurrent.get(), List.copyOf(symbols));
     }
 
-    /** {@code {"bar_requests": n, "max_concurrent_bar_requests": n, "symbols_requested": [...]}} */
+    /**
+     * {@code {"bar_requests": n, "max_concurrent_bar_requests": n, "symbols_requested": [...],
+     * "bar_request_times_ms": [...]}}
+     */
     byte[] json() {
         MarketSimulator.Stats s = snapshot();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -84,6 +96,11 @@ final class SimulatorStats {
             json.writeArrayFieldStart("symbols_requested");
             for (String symbol : s.symbolsRequested()) {
                 json.writeString(symbol);
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("bar_request_times_ms");
+            for (long t : arrivals()) {
+                json.writeNumber(t);
             }
             json.writeEndArray();
             json.writeEndObject();

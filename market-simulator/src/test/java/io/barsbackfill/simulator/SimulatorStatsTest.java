@@ -21,6 +21,7 @@ class SimulatorStatsTest {
     void countsRequestsAndNamesEverySymbolRejectedOnesIncluded() {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
+            long before = System.currentTimeMillis();
             assertThat(api.get("/v2/stocks/bars?symbols=MSFT,AAPL" + RANGE).status()).isEqualTo(200);
             assertThat(api.get("/v2/stocks/BRK.A/bars?timeframe=1Day").status()).isEqualTo(200);
             assertThat(api.get("/v2/stocks/bars?symbols=AAPL,US_BATCH_1" + RANGE).status()).isEqualTo(400);
@@ -33,6 +34,11 @@ class SimulatorStatsTest {
             List<String> symbols = new ArrayList<>();
             stats.get("symbols_requested").forEach(s -> symbols.add(s.asText()));
             assertThat(symbols).containsExactly("AAPL", "BRK.A", "MSFT", "US_BATCH_1", "ZZZZ");
+            List<Long> times = new ArrayList<>();
+            stats.get("bar_request_times_ms").forEach(t -> times.add(t.asLong()));
+            assertThat(times).as("one arrival time per bars request, in order").hasSize(4).isSorted()
+                    .allSatisfy(t -> assertThat(t).isBetween(before, System.currentTimeMillis()));
+            assertThat(simulator.barRequestTimes()).isEqualTo(times);
 
             assertThat(simulator.barRequests()).as("the stats request is not a bars request").isEqualTo(4);
             assertThat(simulator.stats()).isEqualTo(new MarketSimulator.Stats(4, 1, symbols));
@@ -40,6 +46,7 @@ class SimulatorStatsTest {
 
             simulator.resetCounters();
             assertThat(simulator.stats()).isEqualTo(new MarketSimulator.Stats(0, 0, List.of()));
+            assertThat(simulator.barRequestTimes()).isEmpty();
         }
     }
 

@@ -45,13 +45,16 @@ public final class TestDatabase implements AutoCloseable {
     /** Migrated up to and including {@code version} only, as a deployment of that version left it. */
     public static TestDatabase createMigratedTo(String version) {
         TestDatabase db = create();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.user, null).locations("classpath:db/migration")
-                .target(version).load().migrate();
+        db.migrateTo(version);
         return db;
     }
 
     public static TestDatabase create() {
-        String admin = System.getProperty("test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres");
+        return create(System.getProperty("test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres"));
+    }
+
+    /** A throw-away database on the server of {@code admin} (a libpq URI of a database to connect to first). */
+    public static TestDatabase create(String admin) {
         String rest = admin.replaceFirst("^postgres(ql)?://", "");
         String user = rest.contains("@") ? rest.substring(0, rest.indexOf('@')) : "postgres";
         String hostAndDb = rest.contains("@") ? rest.substring(rest.indexOf('@') + 1) : rest;

@@ -38,19 +38,19 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ProcessSpec> specs;
     private final URI orchestratorUrl;
     private final List<URI> orchestratorUrls;
-    private final URI fetchBarsUrl;
-    private final URI fetchBarsBatchUrl;
+    private final List<URI> fetchBarsUrls;
+    private final List<URI> fetchBarsBatchUrls;
     private final Optional<URI> providerUrl;
 
-    private LocalStack(Builder settings, Map<String, ProcessSpec> specs, List<URI> orchestratorUrls, URI fetchBarsUrl,
-            URI fetchBarsBatchUrl, Optional<URI> providerUrl) {
+    private LocalStack(Builder settings, Map<String, ProcessSpec> specs, List<URI> orchestratorUrls,
+            List<URI> fetchBarsUrls, List<URI> fetchBarsBatchUrls, Optional<URI> providerUrl) {
         this.settings = settings;
         this.group = new ProcessGroup(settings.grace).onEvent(settings.events);
         this.specs = specs;
         this.orchestratorUrls = List.copyOf(orchestratorUrls);
         this.orchestratorUrl = orchestratorUrls.isEmpty() ? null : orchestratorUrls.get(0);
-        this.fetchBarsUrl = fetchBarsUrl;
-        this.fetchBarsBatchUrl = fetchBarsBatchUrl;
+        this.fetchBarsUrls = List.copyOf(fetchBarsUrls);
+        this.fetchBarsBatchUrls = List.copyOf(fetchBarsBatchUrls);
         this.providerUrl = providerUrl;
     }
 
@@ -82,12 +82,22 @@ public final class LocalStack implements AutoCloseable {
         return orchestratorUrls;
     }
 
+    /** The first {@code fetch-bars} instance. */
     public URI fetchBarsUrl() {
-        return fetchBarsUrl;
+        return fetchBarsUrls.isEmpty() ? null : fetchBarsUrls.get(0);
     }
 
+    /** The first {@code fetch-bars-batch} instance. */
     public URI fetchBarsBatchUrl() {
-        return fetchBarsBatchUrl;
+        return fetchBarsBatchUrls.isEmpty() ? null : fetchBarsBatchUrls.get(0);
+    }
+
+    public List<URI> fetchBarsUrls() {
+        return fetchBarsUrls;
+    }
+
+    public List<URI> fetchBarsBatchUrls() {
+        return fetchBarsBatchUrls;
     }
 
     /** The provider base URL handed to the functions; empty for the real Alpaca default. */
@@ -153,6 +163,7 @@ public final class LocalStack implements AutoCloseable {
         private Provider provider = Provider.simulator();
         private boolean preferDefaultPorts;
         private int orchestrators = 1;
+        private int fetcherInstances = 1;
         private final Set<Service> services = EnumSet.allOf(Service.class);
         private final Map<String, String> functionEnv = new LinkedHashMap<>();
         private final Map<Service, Map<String, String>> serviceEnv = new EnumMap<>(Service.class);
@@ -205,6 +216,18 @@ public final class LocalStack implements AutoCloseable {
         /** How many orchestrator processes on the same database ({@code orchestrator}, {@code orchestrator-2}, ...). */
         public Builder orchestrators(int n) {
             this.orchestrators = n;
+            return this;
+        }
+
+        /**
+         * How many processes of each fetcher ({@code fetch-bars}, {@code fetch-bars-2}, ...); orchestrator
+         * {@code i} dispatches to fetcher instance {@code i mod n}, so every instance gets work.
+         */
+        public Builder fetcherInstances(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("fetcherInstances must be >= 1: " + n);
+            }
+            this.fetcherInstances = n;
             return this;
         }
 
@@ -273,32 +296,33 @@ public final class LocalStack implements AutoCloseable {
                         .readiness(new Readiness.LogLine(SIMULATOR_READY_LINE))
                         .build());
             }
-            URI fetchBars = null;
-            URI fetchBarsBatch = null;
+            Map<Service, List<URI>> fetchers = new EnumMap<>(Service.class);
             for (Service fetcher : List.of(Service.FETCH_BARS, Service.FETCH_BARS_BATCH)) {
+                List<URI> urls = new ArrayList<>();
+                fetchers.put(fetcher, urls);
                 if (!services.contains(fetcher)) {
                     continue;
                 }
-                int port = port(ports, fetcher);
-                URI url = URI.create("http://127.0.0.1:" + port);
-                if (fetcher == Service.FETCH_BARS) {
-                    fetchBars = url;
-                } else {
-                    fetchBarsBatch = url;
+                for (int i = 1; i <= fetcherInstances; i++) {
+                    int port = i == 1 ? port(ports, fetcher) : ports.free();
+                    urls.add(URI.create("http://127.0.0.1:" + port));
+                    String name = instanceName(fetcher, i);
+                    specs.put(name, function(fetcher, name, port, providerUrl).build());
                 }
-                specs.put(fetcher.module(), function(fetcher, fetcher.module(), port, providerUrl).build());
             }
             List<URI> orchestratorUrls = new ArrayList<>();
             if (services.contains(Service.ORCHESTRATOR)) {
                 for (int i = 1; i <= orchestrators; i++) {
                     int port = i == 1 ? port(ports, Service.ORCHESTRATOR) : ports.free();
-                    String name = i == 1 ? Service.ORCHESTRATOR.module() : Service.ORCHESTRATOR.module() + "-" + i;
+                    String name = instanceName(Service.ORCHESTRATOR, i);
                     ProcessSpec.Builder b = function(Service.ORCHESTRATOR, name, port, providerUrl);
-                    if (fetchBars != null) {
-                        b.env("BACKFILL_FETCH_BARS_URL", fetchBars.toString());
+                    List<URI> single = fetchers.get(Service.FETCH_BARS);
+                    List<URI> batch = fetchers.get(Service.FETCH_BARS_BATCH);
+                    if (!single.isEmpty()) {
+                        b.env("BACKFILL_FETCH_BARS_URL", single.get((i - 1) % single.size()).toString());
                     }
-                    if (fetchBarsBatch != null) {
-                        b.env("BACKFILL_FETCH_BARS_BATCH_URL", fetchBarsBatch.toString());
+                    if (!batch.isEmpty()) {
+                        b.env("BACKFILL_FETCH_BARS_BATCH_URL", batch.get((i - 1) % batch.size()).toString());
                     }
                     if (orchestrators > 1 && !serviceEnv.getOrDefault(Service.ORCHESTRATOR, Map.of())
                             .containsKey("BACKFILL_ORCHESTRATOR_INSTANCE_ID")) {
@@ -308,7 +332,12 @@ public final class LocalStack implements AutoCloseable {
                     orchestratorUrls.add(URI.create("http://127.0.0.1:" + port));
                 }
             }
-            return new LocalStack(this, specs, orchestratorUrls, fetchBars, fetchBarsBatch, providerUrl);
+            return new LocalStack(this, specs, orchestratorUrls, fetchers.get(Service.FETCH_BARS),
+                    fetchers.get(Service.FETCH_BARS_BATCH), providerUrl);
+        }
+
+        private static String instanceName(Service service, int i) {
+            return i == 1 ? service.module() : service.module() + "-" + i;
         }
 
         private int port(Ports ports, Service service) {

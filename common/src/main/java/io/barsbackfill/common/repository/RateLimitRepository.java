@@ -16,8 +16,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class RateLimitRepository {
 
+    /** $2 cast: behind PgBouncer each execution is parsed untyped, and one VALUES row gives $2 two types. */
     private static final String CREATE = """
-            INSERT INTO rate_limits (provider, per_minute, tokens) VALUES ($1, $2, $2)
+            INSERT INTO rate_limits (provider, per_minute, tokens) VALUES ($1, $2::int, $2::int)
             ON CONFLICT (provider) DO NOTHING""";
 
     private static final String TAKE = """

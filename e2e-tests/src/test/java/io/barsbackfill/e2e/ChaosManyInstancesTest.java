@@ -1,0 +1,129 @@
+package io.barsbackfill.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chaos 5: four orchestrators, each ticking on its own schedule, and two instances of each fetcher, on one
+ * database. The lease history comes from the database itself: a trigger the test installs on {@code job_runs}
+ * logs every claim (with the dispatches in flight at that moment, counted inside the claiming transaction)
+ * and every release. From it: no run was ever held by two leases at once (claims and releases of a run
+ * alternate, each release ending the lease its claim began) and the global in-flight cap held at every claim.
+ */
+class ChaosManyInstancesTest {
+
+    private static final int MAX_IN_FLIGHT = 3;
+    private static final List<String> SYMBOLS = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 16);
+    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(SYMBOLS, Timeframe.h1,
+            Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
+
+    /** Installed by the test after the orchestrators migrated the database; not part of the schema. */
+    private static final String LEASE_LOG = """
+            CREATE TABLE chaos_lease_log (
+                n           bigserial PRIMARY KEY,
+                run_id      uuid NOT NULL,
+                lease_token uuid,
+                leased_by   text,
+                event       text NOT NULL,
+                in_flight   integer,
+                at          timestamptz NOT NULL DEFAULT clock_timestamp());
+            CREATE FUNCTION chaos_log_lease() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.status = 'running' AND OLD.status <> 'running' THEN
+                    INSERT INTO chaos_lease_log (run_id, lease_token, leased_by, event, in_flight)
+                    VALUES (NEW.id, NEW.lease_token, NEW.leased_by, 'claim',
+                            (SELECT count(DISTINCT dispatch_id) FROM job_runs
+                             WHERE status = 'running' AND lease_expires_at > now()));
+                ELSIF OLD.status = 'running' AND NEW.status <> 'running' THEN
+                    INSERT INTO chaos_lease_log (run_id, lease_token, leased_by, event)
+                    VALUES (OLD.id, OLD.lease_token, OLD.leased_by, 'release:' || NEW.status);
+                ELSIF OLD.status = 'running' AND OLD.lease_token IS DISTINCT FROM NEW.lease_token THEN
+                    INSERT INTO chaos_lease_log (run_id, lease_token, leased_by, event)
+                    VALUES (NEW.id, NEW.lease_token, NEW.leased_by, 'taken over');
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER chaos_lease_log AFTER UPDATE ON job_runs FOR EACH ROW EXECUTE FUNCTION chaos_log_lease();
+            """;
+
+    @Test
+    void noRunIsEverHeldTwiceAndTheInFlightCapHoldsAcrossFourOrchestrators() {
+        long t0 = System.nanoTime();
+        String token = E2e.token();
+        // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
+        try (TestDatabase db = TestDatabase.createMigrated();
+                LocalStack stack = Chaos.stack(ChaosManyInstancesTest.class, db.libpqUrl(), token)
+                        .orchestrators(4).fetcherInstances(2)
+                        .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "300")
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                        .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
+                        .build().start().awaitReady(Chaos.READY);
+                MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
+            db.execute(LEASE_LOG);
+            new OrchestratorClient(stack.orchestratorUrl(), token).call(OrchestratorClient.enqueueRequest(
+                    "MANY_INSTANCES", SYMBOLS, "h1", WINDOW.from().toString(), WINDOW.to().toString(), null));
+
+            boolean settled = Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE);
+            ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
+            List<Map<String, Object>> log = db.query(
+                    "SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM chaos_lease_log ORDER BY n");
+            long claims = log.stream().filter(e -> e.get("event").equals("claim")).count();
+            int maxInFlight = log.stream().filter(e -> e.get("in_flight") != null)
+                    .mapToInt(e -> (Integer) e.get("in_flight")).max().orElse(0);
+            long reclaimed = claims - WINDOW.runs();
+            long holders = log.stream().map(e -> e.get("leased_by")).distinct().count();
+            int providerConcurrency = E2e.simulatorStats(Chaos.simulatorUrl(stack)).path("max_concurrent_bar_requests").asInt();
+            Chaos.report("5 four orchestrators, two of each fetcher", audit, 0, "-", Duration.ofNanos(System.nanoTime() - t0),
+                    claims + " claims (" + reclaimed + " after a lease ended) by " + holders + " orchestrators, in flight at most " + maxInFlight + " of "
+                            + MAX_IN_FLIGHT + ", provider concurrency " + providerConcurrency);
+
+            assertThat(settled).as("settled: %s", audit).isTrue();
+            audit.assertClean();
+            assertThat(overlappingLeases(log)).as("a run held by two leases at once").isEmpty();
+            assertThat(log).as("a lease replaced while running").noneMatch(e -> e.get("event").equals("taken over"));
+            // a run is claimed again only after its lease ended (a dispatch timed out on the loaded machine)
+            assertThat(claims).as("claims").isGreaterThanOrEqualTo(WINDOW.runs());
+            assertThat(maxInFlight).as("dispatches in flight at any claim").isBetween(2, MAX_IN_FLIGHT);
+            assertThat(providerConcurrency).isLessThanOrEqualTo(MAX_IN_FLIGHT);
+            assertThat(holders).as("more than one orchestrator claimed").isGreaterThan(1);
+        }
+    }
+
+    /** Runs whose log shows a claim while an earlier lease was not released, or a release of a lease not held. */
+    static List<String> overlappingLeases(List<Map<String, Object>> log) {
+        Map<Object, Object> held = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> e : log) {
+            Object run = e.get("run");
+            String event = (String) e.get("event");
+            if (event.equals("claim")) {
+                if (held.containsKey(run)) {
+                    problems.add(run + " claimed with lease " + e.get("lease") + " while " + held.get(run) + " held it");
+                }
+                held.put(run, e.get("lease"));
+            } else if (event.startsWith("release")) {
+                Object lease = held.remove(run);
+                if (lease == null || !lease.equals(e.get("lease"))) {
+                    problems.add(run + " released lease " + e.get("lease") + " while the holder was " + lease);
+                }
+            }
+        }
+        return problems;
+    }
+}

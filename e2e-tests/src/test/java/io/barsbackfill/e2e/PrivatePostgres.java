@@ -1,0 +1,79 @@
+package io.barsbackfill.e2e;
+
+import io.barsbackfill.cli.process.Ports;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A PostgreSQL cluster of the test's own (initdb + pg_ctl) on a random port with its data under
+ * {@code e2e-tests/target/private-pg/}, so it can really be stopped and started again without touching the
+ * machine's server that other tests use.
+ */
+final class PrivatePostgres implements AutoCloseable {
+
+    private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dir;
+    private final Path bin;
+    private final int port;
+    private final Path log;
+
+    private PrivatePostgres(Path dir, Path bin, int port) {
+        this.dir = dir;
+        this.bin = bin;
+        this.port = port;
+        this.log = dir.resolve("pg_ctl.log");
+    }
+
+    /** initdb (trust authentication, superuser {@code postgres}) and start. */
+    static PrivatePostgres start() {
+        Path dir = PostgresTools.workDir("private-pg");
+        PrivatePostgres pg = new PrivatePostgres(dir, PostgresTools.serverBin(), new Ports().free());
+        PostgresTools.runAsPostgres(List.of(pg.bin.resolve("initdb").toString(), "-D", pg.data().toString(),
+                "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"), pg.log, PG_CTL_TIMEOUT);
+        pg.startAgain();
+        return pg;
+    }
+
+    /** The libpq URI of its {@code postgres} database, for {@code TestDatabase.create(adminUrl)}. */
+    String adminUrl() {
+        return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** {@code pg_ctl start}, waiting until it accepts connections (after crash recovery, if any). */
+    void startAgain() {
+        PostgresTools.runAsPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l",
+                dir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o",
+                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200", "start"),
+                log, PG_CTL_TIMEOUT);
+    }
+
+    /** {@code pg_ctl stop -m fast|immediate}: fast ends every session cleanly, immediate is a crash. */
+    void stop(String mode) {
+        PostgresTools.runAsPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", mode,
+                "-w", "stop"), log, PG_CTL_TIMEOUT);
+    }
+
+    private Path data() {
+        return dir.resolve("data");
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop("immediate");
+        } catch (IllegalStateException e) {
+            // already stopped
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "private PostgreSQL on 127.0.0.1:" + port + " (" + dir + ")";
+    }
+}
