@@ -3,6 +3,7 @@ package io.barsbackfill.common.function;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -27,6 +28,7 @@ import java.util.List;
  * @param symbols             the same figures per symbol and timeframe
  * @param findings            slices with unexplained gaps, duplicates or no bars (at most {@link #MAX_FINDINGS})
  */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditReport(String definition, String feed, String adjustment, long runs, long sessionsExpected,
@@ -36,6 +38,7 @@ public record AuditReport(String definition, String feed, String adjustment, lon
 
     public static final int MAX_FINDINGS = 200;
 
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SymbolAudit(String symbol, String timeframe, long slices, long sessionsExpected, long barsStored,
             long slotsWithoutBar, long longestGap, long unexplainedSessions, long barsOutsideSession, long emptyRuns,
@@ -43,6 +46,7 @@ public record AuditReport(String definition, String feed, String adjustment, lon
     }
 
     /** One slice that needs a look. */
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Finding(String symbol, String timeframe, String sliceFrom, String sliceTo, long sessionsExpected,
             long barsStored, long unexplainedSessions, long barsOutsideSession, long duplicates) {

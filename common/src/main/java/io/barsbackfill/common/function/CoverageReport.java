@@ -2,6 +2,7 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  * {@code s} success, {@code f} failed, {@code c} cancelled, {@code -} not planned yet; {@code bars[i][j]}
  * the bars that run wrote.
  */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CoverageReport(String definition, String timeframe, List<String> symbols, List<String> slices,
         List<String> status, List<int[]> bars) {

@@ -22,6 +22,7 @@ public record EnqueueResult(String id, String name, List<String> symbols, String
         long slicesReady, long runs, List<Skipped> skipped) {
 
     /** A ticker {@code enqueue} left out, and the provider's words for why. */
+    @RegisterForReflection
     public record Skipped(String symbol, String reason) {
     }
 }

@@ -44,6 +44,7 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
      * @param nextProbeAt         when the next probe request may go out; null when closed
      * @param consecutiveFailures provider-wide failures since the provider last answered
      */
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ProviderStatus(String name, String state, String reason, String since, String lastError,
             String nextProbeAt, int consecutiveFailures) {
