@@ -38,7 +38,7 @@ class KnativeManifestsTest {
             assertThat(at(container, "resources.requests.memory").toString()).isNotBlank();
             assertThat(at(container, "resources.limits.memory").toString()).isNotBlank();
             List<Map<String, Object>> envFrom = at(container, "envFrom");
-            assertThat(envFrom).as(function).anySatisfy(e -> assertThat(at(e, "secretRef.name").toString())
+            assertThat(envFrom).as(function).anySatisfy(e -> assertThat(String.valueOf((Object) at(e, "secretRef.name")))
                     .isEqualTo("bars-backfill"));
             assertThat(Optional.ofNullable((List<?>) container.get("env")).orElse(List.of()).toString())
                     .as("no secret value inline").doesNotContainIgnoringCase("password").doesNotContain("TOKEN=");
