@@ -1,10 +1,10 @@
 package io.barsbackfill.benchmarks;
 
 import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.repository.BarRepository;
-import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
@@ -52,7 +52,8 @@ public final class BarWriterBenchmark {
             }
         }
         long rows = bars.values().stream().mapToLong(List::size).sum();
-        System.out.printf("bar writer benchmark: %d symbols x %d months of h1 = %d rows, %d rounds, %d cores, %s%n",
+        System.out.printf(
+                "bar writer benchmark: %d symbols x %d months of h1 = %d rows, %d rounds, %d cores, %s%n",
                 symbols, months, rows, rounds, Runtime.getRuntime().availableProcessors(), postgresVersion());
 
         try (TestDatabase db = TestDatabase.createMigrated()) {
@@ -87,12 +88,15 @@ public final class BarWriterBenchmark {
             double upsertRate = rows / median(upsert);
             double rewriteRate = rows / median(rewrite);
             System.out.printf("COPY (reference)          %,10.0f rows/s  (median of %s s)%n", copyRate, copy);
-            System.out.printf("bar writer, new rows      %,10.0f rows/s  = %.2f x COPY  (%s s)%n", upsertRate,
-                    upsertRate / copyRate, upsert);
-            System.out.printf("bar writer, same rows     %,10.0f rows/s  = %.2f x COPY, 0 rows rewritten  (%s s)%n",
+            System.out.printf(
+                    "bar writer, new rows      %,10.0f rows/s  = %.2f x COPY  (%s s)%n",
+                    upsertRate, upsertRate / copyRate, upsert);
+            System.out.printf(
+                    "bar writer, same rows     %,10.0f rows/s  = %.2f x COPY, 0 rows rewritten  (%s s)%n",
                     rewriteRate, rewriteRate / copyRate, rewrite);
             Runtime rt = Runtime.getRuntime();
-            System.out.printf("JVM heap in use at end: %d MiB (max %d MiB)%n",
+            System.out.printf(
+                    "JVM heap in use at end: %d MiB (max %d MiB)%n",
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
         }
     }
@@ -101,10 +105,26 @@ public final class BarWriterBenchmark {
     private static String csv(Map<Ticker, List<Bar>> bars) {
         StringBuilder csv = new StringBuilder();
         String now = Instant.now().toString();
-        bars.forEach((symbol, list) -> list.forEach(b -> csv.append(symbol.value()).append(",h1,").append(b.ts())
-                .append(',').append(b.open()).append(',').append(b.high()).append(',').append(b.low())
-                .append(',').append(b.close()).append(',').append(b.volume()).append(',').append(b.vwap())
-                .append(',').append(b.tradeCount()).append(",alpaca,iex,raw,").append(now).append('\n')));
+        bars.forEach((symbol, list) -> list.forEach(b -> csv.append(symbol.value())
+                .append(",h1,")
+                .append(b.ts())
+                .append(',')
+                .append(b.open())
+                .append(',')
+                .append(b.high())
+                .append(',')
+                .append(b.low())
+                .append(',')
+                .append(b.close())
+                .append(',')
+                .append(b.volume())
+                .append(',')
+                .append(b.vwap())
+                .append(',')
+                .append(b.tradeCount())
+                .append(",alpaca,iex,raw,")
+                .append(now)
+                .append('\n')));
         return csv.toString();
     }
 
@@ -112,8 +132,7 @@ public final class BarWriterBenchmark {
         try (Connection c = db.connect()) {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
                     COPY ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trade_count,
-                                    provider, feed, adjustment, fetched_at) FROM STDIN (FORMAT csv)""",
-                    new StringReader(csv));
+                                    provider, feed, adjustment, fetched_at) FROM STDIN (FORMAT csv)""", new StringReader(csv));
         }
     }
 
@@ -128,12 +147,18 @@ public final class BarWriterBenchmark {
     private static long writeAll(Pool pool, Map<Ticker, List<Bar>> bars) {
         BarRepository repository = new BarRepository();
         List<Uni<Integer>> writes = bars.entrySet().stream()
-                .map(e -> pool.withTransaction(conn -> repository.upsert(conn, e.getKey(), Timeframe.h1, e.getValue(),
-                        LINEAGE)))
+                .map(e -> pool.withTransaction(
+                        conn -> repository.upsert(conn, e.getKey(), Timeframe.h1, e.getValue(), LINEAGE)))
                 .toList();
-        return Uni.join().all(writes).usingConcurrencyOf(CONCURRENCY).andFailFast()
-                .await().atMost(Duration.ofMinutes(10))
-                .stream().mapToLong(Integer::longValue).sum();
+        return Uni.join()
+                .all(writes)
+                .usingConcurrencyOf(CONCURRENCY)
+                .andFailFast()
+                .await()
+                .atMost(Duration.ofMinutes(10))
+                .stream()
+                .mapToLong(Integer::longValue)
+                .sum();
     }
 
     private static double seconds(Step step) throws Exception {
@@ -143,13 +168,15 @@ public final class BarWriterBenchmark {
     }
 
     private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[sorted.length / 2];
     }
 
     private static String postgresVersion() {
         try (TestDatabase db = TestDatabase.create()) {
-            return "PostgreSQL " + db.query("SHOW server_version").get(0).values().iterator().next();
+            return "PostgreSQL "
+                    + db.query("SHOW server_version").get(0).values().iterator().next();
         }
     }
 
@@ -158,6 +185,5 @@ public final class BarWriterBenchmark {
         void run() throws Exception;
     }
 
-    private BarWriterBenchmark() {
-    }
+    private BarWriterBenchmark() {}
 }

@@ -40,27 +40,32 @@ public final class BackfillCli {
         System.exit(code);
     }
 
-    @Command(name = "./backfill", synopsisSubcommandLabel = "<command>", mixinStandardHelpOptions = true,
+    @Command(
+            name = "./backfill",
+            synopsisSubcommandLabel = "<command>",
+            mixinStandardHelpOptions = true,
             versionProvider = Version.class,
             description = "Backfills historical OHLCV bars from the Alpaca Market Data v2 API into PostgreSQL.",
             commandListHeading = "%nCommands:%n",
-            footer = {"",
-                    "Environment:",
-                    "  DATABASE_URL                libpq URI (default postgresql://postgres@127.0.0.1:5432/bars_backfill)",
-                    "  BACKFILL_ALPACA_KEY_ID, BACKFILL_ALPACA_SECRET_KEY",
-                    "                              set both to backfill from Alpaca instead of the simulator",
-                    "  BACKFILL_ALPACA_BASE_URL    a provider already running (no simulator is started)",
-                    "  BACKFILL_ORCHESTRATOR_URL   for the operator commands (default http://127.0.0.1:8080)",
-                    "  BACKFILL_INTERNAL_TOKEN     the functions' bearer token; when unset, start and demo generate",
-                    "                              one into <state dir>/token and the operator commands read it there",
-                    "  BACKFILL_STATE_DIR          token and logs (default .backfill under the project)",
-                    "  BACKFILL_JAVA_OPTS          JVM options for the processes started",
-                    "  Any other BACKFILL_* / QUARKUS_* setting reaches the functions unchanged.",
-                    "",
-                    "Exit codes: 0 ok, 1 failed (demo: some run did not succeed), 2 orchestrator request failed,",
-                    "64 usage error.",
-                    "",
-                    "./backfill help <command> (or <command> --help) shows a command's flags."})
+            footer = {
+                "",
+                "Environment:",
+                "  DATABASE_URL                libpq URI (default postgresql://postgres@127.0.0.1:5432/bars_backfill)",
+                "  BACKFILL_ALPACA_KEY_ID, BACKFILL_ALPACA_SECRET_KEY",
+                "                              set both to backfill from Alpaca instead of the simulator",
+                "  BACKFILL_ALPACA_BASE_URL    a provider already running (no simulator is started)",
+                "  BACKFILL_ORCHESTRATOR_URL   for the operator commands (default http://127.0.0.1:8080)",
+                "  BACKFILL_INTERNAL_TOKEN     the functions' bearer token; when unset, start and demo generate",
+                "                              one into <state dir>/token and the operator commands read it there",
+                "  BACKFILL_STATE_DIR          token and logs (default .backfill under the project)",
+                "  BACKFILL_JAVA_OPTS          JVM options for the processes started",
+                "  Any other BACKFILL_* / QUARKUS_* setting reaches the functions unchanged.",
+                "",
+                "Exit codes: 0 ok, 1 failed (demo: some run did not succeed), 2 orchestrator request failed,",
+                "64 usage error.",
+                "",
+                "./backfill help <command> (or <command> --help) shows a command's flags."
+            })
     static final class Root implements Runnable {
 
         @CommandLine.Spec

@@ -48,8 +48,7 @@ class BackfillCliTest {
         server.stop(0);
     }
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private Run run(String... args) {
         return run(env(), args);
@@ -57,7 +56,9 @@ class BackfillCliTest {
 
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
-        env.put("BACKFILL_ORCHESTRATOR_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        env.put(
+                "BACKFILL_ORCHESTRATOR_URL",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/");
         env.put("BACKFILL_INTERNAL_TOKEN", "secret-token");
         return env;
     }
@@ -65,17 +66,36 @@ class BackfillCliTest {
     private static Run run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new BackfillCli(env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false).run(args);
+        int code = new BackfillCli(
+                        env,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        false)
+                .run(args);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void usageErrorsExit64WithTheUsageOnStderr() {
-        for (String[] args : List.of(new String[] {}, new String[] {"bogus"}, new String[] {"status", "--nope"},
-                new String[] {"demo", "--fast"}, new String[] {"enqueue", "--name", "X"},
-                new String[] {"enqueue", "--name", "X", "--symbols", "A", "--timeframe", "h1", "--from", "2024-01-01T00:00:00Z",
-                        "--priority", "high"})) {
+        for (String[] args : List.of(
+                new String[] {},
+                new String[] {"bogus"},
+                new String[] {"status", "--nope"},
+                new String[] {"demo", "--fast"},
+                new String[] {"enqueue", "--name", "X"},
+                new String[] {
+                    "enqueue",
+                    "--name",
+                    "X",
+                    "--symbols",
+                    "A",
+                    "--timeframe",
+                    "h1",
+                    "--from",
+                    "2024-01-01T00:00:00Z",
+                    "--priority",
+                    "high"
+                })) {
             Run r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(64);
             assertThat(r.err()).contains("usage: ./backfill");
@@ -88,15 +108,35 @@ class BackfillCliTest {
     void aUsageErrorShowsOnlyThatCommandsUsage() {
         Run r = run("enqueue", "--name", "X");
         assertThat(r.code()).isEqualTo(64);
-        assertThat(r.err()).contains("Missing required options").contains("usage: ./backfill enqueue")
-                .contains("--timeframe").doesNotContain("Commands:").doesNotContain("retry");
-        for (String[] args : List.of(new String[] {"status", "positional"}, new String[] {"enqueue", "--name"},
-                new String[] {"retry", "--symbol", "A", "--symbol", "B"}, new String[] {"status", "--json=yes"},
-                new String[] {"enqueue", "--name", "X", "--symbols", "A", "--timeframe", "h1", "--from", "2024-01-01T00:00:00Z",
-                        "--on-unknown", "ignore"})) {
+        assertThat(r.err())
+                .contains("Missing required options")
+                .contains("usage: ./backfill enqueue")
+                .contains("--timeframe")
+                .doesNotContain("Commands:")
+                .doesNotContain("retry");
+        for (String[] args : List.of(
+                new String[] {"status", "positional"},
+                new String[] {"enqueue", "--name"},
+                new String[] {"retry", "--symbol", "A", "--symbol", "B"},
+                new String[] {"status", "--json=yes"},
+                new String[] {
+                    "enqueue",
+                    "--name",
+                    "X",
+                    "--symbols",
+                    "A",
+                    "--timeframe",
+                    "h1",
+                    "--from",
+                    "2024-01-01T00:00:00Z",
+                    "--on-unknown",
+                    "ignore"
+                })) {
             Run bad = run(args);
             assertThat(bad.code()).as(String.join(" ", args)).isEqualTo(64);
-            assertThat(bad.err()).as(String.join(" ", args)).contains("usage: ./backfill " + args[0])
+            assertThat(bad.err())
+                    .as(String.join(" ", args))
+                    .contains("usage: ./backfill " + args[0])
                     .doesNotContain("Commands:");
         }
         assertThat(requests).isEmpty();
@@ -107,7 +147,10 @@ class BackfillCliTest {
         for (String[] args : List.of(new String[] {"help", "enqueue"}, new String[] {"enqueue", "--help"})) {
             Run r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isZero();
-            assertThat(r.out()).contains("usage: ./backfill enqueue").contains("--symbols").contains("--on-unknown")
+            assertThat(r.out())
+                    .contains("usage: ./backfill enqueue")
+                    .contains("--symbols")
+                    .contains("--on-unknown")
                     .doesNotContain("Commands:");
         }
         assertThat(run("retry", "--help").out()).contains("--error-code").doesNotContain("--symbols");
@@ -115,13 +158,16 @@ class BackfillCliTest {
     }
 
     @Test
-    void operatorCommandsReadTheTokenStartWroteWhenTheEnvironmentHasNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state) {
+    void operatorCommandsReadTheTokenStartWroteWhenTheEnvironmentHasNone(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path state) {
         Map<String, String> env = env();
         env.remove("BACKFILL_INTERNAL_TOKEN");
         env.put("BACKFILL_STATE_DIR", state.toString());
         Run missing = run(env, "status");
         assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err()).contains("BACKFILL_INTERNAL_TOKEN is not set").contains(state.resolve("token").toString());
+        assertThat(missing.err())
+                .contains("BACKFILL_INTERNAL_TOKEN is not set")
+                .contains(state.resolve("token").toString());
 
         io.barsbackfill.cli.stack.Tokens.write(state.resolve("token"), "token-from-file");
         answer = io.barsbackfill.cli.report.ReportTest.STATUS;
@@ -136,8 +182,18 @@ class BackfillCliTest {
         answer = "{\"id\":\"2\",\"name\":\"US_BATCH_2\",\"symbols\":[\"TMUS\"],\"timeframe\":\"h1\","
                 + "\"window_from\":\"2024-01-01T00:00:00Z\",\"priority\":0,\"slices\":1,\"slices_ready\":1,\"runs\":1,"
                 + "\"skipped\":[{\"symbol\":\"VIX\",\"reason\":\"the provider does not know this ticker\"}]}";
-        Run r = run("enqueue", "--name", "US_BATCH_2", "--symbols", "TMUS,VIX", "--timeframe", "h1",
-                "--from", "2024-01-01T00:00:00Z", "--on-unknown", "skip");
+        Run r = run(
+                "enqueue",
+                "--name",
+                "US_BATCH_2",
+                "--symbols",
+                "TMUS,VIX",
+                "--timeframe",
+                "h1",
+                "--from",
+                "2024-01-01T00:00:00Z",
+                "--on-unknown",
+                "skip");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("skipped VIX: the provider does not know this ticker");
         assertThat(requests.get(0).path("on_unknown").asText()).isEqualTo("skip");
@@ -154,26 +210,44 @@ class BackfillCliTest {
     void enqueueSendsTheFieldsAndTheToken() {
         answer = "{\"id\":\"1\",\"name\":\"US_TECH\",\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\","
                 + "\"window_from\":\"2020-01-01T00:00:00Z\",\"priority\":7,\"slices\":7,\"slices_ready\":6,\"runs\":14}";
-        Run r = run("enqueue", "--name", "US_TECH", "--symbols", "AAPL, MSFT", "--timeframe", "d1",
-                "--from", "2020-01-01T00:00:00Z", "--priority", "7");
+        Run r = run(
+                "enqueue",
+                "--name",
+                "US_TECH",
+                "--symbols",
+                "AAPL, MSFT",
+                "--timeframe",
+                "d1",
+                "--from",
+                "2020-01-01T00:00:00Z",
+                "--priority",
+                "7");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("definition US_TECH created").contains("2 symbols").contains("14 runs");
+        assertThat(r.out())
+                .contains("definition US_TECH created")
+                .contains("2 symbols")
+                .contains("14 runs");
         assertThat(requests).hasSize(1);
-        assertThat(HttpJson.write(requests.get(0))).isEqualTo("{\"action\":\"enqueue\",\"name\":\"US_TECH\","
-                + "\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\",\"from\":\"2020-01-01T00:00:00Z\",\"priority\":7}");
+        assertThat(HttpJson.write(requests.get(0)))
+                .isEqualTo(
+                        "{\"action\":\"enqueue\",\"name\":\"US_TECH\","
+                                + "\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\",\"from\":\"2020-01-01T00:00:00Z\",\"priority\":7}");
         assertThat(authorizations).containsExactly("Bearer secret-token");
     }
 
     @Test
     void filtersOfRetryAndCancel() {
         answer = "{\"action\":\"retry_failed\",\"runs_changed\":4}";
-        assertThat(run("retry", "--definition", "US_BATCH_1", "--symbol", "AAPL", "--error-code", "RATE_LIMITED").code()).isZero();
+        assertThat(run("retry", "--definition", "US_BATCH_1", "--symbol", "AAPL", "--error-code", "RATE_LIMITED")
+                        .code())
+                .isZero();
         answer = "{\"action\":\"cancel\",\"runs_changed\":2}";
         Run cancel = run("cancel", "--json");
         assertThat(cancel.code()).isZero();
         assertThat(HttpJson.parse(cancel.out())).isEqualTo(HttpJson.parse(answer));
-        assertThat(HttpJson.write(requests.get(0))).isEqualTo("{\"action\":\"retry_failed\",\"definition\":\"US_BATCH_1\","
-                + "\"symbol\":\"AAPL\",\"error_code\":\"RATE_LIMITED\"}");
+        assertThat(HttpJson.write(requests.get(0)))
+                .isEqualTo("{\"action\":\"retry_failed\",\"definition\":\"US_BATCH_1\","
+                        + "\"symbol\":\"AAPL\",\"error_code\":\"RATE_LIMITED\"}");
         assertThat(HttpJson.write(requests.get(1))).isEqualTo("{\"action\":\"cancel\"}");
     }
 
@@ -182,7 +256,16 @@ class BackfillCliTest {
         status = 400;
         answer = "{\"error\":\"the provider does not know this ticker: symbols[1]=ZZZZ\",\"code\":\"BAD_INPUT\","
                 + "\"field\":\"symbols[1]\"}";
-        Run r = run("enqueue", "--name", "X", "--symbols", "AAPL,ZZZZ", "--timeframe", "h1", "--from", "2024-01-01T00:00:00Z");
+        Run r = run(
+                "enqueue",
+                "--name",
+                "X",
+                "--symbols",
+                "AAPL,ZZZZ",
+                "--timeframe",
+                "h1",
+                "--from",
+                "2024-01-01T00:00:00Z");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("HTTP 400").contains("symbols[1]=ZZZZ").contains("[field: symbols[1]]");
@@ -194,7 +277,10 @@ class BackfillCliTest {
         answer = "{\"error\":\"missing or wrong bearer token\",\"code\":\"UNAUTHORIZED\"}";
         Run r = run("status");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("HTTP 401").contains("BACKFILL_INTERNAL_TOKEN").doesNotContain("secret-token");
+        assertThat(r.err())
+                .contains("HTTP 401")
+                .contains("BACKFILL_INTERNAL_TOKEN")
+                .doesNotContain("secret-token");
 
         Map<String, String> noToken = env();
         noToken.remove("BACKFILL_INTERNAL_TOKEN");

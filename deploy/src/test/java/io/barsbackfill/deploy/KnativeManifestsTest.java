@@ -31,17 +31,25 @@ class KnativeManifestsTest {
             assertThat(at(service, "metadata.name").toString()).isEqualTo(function);
             Map<String, Object> container = at(service, "spec.template.spec.containers.0");
             assertThat(container.get("image").toString()).as(function).contains("bars-backfill/" + function + ":");
-            assertThat(at(container, "ports.0.containerPort").toString()).as(function).isEqualTo("8080");
+            assertThat(at(container, "ports.0.containerPort").toString())
+                    .as(function)
+                    .isEqualTo("8080");
             assertThat(at(container, "livenessProbe.httpGet.path").toString()).isEqualTo("/q/health/live");
             assertThat(at(container, "readinessProbe.httpGet.path").toString()).isEqualTo("/q/health/ready");
             assertThat(at(container, "resources.requests.cpu").toString()).isNotBlank();
             assertThat(at(container, "resources.requests.memory").toString()).isNotBlank();
             assertThat(at(container, "resources.limits.memory").toString()).isNotBlank();
             List<Map<String, Object>> envFrom = at(container, "envFrom");
-            assertThat(envFrom).as(function).anySatisfy(e -> assertThat(String.valueOf((Object) at(e, "secretRef.name")))
-                    .isEqualTo("bars-backfill"));
-            assertThat(Optional.ofNullable((List<?>) container.get("env")).orElse(List.of()).toString())
-                    .as("no secret value inline").doesNotContainIgnoringCase("password").doesNotContain("TOKEN=");
+            assertThat(envFrom)
+                    .as(function)
+                    .anySatisfy(e -> assertThat(String.valueOf((Object) at(e, "secretRef.name")))
+                            .isEqualTo("bars-backfill"));
+            assertThat(Optional.ofNullable((List<?>) container.get("env"))
+                            .orElse(List.of())
+                            .toString())
+                    .as("no secret value inline")
+                    .doesNotContainIgnoringCase("password")
+                    .doesNotContain("TOKEN=");
         }
     }
 
@@ -51,20 +59,25 @@ class KnativeManifestsTest {
             assertThat(at(service(fetcher), "metadata.labels").toString())
                     .contains("networking.knative.dev/visibility=cluster-local");
         }
-        assertThat(String.valueOf((Object) at(service("orchestrator"), "metadata.labels"))).doesNotContain("visibility");
+        assertThat(String.valueOf((Object) at(service("orchestrator"), "metadata.labels")))
+                .doesNotContain("visibility");
     }
 
     @Test
     void scaleBoundsAndConcurrencyAreTheOnesTheCommentsDescribe() {
         for (String fetcher : FETCHERS) {
             Map<String, Object> service = service(fetcher);
-            assertThat(at(service, "spec.template.spec.containerConcurrency").toString()).isEqualTo("1");
+            assertThat(at(service, "spec.template.spec.containerConcurrency").toString())
+                    .isEqualTo("1");
             assertThat(at(service, "spec.template.metadata.annotations").toString())
-                    .contains("autoscaling.knative.dev/min-scale=0").contains("autoscaling.knative.dev/max-scale=10");
-            assertThat(at(service, "spec.template.spec.timeoutSeconds").toString()).isEqualTo("330");
+                    .contains("autoscaling.knative.dev/min-scale=0")
+                    .contains("autoscaling.knative.dev/max-scale=10");
+            assertThat(at(service, "spec.template.spec.timeoutSeconds").toString())
+                    .isEqualTo("330");
         }
         Map<String, Object> orchestrator = service("orchestrator");
-        assertThat(at(orchestrator, "spec.template.spec.containerConcurrency").toString()).isEqualTo("10");
+        assertThat(at(orchestrator, "spec.template.spec.containerConcurrency").toString())
+                .isEqualTo("10");
         assertThat(at(orchestrator, "spec.template.metadata.annotations").toString())
                 .contains("autoscaling.knative.dev/max-scale=3");
     }
@@ -73,8 +86,9 @@ class KnativeManifestsTest {
     void theOrchestratorFindsTheFetchersWithoutAHardCodedNamespace() {
         Map<String, Object> container = at(service("orchestrator"), "spec.template.spec.containers.0");
         List<Map<String, Object>> envFrom = at(container, "envFrom");
-        assertThat(envFrom).anySatisfy(e -> assertThat(String.valueOf((Object) at(e, "configMapRef.name")))
-                .isEqualTo("bars-backfill-wiring"));
+        assertThat(envFrom)
+                .anySatisfy(e -> assertThat(String.valueOf((Object) at(e, "configMapRef.name")))
+                        .isEqualTo("bars-backfill-wiring"));
         for (String function : FUNCTIONS) {
             for (Map<String, Object> doc : Manifests.documents(knativeYml(function))) {
                 assertThat(at(doc, "metadata").toString()).as(function).doesNotContain("namespace");
@@ -86,7 +100,9 @@ class KnativeManifestsTest {
     @Test
     void aCronJobPostsTheTickToTheOrchestratorEveryMinuteWithTheTokenFromTheSecret() {
         Map<String, Object> cronJob = Manifests.documents(knativeYml("orchestrator")).stream()
-                .filter(d -> "CronJob".equals(d.get("kind"))).findFirst().orElseThrow();
+                .filter(d -> "CronJob".equals(d.get("kind")))
+                .findFirst()
+                .orElseThrow();
         assertThat(at(cronJob, "spec.schedule").toString()).isEqualTo("* * * * *");
         assertThat(at(cronJob, "spec.concurrencyPolicy").toString()).isEqualTo("Forbid");
         Map<String, Object> container = at(cronJob, "spec.jobTemplate.spec.template.spec.containers.0");
@@ -95,10 +111,13 @@ class KnativeManifestsTest {
             assertThat(e.get("name")).isEqualTo("BACKFILL_INTERNAL_TOKEN");
             assertThat(at(e, "valueFrom.secretKeyRef.name").toString()).isEqualTo("bars-backfill");
         });
-        assertThat(env).anySatisfy(e -> assertThat(at(e, "valueFrom.fieldRef.fieldPath").toString())
-                .isEqualTo("metadata.namespace"));
+        assertThat(env)
+                .anySatisfy(
+                        e -> assertThat(at(e, "valueFrom.fieldRef.fieldPath").toString())
+                                .isEqualTo("metadata.namespace"));
         String script = String.join(" ", (List<String>) at(container, "args"));
-        assertThat(script).contains("-d '{\"action\":\"tick\"}'")
+        assertThat(script)
+                .contains("-d '{\"action\":\"tick\"}'")
                 .contains("Authorization: Bearer $BACKFILL_INTERNAL_TOKEN")
                 .contains("http://orchestrator.$NAMESPACE.svc.cluster.local/orchestrator");
     }
@@ -108,10 +127,13 @@ class KnativeManifestsTest {
         for (String function : FUNCTIONS) {
             Path module = ROOT.resolve(function);
             String jvm = Files.readString(module.resolve("src/main/docker/Dockerfile.jvm"));
-            assertThat(Files.readString(module.resolve("src/main/docker/Dockerfile.native"))).contains("target/*-runner");
+            assertThat(Files.readString(module.resolve("src/main/docker/Dockerfile.native")))
+                    .contains("target/*-runner");
             for (String copied : List.of("lib", "app", "quarkus", "quarkus-run.jar")) {
                 assertThat(jvm).contains("target/quarkus-app/" + (copied.endsWith(".jar") ? "*.jar" : copied + "/"));
-                assertThat(module.resolve("target/quarkus-app/" + copied)).as(function).exists();
+                assertThat(module.resolve("target/quarkus-app/" + copied))
+                        .as(function)
+                        .exists();
             }
         }
     }
@@ -123,6 +145,7 @@ class KnativeManifestsTest {
     private static Map<String, Object> service(String function) {
         return Manifests.documents(knativeYml(function)).stream()
                 .filter(d -> "Service".equals(d.get("kind")) && "serving.knative.dev/v1".equals(d.get("apiVersion")))
-                .findFirst().orElseThrow(() -> new AssertionError("no Knative Service in " + knativeYml(function)));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Knative Service in " + knativeYml(function)));
     }
 }

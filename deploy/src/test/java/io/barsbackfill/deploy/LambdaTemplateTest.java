@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 class LambdaTemplateTest {
 
     static final Path TEMPLATE = ROOT.resolve("deploy/lambda/template.yaml");
-    static final Map<String, String> FUNCTIONS = Map.of(
-            "Orchestrator", "orchestrator", "FetchBars", "fetch-bars", "FetchBarsBatch", "fetch-bars-batch");
-    static final List<String> SECRETS = List.of(
-            "DATABASE_URL", "BACKFILL_INTERNAL_TOKEN", "BACKFILL_ALPACA_KEY_ID", "BACKFILL_ALPACA_SECRET_KEY");
+    static final Map<String, String> FUNCTIONS =
+            Map.of("Orchestrator", "orchestrator", "FetchBars", "fetch-bars", "FetchBarsBatch", "fetch-bars-batch");
+    static final List<String> SECRETS =
+            List.of("DATABASE_URL", "BACKFILL_INTERNAL_TOKEN", "BACKFILL_ALPACA_KEY_ID", "BACKFILL_ALPACA_SECRET_KEY");
 
     final Map<String, Object> template = Manifests.documents(TEMPLATE).get(0);
     final Map<String, Map<String, Object>> resources = at(template, "Resources");
@@ -34,9 +34,12 @@ class LambdaTemplateTest {
             String codeUri = at(function, "Properties.CodeUri");
             assertThat(TEMPLATE.getParent().resolve(codeUri).normalize())
                     .isEqualTo(ROOT.resolve(module).resolve("target/function.zip"));
-            assertThat(at(function, "Properties.FunctionUrlConfig.AuthType").toString()).isEqualTo("NONE");
+            assertThat(at(function, "Properties.FunctionUrlConfig.AuthType").toString())
+                    .isEqualTo("NONE");
             assertThat((Integer) at(function, "Properties.MemorySize")).isBetween(256, 1024);
-            assertThat((Integer) at(function, "Properties.Timeout")).as("%s outlives a 5 m lease", id).isGreaterThan(300);
+            assertThat((Integer) at(function, "Properties.Timeout"))
+                    .as("%s outlives a 5 m lease", id)
+                    .isGreaterThan(300);
         });
     }
 
@@ -44,7 +47,8 @@ class LambdaTemplateTest {
     void everySecretComesFromSecretsManagerAndNoneIsWrittenHere() {
         Map<String, Object> env = at(template, "Globals.Function.Environment.Variables");
         for (String name : SECRETS) {
-            assertThat(sub(env.get(name))).as(name)
+            assertThat(sub(env.get(name)))
+                    .as(name)
                     .isEqualTo("{{resolve:secretsmanager:${SecretName}:SecretString:" + name + "}}");
         }
         FUNCTIONS.keySet().forEach(id -> {
@@ -71,18 +75,21 @@ class LambdaTemplateTest {
         Map<String, Object> target = at(rule, "Properties.Targets.0");
         assertThat(target.get("Input")).isEqualTo("{\"action\":\"tick\"}");
         assertThat(target.get("Arn")).isEqualTo(Map.of("Fn::GetAtt", "TickDestination.Arn"));
-        assertThat(at(target, "HttpParameters.HeaderParameters.Content-Type").toString()).isEqualTo("application/json");
+        assertThat(at(target, "HttpParameters.HeaderParameters.Content-Type").toString())
+                .isEqualTo("application/json");
 
         Map<String, Object> destination = resources.get("TickDestination");
         assertThat(destination).containsEntry("Type", "AWS::Events::ApiDestination");
         assertThat(at(destination, "Properties.HttpMethod").toString()).isEqualTo("POST");
         assertThat(sub(at(destination, "Properties.InvocationEndpoint")))
                 .isEqualTo("${OrchestratorUrl.FunctionUrl}orchestrator");
-        assertThat((Object) at(destination, "Properties.ConnectionArn")).isEqualTo(Map.of("Fn::GetAtt", "TickConnection.Arn"));
+        assertThat((Object) at(destination, "Properties.ConnectionArn"))
+                .isEqualTo(Map.of("Fn::GetAtt", "TickConnection.Arn"));
 
         Map<String, Object> connection = resources.get("TickConnection");
         assertThat(at(connection, "Properties.AuthorizationType").toString()).isEqualTo("API_KEY");
-        assertThat(at(connection, "Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyName").toString())
+        assertThat(at(connection, "Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyName")
+                        .toString())
                 .isEqualTo("Authorization");
         assertThat(sub(at(connection, "Properties.AuthParameters.ApiKeyAuthParameters.ApiKeyValue")))
                 .isEqualTo("Bearer {{resolve:secretsmanager:${SecretName}:SecretString:BACKFILL_INTERNAL_TOKEN}}");
@@ -91,7 +98,8 @@ class LambdaTemplateTest {
     @Test
     void holdsNoCredential() throws Exception {
         String text = Files.readString(TEMPLATE);
-        assertThat(text).doesNotContainPattern("(?i)(password|secret_key|token)\\s*[:=]\\s*['\"]?[A-Za-z0-9]{8,}")
+        assertThat(text)
+                .doesNotContainPattern("(?i)(password|secret_key|token)\\s*[:=]\\s*['\"]?[A-Za-z0-9]{8,}")
                 .doesNotContainPattern("postgres(ql)?://[^\\s:]+:[^@\\s]+@");
     }
 

@@ -29,8 +29,7 @@ final class Manifests {
 
     static final List<String> FUNCTIONS = List.of("orchestrator", "fetch-bars", "fetch-bars-batch");
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> documents(Path file) {

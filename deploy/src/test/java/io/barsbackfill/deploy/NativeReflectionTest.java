@@ -25,20 +25,23 @@ import org.junit.jupiter.api.Test;
 @Tag("native")
 class NativeReflectionTest {
 
-    private static final List<String> JACKSON_ANNOTATIONS = List.of(
-            "Lcom/fasterxml/jackson/annotation/", "Lcom/fasterxml/jackson/databind/annotation/");
+    private static final List<String> JACKSON_ANNOTATIONS =
+            List.of("Lcom/fasterxml/jackson/annotation/", "Lcom/fasterxml/jackson/databind/annotation/");
 
     @Test
     void everyJsonTypeOfEachFunctionIsRegisteredForReflection() {
         for (String function : FUNCTIONS) {
             List<String> json = jsonTypes(ROOT.resolve("common/target/classes"));
             json.addAll(jsonTypes(ROOT.resolve(function).resolve("target/classes")));
-            assertThat(json).as("JSON types found for %s", function)
-                    .contains("io.barsbackfill.common.function.ErrorBody",
+            assertThat(json)
+                    .as("JSON types found for %s", function)
+                    .contains(
+                            "io.barsbackfill.common.function.ErrorBody",
                             "io.barsbackfill.common.client.AlpacaPages$MultiSymbolPage");
 
             String config = nativeImageConfig(function);
-            assertThat(json).as("registered for reflection in %s's native build", function)
+            assertThat(json)
+                    .as("registered for reflection in %s's native build", function)
                     .allSatisfy(type -> assertThat(config).contains("\"" + type + "\""));
         }
     }
@@ -67,13 +70,18 @@ class NativeReflectionTest {
     /** Every native-image JSON configuration in the runner jar of {@code target/native-sources}. */
     private static String nativeImageConfig(String function) {
         Path sources = ROOT.resolve(function).resolve("target/native-sources");
-        assertThat(sources.resolve("native-image.args")).as("native-sources build of " + function).exists();
+        assertThat(sources.resolve("native-image.args"))
+                .as("native-sources build of " + function)
+                .exists();
         try (Stream<Path> files = Files.list(sources)) {
-            Path runner = files.filter(f -> f.getFileName().toString().endsWith("-runner.jar")).findFirst()
+            Path runner = files.filter(f -> f.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no runner jar in " + sources));
             try (ZipFile jar = new ZipFile(runner.toFile())) {
                 StringBuilder text = new StringBuilder();
-                jar.stream().filter(e -> e.getName().startsWith("META-INF/native-image/") && e.getName().endsWith(".json"))
+                jar.stream()
+                        .filter(e -> e.getName().startsWith("META-INF/native-image/")
+                                && e.getName().endsWith(".json"))
                         .forEach(e -> {
                             try {
                                 text.append(new String(jar.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8));

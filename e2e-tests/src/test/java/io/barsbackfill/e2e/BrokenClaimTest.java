@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class BrokenClaimTest {
 
-    private static final String ROLE = "bars_orch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private static final String ROLE =
+            "bars_orch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
     private static TestDatabase db;
     private static MarketSimulator simulator;
@@ -52,7 +53,9 @@ class BrokenClaimTest {
                 .env(Service.ORCHESTRATOR, "DATABASE_URL", asRole)
                 .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false") // its role may not migrate
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator-as-" + ROLE)
-                .build().start().awaitReady(E2e.READY);
+                .build()
+                .start()
+                .awaitReady(E2e.READY);
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
 
@@ -73,20 +76,24 @@ class BrokenClaimTest {
 
     @Test
     void aFailingClaimIsAnErrorInTickAndStatusNeverAnEmptyQueue() {
-        orchestrator.call(OrchestratorClient.enqueueRequest("BROKEN_CLAIM", List.of("AAPL", "MSFT"), "h1",
-                "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", null));
+        orchestrator.call(OrchestratorClient.enqueueRequest(
+                "BROKEN_CLAIM", List.of("AAPL", "MSFT"), "h1", "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", null));
         breakClaim();
 
         JsonNode tick = orchestrator.tick();
         System.out.println("tick with a broken claim: " + tick);
         assertThat(tick.path("status").asText()).isEqualTo("error");
         assertThat(tick.path("jobs_dispatched").asInt()).isZero();
-        assertThat(tick.path("slices_created").asInt()).as("planning still works").isEqualTo(4);
+        assertThat(tick.path("slices_created").asInt())
+                .as("planning still works")
+                .isEqualTo(4);
         List<String> errors = E2e.texts(tick.path("errors"));
         assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("claim").contains("permission denied"));
 
         JsonNode status = orchestrator.status();
-        assertThat(status.path("runs").path("queued").asInt()).as("the queue is not empty").isEqualTo(4);
+        assertThat(status.path("runs").path("queued").asInt())
+                .as("the queue is not empty")
+                .isEqualTo(4);
         assertThat(status.path("ready").asInt()).isEqualTo(4);
         JsonNode heartbeat = heartbeat(status);
         assertThat(heartbeat.path("status").asText()).isEqualTo("error");
@@ -94,7 +101,10 @@ class BrokenClaimTest {
 
         Cli tickCli = cli("tick");
         assertThat(tickCli.code()).isZero();
-        assertThat(tickCli.out()).contains("tick error").contains("error: claim").contains("permission denied");
+        assertThat(tickCli.out())
+                .contains("tick error")
+                .contains("error: claim")
+                .contains("permission denied");
         Cli statusCli = cli("status");
         assertThat(statusCli.code()).isZero();
         assertThat(statusCli.out()).containsPattern("orchestrator-as-" + ROLE + "\\s+error\\s.*claim");
@@ -104,7 +114,9 @@ class BrokenClaimTest {
         List<JsonNode> ticks = E2e.tickUntilDone(orchestrator, db, Duration.ofSeconds(60));
         assertThat(ticks.get(0).path("errors")).isEmpty();
         assertThat(ticks.get(0).path("status").asText()).isEqualTo("healthy");
-        assertThat(ticks.get(0).path("jobs_dispatched").asInt()).as("the next tick dispatches").isEqualTo(4);
+        assertThat(ticks.get(0).path("jobs_dispatched").asInt())
+                .as("the next tick dispatches")
+                .isEqualTo(4);
         assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", 4L));
         assertThat(heartbeat(orchestrator.status()).path("status").asText()).isEqualTo("healthy");
@@ -112,9 +124,12 @@ class BrokenClaimTest {
 
     /** The orchestrator's role keeps UPDATE on every column of job_runs but the one the claim sets. */
     private static void breakClaim() {
-        String columns = db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'job_runs' "
-                        + "AND column_name <> 'dispatch_id' ORDER BY ordinal_position").stream()
-                .map(r -> (String) r.get("column_name")).collect(Collectors.joining(", "));
+        String columns = db
+                .query("SELECT column_name FROM information_schema.columns WHERE table_name = 'job_runs' "
+                        + "AND column_name <> 'dispatch_id' ORDER BY ordinal_position")
+                .stream()
+                .map(r -> (String) r.get("column_name"))
+                .collect(Collectors.joining(", "));
         db.execute("REVOKE UPDATE ON job_runs FROM " + ROLE);
         db.execute("GRANT UPDATE (" + columns + ") ON job_runs TO " + ROLE);
     }
@@ -132,17 +147,20 @@ class BrokenClaimTest {
         throw new AssertionError("no heartbeat of the orchestrator in " + status.path("heartbeats"));
     }
 
-    record Cli(int code, String out, String err) {
-    }
+    record Cli(int code, String out, String err) {}
 
     /** {@code backfill <args>} run in this JVM against the test's orchestrator. */
     private static Cli cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = Map.of("BACKFILL_ORCHESTRATOR_URL", stack.orchestratorUrl().toString(),
-                "BACKFILL_INTERNAL_TOKEN", token);
-        int code = new BackfillCli(env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false).run(args);
+        Map<String, String> env = Map.of(
+                "BACKFILL_ORCHESTRATOR_URL", stack.orchestratorUrl().toString(), "BACKFILL_INTERNAL_TOKEN", token);
+        int code = new BackfillCli(
+                        env,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        false)
+                .run(args);
         return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

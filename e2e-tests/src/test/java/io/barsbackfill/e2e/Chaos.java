@@ -31,16 +31,20 @@ final class Chaos {
     /** Longest a scenario's backfill may take to settle once the chaos stopped. */
     static final Duration SETTLE = Duration.ofSeconds(150);
 
-    private Chaos() {
-    }
+    private Chaos() {}
 
     /**
      * Unattended operation with the short retry settings under which the original failed in bulk (backoff
      * 1 s..3 s, 5 attempts): every orchestrator ticks every second by itself; tests only watch and break things.
      */
     static LocalStack.Builder stack(Class<?> test, String databaseUrl, String token) {
-        return LocalStack.builder(E2e.layout()).logDir(E2e.logDir(test)).databaseUrl(databaseUrl).token(token)
-                .provider(Provider.simulator()).preferDefaultPorts(false).inheritSettings(false)
+        return LocalStack.builder(E2e.layout())
+                .logDir(E2e.logDir(test))
+                .databaseUrl(databaseUrl)
+                .token(token)
+                .provider(Provider.simulator())
+                .preferDefaultPorts(false)
+                .inheritSettings(false)
                 // many JVMs on two cores: the quick compiler only, one GC thread, a small heap
                 .javaOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m")
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
@@ -61,8 +65,8 @@ final class Chaos {
      */
     static JsonNode faults(LocalStack stack, String json) {
         try {
-            HttpJson.Answer answer = new HttpJson().post(URI.create(simulatorUrl(stack) + "/_simulator/faults"), null,
-                    json, Duration.ofSeconds(5));
+            HttpJson.Answer answer = new HttpJson()
+                    .post(URI.create(simulatorUrl(stack) + "/_simulator/faults"), null, json, Duration.ofSeconds(5));
             if (answer.status() != 200) {
                 throw new IllegalStateException("faults " + json + ": " + answer.status() + " " + answer.body());
             }
@@ -100,7 +104,8 @@ final class Chaos {
                     return true;
                 }
                 if (System.nanoTime() >= nextReport) {
-                    System.out.printf("  waiting: %d of %d runs planned, %d unfinished%n", runs, expectedRuns, unfinished);
+                    System.out.printf(
+                            "  waiting: %d of %d runs planned, %d unfinished%n", runs, expectedRuns, unfinished);
                     nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 }
             } catch (IllegalStateException e) {
@@ -116,17 +121,27 @@ final class Chaos {
      *
      * @param outageCalls provider calls made while the provider was down (or "-" where nothing was down)
      */
-    static void report(String scenario, ChaosAudit audit, long badInput5xx, String outageCalls, Duration took,
-            String notes) {
-        String row = String.format("| %s | %d | %d | %d | %d | %d | %d | %s | %d s | %s | %s |", scenario, audit.runs(),
-                audit.lostRuns(), audit.duplicateBars(), audit.stuckRuns(), audit.failedForGood(), badInput5xx,
-                outageCalls, took.toSeconds(), Instant.now(), notes);
+    static void report(
+            String scenario, ChaosAudit audit, long badInput5xx, String outageCalls, Duration took, String notes) {
+        String row = String.format(
+                "| %s | %d | %d | %d | %d | %d | %d | %s | %d s | %s | %s |",
+                scenario,
+                audit.runs(),
+                audit.lostRuns(),
+                audit.duplicateBars(),
+                audit.stuckRuns(),
+                audit.failedForGood(),
+                badInput5xx,
+                outageCalls,
+                took.toSeconds(),
+                Instant.now(),
+                notes);
         System.out.println("CHAOS " + row);
         Path file = E2e.layout().home().resolve("e2e-tests").resolve("target").resolve("chaos-report.md");
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Files.writeString(
+                    file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -31,8 +31,17 @@ import java.util.TreeMap;
  * @param barsServed       bars the simulator serves for the runs that succeeded
  * @param valueMismatches  first differences between stored and served bar values (empty when equal)
  */
-record ChaosAudit(long runs, long expectedRuns, long lostRuns, long duplicateBars, long stuckRuns, long failedForGood,
-        Map<String, Long> failuresByCode, long foreignFailures, long barsStored, long barsServed,
+record ChaosAudit(
+        long runs,
+        long expectedRuns,
+        long lostRuns,
+        long duplicateBars,
+        long stuckRuns,
+        long failedForGood,
+        Map<String, Long> failuresByCode,
+        long foreignFailures,
+        long barsStored,
+        long barsServed,
         List<String> valueMismatches) {
 
     /** A backfill the scenario enqueued: these tickers, this timeframe, this window. */
@@ -53,8 +62,10 @@ record ChaosAudit(long runs, long expectedRuns, long lostRuns, long duplicateBar
             failures.put((String) row.get("code"), (Long) row.get("n"));
         }
         long failed = failures.values().stream().mapToLong(Long::longValue).sum();
-        long foreign = failures.entrySet().stream().filter(e -> !ownReasons.contains(e.getKey()))
-                .mapToLong(Map.Entry::getValue).sum();
+        long foreign = failures.entrySet().stream()
+                .filter(e -> !ownReasons.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
 
         Map<String, Map<String, Object>> present = new HashMap<>();
         for (Map<String, Object> row : db.query("""
@@ -62,7 +73,8 @@ record ChaosAudit(long runs, long expectedRuns, long lostRuns, long duplicateBar
                        (SELECT count(*) FROM ohlc_bars b WHERE b.symbol = r.symbol AND b.timeframe = r.timeframe
                           AND b.ts >= r.slice_from AND b.ts < r.slice_to) AS stored
                 FROM job_runs r""")) {
-            present.put(key((String) row.get("symbol"), (String) row.get("timeframe"), (Instant) row.get("slice_from")),
+            present.put(
+                    key((String) row.get("symbol"), (String) row.get("timeframe"), (Instant) row.get("slice_from")),
                     row);
         }
         long expected = 0;
@@ -74,8 +86,11 @@ record ChaosAudit(long runs, long expectedRuns, long lostRuns, long duplicateBar
             for (String symbol : w.symbols()) {
                 for (Slice slice : slices) {
                     expected++;
-                    long servedHere = generator.bars(symbol, w.timeframe(), slice.from(), slice.to()).size();
-                    Map<String, Object> run = present.get(key(symbol, w.timeframe().name(), slice.from()));
+                    long servedHere = generator
+                            .bars(symbol, w.timeframe(), slice.from(), slice.to())
+                            .size();
+                    Map<String, Object> run =
+                            present.get(key(symbol, w.timeframe().name(), slice.from()));
                     boolean success = run != null && "success".equals(run.get("status"));
                     if (success) {
                         served += servedHere;
@@ -84,9 +99,17 @@ record ChaosAudit(long runs, long expectedRuns, long lostRuns, long duplicateBar
                         lost++;
                     }
                 }
-                if (mismatches.size() < 5 && db.queryLong(
-                        "SELECT count(*) FROM job_runs WHERE symbol = ? AND status <> 'success'", symbol) == 0) {
-                    mismatches.addAll(E2e.compareBars(db, generator, symbol, w.timeframe(), slices.get(0).from(),
+                if (mismatches.size() < 5
+                        && db.queryLong(
+                                        "SELECT count(*) FROM job_runs WHERE symbol = ? AND status <> 'success'",
+                                        symbol)
+                                == 0) {
+                    mismatches.addAll(E2e.compareBars(
+                            db,
+                            generator,
+                            symbol,
+                            w.timeframe(),
+                            slices.get(0).from(),
                             slices.get(slices.size() - 1).to()));
                 }
             }
@@ -94,7 +117,17 @@ record ChaosAudit(long runs, long expectedRuns, long lostRuns, long duplicateBar
         long stored = db.queryLong("SELECT count(*) FROM ohlc_bars");
         long distinct = db.queryLong("SELECT count(*) FROM (SELECT DISTINCT symbol, timeframe, ts FROM ohlc_bars) d");
         long duplicates = (stored - distinct) + Math.max(0, distinct - served);
-        return new ChaosAudit(runs, expected, lost, duplicates, stuck, failed, failures, foreign, stored, served,
+        return new ChaosAudit(
+                runs,
+                expected,
+                lost,
+                duplicates,
+                stuck,
+                failed,
+                failures,
+                foreign,
+                stored,
+                served,
                 List.copyOf(mismatches));
     }
 
@@ -105,7 +138,9 @@ record ChaosAudit(long runs, long expectedRuns, long lostRuns, long duplicateBar
     /** The audit's promise: nothing lost, nothing twice, nothing stuck, no failure that is not the run's own. */
     ChaosAudit assertClean() {
         assertThat(stuckRuns).as("runs left queued or running: %s", this).isZero();
-        assertThat(foreignFailures).as("runs failed for a reason not their own: %s", failuresByCode).isZero();
+        assertThat(foreignFailures)
+                .as("runs failed for a reason not their own: %s", failuresByCode)
+                .isZero();
         assertThat(lostRuns).as("runs lost: %s", this).isZero();
         assertThat(runs).as("runs in the queue").isEqualTo(expectedRuns);
         assertThat(duplicateBars).as("duplicate or unasked-for bars: %s", this).isZero();

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class ChaosHostileInputTest {
 
     private static final List<String> SYMBOLS = List.of("AAPL", "MSFT");
-    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(SYMBOLS, Timeframe.d1,
-            Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
+    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(
+            SYMBOLS, Timeframe.d1, Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
 
     @Test
@@ -39,12 +39,19 @@ class ChaosHostileInputTest {
         long t0 = System.nanoTime();
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.create();
-                LocalStack stack = Chaos.stack(ChaosHostileInputTest.class, db.libpqUrl(), token).build().start()
+                LocalStack stack = Chaos.stack(ChaosHostileInputTest.class, db.libpqUrl(), token)
+                        .build()
+                        .start()
                         .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            orchestrator.call(OrchestratorClient.enqueueRequest("STORED", SYMBOLS, "d1", WINDOW.from().toString(),
-                    WINDOW.to().toString(), null));
+            orchestrator.call(OrchestratorClient.enqueueRequest(
+                    "STORED",
+                    SYMBOLS,
+                    "d1",
+                    WINDOW.from().toString(),
+                    WINDOW.to().toString(),
+                    null));
             assertThat(Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE)).isTrue();
             String before = fingerprint(db);
 
@@ -58,7 +65,8 @@ class ChaosHostileInputTest {
                     long start = System.nanoTime();
                     int status;
                     try {
-                        status = http.post(endpoint.getKey(), auth, body, ANSWER_WITHIN).status();
+                        status = http.post(endpoint.getKey(), auth, body, ANSWER_WITHIN)
+                                .status();
                     } catch (IOException e) {
                         status = -1; // no answer at all (a hang or a dropped connection) counts as a failure
                     }
@@ -70,14 +78,26 @@ class ChaosHostileInputTest {
                 }
             }
             long fiveXx = answers.stream().filter(e -> e.getValue() >= 500).count();
-            List<String> not4xx = answers.stream().filter(e -> e.getValue() < 400 || e.getValue() > 499)
-                    .map(e -> e.getValue() + " for " + e.getKey()).toList();
+            List<String> not4xx = answers.stream()
+                    .filter(e -> e.getValue() < 400 || e.getValue() > 499)
+                    .map(e -> e.getValue() + " for " + e.getKey())
+                    .toList();
             String after = fingerprint(db);
-            long statusAnswer = http.post(URI.create(stack.orchestratorUrl() + "/orchestrator"), auth,
-                    "{\"action\":\"status\"}", Duration.ofSeconds(10)).status();
+            long statusAnswer = http.post(
+                            URI.create(stack.orchestratorUrl() + "/orchestrator"),
+                            auth,
+                            "{\"action\":\"status\"}",
+                            Duration.ofSeconds(10))
+                    .status();
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
-            Chaos.report("7 hostile input, every endpoint", audit, fiveXx, "-", Duration.ofNanos(System.nanoTime() - t0),
-                    answers.size() + " hostile requests, " + not4xx.size() + " not 4xx, " + slow.size() + " slower than 5 s");
+            Chaos.report(
+                    "7 hostile input, every endpoint",
+                    audit,
+                    fiveXx,
+                    "-",
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    answers.size() + " hostile requests, " + not4xx.size() + " not 4xx, " + slow.size()
+                            + " slower than 5 s");
             answers.forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
 
             assertThat(not4xx).as("answers other than 4xx").isEmpty();
@@ -92,49 +112,81 @@ class ChaosHostileInputTest {
     private static Map<URI, List<String>> hostile(LocalStack stack) {
         String huge = "\"" + "A".repeat(2 * 1024 * 1024) + "\"";
         String deep = "[".repeat(100_000);
-        List<String> anyEndpoint = List.of("", "not json", "[]", "null", "\"text\"", "42", deep,
-                "{\"job_run_id\":" + huge + "}", "{\"action\":" + huge + "}", "{\"\\u0000\":1}");
+        List<String> anyEndpoint = List.of(
+                "",
+                "not json",
+                "[]",
+                "null",
+                "\"text\"",
+                "42",
+                deep,
+                "{\"job_run_id\":" + huge + "}",
+                "{\"action\":" + huge + "}",
+                "{\"\\u0000\":1}");
         Map<URI, List<String>> out = new LinkedHashMap<>();
         List<String> orchestrator = new ArrayList<>(anyEndpoint);
         orchestrator.addAll(List.of(
-                "{}", "{\"action\":\"drop_database\"}", "{\"action\":42}", "{\"action\":[\"tick\"]}",
+                "{}",
+                "{\"action\":\"drop_database\"}",
+                "{\"action\":42}",
+                "{\"action\":[\"tick\"]}",
                 enqueue("m1", "\"2025-01-01T00:00:00Z\"", "\"+200000-01-01T00:00:00Z\""),
                 enqueue("m1", "\"0001-01-01T00:00:00Z\"", "\"2025-01-02T00:00:00Z\""),
                 enqueue("d1", "\"9999-12-31T23:59:59Z\"", null),
                 enqueue("d1", "\"2025-02-01T00:00:00Z\"", "\"2025-01-01T00:00:00Z\""),
-                enqueue("d1", "\"2025-01-01\"", null), enqueue("d1", "\"yesterday\"", null),
-                enqueue("d1", "\"2025-01-01T00:00:00+25:00\"", null), enqueue("h2", "\"2025-01-01T00:00:00Z\"", null),
-                enqueue("d1", "1735689600", null), enqueue("d1", "null", null),
+                enqueue("d1", "\"2025-01-01\"", null),
+                enqueue("d1", "\"yesterday\"", null),
+                enqueue("d1", "\"2025-01-01T00:00:00+25:00\"", null),
+                enqueue("h2", "\"2025-01-01T00:00:00Z\"", null),
+                enqueue("d1", "1735689600", null),
+                enqueue("d1", "null", null),
                 "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":\"AAPL\",\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
                 "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[\"AAPL'; DROP TABLE job_runs;--\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
                 "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[null],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
                 "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[" + "\"AAPL\",".repeat(5000)
                         + "\"MSFT\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
                 "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\",\"priority\":1e30}",
-                "{\"action\":\"enqueue\",\"name\":" + huge + ",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
+                "{\"action\":\"enqueue\",\"name\":" + huge
+                        + ",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
                 "{\"action\":\"enqueue\",\"name\":\"\\u0007\\u0000\",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
-                "{\"action\":\"retry_failed\",\"definition\":[1,2]}", "{\"action\":\"cancel\",\"symbol\":{\"$ne\":1}}",
+                "{\"action\":\"retry_failed\",\"definition\":[1,2]}",
+                "{\"action\":\"cancel\",\"symbol\":{\"$ne\":1}}",
                 "{\"action\":\"cancel\",\"error_code\":" + huge + "}"));
         out.put(URI.create(stack.orchestratorUrl() + "/orchestrator"), orchestrator);
 
         String run = UUID.randomUUID().toString();
         List<String> single = new ArrayList<>(anyEndpoint);
-        single.addAll(List.of("{}",
+        single.addAll(List.of(
+                "{}",
                 fetch("\"not-a-uuid\"", "\"AAPL\"", "\"d1\"", "\"2025-01-01T00:00:00Z\"", "\"2026-01-01T00:00:00Z\""),
-                fetch("\"" + run + "\"", "\"US_BATCH_1\"", "\"d1\"", "\"2025-01-01T00:00:00Z\"", "\"2026-01-01T00:00:00Z\""),
-                fetch("\"" + run + "\"", "\"AAPL\"", "\"d1\"", "\"0001-01-01T00:00:00Z\"", "\"+200000-01-01T00:00:00Z\""),
+                fetch(
+                        "\"" + run + "\"",
+                        "\"US_BATCH_1\"",
+                        "\"d1\"",
+                        "\"2025-01-01T00:00:00Z\"",
+                        "\"2026-01-01T00:00:00Z\""),
+                fetch(
+                        "\"" + run + "\"",
+                        "\"AAPL\"",
+                        "\"d1\"",
+                        "\"0001-01-01T00:00:00Z\"",
+                        "\"+200000-01-01T00:00:00Z\""),
                 fetch("\"" + run + "\"", "\"AAPL\"", "\"d1\"", "\"2026-01-01T00:00:00Z\"", "\"2025-01-01T00:00:00Z\""),
                 fetch("\"" + run + "\"", "[\"AAPL\"]", "\"w2\"", "1", "true")));
         out.put(URI.create(stack.fetchBarsUrl() + "/fetch-bars"), single);
 
         List<String> batch = new ArrayList<>(anyEndpoint);
-        batch.addAll(List.of("{}",
-                batch(List.of(run), List.of(run, run), List.of("AAPL")),
-                batch(List.of(), List.of(), List.of()),
-                batch(java.util.Collections.nCopies(51, run), java.util.Collections.nCopies(51, run),
-                        java.util.Collections.nCopies(51, "AAPL")),
-                batch(List.of(run, UUID.randomUUID().toString()), List.of(run, run), List.of("AAPL", "AAPL")),
-                "{\"job_run_ids\":[null],\"lease_tokens\":[null],\"symbols\":[null],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"}"));
+        batch.addAll(
+                List.of(
+                        "{}",
+                        batch(List.of(run), List.of(run, run), List.of("AAPL")),
+                        batch(List.of(), List.of(), List.of()),
+                        batch(
+                                java.util.Collections.nCopies(51, run),
+                                java.util.Collections.nCopies(51, run),
+                                java.util.Collections.nCopies(51, "AAPL")),
+                        batch(List.of(run, UUID.randomUUID().toString()), List.of(run, run), List.of("AAPL", "AAPL")),
+                        "{\"job_run_ids\":[null],\"lease_tokens\":[null],\"symbols\":[null],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"}"));
         out.put(URI.create(stack.fetchBarsBatchUrl() + "/fetch-bars-batch"), batch);
         return out;
     }
@@ -167,8 +219,12 @@ class ChaosHostileInputTest {
     private static String fingerprint(TestDatabase db) {
         StringBuilder out = new StringBuilder();
         for (String table : List.of("job_definitions", "job_runs", "job_definition_runs", "ohlc_bars", "symbols")) {
-            out.append(table).append('=').append(db.query("SELECT count(*) AS n, coalesce(sum(hashtextextended(t::text, 0)"
-                    + "::numeric), 0) AS h FROM " + table + " t").get(0)).append('\n');
+            out.append(table)
+                    .append('=')
+                    .append(db.query("SELECT count(*) AS n, coalesce(sum(hashtextextended(t::text, 0)"
+                                    + "::numeric), 0) AS h FROM " + table + " t")
+                            .get(0))
+                    .append('\n');
         }
         return out.toString();
     }

@@ -29,8 +29,8 @@ class ChaosManyInstancesTest {
 
     private static final int MAX_IN_FLIGHT = 3;
     private static final List<String> SYMBOLS = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 16);
-    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(SYMBOLS, Timeframe.h1,
-            Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
+    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(
+            SYMBOLS, Timeframe.h1, Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
 
     /** Installed by the test after the orchestrators migrated the database; not part of the schema. */
     private static final String LEASE_LOG = """
@@ -68,35 +68,63 @@ class ChaosManyInstancesTest {
         // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
         try (TestDatabase db = TestDatabase.createMigrated();
                 LocalStack stack = Chaos.stack(ChaosManyInstancesTest.class, db.libpqUrl(), token)
-                        .orchestrators(4).fetcherInstances(2)
+                        .orchestrators(4)
+                        .fetcherInstances(2)
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "300")
-                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
+                        .env(
+                                Service.ORCHESTRATOR,
+                                "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT",
+                                Integer.toString(MAX_IN_FLIGHT))
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
-                        .build().start().awaitReady(Chaos.READY);
+                        .build()
+                        .start()
+                        .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             db.execute(LEASE_LOG);
-            new OrchestratorClient(stack.orchestratorUrl(), token).call(OrchestratorClient.enqueueRequest(
-                    "MANY_INSTANCES", SYMBOLS, "h1", WINDOW.from().toString(), WINDOW.to().toString(), null));
+            new OrchestratorClient(stack.orchestratorUrl(), token)
+                    .call(OrchestratorClient.enqueueRequest(
+                            "MANY_INSTANCES",
+                            SYMBOLS,
+                            "h1",
+                            WINDOW.from().toString(),
+                            WINDOW.to().toString(),
+                            null));
 
             boolean settled = Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE);
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
             List<Map<String, Object>> log = db.query(
                     "SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM chaos_lease_log ORDER BY n");
-            long claims = log.stream().filter(e -> e.get("event").equals("claim")).count();
-            int maxInFlight = log.stream().filter(e -> e.get("in_flight") != null)
-                    .mapToInt(e -> (Integer) e.get("in_flight")).max().orElse(0);
+            long claims =
+                    log.stream().filter(e -> e.get("event").equals("claim")).count();
+            int maxInFlight = log.stream()
+                    .filter(e -> e.get("in_flight") != null)
+                    .mapToInt(e -> (Integer) e.get("in_flight"))
+                    .max()
+                    .orElse(0);
             long reclaimed = claims - WINDOW.runs();
             long holders = log.stream().map(e -> e.get("leased_by")).distinct().count();
-            int providerConcurrency = E2e.simulatorStats(Chaos.simulatorUrl(stack)).path("max_concurrent_bar_requests").asInt();
-            Chaos.report("5 four orchestrators, two of each fetcher", audit, 0, "-", Duration.ofNanos(System.nanoTime() - t0),
-                    claims + " claims (" + reclaimed + " after a lease ended) by " + holders + " orchestrators, in flight at most " + maxInFlight + " of "
-                            + MAX_IN_FLIGHT + ", provider concurrency " + providerConcurrency);
+            int providerConcurrency = E2e.simulatorStats(Chaos.simulatorUrl(stack))
+                    .path("max_concurrent_bar_requests")
+                    .asInt();
+            Chaos.report(
+                    "5 four orchestrators, two of each fetcher",
+                    audit,
+                    0,
+                    "-",
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    claims + " claims (" + reclaimed + " after a lease ended) by " + holders
+                            + " orchestrators, in flight at most " + maxInFlight + " of " + MAX_IN_FLIGHT
+                            + ", provider concurrency " + providerConcurrency);
 
             assertThat(settled).as("settled: %s", audit).isTrue();
             audit.assertClean();
-            assertThat(overlappingLeases(log)).as("a run held by two leases at once").isEmpty();
-            assertThat(log).as("a lease replaced while running").noneMatch(e -> e.get("event").equals("taken over"));
+            assertThat(overlappingLeases(log))
+                    .as("a run held by two leases at once")
+                    .isEmpty();
+            assertThat(log)
+                    .as("a lease replaced while running")
+                    .noneMatch(e -> e.get("event").equals("taken over"));
             // a run is claimed again only after its lease ended (a dispatch timed out on the loaded machine)
             assertThat(claims).as("claims").isGreaterThanOrEqualTo(WINDOW.runs());
             assertThat(maxInFlight).as("dispatches in flight at any claim").isBetween(2, MAX_IN_FLIGHT);
@@ -114,7 +142,8 @@ class ChaosManyInstancesTest {
             String event = (String) e.get("event");
             if (event.equals("claim")) {
                 if (held.containsKey(run)) {
-                    problems.add(run + " claimed with lease " + e.get("lease") + " while " + held.get(run) + " held it");
+                    problems.add(
+                            run + " claimed with lease " + e.get("lease") + " while " + held.get(run) + " held it");
                 }
                 held.put(run, e.get("lease"));
             } else if (event.startsWith("release")) {

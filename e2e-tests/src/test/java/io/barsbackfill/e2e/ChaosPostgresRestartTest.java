@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 class ChaosPostgresRestartTest {
 
     private static final List<String> SYMBOLS = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 24);
-    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(SYMBOLS, Timeframe.h1,
-            Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
+    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(
+            SYMBOLS, Timeframe.h1, Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void theFunctionsRecoverFromRealDatabaseRestartsWithoutBeingRestarted() {
@@ -39,12 +39,20 @@ class ChaosPostgresRestartTest {
                 LocalStack stack = Chaos.stack(ChaosPostgresRestartTest.class, db.libpqUrl(), token)
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "250")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
-                        .build().start().awaitReady(Chaos.READY);
+                        .build()
+                        .start()
+                        .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             System.out.println("chaos: " + pg);
             Map<String, Long> pids = pids(stack);
-            new OrchestratorClient(stack.orchestratorUrl(), token).call(OrchestratorClient.enqueueRequest(
-                    "PG_RESTART", SYMBOLS, "h1", WINDOW.from().toString(), WINDOW.to().toString(), null));
+            new OrchestratorClient(stack.orchestratorUrl(), token)
+                    .call(OrchestratorClient.enqueueRequest(
+                            "PG_RESTART",
+                            SYMBOLS,
+                            "h1",
+                            WINDOW.from().toString(),
+                            WINDOW.to().toString(),
+                            null));
             long runs = WINDOW.runs();
 
             awaitSucceeded(db, runs / 5);
@@ -55,20 +63,32 @@ class ChaosPostgresRestartTest {
             long afterFast = awaitSucceeded(db, runs / 2);
 
             pg.stop("immediate");
-            System.out.printf("chaos: PostgreSQL stopped (immediate) at %s with %d runs done%n", Instant.now(), afterFast);
+            System.out.printf(
+                    "chaos: PostgreSQL stopped (immediate) at %s with %d runs done%n", Instant.now(), afterFast);
             E2e.sleep(Duration.ofSeconds(4));
             pg.startAgain();
 
             boolean settled = Chaos.awaitSettled(db, runs, Chaos.SETTLE);
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
-            Chaos.report("1 PostgreSQL restarted (fast, immediate)", audit, 0, "-",
-                    Duration.ofNanos(System.nanoTime() - t0), "2 restarts, functions not restarted");
-            assertThat(settled).as("the backfill settled after the restarts: %s", audit).isTrue();
+            Chaos.report(
+                    "1 PostgreSQL restarted (fast, immediate)",
+                    audit,
+                    0,
+                    "-",
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    "2 restarts, functions not restarted");
+            assertThat(settled)
+                    .as("the backfill settled after the restarts: %s", audit)
+                    .isTrue();
             audit.assertClean();
             assertThat(pids(stack)).as("no function was restarted").isEqualTo(pids);
             assertThat(stack.processes()).allMatch(ManagedProcess::isAlive);
-            assertThat(new OrchestratorClient(stack.orchestratorUrl(), token).status().path("runs").path("success")
-                    .asLong()).isEqualTo(runs);
+            assertThat(new OrchestratorClient(stack.orchestratorUrl(), token)
+                            .status()
+                            .path("runs")
+                            .path("success")
+                            .asLong())
+                    .isEqualTo(runs);
         }
     }
 

@@ -35,6 +35,7 @@ class ChaosProviderFaultsTest {
     private static final String SECRET = E2e.token();
     /** Longer than a run's whole retry budget at these settings (about 10 s of backoff over 5 attempts). */
     private static final Duration OUTAGE = Duration.ofSeconds(40);
+
     private static final Duration REVOKED = Duration.ofSeconds(25);
     /** Dispatches in flight (BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT) times attempts per page (BACKFILL_ALPACA_MAX_ATTEMPTS). */
     private static final int IN_FLIGHT_CALLS = 5 * 4;
@@ -70,7 +71,9 @@ class ChaosProviderFaultsTest {
                 // a latency spike of the storm outlasts the client's timeouts
                 .env("BACKFILL_ALPACA_READ_TIMEOUT", "2s")
                 .env("BACKFILL_ALPACA_REQUEST_DEADLINE", "3s")
-                .build().start().awaitReady(Chaos.READY);
+                .build()
+                .start()
+                .awaitReady(Chaos.READY);
         generator = MarketSimulator.start(0, SimulatorSettings.defaults());
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
@@ -85,13 +88,20 @@ class ChaosProviderFaultsTest {
     void anOutageLongerThanTheRetryBudgetFailsNoRun() {
         long t0 = System.nanoTime();
         awaitProgress(enqueue("OUTAGE", SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 20)));
-        long during = providerCallsWhile("{\"outage_status\":503}", OUTAGE, () -> { }, "{\"outage_status\":0}");
+        long during = providerCallsWhile("{\"outage_status\":503}", OUTAGE, () -> {}, "{\"outage_status\":0}");
 
-        ChaosAudit audit = settleReportAudit("2 provider outage (503 for " + OUTAGE.toSeconds() + " s)",
-                Long.toString(during), t0, "backoff 1-3 s, 5 attempts");
+        ChaosAudit audit = settleReportAudit(
+                "2 provider outage (503 for " + OUTAGE.toSeconds() + " s)",
+                Long.toString(during),
+                t0,
+                "backoff 1-3 s, 5 attempts");
         assertThat(audit.failedForGood()).as("runs failed after the outage").isZero();
-        assertThat(during).as("provider calls during a %s s outage: the runs in flight finishing their page retries, "
-                + "then only the gate's probes", OUTAGE.toSeconds()).isLessThanOrEqualTo(IN_FLIGHT_CALLS + probesWithin(OUTAGE));
+        assertThat(during)
+                .as(
+                        "provider calls during a %s s outage: the runs in flight finishing their page retries, "
+                                + "then only the gate's probes",
+                        OUTAGE.toSeconds())
+                .isLessThanOrEqualTo(IN_FLIGHT_CALLS + probesWithin(OUTAGE));
     }
 
     @Test
@@ -100,15 +110,27 @@ class ChaosProviderFaultsTest {
         long t0 = System.nanoTime();
         awaitProgress(enqueue("KEYS_REVOKED", SimulatorSettings.DEFAULT_UNIVERSE.subList(20, 40)));
         StringBuilder statusWhileRevoked = new StringBuilder();
-        long during = providerCallsWhile("{\"auth_revoked\":true}", REVOKED,
-                () -> statusWhileRevoked.append(orchestrator.status()), "{\"auth_revoked\":false}");
+        long during = providerCallsWhile(
+                "{\"auth_revoked\":true}",
+                REVOKED,
+                () -> statusWhileRevoked.append(orchestrator.status()),
+                "{\"auth_revoked\":false}");
 
-        ChaosAudit audit = settleReportAudit("3 keys revoked " + REVOKED.toSeconds() + " s, then restored",
-                Long.toString(during), t0, "no retry_failed run by anyone");
-        assertThat(audit.failuresByCode()).as("no run fails because of bad keys").doesNotContainKey("PROVIDER_AUTH");
-        assertThat(statusWhileRevoked.toString()).as("status names the reason while the keys are revoked").contains("PROVIDER_AUTH");
-        assertThat(during).as("provider calls while the keys were revoked: one per dispatch in flight (401 is not "
-                + "retried), then the probes").isLessThanOrEqualTo(5 + probesWithin(REVOKED));
+        ChaosAudit audit = settleReportAudit(
+                "3 keys revoked " + REVOKED.toSeconds() + " s, then restored",
+                Long.toString(during),
+                t0,
+                "no retry_failed run by anyone");
+        assertThat(audit.failuresByCode())
+                .as("no run fails because of bad keys")
+                .doesNotContainKey("PROVIDER_AUTH");
+        assertThat(statusWhileRevoked.toString())
+                .as("status names the reason while the keys are revoked")
+                .contains("PROVIDER_AUTH");
+        assertThat(during)
+                .as("provider calls while the keys were revoked: one per dispatch in flight (401 is not "
+                        + "retried), then the probes")
+                .isLessThanOrEqualTo(5 + probesWithin(REVOKED));
     }
 
     @Test
@@ -125,15 +147,16 @@ class ChaosProviderFaultsTest {
             Chaos.faults(stack, """
                     {"too_many_requests_rate":0,"server_error_rate":0,"latency_spike_rate":0,"truncated_rate":0}""");
         }
-        settleReportAudit("4 storm: 30 % 429 (Retry-After 1 s), 20 % 5xx, 3 % spikes of 4 s (client deadline 3 s), 5 % truncated", "-", t0,
-                "faults on until every run ended");
+        settleReportAudit(
+                "4 storm: 30 % 429 (Retry-After 1 s), 20 % 5xx, 3 % spikes of 4 s (client deadline 3 s), 5 % truncated",
+                "-", t0, "faults on until every run ended");
     }
 
     private static ChaosAudit.Window enqueue(String name, List<String> symbols) {
-        ChaosAudit.Window w = new ChaosAudit.Window(symbols, Timeframe.h1, Instant.parse("2025-01-01T00:00:00Z"),
-                Instant.parse("2026-01-01T00:00:00Z"));
-        orchestrator.call(OrchestratorClient.enqueueRequest(name, symbols, "h1", w.from().toString(), w.to().toString(),
-                null));
+        ChaosAudit.Window w = new ChaosAudit.Window(
+                symbols, Timeframe.h1, Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
+        orchestrator.call(
+                OrchestratorClient.enqueueRequest(name, symbols, "h1", w.from().toString(), w.to().toString(), null));
         windows.add(w);
         return w;
     }

@@ -29,8 +29,8 @@ class ChaosSharedBudgetTest {
     private static final int PER_MINUTE = 60;
     private static final int LOAD_SECONDS = 75;
     private static final List<String> SYMBOLS = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 40);
-    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(SYMBOLS, Timeframe.h1,
-            Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
+    private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(
+            SYMBOLS, Timeframe.h1, Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void threeFetchersNeverSpendMoreThanTheSharedBudget() {
@@ -39,7 +39,8 @@ class ChaosSharedBudgetTest {
         // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
         try (TestDatabase db = TestDatabase.createMigrated();
                 LocalStack stack = Chaos.stack(ChaosSharedBudgetTest.class, db.libpqUrl(), token)
-                        .orchestrators(3).fetcherInstances(3)
+                        .orchestrators(3)
+                        .fetcherInstances(3)
                         // one run per dispatch: every dispatch goes to a fetch-bars instance, one request per run
                         .only(Service.ORCHESTRATOR, Service.FETCH_BARS, Service.SIMULATOR)
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "1")
@@ -48,11 +49,18 @@ class ChaosSharedBudgetTest {
                         .env("BACKFILL_RATE_LIMIT_PER_MINUTE", Integer.toString(PER_MINUTE))
                         .env("BACKFILL_QUEUE_LEASE_DURATION", "2m")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
-                        .build().start().awaitReady(Chaos.READY);
+                        .build()
+                        .start()
+                        .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            orchestrator.call(OrchestratorClient.enqueueRequest("SHARED_BUDGET", SYMBOLS, "h1", WINDOW.from().toString(),
-                    WINDOW.to().toString(), null));
+            orchestrator.call(OrchestratorClient.enqueueRequest(
+                    "SHARED_BUDGET",
+                    SYMBOLS,
+                    "h1",
+                    WINDOW.from().toString(),
+                    WINDOW.to().toString(),
+                    null));
             E2e.sleep(Duration.ofSeconds(LOAD_SECONDS));
             ObjectNode cancel = OrchestratorClient.request("cancel");
             cancel.put("definition", "SHARED_BUDGET");
@@ -65,17 +73,26 @@ class ChaosSharedBudgetTest {
             List<String> overBudget = overBucket(times);
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
             long cancelled = db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'cancelled'");
-            Chaos.report("6 three fetchers, one budget of " + PER_MINUTE + "/min", audit, 0, "-",
-                    Duration.ofNanos(System.nanoTime() - t0), times.size() + " provider calls over " + span / 1000
+            Chaos.report(
+                    "6 three fetchers, one budget of " + PER_MINUTE + "/min",
+                    audit,
+                    0,
+                    "-",
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    times.size() + " provider calls over " + span / 1000
                             + " s, at most " + maxIn60s + " in any 60 s window (bucket bound " + 2 * PER_MINUTE + "), "
                             + cancelled + " runs cancelled at the end");
 
             assertThat(settled).as("settled: %s", audit).isTrue();
             assertThat(span).as("the load lasted longer than a minute").isGreaterThan(60_000);
-            assertThat(overBudget).as("windows where the fetchers spent more than the bucket allows").isEmpty();
+            assertThat(overBudget)
+                    .as("windows where the fetchers spent more than the bucket allows")
+                    .isEmpty();
             assertThat(maxIn60s).as("requests in any 60 s window").isLessThanOrEqualTo(2 * PER_MINUTE);
             assertThat(audit.stuckRuns()).isZero();
-            assertThat(audit.failedForGood()).as("failures: %s", audit.failuresByCode()).isZero();
+            assertThat(audit.failedForGood())
+                    .as("failures: %s", audit.failuresByCode())
+                    .isZero();
             assertThat(audit.lostRuns()).isZero();
             assertThat(audit.duplicateBars()).isZero();
             assertThat(audit.valueMismatches()).isEmpty();

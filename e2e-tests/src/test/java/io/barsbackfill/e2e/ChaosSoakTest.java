@@ -44,12 +44,16 @@ class ChaosSoakTest {
         try (TestDatabase db = TestDatabase.create();
                 LocalStack stack = Chaos.stack(ChaosSoakTest.class, db.libpqUrl(), token)
                         .env(Service.SIMULATOR, "SIMULATOR_UNIVERSE", String.join(",", SYMBOLS))
-                        .env(Service.SIMULATOR, "SIMULATOR_FAULTS",
+                        .env(
+                                Service.SIMULATOR,
+                                "SIMULATOR_FAULTS",
                                 "{\"server_error_rate\":0.05,\"too_many_requests_rate\":0.03,\"retry_after_seconds\":1,"
                                         + "\"truncated_rate\":0.02}")
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "50")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_PLAN_MAX_RUNS", "20000")
-                        .build().start().awaitReady(Chaos.READY);
+                        .build()
+                        .start()
+                        .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, universe)) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
             List<ChaosAudit.Window> windows = new ArrayList<>();
@@ -57,11 +61,13 @@ class ChaosSoakTest {
             windows.addAll(enqueueYear(orchestrator, year));
             String before = tables(db);
             long soakEnds = System.nanoTime() + Duration.ofMinutes(SOAK_MINUTES).toNanos();
-            long nextEnqueue = System.nanoTime() + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
+            long nextEnqueue = System.nanoTime()
+                    + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
             while (System.nanoTime() < soakEnds) {
                 if (System.nanoTime() >= nextEnqueue && year > 2001) {
                     windows.addAll(enqueueYear(orchestrator, --year));
-                    nextEnqueue = System.nanoTime() + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
+                    nextEnqueue = System.nanoTime()
+                            + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
                 }
                 E2e.sleep(Duration.ofSeconds(1));
             }
@@ -71,8 +77,13 @@ class ChaosSoakTest {
             String after = tables(db);
             ChaosAudit audit = ChaosAudit.of(db, generator, windows, Set.of());
             long calls = Chaos.providerCalls(stack);
-            Chaos.report("9 soak: 200 symbols, 10 % faults, " + SOAK_MINUTES + " min", audit, 0, "-",
-                    Duration.ofNanos(System.nanoTime() - t0), calls + " provider calls; years 2025 back to " + year);
+            Chaos.report(
+                    "9 soak: 200 symbols, 10 % faults, " + SOAK_MINUTES + " min",
+                    audit,
+                    0,
+                    "-",
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    calls + " provider calls; years 2025 back to " + year);
             System.out.println("tables before the soak:\n" + before + "tables after the soak:\n" + after);
 
             assertThat(settled).as("settled: %s", audit).isTrue();
@@ -82,13 +93,16 @@ class ChaosSoakTest {
 
     /** A year of h1 for all 200 symbols, as four definitions of 50. */
     private static List<ChaosAudit.Window> enqueueYear(OrchestratorClient orchestrator, int year) {
-        Instant from = java.time.LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = java.time.LocalDate.of(year + 1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant from =
+                java.time.LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = java.time.LocalDate.of(year + 1, 1, 1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
         List<ChaosAudit.Window> out = new ArrayList<>();
         for (int part = 0; part < 4; part++) {
             List<String> symbols = SYMBOLS.subList(part * 50, part * 50 + 50);
-            orchestrator.call(OrchestratorClient.enqueueRequest("SOAK_" + year + "_" + part, symbols, "h1", from.toString(),
-                    to.toString(), null));
+            orchestrator.call(OrchestratorClient.enqueueRequest(
+                    "SOAK_" + year + "_" + part, symbols, "h1", from.toString(), to.toString(), null));
             out.add(new ChaosAudit.Window(symbols, Timeframe.h1, from, to));
         }
         return out;
@@ -106,7 +120,10 @@ class ChaosSoakTest {
                                        FROM pg_partition_tree(t.name::regclass))) AS size
                 FROM (VALUES ('job_runs'), ('job_definitions'), ('job_definition_runs'), ('ohlc_bars'),
                              ('rate_limits'), ('symbols'), ('orchestrator_heartbeat')) t(name)""");
-        return rows.stream().map(r -> String.format("  %-22s live %8s  dead %8s  size %s%n", r.get("name"), r.get("live"),
-                r.get("dead"), r.get("size"))).collect(Collectors.joining());
+        return rows.stream()
+                .map(r -> String.format(
+                        "  %-22s live %8s  dead %8s  size %s%n",
+                        r.get("name"), r.get("live"), r.get("dead"), r.get("size")))
+                .collect(Collectors.joining());
     }
 }

@@ -63,13 +63,28 @@ final class Chromium implements AutoCloseable {
 
     static Chromium launch(Path binary, int width, int height) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("bars-backfill-chromium");
-        Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
-                "--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=" + width + "," + height,
-                "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(
+                        binary.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-dev-shm-usage",
+                        "--hide-scrollbars",
+                        "--force-device-scale-factor=1",
+                        "--user-data-dir=" + profile,
+                        "--remote-debugging-port=0",
+                        "--window-size=" + width + "," + height,
+                        "about:blank")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String browserWs = null;
-        BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+        BufferedReader err =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (browserWs == null && System.nanoTime() < deadline) {
@@ -87,20 +102,23 @@ final class Chromium implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("chromium did not open its DevTools port: " + String.join("\n", seen));
         }
-        Thread drain = new Thread(() -> {
-            try {
-                while (err.readLine() != null) {
-                    // keep the pipe from filling up
-                }
-            } catch (IOException e) {
-                // the browser is gone
-            }
-        }, "chromium-stderr");
+        Thread drain = new Thread(
+                () -> {
+                    try {
+                        while (err.readLine() != null) {
+                            // keep the pipe from filling up
+                        }
+                    } catch (IOException e) {
+                        // the browser is gone
+                    }
+                },
+                "chromium-stderr");
         drain.setDaemon(true);
         drain.start();
         URI devtools = URI.create(browserWs);
-        JsonNode targets = new HttpJson().get(URI.create("http://" + devtools.getAuthority() + "/json/list"),
-                Duration.ofSeconds(10)).json();
+        JsonNode targets = new HttpJson()
+                .get(URI.create("http://" + devtools.getAuthority() + "/json/list"), Duration.ofSeconds(10))
+                .json();
         String pageWs = null;
         for (JsonNode t : targets) {
             if ("page".equals(t.path("type").asText())) {
@@ -113,7 +131,8 @@ final class Chromium implements AutoCloseable {
             throw new IllegalStateException("chromium has no page target: " + targets);
         }
         Chromium[] self = new Chromium[1];
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
                 .buildAsync(URI.create(pageWs), new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
@@ -124,7 +143,8 @@ final class Chromium implements AutoCloseable {
                             JsonNode message = HttpJson.parse(text.toString());
                             text.setLength(0);
                             CompletableFuture<JsonNode> f = message.has("id")
-                                    ? self[0].pending.remove(message.path("id").asInt()) : null;
+                                    ? self[0].pending.remove(message.path("id").asInt())
+                                    : null;
                             if (f != null) {
                                 f.complete(message);
                             }
@@ -132,7 +152,8 @@ final class Chromium implements AutoCloseable {
                         ws.request(1);
                         return null;
                     }
-                }).join();
+                })
+                .join();
         self[0] = new Chromium(process, profile, socket);
         self[0].send("Page.enable", HttpJson.JSON.createObjectNode());
         return self[0];
@@ -163,8 +184,13 @@ final class Chromium implements AutoCloseable {
 
     /** The value of a JavaScript expression (awaited when it is a promise). */
     JsonNode eval(String expression) {
-        JsonNode result = send("Runtime.evaluate", HttpJson.JSON.createObjectNode().put("expression", expression)
-                .put("returnByValue", true).put("awaitPromise", true));
+        JsonNode result = send(
+                "Runtime.evaluate",
+                HttpJson.JSON
+                        .createObjectNode()
+                        .put("expression", expression)
+                        .put("returnByValue", true)
+                        .put("awaitPromise", true));
         if (result.has("exceptionDetails")) {
             throw new IllegalStateException("JavaScript failed: " + result.path("exceptionDetails"));
         }
@@ -194,7 +220,8 @@ final class Chromium implements AutoCloseable {
 
     /** A PNG of the whole page (beyond the window), written to {@code file}. */
     void screenshot(Path file) throws IOException {
-        ObjectNode params = HttpJson.JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+        ObjectNode params =
+                HttpJson.JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
         String data = send("Page.captureScreenshot", params).path("data").asText();
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(data));
@@ -212,7 +239,8 @@ final class Chromium implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -48,7 +48,9 @@ class DatabaseConnectionsDroppedTest {
                 .env("BACKFILL_QUEUE_MAX_ATTEMPTS", "10")
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "2s")
-                .build().start().awaitReady(E2e.READY);
+                .build()
+                .start()
+                .awaitReady(E2e.READY);
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
 
@@ -59,19 +61,21 @@ class DatabaseConnectionsDroppedTest {
 
     @Test
     void aBackfillSurvivesEveryDatabaseConnectionBeingDropped() throws Exception {
-        orchestrator.call(OrchestratorClient.enqueueRequest("DROPPED_CONNECTIONS", SYMBOLS, "h1", FROM.toString(),
-                TO.toString(), null));
+        orchestrator.call(OrchestratorClient.enqueueRequest(
+                "DROPPED_CONNECTIONS", SYMBOLS, "h1", FROM.toString(), TO.toString(), null));
 
         AtomicBoolean chaos = new AtomicBoolean(true);
         AtomicInteger terminated = new AtomicInteger();
-        Thread killer = new Thread(() -> {
-            while (chaos.get()) {
-                terminated.addAndGet((int) db.queryLong("""
+        Thread killer = new Thread(
+                () -> {
+                    while (chaos.get()) {
+                        terminated.addAndGet((int) db.queryLong("""
                         SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                                               WHERE datname = current_database() AND pid <> pg_backend_pid()) t"""));
-                E2e.sleep(Duration.ofMillis(400));
-            }
-        }, "connection-killer");
+                        E2e.sleep(Duration.ofMillis(400));
+                    }
+                },
+                "connection-killer");
         killer.start();
         List<String> failedTicks = new ArrayList<>();
         long chaosEnds = System.nanoTime() + Duration.ofSeconds(6).toNanos();
@@ -89,19 +93,26 @@ class DatabaseConnectionsDroppedTest {
             chaos.set(false);
             killer.join();
         }
-        System.out.printf("dropped connections: %d backends terminated; %d tick errors meanwhile%n", terminated.get(),
-                failedTicks.size());
+        System.out.printf(
+                "dropped connections: %d backends terminated; %d tick errors meanwhile%n",
+                terminated.get(), failedTicks.size());
         assertThat(terminated.get()).as("connections were really dropped").isPositive();
 
         E2e.tickUntilDone(orchestrator, db, Duration.ofSeconds(90));
 
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
+                .isZero();
         assertThat(db.queryLong("SELECT count(*) FROM job_runs")).isEqualTo(SYMBOLS.size() * 6L);
         for (String symbol : SYMBOLS) {
-            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO)).as(symbol).isEmpty();
+            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO))
+                    .as(symbol)
+                    .isEmpty();
         }
         JsonNode runs = orchestrator.status().path("runs");
         assertThat(runs.path("success").asLong()).isEqualTo(SYMBOLS.size() * 6L);
-        assertThat(runs.path("running").asLong() + runs.path("queued").asLong() + runs.path("failed").asLong()).isZero();
+        assertThat(runs.path("running").asLong()
+                        + runs.path("queued").asLong()
+                        + runs.path("failed").asLong())
+                .isZero();
     }
 }

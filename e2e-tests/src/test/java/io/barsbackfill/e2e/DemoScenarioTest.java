@@ -49,28 +49,39 @@ class DemoScenarioTest {
             Demo first = runDemo(db, "first");
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(first.exitCode()).as(first.describe()).isZero();
-            assertThat(first.output()).contains("(created; the orchestrator migrates it)", "enqueued   US_BATCH_1: 50 symbols",
-                    "enqueued   US_BATCH_2: 11 symbols", "demo done", "psql \"$DATABASE_URL\"",
-                    "audit all definitions (iex/raw): 1,525 slices of 61 symbols", "0 unexplained gaps, 0 duplicates");
-            assertThat(first.output()).containsPattern("status page http://127\\.0\\.0\\.1:\\d+/ui  \\(token in .*/token\\)");
+            assertThat(first.output())
+                    .contains(
+                            "(created; the orchestrator migrates it)",
+                            "enqueued   US_BATCH_1: 50 symbols",
+                            "enqueued   US_BATCH_2: 11 symbols",
+                            "demo done",
+                            "psql \"$DATABASE_URL\"",
+                            "audit all definitions (iex/raw): 1,525 slices of 61 symbols",
+                            "0 unexplained gaps, 0 duplicates");
+            assertThat(first.output())
+                    .containsPattern("status page http://127\\.0\\.0\\.1:\\d+/ui  \\(token in .*/token\\)");
             Path tokenFile = first.log().getParent().resolve("token");
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
                     .isEqualTo("rw-------");
-            assertThat(first.output()).doesNotContain(Files.readString(tokenFile).trim());
+            assertThat(first.output())
+                    .doesNotContain(Files.readString(tokenFile).trim());
 
             // every run success: 61 tickers x 25 monthly slices
             assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                     .containsExactly(Map.of("status", "success", "n", 61L * 25));
             assertThat(db.query("SELECT d.name, cardinality(d.symbols) AS symbols, count(*) AS runs, "
-                    + "count(*) FILTER (WHERE r.status = 'success') AS ok FROM job_definitions d "
-                    + "JOIN job_definition_runs l ON l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id "
-                    + "GROUP BY d.name, d.symbols ORDER BY d.name"))
-                    .containsExactly(Map.of("name", "US_BATCH_1", "symbols", 50, "runs", 1250L, "ok", 1250L),
+                            + "count(*) FILTER (WHERE r.status = 'success') AS ok FROM job_definitions d "
+                            + "JOIN job_definition_runs l ON l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id "
+                            + "GROUP BY d.name, d.symbols ORDER BY d.name"))
+                    .containsExactly(
+                            Map.of("name", "US_BATCH_1", "symbols", 50, "runs", 1250L, "ok", 1250L),
                             Map.of("name", "US_BATCH_2", "symbols", 11, "runs", 275L, "ok", 275L));
 
             // the bars stored are exactly the bars served, for every ticker over its slices
-            Instant from = (Instant) db.query("SELECT min(slice_from) AS t FROM job_runs").get(0).get("t");
-            Instant to = (Instant) db.query("SELECT max(slice_to) AS t FROM job_runs").get(0).get("t");
+            Instant from = (Instant)
+                    db.query("SELECT min(slice_from) AS t FROM job_runs").get(0).get("t");
+            Instant to = (Instant)
+                    db.query("SELECT max(slice_to) AS t FROM job_runs").get(0).get("t");
             assertThat(from).isEqualTo(DemoScenario.FROM);
             assertThat(to).isAfterOrEqualTo(DemoScenario.TO);
             List<String> differences = new ArrayList<>();
@@ -85,11 +96,14 @@ class DemoScenarioTest {
             long bars = db.queryLong("SELECT count(*) FROM ohlc_bars");
             assertThat(bars).as("nothing outside the tickers' slices").isEqualTo(served);
             assertThat(db.queryLong("SELECT sum(rows_written) FROM job_runs")).isEqualTo(bars);
-            assertThat(db.queryLong("SELECT count(DISTINCT symbol) FROM ohlc_bars")).isEqualTo(61);
+            assertThat(db.queryLong("SELECT count(DISTINCT symbol) FROM ohlc_bars"))
+                    .isEqualTo(61);
 
             long runs = db.queryLong("SELECT count(*) FROM job_runs");
-            String line = String.format("DEMO: %d runs, %d bars in %.1f s = %.0f bars/s (wall time of ./backfill demo, "
-                    + "process start to exit; %s)", runs, bars, seconds, bars / seconds, first.backfillLine());
+            String line = String.format(
+                    "DEMO: %d runs, %d bars in %.1f s = %.0f bars/s (wall time of ./backfill demo, "
+                            + "process start to exit; %s)",
+                    runs, bars, seconds, bars / seconds, first.backfillLine());
             System.out.println(line);
             Files.writeString(E2e.logDir(DemoScenarioTest.class).resolve("DEMO.txt"), line + "\n");
 
@@ -101,27 +115,43 @@ class DemoScenarioTest {
 
             Demo second = runDemo(db, "second");
             assertThat(second.exitCode()).as(second.describe()).isZero();
-            assertThat(second.output()).contains("(exists: reused)",
-                    "enqueued   US_BATCH_1: already there, same settings (nothing enqueued)",
-                    "enqueued   US_BATCH_2: already there, same settings (nothing enqueued)",
-                    "this run: nothing to do (nothing enqueued, nothing dispatched)", "demo done");
+            assertThat(second.output())
+                    .contains(
+                            "(exists: reused)",
+                            "enqueued   US_BATCH_1: already there, same settings (nothing enqueued)",
+                            "enqueued   US_BATCH_2: already there, same settings (nothing enqueued)",
+                            "this run: nothing to do (nothing enqueued, nothing dispatched)",
+                            "demo done");
             assertThat(summary(second.output())).as("the same summary").isEqualTo(summary(first.output()));
             assertThat(db.queryLong("SELECT count(*) FROM job_definitions")).isEqualTo(2);
             assertThat(runsFingerprint(db)).as("no run added or touched").isEqualTo(runsBefore);
-            assertThat(barsFingerprint(db)).as("no bar rewritten (xmin, fetched_at)").isEqualTo(barsBefore);
+            assertThat(barsFingerprint(db))
+                    .as("no bar rewritten (xmin, fetched_at)")
+                    .isEqualTo(barsBefore);
             List<Map<String, Object>> newTicks = db.query(
                     "SELECT name, (last_tick->>'jobs_dispatched')::int AS dispatched, (last_tick->>'dispatches')::int "
                             + "AS requests, (last_tick->>'slices_created')::int AS planned FROM orchestrator_heartbeat "
-                            + "WHERE last_seen >= ?", secondStarted);
-            assertThat(newTicks).as("the second run's orchestrator ticked (earlier: %s)", instancesBefore).hasSize(1);
-            assertThat(newTicks.get(0)).containsEntry("dispatched", 0).containsEntry("requests", 0)
+                            + "WHERE last_seen >= ?",
+                    secondStarted);
+            assertThat(newTicks)
+                    .as("the second run's orchestrator ticked (earlier: %s)", instancesBefore)
+                    .hasSize(1);
+            assertThat(newTicks.get(0))
+                    .containsEntry("dispatched", 0)
+                    .containsEntry("requests", 0)
                     .containsEntry("planned", 0);
             System.out.printf("DEMO (second run): %.1f s, nothing enqueued, nothing dispatched%n", second.seconds());
 
             JsonNode audit = auditAsAUserWould(db);
-            assertThat(audit.path("unexplained_gaps").isNumber()).as("%s", audit).isTrue();
-            assertThat(audit.path("unexplained_gaps").asLong()).as("%s", audit.path("findings")).isZero();
-            assertThat(audit.path("duplicates").asLong()).as("%s", audit.path("findings")).isZero();
+            assertThat(audit.path("unexplained_gaps").isNumber())
+                    .as("%s", audit)
+                    .isTrue();
+            assertThat(audit.path("unexplained_gaps").asLong())
+                    .as("%s", audit.path("findings"))
+                    .isZero();
+            assertThat(audit.path("duplicates").asLong())
+                    .as("%s", audit.path("findings"))
+                    .isZero();
             assertThat(audit.path("empty_runs").asLong()).isZero();
             assertThat(audit.path("runs").asLong()).isEqualTo(61L * 25);
             assertThat(audit.path("bars_stored").asLong()).isEqualTo(bars);
@@ -133,12 +163,22 @@ class DemoScenarioTest {
         String token = E2e.token();
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
                 LocalStack stack = E2e.stack(DemoScenarioTest.class, db, simulator.baseUrl(), token)
-                        .only(Service.ORCHESTRATOR).build().start().awaitReady(E2e.READY)) {
+                        .only(Service.ORCHESTRATOR)
+                        .build()
+                        .start()
+                        .awaitReady(E2e.READY)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = new BackfillCli(Map.of("BACKFILL_ORCHESTRATOR_URL", stack.orchestratorUrl().toString(),
-                    "BACKFILL_INTERNAL_TOKEN", token), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), false).run("audit", "--json");
+            int code = new BackfillCli(
+                            Map.of(
+                                    "BACKFILL_ORCHESTRATOR_URL",
+                                    stack.orchestratorUrl().toString(),
+                                    "BACKFILL_INTERNAL_TOKEN",
+                                    token),
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8),
+                            false)
+                    .run("audit", "--json");
             assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
             return HttpJson.JSON.readTree(out.toString(StandardCharsets.UTF_8));
         }
@@ -150,8 +190,14 @@ class DemoScenarioTest {
         }
 
         String backfillLine() {
-            return output.lines().filter(l -> l.startsWith("this run:")).findFirst().orElse("?")
-                    + "; " + output.lines().filter(l -> l.startsWith("ready in")).findFirst().orElse("?");
+            return output.lines()
+                            .filter(l -> l.startsWith("this run:"))
+                            .findFirst()
+                            .orElse("?") + "; "
+                    + output.lines()
+                            .filter(l -> l.startsWith("ready in"))
+                            .findFirst()
+                            .orElse("?");
         }
     }
 
@@ -159,8 +205,10 @@ class DemoScenarioTest {
     private static String summary(String output) {
         List<String> lines = output.lines().toList();
         int start = lines.indexOf("summary");
-        return start < 0 ? "" : lines.subList(start, Math.min(lines.size(), start + 5)).stream()
-                .collect(Collectors.joining("\n"));
+        return start < 0
+                ? ""
+                : lines.subList(start, Math.min(lines.size(), start + 5)).stream()
+                        .collect(Collectors.joining("\n"));
     }
 
     /**
@@ -171,19 +219,36 @@ class DemoScenarioTest {
      */
     @Test
     void withKeysAgainstAProviderThatDoesNotKnowATickerTheDemoSkipsItNamesItAndExits0() throws Exception {
-        List<String> universe = DemoScenario.tickers().stream().filter(t -> !t.equals("VIX")).toList();
+        List<String> universe =
+                DemoScenario.tickers().stream().filter(t -> !t.equals("VIX")).toList();
         try (TestDatabase db = TestDatabase.create();
-                MarketSimulator provider = MarketSimulator.start(0, SimulatorSettings.defaults().withUniverse(universe)
-                        .withKeys("demo-key-id", "demo-secret-key"))) {
-            Demo demo = runDemo(db, "unknown-ticker", Map.of("BACKFILL_ALPACA_BASE_URL", provider.baseUrl().toString(),
-                    "BACKFILL_ALPACA_KEY_ID", "demo-key-id", "BACKFILL_ALPACA_SECRET_KEY", "demo-secret-key"));
+                MarketSimulator provider = MarketSimulator.start(
+                        0,
+                        SimulatorSettings.defaults()
+                                .withUniverse(universe)
+                                .withKeys("demo-key-id", "demo-secret-key"))) {
+            Demo demo = runDemo(
+                    db,
+                    "unknown-ticker",
+                    Map.of(
+                            "BACKFILL_ALPACA_BASE_URL",
+                            provider.baseUrl().toString(),
+                            "BACKFILL_ALPACA_KEY_ID",
+                            "demo-key-id",
+                            "BACKFILL_ALPACA_SECRET_KEY",
+                            "demo-secret-key"));
             assertThat(demo.exitCode()).as(demo.describe()).isZero();
-            assertThat(demo.output()).contains("enqueued   US_BATCH_2: 10 symbols", "skipped    US_BATCH_2: VIX",
-                    "demo done").doesNotContain("demo-secret-key");
+            assertThat(demo.output())
+                    .contains("enqueued   US_BATCH_2: 10 symbols", "skipped    US_BATCH_2: VIX", "demo done")
+                    .doesNotContain("demo-secret-key");
             assertThat(demo.output().lines().filter(l -> l.startsWith("skipped tickers")))
-                    .singleElement().asString().contains("VIX");
-            assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'")).isZero();
-            assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE symbol = 'VIX'")).isZero();
+                    .singleElement()
+                    .asString()
+                    .contains("VIX");
+            assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
+                    .isZero();
+            assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE symbol = 'VIX'"))
+                    .isZero();
             assertThat(db.queryLong("SELECT count(*) FROM job_runs")).isEqualTo(60L * 25);
         }
     }
@@ -197,8 +262,11 @@ class DemoScenarioTest {
         Path dir = E2e.logDir(DemoScenarioTest.class).resolve(label);
         Files.createDirectories(dir);
         Path log = dir.resolve("backfill-demo.out");
-        ProcessBuilder pb = new ProcessBuilder(E2e.layout().home().resolve("backfill").toString(), "demo")
-                .directory(E2e.layout().home().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        E2e.layout().home().resolve("backfill").toString(), "demo")
+                .directory(E2e.layout().home().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("BACKFILL_") || k.startsWith("SIMULATOR_") || k.startsWith("QUARKUS_"));
         env.put("DATABASE_URL", db.libpqUrl());
@@ -225,8 +293,10 @@ class DemoScenarioTest {
     private static void dropSoTheDemoCreatesIt(TestDatabase db) {
         String url = db.jdbcUrl().substring(0, db.jdbcUrl().lastIndexOf('/')) + "/postgres";
         java.util.Properties props = new java.util.Properties();
-        props.setProperty("user", db.libpqUrl().replaceFirst("^postgresql://", "").replaceFirst("@.*$", ""));
-        try (Connection c = new org.postgresql.Driver().connect(url, props); Statement st = c.createStatement()) {
+        props.setProperty(
+                "user", db.libpqUrl().replaceFirst("^postgresql://", "").replaceFirst("@.*$", ""));
+        try (Connection c = new org.postgresql.Driver().connect(url, props);
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE " + db.name());
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
@@ -235,24 +305,30 @@ class DemoScenarioTest {
 
     private static String runsFingerprint(TestDatabase db) {
         return db.query("SELECT count(*) AS n, md5(string_agg(id::text || status || attempt || updated_at::text "
-                + "|| coalesce(dispatch_id::text, '') || coalesce(lease_token::text, ''), ',' ORDER BY id)) AS h "
-                + "FROM job_runs").get(0).toString();
+                        + "|| coalesce(dispatch_id::text, '') || coalesce(lease_token::text, ''), ',' ORDER BY id)) AS h "
+                        + "FROM job_runs")
+                .get(0)
+                .toString();
     }
 
     private static String barsFingerprint(TestDatabase db) {
         return db.query("SELECT count(*) AS n, sum(hashtextextended(symbol || ts::text || xmin::text || "
-                + "fetched_at::text, 0)::numeric) AS h, max(fetched_at) AS latest FROM ohlc_bars").get(0).toString();
+                        + "fetched_at::text, 0)::numeric) AS h, max(fetched_at) AS latest FROM ohlc_bars")
+                .get(0)
+                .toString();
     }
 
     private static Set<String> instances(TestDatabase db) {
-        return db.query("SELECT name FROM orchestrator_heartbeat").stream().map(r -> (String) r.get("name"))
+        return db.query("SELECT name FROM orchestrator_heartbeat").stream()
+                .map(r -> (String) r.get("name"))
                 .collect(Collectors.toSet());
     }
 
     static {
         // fail early with a clear message when the tool is missing
         if (!Files.isExecutable(E2e.layout().home().resolve("backfill"))) {
-            throw new UncheckedIOException(new IOException("no executable ./backfill in " + E2e.layout().home()));
+            throw new UncheckedIOException(new IOException(
+                    "no executable ./backfill in " + E2e.layout().home()));
         }
     }
 }

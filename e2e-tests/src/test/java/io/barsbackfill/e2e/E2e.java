@@ -37,8 +37,7 @@ final class E2e {
 
     static final Duration READY = Duration.ofSeconds(120);
 
-    private E2e() {
-    }
+    private E2e() {}
 
     /** The project root (system property {@code backfill.home}, set by the e2e pom). */
     static Layout layout() {
@@ -47,7 +46,11 @@ final class E2e {
 
     /** Logs of the processes a test class starts: {@code e2e-tests/target/e2e-logs/<class>/}. */
     static Path logDir(Class<?> test) {
-        return layout().home().resolve("e2e-tests").resolve("target").resolve("e2e-logs").resolve(test.getSimpleName());
+        return layout().home()
+                .resolve("e2e-tests")
+                .resolve("target")
+                .resolve("e2e-logs")
+                .resolve(test.getSimpleName());
     }
 
     /**
@@ -55,8 +58,13 @@ final class E2e {
      * orchestrator's schedule is off so the test decides when to tick.
      */
     static LocalStack.Builder stack(Class<?> test, TestDatabase db, URI provider, String token) {
-        return LocalStack.builder(layout()).logDir(logDir(test)).databaseUrl(db.libpqUrl()).token(token)
-                .provider(Provider.external(provider)).preferDefaultPorts(false).inheritSettings(false)
+        return LocalStack.builder(layout())
+                .logDir(logDir(test))
+                .databaseUrl(db.libpqUrl())
+                .token(token)
+                .provider(Provider.external(provider))
+                .preferDefaultPorts(false)
+                .inheritSettings(false)
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
                 .events(line -> System.out.println(test.getSimpleName() + ": " + line));
     }
@@ -75,7 +83,8 @@ final class E2e {
             if (tick.path("slices_created").asLong() == 0 && unfinished(db) == 0) {
                 return ticks;
             }
-            assertThat(System.nanoTime()).as("backfill not done within %s; last tick %s", timeout, tick)
+            assertThat(System.nanoTime())
+                    .as("backfill not done within %s; last tick %s", timeout, tick)
                     .isLessThan(deadline);
             if (tick.path("dispatches").asLong() == 0) {
                 sleep(Duration.ofMillis(300)); // runs waiting for their backoff
@@ -90,7 +99,8 @@ final class E2e {
     /** {@code GET /_simulator/stats} of a simulator, over HTTP as any client would see it. */
     static JsonNode simulatorStats(URI simulator) {
         try {
-            HttpJson.Answer answer = new HttpJson().get(URI.create(simulator + "/_simulator/stats"), Duration.ofSeconds(5));
+            HttpJson.Answer answer =
+                    new HttpJson().get(URI.create(simulator + "/_simulator/stats"), Duration.ofSeconds(5));
             assertThat(answer.status()).isEqualTo(200);
             return answer.json();
         } catch (IOException e) {
@@ -108,8 +118,8 @@ final class E2e {
      * Compares every stored bar of {@code ticker} at {@code timeframe} in {@code [from, to)} with what the
      * simulator serves for that range: same timestamps, same values. Answers the differences (empty when equal).
      */
-    static List<String> compareBars(TestDatabase db, MarketSimulator simulator, String ticker, Timeframe timeframe,
-            Instant from, Instant to) {
+    static List<String> compareBars(
+            TestDatabase db, MarketSimulator simulator, String ticker, Timeframe timeframe, Instant from, Instant to) {
         List<Bar> served = simulator.bars(ticker, timeframe, from, to);
         List<Bar> stored = storedBars(db, ticker, timeframe, from, to);
         List<String> differences = new ArrayList<>();
@@ -129,7 +139,8 @@ final class E2e {
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
                 WHERE symbol = ? AND timeframe = ? AND feed = 'iex' AND adjustment = 'raw' AND ts >= ? AND ts < ?
                 ORDER BY ts""";
-        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = db.connect();
+                PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, ticker);
             st.setString(2, timeframe.name());
             st.setTimestamp(3, Timestamp.from(from));
@@ -137,8 +148,15 @@ final class E2e {
             List<Bar> bars = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    bars.add(new Bar(rs.getTimestamp(1).toInstant(), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
-                            rs.getDouble(5), rs.getLong(6), rs.getObject(7, Double.class), rs.getObject(8, Long.class)));
+                    bars.add(new Bar(
+                            rs.getTimestamp(1).toInstant(),
+                            rs.getDouble(2),
+                            rs.getDouble(3),
+                            rs.getDouble(4),
+                            rs.getDouble(5),
+                            rs.getLong(6),
+                            rs.getObject(7, Double.class),
+                            rs.getObject(8, Long.class)));
                 }
             }
             return bars;

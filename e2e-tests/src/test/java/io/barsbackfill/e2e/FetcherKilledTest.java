@@ -53,7 +53,9 @@ class FetcherKilledTest {
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "3s")
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "3")
-                .build().start().awaitReady(E2e.READY);
+                .build()
+                .start()
+                .awaitReady(E2e.READY);
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
 
@@ -64,8 +66,8 @@ class FetcherKilledTest {
 
     @Test
     void runsOfAKilledFetcherAreRetriedAndSucceed() {
-        orchestrator.call(OrchestratorClient.enqueueRequest("KILLED_FETCHER", SYMBOLS, "h1", FROM.toString(),
-                TO.toString(), null));
+        orchestrator.call(OrchestratorClient.enqueueRequest(
+                "KILLED_FETCHER", SYMBOLS, "h1", FROM.toString(), TO.toString(), null));
         // the orchestrator ticks every second by itself; wait until fetch-bars-batch holds leased runs
         List<Map<String, Object>> leased = awaitRunning(Duration.ofSeconds(60));
         E2e.sleep(Duration.ofMillis(700)); // the request is at the fetcher, waiting on the provider's latency
@@ -73,17 +75,21 @@ class FetcherKilledTest {
         for (Map<String, Object> r : db.query("SELECT id, lease_expires_at FROM job_runs WHERE status = 'running'")) {
             leases.put((UUID) r.get("id"), (Instant) r.get("lease_expires_at"));
         }
-        assertThat(leases).as("runs in flight when the fetcher is killed (first seen: %s)", leased).isNotEmpty();
+        assertThat(leases)
+                .as("runs in flight when the fetcher is killed (first seen: %s)", leased)
+                .isNotEmpty();
         Instant latestLease = leases.values().stream().max(Instant::compareTo).orElseThrow();
 
         ManagedProcess fetcher = stack.process(Service.FETCH_BARS_BATCH);
         fetcher.kill(); // SIGKILL: no shutdown, no answer
         Instant killed = Instant.now();
-        System.out.printf("killed fetch-bars-batch (pid %d) holding %d runs; leases end by %s%n", fetcher.pid(),
-                leases.size(), latestLease);
+        System.out.printf(
+                "killed fetch-bars-batch (pid %d) holding %d runs; leases end by %s%n",
+                fetcher.pid(), leases.size(), latestLease);
         ManagedProcess restarted = stack.restart(Service.FETCH_BARS_BATCH.module(), E2e.READY);
-        System.out.printf("fetch-bars-batch restarted (pid %d) %d ms after the kill%n", restarted.pid(),
-                Duration.between(killed, Instant.now()).toMillis());
+        System.out.printf(
+                "fetch-bars-batch restarted (pid %d) %d ms after the kill%n",
+                restarted.pid(), Duration.between(killed, Instant.now()).toMillis());
 
         // none of those runs stays running past its lease (plus one tick), and each shows why it came back
         Set<String> seenReasons = new HashSet<>();
@@ -108,31 +114,44 @@ class FetcherKilledTest {
             }
             E2e.sleep(Duration.ofMillis(50));
         }
-        assertThat(noneRunning).as("the killed fetcher's runs left running (first attempt) by %s", deadline)
-                .isNotNull().isBefore(deadline);
-        System.out.printf("no run of the killed dispatch left running %d ms after the kill; reasons seen: %s%n",
+        assertThat(noneRunning)
+                .as("the killed fetcher's runs left running (first attempt) by %s", deadline)
+                .isNotNull()
+                .isBefore(deadline);
+        System.out.printf(
+                "no run of the killed dispatch left running %d ms after the kill; reasons seen: %s%n",
                 Duration.between(killed, noneRunning).toMillis(), seenReasons);
 
         // in the end every run succeeds, the killed ones on a later attempt
         long deadlineNanos = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (E2e.unfinished(db) > 0 || db.queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * 3L) {
-            assertThat(System.nanoTime()).as("backfill did not finish: %s",
-                    db.query("SELECT symbol, status, attempt, error_code FROM job_runs")).isLessThan(deadlineNanos);
+            assertThat(System.nanoTime())
+                    .as(
+                            "backfill did not finish: %s",
+                            db.query("SELECT symbol, status, attempt, error_code FROM job_runs"))
+                    .isLessThan(deadlineNanos);
             E2e.sleep(Duration.ofMillis(250));
         }
         assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", (long) SYMBOLS.size() * 3));
-        for (Map<String, Object> r : db.query("SELECT id, attempt, error_code FROM job_runs WHERE id::text = ANY (?)",
-                ids(leases))) {
-            assertThat((Integer) r.get("attempt")).as("run %s got another attempt", r.get("id")).isGreaterThanOrEqualTo(2);
+        for (Map<String, Object> r :
+                db.query("SELECT id, attempt, error_code FROM job_runs WHERE id::text = ANY (?)", ids(leases))) {
+            assertThat((Integer) r.get("attempt"))
+                    .as("run %s got another attempt", r.get("id"))
+                    .isGreaterThanOrEqualTo(2);
         }
-        List<String> history = db.query("SELECT DISTINCT error_message FROM job_runs WHERE error_message IS NOT NULL")
-                .stream().map(r -> (String) r.get("error_message")).toList();
+        List<String> history =
+                db.query("SELECT DISTINCT error_message FROM job_runs WHERE error_message IS NOT NULL").stream()
+                        .map(r -> (String) r.get("error_message"))
+                        .toList();
         System.out.println("messages left on runs: " + history);
-        assertThat(seenReasons).as("why the runs went back to the queue").isNotEmpty()
+        assertThat(seenReasons)
+                .as("why the runs went back to the queue")
+                .isNotEmpty()
                 .isSubsetOf("DISPATCH_FAILED", "LEASE_EXPIRED");
         for (String symbol : SYMBOLS) {
-            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO)).isEmpty();
+            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO))
+                    .isEmpty();
         }
     }
 

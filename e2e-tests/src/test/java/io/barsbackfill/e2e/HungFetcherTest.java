@@ -29,23 +29,32 @@ class HungFetcherTest {
     @Test
     void runsOfAHungFetcherLeaveRunningWhenTheirLeaseEnds() throws Exception {
         try (TestDatabase db = TestDatabase.create();
-                MarketSimulator simulator = MarketSimulator.start(0,
-                        SimulatorSettings.defaults().withLatency(Duration.ofSeconds(3)))) {
+                MarketSimulator simulator =
+                        MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(Duration.ofSeconds(3)))) {
             String token = E2e.token();
             try (LocalStack stack = E2e.stack(HungFetcherTest.class, db, simulator.baseUrl(), token)
                     .env("BACKFILL_QUEUE_LEASE_DURATION", LEASE.toSeconds() + "s")
                     .env("BACKFILL_QUEUE_BACKOFF_BASE", "1s")
                     .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
-                    .build().start().awaitReady(E2e.READY)) {
-                new OrchestratorClient(stack.orchestratorUrl(), token).call(OrchestratorClient.enqueueRequest(
-                        "HUNG_FETCHER", List.of("AAPL", "MSFT"), "h1", "2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z",
-                        null));
+                    .build()
+                    .start()
+                    .awaitReady(E2e.READY)) {
+                new OrchestratorClient(stack.orchestratorUrl(), token)
+                        .call(OrchestratorClient.enqueueRequest(
+                                "HUNG_FETCHER",
+                                List.of("AAPL", "MSFT"),
+                                "h1",
+                                "2025-01-01T00:00:00Z",
+                                "2025-02-01T00:00:00Z",
+                                null));
                 while (db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'") == 0) {
                     E2e.sleep(Duration.ofMillis(50));
                 }
                 E2e.sleep(Duration.ofMillis(500));
-                Instant leaseEnd = (Instant) db.query(
-                        "SELECT max(lease_expires_at) AS t FROM job_runs WHERE status = 'running'").get(0).get("t");
+                Instant leaseEnd =
+                        (Instant) db.query("SELECT max(lease_expires_at) AS t FROM job_runs WHERE status = 'running'")
+                                .get(0)
+                                .get("t");
                 ManagedProcess fetcher = stack.process(Service.FETCH_BARS_BATCH);
                 signal("STOP", fetcher);
                 try {
@@ -53,9 +62,12 @@ class HungFetcherTest {
                     while (Instant.now().isBefore(deadline)) {
                         E2e.sleep(Duration.ofMillis(200));
                     }
-                    List<Map<String, Object>> stuck = db.query("SELECT id, status, attempt, lease_expires_at FROM job_runs "
-                            + "WHERE status = 'running' AND lease_expires_at < now() - interval '2 seconds'");
-                    assertThat(stuck).as("runs still running 3 s after their lease ended at %s", leaseEnd).isEmpty();
+                    List<Map<String, Object>> stuck =
+                            db.query("SELECT id, status, attempt, lease_expires_at FROM job_runs "
+                                    + "WHERE status = 'running' AND lease_expires_at < now() - interval '2 seconds'");
+                    assertThat(stuck)
+                            .as("runs still running 3 s after their lease ended at %s", leaseEnd)
+                            .isEmpty();
                 } finally {
                     signal("CONT", fetcher);
                 }
@@ -64,6 +76,9 @@ class HungFetcherTest {
     }
 
     private static void signal(String signal, ManagedProcess p) throws IOException, InterruptedException {
-        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                        .start()
+                        .waitFor())
+                .isZero();
     }
 }

@@ -24,12 +24,18 @@ class InternalTokenTest {
     void functionsRefuseToStartWithoutAToken() {
         try (TestDatabase db = TestDatabase.create();
                 LocalStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), null)
-                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("no-token")).build().start()) {
+                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("no-token"))
+                        .build()
+                        .start()) {
             for (ManagedProcess p : stack.processes()) {
                 int code = p.waitFor(EXIT_TIMEOUT);
                 System.out.printf("%s without a token: exit %d%n", p.name(), code);
-                assertThat(code).as("%s still runs without a token", p.name()).isNotEqualTo(-1).isNotZero();
-                assertThat(String.join("\n", p.logLines())).as(p.name() + "'s log")
+                assertThat(code)
+                        .as("%s still runs without a token", p.name())
+                        .isNotEqualTo(-1)
+                        .isNotZero();
+                assertThat(String.join("\n", p.logLines()))
+                        .as(p.name() + "'s log")
                         .contains("BACKFILL_INTERNAL_TOKEN");
             }
         }
@@ -40,7 +46,9 @@ class InternalTokenTest {
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.create();
                 LocalStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), token)
-                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("with-token")).build().start()
+                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("with-token"))
+                        .build()
+                        .start()
                         .awaitReady(E2e.READY)) {
             HttpJson http = new HttpJson();
             Duration t = Duration.ofSeconds(10);
@@ -53,26 +61,36 @@ class InternalTokenTest {
                 HttpJson.Answer wrong = http.post(e.getKey(), "Bearer " + E2e.token(), e.getValue(), t);
                 HttpJson.Answer notBearer = http.post(e.getKey(), token, e.getValue(), t);
                 HttpJson.Answer right = http.post(e.getKey(), "Bearer " + token, e.getValue(), t);
-                System.out.printf("%s: no token %d, wrong token %d, token without Bearer %d, right token %d%n",
+                System.out.printf(
+                        "%s: no token %d, wrong token %d, token without Bearer %d, right token %d%n",
                         e.getKey(), none.status(), wrong.status(), notBearer.status(), right.status());
                 assertThat(none.status()).as("%s without a token", e.getKey()).isEqualTo(401);
-                assertThat(wrong.status()).as("%s with a wrong token", e.getKey()).isEqualTo(401);
-                assertThat(notBearer.status()).as("%s with the token but no Bearer", e.getKey()).isEqualTo(401);
+                assertThat(wrong.status())
+                        .as("%s with a wrong token", e.getKey())
+                        .isEqualTo(401);
+                assertThat(notBearer.status())
+                        .as("%s with the token but no Bearer", e.getKey())
+                        .isEqualTo(401);
                 assertThat(wrong.text("code")).isEqualTo("UNAUTHORIZED");
                 assertThat(wrong.body()).doesNotContain(token);
-                assertThat(right.status()).as("%s with the right token is not refused", e.getKey())
+                assertThat(right.status())
+                        .as("%s with the right token is not refused", e.getKey())
                         .isIn(200, 400);
             }
             for (Service s : new Service[] {Service.ORCHESTRATOR, Service.FETCH_BARS, Service.FETCH_BARS_BATCH}) {
                 URI health = URI.create(switch (s) {
-                    case ORCHESTRATOR -> stack.orchestratorUrl().toString();
-                    case FETCH_BARS -> stack.fetchBarsUrl().toString();
-                    default -> stack.fetchBarsBatchUrl().toString();
-                } + "/q/health/ready");
-                assertThat(http.get(health, t).status()).as("%s health needs no token", s).isEqualTo(200);
+                            case ORCHESTRATOR -> stack.orchestratorUrl().toString();
+                            case FETCH_BARS -> stack.fetchBarsUrl().toString();
+                            default -> stack.fetchBarsBatchUrl().toString();
+                        }
+                        + "/q/health/ready");
+                assertThat(http.get(health, t).status())
+                        .as("%s health needs no token", s)
+                        .isEqualTo(200);
             }
             for (ManagedProcess p : stack.processes()) {
-                assertThat(String.join("\n", p.logLines())).as("%s's log never shows the token", p.name())
+                assertThat(String.join("\n", p.logLines()))
+                        .as("%s's log never shows the token", p.name())
                         .doesNotContain(token);
             }
         }

@@ -40,7 +40,9 @@ class LabelsNeverReachProviderTest {
         db = TestDatabase.create();
         simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
         String token = E2e.token();
-        stack = E2e.stack(LabelsNeverReachProviderTest.class, db, simulator.baseUrl(), token).build().start()
+        stack = E2e.stack(LabelsNeverReachProviderTest.class, db, simulator.baseUrl(), token)
+                .build()
+                .start()
                 .awaitReady(E2e.READY);
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
@@ -53,8 +55,8 @@ class LabelsNeverReachProviderTest {
     @Test
     @Order(1)
     void aDefinitionNamedLikeABatchFetchesOnlyItsTickers() {
-        JsonNode created = orchestrator.call(OrchestratorClient.enqueueRequest("US_BATCH_1", DemoScenario.US_BATCH_1,
-                "h1", "2025-11-01T00:00:00Z", "2026-01-01T00:00:00Z", null));
+        JsonNode created = orchestrator.call(OrchestratorClient.enqueueRequest(
+                "US_BATCH_1", DemoScenario.US_BATCH_1, "h1", "2025-11-01T00:00:00Z", "2026-01-01T00:00:00Z", null));
         assertThat(created.path("name").asText()).isEqualTo("US_BATCH_1");
         assertThat(E2e.texts(created.path("symbols"))).containsExactlyElementsOf(DemoScenario.US_BATCH_1);
 
@@ -62,16 +64,21 @@ class LabelsNeverReachProviderTest {
 
         assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", 100L));
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE symbol = 'US_BATCH_1'")).isZero();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'US_BATCH_1'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE symbol = 'US_BATCH_1'"))
+                .isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'US_BATCH_1'"))
+                .isZero();
         JsonNode stats = E2e.simulatorStats(simulator.baseUrl());
         List<String> requested = E2e.texts(stats.path("symbols_requested"));
-        System.out.printf("provider saw %d requests naming %d symbols%n", stats.path("bar_requests").asLong(),
-                requested.size());
-        assertThat(requested).as("every symbol the provider was asked for")
+        System.out.printf(
+                "provider saw %d requests naming %d symbols%n",
+                stats.path("bar_requests").asLong(), requested.size());
+        assertThat(requested)
+                .as("every symbol the provider was asked for")
                 .doesNotContain("US_BATCH_1")
                 .containsExactlyInAnyOrderElementsOf(DemoScenario.US_BATCH_1)
-                .allMatch(s -> Ticker.parse(s).map(Ticker::value).filter(s::equals).isPresent());
+                .allMatch(s ->
+                        Ticker.parse(s).map(Ticker::value).filter(s::equals).isPresent());
     }
 
     @Test
@@ -92,15 +99,19 @@ class LabelsNeverReachProviderTest {
         assertThat(label.status()).isEqualTo(400);
         assertThat(label.field()).isEqualTo("symbols[1]");
         assertThat(label.error()).contains("US_BATCH_1");
-        assertThat(simulator.barRequests()).as("a label is refused before any provider call").isEqualTo(requestsBefore);
+        assertThat(simulator.barRequests())
+                .as("a label is refused before any provider call")
+                .isEqualTo(requestsBefore);
 
-        assertThat(db.queryLong("SELECT count(*) FROM job_definitions WHERE name = 'REFUSED'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_definitions WHERE name = 'REFUSED'"))
+                .isZero();
         assertThat(simulator.symbolsRequested()).doesNotContain("US_BATCH_1");
     }
 
     private static OrchestratorException refused(List<String> symbols) {
-        return catchThrowableOfType(OrchestratorException.class, () -> orchestrator.call(
-                OrchestratorClient.enqueueRequest("REFUSED", symbols, "h1", "2025-01-01T00:00:00Z",
-                        "2025-02-01T00:00:00Z", null)));
+        return catchThrowableOfType(
+                OrchestratorException.class,
+                () -> orchestrator.call(OrchestratorClient.enqueueRequest(
+                        "REFUSED", symbols, "h1", "2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z", null)));
     }
 }

@@ -50,16 +50,25 @@ final class PgBouncer implements AutoCloseable {
                 server_reset_query =
                 logfile = %s
                 pidfile = %s
-                """.formatted(upstreamHost, upstreamPort, port, dir, dir.resolve("users.txt"), poolSize,
-                dir.resolve("pgbouncer.log"), dir.resolve("pgbouncer.pid"));
+                """.formatted(
+                        upstreamHost,
+                        upstreamPort,
+                        port,
+                        dir,
+                        dir.resolve("users.txt"),
+                        poolSize,
+                        dir.resolve("pgbouncer.log"),
+                        dir.resolve("pgbouncer.pid"));
         try {
             Files.writeString(dir.resolve("pgbouncer.ini"), ini, StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("users.txt"), "\"postgres\" \"\"\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PostgresTools.runAsPostgres(List.of(BINARY.toString(), "-d", dir.resolve("pgbouncer.ini").toString()),
-                dir.resolve("start.log"), Duration.ofSeconds(30));
+        PostgresTools.runAsPostgres(
+                List.of(BINARY.toString(), "-d", dir.resolve("pgbouncer.ini").toString()),
+                dir.resolve("start.log"),
+                Duration.ofSeconds(30));
         PostgresTools.awaitPort(port, Duration.ofSeconds(30), dir.resolve("pgbouncer.log"));
         return new PgBouncer(dir, port);
     }
@@ -85,7 +94,10 @@ final class PgBouncer implements AutoCloseable {
                 long pid = Long.parseLong(Files.readString(pidFile).trim());
                 ProcessHandle.of(pid).ifPresent(p -> {
                     p.destroy();
-                    p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
+                    p.onExit()
+                            .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                            .exceptionally(t -> null)
+                            .join();
                 });
             }
         } catch (IOException e) {

@@ -22,12 +22,15 @@ import java.util.stream.Stream;
  */
 final class PostgresTools {
 
-    private PostgresTools() {
-    }
+    private PostgresTools() {}
 
     /** A fresh directory under {@code e2e-tests/target/<kind>/}, owned by the user the tools run as. */
     static Path workDir(String kind) {
-        Path dir = E2e.layout().home().resolve("e2e-tests").resolve("target").resolve(kind)
+        Path dir = E2e.layout()
+                .home()
+                .resolve("e2e-tests")
+                .resolve("target")
+                .resolve(kind)
                 .resolve(UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(dir);
@@ -35,7 +38,9 @@ final class PostgresTools {
             throw new UncheckedIOException(e);
         }
         if (isRoot()) {
-            run(List.of("chown", "postgres:postgres", dir.toString()), dir.getParent().resolve("chown.log"),
+            run(
+                    List.of("chown", "postgres:postgres", dir.toString()),
+                    dir.getParent().resolve("chown.log"),
                     Duration.ofSeconds(10));
         }
         return dir;
@@ -46,12 +51,13 @@ final class PostgresTools {
         Path root = Path.of("/usr/lib/postgresql");
         try (Stream<Path> versions = Files.list(root)) {
             return versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve("pg_ctl")))
-                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+                    .max(Comparator.comparingInt(
+                            v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
                     .map(v -> v.resolve("bin"))
                     .orElseThrow(() -> new IllegalStateException("no pg_ctl under " + root));
         } catch (IOException e) {
-            throw new IllegalStateException("PostgreSQL server binaries not found under " + root
-                    + " (Debian package postgresql)", e);
+            throw new IllegalStateException(
+                    "PostgreSQL server binaries not found under " + root + " (Debian package postgresql)", e);
         }
     }
 
@@ -80,7 +86,8 @@ final class PostgresTools {
                 E2e.sleep(Duration.ofMillis(100));
             }
         }
-        throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + timeout + "; " + tail(log));
+        throw new IllegalStateException(
+                "nothing listens on 127.0.0.1:" + port + " after " + timeout + "; " + tail(log));
     }
 
     static String tail(Path log) {
@@ -94,14 +101,17 @@ final class PostgresTools {
 
     private static void run(List<String> command, Path log, Duration timeout) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not end within " + timeout);
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + "; " + tail(log));
+                throw new IllegalStateException(
+                        String.join(" ", command) + " exited " + p.exitValue() + "; " + tail(log));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0), e);

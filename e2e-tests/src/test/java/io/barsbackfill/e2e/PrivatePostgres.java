@@ -30,8 +30,20 @@ final class PrivatePostgres implements AutoCloseable {
     static PrivatePostgres start() {
         Path dir = PostgresTools.workDir("private-pg");
         PrivatePostgres pg = new PrivatePostgres(dir, PostgresTools.serverBin(), new Ports().free());
-        PostgresTools.runAsPostgres(List.of(pg.bin.resolve("initdb").toString(), "-D", pg.data().toString(),
-                "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"), pg.log, PG_CTL_TIMEOUT);
+        PostgresTools.runAsPostgres(
+                List.of(
+                        pg.bin.resolve("initdb").toString(),
+                        "-D",
+                        pg.data().toString(),
+                        "-U",
+                        "postgres",
+                        "-A",
+                        "trust",
+                        "-E",
+                        "UTF8",
+                        "--no-sync"),
+                pg.log,
+                PG_CTL_TIMEOUT);
         pg.startAgain();
         return pg;
     }
@@ -47,16 +59,29 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** {@code pg_ctl start}, waiting until it accepts connections (after crash recovery, if any). */
     void startAgain() {
-        PostgresTools.runAsPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l",
-                dir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o",
-                "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200", "start"),
-                log, PG_CTL_TIMEOUT);
+        PostgresTools.runAsPostgres(
+                List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data().toString(),
+                        "-l",
+                        dir.resolve("postgres.log").toString(),
+                        "-w",
+                        "-t",
+                        "60",
+                        "-o",
+                        "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c max_connections=200",
+                        "start"),
+                log,
+                PG_CTL_TIMEOUT);
     }
 
     /** {@code pg_ctl stop -m fast|immediate}: fast ends every session cleanly, immediate is a crash. */
     void stop(String mode) {
-        PostgresTools.runAsPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", mode,
-                "-w", "stop"), log, PG_CTL_TIMEOUT);
+        PostgresTools.runAsPostgres(
+                List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", mode, "-w", "stop"),
+                log,
+                PG_CTL_TIMEOUT);
     }
 
     private Path data() {

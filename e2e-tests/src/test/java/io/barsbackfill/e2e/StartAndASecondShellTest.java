@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class StartAndASecondShellTest {
 
-    private static final Pattern ORCHESTRATOR = Pattern.compile("orchestrator (http://127\\.0\\.0\\.1:\\d+)/orchestrator");
+    private static final Pattern ORCHESTRATOR =
+            Pattern.compile("orchestrator (http://127\\.0\\.0\\.1:\\d+)/orchestrator");
 
     @Test
     void statusFromASecondShellUsesTheTokenStartWrote() throws Exception {
@@ -35,9 +36,11 @@ class StartAndASecondShellTest {
             try {
                 String output = awaitLine(startOut, "running; Ctrl-C stops everything", started);
                 Path token = state.resolve("token");
-                assertThat(output).contains("internal token: generated, written to " + token + " (mode 0600, not shown)")
+                assertThat(output)
+                        .contains("internal token: generated, written to " + token + " (mode 0600, not shown)")
                         .contains("status page  http://127.0.0.1:");
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+                        .isEqualTo("rw-------");
                 assertThat(output).doesNotContain(Files.readString(token).trim());
                 Matcher url = ORCHESTRATOR.matcher(output);
                 assertThat(url.find()).as(output).isTrue();
@@ -59,8 +62,10 @@ class StartAndASecondShellTest {
     }
 
     private static ProcessBuilder shell(TestDatabase db, Path state, String command) {
-        ProcessBuilder pb = new ProcessBuilder(E2e.layout().home().resolve("backfill").toString(), command)
-                .directory(E2e.layout().home().toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        E2e.layout().home().resolve("backfill").toString(), command)
+                .directory(E2e.layout().home().toFile())
+                .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("BACKFILL_") || k.startsWith("SIMULATOR_") || k.startsWith("QUARKUS_"));
         env.put("DATABASE_URL", db.libpqUrl());
@@ -77,7 +82,9 @@ class StartAndASecondShellTest {
             if (text.contains(line)) {
                 return text;
             }
-            assertThat(process.isAlive()).as("./backfill start exited early:\n%s", text).isTrue();
+            assertThat(process.isAlive())
+                    .as("./backfill start exited early:\n%s", text)
+                    .isTrue();
             E2e.sleep(Duration.ofMillis(300));
         }
         throw new AssertionError("no '" + line + "' within 3 minutes:\n" + Files.readString(file));

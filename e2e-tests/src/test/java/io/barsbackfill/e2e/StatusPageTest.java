@@ -57,7 +57,9 @@ class StatusPageTest {
         stack = E2e.stack(StatusPageTest.class, db, simulator.baseUrl(), token)
                 .env("BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "2")
                 .env("BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s") // one tick backfills part of the definition
-                .build().start().awaitReady(E2e.READY);
+                .build()
+                .start()
+                .awaitReady(E2e.READY);
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
 
@@ -71,16 +73,32 @@ class StatusPageTest {
         URI page = URI.create(stack.orchestratorUrl() + "/ui");
         HttpJson.Answer html = new HttpJson().get(page, Duration.ofSeconds(10));
         assertThat(html.status()).as("the page loads without a token").isEqualTo(200);
-        assertThat(new HttpJson().get(URI.create(stack.orchestratorUrl() + "/ui/app.js"), Duration.ofSeconds(10)).status())
+        assertThat(new HttpJson()
+                        .get(URI.create(stack.orchestratorUrl() + "/ui/app.js"), Duration.ofSeconds(10))
+                        .status())
                 .isEqualTo(200);
-        assertThat(new HttpJson().get(URI.create(stack.orchestratorUrl() + "/ui/other"), Duration.ofSeconds(10)).status())
-                .as("only the page's own files are open").isEqualTo(401);
-        assertThat(new HttpJson().post(URI.create(stack.orchestratorUrl() + "/orchestrator"), null,
-                "{\"action\":\"coverage\",\"definition\":\"" + NAME + "\"}", Duration.ofSeconds(10)).status())
-                .as("actions still need the token").isEqualTo(401);
+        assertThat(new HttpJson()
+                        .get(URI.create(stack.orchestratorUrl() + "/ui/other"), Duration.ofSeconds(10))
+                        .status())
+                .as("only the page's own files are open")
+                .isEqualTo(401);
+        assertThat(new HttpJson()
+                        .post(
+                                URI.create(stack.orchestratorUrl() + "/orchestrator"),
+                                null,
+                                "{\"action\":\"coverage\",\"definition\":\"" + NAME + "\"}",
+                                Duration.ofSeconds(10))
+                        .status())
+                .as("actions still need the token")
+                .isEqualTo(401);
 
-        orchestrator.call(OrchestratorClient.enqueueRequest(NAME, DemoScenario.tickers(), DemoScenario.TIMEFRAME,
-                DemoScenario.FROM.toString(), DemoScenario.TO.toString(), null));
+        orchestrator.call(OrchestratorClient.enqueueRequest(
+                NAME,
+                DemoScenario.tickers(),
+                DemoScenario.TIMEFRAME,
+                DemoScenario.FROM.toString(),
+                DemoScenario.TO.toString(),
+                null));
         JsonNode tick = orchestrator.tick();
         assertThat(tick.path("dispatches").asLong()).as("tick %s", tick).isPositive();
         orchestrator.call(OrchestratorClient.request("cancel").put("symbol", CANCELLED_TICKER));
@@ -89,32 +107,49 @@ class StatusPageTest {
 
         Path binary = Chromium.binary().orElse(null);
         if (binary == null) {
-            assertThat(System.getenv("CI")).as("chromium is not installed (Debian package chromium)").isNull();
+            assertThat(System.getenv("CI"))
+                    .as("chromium is not installed (Debian package chromium)")
+                    .isNull();
             Assumptions.abort("chromium is not installed (apt-get install chromium); .ci/run installs it");
         }
         Path target = E2e.layout().home().resolve("e2e-tests").resolve("target");
         try (Chromium browser = Chromium.launch(binary, 1360, 1000)) {
             browser.navigate(page.toString());
-            assertThat(browser.await("document.readyState === 'complete' && !!document.getElementById('token')",
-                    Duration.ofSeconds(20))).as("page loaded").isTrue();
-            assertThat(browser.eval("document.getElementById('dashboard').hidden").asBoolean()).isTrue();
+            assertThat(browser.await(
+                            "document.readyState === 'complete' && !!document.getElementById('token')",
+                            Duration.ofSeconds(20)))
+                    .as("page loaded")
+                    .isTrue();
+            assertThat(browser.eval("document.getElementById('dashboard').hidden")
+                            .asBoolean())
+                    .isTrue();
             browser.eval("document.getElementById('token').focus()");
             browser.type(token);
             browser.eval("document.getElementById('connect').click()");
-            assertThat(browser.await("document.getElementById('heatmap').dataset.ready === 'true'", Duration.ofSeconds(30)))
-                    .as("heatmap drawn; page message: %s", browser.eval("document.getElementById('message').textContent"))
+            assertThat(browser.await(
+                            "document.getElementById('heatmap').dataset.ready === 'true'", Duration.ofSeconds(30)))
+                    .as(
+                            "heatmap drawn; page message: %s",
+                            browser.eval("document.getElementById('message').textContent"))
                     .isTrue();
-            assertThat(browser.eval("sessionStorage.getItem('bars-backfill.token')").asText()).isEqualTo(token);
-            assertThat(drawnGrid(browser)).as("heatmap cells, one line per ticker").isEqualTo(partial);
+            assertThat(browser.eval("sessionStorage.getItem('bars-backfill.token')")
+                            .asText())
+                    .isEqualTo(token);
+            assertThat(drawnGrid(browser))
+                    .as("heatmap cells, one line per ticker")
+                    .isEqualTo(partial);
 
             E2e.sleep(Duration.ofSeconds(3)); // a second point for the throughput chart
             orchestrator.tick();
             orchestrator.call(OrchestratorClient.request("cancel").put("symbol", CANCELLED_LATER));
             List<String> later = expectedGrid();
             assertThat(later).isNotEqualTo(partial);
-            assertThat(browser.awaitValue("(" + READ_GRID + ")().join('\\n')",
-                    v -> v.asText().equals(String.join("\n", later)), Duration.ofSeconds(20)))
-                    .as("the page refreshed by itself while work is queued").isTrue();
+            assertThat(browser.awaitValue(
+                            "(" + READ_GRID + ")().join('\\n')",
+                            v -> v.asText().equals(String.join("\n", later)),
+                            Duration.ofSeconds(20)))
+                    .as("the page refreshed by itself while work is queued")
+                    .isTrue();
             browser.eval("window.scrollTo(0, 0)");
             browser.screenshot(target.resolve("status-page.png"));
         }
@@ -169,7 +204,8 @@ class StatusPageTest {
                     while (rs.next()) {
                         Instant slice = rs.getTimestamp(2).toInstant();
                         slices.add(slice);
-                        runs.computeIfAbsent(rs.getString(1), s -> new TreeMap<>()).put(slice, rs.getString(3));
+                        runs.computeIfAbsent(rs.getString(1), s -> new TreeMap<>())
+                                .put(slice, rs.getString(3));
                     }
                 }
             }

@@ -49,8 +49,12 @@ class TwoOrchestratorsTest {
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
                 // short ticks, so that both keep coming back for the slots the other frees
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
-                .build().start().awaitReady(E2e.READY);
-        orchestrators = stack.orchestratorUrls().stream().map(u -> new OrchestratorClient(u, token)).toList();
+                .build()
+                .start()
+                .awaitReady(E2e.READY);
+        orchestrators = stack.orchestratorUrls().stream()
+                .map(u -> new OrchestratorClient(u, token))
+                .toList();
     }
 
     @AfterAll
@@ -61,13 +65,16 @@ class TwoOrchestratorsTest {
     @Test
     void concurrentTicksNeverDispatchARunTwiceNorExceedTheCap() {
         assertThat(orchestrators).hasSize(2);
-        orchestrators.get(0).call(OrchestratorClient.enqueueRequest("TWO_ORCHESTRATORS", SYMBOLS, "h1",
-                FROM.toString(), TO.toString(), null));
+        orchestrators
+                .get(0)
+                .call(OrchestratorClient.enqueueRequest(
+                        "TWO_ORCHESTRATORS", SYMBOLS, "h1", FROM.toString(), TO.toString(), null));
         simulator.resetCounters(); // count only what the fetchers ask from here on (enqueue probed the tickers)
 
         // each orchestrator ticked in a loop of its own, both at once, until the work is done
         List<CompletableFuture<List<JsonNode>>> loops = orchestrators.stream()
-                .map(o -> CompletableFuture.supplyAsync(() -> tickUntilDone(o))).toList();
+                .map(o -> CompletableFuture.supplyAsync(() -> tickUntilDone(o)))
+                .toList();
         List<JsonNode> ticks = new ArrayList<>();
         loops.forEach(l -> ticks.addAll(l.join()));
         int rounds = ticks.size();
@@ -75,28 +82,39 @@ class TwoOrchestratorsTest {
         assertThat(db.query("SELECT status, attempt, count(*) AS n FROM job_runs GROUP BY status, attempt"))
                 .as("every run succeeded on its first and only attempt")
                 .containsExactly(Map.of("status", "success", "attempt", 1, "n", runs));
-        long delivered = ticks.stream().mapToLong(t -> t.path("jobs_dispatched").asLong()).sum();
-        long requests = ticks.stream().mapToLong(t -> t.path("dispatches").asLong()).sum();
+        long delivered = ticks.stream()
+                .mapToLong(t -> t.path("jobs_dispatched").asLong())
+                .sum();
+        long requests =
+                ticks.stream().mapToLong(t -> t.path("dispatches").asLong()).sum();
         long dispatchIds = db.queryLong("SELECT count(DISTINCT dispatch_id) FROM job_runs");
         MarketSimulator.Stats stats = simulator.stats();
         JsonNode overHttp = E2e.simulatorStats(simulator.baseUrl());
         List<Map<String, Object>> byInstance = db.query(
                 "SELECT leased_by, count(*) AS runs, count(DISTINCT dispatch_id) AS dispatches FROM job_runs GROUP BY leased_by ORDER BY leased_by");
-        System.out.printf("two orchestrators: %d ticks, %d runs delivered in %d dispatches; "
-                + "provider: %d requests, at most %d at once; by instance %s%n", rounds, delivered, requests,
-                stats.barRequests(), stats.maxConcurrentBarRequests(), byInstance);
+        System.out.printf(
+                "two orchestrators: %d ticks, %d runs delivered in %d dispatches; "
+                        + "provider: %d requests, at most %d at once; by instance %s%n",
+                rounds, delivered, requests, stats.barRequests(), stats.maxConcurrentBarRequests(), byInstance);
 
-        assertThat(delivered).as("runs delivered, summed over both orchestrators' ticks").isEqualTo(runs);
+        assertThat(delivered)
+                .as("runs delivered, summed over both orchestrators' ticks")
+                .isEqualTo(runs);
         assertThat(requests).as("fetch requests made by both orchestrators").isEqualTo(dispatchIds);
         // each dispatch (2 symbols, one month of h1) fits in one provider page: one provider call per dispatch
-        assertThat(stats.barRequests()).as("provider calls = dispatches: none repeated").isEqualTo(dispatchIds);
-        assertThat(stats.maxConcurrentBarRequests()).as("the in-flight cap holds across both orchestrators")
-                .isLessThanOrEqualTo(MAX_IN_FLIGHT).isGreaterThan(1);
+        assertThat(stats.barRequests())
+                .as("provider calls = dispatches: none repeated")
+                .isEqualTo(dispatchIds);
+        assertThat(stats.maxConcurrentBarRequests())
+                .as("the in-flight cap holds across both orchestrators")
+                .isLessThanOrEqualTo(MAX_IN_FLIGHT)
+                .isGreaterThan(1);
         assertThat(overHttp.path("max_concurrent_bar_requests").asInt()).isEqualTo(stats.maxConcurrentBarRequests());
         assertThat(overHttp.path("bar_requests").asLong()).isEqualTo(stats.barRequests());
         assertThat(byInstance).as("both orchestrators dispatched").hasSize(2);
         for (String symbol : SYMBOLS) {
-            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO)).isEmpty();
+            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO))
+                    .isEmpty();
         }
         assertThat(stack.orchestratorUrls()).extracting(URI::getPort).doesNotHaveDuplicates();
     }

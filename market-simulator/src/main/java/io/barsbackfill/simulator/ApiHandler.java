@@ -1,5 +1,8 @@
 package io.barsbackfill.simulator;
 
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,10 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
-
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 
 /**
  * The HTTP front: latency, routing, then for bars requests authentication, rate limit and injected faults
@@ -138,12 +137,10 @@ final class ApiHandler implements HttpHandler {
         try {
             response = respond(exchange);
         } catch (ApiException e) { // e.g. a path that does not decode
-            response = withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())),
-                    rateLimiter.peek());
+            response = withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())), rateLimiter.peek());
         } catch (RuntimeException e) {
             System.err.println("market-simulator: request failed: " + e);
-            response = withRateLimit(Response.of(500, WireFormat.error("internal server error")),
-                    rateLimiter.peek());
+            response = withRateLimit(Response.of(500, WireFormat.error("internal server error")), rateLimiter.peek());
         }
         send(exchange, response);
     }
@@ -167,8 +164,8 @@ final class ApiHandler implements HttpHandler {
             return withRateLimit(Response.of(401, WireFormat.error("unauthorized.")), rateLimiter.peek());
         }
         if (injected.outageStatus() != 0) {
-            return withRateLimit(Response.of(injected.outageStatus(), serverError(injected.outageStatus())),
-                    rateLimiter.peek());
+            return withRateLimit(
+                    Response.of(injected.outageStatus(), serverError(injected.outageStatus())), rateLimiter.peek());
         }
         RateLimiter.Status budget = rateLimiter.acquire();
         if (!budget.allowed()) {
@@ -194,28 +191,33 @@ final class ApiHandler implements HttpHandler {
     }
 
     private static Response tooManyRequests(RateLimiter.Status budget, long retryAfterSeconds) {
-        return withRateLimit(Response.of(429, WireFormat.error(TOO_MANY_REQUESTS_CODE, "too many requests.")),
-                budget).with("Retry-After", Long.toString(retryAfterSeconds));
+        return withRateLimit(Response.of(429, WireFormat.error(TOO_MANY_REQUESTS_CODE, "too many requests.")), budget)
+                .with("Retry-After", Long.toString(retryAfterSeconds));
     }
 
     private static byte[] serverError(int status) {
-        return WireFormat.error(switch (status) {
-            case 502 -> "bad gateway";
-            case 503 -> "service unavailable";
-            case 504 -> "gateway timeout";
-            default -> "internal server error";
-        });
+        return WireFormat.error(
+                switch (status) {
+                    case 502 -> "bad gateway";
+                    case 503 -> "service unavailable";
+                    case 504 -> "gateway timeout";
+                    default -> "internal server error";
+                });
     }
 
     private boolean authorized(Headers headers) {
-        return settings.keyId().map(expected -> matches(headers.getFirst("APCA-API-KEY-ID"), expected)).orElse(true)
-                && settings.secretKey().map(expected -> matches(headers.getFirst("APCA-API-SECRET-KEY"), expected))
+        return settings.keyId()
+                        .map(expected -> matches(headers.getFirst("APCA-API-KEY-ID"), expected))
+                        .orElse(true)
+                && settings.secretKey()
+                        .map(expected -> matches(headers.getFirst("APCA-API-SECRET-KEY"), expected))
                         .orElse(true);
     }
 
     private static boolean matches(String presented, String expected) {
-        return presented != null && MessageDigest.isEqual(
-                presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        return presented != null
+                && MessageDigest.isEqual(
+                        presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Response withRateLimit(Response response, RateLimiter.Status budget) {

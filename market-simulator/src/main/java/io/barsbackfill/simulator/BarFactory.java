@@ -1,10 +1,9 @@
 package io.barsbackfill.simulator;
 
-import java.time.Instant;
-import java.util.Set;
-
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
+import java.time.Instant;
+import java.util.Set;
 
 /**
  * The values of one bar: a pure function of ticker, timeframe and bar start. Open and close follow the
@@ -59,7 +58,8 @@ final class BarFactory {
         long volume = Math.max(1, Math.round(expectedVolume * (0.5 + StableHash.unit(StableHash.of(seed, at, 6)))));
         double tradeSize = profile.averageTradeSize() * (0.6 + 0.8 * StableHash.unit(StableHash.of(seed, at, 7)));
         long tradeCount = Math.max(1, Math.min(volume, Math.round(volume / tradeSize)));
-        return withStatistics ? new Bar(t, open, high, low, close, volume, vwap, tradeCount)
+        return withStatistics
+                ? new Bar(t, open, high, low, close, volume, vwap, tradeCount)
                 : new Bar(t, open, high, low, close, volume, null, null);
     }
 

@@ -1,11 +1,10 @@
 package io.barsbackfill.simulator;
 
-import java.time.Instant;
-import java.util.stream.Stream;
-
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
+import java.time.Instant;
+import java.util.stream.Stream;
 
 /**
  * The simulated market's bars: which exist ({@link BarSchedule}), what they hold ({@link BarFactory}) and how
@@ -18,7 +17,8 @@ final class BarGenerator {
     /** Bars with {@code from <= t < to}, in time order, with {@code adjustment}; lazy, so callers may stop early. */
     Stream<Bar> bars(String ticker, Timeframe timeframe, Instant from, Instant to, String adjustment) {
         BarFactory factory = new BarFactory(ticker, timeframe);
-        return schedule.slots(ticker, timeframe, from, to).map(factory::barAt)
+        return schedule.slots(ticker, timeframe, from, to)
+                .map(factory::barAt)
                 .map(bar -> Splits.adjust(ticker, bar, adjustment));
     }
 }

@@ -1,5 +1,8 @@
 package io.barsbackfill.simulator;
 
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.domain.TradingCalendar;
+import io.barsbackfill.common.domain.TradingSession;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,10 +12,6 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.common.domain.TradingCalendar;
-import io.barsbackfill.common.domain.TradingSession;
 
 /**
  * Which bars exist: the bar starts of a ticker and timeframe on the NYSE calendar, in time order.
@@ -30,8 +29,10 @@ import io.barsbackfill.common.domain.TradingSession;
 final class BarSchedule {
 
     private static final ZoneId NEW_YORK = TradingCalendar.NEW_YORK;
-    static final Instant DATA_BEGIN = LocalDate.of(2000, 1, 1).atStartOfDay(NEW_YORK).toInstant();
-    static final Instant DATA_END = LocalDate.of(2040, 1, 1).atStartOfDay(NEW_YORK).toInstant();
+    static final Instant DATA_BEGIN =
+            LocalDate.of(2000, 1, 1).atStartOfDay(NEW_YORK).toInstant();
+    static final Instant DATA_END =
+            LocalDate.of(2040, 1, 1).atStartOfDay(NEW_YORK).toInstant();
 
     private static final int DROP_WINDOW = 20;
     private static final int DROP_STRIDE = 3; // coprime with the window, so each window drops exactly 3 slots
@@ -52,8 +53,9 @@ final class BarSchedule {
         Stream<BarSlot> all = switch (timeframe) {
             case d1 -> dailySlots(lo, hi);
             case w1 -> weeklySlots(lo, hi);
-            default -> calendar.sessions(lo, hi).stream()
-                    .flatMap(session -> intradaySlots(ticker, timeframe, session).stream());
+            default ->
+                calendar.sessions(lo, hi).stream()
+                        .flatMap(session -> intradaySlots(ticker, timeframe, session).stream());
         };
         return all.filter(slot -> !slot.t().isBefore(lo) && slot.t().isBefore(hi));
     }
@@ -61,7 +63,9 @@ final class BarSchedule {
     private List<BarSlot> intradaySlots(String ticker, Timeframe timeframe, TradingSession session) {
         Duration length = timeframe.barLength();
         int phase = (int) Math.floorMod(
-                StableHash.of(StableHash.of(ticker + "|" + timeframe.alpacaName()), session.date().toEpochDay()),
+                StableHash.of(
+                        StableHash.of(ticker + "|" + timeframe.alpacaName()),
+                        session.date().toEpochDay()),
                 (long) DROP_WINDOW);
         List<BarSlot> slots = new ArrayList<>();
         int extendedIndex = 0;
@@ -88,8 +92,8 @@ final class BarSchedule {
     }
 
     private Stream<BarSlot> weeklySlots(Instant from, Instant to) {
-        LocalDate firstMonday = LocalDate.ofInstant(from, NEW_YORK)
-                .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        LocalDate firstMonday =
+                LocalDate.ofInstant(from, NEW_YORK).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
         LocalDate last = LocalDate.ofInstant(to, NEW_YORK);
         return Stream.iterate(firstMonday, monday -> !monday.isAfter(last), monday -> monday.plusWeeks(1))
                 .filter(monday -> monday.datesUntil(monday.plusDays(5))

@@ -1,5 +1,6 @@
 package io.barsbackfill.simulator;
 
+import io.barsbackfill.common.domain.Bar;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.barsbackfill.common.domain.Bar;
 
 /** Answers a valid, authorised bars request: parse, page, write the JSON body (distorted when asked to). */
 final class BarsEndpoint {
@@ -44,7 +43,8 @@ final class BarsEndpoint {
     }
 
     private static byte[] write(BarsPage page, Optional<String> pathSymbol) {
-        return pathSymbol.map(symbol -> WireFormat.singleSymbol(symbol, page))
+        return pathSymbol
+                .map(symbol -> WireFormat.singleSymbol(symbol, page))
                 .orElseGet(() -> WireFormat.multiSymbol(page));
     }
 
@@ -63,19 +63,27 @@ final class BarsEndpoint {
         if (query.resumeAt().isPresent()) {
             return new BarsPage(page.bars(), query.resumeAt());
         }
-        return page.bars().entrySet().stream().findFirst()
-                .map(first -> new BarsPage(page.bars(), Optional.of(new PageToken(first.getKey(), query.timeframe(),
-                        first.getValue().get(0).ts(), query.fingerprint()))))
+        return page.bars().entrySet().stream()
+                .findFirst()
+                .map(first -> new BarsPage(
+                        page.bars(),
+                        Optional.of(new PageToken(
+                                first.getKey(),
+                                query.timeframe(),
+                                first.getValue().get(0).ts(),
+                                query.fingerprint()))))
                 .orElse(page);
     }
 
     /** One extra, well-formed bar a day after the requested (inclusive) end, for the first symbol of the page. */
     private static BarsPage outOfRange(BarsQuery query, BarsPage page) {
         Map<String, List<Bar>> bars = new LinkedHashMap<>(page.bars());
-        String symbol = bars.isEmpty() ? query.symbolsInPageOrder().get(0) : bars.keySet().iterator().next();
+        String symbol = bars.isEmpty()
+                ? query.symbolsInPageOrder().get(0)
+                : bars.keySet().iterator().next();
         List<Bar> withStray = new ArrayList<>(bars.getOrDefault(symbol, List.of()));
-        withStray.add(new Bar(query.end().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES), 10, 11, 9, 10, 100,
-                10.0, 1L));
+        withStray.add(new Bar(
+                query.end().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES), 10, 11, 9, 10, 100, 10.0, 1L));
         bars.put(symbol, withStray);
         return new BarsPage(bars, page.next());
     }

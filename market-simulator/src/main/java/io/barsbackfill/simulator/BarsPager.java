@@ -1,12 +1,11 @@
 package io.barsbackfill.simulator;
 
+import io.barsbackfill.common.domain.Bar;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.barsbackfill.common.domain.Bar;
 
 /**
  * Cuts an answer into pages as Alpaca does: symbol by symbol in alphabetical order, then by time, with the
@@ -23,14 +22,18 @@ final class BarsPager {
 
     BarsPage page(BarsQuery query) {
         List<String> symbols = query.symbolsInPageOrder();
-        int first = query.resumeAt().map(token -> symbols.indexOf(token.symbol())).orElse(0);
+        int first =
+                query.resumeAt().map(token -> symbols.indexOf(token.symbol())).orElse(0);
         Instant endExclusive = query.end().plusNanos(1); // end is inclusive on the wire
         Map<String, List<Bar>> page = new LinkedHashMap<>();
         int room = query.limit();
         for (int i = first; i < symbols.size(); i++) {
             String symbol = symbols.get(i);
             Instant from = i == first ? query.resumeAt().map(PageToken::next).orElse(query.start()) : query.start();
-            List<Bar> bars = generator.bars(symbol, query.timeframe(), from, endExclusive, query.adjustment()).limit(room + 1L).toList();
+            List<Bar> bars = generator
+                    .bars(symbol, query.timeframe(), from, endExclusive, query.adjustment())
+                    .limit(room + 1L)
+                    .toList();
             if (bars.size() > room) {
                 if (room > 0) {
                     page.put(symbol, bars.subList(0, room));

@@ -1,5 +1,8 @@
 package io.barsbackfill.simulator;
 
+import io.barsbackfill.common.domain.Series;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,10 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import io.barsbackfill.common.domain.Series;
-import io.barsbackfill.common.domain.Ticker;
-import io.barsbackfill.common.domain.Timeframe;
 
 /** Validates bars request parameters the way Alpaca does and turns them into a {@link BarsQuery}. */
 final class BarsQueryParser {
@@ -38,11 +37,15 @@ final class BarsQueryParser {
     /** {@code pathSymbol} is the symbol of {@code /v2/stocks/{symbol}/bars}; absent for the multi-symbol form. */
     BarsQuery parse(QueryString params, Optional<String> pathSymbol) {
         List<String> symbols = symbols(pathSymbol.isPresent() ? pathSymbol : params.get("symbols"));
-        Timeframe timeframe = params.get("timeframe").flatMap(Timeframe::fromAlpacaName)
+        Timeframe timeframe = params.get("timeframe")
+                .flatMap(Timeframe::fromAlpacaName)
                 .orElseThrow(() -> ApiException.badRequest("invalid timeframe"));
         Instant now = clock.instant();
-        Instant start = params.get("start").map(v -> time(v, "start"))
-                .orElseGet(() -> LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant());
+        Instant start = params.get("start")
+                .map(v -> time(v, "start"))
+                .orElseGet(() -> LocalDate.ofInstant(now, ZoneOffset.UTC)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant());
         Instant end = params.get("end").map(v -> time(v, "end")).orElse(now);
         if (start.isAfter(end)) {
             throw new ApiException(422, "end should not be before start");
@@ -57,12 +60,13 @@ final class BarsQueryParser {
         }
 
         String fingerprint = fingerprint(symbols, timeframe, params);
-        Optional<PageToken> resumeAt = params.get("page_token").map(token -> PageToken.decode(token)
-                .filter(t -> t.queryFingerprint().equals(fingerprint))
-                .filter(t -> t.timeframe() == timeframe && symbols.contains(t.symbol()))
-                .orElseThrow(() -> ApiException.badRequest("invalid page token")));
-        return new BarsQuery(symbols, timeframe, start, end, params.get("adjustment").orElse("raw"), limit, resumeAt,
-                fingerprint);
+        Optional<PageToken> resumeAt = params.get("page_token")
+                .map(token -> PageToken.decode(token)
+                        .filter(t -> t.queryFingerprint().equals(fingerprint))
+                        .filter(t -> t.timeframe() == timeframe && symbols.contains(t.symbol()))
+                        .orElseThrow(() -> ApiException.badRequest("invalid page token")));
+        return new BarsQuery(
+                symbols, timeframe, start, end, params.get("adjustment").orElse("raw"), limit, resumeAt, fingerprint);
     }
 
     private List<String> symbols(Optional<String> raw) {
@@ -92,7 +96,8 @@ final class BarsQueryParser {
             if (DATE_ONLY.matcher(value).matches()) {
                 return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
             }
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("invalid " + name);
         }
@@ -111,17 +116,22 @@ final class BarsQueryParser {
     }
 
     private static void oneOf(QueryString params, String name, Set<String> allowed) {
-        params.get(name).filter(v -> !allowed.contains(v))
-                .ifPresent(v -> {
-                    throw ApiException.badRequest("invalid " + name);
-                });
+        params.get(name).filter(v -> !allowed.contains(v)).ifPresent(v -> {
+            throw ApiException.badRequest("invalid " + name);
+        });
     }
 
     /** Everything that decides which bars a query covers; the page size may change between pages. */
     private static String fingerprint(List<String> symbols, Timeframe timeframe, QueryString params) {
-        String canonical = String.join("\n", String.join(",", symbols.stream().sorted().toList()),
-                timeframe.alpacaName(), params.get("start").orElse(""), params.get("end").orElse(""),
-                params.get("feed").orElse(""), params.get("adjustment").orElse(""), params.get("sort").orElse(""));
+        String canonical = String.join(
+                "\n",
+                String.join(",", symbols.stream().sorted().toList()),
+                timeframe.alpacaName(),
+                params.get("start").orElse(""),
+                params.get("end").orElse(""),
+                params.get("feed").orElse(""),
+                params.get("adjustment").orElse(""),
+                params.get("sort").orElse(""));
         return Long.toHexString(StableHash.of(canonical));
     }
 }

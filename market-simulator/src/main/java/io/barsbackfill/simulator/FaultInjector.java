@@ -15,7 +15,11 @@ final class FaultInjector {
 
     /** What an answer that reaches the bars endpoint looks like. */
     enum Distortion {
-        NONE, TRUNCATED, WRONG_TYPE, PAGE_TOKEN_LOOP, OUT_OF_RANGE
+        NONE,
+        TRUNCATED,
+        WRONG_TYPE,
+        PAGE_TOKEN_LOOP,
+        OUT_OF_RANGE
     }
 
     private final double errorRate;

@@ -1,5 +1,8 @@
 package io.barsbackfill.simulator;
 
+import com.sun.net.httpserver.HttpServer;
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Timeframe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,11 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.sun.net.httpserver.HttpServer;
-
-import io.barsbackfill.common.domain.Bar;
-import io.barsbackfill.common.domain.Timeframe;
 
 /**
  * A local stand-in for Alpaca's historical stock bars API ({@code /v2/stocks/bars} and
@@ -66,7 +64,11 @@ public final class MarketSimulator implements AutoCloseable {
     private final BarGenerator generator;
     private final SimulatorSettings settings;
 
-    private MarketSimulator(HttpServer server, ExecutorService executor, ApiHandler handler, BarGenerator generator,
+    private MarketSimulator(
+            HttpServer server,
+            ExecutorService executor,
+            ApiHandler handler,
+            BarGenerator generator,
             SimulatorSettings settings) {
         this.server = server;
         this.executor = executor;
@@ -84,7 +86,8 @@ public final class MarketSimulator implements AutoCloseable {
     static MarketSimulator start(int port, SimulatorSettings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         BarGenerator generator = new BarGenerator();
-        ApiHandler handler = new ApiHandler(settings,
+        ApiHandler handler = new ApiHandler(
+                settings,
                 new RateLimiter(settings.requestsPerMinute(), clock),
                 new FaultInjector(settings.errorRate(), settings.seed(), settings.faults()),
                 new BarsEndpoint(new BarsQueryParser(settings.universe(), clock), new BarsPager(generator)));
@@ -171,7 +174,9 @@ public final class MarketSimulator implements AutoCloseable {
         if (!settings.universe().contains(ticker)) {
             throw new IllegalArgumentException("not in the simulator's universe: " + ticker);
         }
-        return generator.bars(ticker, Objects.requireNonNull(timeframe, "timeframe"), from, to, adjustment).toList();
+        return generator
+                .bars(ticker, Objects.requireNonNull(timeframe, "timeframe"), from, to, adjustment)
+                .toList();
     }
 
     @Override
@@ -188,8 +193,7 @@ public final class MarketSimulator implements AutoCloseable {
      * @param maxConcurrentBarRequests as {@link #maxConcurrentBarRequests()}
      * @param symbolsRequested         as {@link #symbolsRequested()}
      */
-    public record Stats(long barRequests, int maxConcurrentBarRequests, List<String> symbolsRequested) {
-    }
+    public record Stats(long barRequests, int maxConcurrentBarRequests, List<String> symbolsRequested) {}
 
     private static ThreadFactory daemonThreads() {
         AtomicInteger count = new AtomicInteger();

@@ -9,8 +9,7 @@ import java.io.UncheckedIOException;
  */
 public final class MarketSimulatorMain {
 
-    private MarketSimulatorMain() {
-    }
+    private MarketSimulatorMain() {}
 
     public static void main(String[] args) {
         StandaloneConfig config;
@@ -25,7 +24,8 @@ public final class MarketSimulatorMain {
         try {
             simulator = MarketSimulator.start(config.port(), config.settings());
         } catch (UncheckedIOException e) {
-            System.err.println("market-simulator: " + e.getMessage() + ": " + e.getCause().getMessage());
+            System.err.println(
+                    "market-simulator: " + e.getMessage() + ": " + e.getCause().getMessage());
             System.exit(1);
             return;
         }

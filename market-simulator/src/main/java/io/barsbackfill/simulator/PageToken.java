@@ -1,12 +1,11 @@
 package io.barsbackfill.simulator;
 
+import io.barsbackfill.common.domain.Timeframe;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Optional;
-
-import io.barsbackfill.common.domain.Timeframe;
 
 /**
  * Where the next page starts: the symbol and timestamp of its first bar, plus a fingerprint of the query it

@@ -13,8 +13,7 @@ final class RateLimiter {
     static final int UNLIMITED_BUDGET = 10_000;
 
     /** What the {@code X-RateLimit-*} headers report, and whether this request is within the budget. */
-    record Status(boolean allowed, int limit, int remaining, long resetEpochSecond, long retryAfterSeconds) {
-    }
+    record Status(boolean allowed, int limit, int remaining, long resetEpochSecond, long retryAfterSeconds) {}
 
     private final int requestsPerMinute;
     private final Clock clock;
@@ -57,7 +56,6 @@ final class RateLimiter {
             used++;
         }
         long retryAfter = Math.max(1, (resetEpochSecond * 1000 - nowMillis + 999) / 1000);
-        return new Status(allowed, requestsPerMinute, requestsPerMinute - used, resetEpochSecond,
-                retryAfter);
+        return new Status(allowed, requestsPerMinute, requestsPerMinute - used, resetEpochSecond, retryAfter);
     }
 }

@@ -1,5 +1,9 @@
 package io.barsbackfill.simulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,11 +11,6 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Provider faults a {@link MarketSimulator} injects into bars requests, all off by default. Set at start
@@ -31,9 +30,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param pageTokenLoopRate   probability that a page's {@code next_page_token} points back at the same page
  * @param outOfRangeRate      probability that a page carries one extra bar a day after the requested end
  */
-public record SimulatorFaults(int outageStatus, boolean authRevoked, double truncatedRate, double wrongTypeRate,
-        double tooManyRequestsRate, long retryAfterSeconds, double serverErrorRate, double latencySpikeRate,
-        Duration latencySpike, double pageTokenLoopRate, double outOfRangeRate) {
+public record SimulatorFaults(
+        int outageStatus,
+        boolean authRevoked,
+        double truncatedRate,
+        double wrongTypeRate,
+        double tooManyRequestsRate,
+        long retryAfterSeconds,
+        double serverErrorRate,
+        double latencySpikeRate,
+        Duration latencySpike,
+        double pageTokenLoopRate,
+        double outOfRangeRate) {
 
     public static final SimulatorFaults NONE = new SimulatorFaults(0, false, 0, 0, 0, 1, 0, 0, Duration.ZERO, 0, 0);
 
@@ -67,48 +75,138 @@ public record SimulatorFaults(int outageStatus, boolean authRevoked, double trun
     }
 
     public SimulatorFaults withOutage(int status) {
-        return new SimulatorFaults(status, authRevoked, truncatedRate, wrongTypeRate, tooManyRequestsRate,
-                retryAfterSeconds, serverErrorRate, latencySpikeRate, latencySpike, pageTokenLoopRate, outOfRangeRate);
+        return new SimulatorFaults(
+                status,
+                authRevoked,
+                truncatedRate,
+                wrongTypeRate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                serverErrorRate,
+                latencySpikeRate,
+                latencySpike,
+                pageTokenLoopRate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withAuthRevoked(boolean revoked) {
-        return new SimulatorFaults(outageStatus, revoked, truncatedRate, wrongTypeRate, tooManyRequestsRate,
-                retryAfterSeconds, serverErrorRate, latencySpikeRate, latencySpike, pageTokenLoopRate, outOfRangeRate);
+        return new SimulatorFaults(
+                outageStatus,
+                revoked,
+                truncatedRate,
+                wrongTypeRate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                serverErrorRate,
+                latencySpikeRate,
+                latencySpike,
+                pageTokenLoopRate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withTruncatedRate(double rate) {
-        return new SimulatorFaults(outageStatus, authRevoked, rate, wrongTypeRate, tooManyRequestsRate,
-                retryAfterSeconds, serverErrorRate, latencySpikeRate, latencySpike, pageTokenLoopRate, outOfRangeRate);
+        return new SimulatorFaults(
+                outageStatus,
+                authRevoked,
+                rate,
+                wrongTypeRate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                serverErrorRate,
+                latencySpikeRate,
+                latencySpike,
+                pageTokenLoopRate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withWrongTypeRate(double rate) {
-        return new SimulatorFaults(outageStatus, authRevoked, truncatedRate, rate, tooManyRequestsRate,
-                retryAfterSeconds, serverErrorRate, latencySpikeRate, latencySpike, pageTokenLoopRate, outOfRangeRate);
+        return new SimulatorFaults(
+                outageStatus,
+                authRevoked,
+                truncatedRate,
+                rate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                serverErrorRate,
+                latencySpikeRate,
+                latencySpike,
+                pageTokenLoopRate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withTooManyRequests(double rate, long retryAfterSeconds) {
-        return new SimulatorFaults(outageStatus, authRevoked, truncatedRate, wrongTypeRate, rate, retryAfterSeconds,
-                serverErrorRate, latencySpikeRate, latencySpike, pageTokenLoopRate, outOfRangeRate);
+        return new SimulatorFaults(
+                outageStatus,
+                authRevoked,
+                truncatedRate,
+                wrongTypeRate,
+                rate,
+                retryAfterSeconds,
+                serverErrorRate,
+                latencySpikeRate,
+                latencySpike,
+                pageTokenLoopRate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withServerErrorRate(double rate) {
-        return new SimulatorFaults(outageStatus, authRevoked, truncatedRate, wrongTypeRate, tooManyRequestsRate,
-                retryAfterSeconds, rate, latencySpikeRate, latencySpike, pageTokenLoopRate, outOfRangeRate);
+        return new SimulatorFaults(
+                outageStatus,
+                authRevoked,
+                truncatedRate,
+                wrongTypeRate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                rate,
+                latencySpikeRate,
+                latencySpike,
+                pageTokenLoopRate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withLatencySpikes(double rate, Duration spike) {
-        return new SimulatorFaults(outageStatus, authRevoked, truncatedRate, wrongTypeRate, tooManyRequestsRate,
-                retryAfterSeconds, serverErrorRate, rate, spike, pageTokenLoopRate, outOfRangeRate);
+        return new SimulatorFaults(
+                outageStatus,
+                authRevoked,
+                truncatedRate,
+                wrongTypeRate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                serverErrorRate,
+                rate,
+                spike,
+                pageTokenLoopRate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withPageTokenLoopRate(double rate) {
-        return new SimulatorFaults(outageStatus, authRevoked, truncatedRate, wrongTypeRate, tooManyRequestsRate,
-                retryAfterSeconds, serverErrorRate, latencySpikeRate, latencySpike, rate, outOfRangeRate);
+        return new SimulatorFaults(
+                outageStatus,
+                authRevoked,
+                truncatedRate,
+                wrongTypeRate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                serverErrorRate,
+                latencySpikeRate,
+                latencySpike,
+                rate,
+                outOfRangeRate);
     }
 
     public SimulatorFaults withOutOfRangeRate(double rate) {
-        return new SimulatorFaults(outageStatus, authRevoked, truncatedRate, wrongTypeRate, tooManyRequestsRate,
-                retryAfterSeconds, serverErrorRate, latencySpikeRate, latencySpike, pageTokenLoopRate, rate);
+        return new SimulatorFaults(
+                outageStatus,
+                authRevoked,
+                truncatedRate,
+                wrongTypeRate,
+                tooManyRequestsRate,
+                retryAfterSeconds,
+                serverErrorRate,
+                latencySpikeRate,
+                latencySpike,
+                pageTokenLoopRate,
+                rate);
     }
 
     /**
@@ -128,7 +226,7 @@ public record SimulatorFaults(int outageStatus, boolean authRevoked, double trun
             throw new IllegalArgumentException("body must be a JSON object");
         }
         SimulatorFaults faults = this;
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             faults = faults.with(field.getKey(), field.getValue());
         }

@@ -1,5 +1,6 @@
 package io.barsbackfill.simulator;
 
+import io.barsbackfill.common.domain.Ticker;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -8,8 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.barsbackfill.common.domain.Ticker;
 
 /**
  * How a {@link MarketSimulator} behaves.
@@ -23,22 +22,96 @@ import io.barsbackfill.common.domain.Ticker;
  * @param secretKey         when present (with {@code keyId}), the required {@code APCA-API-SECRET-KEY}
  * @param faults            provider faults in force at start (changeable at runtime, see {@link MarketSimulator})
  */
-public record SimulatorSettings(Set<String> universe, int requestsPerMinute, double errorRate, Duration latency,
-        long seed, Optional<String> keyId, Optional<String> secretKey, SimulatorFaults faults) {
+public record SimulatorSettings(
+        Set<String> universe,
+        int requestsPerMinute,
+        double errorRate,
+        Duration latency,
+        long seed,
+        Optional<String> keyId,
+        Optional<String> secretKey,
+        SimulatorFaults faults) {
 
     /** The original system's 61 tickers, plus a few more. */
     public static final List<String> DEFAULT_UNIVERSE = List.of(
-            "A", "AA", "AAPL", "ABTC", "ACN", "AI", "AMAT", "AMD", "AMZN", "APP", "AVGO", "AXP", "BHAT", "BIT",
-            "BMNR", "BRK.A", "BTDR", "CRWD", "DIA", "DIS", "DKS", "FICO", "GBTC", "GOOG", "GOOGL", "GSHD", "GT",
-            "HOOD", "IDXX", "IWM", "JNJ", "JPM", "LIN", "LLY", "MA", "META", "MSFT", "MU", "NFLX", "NVDA", "NXPI",
-            "ORCL", "PL", "PLTR", "QQQ", "RTX", "SLB", "SMPL", "SPY", "TJX", "TMUS", "TSLA", "UNH", "V", "VIX",
-            "VOXX", "VZ", "WMT", "XOM", "ZBH", "ZIM",
+            "A",
+            "AA",
+            "AAPL",
+            "ABTC",
+            "ACN",
+            "AI",
+            "AMAT",
+            "AMD",
+            "AMZN",
+            "APP",
+            "AVGO",
+            "AXP",
+            "BHAT",
+            "BIT",
+            "BMNR",
+            "BRK.A",
+            "BTDR",
+            "CRWD",
+            "DIA",
+            "DIS",
+            "DKS",
+            "FICO",
+            "GBTC",
+            "GOOG",
+            "GOOGL",
+            "GSHD",
+            "GT",
+            "HOOD",
+            "IDXX",
+            "IWM",
+            "JNJ",
+            "JPM",
+            "LIN",
+            "LLY",
+            "MA",
+            "META",
+            "MSFT",
+            "MU",
+            "NFLX",
+            "NVDA",
+            "NXPI",
+            "ORCL",
+            "PL",
+            "PLTR",
+            "QQQ",
+            "RTX",
+            "SLB",
+            "SMPL",
+            "SPY",
+            "TJX",
+            "TMUS",
+            "TSLA",
+            "UNH",
+            "V",
+            "VIX",
+            "VOXX",
+            "VZ",
+            "WMT",
+            "XOM",
+            "ZBH",
+            "ZIM",
             // beyond the original universe
-            "BRK.B", "COST", "IBM", "INTC", "KO", "PEP");
+            "BRK.B",
+            "COST",
+            "IBM",
+            "INTC",
+            "KO",
+            "PEP");
 
     /** Without injected faults. */
-    public SimulatorSettings(Set<String> universe, int requestsPerMinute, double errorRate, Duration latency,
-            long seed, Optional<String> keyId, Optional<String> secretKey) {
+    public SimulatorSettings(
+            Set<String> universe,
+            int requestsPerMinute,
+            double errorRate,
+            Duration latency,
+            long seed,
+            Optional<String> keyId,
+            Optional<String> secretKey) {
         this(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, SimulatorFaults.NONE);
     }
 
@@ -52,7 +125,10 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
             throw new IllegalArgumentException("universe must not be empty");
         }
         for (String symbol : universe) {
-            if (symbol == null || Ticker.parse(symbol).filter(t -> t.value().equals(symbol)).isEmpty()) {
+            if (symbol == null
+                    || Ticker.parse(symbol)
+                            .filter(t -> t.value().equals(symbol))
+                            .isEmpty()) {
                 throw new IllegalArgumentException("not a ticker (" + Ticker.FORMAT + "): " + symbol);
             }
         }
@@ -68,7 +144,8 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
         if (keyId.isPresent() != secretKey.isPresent()) {
             throw new IllegalArgumentException("keyId and secretKey must be set together");
         }
-        if (keyId.filter(String::isBlank).isPresent() || secretKey.filter(String::isBlank).isPresent()) {
+        if (keyId.filter(String::isBlank).isPresent()
+                || secretKey.filter(String::isBlank).isPresent()) {
             throw new IllegalArgumentException("keyId and secretKey must not be blank");
         }
         universe = Collections.unmodifiableSortedSet(new TreeSet<>(universe));
@@ -76,13 +153,13 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
 
     /** The default universe, unlimited, no errors, no latency, seed 42, no keys required. */
     public static SimulatorSettings defaults() {
-        return new SimulatorSettings(Set.copyOf(DEFAULT_UNIVERSE), 0, 0, Duration.ZERO, 42, Optional.empty(),
-                Optional.empty());
+        return new SimulatorSettings(
+                Set.copyOf(DEFAULT_UNIVERSE), 0, 0, Duration.ZERO, 42, Optional.empty(), Optional.empty());
     }
 
     public SimulatorSettings withUniverse(Collection<String> universe) {
-        return new SimulatorSettings(Set.copyOf(universe), requestsPerMinute, errorRate, latency, seed, keyId,
-                secretKey, faults);
+        return new SimulatorSettings(
+                Set.copyOf(universe), requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
     }
 
     public SimulatorSettings withUniverse(String... universe) {
@@ -106,8 +183,15 @@ public record SimulatorSettings(Set<String> universe, int requestsPerMinute, dou
     }
 
     public SimulatorSettings withKeys(String keyId, String secretKey) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed,
-                Optional.of(keyId), Optional.of(secretKey), faults);
+        return new SimulatorSettings(
+                universe,
+                requestsPerMinute,
+                errorRate,
+                latency,
+                seed,
+                Optional.of(keyId),
+                Optional.of(secretKey),
+                faults);
     }
 
     public SimulatorSettings withFaults(SimulatorFaults faults) {

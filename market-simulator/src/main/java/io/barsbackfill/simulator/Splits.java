@@ -1,11 +1,10 @@
 package io.barsbackfill.simulator;
 
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.TradingCalendar;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
-
-import io.barsbackfill.common.domain.Bar;
-import io.barsbackfill.common.domain.TradingCalendar;
 
 /**
  * Stock splits of the simulated market and what they do to prices. Generated prices are split-adjusted (in
@@ -24,19 +23,26 @@ final class Splits {
         }
     }
 
-    private Splits() {
-    }
+    private Splits() {}
 
     static Bar adjust(String ticker, Bar adjusted, String adjustment) {
         Split split = SPLITS.get(ticker);
-        if (split == null || "split".equals(adjustment) || "all".equals(adjustment)
+        if (split == null
+                || "split".equals(adjustment)
+                || "all".equals(adjustment)
                 || !adjusted.ts().isBefore(split.effectiveAt())) {
             return adjusted;
         }
         int r = split.ratio();
-        return new Bar(adjusted.ts(), round(adjusted.open() * r), round(adjusted.high() * r), round(adjusted.low() * r),
-                round(adjusted.close() * r), Math.max(1, adjusted.volume() / r),
-                adjusted.vwap() == null ? null : round(adjusted.vwap() * r), adjusted.tradeCount());
+        return new Bar(
+                adjusted.ts(),
+                round(adjusted.open() * r),
+                round(adjusted.high() * r),
+                round(adjusted.low() * r),
+                round(adjusted.close() * r),
+                Math.max(1, adjusted.volume() / r),
+                adjusted.vwap() == null ? null : round(adjusted.vwap() * r),
+                adjusted.tradeCount());
     }
 
     private static double round(double price) {

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class StableHash {
 
-    private StableHash() {
-    }
+    private StableHash() {}
 
     static long of(String s) {
         long h = 0xcbf29ce484222325L;

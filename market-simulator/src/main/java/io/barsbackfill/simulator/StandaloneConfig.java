@@ -21,13 +21,17 @@ record StandaloneConfig(int port, SimulatorSettings settings) {
         SimulatorSettings settings = SimulatorSettings.defaults();
         Optional<String> universe = value(env, "SIMULATOR_UNIVERSE", String::trim);
         if (universe.isPresent()) {
-            settings = settings.withUniverse(Arrays.stream(universe.get().split(",")).map(String::trim)
-                    .filter(s -> !s.isEmpty()).toList());
+            settings = settings.withUniverse(Arrays.stream(universe.get().split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .toList());
         }
-        settings = settings
-                .withRequestsPerMinute(value(env, "SIMULATOR_REQUESTS_PER_MINUTE", Integer::parseInt).orElse(0))
-                .withErrorRate(value(env, "SIMULATOR_ERROR_RATE", Double::parseDouble).orElse(0.0))
-                .withLatency(Duration.ofMillis(value(env, "SIMULATOR_LATENCY_MS", Long::parseLong).orElse(0L)))
+        settings = settings.withRequestsPerMinute(value(env, "SIMULATOR_REQUESTS_PER_MINUTE", Integer::parseInt)
+                        .orElse(0))
+                .withErrorRate(
+                        value(env, "SIMULATOR_ERROR_RATE", Double::parseDouble).orElse(0.0))
+                .withLatency(Duration.ofMillis(
+                        value(env, "SIMULATOR_LATENCY_MS", Long::parseLong).orElse(0L)))
                 .withSeed(value(env, "SIMULATOR_SEED", Long::parseLong).orElse(42L));
         Optional<String> keyId = value(env, "SIMULATOR_KEY_ID", Function.identity());
         Optional<String> secretKey = value(env, "SIMULATOR_SECRET_KEY", Function.identity());
@@ -40,7 +44,8 @@ record StandaloneConfig(int port, SimulatorSettings settings) {
         Optional<String> faults = value(env, "SIMULATOR_FAULTS", String::trim);
         if (faults.isPresent()) {
             try {
-                settings = settings.withFaults(SimulatorFaults.NONE.merge(faults.get().getBytes(StandardCharsets.UTF_8)));
+                settings = settings.withFaults(
+                        SimulatorFaults.NONE.merge(faults.get().getBytes(StandardCharsets.UTF_8)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("invalid SIMULATOR_FAULTS: " + e.getMessage(), e);
             }

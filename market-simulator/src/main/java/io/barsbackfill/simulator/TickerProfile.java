@@ -6,8 +6,15 @@ import java.time.Instant;
  * The synthetic character of one ticker, derived only from its name: a base price between 5 and 800, a
  * price path made of a slow drift and three waves (years, weeks, hours), and its typical trading activity.
  */
-record TickerProfile(String ticker, double basePrice, double yearlyDrift, Wave slow, Wave medium, Wave fast,
-        double dailyVolume, double averageTradeSize) {
+record TickerProfile(
+        String ticker,
+        double basePrice,
+        double yearlyDrift,
+        Wave slow,
+        Wave medium,
+        Wave fast,
+        double dailyVolume,
+        double averageTradeSize) {
 
     private static final double SECONDS_PER_DAY = 86_400;
     /** The drift is anchored here so that prices around the data's middle stay near the base price. */
@@ -21,7 +28,8 @@ record TickerProfile(String ticker, double basePrice, double yearlyDrift, Wave s
 
     static TickerProfile of(String ticker) {
         long h = StableHash.of(ticker);
-        return new TickerProfile(ticker,
+        return new TickerProfile(
+                ticker,
                 5 + 795 * StableHash.unit(StableHash.of(h, 1)),
                 -0.02 + 0.08 * StableHash.unit(StableHash.of(h, 2)),
                 wave(h, 3, 0.20, 0.15, 500, 1500),
@@ -31,9 +39,10 @@ record TickerProfile(String ticker, double basePrice, double yearlyDrift, Wave s
                 40 + 200 * StableHash.unit(StableHash.of(h, 7)));
     }
 
-    private static Wave wave(long h, long salt, double minAmplitude, double amplitudeRange, double minPeriod,
-            double maxPeriod) {
-        return new Wave(minAmplitude + amplitudeRange * StableHash.unit(StableHash.of(h, salt, 1)),
+    private static Wave wave(
+            long h, long salt, double minAmplitude, double amplitudeRange, double minPeriod, double maxPeriod) {
+        return new Wave(
+                minAmplitude + amplitudeRange * StableHash.unit(StableHash.of(h, salt, 1)),
                 minPeriod + (maxPeriod - minPeriod) * StableHash.unit(StableHash.of(h, salt, 2)),
                 2 * Math.PI * StableHash.unit(StableHash.of(h, salt, 3)));
     }
@@ -41,8 +50,11 @@ record TickerProfile(String ticker, double basePrice, double yearlyDrift, Wave s
     /** The smooth "true" price at {@code t}; bars add their own noise around it. */
     double priceAt(Instant t) {
         double day = (t.getEpochSecond() + t.getNano() / 1e9) / SECONDS_PER_DAY;
-        double logPrice = Math.log(basePrice) + yearlyDrift * (day - ANCHOR_DAY) / 365.25
-                + slow.at(day) + medium.at(day) + fast.at(day);
+        double logPrice = Math.log(basePrice)
+                + yearlyDrift * (day - ANCHOR_DAY) / 365.25
+                + slow.at(day)
+                + medium.at(day)
+                + fast.at(day);
         return Math.exp(logPrice);
     }
 }

@@ -1,23 +1,20 @@
 package io.barsbackfill.simulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.barsbackfill.common.domain.Bar;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-
-import io.barsbackfill.common.domain.Bar;
-
 /** Alpaca's JSON bodies, written field by field so names and order match the real API exactly. */
 final class WireFormat {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     /** {@code {"bars":{"AAPL":[...],...},"next_page_token":...}} */
     static byte[] multiSymbol(BarsPage page) {

@@ -1,5 +1,8 @@
 package io.barsbackfill.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barsbackfill.common.domain.Bar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,11 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.barsbackfill.common.domain.Bar;
 
 /** A plain HTTP client for the simulator, as a test sees the wire. */
 final class ApiClient {
@@ -84,7 +82,9 @@ final class ApiClient {
 
     /** GET {@code pathAndQuery}, sent as written (callers encode what needs encoding). */
     Answer get(String pathAndQuery) {
-        return send(decorate.apply(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))).GET().build());
+        return send(decorate.apply(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)))
+                .GET()
+                .build());
     }
 
     Answer send(HttpRequest request) {
@@ -110,8 +110,14 @@ final class ApiClient {
     static List<Bar> bars(JsonNode array) {
         List<Bar> bars = new ArrayList<>();
         for (JsonNode b : array) {
-            bars.add(new Bar(Instant.parse(b.get("t").asText()), b.get("o").asDouble(), b.get("h").asDouble(),
-                    b.get("l").asDouble(), b.get("c").asDouble(), b.get("v").asLong(), b.get("vw").asDouble(),
+            bars.add(new Bar(
+                    Instant.parse(b.get("t").asText()),
+                    b.get("o").asDouble(),
+                    b.get("h").asDouble(),
+                    b.get("l").asDouble(),
+                    b.get("c").asDouble(),
+                    b.get("v").asLong(),
+                    b.get("vw").asDouble(),
                     b.get("n").asLong()));
         }
         return bars;

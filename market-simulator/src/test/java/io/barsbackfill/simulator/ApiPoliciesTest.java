@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
-
 import org.junit.jupiter.api.Test;
 
 class ApiPoliciesTest {
@@ -30,8 +29,8 @@ class ApiPoliciesTest {
     @Test
     void rateLimitRefusesBeyondTheBudgetWithHeaders() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        try (MarketSimulator simulator = MarketSimulator.start(0,
-                SimulatorSettings.defaults().withRequestsPerMinute(3), clock)) {
+        try (MarketSimulator simulator =
+                MarketSimulator.start(0, SimulatorSettings.defaults().withRequestsPerMinute(3), clock)) {
             ApiClient api = new ApiClient(simulator);
             String reset = Long.toString(Instant.parse("2024-07-09T15:08:00Z").getEpochSecond());
             for (int remaining = 2; remaining >= 0; remaining--) {
@@ -66,8 +65,8 @@ class ApiPoliciesTest {
     @Test
     void rateLimitWindowRefillsAtTheNextMinute() {
         MutableClock clock = new MutableClock(NOW);
-        try (MarketSimulator simulator = MarketSimulator.start(0,
-                SimulatorSettings.defaults().withRequestsPerMinute(1), clock)) {
+        try (MarketSimulator simulator =
+                MarketSimulator.start(0, SimulatorSettings.defaults().withRequestsPerMinute(1), clock)) {
             ApiClient api = new ApiClient(simulator);
             assertThat(api.get(BARS).status()).isEqualTo(200);
             assertThat(api.get(BARS).status()).isEqualTo(429);
@@ -75,7 +74,8 @@ class ApiPoliciesTest {
             ApiClient.Answer refilled = api.get(BARS);
             assertThat(refilled.status()).isEqualTo(200);
             assertThat(refilled.header("X-RateLimit-Reset"))
-                    .isEqualTo(Long.toString(Instant.parse("2024-07-09T15:09:00Z").getEpochSecond()));
+                    .isEqualTo(
+                            Long.toString(Instant.parse("2024-07-09T15:09:00Z").getEpochSecond()));
         }
     }
 
@@ -92,7 +92,8 @@ class ApiPoliciesTest {
 
     @Test
     void injectedFaultsAreDeterministicForASeed() {
-        SimulatorSettings flaky = SimulatorSettings.defaults().withErrorRate(0.3).withSeed(7);
+        SimulatorSettings flaky =
+                SimulatorSettings.defaults().withErrorRate(0.3).withSeed(7);
         List<Integer> first;
         List<Integer> second;
         List<Integer> afterReset;
@@ -109,14 +110,19 @@ class ApiPoliciesTest {
         try (MarketSimulator simulator = MarketSimulator.start(0, flaky.withSeed(8))) {
             otherSeed = statuses(simulator, 40);
         }
-        assertThat(first).containsOnly(200, 500).contains(200, 500).isEqualTo(second).isEqualTo(afterReset)
+        assertThat(first)
+                .containsOnly(200, 500)
+                .contains(200, 500)
+                .isEqualTo(second)
+                .isEqualTo(afterReset)
                 .isNotEqualTo(otherSeed);
         assertThat(first.stream().filter(s -> s == 500).count()).isBetween(4L, 24L);
     }
 
     @Test
     void everyRequestFailsAtErrorRateOne() {
-        try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults().withErrorRate(1))) {
+        try (MarketSimulator simulator =
+                MarketSimulator.start(0, SimulatorSettings.defaults().withErrorRate(1))) {
             ApiClient.Answer answer = new ApiClient(simulator).get(BARS);
             assertThat(answer.status()).isEqualTo(500);
             assertThat(answer.raw().body()).isEqualTo("{\"message\":\"internal server error\"}");
@@ -128,18 +134,30 @@ class ApiPoliciesTest {
 
     @Test
     void keysAreRequiredWhenConfigured() {
-        try (MarketSimulator simulator = MarketSimulator.start(0,
-                SimulatorSettings.defaults().withKeys("key-id", "s3cret"))) {
+        try (MarketSimulator simulator =
+                MarketSimulator.start(0, SimulatorSettings.defaults().withKeys("key-id", "s3cret"))) {
             ApiClient anonymous = new ApiClient(simulator);
             ApiClient.Answer refused = anonymous.get(BARS);
             assertThat(refused.status()).isEqualTo(401);
             assertThat(refused.raw().body()).isEqualTo("{\"message\":\"unauthorized.\"}");
-            assertThat(anonymous.withHeader("APCA-API-KEY-ID", "key-id")
-                    .withHeader("APCA-API-SECRET-KEY", "wrong").get(BARS).status()).isEqualTo(401);
-            assertThat(anonymous.withHeader("APCA-API-KEY-ID", "other")
-                    .withHeader("APCA-API-SECRET-KEY", "s3cret").get(BARS).status()).isEqualTo(401);
-            assertThat(anonymous.withHeader("APCA-API-KEY-ID", "key-id")
-                    .withHeader("APCA-API-SECRET-KEY", "s3cret").get(BARS).status()).isEqualTo(200);
+            assertThat(anonymous
+                            .withHeader("APCA-API-KEY-ID", "key-id")
+                            .withHeader("APCA-API-SECRET-KEY", "wrong")
+                            .get(BARS)
+                            .status())
+                    .isEqualTo(401);
+            assertThat(anonymous
+                            .withHeader("APCA-API-KEY-ID", "other")
+                            .withHeader("APCA-API-SECRET-KEY", "s3cret")
+                            .get(BARS)
+                            .status())
+                    .isEqualTo(401);
+            assertThat(anonymous
+                            .withHeader("APCA-API-KEY-ID", "key-id")
+                            .withHeader("APCA-API-SECRET-KEY", "s3cret")
+                            .get(BARS)
+                            .status())
+                    .isEqualTo(200);
             assertThat(simulator.barRequests()).isEqualTo(4);
             assertThat(simulator.settings().toString()).doesNotContain("s3cret").doesNotContain("key-id");
         }
@@ -148,15 +166,18 @@ class ApiPoliciesTest {
     @Test
     void noKeysNeededByDefault() {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
-            assertThat(new ApiClient(simulator).withHeader("APCA-API-KEY-ID", "anything").get(BARS).status())
+            assertThat(new ApiClient(simulator)
+                            .withHeader("APCA-API-KEY-ID", "anything")
+                            .get(BARS)
+                            .status())
                     .isEqualTo(200);
         }
     }
 
     @Test
     void latencyDelaysEveryAnswer() {
-        try (MarketSimulator simulator = MarketSimulator.start(0,
-                SimulatorSettings.defaults().withLatency(Duration.ofMillis(150)))) {
+        try (MarketSimulator simulator =
+                MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(Duration.ofMillis(150)))) {
             ApiClient api = new ApiClient(simulator);
             long started = System.nanoTime();
             assertThat(api.get(BARS).status()).isEqualTo(200);
@@ -168,8 +189,8 @@ class ApiPoliciesTest {
     @Test
     void servesConcurrentRequests() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        try (MarketSimulator simulator = MarketSimulator.start(0,
-                SimulatorSettings.defaults().withLatency(Duration.ofMillis(50)))) {
+        try (MarketSimulator simulator =
+                MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(Duration.ofMillis(50)))) {
             ApiClient api = new ApiClient(simulator);
             String expected = api.get(BARS).raw().body();
             List<Future<String>> answers = new ArrayList<>();
@@ -190,9 +211,12 @@ class ApiPoliciesTest {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
             String plain = api.get(BARS).raw().body();
-            HttpResponse<InputStream> zipped = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(api.uri(BARS)).header("Accept-Encoding", "gzip, deflate").build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> zipped = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(api.uri(BARS))
+                                    .header("Accept-Encoding", "gzip, deflate")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
             assertThat(zipped.headers().firstValue("Content-Encoding")).contains("gzip");
             assertThat(unzip(zipped.body())).isEqualTo(plain);
         }

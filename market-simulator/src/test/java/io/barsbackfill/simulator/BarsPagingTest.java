@@ -2,20 +2,18 @@ package io.barsbackfill.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Timeframe;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.barsbackfill.common.domain.Bar;
-import io.barsbackfill.common.domain.Timeframe;
 
 class BarsPagingTest {
 
@@ -48,7 +46,8 @@ class BarsPagingTest {
             ApiClient.Answer page = api.get(query + "&limit=" + limit + (token == null ? "" : "&page_token=" + token));
             assertThat(page.status()).isEqualTo(200);
             token = page.nextPageToken();
-            int size = page.barsBySymbol().values().stream().mapToInt(List::size).sum();
+            int size =
+                    page.barsBySymbol().values().stream().mapToInt(List::size).sum();
             if (token != null) {
                 assertThat(size).as("a page that is not the last is full").isEqualTo(limit);
             } else {
@@ -60,7 +59,8 @@ class BarsPagingTest {
 
         assertThat(token).isNull();
         Map<String, List<Bar>> concatenated = new LinkedHashMap<>();
-        sequence.forEach(e -> concatenated.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        sequence.forEach(e ->
+                concatenated.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
         assertThat(concatenated).isEqualTo(unpaged);
         assertThat(concatenated.keySet()).containsExactly("AAPL", "BRK.A", "MSFT", "ZIM");
         assertThat(pages).isEqualTo((sequence.size() + limit - 1) / limit);
@@ -72,7 +72,8 @@ class BarsPagingTest {
             if (i == 0 || !sequence.get(i - 1).getKey().equals(e.getKey())) {
                 runs.add(e.getKey());
             } else {
-                assertThat(e.getValue().ts()).isAfter(sequence.get(i - 1).getValue().ts());
+                assertThat(e.getValue().ts())
+                        .isAfter(sequence.get(i - 1).getValue().ts());
             }
         }
         assertThat(runs).containsExactly("AAPL", "BRK.A", "MSFT", "ZIM");
@@ -115,8 +116,8 @@ class BarsPagingTest {
 
     @Test
     void defaultLimitIsOneThousand() {
-        ApiClient.Answer page = api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Min"
-                + "&start=2024-01-02T00:00:00Z&end=2024-01-05T00:00:00Z");
+        ApiClient.Answer page = api.get(
+                "/v2/stocks/bars?symbols=AAPL&timeframe=1Min" + "&start=2024-01-02T00:00:00Z&end=2024-01-05T00:00:00Z");
         assertThat(page.barsBySymbol().get("AAPL")).hasSize(1000);
         assertThat(page.nextPageToken()).isNotNull();
     }
@@ -139,10 +140,16 @@ class BarsPagingTest {
         assertThat(answer.json().get("symbol").asText()).isEqualTo("AAPL");
         assertThat(answer.json().has("next_page_token")).isTrue();
         assertThat(answer.nextPageToken()).isNull();
-        assertThat(answer.barArray()).hasSize(21).isEqualTo(simulator.bars("AAPL", Timeframe.d1,
-                Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-02-01T00:00:00Z")));
+        assertThat(answer.barArray())
+                .hasSize(21)
+                .isEqualTo(simulator.bars(
+                        "AAPL",
+                        Timeframe.d1,
+                        Instant.parse("2024-01-01T00:00:00Z"),
+                        Instant.parse("2024-02-01T00:00:00Z")));
         assertThat(answer.json().fieldNames()).toIterable().containsExactly("bars", "symbol", "next_page_token");
-        assertThat(answer.json().get("bars").get(0).fieldNames()).toIterable()
+        assertThat(answer.json().get("bars").get(0).fieldNames())
+                .toIterable()
                 .containsExactly("t", "o", "h", "l", "c", "v", "n", "vw");
     }
 
@@ -157,14 +164,16 @@ class BarsPagingTest {
             all.addAll(page.barArray());
             token = page.nextPageToken();
         } while (token != null);
-        assertThat(all).hasSize(21)
-                .isEqualTo(api.get("/v2/stocks/BRK.A/bars?timeframe=1Day" + JANUARY).barArray());
+        assertThat(all)
+                .hasSize(21)
+                .isEqualTo(api.get("/v2/stocks/BRK.A/bars?timeframe=1Day" + JANUARY)
+                        .barArray());
     }
 
     @Test
     void emptyAnswers() {
-        ApiClient.Answer single = api.get("/v2/stocks/AAPL/bars?timeframe=1Day"
-                + "&start=2024-07-06T00:00:00Z&end=2024-07-07T23:59:59Z");
+        ApiClient.Answer single =
+                api.get("/v2/stocks/AAPL/bars?timeframe=1Day" + "&start=2024-07-06T00:00:00Z&end=2024-07-07T23:59:59Z");
         assertThat(single.status()).isEqualTo(200);
         assertThat(single.raw().body()).isEqualTo("{\"bars\":[],\"symbol\":\"AAPL\",\"next_page_token\":null}");
 
@@ -178,12 +187,16 @@ class BarsPagingTest {
         // extended-hours minutes are sparse per ticker: find one where AAPL traded and MSFT did not
         Instant preOpen = Instant.parse("2024-01-02T09:00:00Z");
         List<Instant> msft = simulator.bars("MSFT", Timeframe.m1, preOpen, preOpen.plusSeconds(3600)).stream()
-                .map(Bar::ts).toList();
+                .map(Bar::ts)
+                .toList();
         Instant minute = simulator.bars("AAPL", Timeframe.m1, preOpen, preOpen.plusSeconds(3600)).stream()
-                .map(Bar::ts).filter(t -> !msft.contains(t)).findFirst().orElseThrow();
+                .map(Bar::ts)
+                .filter(t -> !msft.contains(t))
+                .findFirst()
+                .orElseThrow();
 
-        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=MSFT,AAPL&timeframe=1Min&start=" + minute
-                + "&end=" + minute);
+        ApiClient.Answer answer =
+                api.get("/v2/stocks/bars?symbols=MSFT,AAPL&timeframe=1Min&start=" + minute + "&end=" + minute);
         assertThat(answer.barsBySymbol()).containsOnlyKeys("AAPL");
         assertThat(answer.barsBySymbol().get("AAPL")).extracting(Bar::ts).containsExactly(minute);
     }
@@ -191,11 +204,15 @@ class BarsPagingTest {
     @Test
     void urlEncodedSymbolsAreDecoded() {
         String plain = api.get("/v2/stocks/bars?symbols=BRK.A,AAPL&timeframe=1Day" + JANUARY)
-                .raw().body();
-        String encoded = api.get("/v2/stocks/bars?symbols=" + ApiClient.encode("BRK.A,AAPL")
-                + "&timeframe=1Day" + JANUARY).raw().body();
-        String percentDot = api.get("/v2/stocks/bars?symbols=BRK%2EA%2CAAPL"
-                + "&timeframe=1Day" + JANUARY).raw().body();
+                .raw()
+                .body();
+        String encoded = api.get(
+                        "/v2/stocks/bars?symbols=" + ApiClient.encode("BRK.A,AAPL") + "&timeframe=1Day" + JANUARY)
+                .raw()
+                .body();
+        String percentDot = api.get("/v2/stocks/bars?symbols=BRK%2EA%2CAAPL" + "&timeframe=1Day" + JANUARY)
+                .raw()
+                .body();
         assertThat(encoded).isEqualTo(plain).isEqualTo(percentDot).contains("\"BRK.A\":[");
 
         ApiClient.Answer single = api.get("/v2/stocks/BRK%2EA/bars?timeframe=1Day" + JANUARY);
@@ -205,8 +222,7 @@ class BarsPagingTest {
 
     @Test
     void repeatedSymbolsAreServedOnce() {
-        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL,AAPL&timeframe=1Day"
-                + JANUARY);
+        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL,AAPL&timeframe=1Day" + JANUARY);
         assertThat(answer.barsBySymbol().get("AAPL")).hasSize(21);
     }
 }

@@ -2,16 +2,14 @@ package io.barsbackfill.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.barsbackfill.common.domain.Bar;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.barsbackfill.common.domain.Bar;
 
 class BarsTimeRangeTest {
 
@@ -38,12 +36,15 @@ class BarsTimeRangeTest {
 
     @Test
     void startAndEndAreBothInclusive() {
-        assertThat(times("timeframe=1Day&start=2024-01-02T05:00:00Z&end=2024-01-04T05:00:00Z")).containsExactly(
-                Instant.parse("2024-01-02T05:00:00Z"), Instant.parse("2024-01-03T05:00:00Z"),
-                Instant.parse("2024-01-04T05:00:00Z"));
+        assertThat(times("timeframe=1Day&start=2024-01-02T05:00:00Z&end=2024-01-04T05:00:00Z"))
+                .containsExactly(
+                        Instant.parse("2024-01-02T05:00:00Z"),
+                        Instant.parse("2024-01-03T05:00:00Z"),
+                        Instant.parse("2024-01-04T05:00:00Z"));
         assertThat(times("timeframe=1Day&start=2024-01-02T05:00:00.000000001Z&end=2024-01-04T04:59:59.999Z"))
                 .containsExactly(Instant.parse("2024-01-03T05:00:00Z"));
-        assertThat(times("timeframe=1Min&start=2024-01-02T15:00:00Z&end=2024-01-02T15:10:00Z")).hasSize(11);
+        assertThat(times("timeframe=1Min&start=2024-01-02T15:00:00Z&end=2024-01-02T15:10:00Z"))
+                .hasSize(11);
         assertThat(times("timeframe=1Min&start=2024-01-02T15:00:00Z&end=2024-01-02T15:00:00Z"))
                 .containsExactly(Instant.parse("2024-01-02T15:00:00Z"));
     }
@@ -52,8 +53,9 @@ class BarsTimeRangeTest {
     void offsetsAndFractionalSeconds() {
         List<Instant> utc = times("timeframe=1Hour&start=2024-01-02T14:00:00Z&end=2024-01-02T18:00:00Z");
         assertThat(utc).hasSize(5);
-        assertThat(times("timeframe=1Hour&start=" + ApiClient.encode("2024-01-02T09:00:00-05:00")
-                + "&end=" + ApiClient.encode("2024-01-02T19:00:00.000+01:00"))).isEqualTo(utc);
+        assertThat(times("timeframe=1Hour&start=" + ApiClient.encode("2024-01-02T09:00:00-05:00") + "&end="
+                        + ApiClient.encode("2024-01-02T19:00:00.000+01:00")))
+                .isEqualTo(utc);
         // a '+' left unencoded arrives as a space; it is still read as an offset
         assertThat(times("timeframe=1Hour&start=2024-01-02T15:00:00+01:00&end=2024-01-02T18:00:00.000000Z"))
                 .isEqualTo(utc);
@@ -62,19 +64,22 @@ class BarsTimeRangeTest {
     @Test
     void dateOnlyMeansMidnightUtc() {
         // daily bars are stamped 05:00Z in winter, so end=2024-01-04 (00:00Z) excludes the 4th's bar
-        assertThat(times("timeframe=1Day&start=2024-01-02&end=2024-01-04")).containsExactly(
-                Instant.parse("2024-01-02T05:00:00Z"), Instant.parse("2024-01-03T05:00:00Z"));
+        assertThat(times("timeframe=1Day&start=2024-01-02&end=2024-01-04"))
+                .containsExactly(Instant.parse("2024-01-02T05:00:00Z"), Instant.parse("2024-01-03T05:00:00Z"));
     }
 
     @Test
     void missingStartIsTodayAndMissingEndIsNow() {
         List<Instant> today = times("timeframe=1Hour");
-        assertThat(today).isNotEmpty()
+        assertThat(today)
+                .isNotEmpty()
                 .allSatisfy(t -> assertThat(t).isBetween(Instant.parse("2024-07-09T00:00:00Z"), NOW));
         assertThat(today).last().isEqualTo(Instant.parse("2024-07-09T15:00:00Z"));
-        assertThat(times("timeframe=1Hour&start=2024-07-08T00:00:00Z")).last()
+        assertThat(times("timeframe=1Hour&start=2024-07-08T00:00:00Z"))
+                .last()
                 .isEqualTo(Instant.parse("2024-07-09T15:00:00Z"));
-        assertThat(api.get("/v2/stocks/AAPL/bars?timeframe=1Hour&start=2024-07-10T00:00:00Z").status())
+        assertThat(api.get("/v2/stocks/AAPL/bars?timeframe=1Hour&start=2024-07-10T00:00:00Z")
+                        .status())
                 .isEqualTo(422);
     }
 

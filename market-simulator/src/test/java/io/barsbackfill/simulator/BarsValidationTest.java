@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,13 +31,16 @@ class BarsValidationTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-            "AAPL,XYZ,QQQQ; XYZ",
-            "QQQQ,AAPL,XYZ; QQQQ",
-            "aapl; aapl",
-            "AAPL,MSFT1; MSFT1",
-            "AAPL%2CBRK%20A; BRK A",
-            "AAPL,,MSFT; ''"})
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "AAPL,XYZ,QQQQ; XYZ",
+                "QQQQ,AAPL,XYZ; QQQQ",
+                "aapl; aapl",
+                "AAPL,MSFT1; MSFT1",
+                "AAPL%2CBRK%20A; BRK A",
+                "AAPL,,MSFT; ''"
+            })
     void anyUnknownOrMalformedSymbolFailsTheWholeRequest(String symbols, String firstInvalid) {
         ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=" + symbols + "&timeframe=1Day" + JANUARY);
         assertThat(answer.status()).isEqualTo(400);
@@ -47,8 +49,10 @@ class BarsValidationTest {
 
     @Test
     void unknownSymbolOnTheSingleSymbolEndpoint() {
-        assertThat(api.get("/v2/stocks/XYZ/bars?timeframe=1Day" + JANUARY).message()).isEqualTo("invalid symbol: XYZ");
-        assertThat(api.get("/v2/stocks/aapl/bars?timeframe=1Day" + JANUARY).status()).isEqualTo(400);
+        assertThat(api.get("/v2/stocks/XYZ/bars?timeframe=1Day" + JANUARY).message())
+                .isEqualTo("invalid symbol: XYZ");
+        assertThat(api.get("/v2/stocks/aapl/bars?timeframe=1Day" + JANUARY).status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -57,8 +61,16 @@ class BarsValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "&timeframe=1H", "&timeframe=1hour", "&timeframe=2Hour", "&timeframe=1Month",
-            "&timeframe=h1", "&timeframe=1Day%20"})
+    @ValueSource(
+            strings = {
+                "",
+                "&timeframe=1H",
+                "&timeframe=1hour",
+                "&timeframe=2Hour",
+                "&timeframe=1Month",
+                "&timeframe=h1",
+                "&timeframe=1Day%20"
+            })
     void badTimeframe(String timeframe) {
         ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL" + timeframe + JANUARY);
         assertThat(answer.status()).isEqualTo(400);
@@ -68,8 +80,8 @@ class BarsValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"1Min", "5Min", "15Min", "30Min", "1Hour", "4Hour", "1Day", "1Week"})
     void everyAlpacaTimeframeIsServed(String timeframe) {
-        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL&timeframe=" + timeframe
-                + "&start=2024-01-08&end=2024-01-10&limit=10000");
+        ApiClient.Answer answer = api.get(
+                "/v2/stocks/bars?symbols=AAPL&timeframe=" + timeframe + "&start=2024-01-08&end=2024-01-10&limit=10000");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.barsBySymbol().get("AAPL")).isNotEmpty();
     }
@@ -85,7 +97,8 @@ class BarsValidationTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 10000})
     void limitBounds(int limit) {
-        assertThat(api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day" + JANUARY + "&limit=" + limit).status())
+        assertThat(api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day" + JANUARY + "&limit=" + limit)
+                        .status())
                 .isEqualTo(200);
     }
 
@@ -107,16 +120,18 @@ class BarsValidationTest {
         assertThat(api.get(query + "&limit=5&page_token=" + token).status()).isEqualTo(200);
         // symbol order is not a parameter that matters
         assertThat(api.get("/v2/stocks/bars?symbols=MSFT,AAPL&timeframe=1Day" + JANUARY + "&page_token=" + token)
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
 
         for (String other : new String[] {
-                "/v2/stocks/bars?symbols=AAPL,MSFT,SPY&timeframe=1Day" + JANUARY,
-                "/v2/stocks/bars?symbols=AAPL&timeframe=1Day" + JANUARY,
-                "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Week" + JANUARY,
-                "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01&end=2024-02-29",
-                "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-02&end=2024-01-31",
-                "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day" + JANUARY + "&feed=sip",
-                "/v2/stocks/MSFT/bars?timeframe=1Day" + JANUARY}) {
+            "/v2/stocks/bars?symbols=AAPL,MSFT,SPY&timeframe=1Day" + JANUARY,
+            "/v2/stocks/bars?symbols=AAPL&timeframe=1Day" + JANUARY,
+            "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Week" + JANUARY,
+            "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01&end=2024-02-29",
+            "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-02&end=2024-01-31",
+            "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day" + JANUARY + "&feed=sip",
+            "/v2/stocks/MSFT/bars?timeframe=1Day" + JANUARY
+        }) {
             ApiClient.Answer answer = api.get(other + "&page_token=" + token);
             assertThat(answer.status()).as(other).isEqualTo(400);
             assertThat(answer.message()).as(other).isEqualTo("invalid page token");
@@ -146,10 +161,10 @@ class BarsValidationTest {
         JsonNode split = api.get(query + "&adjustment=split").json().path("bars");
         assertThat(raw.size()).isEqualTo(3).isEqualTo(split.size());
         for (int i = 0; i < 2; i++) {
-            assertThat(raw.get(i).path("c").asDouble()).isCloseTo(4 * split.get(i).path("c").asDouble(),
-                    org.assertj.core.data.Offset.offset(0.0002));
-            assertThat(raw.get(i).path("v").asLong() * 4).isCloseTo(split.get(i).path("v").asLong(),
-                    org.assertj.core.data.Offset.offset(4L));
+            assertThat(raw.get(i).path("c").asDouble())
+                    .isCloseTo(4 * split.get(i).path("c").asDouble(), org.assertj.core.data.Offset.offset(0.0002));
+            assertThat(raw.get(i).path("v").asLong() * 4)
+                    .isCloseTo(split.get(i).path("v").asLong(), org.assertj.core.data.Offset.offset(4L));
         }
         assertThat(raw.get(2)).isEqualTo(split.get(2));
         assertThat(api.get(query + "&adjustment=all").json().path("bars")).isEqualTo(split);
@@ -158,7 +173,8 @@ class BarsValidationTest {
 
     @Test
     void barsOfVoxxCarryNoVwapAndNoTradeCount() {
-        JsonNode bars = api.get("/v2/stocks/VOXX/bars?timeframe=1Day" + JANUARY).json().path("bars");
+        JsonNode bars =
+                api.get("/v2/stocks/VOXX/bars?timeframe=1Day" + JANUARY).json().path("bars");
         assertThat(bars.size()).isPositive();
         bars.forEach(b -> assertThat(b.has("vw") || b.has("n")).as("%s", b).isFalse());
         bars.forEach(b -> assertThat(b.has("o") && b.has("v")).isTrue());
@@ -175,27 +191,34 @@ class BarsValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"yesterday", "2024-13-01", "2024-01-02T10:00:00", "2024-01-02T25:00:00Z", "1704186000"})
     void unparseableStartOrEnd(String value) {
-        ApiClient.Answer badStart = api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day&start="
-                + ApiClient.encode(value) + "&end=2024-01-31");
+        ApiClient.Answer badStart = api.get(
+                "/v2/stocks/bars?symbols=AAPL&timeframe=1Day&start=" + ApiClient.encode(value) + "&end=2024-01-31");
         assertThat(badStart.status()).isEqualTo(400);
         assertThat(badStart.message()).isEqualTo("invalid start");
-        ApiClient.Answer badEnd = api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day&start=2024-01-01&end="
-                + ApiClient.encode(value));
+        ApiClient.Answer badEnd =
+                api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day&start=2024-01-01&end=" + ApiClient.encode(value));
         assertThat(badEnd.status()).isEqualTo(400);
         assertThat(badEnd.message()).isEqualTo("invalid end");
     }
 
     @Test
     void startAfterEnd() {
-        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day"
-                + "&start=2024-02-01&end=2024-01-31");
+        ApiClient.Answer answer =
+                api.get("/v2/stocks/bars?symbols=AAPL&timeframe=1Day" + "&start=2024-02-01&end=2024-01-31");
         assertThat(answer.status()).isEqualTo(422);
         assertThat(answer.raw().body()).isEqualTo("{\"message\":\"end should not be before start\"}");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/v2/stocks/quotes", "/v1/stocks/bars", "/v2/stocks/bars/", "/v2/stocks/AAPL/bars/x",
-            "/v2/stocks/AAPL/trades"})
+    @ValueSource(
+            strings = {
+                "/",
+                "/v2/stocks/quotes",
+                "/v1/stocks/bars",
+                "/v2/stocks/bars/",
+                "/v2/stocks/AAPL/bars/x",
+                "/v2/stocks/AAPL/trades"
+            })
     void unknownPaths(String path) {
         ApiClient.Answer answer = api.get(path);
         assertThat(answer.status()).isEqualTo(404);
@@ -208,11 +231,15 @@ class BarsValidationTest {
     void otherMethods() {
         for (String method : new String[] {"POST", "PUT", "DELETE"}) {
             ApiClient.Answer answer = api.send(HttpRequest.newBuilder(api.uri("/v2/stocks/bars?symbols=AAPL"))
-                    .method(method, HttpRequest.BodyPublishers.ofString("{}")).build());
+                    .method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                    .build());
             assertThat(answer.status()).as(method).isEqualTo(405);
             assertThat(answer.header("Allow")).isEqualTo("GET");
         }
         assertThat(api.send(HttpRequest.newBuilder(api.uri("/v2/stocks/AAPL/bars"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).status()).isEqualTo(405);
+                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                .build())
+                        .status())
+                .isEqualTo(405);
     }
 }

@@ -3,26 +3,25 @@ package io.barsbackfill.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 
 class SimulatorFaultsTest {
 
-    private static final String MONTH = "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01"
-            + "&end=2024-01-31T23:59:59Z";
+    private static final String MONTH =
+            "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01" + "&end=2024-01-31T23:59:59Z";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void offByDefaultAndControlledAtRuntime() {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
-            assertThat(api.get("/_simulator/faults").json().get("outage_status").asInt()).isZero();
+            assertThat(api.get("/_simulator/faults").json().get("outage_status").asInt())
+                    .isZero();
             assertThat(api.get(MONTH).status()).isEqualTo(200);
 
             ApiClient.Answer set = post(api, "{\"outage_status\":503}");
@@ -35,14 +34,21 @@ class SimulatorFaultsTest {
 
             post(api, "{\"auth_revoked\":true}");
             ApiClient.Answer revoked = api.get(MONTH);
-            assertThat(revoked.status()).as("revoked keys come before the outage").isEqualTo(401);
+            assertThat(revoked.status())
+                    .as("revoked keys come before the outage")
+                    .isEqualTo(401);
             assertThat(revoked.message()).isEqualTo("unauthorized.");
 
-            assertThat(api.send(HttpRequest.newBuilder(api.uri("/_simulator/faults")).DELETE().build()).status())
+            assertThat(api.send(HttpRequest.newBuilder(api.uri("/_simulator/faults"))
+                                    .DELETE()
+                                    .build())
+                            .status())
                     .isEqualTo(200);
             assertThat(simulator.faults()).isEqualTo(SimulatorFaults.NONE);
             assertThat(api.get(MONTH).status()).isEqualTo(200);
-            assertThat(simulator.barRequests()).as("control requests are not bars requests").isEqualTo(4);
+            assertThat(simulator.barRequests())
+                    .as("control requests are not bars requests")
+                    .isEqualTo(4);
         }
     }
 
@@ -50,8 +56,14 @@ class SimulatorFaultsTest {
     void refusesBadControlBodiesAndChangesNothing() {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
-            for (String body : new String[] {"{\"outage_status\":404}", "{\"truncated_rate\":1.5}",
-                    "{\"auth_revoked\":\"yes\"}", "{\"nonsense\":1}", "[1]", "{\"outage_status\":503,"}) {
+            for (String body : new String[] {
+                "{\"outage_status\":404}",
+                "{\"truncated_rate\":1.5}",
+                "{\"auth_revoked\":\"yes\"}",
+                "{\"nonsense\":1}",
+                "[1]",
+                "{\"outage_status\":503,"
+            }) {
                 ApiClient.Answer answer = post(api, body);
                 assertThat(answer.status()).as(body).isEqualTo(400);
                 assertThat(answer.message()).as(body).isNotBlank();
@@ -75,8 +87,8 @@ class SimulatorFaultsTest {
             ApiClient.Answer wrongType = api.get(MONTH);
             assertThat(wrongType.status()).isEqualTo(200);
             assertThat(wrongType.json().at("/bars/AAPL/0/o").asText()).isEqualTo("n/a");
-            ApiClient.Answer emptyWrongType = api.get("/v2/stocks/AAPL/bars?timeframe=1Day&start=2024-01-06"
-                    + "&end=2024-01-07");
+            ApiClient.Answer emptyWrongType =
+                    api.get("/v2/stocks/AAPL/bars?timeframe=1Day&start=2024-01-06" + "&end=2024-01-07");
             assertThat(emptyWrongType.json().get("bars").asText()).isEqualTo("n/a");
         }
     }
@@ -131,8 +143,8 @@ class SimulatorFaultsTest {
                 .isThrownBy(() -> StandaloneConfig.fromEnvironment(Map.of("SIMULATOR_FAULTS", "{\"x\":1}")))
                 .withMessageContaining("SIMULATOR_FAULTS");
 
-        try (MarketSimulator simulator = MarketSimulator.start(0,
-                SimulatorSettings.defaults().withFaults(SimulatorFaults.NONE.withAuthRevoked(true)))) {
+        try (MarketSimulator simulator = MarketSimulator.start(
+                0, SimulatorSettings.defaults().withFaults(SimulatorFaults.NONE.withAuthRevoked(true)))) {
             assertThat(new ApiClient(simulator).get(MONTH).status()).isEqualTo(401);
         }
     }
@@ -140,7 +152,8 @@ class SimulatorFaultsTest {
     private static ApiClient.Answer post(ApiClient api, String body) {
         return api.send(HttpRequest.newBuilder(api.uri("/_simulator/faults"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static boolean isJson(String body) {

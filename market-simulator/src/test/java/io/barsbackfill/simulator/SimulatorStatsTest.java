@@ -2,15 +2,13 @@ package io.barsbackfill.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.junit.jupiter.api.Test;
 
 class SimulatorStatsTest {
@@ -22,9 +20,12 @@ class SimulatorStatsTest {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
             long before = System.currentTimeMillis();
-            assertThat(api.get("/v2/stocks/bars?symbols=MSFT,AAPL" + RANGE).status()).isEqualTo(200);
+            assertThat(api.get("/v2/stocks/bars?symbols=MSFT,AAPL" + RANGE).status())
+                    .isEqualTo(200);
             assertThat(api.get("/v2/stocks/BRK.A/bars?timeframe=1Day").status()).isEqualTo(200);
-            assertThat(api.get("/v2/stocks/bars?symbols=AAPL,US_BATCH_1" + RANGE).status()).isEqualTo(400);
+            assertThat(api.get("/v2/stocks/bars?symbols=AAPL,US_BATCH_1" + RANGE)
+                            .status())
+                    .isEqualTo(400);
             assertThat(api.get("/v2/stocks/ZZZZ/bars?timeframe=1Day").status()).isEqualTo(400);
             assertThat(api.get("/v2/other").status()).isEqualTo(404);
 
@@ -36,11 +37,16 @@ class SimulatorStatsTest {
             assertThat(symbols).containsExactly("AAPL", "BRK.A", "MSFT", "US_BATCH_1", "ZZZZ");
             List<Long> times = new ArrayList<>();
             stats.get("bar_request_times_ms").forEach(t -> times.add(t.asLong()));
-            assertThat(times).as("one arrival time per bars request, in order").hasSize(4).isSorted()
+            assertThat(times)
+                    .as("one arrival time per bars request, in order")
+                    .hasSize(4)
+                    .isSorted()
                     .allSatisfy(t -> assertThat(t).isBetween(before, System.currentTimeMillis()));
             assertThat(simulator.barRequestTimes()).isEqualTo(times);
 
-            assertThat(simulator.barRequests()).as("the stats request is not a bars request").isEqualTo(4);
+            assertThat(simulator.barRequests())
+                    .as("the stats request is not a bars request")
+                    .isEqualTo(4);
             assertThat(simulator.stats()).isEqualTo(new MarketSimulator.Stats(4, 1, symbols));
             assertThat(simulator.symbolsRequested()).isEqualTo(symbols);
 
@@ -53,12 +59,13 @@ class SimulatorStatsTest {
     @Test
     void maxConcurrencyCountsRequestsAnsweredAtOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
-        try (MarketSimulator simulator = MarketSimulator.start(0,
-                SimulatorSettings.defaults().withLatency(Duration.ofMillis(400)))) {
+        try (MarketSimulator simulator =
+                MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(Duration.ofMillis(400)))) {
             ApiClient api = new ApiClient(simulator);
             List<Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                answers.add(pool.submit(() -> api.get("/v2/stocks/bars?symbols=AAPL" + RANGE).status()));
+                answers.add(pool.submit(
+                        () -> api.get("/v2/stocks/bars?symbols=AAPL" + RANGE).status()));
             }
             for (Future<Integer> answer : answers) {
                 assertThat(answer.get()).isEqualTo(200);

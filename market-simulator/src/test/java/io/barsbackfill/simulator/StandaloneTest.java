@@ -7,16 +7,15 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +41,15 @@ class StandaloneTest {
                 "SIMULATOR_KEY_ID", "id",
                 "SIMULATOR_SECRET_KEY", "secret"));
         assertThat(config.port()).isEqualTo(19000);
-        assertThat(config.settings()).isEqualTo(new SimulatorSettings(Set.of("AAPL", "BRK.A", "MSFT"),
-                200, 0.05, Duration.ofMillis(25), -3, Optional.of("id"), Optional.of("secret")));
+        assertThat(config.settings())
+                .isEqualTo(new SimulatorSettings(
+                        Set.of("AAPL", "BRK.A", "MSFT"),
+                        200,
+                        0.05,
+                        Duration.ofMillis(25),
+                        -3,
+                        Optional.of("id"),
+                        Optional.of("secret")));
     }
 
     @Test
@@ -59,7 +65,8 @@ class StandaloneTest {
                 Map.of("SIMULATOR_LATENCY_MS", "-5"),
                 Map.of("SIMULATOR_SEED", "x"),
                 Map.of("SIMULATOR_KEY_ID", "only-the-id"))) {
-            assertThatIllegalArgumentException().as(env.toString())
+            assertThatIllegalArgumentException()
+                    .as(env.toString())
                     .isThrownBy(() -> StandaloneConfig.fromEnvironment(env));
         }
     }
@@ -67,18 +74,21 @@ class StandaloneTest {
     @Test
     void runsAsAProcessAndStopsOnSigterm(@TempDir Path dir) throws Exception {
         Path stderr = dir.resolve("stderr");
-        Process process = java(Map.of("SIMULATOR_PORT", "0", "SIMULATOR_UNIVERSE", "AAPL,MSFT"),
+        Process process = java(
+                Map.of("SIMULATOR_PORT", "0", "SIMULATOR_UNIVERSE", "AAPL,MSFT"),
                 ProcessBuilder.Redirect.to(stderr.toFile()));
         try {
-            BufferedReader stdout = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader stdout =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = stdout.readLine();
             assertThat(line).matches("market-simulator listening on http://127\\.0\\.0\\.1:\\d+");
             URI baseUrl = URI.create(line.substring(line.lastIndexOf(' ') + 1));
             ApiClient api = ApiClient.at(baseUrl);
-            assertThat(api.get("/v2/stocks/MSFT/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31").status())
+            assertThat(api.get("/v2/stocks/MSFT/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31")
+                            .status())
                     .isEqualTo(200);
-            assertThat(api.get("/v2/stocks/SPY/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31").message())
+            assertThat(api.get("/v2/stocks/SPY/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31")
+                            .message())
                     .isEqualTo("invalid symbol: SPY");
 
             process.destroy(); // SIGTERM
@@ -98,7 +108,8 @@ class StandaloneTest {
             assertThat(process.exitValue()).isEqualTo(2);
             String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(stderr).contains("errorRate");
-            assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
+            assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEmpty();
         } finally {
             process.destroyForcibly();
         }
@@ -106,8 +117,8 @@ class StandaloneTest {
 
     private static Process java(Map<String, String> env, ProcessBuilder.Redirect stderr) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                MarketSimulatorMain.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), MarketSimulatorMain.class.getName());
         builder.environment().keySet().removeIf(name -> name.startsWith("SIMULATOR_"));
         builder.environment().putAll(env);
         builder.redirectError(stderr);

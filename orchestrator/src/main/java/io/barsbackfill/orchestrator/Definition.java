@@ -12,6 +12,14 @@ import java.util.UUID;
  * fetcher; {@code symbols} are the tickers. {@code windowTo} null means "up to the last closed session";
  * {@code plannedTo} null means nothing planned yet. Its runs and bars are of its {@code series}.
  */
-public record Definition(UUID id, String name, List<Ticker> symbols, Timeframe timeframe, Series series,
-        Instant windowFrom, Instant windowTo, int priority, boolean enabled, Instant plannedTo) {
-}
+public record Definition(
+        UUID id,
+        String name,
+        List<Ticker> symbols,
+        Timeframe timeframe,
+        Series series,
+        Instant windowFrom,
+        Instant windowTo,
+        int priority,
+        boolean enabled,
+        Instant plannedTo) {}

@@ -30,7 +30,8 @@ class BackoffMigrationTest {
                     INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, run_after)
                     VALUES ('AMD', 'h1', '2024-01-01', '2024-02-01', now() + interval '1 minute')""");
             db.execute("UPDATE job_runs SET run_after = now() - interval '1 second' WHERE symbol = 'AAPL'");
-            assertThat(db.query("SELECT symbol, in_backoff FROM job_runs WHERE symbol IN ('AAPL', 'AMD') ORDER BY symbol"))
+            assertThat(db.query(
+                            "SELECT symbol, in_backoff FROM job_runs WHERE symbol IN ('AAPL', 'AMD') ORDER BY symbol"))
                     .extracting(r -> r.get("symbol") + "=" + r.get("in_backoff"))
                     .containsExactly("AAPL=false", "AMD=true");
             assertThat(db.queryLong("""

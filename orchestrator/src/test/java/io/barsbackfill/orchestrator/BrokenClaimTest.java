@@ -23,7 +23,8 @@ class BrokenClaimTest extends OrchestratorTestBase {
         queuedRun("AAPL", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
         db.execute("ALTER TABLE job_runs RENAME TO job_runs_x");
         try {
-            action("tick").statusCode(200)
+            action("tick")
+                    .statusCode(200)
                     .body("status", equalTo("error"))
                     .body("jobs_dispatched", equalTo(0))
                     .body("errors", hasItem(startsWith("claim: ")))
@@ -32,12 +33,14 @@ class BrokenClaimTest extends OrchestratorTestBase {
             db.execute("ALTER TABLE job_runs_x RENAME TO job_runs");
         }
 
-        Map<String, Object> beat = db.query("SELECT status, message, last_tick::text AS tick FROM orchestrator_heartbeat")
+        Map<String, Object> beat = db.query(
+                        "SELECT status, message, last_tick::text AS tick FROM orchestrator_heartbeat")
                 .get(0);
         assertThat(beat.get("status")).isEqualTo("error");
         assertThat((String) beat.get("message")).contains("claim: ");
         assertThat((String) beat.get("tick")).contains("\"status\": \"error\"");
-        action("status").statusCode(200)
+        action("status")
+                .statusCode(200)
                 .body("heartbeats[0].status", equalTo("error"))
                 .body("heartbeats[0].message", containsString("claim: "))
                 .body("runs.queued", equalTo(1));
@@ -48,7 +51,8 @@ class BrokenClaimTest extends OrchestratorTestBase {
         definition("WORKS", "h1", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 100, "AAPL", "MSFT");
         db.execute("ALTER TABLE job_runs RENAME COLUMN dispatch_id TO dispatch_id_x");
         try {
-            action("tick").statusCode(200)
+            action("tick")
+                    .statusCode(200)
                     .body("slices_created", equalTo(4))
                     .body("jobs_dispatched", equalTo(0))
                     .body("status", equalTo("error"))
@@ -56,12 +60,18 @@ class BrokenClaimTest extends OrchestratorTestBase {
         } finally {
             db.execute("ALTER TABLE job_runs RENAME COLUMN dispatch_id_x TO dispatch_id");
         }
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0")).isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0"))
+                .isEqualTo(4);
         assertThat(simulator.barRequests()).as("nothing was dispatched").isZero();
 
         // the claim works again: the next tick dispatches to the real fetchers and the backfill goes on
-        action("tick").statusCode(200).body("status", equalTo("healthy")).body("dispatches", equalTo(2))
-                .body("jobs_dispatched", equalTo(4)).body("errors", empty());
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'success'")).isEqualTo(4);
+        action("tick")
+                .statusCode(200)
+                .body("status", equalTo("healthy"))
+                .body("dispatches", equalTo(2))
+                .body("jobs_dispatched", equalTo(4))
+                .body("errors", empty());
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'success'"))
+                .isEqualTo(4);
     }
 }

@@ -56,19 +56,23 @@ class ClaimTest extends OrchestratorTestBase {
         assertThat(run(waiting).get("in_backoff")).as("kept by the trigger").isEqualTo(true);
         assertThat(run(ready).get("in_backoff")).isEqualTo(false);
 
-        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches()).extracting(Dispatch::describe)
+        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
+                .extracting(Dispatch::describe)
                 .containsExactly("h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x1");
         assertThat(run(waiting).get("status")).isEqualTo("queued");
 
         Thread.sleep(2_500);
-        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches()).extracting(Dispatch::describe)
+        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
+                .extracting(Dispatch::describe)
                 .containsExactly("h1 [2020-01-01T00:00:00Z, 2020-02-01T00:00:00Z) x1");
         assertThat(run(waiting)).containsEntry("status", "running").containsEntry("in_backoff", false);
 
         db.execute("""
                 UPDATE job_runs SET status = 'queued', lease_token = NULL, lease_expires_at = NULL,
                                     run_after = now() + interval '1 hour' WHERE id = ?""", waiting);
-        assertThat(run(waiting).get("in_backoff")).as("back in backoff whoever writes the row").isEqualTo(true);
+        assertThat(run(waiting).get("in_backoff"))
+                .as("back in backoff whoever writes the row")
+                .isEqualTo(true);
     }
 
     @Test
@@ -80,31 +84,40 @@ class ClaimTest extends OrchestratorTestBase {
         queuedRun("NVDA", "h1", "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z", 300);
         UUID later = (UUID) db.query("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
-                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, now() + interval '1 hour') RETURNING id""")
-                .get(0).get("id");
+                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, now() + interval '1 hour') RETURNING id""").get(0).get("id");
 
         Claim claim = claims.claim(5, "claim-test").await().atMost(WAIT);
 
         assertThat(claim.free()).isEqualTo(5);
-        assertThat(claim.dispatches()).extracting(Dispatch::describe).containsExactly(
-                "h1 [2024-03-01T00:00:00Z, 2024-04-01T00:00:00Z) x2", // priority 300
-                "d1 [2023-01-01T00:00:00Z, 2024-01-01T00:00:00Z) x1", // then the oldest slice
-                "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x50"); // one group per slice and claim
-        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches()).extracting(Dispatch::describe)
+        assertThat(claim.dispatches())
+                .extracting(Dispatch::describe)
+                .containsExactly(
+                        "h1 [2024-03-01T00:00:00Z, 2024-04-01T00:00:00Z) x2", // priority 300
+                        "d1 [2023-01-01T00:00:00Z, 2024-01-01T00:00:00Z) x1", // then the oldest slice
+                        "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x50"); // one group per slice and claim
+        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
+                .extracting(Dispatch::describe)
                 .containsExactly("h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x10");
-        assertThat(claim.dispatches().get(0).runs()).extracting(r -> r.symbol().value()).containsExactly("MSFT", "NVDA");
+        assertThat(claim.dispatches().get(0).runs())
+                .extracting(r -> r.symbol().value())
+                .containsExactly("MSFT", "NVDA");
         assertThat(run(later).get("status")).as("a run in backoff is not ready").isEqualTo("queued");
 
-        Map<String, Object> leased = db.query("SELECT * FROM job_runs WHERE symbol = 'MSFT' AND priority = 300").get(0);
+        Map<String, Object> leased = db.query("SELECT * FROM job_runs WHERE symbol = 'MSFT' AND priority = 300")
+                .get(0);
         assertThat(leased.get("status")).isEqualTo("running");
         assertThat(leased.get("attempt")).isEqualTo(1);
         assertThat(leased.get("leased_by")).isEqualTo("claim-test");
-        assertThat(leased.get("lease_token")).isEqualTo(claim.dispatches().get(0).runs().get(0).leaseToken());
-        assertThat(leased.get("dispatch_id")).isEqualTo(claim.dispatches().get(0).id());
+        assertThat(leased.get("lease_token"))
+                .isEqualTo(claim.dispatches().get(0).runs().get(0).leaseToken());
+        assertThat(leased.get("dispatch_id"))
+                .isEqualTo(claim.dispatches().get(0).id());
         assertThat(instant(leased.get("lease_expires_at")))
-                .isBetween(Instant.now().plus(Duration.ofMinutes(4)), Instant.now().plus(Duration.ofMinutes(6)));
+                .isBetween(
+                        Instant.now().plus(Duration.ofMinutes(4)), Instant.now().plus(Duration.ofMinutes(6)));
         assertThat(count("SELECT count(DISTINCT lease_token) FROM job_runs WHERE status = 'running'"))
-                .as("one lease token per run").isEqualTo(63);
+                .as("one lease token per run")
+                .isEqualTo(63);
     }
 
     @Test
@@ -115,11 +128,15 @@ class ClaimTest extends OrchestratorTestBase {
             queuedRun("AAPL", "m1", from, to, 100);
             queuedRun("MSFT", "m1", from, to, 100);
         }
-        List<Claim> results = concurrently(8, i -> claims.claim(5, "claimer-" + i).await().atMost(WAIT));
+        List<Claim> results =
+                concurrently(8, i -> claims.claim(5, "claimer-" + i).await().atMost(WAIT));
 
         assertThat(results.stream().mapToInt(c -> c.dispatches().size()).sum()).isEqualTo(5);
-        assertThat(count("SELECT count(DISTINCT dispatch_id) FROM job_runs WHERE status = 'running'")).isEqualTo(5);
-        assertThat(claims.claim(5, "late").await().atMost(WAIT).dispatches()).as("cap reached").isEmpty();
+        assertThat(count("SELECT count(DISTINCT dispatch_id) FROM job_runs WHERE status = 'running'"))
+                .isEqualTo(5);
+        assertThat(claims.claim(5, "late").await().atMost(WAIT).dispatches())
+                .as("cap reached")
+                .isEmpty();
     }
 
     @Test
@@ -127,7 +144,11 @@ class ClaimTest extends OrchestratorTestBase {
         List<String> tickers = tickers(10);
         for (int day = 1; day <= 28; day++) {
             for (String t : tickers) {
-                queuedRun(t, "m1", "2024-02-%02dT00:00:00Z".formatted(day), "2024-02-%02dT00:00:00Z".formatted(day + 1),
+                queuedRun(
+                        t,
+                        "m1",
+                        "2024-02-%02dT00:00:00Z".formatted(day),
+                        "2024-02-%02dT00:00:00Z".formatted(day + 1),
                         100);
             }
         }
@@ -165,7 +186,9 @@ class ClaimTest extends OrchestratorTestBase {
                         // the runs end as a fetcher ends them: the fenced completion of common's repository
                         for (LeasedRun r : d.runs()) {
                             assertThat(jobRuns.complete(pool, r, new Completion(0, 0, 0, "alpaca", null))
-                                    .await().atMost(WAIT)).isTrue();
+                                            .await()
+                                            .atMost(WAIT))
+                                    .isTrue();
                         }
                     }
                 }
@@ -177,8 +200,11 @@ class ClaimTest extends OrchestratorTestBase {
         }
         assertThat(duplicates.get()).isZero();
         assertThat(seen).hasSize(28 * 10);
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'success'")).isEqualTo(280);
-        assertThat(count("SELECT max(attempt) FROM job_runs")).as("each run claimed exactly once").isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'success'"))
+                .isEqualTo(280);
+        assertThat(count("SELECT max(attempt) FROM job_runs"))
+                .as("each run claimed exactly once")
+                .isEqualTo(1);
         assertThat(maxInFlight.get()).isBetween(1L, 5L);
     }
 
@@ -186,19 +212,27 @@ class ClaimTest extends OrchestratorTestBase {
     void claimedRowsCarryTheDefinitionsRealTickersNeverItsLabel() {
         definition("US_BATCH_1", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100, "AAPL", "MSFT", "BRK.B");
 
-        action("tick").statusCode(200).body("slices_created", equalTo(3)).body("dispatches", equalTo(1))
-                .body("jobs_dispatched", equalTo(3)).body("errors", empty());
+        action("tick")
+                .statusCode(200)
+                .body("slices_created", equalTo(3))
+                .body("dispatches", equalTo(1))
+                .body("jobs_dispatched", equalTo(3))
+                .body("errors", empty());
 
         // what reached the provider through the real fetcher: the claimed rows' tickers, never the label
         assertThat(simulator.symbolsRequested()).containsExactly("AAPL", "BRK.B", "MSFT");
-        assertThat(runs("true")).extracting(r -> r.get("symbol") + "=" + r.get("status"))
+        assertThat(runs("true"))
+                .extracting(r -> r.get("symbol") + "=" + r.get("status"))
                 .containsExactly("AAPL=success", "BRK.B=success", "MSFT=success");
 
         db.execute("UPDATE job_runs SET status = 'queued', finished_at = NULL");
         Claim claim = claims.claim(5, "label-test").await().atMost(WAIT);
 
-        assertThat(claim.dispatches()).singleElement().satisfies(d -> assertThat(d.runs())
-                .extracting(r -> r.symbol().value()).containsExactly("AAPL", "BRK.B", "MSFT"));
+        assertThat(claim.dispatches())
+                .singleElement()
+                .satisfies(d -> assertThat(d.runs())
+                        .extracting(r -> r.symbol().value())
+                        .containsExactly("AAPL", "BRK.B", "MSFT"));
     }
 
     private static List<String> tickers(int n) {

@@ -35,8 +35,14 @@ class DeadFetcherTest {
                        ('MSFT', 'h1', '2024-01-01', '2024-02-01'),
                        ('SPY', 'd1', '2023-01-01', '2024-01-01')""");
 
-        given().auth().oauth2("test-token").contentType(ContentType.JSON).body(Map.of("action", "tick"))
-                .when().post("/orchestrator").then().statusCode(200)
+        given().auth()
+                .oauth2("test-token")
+                .contentType(ContentType.JSON)
+                .body(Map.of("action", "tick"))
+                .when()
+                .post("/orchestrator")
+                .then()
+                .statusCode(200)
                 .body("jobs_dispatched", equalTo(0))
                 .body("dispatches", equalTo(2))
                 .body("runs_released", equalTo(3))
@@ -46,8 +52,11 @@ class DeadFetcherTest {
 
         List<Map<String, Object>> runs = db.query("SELECT * FROM job_runs");
         assertThat(runs).hasSize(3).allSatisfy(r -> {
-            assertThat(r).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED")
-                    .containsEntry("attempt", 1).containsEntry("lease_token", null)
+            assertThat(r)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("attempt", 1)
+                    .containsEntry("lease_token", null)
                     .containsEntry("lease_expires_at", null);
             assertThat(OrchestratorTestBase.instant(r.get("run_after"))).isAfter(Instant.now());
         });

@@ -30,10 +30,10 @@ class DispatchPausedTest extends OrchestratorTestBase {
         UUID expired = queuedRun("SPY", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100);
         db.execute("""
                 UPDATE job_runs SET status = 'running', attempt = 1, lease_token = gen_random_uuid(),
-                       dispatch_id = gen_random_uuid(), lease_expires_at = now() - interval '1 second' WHERE id = ?""",
-                expired);
+                       dispatch_id = gen_random_uuid(), lease_expires_at = now() - interval '1 second' WHERE id = ?""", expired);
 
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("slices_created", equalTo(4))
                 .body("reaped", equalTo(1))
                 .body("dispatches", equalTo(0))
@@ -42,11 +42,13 @@ class DispatchPausedTest extends OrchestratorTestBase {
                 .body("status", equalTo("healthy"))
                 .body("errors", empty());
 
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0")).isEqualTo(5);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0"))
+                .isEqualTo(5);
         assertThat(run(ready)).containsEntry("status", "queued").containsEntry("lease_token", null);
         assertThat(run(expired)).containsEntry("status", "queued").containsEntry("error_code", "LEASE_EXPIRED");
         assertThat(simulator.barRequests()).isZero();
-        action("status").statusCode(200)
+        action("status")
+                .statusCode(200)
                 .body("in_flight.max_dispatches", equalTo(0))
                 .body("in_flight.dispatches", equalTo(0))
                 .body("runs.queued", equalTo(6))

@@ -40,7 +40,8 @@ class DispatchTest extends OrchestratorTestBase {
         int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
 
         // 9 groups, at most 5 in flight: the tick claims again as dispatches end
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("jobs_dispatched", equalTo(25))
                 .body("dispatches", equalTo(9))
                 .body("runs_released", equalTo(0))
@@ -51,20 +52,35 @@ class DispatchTest extends OrchestratorTestBase {
         // each run ended by a fetcher, fenced by the lease its claim gave it, with exactly the bars of its slice
         List<Map<String, Object>> runs = runs("true");
         assertThat(runs).hasSize(25).allSatisfy(r -> {
-            assertThat(r).containsEntry("status", "success").containsEntry("attempt", 1)
-                    .containsEntry("error_code", null).containsEntry("lease_token", null);
+            assertThat(r)
+                    .containsEntry("status", "success")
+                    .containsEntry("attempt", 1)
+                    .containsEntry("error_code", null)
+                    .containsEntry("lease_token", null);
             List<Bar> served = servedBars(r);
-            assertThat(storedBars((String) r.get("symbol"), String.valueOf(r.get("timeframe")), instant(r.get("slice_from")),
-                    instant(r.get("slice_to")))).as("bars of %s %s", r.get("symbol"), r.get("slice_from")).isEqualTo(served);
+            assertThat(storedBars(
+                            (String) r.get("symbol"),
+                            String.valueOf(r.get("timeframe")),
+                            instant(r.get("slice_from")),
+                            instant(r.get("slice_to"))))
+                    .as("bars of %s %s", r.get("symbol"), r.get("slice_from"))
+                    .isEqualTo(served);
             assertThat(r.get("rows_written")).isEqualTo(served.size());
         });
-        assertThat(count("SELECT count(*) FROM ohlc_bars")).as("trading days have bars").isGreaterThan(10_000);
+        assertThat(count("SELECT count(*) FROM ohlc_bars"))
+                .as("trading days have bars")
+                .isGreaterThan(10_000);
         assertThat(simulator.symbolsRequested()).containsExactly("AAPL", "MSFT", "NVDA", "SPY");
-        assertThat(simulator.barRequests()).as("one provider request per group: each went out once, whole").isEqualTo(9);
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS, singleBefore, 1)).as("the single run")
+        assertThat(simulator.barRequests())
+                .as("one provider request per group: each went out once, whole")
+                .isEqualTo(9);
+        assertThat(fetchers.answeredAfter(Service.FETCH_BARS, singleBefore, 1))
+                .as("the single run")
                 .containsExactly("POST /fetch-bars 200");
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 8)).as("the 8 groups of 3")
-                .hasSize(8).containsOnly("POST /fetch-bars-batch 200");
+        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 8))
+                .as("the 8 groups of 3")
+                .hasSize(8)
+                .containsOnly("POST /fetch-bars-batch 200");
     }
 
     private static String day(int day) {

@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Test;
  * orchestrator stopped waiting.
  */
 @QuarkusTest
-@WithTestResource(value = FetcherProcessesResource.class, initArgs = {
-        @ResourceArg(name = "simulator-latency-ms", value = "3000"), // LATENCY
-        @ResourceArg(name = "dispatch-timeout", value = "1s")})
+@WithTestResource(
+        value = FetcherProcessesResource.class,
+        initArgs = {
+            @ResourceArg(name = "simulator-latency-ms", value = "3000"), // LATENCY
+            @ResourceArg(name = "dispatch-timeout", value = "1s")
+        })
 class DispatchTimeoutTest extends OrchestratorTestBase {
 
     private static final Duration LATENCY = Duration.ofMillis(3000);
@@ -35,7 +38,8 @@ class DispatchTimeoutTest extends OrchestratorTestBase {
         queuedRun("MSFT", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
 
         Instant sent = Instant.now();
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("dispatches", equalTo(2))
                 .body("jobs_dispatched", equalTo(0))
                 .body("runs_released", equalTo(3))
@@ -45,8 +49,11 @@ class DispatchTimeoutTest extends OrchestratorTestBase {
 
         List<Map<String, Object>> runs = runs("true");
         assertThat(runs).hasSize(3).allSatisfy(r -> {
-            assertThat(r).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED")
-                    .containsEntry("attempt", 1).containsEntry("lease_token", null);
+            assertThat(r)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("attempt", 1)
+                    .containsEntry("lease_token", null);
             assertThat(instant(r.get("run_after"))).as("backoff").isAfter(Instant.now());
         });
 

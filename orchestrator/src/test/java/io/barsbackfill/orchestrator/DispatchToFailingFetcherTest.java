@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * answered 500, as a fetcher whose database is down would answer.
  */
 @QuarkusTest
-@WithTestResource(value = FetcherProcessesResource.class,
+@WithTestResource(
+        value = FetcherProcessesResource.class,
         initArgs = @ResourceArg(name = "fetcher-database", value = "missing"))
 class DispatchToFailingFetcherTest extends OrchestratorTestBase {
 
@@ -40,7 +41,8 @@ class DispatchToFailingFetcherTest extends OrchestratorTestBase {
         int singleBefore = fetchers.answered(Service.FETCH_BARS).size();
         int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
 
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("dispatches", equalTo(5)) // max-in-flight groups at once, then no more claims
                 .body("jobs_dispatched", equalTo(0))
                 .body("runs_released", equalTo(9))
@@ -51,15 +53,21 @@ class DispatchToFailingFetcherTest extends OrchestratorTestBase {
 
         List<Map<String, Object>> released = runs("attempt = 1");
         assertThat(released).hasSize(9).allSatisfy(r -> {
-            assertThat(r).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED")
-                    .containsEntry("lease_token", null).containsEntry("lease_expires_at", null);
+            assertThat(r)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("lease_token", null)
+                    .containsEntry("lease_expires_at", null);
             assertThat((String) r.get("error_message")).contains("HTTP 500");
             assertThat(instant(r.get("run_after"))).as("backoff").isAfter(Instant.now());
         });
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0")).isEqualTo(8);
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'running'")).isZero();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0"))
+                .isEqualTo(8);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'running'"))
+                .isZero();
         assertThat(fetchers.answeredAfter(Service.FETCH_BARS, singleBefore, 1)).containsExactly("POST /fetch-bars 500");
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 4)).hasSize(4)
+        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 4))
+                .hasSize(4)
                 .containsOnly("POST /fetch-bars-batch 500");
         assertThat(simulator.barRequests()).isZero();
     }
@@ -69,12 +77,18 @@ class DispatchToFailingFetcherTest extends OrchestratorTestBase {
         UUID id = queuedRun("AAPL", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
         db.execute("UPDATE job_runs SET attempt = 4, max_attempts = 5 WHERE id = ?", id);
 
-        action("tick").statusCode(200).body("dispatches", equalTo(1)).body("runs_failed", equalTo(1))
+        action("tick")
+                .statusCode(200)
+                .body("dispatches", equalTo(1))
+                .body("runs_failed", equalTo(1))
                 .body("runs_released", equalTo(0));
 
         Map<String, Object> run = run(id);
-        assertThat(run).containsEntry("status", "failed").containsEntry("error_code", "DISPATCH_FAILED")
-                .containsEntry("attempt", 5).containsEntry("lease_token", null);
+        assertThat(run)
+                .containsEntry("status", "failed")
+                .containsEntry("error_code", "DISPATCH_FAILED")
+                .containsEntry("attempt", 5)
+                .containsEntry("lease_token", null);
         assertThat(run.get("finished_at")).isNotNull();
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * the first of each request as bad input (400 naming {@code job_run_id} or {@code job_run_ids[0]}).
  */
 @QuarkusTest
-@WithTestResource(value = FetcherProcessesResource.class,
+@WithTestResource(
+        value = FetcherProcessesResource.class,
         initArgs = @ResourceArg(name = "fetcher-database", value = "other"))
 class DispatchToFetcherOnAnotherDatabaseTest extends OrchestratorTestBase {
 
@@ -30,22 +31,32 @@ class DispatchToFetcherOnAnotherDatabaseTest extends OrchestratorTestBase {
         UUID msft = queuedRun("MSFT", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
         UUID nvda = queuedRun("NVDA", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
 
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("dispatches", equalTo(2))
                 .body("jobs_dispatched", equalTo(0))
                 .body("runs_failed", equalTo(2))
                 .body("runs_released", equalTo(2))
-                .body("errors", hasItem(containsString("fetch-bars rejected the request at job_run_id: no job run " + spy)))
-                .body("errors", hasItem(containsString(
-                        "fetch-bars-batch rejected the request at job_run_ids[0]: no job run " + aapl)));
+                .body(
+                        "errors",
+                        hasItem(containsString("fetch-bars rejected the request at job_run_id: no job run " + spy)))
+                .body(
+                        "errors",
+                        hasItem(containsString(
+                                "fetch-bars-batch rejected the request at job_run_ids[0]: no job run " + aapl)));
 
         for (UUID blamed : List.of(spy, aapl)) {
-            assertThat(run(blamed)).containsEntry("status", "failed").containsEntry("error_code", "BAD_INPUT")
+            assertThat(run(blamed))
+                    .containsEntry("status", "failed")
+                    .containsEntry("error_code", "BAD_INPUT")
                     .containsEntry("lease_token", null);
         }
         for (UUID other : List.of(msft, nvda)) {
-            assertThat(run(other)).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED")
-                    .containsEntry("attempt", 1).containsEntry("lease_token", null);
+            assertThat(run(other))
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("attempt", 1)
+                    .containsEntry("lease_token", null);
             assertThat(instant(run(other).get("run_after"))).as("backoff").isAfter(Instant.now());
         }
         assertThat(simulator.barRequests()).isZero();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** Real fetchers started with another internal token than the orchestrator's: they answer 401 to every dispatch. */
 @QuarkusTest
-@WithTestResource(value = FetcherProcessesResource.class,
+@WithTestResource(
+        value = FetcherProcessesResource.class,
         initArgs = @ResourceArg(name = "fetcher-token", value = "not-the-orchestrators-token"))
 class DispatchToWrongTokenFetcherTest extends OrchestratorTestBase {
 
@@ -36,25 +37,36 @@ class DispatchToWrongTokenFetcherTest extends OrchestratorTestBase {
         int singleBefore = fetchers.answered(Service.FETCH_BARS).size();
         int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
 
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("dispatches", equalTo(5)) // max-in-flight groups at once, then no more claims
                 .body("jobs_dispatched", equalTo(0))
                 .body("runs_released", equalTo(9))
                 .body("status", equalTo("warning"))
-                .body("errors", hasItem(containsString(
-                        "fetch-bars refused the internal token (HTTP 401): check BACKFILL_INTERNAL_TOKEN on both sides")))
+                .body(
+                        "errors",
+                        hasItem(
+                                containsString(
+                                        "fetch-bars refused the internal token (HTTP 401): check BACKFILL_INTERNAL_TOKEN on both sides")))
                 .body("errors", hasItem(containsString("fetch-bars-batch refused the internal token (HTTP 401)")));
 
         List<Map<String, Object>> released = runs("attempt = 1");
         assertThat(released).hasSize(9).allSatisfy(r -> {
-            assertThat(r).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED")
-                    .containsEntry("lease_token", null).containsEntry("lease_expires_at", null);
+            assertThat(r)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("lease_token", null)
+                    .containsEntry("lease_expires_at", null);
             assertThat(instant(r.get("run_after"))).as("backoff").isAfter(Instant.now());
         });
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0")).isEqualTo(8);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0"))
+                .isEqualTo(8);
         assertThat(fetchers.answeredAfter(Service.FETCH_BARS, singleBefore, 1)).containsExactly("POST /fetch-bars 401");
         assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 4))
-                .containsExactly("POST /fetch-bars-batch 401", "POST /fetch-bars-batch 401", "POST /fetch-bars-batch 401",
+                .containsExactly(
+                        "POST /fetch-bars-batch 401",
+                        "POST /fetch-bars-batch 401",
+                        "POST /fetch-bars-batch 401",
                         "POST /fetch-bars-batch 401");
         assertThat(simulator.barRequests()).isZero();
     }

@@ -28,10 +28,22 @@ class EnqueueProviderDownTest {
 
     @Test
     void enqueueAnswers503NamingTheProviderFailureAndStoresNothing() {
-        given().auth().oauth2("test-token").contentType(ContentType.JSON)
-                .body(Map.of("action", "enqueue", "name", "DOWN", "symbols", List.of("AAPL"), "timeframe", "d1",
-                        "from", "2024-01-01T00:00:00Z"))
-                .post("/orchestrator").then()
+        given().auth()
+                .oauth2("test-token")
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "DOWN",
+                        "symbols",
+                        List.of("AAPL"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2024-01-01T00:00:00Z"))
+                .post("/orchestrator")
+                .then()
                 .statusCode(503)
                 .header("Retry-After", "60")
                 .body("code", equalTo("PROVIDER_UNAVAILABLE"))

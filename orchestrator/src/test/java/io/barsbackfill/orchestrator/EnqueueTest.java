@@ -24,9 +24,21 @@ class EnqueueTest extends OrchestratorTestBase {
 
     @Test
     void createsADefinitionOfKnownTickersAndSaysWhatItWillPlan() {
-        String id = orchestrator(Map.of("action", "enqueue", "name", "US_BATCH_1",
-                "symbols", List.of("aapl", " msft ", "brk/b"), "timeframe", "h1",
-                "from", "2024-01-01T00:00:00Z", "to", "2024-04-01T00:00:00Z", "priority", 150))
+        String id = orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "US_BATCH_1",
+                        "symbols",
+                        List.of("aapl", " msft ", "brk/b"),
+                        "timeframe",
+                        "h1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "to",
+                        "2024-04-01T00:00:00Z",
+                        "priority",
+                        150))
                 .statusCode(200)
                 .body("name", equalTo("US_BATCH_1"))
                 .body("symbols", equalTo(List.of("AAPL", "MSFT", "BRK.B")))
@@ -38,24 +50,40 @@ class EnqueueTest extends OrchestratorTestBase {
                 .body("slices", equalTo(3))
                 .body("runs", equalTo(9))
                 .body("skipped", equalTo(List.of()))
-                .extract().path("id");
+                .extract()
+                .path("id");
 
-        Map<String, Object> row = db.query("SELECT id::text AS id, symbols::text AS symbols, timeframe, priority FROM job_definitions")
+        Map<String, Object> row = db.query(
+                        "SELECT id::text AS id, symbols::text AS symbols, timeframe, priority FROM job_definitions")
                 .get(0);
-        assertThat(row).containsEntry("id", id).containsEntry("symbols", "{AAPL,MSFT,BRK.B}")
-                .containsEntry("timeframe", "h1").containsEntry("priority", 150);
+        assertThat(row)
+                .containsEntry("id", id)
+                .containsEntry("symbols", "{AAPL,MSFT,BRK.B}")
+                .containsEntry("timeframe", "h1")
+                .containsEntry("priority", 150);
         assertThat(db.query("SELECT symbol, status FROM symbols ORDER BY symbol"))
                 .extracting(r -> r.get("symbol") + "=" + r.get("status"))
                 .containsExactly("AAPL=valid", "BRK.B=valid", "MSFT=valid");
-        assertThat(count("SELECT count(*) FROM job_runs")).as("ticks plan, enqueue does not").isZero();
+        assertThat(count("SELECT count(*) FROM job_runs"))
+                .as("ticks plan, enqueue does not")
+                .isZero();
 
         action("tick").statusCode(200).body("slices_created", equalTo(9));
     }
 
     @Test
     void anOpenWindowPlansUpToTheLastClosedSession() {
-        orchestrator(Map.of("action", "enqueue", "name", "OPEN", "symbols", List.of("SPY"), "timeframe", "d1",
-                "from", "2020-01-01T00:00:00Z"))
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "OPEN",
+                        "symbols",
+                        List.of("SPY"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2020-01-01T00:00:00Z"))
                 .statusCode(200)
                 .body("window_to", nullValue())
                 .body("priority", equalTo(100))
@@ -64,8 +92,17 @@ class EnqueueTest extends OrchestratorTestBase {
 
     @Test
     void anUnknownTickerIsNamedAndRememberedAndNothingIsCreated() {
-        orchestrator(Map.of("action", "enqueue", "name", "BAD", "symbols", List.of("AAPL", "ZZZZ", "MSFT", "QQQQ"),
-                "timeframe", "d1", "from", "2024-01-01T00:00:00Z"))
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "BAD",
+                        "symbols",
+                        List.of("AAPL", "ZZZZ", "MSFT", "QQQQ"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2024-01-01T00:00:00Z"))
                 .statusCode(400)
                 .body("code", equalTo("BAD_INPUT"))
                 .body("field", equalTo("symbols[1]"))
@@ -80,25 +117,64 @@ class EnqueueTest extends OrchestratorTestBase {
 
     @Test
     void tickersConfirmedRecentlyAreNotAskedAgain() {
-        orchestrator(Map.of("action", "enqueue", "name", "FIRST", "symbols", List.of("AAPL", "MSFT"),
-                "timeframe", "d1", "from", "2024-01-01T00:00:00Z")).statusCode(200);
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "FIRST",
+                        "symbols",
+                        List.of("AAPL", "MSFT"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2024-01-01T00:00:00Z"))
+                .statusCode(200);
         long calls = simulator.barRequests();
         assertThat(calls).isPositive();
 
-        orchestrator(Map.of("action", "enqueue", "name", "SECOND", "symbols", List.of("MSFT", "AAPL"),
-                "timeframe", "h1", "from", "2024-01-01T00:00:00Z")).statusCode(200);
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "SECOND",
+                        "symbols",
+                        List.of("MSFT", "AAPL"),
+                        "timeframe",
+                        "h1",
+                        "from",
+                        "2024-01-01T00:00:00Z"))
+                .statusCode(200);
         assertThat(simulator.barRequests()).isEqualTo(calls);
 
         db.execute("UPDATE symbols SET checked_at = now() - interval '25 hours' WHERE symbol = 'MSFT'");
-        orchestrator(Map.of("action", "enqueue", "name", "THIRD", "symbols", List.of("MSFT", "AAPL"),
-                "timeframe", "m15", "from", "2024-01-01T00:00:00Z")).statusCode(200);
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "THIRD",
+                        "symbols",
+                        List.of("MSFT", "AAPL"),
+                        "timeframe",
+                        "m15",
+                        "from",
+                        "2024-01-01T00:00:00Z"))
+                .statusCode(200);
         assertThat(simulator.barRequests()).isEqualTo(calls + 1);
     }
 
     @Test
     void aNameIsUsedOnce() {
-        Map<String, Object> request = Map.of("action", "enqueue", "name", "ONCE", "symbols", List.of("AAPL"),
-                "timeframe", "d1", "from", "2024-01-01T00:00:00Z");
+        Map<String, Object> request = Map.of(
+                "action",
+                "enqueue",
+                "name",
+                "ONCE",
+                "symbols",
+                List.of("AAPL"),
+                "timeframe",
+                "d1",
+                "from",
+                "2024-01-01T00:00:00Z");
         orchestrator(request).statusCode(200);
         orchestrator(request).statusCode(400).body("field", equalTo("name")).body("error", containsString("exists"));
         assertThat(count("SELECT count(*) FROM job_definitions")).isEqualTo(1);
@@ -106,8 +182,21 @@ class EnqueueTest extends OrchestratorTestBase {
 
     @Test
     void skipEnqueuesTheKnownTickersAndListsTheOthersWithTheProvidersReason() {
-        orchestrator(Map.of("action", "enqueue", "name", "SKIPPING", "symbols", List.of("AAPL", "ZZZZ", "MSFT", "QQQQ"),
-                "timeframe", "h1", "from", "2024-01-01T00:00:00Z", "to", "2024-04-01T00:00:00Z", "on_unknown", "skip"))
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "SKIPPING",
+                        "symbols",
+                        List.of("AAPL", "ZZZZ", "MSFT", "QQQQ"),
+                        "timeframe",
+                        "h1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "to",
+                        "2024-04-01T00:00:00Z",
+                        "on_unknown",
+                        "skip"))
                 .statusCode(200)
                 .body("symbols", equalTo(List.of("AAPL", "MSFT")))
                 .body("runs", equalTo(6))
@@ -115,16 +204,30 @@ class EnqueueTest extends OrchestratorTestBase {
                 .body("skipped[0].reason", containsString("invalid symbol: ZZZZ"))
                 .body("skipped[1].reason", containsString("invalid symbol: QQQQ"));
 
-        assertThat(db.query("SELECT symbols::text AS symbols FROM job_definitions").get(0))
+        assertThat(db.query("SELECT symbols::text AS symbols FROM job_definitions")
+                        .get(0))
                 .containsEntry("symbols", "{AAPL,MSFT}");
-        assertThat(simulator.barRequests()).as("one request, then one per unknown ticker").isEqualTo(3);
+        assertThat(simulator.barRequests())
+                .as("one request, then one per unknown ticker")
+                .isEqualTo(3);
         action("tick").statusCode(200).body("slices_created", equalTo(6));
     }
 
     @Test
     void skipWithNoKnownTickerIsBadInputNamingSymbols() {
-        orchestrator(Map.of("action", "enqueue", "name", "NONE", "symbols", List.of("ZZZZ", "QQQQ"),
-                "timeframe", "d1", "from", "2024-01-01T00:00:00Z", "on_unknown", "skip"))
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "NONE",
+                        "symbols",
+                        List.of("ZZZZ", "QQQQ"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "on_unknown",
+                        "skip"))
                 .statusCode(400)
                 .body("field", equalTo("symbols"))
                 .body("error", containsString("ZZZZ, QQQQ"));
@@ -136,20 +239,76 @@ class EnqueueTest extends OrchestratorTestBase {
         List<String> original = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 61);
         List<String> second = new java.util.ArrayList<>(original.subList(50, 61));
         second.add(5, "ZZZZ");
-        orchestrator(Map.of("action", "enqueue", "name", "US_BATCH_1", "symbols", original.subList(0, 50),
-                "timeframe", "h1", "from", "2024-01-01T00:00:00Z", "to", "2026-01-10T00:00:00Z")).statusCode(200);
-        assertThat(simulator.barRequests()).as("50 unchecked tickers, one request").isEqualTo(1);
-        orchestrator(Map.of("action", "enqueue", "name", "US_BATCH_2", "symbols", second, "timeframe", "h1",
-                "from", "2024-01-01T00:00:00Z", "to", "2026-01-10T00:00:00Z", "on_unknown", "skip"))
-                .statusCode(200).body("symbols.size()", equalTo(11)).body("skipped.symbol", equalTo(List.of("ZZZZ")));
-        assertThat(simulator.barRequests()).as("one request finds ZZZZ, one confirms the other 11").isEqualTo(3);
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "US_BATCH_1",
+                        "symbols",
+                        original.subList(0, 50),
+                        "timeframe",
+                        "h1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "to",
+                        "2026-01-10T00:00:00Z"))
+                .statusCode(200);
+        assertThat(simulator.barRequests())
+                .as("50 unchecked tickers, one request")
+                .isEqualTo(1);
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "US_BATCH_2",
+                        "symbols",
+                        second,
+                        "timeframe",
+                        "h1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "to",
+                        "2026-01-10T00:00:00Z",
+                        "on_unknown",
+                        "skip"))
+                .statusCode(200)
+                .body("symbols.size()", equalTo(11))
+                .body("skipped.symbol", equalTo(List.of("ZZZZ")));
+        assertThat(simulator.barRequests())
+                .as("one request finds ZZZZ, one confirms the other 11")
+                .isEqualTo(3);
 
-        orchestrator(Map.of("action", "enqueue", "name", "AGAIN", "symbols", second, "timeframe", "d1",
-                "from", "2024-01-01T00:00:00Z", "on_unknown", "skip"))
-                .statusCode(200).body("skipped[0].reason", containsString("ZZZZ"));
-        orchestrator(Map.of("action", "enqueue", "name", "REJECTED", "symbols", second, "timeframe", "d1",
-                "from", "2024-01-01T00:00:00Z")).statusCode(400).body("field", equalTo("symbols[5]"))
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "AGAIN",
+                        "symbols",
+                        second,
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "on_unknown",
+                        "skip"))
+                .statusCode(200)
+                .body("skipped[0].reason", containsString("ZZZZ"));
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "REJECTED",
+                        "symbols",
+                        second,
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2024-01-01T00:00:00Z"))
+                .statusCode(400)
+                .body("field", equalTo("symbols[5]"))
                 .body("error", containsString("on_unknown"));
-        assertThat(simulator.barRequests()).as("checked tickers, known or not, are not asked about again").isEqualTo(3);
+        assertThat(simulator.barRequests())
+                .as("checked tickers, known or not, are not asked about again")
+                .isEqualTo(3);
     }
 }

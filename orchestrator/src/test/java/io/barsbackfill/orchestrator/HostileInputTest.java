@@ -30,14 +30,29 @@ class HostileInputTest extends OrchestratorTestBase {
     @Test
     void everyHostileRequestToEveryActionIsRefusedWithTheJsonErrorBodyAndWritesNothing() {
         List<HostileRequests.Case> cases = new ArrayList<>(HostileRequests.against(
-                body("action", "enqueue", "name", "TEST_1", "symbols", List.of("AAPL", "MSFT"), "timeframe", "h1",
-                        "from", "2024-01-01T00:00:00Z", "to", "2024-04-01T00:00:00Z", "priority", 150,
-                        "on_unknown", "skip"),
+                body(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "TEST_1",
+                        "symbols",
+                        List.of("AAPL", "MSFT"),
+                        "timeframe",
+                        "h1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "to",
+                        "2024-04-01T00:00:00Z",
+                        "priority",
+                        150,
+                        "on_unknown",
+                        "skip"),
                 List.of("action", "name", "symbols", "timeframe", "from", "to", "priority", "on_unknown")));
         cases.removeIf(c -> c.name().equals("name = year 0001")); // "0001-01-01T00:00:00Z" is a fine label
         for (String action : List.of("retry_failed", "cancel")) {
-            cases.addAll(HostileRequests.against(body("action", action, "definition", "TEST_1", "symbol", "AAPL",
-                    "error_code", "INVALID_SYMBOL"), List.of("definition", "symbol", "error_code")));
+            cases.addAll(HostileRequests.against(
+                    body("action", action, "definition", "TEST_1", "symbol", "AAPL", "error_code", "INVALID_SYMBOL"),
+                    List.of("definition", "symbol", "error_code")));
         }
 
         List<String> refusals = HostileRequests.refusals(orchestratorUri(), TOKEN, cases);
@@ -47,7 +62,9 @@ class HostileInputTest extends OrchestratorTestBase {
         assertThat(count("SELECT count(*) FROM job_definitions")).isZero();
         assertThat(count("SELECT count(*) FROM job_runs")).isZero();
         assertThat(count("SELECT count(*) FROM symbols")).isZero();
-        assertThat(count("SELECT count(*) FROM orchestrator_heartbeat")).as("no tick ran").isZero();
+        assertThat(count("SELECT count(*) FROM orchestrator_heartbeat"))
+                .as("no tick ran")
+                .isZero();
         assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
@@ -60,8 +77,7 @@ class HostileInputTest extends OrchestratorTestBase {
                         'infinity') RETURNING id""", "W".repeat(64), manySymbols).get(0).get("id");
         UUID open = (UUID) db.query("""
                 INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority, planned_to)
-                VALUES ('OPEN', '{AAPL}', 'd1', '-infinity', NULL, -2147483648, '-infinity') RETURNING id""")
-                .get(0).get("id");
+                VALUES ('OPEN', '{AAPL}', 'd1', '-infinity', NULL, -2147483648, '-infinity') RETURNING id""").get(0).get("id");
         db.execute("""
                 INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, enabled)
                 VALUES ('FAR', '{MSFT}', 'w1', '200000-01-01 00:00:00+00', 'infinity', false)""");
@@ -77,8 +93,7 @@ class HostileInputTest extends OrchestratorTestBase {
                                            CASE WHEN n % 2 = 0 THEN timestamptz 'infinity' ELSE '-infinity' END AS ra,
                                            CASE WHEN n % 3 = 0 THEN timestamptz 'infinity' ELSE '-infinity' END AS fin,
                                            CASE WHEN n % 5 = 0 THEN timestamptz '294276-12-31 23:59:59+00'
-                                                ELSE '4713-01-01 00:00:00+00 BC' END AS upd) x""",
-                "E".repeat(1_000), huge, "{" + String.join(",", tickers(400)) + "}");
+                                                ELSE '4713-01-01 00:00:00+00 BC' END AS upd) x""", "E".repeat(1_000), huge, "{" + String.join(",", tickers(400)) + "}");
         db.execute("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, lease_token, lease_expires_at,
                                       leased_by, dispatch_id, started_at)
@@ -94,7 +109,8 @@ class HostileInputTest extends OrchestratorTestBase {
                        ('future', 'infinity', 'healthy', NULL, NULL, NULL),
                        ('ancient', '4713-01-01 00:00:00+00 BC', 'warning', '', '', '[]')""", huge, huge);
 
-        action("status").statusCode(200)
+        action("status")
+                .statusCode(200)
                 .body("runs.total", equalTo(402))
                 .body("definitions.size()", equalTo(3))
                 .body("heartbeats.size()", equalTo(3))

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.barsbackfill.testing.InjectTestDatabase;
-import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,13 +25,21 @@ class MigrationTest {
     @Test
     void migratesAnEmptyDatabaseAtStart() {
         assertThat(db.query("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank"))
-                .extracting(r -> r.get("version")).startsWith("1");
+                .extracting(r -> r.get("version"))
+                .startsWith("1");
         assertThat(db.queryLong("""
                 SELECT count(*) FROM information_schema.tables
                 WHERE table_name IN ('job_definitions', 'job_runs', 'job_definition_runs', 'ohlc_bars', 'symbols',
                                      'orchestrator_heartbeat', 'rate_limits')""")).isEqualTo(7);
 
-        given().auth().oauth2("test-token").contentType(ContentType.JSON).body(Map.of("action", "status"))
-                .when().post("/orchestrator").then().statusCode(200).body("runs.total", equalTo(0));
+        given().auth()
+                .oauth2("test-token")
+                .contentType(ContentType.JSON)
+                .body(Map.of("action", "status"))
+                .when()
+                .post("/orchestrator")
+                .then()
+                .statusCode(200)
+                .body("runs.total", equalTo(0));
     }
 }

@@ -40,7 +40,8 @@ class ObservabilityTest extends OrchestratorTestBase {
 
         ScrapedMetrics after = ScrapedMetrics.scrape();
         assertThat(after.value("backfill_ticks_total", "result=\"healthy\"")
-                - before.value("backfill_ticks_total", "result=\"healthy\"")).isEqualTo(1);
+                        - before.value("backfill_ticks_total", "result=\"healthy\""))
+                .isEqualTo(1);
         assertThat(after.value("backfill_runs", "status=\"success\"")).isEqualTo(3);
         assertThat(after.value("backfill_runs", "status=\"queued\"")).isZero();
         assertThat(after.value("backfill_dispatches_in_flight")).isZero();
@@ -54,11 +55,14 @@ class ObservabilityTest extends OrchestratorTestBase {
 
         List<String> headers = new java.util.ArrayList<>(fetchers.headersAnswered(Service.FETCH_BARS));
         headers.addAll(fetchers.headersAnswered(Service.FETCH_BARS_BATCH));
-        assertThat(headers.subList(headersBefore, headers.size())).as("one line per dispatch: a batch and a single")
-                .hasSize(2).allMatch(h -> h.matches(
-                        "dispatch=[0-9a-f-]{36} trace=00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
+        assertThat(headers.subList(headersBefore, headers.size()))
+                .as("one line per dispatch: a batch and a single")
+                .hasSize(2)
+                .allMatch(h -> h.matches("dispatch=[0-9a-f-]{36} trace=00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"));
 
-        given().get("/q/health/well").then().statusCode(200)
+        given().get("/q/health/well")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'heartbeat' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'heartbeat' }.data.last_status", equalTo("healthy"));
     }

@@ -29,8 +29,13 @@ class OrchestratorLambdaTest extends OrchestratorTestBase {
 
     @Test
     void refusesATickWithoutTheToken() {
-        given(LambdaEvents.request()).contentType(ContentType.JSON).body(Map.of("action", "tick"))
-                .post("/orchestrator").then().statusCode(401).body("code", equalTo("UNAUTHORIZED"));
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
+                .body(Map.of("action", "tick"))
+                .post("/orchestrator")
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("UNAUTHORIZED"));
 
         assertThat(count("SELECT count(*) FROM orchestrator_heartbeat")).isZero();
     }
@@ -39,13 +44,20 @@ class OrchestratorLambdaTest extends OrchestratorTestBase {
     void aTickWithTheTokenPlansAndHeartbeats() {
         definition("LAMBDA", "h1", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 100, "AAPL");
 
-        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2(TOKEN)
-                .body(Map.of("action", "tick")).post("/orchestrator").then().statusCode(200)
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
+                .auth()
+                .oauth2(TOKEN)
+                .body(Map.of("action", "tick"))
+                .post("/orchestrator")
+                .then()
+                .statusCode(200)
                 .body("slices_created", equalTo(2))
                 .body("status", equalTo("healthy"))
                 .body("errors", empty());
 
-        assertThat(count("SELECT count(*) FROM job_runs WHERE symbol = 'AAPL' AND status = 'queued'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE symbol = 'AAPL' AND status = 'queued'"))
+                .isEqualTo(2);
         assertThat(count("SELECT count(*) FROM orchestrator_heartbeat")).isEqualTo(1);
     }
 }

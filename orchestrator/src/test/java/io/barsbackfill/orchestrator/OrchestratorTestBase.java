@@ -53,8 +53,13 @@ public abstract class OrchestratorTestBase {
     }
 
     protected static ValidatableResponse orchestrator(Map<String, ?> body) {
-        return given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body(body)
-                .when().post("/orchestrator").then();
+        return given().auth()
+                .oauth2(TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/orchestrator")
+                .then();
     }
 
     protected static ValidatableResponse action(String action) {
@@ -73,16 +78,17 @@ public abstract class OrchestratorTestBase {
     protected UUID definition(String name, String timeframe, String from, String to, int priority, String... symbols) {
         return (UUID) db.query("""
                 INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority)
-                VALUES (?, ?::text[], ?, ?::timestamptz, ?::timestamptz, ?) RETURNING id""",
-                name, "{" + String.join(",", symbols) + "}", timeframe, from, to, priority).get(0).get("id");
+                VALUES (?, ?::text[], ?, ?::timestamptz, ?::timestamptz, ?) RETURNING id""", name, "{" + String.join(",", symbols) + "}", timeframe, from, to, priority)
+                .get(0)
+                .get("id");
     }
 
     /** A queued run, ready now unless {@code runAfter} says otherwise. */
     protected UUID queuedRun(String symbol, String timeframe, String from, String to, int priority) {
-        return (UUID) db.query("""
+        return (UUID)
+                db.query("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
-                VALUES (?, ?, ?::timestamptz, ?::timestamptz, ?, now() - interval '1 second') RETURNING id""",
-                symbol, timeframe, from, to, priority).get(0).get("id");
+                VALUES (?, ?, ?::timestamptz, ?::timestamptz, ?, now() - interval '1 second') RETURNING id""", symbol, timeframe, from, to, priority).get(0).get("id");
     }
 
     protected long count(String sql, Object... params) {
@@ -101,18 +107,26 @@ public abstract class OrchestratorTestBase {
     protected List<Bar> storedBars(String symbol, String timeframe, Instant from, Instant to) {
         return db.query("""
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = ?::timeframe AND ts >= ? AND ts < ? ORDER BY ts""",
-                symbol, timeframe, Timestamp.from(from), Timestamp.from(to)).stream()
-                .map(r -> new Bar(instant(r.get("ts")), (Double) r.get("open"), (Double) r.get("high"),
-                        (Double) r.get("low"), (Double) r.get("close"), (Long) r.get("volume"), (Double) r.get("vwap"),
+                WHERE symbol = ? AND timeframe = ?::timeframe AND ts >= ? AND ts < ? ORDER BY ts""", symbol, timeframe, Timestamp.from(from), Timestamp.from(to)).stream()
+                .map(r -> new Bar(
+                        instant(r.get("ts")),
+                        (Double) r.get("open"),
+                        (Double) r.get("high"),
+                        (Double) r.get("low"),
+                        (Double) r.get("close"),
+                        (Long) r.get("volume"),
+                        (Double) r.get("vwap"),
                         (Long) r.get("trade_count")))
                 .toList();
     }
 
     /** Exactly what the simulator serves for a run's symbol and slice. */
     protected List<Bar> servedBars(Map<String, Object> run) {
-        return simulator.bars((String) run.get("symbol"), Timeframe.fromName(String.valueOf(run.get("timeframe"))).orElseThrow(),
-                instant(run.get("slice_from")), instant(run.get("slice_to")));
+        return simulator.bars(
+                (String) run.get("symbol"),
+                Timeframe.fromName(String.valueOf(run.get("timeframe"))).orElseThrow(),
+                instant(run.get("slice_from")),
+                instant(run.get("slice_to")));
     }
 
     protected static Instant instant(Object timestamp) {

@@ -32,18 +32,21 @@ class PlanningTest extends OrchestratorTestBase {
 
     @Test
     void plansTheMonthlyGridOfH1TimesSymbolsExactlyOnce() {
-        UUID def = definition("US_BATCH_1", "h1", "2024-01-01T00:00:00Z", "2024-04-01T00:00:00Z", 100,
-                "AAPL", "MSFT", "BRK.B");
+        UUID def = definition(
+                "US_BATCH_1", "h1", "2024-01-01T00:00:00Z", "2024-04-01T00:00:00Z", 100, "AAPL", "MSFT", "BRK.B");
 
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("scanned", equalTo(1))
                 .body("slices_created", equalTo(9))
                 .body("errors", empty());
 
         List<Map<String, Object>> runs = runs("true");
         assertThat(runs).hasSize(9);
-        assertThat(runs).extracting(r -> instant(r.get("slice_from")) + ".." + instant(r.get("slice_to")))
-                .containsOnly("2024-01-01T00:00:00Z..2024-02-01T00:00:00Z",
+        assertThat(runs)
+                .extracting(r -> instant(r.get("slice_from")) + ".." + instant(r.get("slice_to")))
+                .containsOnly(
+                        "2024-01-01T00:00:00Z..2024-02-01T00:00:00Z",
                         "2024-02-01T00:00:00Z..2024-03-01T00:00:00Z",
                         "2024-03-01T00:00:00Z..2024-04-01T00:00:00Z");
         assertThat(runs).extracting(r -> r.get("symbol")).containsOnly("AAPL", "MSFT", "BRK.B");
@@ -52,8 +55,11 @@ class PlanningTest extends OrchestratorTestBase {
             assertThat(r.get("job_def_id")).isEqualTo(def);
             assertThat(r.get("max_attempts")).isEqualTo(5);
         });
-        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", def)).isEqualTo(9);
-        assertThat(instant(db.query("SELECT planned_to FROM job_definitions").get(0).get("planned_to")))
+        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", def))
+                .isEqualTo(9);
+        assertThat(instant(db.query("SELECT planned_to FROM job_definitions")
+                        .get(0)
+                        .get("planned_to")))
                 .isEqualTo(Instant.parse("2024-04-01T00:00:00Z"));
 
         action("tick").statusCode(200).body("slices_created", equalTo(0)).body("scanned", equalTo(1));
@@ -66,13 +72,24 @@ class PlanningTest extends OrchestratorTestBase {
 
         action("tick").statusCode(200).body("slices_created", equalTo(1));
 
-        assertThat(runs("true")).singleElement().satisfies(r -> assertThat(r.get("priority")).isEqualTo(250));
+        assertThat(runs("true"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.get("priority")).isEqualTo(250));
     }
 
     @Test
     void ticksInParallelCreateEachRunOnce() throws Exception {
-        UUID def = definition("PARALLEL", "m15", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 100,
-                "AAPL", "MSFT", "NVDA", "AMZN", "META");
+        UUID def = definition(
+                "PARALLEL",
+                "m15",
+                "2024-01-01T00:00:00Z",
+                "2024-03-01T00:00:00Z",
+                100,
+                "AAPL",
+                "MSFT",
+                "NVDA",
+                "AMZN",
+                "META");
         int weeks = 9; // ISO weeks intersecting Jan and Feb 2024: Monday 2024-01-01 .. Monday 2024-03-04
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -89,7 +106,8 @@ class PlanningTest extends OrchestratorTestBase {
             pool.shutdownNow();
         }
         assertThat(count("SELECT count(*) FROM job_runs")).isEqualTo(weeks * 5);
-        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", def)).isEqualTo(weeks * 5);
+        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", def))
+                .isEqualTo(weeks * 5);
     }
 
     @Test
@@ -105,7 +123,8 @@ class PlanningTest extends OrchestratorTestBase {
         Instant horizon = TradingCalendar.nyse().historyHorizon(Instant.now());
         List<Map<String, Object>> runs = runs("true");
         assertThat(runs).allSatisfy(r -> assertThat(instant(r.get("slice_to"))).isBeforeOrEqualTo(horizon));
-        assertThat(runs).extracting(r -> instant(r.get("slice_to")))
+        assertThat(runs)
+                .extracting(r -> instant(r.get("slice_to")))
                 .contains(month.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
@@ -117,8 +136,10 @@ class PlanningTest extends OrchestratorTestBase {
         action("tick").statusCode(200).body("slices_created", equalTo(7));
 
         assertThat(count("SELECT count(*) FROM job_runs")).isEqualTo(7);
-        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", a)).isEqualTo(4);
-        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", b)).isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", a))
+                .isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM job_definition_runs WHERE job_def_id = ?", b))
+                .isEqualTo(4);
         assertThat(count("""
                 SELECT count(*) FROM job_definition_runs l JOIN job_runs r ON r.id = l.job_run_id
                 WHERE r.symbol = 'MSFT' AND r.slice_from = '2024-02-01T00:00:00Z'""")).isEqualTo(2);

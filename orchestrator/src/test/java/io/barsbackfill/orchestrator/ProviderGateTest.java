@@ -2,7 +2,6 @@ package io.barsbackfill.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.startsWith;
 
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
@@ -27,11 +26,14 @@ import org.junit.jupiter.api.Test;
  * resumes by itself when the provider is back.
  */
 @QuarkusTest
-@WithTestResource(value = FetcherProcessesResource.class, initArgs = {
-        @ResourceArg(name = "backfill.queue.backoff-base", value = "1s"),
-        @ResourceArg(name = "backfill.queue.backoff-max", value = "3s"),
-        @ResourceArg(name = "backfill.gate.probe-interval", value = "1s"),
-        @ResourceArg(name = "backfill.gate.probe-interval-max", value = "2s")})
+@WithTestResource(
+        value = FetcherProcessesResource.class,
+        initArgs = {
+            @ResourceArg(name = "backfill.queue.backoff-base", value = "1s"),
+            @ResourceArg(name = "backfill.queue.backoff-max", value = "3s"),
+            @ResourceArg(name = "backfill.gate.probe-interval", value = "1s"),
+            @ResourceArg(name = "backfill.gate.probe-interval-max", value = "2s")
+        })
 class ProviderGateTest extends OrchestratorTestBase {
 
     private static final Duration OUTAGE = Duration.ofSeconds(20);
@@ -48,12 +50,15 @@ class ProviderGateTest extends OrchestratorTestBase {
 
         Instant openedAt = tickUntilGateOpen();
         long callsWhenOpened = simulator.barRequests();
-        assertThat(callsWhenOpened).as("before the gate opened: at most every dispatch in flight, each page retried")
+        assertThat(callsWhenOpened)
+                .as("before the gate opened: at most every dispatch in flight, each page retried")
                 .isLessThanOrEqualTo(MAX_IN_FLIGHT * ATTEMPTS_PER_PAGE + 1);
         tickFor(OUTAGE.minus(Duration.between(openedAt, Instant.now())));
         long probes = simulator.barRequests() - callsWhenOpened;
         long allowed = OUTAGE.toSeconds() + 1; // one probe per second at most (1 s doubling to 2 s)
-        assertThat(probes).as("provider calls while the gate was open: probes only").isBetween(1L, allowed);
+        assertThat(probes)
+                .as("provider calls while the gate was open: probes only")
+                .isBetween(1L, allowed);
 
         JsonPath status = action("status").statusCode(200).extract().jsonPath();
         assertThat(status.getString("provider.state")).isIn("open", "half_open");
@@ -61,19 +66,32 @@ class ProviderGateTest extends OrchestratorTestBase {
         assertThat(status.getString("provider.last_error")).contains("503");
         assertThat(status.getString("provider.next_probe_at")).isNotNull();
         assertThat(status.getInt("runs.failed")).isZero();
-        assertThat(action("tick").statusCode(200).extract().<String>path("gate")).startsWith("open (PROVIDER_UNAVAILABLE)");
+        assertThat(action("tick").statusCode(200).extract().<String>path("gate"))
+                .startsWith("open (PROVIDER_UNAVAILABLE)");
 
         simulator.faults(SimulatorFaults.NONE);
         tickUntilAllSucceeded(Duration.ofSeconds(30));
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'"))
+                .isZero();
         assertThat(count("SELECT max(attempt) FROM job_runs"))
-                .as("attempts spent only by failures while the gate was still closed").isLessThanOrEqualTo(2);
-        runs("true").forEach(r -> assertThat(storedBars((String) r.get("symbol"), "m1", instant(r.get("slice_from")),
-                instant(r.get("slice_to")))).isEqualTo(servedBars(r)));
+                .as("attempts spent only by failures while the gate was still closed")
+                .isLessThanOrEqualTo(2);
+        runs("true")
+                .forEach(r -> assertThat(storedBars(
+                                (String) r.get("symbol"),
+                                "m1",
+                                instant(r.get("slice_from")),
+                                instant(r.get("slice_to"))))
+                        .isEqualTo(servedBars(r)));
         action("status").statusCode(200).body("provider.state", equalTo("closed"));
-        System.out.printf("outage of %d s: %d provider calls before the gate opened, %d probes while open, "
-                + "%d runs failed, max attempt %d%n", OUTAGE.toSeconds(), callsWhenOpened, probes,
-                count("SELECT count(*) FROM job_runs WHERE status = 'failed'"), count("SELECT max(attempt) FROM job_runs"));
+        System.out.printf(
+                "outage of %d s: %d provider calls before the gate opened, %d probes while open, "
+                        + "%d runs failed, max attempt %d%n",
+                OUTAGE.toSeconds(),
+                callsWhenOpened,
+                probes,
+                count("SELECT count(*) FROM job_runs WHERE status = 'failed'"),
+                count("SELECT max(attempt) FROM job_runs"));
     }
 
     @Test
@@ -83,18 +101,26 @@ class ProviderGateTest extends OrchestratorTestBase {
 
         tickUntilGateOpen();
         tickFor(Duration.ofSeconds(4));
-        action("status").statusCode(200)
+        action("status")
+                .statusCode(200)
                 .body("provider.state", org.hamcrest.Matchers.oneOf("open", "half_open"))
                 .body("provider.reason", equalTo("PROVIDER_AUTH"))
                 .body("runs.failed", equalTo(0));
-        assertThat(count("SELECT max(attempt) FROM job_runs")).as("bad keys never spend an attempt").isZero();
-        assertThat(db.query("SELECT message FROM orchestrator_heartbeat").get(0).get("message").toString())
-                .startsWith("gate: open (PROVIDER_AUTH)").doesNotContain("errors=");
+        assertThat(count("SELECT max(attempt) FROM job_runs"))
+                .as("bad keys never spend an attempt")
+                .isZero();
+        assertThat(db.query("SELECT message FROM orchestrator_heartbeat")
+                        .get(0)
+                        .get("message")
+                        .toString())
+                .startsWith("gate: open (PROVIDER_AUTH)")
+                .doesNotContain("errors=");
 
         long calls = simulator.barRequests();
         simulator.faults(SimulatorFaults.NONE);
         tickUntilAllSucceeded(Duration.ofSeconds(20));
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'"))
+                .isZero();
         System.out.printf("keys revoked: %d provider calls while revoked, 0 runs failed, 0 attempts spent%n", calls);
     }
 
@@ -105,12 +131,18 @@ class ProviderGateTest extends OrchestratorTestBase {
         simulator.faults(SimulatorFaults.NONE.withTruncatedRate(0.5).withWrongTypeRate(1));
         tickFor(Duration.ofSeconds(3));
 
-        assertThat(fetchers.answered(Service.FETCH_BARS_BATCH).subList(batchBefore,
-                fetchers.answered(Service.FETCH_BARS_BATCH).size())).isNotEmpty()
+        assertThat(fetchers.answered(Service.FETCH_BARS_BATCH)
+                        .subList(
+                                batchBefore,
+                                fetchers.answered(Service.FETCH_BARS_BATCH).size()))
+                .isNotEmpty()
                 .containsOnly("POST /fetch-bars-batch 200");
-        assertThat(count("SELECT count(*) FROM job_runs WHERE error_code = 'DISPATCH_FAILED'")).isZero();
-        assertThat(count("SELECT count(*) FROM job_runs WHERE error_code = 'PROVIDER_MALFORMED'")).isPositive();
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE error_code = 'DISPATCH_FAILED'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE error_code = 'PROVIDER_MALFORMED'"))
+                .isPositive();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'"))
+                .isZero();
 
         simulator.faults(SimulatorFaults.NONE);
         tickUntilAllSucceeded(Duration.ofSeconds(20));
@@ -119,7 +151,11 @@ class ProviderGateTest extends OrchestratorTestBase {
     private void queueDays(int days, String... symbols) {
         for (int day = 1; day <= days; day++) {
             for (String symbol : symbols) {
-                queuedRun(symbol, "m1", "2024-01-%02dT00:00:00Z".formatted(day), "2024-01-%02dT00:00:00Z".formatted(day + 1),
+                queuedRun(
+                        symbol,
+                        "m1",
+                        "2024-01-%02dT00:00:00Z".formatted(day),
+                        "2024-01-%02dT00:00:00Z".formatted(day + 1),
                         100);
             }
         }

@@ -26,14 +26,21 @@ class QueueControlTest extends OrchestratorTestBase {
         UUID done = queuedRun("NVDA", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
         db.execute("UPDATE job_runs SET status = 'success', finished_at = now() WHERE id = ?", done);
 
-        orchestrator(Map.of("action", "retry_failed", "error_code", "DISPATCH_FAILED")).statusCode(200)
-                .body("action", equalTo("retry_failed")).body("runs_changed", equalTo(1));
+        orchestrator(Map.of("action", "retry_failed", "error_code", "DISPATCH_FAILED"))
+                .statusCode(200)
+                .body("action", equalTo("retry_failed"))
+                .body("runs_changed", equalTo(1));
 
         Map<String, Object> retried = run(dispatchFailed);
-        assertThat(retried).containsEntry("status", "queued").containsEntry("attempt", 5)
-                .containsEntry("max_attempts", 10).containsEntry("error_code", null)
-                .containsEntry("error_message", null).containsEntry("finished_at", null);
-        assertThat(count("SELECT count(*) FROM job_runs WHERE id = ? AND run_after <= now()", dispatchFailed)).isOne();
+        assertThat(retried)
+                .containsEntry("status", "queued")
+                .containsEntry("attempt", 5)
+                .containsEntry("max_attempts", 10)
+                .containsEntry("error_code", null)
+                .containsEntry("error_message", null)
+                .containsEntry("finished_at", null);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE id = ? AND run_after <= now()", dispatchFailed))
+                .isOne();
         assertThat(run(invalid)).containsEntry("status", "failed");
 
         orchestrator(Map.of("action", "retry_failed")).statusCode(200).body("runs_changed", equalTo(1));
@@ -50,8 +57,10 @@ class QueueControlTest extends OrchestratorTestBase {
         link(def, aapl);
         link(def, msft);
 
-        orchestrator(Map.of("action", "retry_failed", "definition", "MINE", "symbol", "msft")).statusCode(200)
-                .body("runs_changed", equalTo(1)).body("definition", equalTo("MINE"));
+        orchestrator(Map.of("action", "retry_failed", "definition", "MINE", "symbol", "msft"))
+                .statusCode(200)
+                .body("runs_changed", equalTo(1))
+                .body("definition", equalTo("MINE"));
 
         assertThat(run(msft)).containsEntry("status", "queued");
         assertThat(run(aapl)).containsEntry("status", "failed");
@@ -64,20 +73,26 @@ class QueueControlTest extends OrchestratorTestBase {
         UUID theirs = definition("THEIRS", "h1", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 100, "MSFT");
         action("tick").statusCode(200).body("slices_created", equalTo(4)).body("dispatches", equalTo(0));
         UUID running = (UUID) db.query("SELECT id FROM job_runs WHERE symbol = 'AAPL' ORDER BY slice_from LIMIT 1")
-                .get(0).get("id");
+                .get(0)
+                .get("id");
         db.execute("""
                 UPDATE job_runs SET status = 'running', lease_token = gen_random_uuid(),
                        lease_expires_at = now() + interval '5 minutes' WHERE id = ?""", running);
 
-        orchestrator(Map.of("action", "cancel", "definition", "MINE")).statusCode(200)
-                .body("action", equalTo("cancel")).body("runs_changed", equalTo(1))
+        orchestrator(Map.of("action", "cancel", "definition", "MINE"))
+                .statusCode(200)
+                .body("action", equalTo("cancel"))
+                .body("runs_changed", equalTo(1))
                 .body("definition_disabled", equalTo(true));
 
         assertThat(db.query("SELECT name, enabled FROM job_definitions ORDER BY name"))
-                .extracting(r -> r.get("name") + "=" + r.get("enabled")).containsExactly("MINE=false", "THEIRS=true");
-        assertThat(count("SELECT count(*) FROM job_runs WHERE symbol = 'AAPL' AND status = 'cancelled'")).isOne();
+                .extracting(r -> r.get("name") + "=" + r.get("enabled"))
+                .containsExactly("MINE=false", "THEIRS=true");
+        assertThat(count("SELECT count(*) FROM job_runs WHERE symbol = 'AAPL' AND status = 'cancelled'"))
+                .isOne();
         assertThat(run(running)).containsEntry("status", "running");
-        assertThat(count("SELECT count(*) FROM job_runs WHERE symbol = 'MSFT' AND status = 'queued'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE symbol = 'MSFT' AND status = 'queued'"))
+                .isEqualTo(2);
 
         db.execute("UPDATE job_definitions SET planned_to = NULL");
         action("tick").statusCode(200).body("scanned", equalTo(1)).body("slices_created", equalTo(0));
@@ -89,18 +104,20 @@ class QueueControlTest extends OrchestratorTestBase {
         queuedRun("AAPL", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
         queuedRun("MSFT", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
 
-        orchestrator(Map.of("action", "cancel", "symbol", "AAPL")).statusCode(200).body("runs_changed", equalTo(1));
+        orchestrator(Map.of("action", "cancel", "symbol", "AAPL"))
+                .statusCode(200)
+                .body("runs_changed", equalTo(1));
 
         assertThat(db.query("SELECT symbol, status FROM job_runs ORDER BY symbol"))
-                .extracting(r -> r.get("symbol") + "=" + r.get("status")).containsExactly("AAPL=cancelled", "MSFT=queued");
+                .extracting(r -> r.get("symbol") + "=" + r.get("status"))
+                .containsExactly("AAPL=cancelled", "MSFT=queued");
     }
 
     private UUID failedRun(String symbol, String code, int attempt) {
         UUID id = queuedRun(symbol, "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
         db.execute("""
                 UPDATE job_runs SET status = 'failed', error_code = ?, error_message = 'boom', attempt = ?,
-                       max_attempts = 5, finished_at = now(), run_after = now() + interval '1 hour' WHERE id = ?""",
-                code, attempt, id);
+                       max_attempts = 5, finished_at = now(), run_after = now() + interval '1 hour' WHERE id = ?""", code, attempt, id);
         return id;
     }
 

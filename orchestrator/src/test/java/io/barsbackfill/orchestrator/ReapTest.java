@@ -24,22 +24,30 @@ class ReapTest extends OrchestratorTestBase {
         Map<String, Object> freshBefore = run(fresh);
 
         // no definition exists: reaping does not depend on planning
-        action("tick").statusCode(200)
+        action("tick")
+                .statusCode(200)
                 .body("reaped", equalTo(2))
                 .body("scanned", equalTo(0))
                 .body("errors", empty());
 
         Map<String, Object> requeued = run(expired);
-        assertThat(requeued).containsEntry("status", "queued").containsEntry("attempt", 2)
-                .containsEntry("error_code", "LEASE_EXPIRED").containsEntry("lease_token", null)
-                .containsEntry("lease_expires_at", null).containsEntry("finished_at", null);
+        assertThat(requeued)
+                .containsEntry("status", "queued")
+                .containsEntry("attempt", 2)
+                .containsEntry("error_code", "LEASE_EXPIRED")
+                .containsEntry("lease_token", null)
+                .containsEntry("lease_expires_at", null)
+                .containsEntry("finished_at", null);
         // retry_backoff(2, 15s, 30m) = 30s with 50-100 % jitter
         assertThat(instant(requeued.get("run_after")))
                 .isBetween(Instant.now().plusSeconds(13), Instant.now().plusSeconds(31));
 
         Map<String, Object> failed = run(exhausted);
-        assertThat(failed).containsEntry("status", "failed").containsEntry("attempt", 5)
-                .containsEntry("error_code", "LEASE_EXPIRED").containsEntry("lease_token", null);
+        assertThat(failed)
+                .containsEntry("status", "failed")
+                .containsEntry("attempt", 5)
+                .containsEntry("error_code", "LEASE_EXPIRED")
+                .containsEntry("lease_token", null);
         assertThat(failed.get("finished_at")).isNotNull();
 
         assertThat(run(fresh)).isEqualTo(freshBefore);
@@ -62,6 +70,8 @@ class ReapTest extends OrchestratorTestBase {
                                       lease_token, lease_expires_at, leased_by, dispatch_id, started_at)
                 VALUES (?, 'h1', '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z', 'running', ?, ?, gen_random_uuid(),
                         %s, 'dead-orchestrator', gen_random_uuid(), now() - interval '10 minutes')
-                RETURNING id""".formatted(expiresAt), symbol, attempt, maxAttempts).get(0).get("id");
+                RETURNING id""".formatted(expiresAt), symbol, attempt, maxAttempts)
+                .get(0)
+                .get("id");
     }
 }

@@ -27,8 +27,11 @@ class SeriesMigrationTest {
     void databaseAtTheVersionBeforeSeries() {
         db = TestDatabase.create();
         MigrationVersion series = MigrationVersion.fromVersion("4");
-        MigrationVersion before = Arrays.stream(flyway().load().info().all()).map(MigrationInfo::getVersion)
-                .filter(v -> v.compareTo(series) < 0).max(MigrationVersion::compareTo).orElseThrow();
+        MigrationVersion before = Arrays.stream(flyway().load().info().all())
+                .map(MigrationInfo::getVersion)
+                .filter(v -> v.compareTo(series) < 0)
+                .max(MigrationVersion::compareTo)
+                .orElseThrow();
         flyway().target(before).load().migrate();
         db.execute("""
                 INSERT INTO job_definitions (id, name, symbols, timeframe, window_from, window_to, planned_to)
@@ -66,14 +69,16 @@ class SeriesMigrationTest {
         flyway().load().migrate();
 
         assertThat(db.query("SELECT symbol, ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars "
-                + "ORDER BY symbol, ts")).isEqualTo(barsBefore);
+                        + "ORDER BY symbol, ts"))
+                .isEqualTo(barsBefore);
         assertThat(db.query("SELECT symbol, feed, adjustment FROM ohlc_bars ORDER BY symbol, ts"))
                 .extracting(r -> r.get("symbol") + " " + r.get("feed") + "/" + r.get("adjustment"))
                 .containsExactly("AAPL iex/raw", "AAPL iex/raw", "MSFT sip/split");
-        assertThat(db.query("SELECT feed, adjustment FROM job_definitions")).containsExactly(
-                Map.of("feed", "iex", "adjustment", "raw"));
+        assertThat(db.query("SELECT feed, adjustment FROM job_definitions"))
+                .containsExactly(Map.of("feed", "iex", "adjustment", "raw"));
         assertThat(db.query("SELECT id::text AS id, status, feed, adjustment, rows_written FROM job_runs ORDER BY id"))
-                .extracting(r -> r.get("status") + " " + r.get("feed") + "/" + r.get("adjustment") + " " + r.get("rows_written"))
+                .extracting(r ->
+                        r.get("status") + " " + r.get("feed") + "/" + r.get("adjustment") + " " + r.get("rows_written"))
                 .containsExactly("success iex/raw 2", "queued iex/raw 0");
         assertThat(db.queryLong("SELECT count(*) FROM job_definition_runs")).isEqualTo(2);
 

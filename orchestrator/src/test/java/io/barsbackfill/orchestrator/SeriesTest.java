@@ -43,16 +43,20 @@ class SeriesTest extends OrchestratorTestBase {
             Bar r = raw.get(i);
             Bar s = split.get(i);
             if (r.ts().isBefore(SPLIT)) {
-                assertThat(r.close()).as("raw close before the split, %s", r.ts()).isCloseTo(4 * s.close(),
-                        org.assertj.core.data.Offset.offset(0.0001));
+                assertThat(r.close())
+                        .as("raw close before the split, %s", r.ts())
+                        .isCloseTo(4 * s.close(), org.assertj.core.data.Offset.offset(0.0001));
             } else {
                 assertThat(r).isEqualTo(s);
             }
         }
-        assertThat(runs("true")).hasSize(2).extracting(r -> r.get("adjustment") + " " + r.get("status"))
+        assertThat(runs("true"))
+                .hasSize(2)
+                .extracting(r -> r.get("adjustment") + " " + r.get("status"))
                 .containsExactlyInAnyOrder("raw success", "split success");
 
-        action("status").statusCode(200)
+        action("status")
+                .statusCode(200)
                 .body("definitions.find { it.name == 'AAPL_SPLIT' }.adjustment", equalTo("split"))
                 .body("definitions.find { it.name == 'AAPL_RAW' }.adjustment", equalTo("raw"));
 
@@ -73,42 +77,67 @@ class SeriesTest extends OrchestratorTestBase {
                   AND ts IN ('2020-03-02T05:00:00Z', '2020-11-02T05:00:00Z')""");
         assertThat(stored("AAPL", "split")).isNotEqualTo(simulator.bars("AAPL", Timeframe.d1, FROM, TO, "split"));
 
-        orchestrator(Map.of("action", "refresh", "definition", "AAPL_SPLIT", "since", "2020-06-01")).statusCode(200)
-                .body("action", equalTo("refresh")).body("runs_changed", equalTo(1));
-        assertThat(runs("true")).singleElement().satisfies(r -> assertThat(r)
-                .containsEntry("status", "queued").containsEntry("attempt", 0));
-        action("status").statusCode(200)
+        orchestrator(Map.of("action", "refresh", "definition", "AAPL_SPLIT", "since", "2020-06-01"))
+                .statusCode(200)
+                .body("action", equalTo("refresh"))
+                .body("runs_changed", equalTo(1));
+        assertThat(runs("true"))
+                .singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("status", "queued").containsEntry("attempt", 0));
+        action("status")
+                .statusCode(200)
                 .body("definitions[0].refresh.runs", equalTo(1))
                 .body("definitions[0].refresh.pending", equalTo(1));
         tickUntilDone();
 
         assertThat(stored("AAPL", "split")).isEqualTo(simulator.bars("AAPL", Timeframe.d1, FROM, TO, "split"));
-        assertThat(runs("true")).singleElement().satisfies(r -> assertThat(r)
-                .containsEntry("status", "success").containsEntry("rows_written", 2).containsEntry("bars_fetched", 253));
-        action("status").statusCode(200)
+        assertThat(runs("true"))
+                .singleElement()
+                .satisfies(r -> assertThat(r)
+                        .containsEntry("status", "success")
+                        .containsEntry("rows_written", 2)
+                        .containsEntry("bars_fetched", 253));
+        action("status")
+                .statusCode(200)
                 .body("definitions[0].refresh.pending", equalTo(0))
                 .body("definitions[0].refresh.bars_changed", equalTo(2));
 
         // nothing changed since: a second refresh writes nothing
-        orchestrator(Map.of("action", "refresh", "definition", "AAPL_SPLIT")).statusCode(200)
+        orchestrator(Map.of("action", "refresh", "definition", "AAPL_SPLIT"))
+                .statusCode(200)
                 .body("runs_changed", equalTo(1));
         tickUntilDone();
         action("status").statusCode(200).body("definitions[0].refresh.bars_changed", equalTo(0));
 
-        orchestrator(Map.of("action", "refresh", "definition", "NOPE")).statusCode(400)
+        orchestrator(Map.of("action", "refresh", "definition", "NOPE"))
+                .statusCode(400)
                 .body("field", equalTo("definition"));
-        orchestrator(Map.of("action", "refresh", "definition", "AAPL_SPLIT", "since", "June")).statusCode(400)
+        orchestrator(Map.of("action", "refresh", "definition", "AAPL_SPLIT", "since", "June"))
+                .statusCode(400)
                 .body("field", equalTo("since"));
     }
 
     @Test
     void theAuditOfWhatTheProviderServedFindsNoUnexplainedGapsNorDuplicates() {
         enqueue("AAPL_SPLIT", "split");
-        orchestrator(Map.of("action", "enqueue", "name", "HOURLY", "symbols", List.of("MSFT", "VOXX"), "timeframe", "h1",
-                "from", "2024-01-01T00:00:00Z", "to", "2024-03-01T00:00:00Z")).statusCode(200);
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "HOURLY",
+                        "symbols",
+                        List.of("MSFT", "VOXX"),
+                        "timeframe",
+                        "h1",
+                        "from",
+                        "2024-01-01T00:00:00Z",
+                        "to",
+                        "2024-03-01T00:00:00Z"))
+                .statusCode(200);
         tickUntilDone();
 
-        orchestrator(Map.of("action", "audit", "definition", "AAPL_SPLIT")).statusCode(200)
+        orchestrator(Map.of("action", "audit", "definition", "AAPL_SPLIT"))
+                .statusCode(200)
                 .body("definition", equalTo("AAPL_SPLIT"))
                 .body("adjustment", equalTo("split"))
                 .body("runs", equalTo(1))
@@ -119,7 +148,8 @@ class SeriesTest extends OrchestratorTestBase {
                 .body("duplicates", equalTo(0))
                 .body("empty_runs", equalTo(0));
         // no definition: every finished run of the default series (iex/raw), here the hourly one
-        orchestrator(Map.of("action", "audit")).statusCode(200)
+        orchestrator(Map.of("action", "audit"))
+                .statusCode(200)
                 .body("definition", nullValue())
                 .body("runs", equalTo(4))
                 .body("sessions_expected", equalTo(2 * 41))
@@ -127,21 +157,28 @@ class SeriesTest extends OrchestratorTestBase {
                 .body("duplicates", equalTo(0))
                 .body("summary", containsString("0 unexplained gaps, 0 duplicates"));
         // VOXX: the provider leaves out vw and n, and they are stored as NULL, not 0
-        assertThat(count("SELECT count(*) FROM ohlc_bars WHERE symbol = 'VOXX'")).isPositive();
-        assertThat(count("SELECT count(*) FROM ohlc_bars WHERE symbol = 'VOXX' AND (vwap IS NOT NULL OR trade_count IS NOT NULL)"))
+        assertThat(count("SELECT count(*) FROM ohlc_bars WHERE symbol = 'VOXX'"))
+                .isPositive();
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM ohlc_bars WHERE symbol = 'VOXX' AND (vwap IS NOT NULL OR trade_count IS NOT NULL)"))
                 .isZero();
-        assertThat(count("SELECT count(*) FROM ohlc_bars WHERE symbol = 'MSFT' AND (vwap IS NULL OR trade_count IS NULL)"))
+        assertThat(
+                        count(
+                                "SELECT count(*) FROM ohlc_bars WHERE symbol = 'MSFT' AND (vwap IS NULL OR trade_count IS NULL)"))
                 .isZero();
 
         // break things on purpose: a missing session, a bar shifted by a timezone error, a second bar in one slot
-        db.execute("DELETE FROM ohlc_bars WHERE symbol = 'MSFT' AND ts >= '2024-02-14T09:00Z' AND ts < '2024-02-15T01:00Z'");
+        db.execute(
+                "DELETE FROM ohlc_bars WHERE symbol = 'MSFT' AND ts >= '2024-02-14T09:00Z' AND ts < '2024-02-15T01:00Z'");
         db.execute("""
                 UPDATE ohlc_bars SET ts = ts - interval '5 hours'
                 WHERE symbol = 'MSFT' AND timeframe = 'h1' AND ts = '2024-02-20T09:00Z'""");
         db.execute("""
                 INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed, adjustment)
                 VALUES ('MSFT', 'h1', '2024-02-21T15:30Z', 400, 401, 399, 400, 100, 'alpaca', 'iex', 'raw')""");
-        orchestrator(Map.of("action", "audit", "definition", "HOURLY")).statusCode(200)
+        orchestrator(Map.of("action", "audit", "definition", "HOURLY"))
+                .statusCode(200)
                 .body("unexplained_sessions", equalTo(1))
                 .body("bars_outside_session", equalTo(1))
                 .body("unexplained_gaps", equalTo(2))
@@ -151,33 +188,85 @@ class SeriesTest extends OrchestratorTestBase {
                 .body("findings[0].slice_from", equalTo("2024-02-01T00:00:00Z"));
         // an empty successful run on trading days: a renamed or delisted ticker
         db.execute("DELETE FROM ohlc_bars WHERE symbol = 'VOXX' AND ts < '2024-02-01T00:00Z'");
-        orchestrator(Map.of("action", "audit", "definition", "HOURLY")).statusCode(200)
+        orchestrator(Map.of("action", "audit", "definition", "HOURLY"))
+                .statusCode(200)
                 .body("empty_runs", equalTo(1));
     }
 
     @Test
     void aSeriesOutsideTheClosedSetsIsRefusedNamingItsField() {
-        orchestrator(Map.of("action", "enqueue", "name", "X", "symbols", List.of("AAPL"), "timeframe", "d1",
-                "from", "2020-01-01T00:00:00Z", "adjustment", "splits")).statusCode(400)
-                .body("field", equalTo("adjustment")).body("code", equalTo("BAD_INPUT"));
-        orchestrator(Map.of("action", "enqueue", "name", "X", "symbols", List.of("AAPL"), "timeframe", "d1",
-                "from", "2020-01-01T00:00:00Z", "feed", "nasdaq")).statusCode(400)
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "X",
+                        "symbols",
+                        List.of("AAPL"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2020-01-01T00:00:00Z",
+                        "adjustment",
+                        "splits"))
+                .statusCode(400)
+                .body("field", equalTo("adjustment"))
+                .body("code", equalTo("BAD_INPUT"));
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "X",
+                        "symbols",
+                        List.of("AAPL"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2020-01-01T00:00:00Z",
+                        "feed",
+                        "nasdaq"))
+                .statusCode(400)
                 .body("field", equalTo("feed"));
         // a misspelt option is refused, never dropped
-        orchestrator(Map.of("action", "enqueue", "name", "X", "symbols", List.of("AAPL"), "timeframe", "d1",
-                "from", "2020-01-01T00:00:00Z", "adjustmnet", "split")).statusCode(400)
-                .body("field", equalTo("adjustmnet")).body("error", containsString("unknown field"));
+        orchestrator(Map.of(
+                        "action",
+                        "enqueue",
+                        "name",
+                        "X",
+                        "symbols",
+                        List.of("AAPL"),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        "2020-01-01T00:00:00Z",
+                        "adjustmnet",
+                        "split"))
+                .statusCode(400)
+                .body("field", equalTo("adjustmnet"))
+                .body("error", containsString("unknown field"));
         // a known field the action does not use is refused too
-        orchestrator(Map.of("action", "status", "adjustment", "split")).statusCode(400)
+        orchestrator(Map.of("action", "status", "adjustment", "split"))
+                .statusCode(400)
                 .body("field", equalTo("adjustment"));
-        orchestrator(Map.of("action", "audit", "definition", "X", "feed", "sip")).statusCode(400)
+        orchestrator(Map.of("action", "audit", "definition", "X", "feed", "sip"))
+                .statusCode(400)
                 .body("field", equalTo("feed"));
         assertThat(count("SELECT count(*) FROM job_definitions")).isZero();
     }
 
     private io.restassured.response.ValidatableResponse enqueue(String name, String adjustment) {
-        Map<String, Object> body = body("action", "enqueue", "name", name, "symbols", List.of("AAPL"), "timeframe", "d1",
-                "from", FROM.toString(), "to", TO.toString());
+        Map<String, Object> body = body(
+                "action",
+                "enqueue",
+                "name",
+                name,
+                "symbols",
+                List.of("AAPL"),
+                "timeframe",
+                "d1",
+                "from",
+                FROM.toString(),
+                "to",
+                TO.toString());
         if (adjustment != null) {
             body.put("adjustment", adjustment);
         }
@@ -185,11 +274,13 @@ class SeriesTest extends OrchestratorTestBase {
     }
 
     private void tickUntilDone() {
-        for (int i = 0; i < 10 && count("SELECT count(*) FROM job_runs WHERE status IN ('queued', 'running')") > 0
-                || i == 0; i++) {
+        for (int i = 0;
+                i < 10 && count("SELECT count(*) FROM job_runs WHERE status IN ('queued', 'running')") > 0 || i == 0;
+                i++) {
             action("tick").statusCode(200);
         }
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status <> 'success'")).isZero();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
+                .isZero();
     }
 
     private List<Bar> stored(String symbol, String adjustment) {
@@ -197,8 +288,14 @@ class SeriesTest extends OrchestratorTestBase {
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
                 WHERE symbol = ? AND timeframe = 'd1' AND feed = 'iex' AND adjustment = ? AND ts >= ? AND ts < ?
                 ORDER BY ts""", symbol, adjustment, Timestamp.from(FROM), Timestamp.from(TO)).stream()
-                .map(r -> new Bar(instant(r.get("ts")), (Double) r.get("open"), (Double) r.get("high"),
-                        (Double) r.get("low"), (Double) r.get("close"), (Long) r.get("volume"), (Double) r.get("vwap"),
+                .map(r -> new Bar(
+                        instant(r.get("ts")),
+                        (Double) r.get("open"),
+                        (Double) r.get("high"),
+                        (Double) r.get("low"),
+                        (Double) r.get("close"),
+                        (Long) r.get("volume"),
+                        (Double) r.get("vwap"),
                         (Long) r.get("trade_count")))
                 .toList();
     }

@@ -1,11 +1,11 @@
 package io.barsbackfill.orchestrator;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.emptyOrNullString;
 
 import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
 import io.quarkus.test.common.WithTestResource;
@@ -20,11 +20,14 @@ class StatusTest extends OrchestratorTestBase {
 
     @Test
     void countsEveryRunByStatusOverallAndPerDefinition() {
-        UUID def = definition("US_BATCH_1", "m1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100,
-                "AAPL");
+        UUID def = definition("US_BATCH_1", "m1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100, "AAPL");
         for (int day = 1; day <= 31; day++) {
-            UUID id = queuedRun("AAPL", "m1", "2024-01-%02dT00:00:00Z".formatted(day),
-                    day == 31 ? "2024-02-01T00:00:00Z" : "2024-01-%02dT00:00:00Z".formatted(day + 1), 100);
+            UUID id = queuedRun(
+                    "AAPL",
+                    "m1",
+                    "2024-01-%02dT00:00:00Z".formatted(day),
+                    day == 31 ? "2024-02-01T00:00:00Z" : "2024-01-%02dT00:00:00Z".formatted(day + 1),
+                    100);
             db.execute("INSERT INTO job_definition_runs (job_def_id, job_run_id) VALUES (?, ?)", def, id);
             if (day <= 5) {
                 db.execute("""
@@ -48,7 +51,8 @@ class StatusTest extends OrchestratorTestBase {
         }
         queuedRun("MSFT", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100);
 
-        action("status").statusCode(200)
+        action("status")
+                .statusCode(200)
                 .body("version", not(emptyOrNullString()))
                 .body("runs.queued", equalTo(22)) // 21 of the definition (one in backoff) + MSFT
                 .body("runs.running", equalTo(1))
@@ -84,7 +88,8 @@ class StatusTest extends OrchestratorTestBase {
     void showsEachOrchestratorsHeartbeatAfterATick() {
         action("tick").statusCode(200);
 
-        action("status").statusCode(200)
+        action("status")
+                .statusCode(200)
                 .body("heartbeats", hasSize(1))
                 .body("heartbeats[0].status", equalTo("healthy"))
                 .body("heartbeats[0].age_seconds", lessThan(60))
@@ -94,8 +99,10 @@ class StatusTest extends OrchestratorTestBase {
 
     @Test
     void theTickAnswersItsFieldsAtTheTopLevel() {
-        Map<String, Object> tick = action("tick").statusCode(200).extract().jsonPath().getMap("");
-        org.assertj.core.api.Assertions.assertThat(tick).containsKeys("scanned", "slices_created", "jobs_dispatched",
-                "reaped", "errors", "duration_ms").doesNotContainKeys("tick", "status_report", "runs");
+        Map<String, Object> tick =
+                action("tick").statusCode(200).extract().jsonPath().getMap("");
+        org.assertj.core.api.Assertions.assertThat(tick)
+                .containsKeys("scanned", "slices_created", "jobs_dispatched", "reaped", "errors", "duration_ms")
+                .doesNotContainKeys("tick", "status_report", "runs");
     }
 }

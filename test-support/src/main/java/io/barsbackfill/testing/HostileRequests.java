@@ -27,15 +27,15 @@ public final class HostileRequests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MiB = 1024 * 1024;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** One request: a name for the report, its Content-Type (null: none) and its body. */
-    public record Case(String name, String contentType, byte[] body, boolean chunked) {
-    }
+    public record Case(String name, String contentType, byte[] body, boolean chunked) {}
 
-    private HostileRequests() {
-    }
+    private HostileRequests() {}
 
     /**
      * Every hostile request for a function whose valid body is {@code valid}: the body-level ones, and for each
@@ -49,10 +49,13 @@ public final class HostileRequests {
         cases.add(new Case("not JSON", "application/json", bytes("{action: tick"), false));
         cases.add(new Case("a JSON array", "application/json", bytes("[1, 2]"), false));
         cases.add(new Case("a JSON string", "application/json", bytes("\"tick\""), false));
-        cases.add(new Case("nested 100,000 deep", "application/json",
-                bytes("[".repeat(100_000) + "]".repeat(100_000)), false));
-        cases.add(new Case("object nested 100,000 deep", "application/json",
-                bytes("{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000)), false));
+        cases.add(new Case(
+                "nested 100,000 deep", "application/json", bytes("[".repeat(100_000) + "]".repeat(100_000)), false));
+        cases.add(new Case(
+                "object nested 100,000 deep",
+                "application/json",
+                bytes("{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000)),
+                false));
         cases.add(new Case("text/plain", "text/plain", ok, false));
         cases.add(new Case("no Content-Type", null, ok, false));
         cases.add(new Case("form", "application/x-www-form-urlencoded", bytes("action=tick"), false));
@@ -62,7 +65,8 @@ public final class HostileRequests {
         notUtf8[notUtf8.length - 4] = (byte) 0xC3; // a lead byte followed by ASCII
         cases.add(new Case("not UTF-8", "application/json", notUtf8, false));
         for (String field : fields) {
-            for (Map.Entry<String, Object> value : hostileValues(valid.get(field)).entrySet()) {
+            for (Map.Entry<String, Object> value :
+                    hostileValues(valid.get(field)).entrySet()) {
                 Map<String, Object> body = new LinkedHashMap<>(valid);
                 body.put(field, value.getValue());
                 cases.add(new Case(field + " = " + value.getKey(), "application/json", json(body), false));
@@ -100,10 +104,13 @@ public final class HostileRequests {
         List<String> problems = new ArrayList<>();
         for (Case c : cases) {
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(function).timeout(Duration.ofSeconds(30))
+                HttpRequest.Builder request = HttpRequest.newBuilder(function)
+                        .timeout(Duration.ofSeconds(30))
                         .header("Authorization", "Bearer " + token)
-                        .POST(c.chunked() ? BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(c.body()))
-                                : BodyPublishers.ofByteArray(c.body()));
+                        .POST(
+                                c.chunked()
+                                        ? BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(c.body()))
+                                        : BodyPublishers.ofByteArray(c.body()));
                 if (c.contentType() != null) {
                     request.header("Content-Type", c.contentType());
                 }

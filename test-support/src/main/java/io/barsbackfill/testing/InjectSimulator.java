@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks a {@code MarketSimulator} field of a test to receive the simulator of {@link SimulatorResource}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectSimulator {
-}
+public @interface InjectSimulator {}

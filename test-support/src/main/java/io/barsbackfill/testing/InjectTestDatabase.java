@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks a {@link TestDatabase} field of a test to receive the database of {@link PostgresResource}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectTestDatabase {
-}
+public @interface InjectTestDatabase {}

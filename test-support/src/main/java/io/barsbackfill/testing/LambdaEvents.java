@@ -14,8 +14,7 @@ public final class LambdaEvents {
 
     public static final String TAG = "lambda";
 
-    private LambdaEvents() {
-    }
+    private LambdaEvents() {}
 
     public static int port() {
         return ConfigProvider.getConfig().getValue("quarkus.lambda.mock-event-server.test-port", Integer.class);
@@ -23,6 +22,9 @@ public final class LambdaEvents {
 
     /** A rest-assured request aimed at the mock event server instead of the HTTP port. */
     public static RequestSpecification request() {
-        return new RequestSpecBuilder().setBaseUri("http://localhost").setPort(port()).build();
+        return new RequestSpecBuilder()
+                .setBaseUri("http://localhost")
+                .setPort(port())
+                .build();
     }
 }

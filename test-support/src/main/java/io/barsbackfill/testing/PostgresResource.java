@@ -29,7 +29,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        db = migrateTo != null ? TestDatabase.createMigratedTo(migrateTo)
+        db = migrateTo != null
+                ? TestDatabase.createMigratedTo(migrateTo)
                 : migrate ? TestDatabase.createMigrated() : TestDatabase.create();
         if (seed != null) {
             for (String statement : readSeed().split(";\\s*\\n")) {
@@ -54,7 +55,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(db, new TestInjector.AnnotatedAndMatchesType(InjectTestDatabase.class, TestDatabase.class));
+        injector.injectIntoFields(
+                db, new TestInjector.AnnotatedAndMatchesType(InjectTestDatabase.class, TestDatabase.class));
     }
 
     @Override

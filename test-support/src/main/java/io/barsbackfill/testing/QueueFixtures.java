@@ -26,21 +26,36 @@ public final class QueueFixtures {
     }
 
     /** As {@link #leased}, of the series {@code feed}/{@code adjustment}. */
-    public List<Leased> leasedInSeries(String feed, String adjustment, String timeframe, Instant from, Instant to,
-            Duration lease, String... symbols) {
+    public List<Leased> leasedInSeries(
+            String feed,
+            String adjustment,
+            String timeframe,
+            Instant from,
+            Instant to,
+            Duration lease,
+            String... symbols) {
         List<Leased> runs = new ArrayList<>();
         for (String symbol : symbols) {
             UUID token = UUID.randomUUID();
-            UUID id = (UUID) db.query("""
+            UUID id = (UUID) db.query(
+                            """
                     INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, attempt, lease_token,
                                           lease_expires_at, leased_by, started_at, feed, adjustment)
                     VALUES (?, ?, ?, ?, 'running', 1, ?, now() + make_interval(secs => ?), 'test', now(), ?, ?)
                     ON CONFLICT (symbol, timeframe, feed, adjustment, slice_from) DO UPDATE
                     SET status = 'running', lease_token = excluded.lease_token, attempt = job_runs.attempt + 1,
                         lease_expires_at = excluded.lease_expires_at, finished_at = NULL
-                    RETURNING id""", symbol, timeframe, utc(from), utc(to), token, (double) lease.toSeconds(), feed,
-                    adjustment)
-                    .get(0).get("id");
+                    RETURNING id""",
+                            symbol,
+                            timeframe,
+                            utc(from),
+                            utc(to),
+                            token,
+                            (double) lease.toSeconds(),
+                            feed,
+                            adjustment)
+                    .get(0)
+                    .get("id");
             runs.add(new Leased(id, token, symbol));
         }
         return runs;
@@ -61,6 +76,5 @@ public final class QueueFixtures {
     }
 
     /** A leased run as a test holds it. */
-    public record Leased(UUID id, UUID token, String symbol) {
-    }
+    public record Leased(UUID id, UUID token, String symbol) {}
 }

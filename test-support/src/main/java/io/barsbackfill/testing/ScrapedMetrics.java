@@ -33,7 +33,12 @@ public final class ScrapedMetrics {
 
     /** Scrapes another process, e.g. a fetcher started by a test ({@code http://127.0.0.1:port}). */
     public static ScrapedMetrics scrape(String baseUrl) {
-        return parse(given().baseUri(baseUrl).get("/q/metrics").then().statusCode(200).extract().asString());
+        return parse(given().baseUri(baseUrl)
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     public static ScrapedMetrics parse(String text) {
@@ -51,8 +56,10 @@ public final class ScrapedMetrics {
 
     /** The sum over every label set of {@code name} (e.g. a timer's count whatever its class/method tags). */
     public double sum(String name) {
-        return samples.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
-                .mapToDouble(Map.Entry::getValue).sum();
+        return samples.entrySet().stream()
+                .filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     public boolean has(String name, String labels) {
@@ -64,8 +71,13 @@ public final class ScrapedMetrics {
         if (raw == null || raw.length() <= 2) {
             return "";
         }
-        return "{" + java.util.Arrays.stream(raw.substring(1, raw.length() - 1).split(",(?=[a-zA-Z_]+=)"))
-                .map(String::trim).filter(l -> !l.isEmpty()).sorted()
-                .reduce((a, b) -> a + "," + b).orElse("") + "}";
+        return "{"
+                + java.util.Arrays.stream(raw.substring(1, raw.length() - 1).split(",(?=[a-zA-Z_]+=)"))
+                        .map(String::trim)
+                        .filter(l -> !l.isEmpty())
+                        .sorted()
+                        .reduce((a, b) -> a + "," + b)
+                        .orElse("")
+                + "}";
     }
 }

@@ -41,8 +41,8 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(simulator,
-                new TestInjector.AnnotatedAndMatchesType(InjectSimulator.class, MarketSimulator.class));
+        injector.injectIntoFields(
+                simulator, new TestInjector.AnnotatedAndMatchesType(InjectSimulator.class, MarketSimulator.class));
     }
 
     @Override

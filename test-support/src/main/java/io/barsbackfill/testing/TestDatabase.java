@@ -38,8 +38,12 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Applies the project's migrations up to {@code version} ({@code "latest"}: all of them). */
     public void migrateTo(String version) {
-        Flyway.configure().dataSource(jdbcUrl(), user, null).locations("classpath:db/migration").target(version)
-                .load().migrate();
+        Flyway.configure()
+                .dataSource(jdbcUrl(), user, null)
+                .locations("classpath:db/migration")
+                .target(version)
+                .load()
+                .migrate();
     }
 
     /** Migrated up to and including {@code version} only, as a deployment of that version left it. */
@@ -59,7 +63,8 @@ public final class TestDatabase implements AutoCloseable {
         String user = rest.contains("@") ? rest.substring(0, rest.indexOf('@')) : "postgres";
         String hostAndDb = rest.contains("@") ? rest.substring(rest.indexOf('@') + 1) : rest;
         String server = hostAndDb.substring(0, hostAndDb.indexOf('/'));
-        String name = "bars_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                "bars_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         TestDatabase db = new TestDatabase(server, user, name);
         db.adminExecute("CREATE DATABASE " + name);
         return db;
@@ -92,7 +97,8 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public int execute(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement st = c.prepareStatement(sql)) {
             bind(st, params);
             return st.executeUpdate();
         } catch (SQLException e) {
@@ -102,7 +108,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Rows as column-name maps, for assertions; timestamps come back as {@link java.time.Instant}. */
     public List<Map<String, Object>> query(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement st = c.prepareStatement(sql)) {
             bind(st, params);
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
@@ -111,7 +118,8 @@ public final class TestDatabase implements AutoCloseable {
                     Map<String, Object> row = new HashMap<>();
                     for (int i = 1; i <= n; i++) {
                         Object value = rs.getObject(i);
-                        row.put(rs.getMetaData().getColumnLabel(i),
+                        row.put(
+                                rs.getMetaData().getColumnLabel(i),
                                 value instanceof java.sql.Timestamp t ? t.toInstant() : value);
                     }
                     rows.add(row);
@@ -135,11 +143,14 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private void adminExecute(String sql) {
-        try (Connection c = connect("jdbc:postgresql://" + server + "/postgres"); Statement st = c.createStatement()) {
+        try (Connection c = connect("jdbc:postgresql://" + server + "/postgres");
+                Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot " + sql + " on " + server
-                    + " (is PostgreSQL running? pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)", e);
+            throw new IllegalStateException(
+                    "cannot " + sql + " on " + server
+                            + " (is PostgreSQL running? pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)",
+                    e);
         }
     }
 

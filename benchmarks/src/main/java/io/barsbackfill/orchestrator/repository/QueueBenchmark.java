@@ -37,9 +37,15 @@ public final class QueueBenchmark {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int days = runs / SYMBOLS;
-        try (TestDatabase db = TestDatabase.createMigrated(); Connection c = db.connect()) {
-            System.out.printf("queue benchmark: %,d runs (%d symbols x %d m1 slices), %d rounds, %d cores, %s%n",
-                    (long) days * SYMBOLS, SYMBOLS, days, rounds, Runtime.getRuntime().availableProcessors(),
+        try (TestDatabase db = TestDatabase.createMigrated();
+                Connection c = db.connect()) {
+            System.out.printf(
+                    "queue benchmark: %,d runs (%d symbols x %d m1 slices), %d rounds, %d cores, %s%n",
+                    (long) days * SYMBOLS,
+                    SYMBOLS,
+                    days,
+                    rounds,
+                    Runtime.getRuntime().availableProcessors(),
                     scalar(c, "SELECT version()"));
             long fill = System.nanoTime();
             fill(c, days);
@@ -175,12 +181,16 @@ public final class QueueBenchmark {
     }
 
     private static void print(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             int columns = r.getMetaData().getColumnCount();
             while (r.next()) {
                 StringBuilder line = new StringBuilder("  ");
                 for (int i = 1; i <= columns; i++) {
-                    line.append(r.getMetaData().getColumnLabel(i)).append('=').append(r.getString(i)).append(' ');
+                    line.append(r.getMetaData().getColumnLabel(i))
+                            .append('=')
+                            .append(r.getString(i))
+                            .append(' ');
                 }
                 System.out.println(line);
             }
@@ -188,7 +198,8 @@ public final class QueueBenchmark {
     }
 
     private static String scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getString(1);
         }

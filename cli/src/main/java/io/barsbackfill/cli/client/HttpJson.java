@@ -28,7 +28,9 @@ public final class HttpJson {
     }
 
     public HttpJson(Duration connectTimeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
                 .build();
     }
 
@@ -47,8 +49,10 @@ public final class HttpJson {
 
     /** {@code POST url} with a JSON body; {@code authorization} is the whole header value, or null for none. */
     public Answer post(URI url, String authorization, String body, Duration timeout) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -61,14 +65,19 @@ public final class HttpJson {
     }
 
     public Answer get(URI url, Duration timeout) throws IOException {
-        return send(HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").GET().build());
+        return send(HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .GET()
+                .build());
     }
 
     /** Sent asynchronously so that an interrupt (Ctrl-C, the end of the demo) ends the wait at once. */
     private Answer send(HttpRequest request) throws IOException {
         HttpResponse<String> response;
         try {
-            response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get();
+            response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for " + request.uri(), e);

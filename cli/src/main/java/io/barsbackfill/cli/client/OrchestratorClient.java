@@ -19,6 +19,7 @@ public final class OrchestratorClient {
 
     /** A tick may run its whole budget and then wait for its dispatches. */
     public static final Duration TICK_TIMEOUT = Duration.ofMinutes(15);
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI endpoint;
@@ -47,14 +48,20 @@ public final class OrchestratorClient {
     }
 
     /** {@code enqueue} request that rejects tickers the provider does not know; {@code to}, {@code priority} may be null. */
-    public static ObjectNode enqueueRequest(String name, List<String> symbols, String timeframe, String from, String to,
-            Integer priority) {
+    public static ObjectNode enqueueRequest(
+            String name, List<String> symbols, String timeframe, String from, String to, Integer priority) {
         return enqueueRequest(name, symbols, timeframe, from, to, priority, null);
     }
 
     /** {@code enqueue} request; {@code to}, {@code priority} and {@code onUnknown} ({@code reject|skip}) may be null. */
-    public static ObjectNode enqueueRequest(String name, List<String> symbols, String timeframe, String from, String to,
-            Integer priority, String onUnknown) {
+    public static ObjectNode enqueueRequest(
+            String name,
+            List<String> symbols,
+            String timeframe,
+            String from,
+            String to,
+            Integer priority,
+            String onUnknown) {
         ObjectNode r = request("enqueue");
         r.put("name", name);
         ArrayNode list = r.putArray("symbols");
@@ -91,14 +98,24 @@ public final class OrchestratorClient {
         try {
             answer = http.post(endpoint, authorization, request, timeout);
         } catch (ConnectException e) {
-            throw new OrchestratorException(0, "cannot connect to the orchestrator at " + endpoint
-                    + " (is it running? set BACKFILL_ORCHESTRATOR_URL)", null, null, null);
-        } catch (HttpTimeoutException e) {
-            throw new OrchestratorException(0, "the orchestrator at " + endpoint + " did not answer '" + action
-                    + "' within " + timeout.toSeconds() + " s", null, null, null);
-        } catch (IOException e) {
-            throw new OrchestratorException(0, "request to " + endpoint + " failed: " + e.getMessage(), null, null,
+            throw new OrchestratorException(
+                    0,
+                    "cannot connect to the orchestrator at " + endpoint
+                            + " (is it running? set BACKFILL_ORCHESTRATOR_URL)",
+                    null,
+                    null,
                     null);
+        } catch (HttpTimeoutException e) {
+            throw new OrchestratorException(
+                    0,
+                    "the orchestrator at " + endpoint + " did not answer '" + action + "' within " + timeout.toSeconds()
+                            + " s",
+                    null,
+                    null,
+                    null);
+        } catch (IOException e) {
+            throw new OrchestratorException(
+                    0, "request to " + endpoint + " failed: " + e.getMessage(), null, null, null);
         }
         if (answer.isSuccess()) {
             return answer.json();
@@ -106,14 +123,15 @@ public final class OrchestratorClient {
         String error = answer.text("error");
         String code = answer.text("code");
         String field = answer.text("field");
-        StringBuilder message = new StringBuilder("orchestrator answered HTTP " + answer.status() + " to '" + action + "'");
+        StringBuilder message =
+                new StringBuilder("orchestrator answered HTTP " + answer.status() + " to '" + action + "'");
         if (answer.status() == 401) {
             message.append(": missing or wrong internal token (set BACKFILL_INTERNAL_TOKEN to the deployment's token)");
         } else if (error != null) {
             message.append(": ").append(error);
         } else if (!answer.body().isBlank()) {
-            message.append(": ").append(answer.body().length() > 300 ? answer.body().substring(0, 300) + "..."
-                    : answer.body());
+            message.append(": ")
+                    .append(answer.body().length() > 300 ? answer.body().substring(0, 300) + "..." : answer.body());
         }
         if (field != null) {
             message.append(" [field: ").append(field).append("]");

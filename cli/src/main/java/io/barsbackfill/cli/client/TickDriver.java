@@ -99,7 +99,8 @@ public final class TickDriver implements AutoCloseable {
 
     private void report(JsonNode tick) {
         List<String> errors = new ArrayList<>();
-        tick.path("errors").forEach(e -> errors.add("tick " + tick.path("status").asText() + ": " + e.asText()));
+        tick.path("errors")
+                .forEach(e -> errors.add("tick " + tick.path("status").asText() + ": " + e.asText()));
         reportOnce(errors);
     }
 

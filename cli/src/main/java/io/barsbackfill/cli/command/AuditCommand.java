@@ -9,13 +9,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The stored bars of finished runs against the NYSE calendar, symbol by symbol and slice by "
-                + "slice: sessions expected, bars stored, slots without a bar (and the longest gap), unexplained gaps "
-                + "(a whole session without a bar between sessions with bars, or bars outside the session), "
-                + "successful runs without bars on trading days, duplicates.",
-                "Without --definition: every finished run of one series (--feed/--adjustment, default the "
-                        + "orchestrator's BACKFILL_ALPACA_FEED/_ADJUSTMENT)."})
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The stored bars of finished runs against the NYSE calendar, symbol by symbol and slice by "
+                    + "slice: sessions expected, bars stored, slots without a bar (and the longest gap), unexplained gaps "
+                    + "(a whole session without a bar between sessions with bars, or bars outside the session), "
+                    + "successful runs without bars on trading days, duplicates.",
+            "Without --definition: every finished run of one series (--feed/--adjustment, default the "
+                    + "orchestrator's BACKFILL_ALPACA_FEED/_ADJUSTMENT)."
+        })
 public final class AuditCommand extends OperateCommand {
 
     @Option(names = "--definition", paramLabel = "NAME", description = "Only this definition's runs (its series).")

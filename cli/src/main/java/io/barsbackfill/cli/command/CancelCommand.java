@@ -8,7 +8,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(
+        name = "cancel",
+        mixinStandardHelpOptions = true,
         description = "Queued runs to cancelled; with --definition, the definition is disabled too.")
 public final class CancelCommand extends OperateCommand {
 

@@ -56,7 +56,8 @@ public final class Console {
             return;
         }
         long now = System.nanoTime();
-        if ((force && !text.equals(lastPrinted)) || lastLivePrinted == 0
+        if ((force && !text.equals(lastPrinted))
+                || lastLivePrinted == 0
                 || now - lastLivePrinted >= NON_TTY_INTERVAL_NANOS) {
             out.println(text);
             out.flush();

@@ -30,12 +30,16 @@ import picocli.CommandLine.Command;
  * the progress line. Done when a tick planned nothing new and nothing is queued or running. Tickers the
  * provider does not know are skipped ({@code on_unknown: skip}) and named in the output and the summary.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Backfill the original's scenario end to end on this machine: build what is missing, create "
-                + "the database, start the simulator and the three functions, enqueue US_BATCH_1 (50 tickers) and "
-                + "US_BATCH_2 (11), h1, 2024-01-01..2026-01-10, show progress and the status page's URL, print a "
-                + "summary and stop everything. Runs again on the same database find the work done.",
-                "Tickers the provider does not know are skipped and named. Exit 0 when every run succeeded, 1 otherwise."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Backfill the original's scenario end to end on this machine: build what is missing, create "
+                    + "the database, start the simulator and the three functions, enqueue US_BATCH_1 (50 tickers) and "
+                    + "US_BATCH_2 (11), h1, 2024-01-01..2026-01-10, show progress and the status page's URL, print a "
+                    + "summary and stop everything. Runs again on the same database find the work done.",
+            "Tickers the provider does not know are skipped and named. Exit 0 when every run succeeded, 1 otherwise."
+        })
 public final class DemoCommand implements Callable<Integer> {
 
     static final List<DefinitionSpec> SCENARIO = DemoScenario.DEFINITIONS;
@@ -77,8 +81,8 @@ public final class DemoCommand implements Callable<Integer> {
         Outcome outcome;
         try (LocalStack stack = builder.build()) {
             deployment.startAndAwait(stack);
-            console.line("status page " + stack.orchestratorUrl() + "/ui  (token in " + deployment.writeToken(token)
-                    + ")");
+            console.line(
+                    "status page " + stack.orchestratorUrl() + "/ui  (token in " + deployment.writeToken(token) + ")");
             OrchestratorClient client = new OrchestratorClient(stack.orchestratorUrl(), token);
             enqueueScenario(client);
             outcome = drive(client, stack);
@@ -94,7 +98,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         sql(deployment);
         boolean ok = outcome.progress().allSucceeded();
-        console.line(String.format("demo %s in %.1f s: %s", ok ? "done" : "FAILED", (System.nanoTime() - t0) / 1e9,
+        console.line(String.format(
+                "demo %s in %.1f s: %s",
+                ok ? "done" : "FAILED",
+                (System.nanoTime() - t0) / 1e9,
                 ok ? "every run succeeded" : "not every run succeeded (exit 1); see the summary above"));
         return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
@@ -103,14 +110,23 @@ public final class DemoCommand implements Callable<Integer> {
     private void enqueueScenario(OrchestratorClient client) {
         for (DefinitionSpec def : SCENARIO) {
             try {
-                JsonNode created = client.call(OrchestratorClient.enqueueRequest(def.name(), def.symbols(),
-                        def.timeframe(), def.from().toString(), def.to().toString(), null, "skip"));
-                console.line(String.format("enqueued   %s: %d symbols, %s slices, %s runs", def.name(),
-                        created.path("symbols").size(), Answers.num(created.path("slices")),
+                JsonNode created = client.call(OrchestratorClient.enqueueRequest(
+                        def.name(),
+                        def.symbols(),
+                        def.timeframe(),
+                        def.from().toString(),
+                        def.to().toString(),
+                        null,
+                        "skip"));
+                console.line(String.format(
+                        "enqueued   %s: %d symbols, %s slices, %s runs",
+                        def.name(),
+                        created.path("symbols").size(),
+                        Answers.num(created.path("slices")),
                         Answers.num(created.path("runs"))));
                 for (JsonNode s : created.path("skipped")) {
-                    String named = s.path("symbol").asText() + " (" + s.path("reason").asText("unknown to the provider")
-                            + ")";
+                    String named =
+                            s.path("symbol").asText() + " (" + s.path("reason").asText("unknown to the provider") + ")";
                     skipped.add(named);
                     console.line("skipped    " + def.name() + ": " + named);
                 }
@@ -120,18 +136,22 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 JsonNode status = status(client);
                 JsonNode existing = ScenarioProgress.definition(status, def.name())
-                        .orElseThrow(() -> new CliException(ExitCodes.FAILED, "enqueue " + def.name() + " failed: "
-                                + e.getMessage()));
+                        .orElseThrow(() -> new CliException(
+                                ExitCodes.FAILED, "enqueue " + def.name() + " failed: " + e.getMessage()));
                 String difference = difference(existing, def);
                 if (difference != null) {
-                    throw new CliException(ExitCodes.FAILED, "a definition named " + def.name()
-                            + " already exists in this database with " + difference
-                            + "; point DATABASE_URL at another database to run the demo");
+                    throw new CliException(
+                            ExitCodes.FAILED,
+                            "a definition named " + def.name()
+                                    + " already exists in this database with " + difference
+                                    + "; point DATABASE_URL at another database to run the demo");
                 }
                 int have = existing.path("symbols").asInt();
                 console.line("enqueued   " + def.name() + ": already there, same settings (nothing enqueued)"
-                        + (have < def.symbols().size() ? "; " + (def.symbols().size() - have)
-                                + " of its tickers were skipped when it was enqueued" : "")
+                        + (have < def.symbols().size()
+                                ? "; " + (def.symbols().size() - have)
+                                        + " of its tickers were skipped when it was enqueued"
+                                : "")
                         + (existing.path("enabled").asBoolean(true) ? "" : "; it is DISABLED (cancelled earlier)"));
             }
         }
@@ -146,7 +166,8 @@ public final class DemoCommand implements Callable<Integer> {
         // fewer is the same definition: enqueue with on_unknown=skip leaves out what the provider does not know
         int symbols = existing.path("symbols").asInt(-1);
         if (symbols < 1 || symbols > wanted.symbols().size()) {
-            diffs.add(existing.path("symbols").asText() + " symbols instead of " + wanted.symbols().size());
+            diffs.add(existing.path("symbols").asText() + " symbols instead of "
+                    + wanted.symbols().size());
         }
         if (!sameInstant(existing.path("window_from"), wanted.from())) {
             diffs.add("window_from " + existing.path("window_from").asText());
@@ -168,33 +189,39 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    record Outcome(JsonNode status, ScenarioProgress progress, ProgressMeter meter, Instant finished, long dispatched) {
-    }
+    record Outcome(
+            JsonNode status, ScenarioProgress progress, ProgressMeter meter, Instant finished, long dispatched) {}
 
     private Outcome drive(OrchestratorClient client, LocalStack stack) {
         ScenarioProgress baseline = ScenarioProgress.of(status(client), SCENARIO);
         if (baseline.running() > 0) {
-            console.line("note: " + Answers.num(baseline.running()) + " runs are still leased by a run that was stopped "
-                    + "early; they go back to the queue when their lease ends (BACKFILL_QUEUE_LEASE_DURATION)");
+            console.line(
+                    "note: " + Answers.num(baseline.running()) + " runs are still leased by a run that was stopped "
+                            + "early; they go back to the queue when their lease ends (BACKFILL_QUEUE_LEASE_DURATION)");
         }
         ProgressMeter meter = new ProgressMeter(Instant.now(), baseline);
         long lastFinished = baseline.finished();
         Instant lastChange = Instant.now();
         String lastStatusError = null;
         try (TickDriver driver = new TickDriver(client, problem -> {
-            if (!interrupted) {
-                console.error("  " + problem);
-            }
-        }).start()) {
+                    if (!interrupted) {
+                        console.error("  " + problem);
+                    }
+                })
+                .start()) {
             while (true) {
                 sleep(POLL);
                 if (interrupted) {
-                    throw new CliException(130, "interrupted; the data stays in the database, ./backfill demo continues "
-                            + "where this run stopped");
+                    throw new CliException(
+                            130,
+                            "interrupted; the data stays in the database, ./backfill demo continues "
+                                    + "where this run stopped");
                 }
-                Optional<io.barsbackfill.cli.process.ManagedProcess> dead = stack.group().unexpectedlyDead();
+                Optional<io.barsbackfill.cli.process.ManagedProcess> dead =
+                        stack.group().unexpectedlyDead();
                 if (dead.isPresent()) {
-                    throw new CliException(ExitCodes.FAILED, "a process died: " + dead.get().describeFailure());
+                    throw new CliException(
+                            ExitCodes.FAILED, "a process died: " + dead.get().describeFailure());
                 }
                 Instant asked = Instant.now();
                 JsonNode status;
@@ -211,7 +238,10 @@ public final class DemoCommand implements Callable<Integer> {
                 ScenarioProgress p = ScenarioProgress.of(status, SCENARIO);
                 console.live(meter.line(p, now), false);
                 TickDriver.Completed last = driver.last();
-                if (last != null && last.at().isBefore(asked) && last.slicesCreated() == 0 && p.idle()
+                if (last != null
+                        && last.at().isBefore(asked)
+                        && last.slicesCreated() == 0
+                        && p.idle()
                         && p.found() == SCENARIO.size()) {
                     console.live(meter.line(p, now), true);
                     console.endLive();
@@ -222,12 +252,15 @@ public final class DemoCommand implements Callable<Integer> {
                     lastChange = now;
                 }
                 Instant failing = driver.failingSince();
-                if (failing != null && Duration.between(failing, now).compareTo(GIVE_UP_AFTER) > 0
+                if (failing != null
+                        && Duration.between(failing, now).compareTo(GIVE_UP_AFTER) > 0
                         && Duration.between(lastChange, now).compareTo(GIVE_UP_AFTER) > 0) {
                     console.endLive();
-                    throw new CliException(ExitCodes.FAILED, "no progress for " + GIVE_UP_AFTER.toSeconds()
-                            + " s and every tick fails (errors above); the orchestrator's log: "
-                            + stack.process("orchestrator").logFile());
+                    throw new CliException(
+                            ExitCodes.FAILED,
+                            "no progress for " + GIVE_UP_AFTER.toSeconds()
+                                    + " s and every tick fails (errors above); the orchestrator's log: "
+                                    + stack.process("orchestrator").logFile());
                 }
             }
         }
@@ -238,12 +271,24 @@ public final class DemoCommand implements Callable<Integer> {
                 .numeric(1, 2, 3, 4, 5, 6);
         for (DefinitionSpec def : SCENARIO) {
             ScenarioProgress one = ScenarioProgress.of(o.status(), List.of(def));
-            table.row(def.name(), Answers.num(one.total()), Answers.num(one.success()), Answers.num(one.failed()),
-                    Answers.num(one.cancelled()), Answers.num(one.queued() + one.running()), Answers.num(one.bars()));
+            table.row(
+                    def.name(),
+                    Answers.num(one.total()),
+                    Answers.num(one.success()),
+                    Answers.num(one.failed()),
+                    Answers.num(one.cancelled()),
+                    Answers.num(one.queued() + one.running()),
+                    Answers.num(one.bars()));
         }
         ScenarioProgress all = o.progress();
-        table.row("total", Answers.num(all.total()), Answers.num(all.success()), Answers.num(all.failed()),
-                Answers.num(all.cancelled()), Answers.num(all.queued() + all.running()), Answers.num(all.bars()));
+        table.row(
+                "total",
+                Answers.num(all.total()),
+                Answers.num(all.success()),
+                Answers.num(all.failed()),
+                Answers.num(all.cancelled()),
+                Answers.num(all.queued() + all.running()),
+                Answers.num(all.bars()));
         console.line("");
         console.line("summary");
         console.line(table.render("  ").stripTrailing());
@@ -262,7 +307,8 @@ public final class DemoCommand implements Callable<Integer> {
                     + String.join(", ", skipped));
         }
         try {
-            StoredBars.Count stored = StoredBars.inSlicesOf(deployment.database,
+            StoredBars.Count stored = StoredBars.inSlicesOf(
+                    deployment.database,
                     SCENARIO.stream().map(DefinitionSpec::name).toList());
             console.line("bars stored in ohlc_bars inside the " + Answers.num(stored.runs()) + " runs' slices ("
                     + stored.from() + " .. " + stored.to() + ", grid-aligned): " + Answers.num(stored.bars())
@@ -275,10 +321,14 @@ public final class DemoCommand implements Callable<Integer> {
         long finished = all.finished() - m.baseline().finished();
         double seconds = m.seconds(o.finished());
         if (finished == 0 && o.dispatched() == 0) {
-            console.line("this run: nothing to do (nothing enqueued, nothing dispatched): the backfill was already done");
+            console.line(
+                    "this run: nothing to do (nothing enqueued, nothing dispatched): the backfill was already done");
         } else {
-            console.line(String.format("this run: %s runs finished, %s bars written in %.1f s = %s bars/s",
-                    Answers.num(finished), Answers.num(written), seconds,
+            console.line(String.format(
+                    "this run: %s runs finished, %s bars written in %.1f s = %s bars/s",
+                    Answers.num(finished),
+                    Answers.num(written),
+                    seconds,
                     Answers.num(Math.round(seconds > 0 ? written / seconds : 0))));
         }
     }
@@ -286,7 +336,9 @@ public final class DemoCommand implements Callable<Integer> {
     /** The audit of the stored bars against the calendar, in one line ({@code ./backfill audit} for the details). */
     private void audit(OrchestratorClient client) {
         try {
-            console.line(client.call(OrchestratorClient.request("audit")).path("summary").asText());
+            console.line(client.call(OrchestratorClient.request("audit"))
+                    .path("summary")
+                    .asText());
         } catch (OrchestratorException e) {
             console.error("audit failed: " + e.getMessage());
         }
@@ -307,7 +359,8 @@ public final class DemoCommand implements Callable<Integer> {
                 + "l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id WHERE d.name IN (" + names
                 + ") GROUP BY d.name ORDER BY d.name\"");
         console.line("  psql \"$DATABASE_URL\" -c \"SELECT symbol, count(*) AS bars, min(ts), max(ts) FROM ohlc_bars "
-                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME + "' AND feed = 'iex' AND adjustment = 'raw' GROUP BY symbol "
+                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME
+                + "' AND feed = 'iex' AND adjustment = 'raw' GROUP BY symbol "
                 + "ORDER BY symbol\"");
     }
 

@@ -14,20 +14,20 @@ public final class DemoScenario {
     public static final Instant FROM = Instant.parse("2024-01-01T00:00:00Z");
     public static final Instant TO = Instant.parse("2026-01-10T00:00:00Z");
 
-    public static final List<String> US_BATCH_1 = List.of("A", "AA", "AAPL", "ABTC", "ACN", "AI", "AMAT", "AMD",
-            "AMZN", "APP", "AVGO", "AXP", "BHAT", "BIT", "BMNR", "BRK.A", "BTDR", "CRWD", "DIA", "DIS", "DKS", "FICO",
-            "GBTC", "GOOG", "GOOGL", "GSHD", "GT", "HOOD", "IDXX", "IWM", "JNJ", "JPM", "LIN", "LLY", "MA", "META",
-            "MSFT", "MU", "NFLX", "NVDA", "NXPI", "ORCL", "PL", "PLTR", "QQQ", "RTX", "SLB", "SMPL", "SPY", "TJX");
+    public static final List<String> US_BATCH_1 = List.of(
+            "A", "AA", "AAPL", "ABTC", "ACN", "AI", "AMAT", "AMD", "AMZN", "APP", "AVGO", "AXP", "BHAT", "BIT", "BMNR",
+            "BRK.A", "BTDR", "CRWD", "DIA", "DIS", "DKS", "FICO", "GBTC", "GOOG", "GOOGL", "GSHD", "GT", "HOOD", "IDXX",
+            "IWM", "JNJ", "JPM", "LIN", "LLY", "MA", "META", "MSFT", "MU", "NFLX", "NVDA", "NXPI", "ORCL", "PL", "PLTR",
+            "QQQ", "RTX", "SLB", "SMPL", "SPY", "TJX");
 
-    public static final List<String> US_BATCH_2 = List.of("TMUS", "TSLA", "UNH", "V", "VIX", "VOXX", "VZ", "WMT",
-            "XOM", "ZBH", "ZIM");
+    public static final List<String> US_BATCH_2 =
+            List.of("TMUS", "TSLA", "UNH", "V", "VIX", "VOXX", "VZ", "WMT", "XOM", "ZBH", "ZIM");
 
     public static final List<DefinitionSpec> DEFINITIONS = List.of(
             new DefinitionSpec("US_BATCH_1", US_BATCH_1, TIMEFRAME, FROM, TO),
             new DefinitionSpec("US_BATCH_2", US_BATCH_2, TIMEFRAME, FROM, TO));
 
-    private DemoScenario() {
-    }
+    private DemoScenario() {}
 
     /** All 61 tickers. */
     public static List<String> tickers() {

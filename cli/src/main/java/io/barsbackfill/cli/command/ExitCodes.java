@@ -12,6 +12,5 @@ public final class ExitCodes {
     /** Unknown command or flag, missing or malformed value (sysexits EX_USAGE). */
     public static final int USAGE = 64;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -1,13 +1,13 @@
 package io.barsbackfill.cli.command;
 
 import io.barsbackfill.cli.database.DatabaseCreator;
-import io.barsbackfill.common.config.DatabaseUrl;
 import io.barsbackfill.cli.process.ProcessFailedException;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
+import io.barsbackfill.common.config.DatabaseUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -44,10 +44,14 @@ final class LocalDeployment {
         }
         List<Path> missing = layout.missing(needed);
         if (!missing.isEmpty()) {
-            throw new CliException(ExitCodes.FAILED, "not built: "
-                    + missing.stream().map(p -> layout.home().relativize(p).toString()).collect(Collectors.joining(", "))
-                    + " (run ./backfill, which builds what is missing, or ./mvnw -DskipTests package in "
-                    + layout.home() + ")");
+            throw new CliException(
+                    ExitCodes.FAILED,
+                    "not built: "
+                            + missing.stream()
+                                    .map(p -> layout.home().relativize(p).toString())
+                                    .collect(Collectors.joining(", "))
+                            + " (run ./backfill, which builds what is missing, or ./mvnw -DskipTests package in "
+                            + layout.home() + ")");
         }
     }
 
@@ -59,8 +63,8 @@ final class LocalDeployment {
         } catch (IllegalStateException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         }
-        console.line("database   " + database.redacted() + (created ? " (created; the orchestrator migrates it)"
-                : " (exists: reused)"));
+        console.line("database   " + database.redacted()
+                + (created ? " (created; the orchestrator migrates it)" : " (exists: reused)"));
     }
 
     void describeProvider() {
@@ -68,8 +72,12 @@ final class LocalDeployment {
     }
 
     LocalStack.Builder stack(String token) {
-        return LocalStack.builder(layout).databaseUrl(database.raw()).token(token).provider(provider)
-                .preferDefaultPorts(true).events(line -> console.line("  " + line));
+        return LocalStack.builder(layout)
+                .databaseUrl(database.raw())
+                .token(token)
+                .provider(provider)
+                .preferDefaultPorts(true)
+                .events(line -> console.line("  " + line));
     }
 
     /** Sets {@code name} for the functions unless the user's environment sets it already. */

@@ -65,8 +65,9 @@ public abstract class OperateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("no scheme or host");
             }
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.REQUEST_FAILED, "BACKFILL_ORCHESTRATOR_URL is not a URL ("
-                    + e.getMessage() + "); expected e.g. " + DEFAULT_URL);
+            throw new CliException(
+                    ExitCodes.REQUEST_FAILED,
+                    "BACKFILL_ORCHESTRATOR_URL is not a URL (" + e.getMessage() + "); expected e.g. " + DEFAULT_URL);
         }
         return new OrchestratorClient(base, token());
     }
@@ -83,8 +84,11 @@ public abstract class OperateCommand implements Callable<Integer> {
         } catch (java.io.UncheckedIOException e) {
             throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
         }
-        return stored.orElseThrow(() -> new CliException(ExitCodes.REQUEST_FAILED, "BACKFILL_INTERNAL_TOKEN is not set "
-                + "and " + file + " does not exist: the orchestrator only answers with the deployment's internal token "
-                + "(./backfill start writes the one it generates to that file)"));
+        return stored.orElseThrow(() -> new CliException(
+                ExitCodes.REQUEST_FAILED,
+                "BACKFILL_INTERNAL_TOKEN is not set "
+                        + "and " + file
+                        + " does not exist: the orchestrator only answers with the deployment's internal token "
+                        + "(./backfill start writes the one it generates to that file)"));
     }
 }

@@ -9,10 +9,15 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "refresh", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fetch a definition's finished slices again, to pick up the provider's late corrections: "
-                + "only bars that changed are written. Ticks until they are fetched, then prints how many bars "
-                + "changed (with --json: the orchestrator's answer, without waiting)."})
+@Command(
+        name = "refresh",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Fetch a definition's finished slices again, to pick up the provider's late corrections: "
+                    + "only bars that changed are written. Ticks until they are fetched, then prints how many bars "
+                    + "changed (with --json: the orchestrator's answer, without waiting)."
+        })
 public final class RefreshCommand extends OperateCommand {
 
     /** Ticks to wait for the refreshed slices before reporting what is known so far. */
@@ -21,8 +26,10 @@ public final class RefreshCommand extends OperateCommand {
     @Option(names = "--definition", required = true, paramLabel = "NAME", description = "The definition to refresh.")
     String definition;
 
-    @Option(names = "--since", paramLabel = "DATE", description = "Only slices ending after this date (2024-06-01) "
-            + "or instant.")
+    @Option(
+            names = "--since",
+            paramLabel = "DATE",
+            description = "Only slices ending after this date (2024-06-01) " + "or instant.")
     String since;
 
     public RefreshCommand(Map<String, String> env, Console console) {

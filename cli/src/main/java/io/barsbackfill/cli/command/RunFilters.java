@@ -12,8 +12,11 @@ final class RunFilters {
     @Option(names = "--symbol", paramLabel = "TICKER", description = "Only runs of this ticker.")
     String symbol;
 
-    @Option(names = "--error-code", paramLabel = "CODE", description = "Only runs that failed with this code, "
-            + "e.g. RATE_LIMITED, INVALID_SYMBOL, LEASE_EXPIRED.")
+    @Option(
+            names = "--error-code",
+            paramLabel = "CODE",
+            description =
+                    "Only runs that failed with this code, " + "e.g. RATE_LIMITED, INVALID_SYMBOL, LEASE_EXPIRED.")
     String errorCode;
 
     ObjectNode addTo(ObjectNode request) {

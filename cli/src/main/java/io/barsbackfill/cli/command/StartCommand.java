@@ -15,12 +15,16 @@ import picocli.CommandLine.Command;
  * {@code ./backfill status|tick|enqueue|retry|cancel}: without {@code BACKFILL_INTERNAL_TOKEN} a token is
  * generated and written to {@code <state dir>/token} (mode 0600), where those commands find it.
  */
-@Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Start the three functions (and the simulator, unless Alpaca keys or BACKFILL_ALPACA_BASE_URL "
-                + "are set) in the foreground, until Ctrl-C. The orchestrator ticks every "
-                + "BACKFILL_ORCHESTRATOR_SCHEDULE (30s).",
-                "Without BACKFILL_INTERNAL_TOKEN a token is generated and written to <state dir>/token (mode 0600); "
-                        + "status, tick, enqueue, retry and cancel read it from there."})
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the three functions (and the simulator, unless Alpaca keys or BACKFILL_ALPACA_BASE_URL "
+                    + "are set) in the foreground, until Ctrl-C. The orchestrator ticks every "
+                    + "BACKFILL_ORCHESTRATOR_SCHEDULE (30s).",
+            "Without BACKFILL_INTERNAL_TOKEN a token is generated and written to <state dir>/token (mode 0600); "
+                    + "status, tick, enqueue, retry and cancel read it from there."
+        })
 public final class StartCommand implements Callable<Integer> {
 
     private final Map<String, String> env;

@@ -7,7 +7,9 @@ import io.barsbackfill.cli.report.Answers;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Runs by status, progress, bars, failures, definitions, heartbeats.")
 public final class StatusCommand extends OperateCommand {
 

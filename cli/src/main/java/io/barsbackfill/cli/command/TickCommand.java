@@ -7,7 +7,9 @@ import io.barsbackfill.cli.report.Answers;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(name = "tick", mixinStandardHelpOptions = true,
+@Command(
+        name = "tick",
+        mixinStandardHelpOptions = true,
         description = "Plan, reap, claim and dispatch now; prints what the tick did.")
 public final class TickCommand extends OperateCommand {
 

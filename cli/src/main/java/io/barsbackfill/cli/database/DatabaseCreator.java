@@ -16,8 +16,7 @@ public final class DatabaseCreator {
 
     private static final String DUPLICATE_DATABASE = "42P04";
 
-    private DatabaseCreator() {
-    }
+    private DatabaseCreator() {}
 
     /** True when the database was created now, false when it existed. */
     public static boolean ensureExists(DatabaseUrl url) {
@@ -40,8 +39,10 @@ public final class DatabaseCreator {
                     if (DUPLICATE_DATABASE.equals(e.getSQLState())) {
                         return false; // created concurrently
                     }
-                    throw new IllegalStateException("cannot create database " + url.database() + " on " + url.host()
-                            + ":" + url.port() + ": " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "cannot create database " + url.database() + " on " + url.host() + ":" + url.port() + ": "
+                                    + e.getMessage(),
+                            e);
                 }
             } catch (SQLException e) {
                 if (first == null) {
@@ -49,9 +50,11 @@ public final class DatabaseCreator {
                 }
             }
         }
-        throw new IllegalStateException("cannot connect to PostgreSQL at " + url.host() + ":" + url.port() + " as "
-                + url.jdbcProperties().getProperty("user") + ": " + first.getMessage()
-                + " (is PostgreSQL running? is DATABASE_URL right?)", first);
+        throw new IllegalStateException(
+                "cannot connect to PostgreSQL at " + url.host() + ":" + url.port() + " as "
+                        + url.jdbcProperties().getProperty("user") + ": " + first.getMessage()
+                        + " (is PostgreSQL running? is DATABASE_URL right?)",
+                first);
     }
 
     private static boolean probe(DatabaseUrl url) {

@@ -13,8 +13,7 @@ import java.util.List;
 public final class StoredBars {
 
     /** Bars inside the slices of the runs of some definitions, and the span of those slices. */
-    public record Count(long bars, long runs, Instant from, Instant to) {
-    }
+    public record Count(long bars, long runs, Instant from, Instant to) {}
 
     static final String IN_SLICES = """
             WITH runs AS (
@@ -30,8 +29,7 @@ public final class StoredBars {
                    (SELECT min(slice_from) FROM runs) AS slices_from,
                    (SELECT max(slice_to) FROM runs) AS slices_to""";
 
-    private StoredBars() {
-    }
+    private StoredBars() {}
 
     /** Bars stored inside the slices of the runs that the named definitions asked for. */
     public static Count inSlicesOf(DatabaseUrl url, List<String> definitions) {
@@ -42,11 +40,15 @@ public final class StoredBars {
                 rs.next();
                 Timestamp from = rs.getTimestamp("slices_from");
                 Timestamp to = rs.getTimestamp("slices_to");
-                return new Count(rs.getLong("bars"), rs.getLong("runs"), from == null ? null : from.toInstant(),
+                return new Count(
+                        rs.getLong("bars"),
+                        rs.getLong("runs"),
+                        from == null ? null : from.toInstant(),
                         to == null ? null : to.toInstant());
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the stored bars in " + url.redacted() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot count the stored bars in " + url.redacted() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ManagedProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     private static final int TAIL_LINES = 25;
 
     private final ProcessSpec spec;
@@ -39,7 +41,8 @@ public final class ManagedProcess {
 
     /** Starts {@code spec}; its output is appended to its log file (created with its directories). */
     public static ManagedProcess start(ProcessSpec spec) {
-        ProcessBuilder pb = new ProcessBuilder(spec.command()).directory(spec.workingDirectory().toFile())
+        ProcessBuilder pb = new ProcessBuilder(spec.command())
+                .directory(spec.workingDirectory().toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         spec.unset().forEach(env::remove);
@@ -49,8 +52,9 @@ public final class ManagedProcess {
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
             return new ManagedProcess(spec, pb.start());
         } catch (IOException e) {
-            throw new ProcessFailedException(spec.name(), "cannot start " + spec.name() + " (" + spec.command().get(0)
-                    + "): " + e.getMessage());
+            throw new ProcessFailedException(
+                    spec.name(),
+                    "cannot start " + spec.name() + " (" + spec.command().get(0) + "): " + e.getMessage());
         }
     }
 
@@ -103,11 +107,12 @@ public final class ManagedProcess {
     /** Why it is not ready: it died (exit code), or it did not get ready within {@code timeout}; with its log tail. */
     ProcessFailedException notReady(Duration timeout) {
         if (!process.isAlive()) {
-            return new ProcessFailedException(name(), name() + " exited with code " + process.exitValue()
-                    + " before it was ready" + tailForMessage());
+            return new ProcessFailedException(
+                    name(),
+                    name() + " exited with code " + process.exitValue() + " before it was ready" + tailForMessage());
         }
-        return new ProcessFailedException(name(), name() + " was not ready within " + timeout.toSeconds() + " s"
-                + tailForMessage());
+        return new ProcessFailedException(
+                name(), name() + " was not ready within " + timeout.toSeconds() + " s" + tailForMessage());
     }
 
     /** One readiness check, without waiting. */
@@ -115,8 +120,12 @@ public final class ManagedProcess {
         Readiness readiness = spec.readiness();
         if (readiness instanceof Readiness.Http http) {
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(http.url()).timeout(Duration.ofSeconds(2))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = HTTP.send(
+                        HttpRequest.newBuilder(http.url())
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 return r.statusCode() == 200;
             } catch (IOException e) {
                 return false;
@@ -172,7 +181,8 @@ public final class ManagedProcess {
     /** The whole log, as lines (small at start-up; use {@link #logTail} for a long-running child). */
     public List<String> logLines() {
         try {
-            return Files.exists(spec.logFile()) ? Files.readAllLines(spec.logFile(), StandardCharsets.UTF_8)
+            return Files.exists(spec.logFile())
+                    ? Files.readAllLines(spec.logFile(), StandardCharsets.UTF_8)
                     : List.of();
         } catch (IOException e) {
             return List.of();
@@ -194,7 +204,8 @@ public final class ManagedProcess {
             byte[] buffer = new byte[size];
             raf.seek(length - size);
             raf.readFully(buffer);
-            List<String> all = new ArrayList<>(Arrays.asList(new String(buffer, StandardCharsets.UTF_8).split("\r?\n")));
+            List<String> all =
+                    new ArrayList<>(Arrays.asList(new String(buffer, StandardCharsets.UTF_8).split("\r?\n")));
             if (size < length && !all.isEmpty()) {
                 all.remove(0); // probably cut in the middle
             }

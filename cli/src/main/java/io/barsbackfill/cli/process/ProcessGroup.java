@@ -21,7 +21,7 @@ public final class ProcessGroup implements AutoCloseable {
 
     private final List<ManagedProcess> processes = new ArrayList<>();
     private final Duration grace;
-    private Consumer<String> log = line -> { };
+    private Consumer<String> log = line -> {};
     private Thread hook;
     private boolean closed;
 
@@ -119,12 +119,13 @@ public final class ProcessGroup implements AutoCloseable {
         }
         for (List<ManagedProcess> tier : tiers.values()) {
             CompletableFuture.allOf(tier.stream()
-                    .filter(ManagedProcess::isAlive)
-                    .map(p -> CompletableFuture.runAsync(() -> {
-                        int code = p.stop(grace);
-                        log.accept("stopped " + p.name() + " (pid " + p.pid() + ", exit " + code + ")");
-                    }))
-                    .toArray(CompletableFuture[]::new)).join();
+                            .filter(ManagedProcess::isAlive)
+                            .map(p -> CompletableFuture.runAsync(() -> {
+                                int code = p.stop(grace);
+                                log.accept("stopped " + p.name() + " (pid " + p.pid() + ", exit " + code + ")");
+                            }))
+                            .toArray(CompletableFuture[]::new))
+                    .join();
         }
     }
 

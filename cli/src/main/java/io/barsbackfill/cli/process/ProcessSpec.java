@@ -13,8 +13,15 @@ import java.util.Set;
  * {@code unset}), where its output goes and how to tell it is ready. {@code stopTier}: lower tiers are
  * stopped first (the orchestrator before the fetchers it dispatches to).
  */
-public record ProcessSpec(String name, List<String> command, Path workingDirectory, Map<String, String> env,
-        Set<String> unset, Path logFile, Readiness readiness, int stopTier) {
+public record ProcessSpec(
+        String name,
+        List<String> command,
+        Path workingDirectory,
+        Map<String, String> env,
+        Set<String> unset,
+        Path logFile,
+        Readiness readiness,
+        int stopTier) {
 
     public ProcessSpec {
         Objects.requireNonNull(name, "name");
@@ -31,8 +38,12 @@ public record ProcessSpec(String name, List<String> command, Path workingDirecto
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder(name).command(command).workingDirectory(workingDirectory).logFile(logFile)
-                .readiness(readiness).stopTier(stopTier);
+        Builder b = new Builder(name)
+                .command(command)
+                .workingDirectory(workingDirectory)
+                .logFile(logFile)
+                .readiness(readiness)
+                .stopTier(stopTier);
         b.env.putAll(env);
         b.unset.addAll(unset);
         return b;

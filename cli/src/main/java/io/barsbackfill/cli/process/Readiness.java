@@ -6,14 +6,11 @@ import java.net.URI;
 public sealed interface Readiness {
 
     /** Ready once {@code GET url} answers 200 (Quarkus: {@code /q/health/ready}). */
-    record Http(URI url) implements Readiness {
-    }
+    record Http(URI url) implements Readiness {}
 
     /** Ready once the child's output holds a line starting with {@code prefix}. */
-    record LogLine(String prefix) implements Readiness {
-    }
+    record LogLine(String prefix) implements Readiness {}
 
     /** Ready as soon as it runs. */
-    record Started() implements Readiness {
-    }
+    record Started() implements Readiness {}
 }

@@ -9,52 +9,96 @@ import java.util.Locale;
  */
 public final class Answers {
 
-    private Answers() {
-    }
+    private Answers() {}
 
     public static String status(JsonNode s) {
         StringBuilder out = new StringBuilder();
-        out.append("orchestrator ").append(s.path("version").asText("?")).append(", report of ")
-                .append(s.path("generated_at").asText("?")).append('\n');
+        out.append("orchestrator ")
+                .append(s.path("version").asText("?"))
+                .append(", report of ")
+                .append(s.path("generated_at").asText("?"))
+                .append('\n');
         JsonNode runs = s.path("runs");
-        out.append(String.format("runs       %s total: %s queued (%s ready), %s running, %s success, %s failed, %s cancelled%n",
-                num(runs.path("total")), num(runs.path("queued")), num(s.path("ready")), num(runs.path("running")),
-                num(runs.path("success")), num(runs.path("failed")), num(runs.path("cancelled"))));
+        out.append(String.format(
+                "runs       %s total: %s queued (%s ready), %s running, %s success, %s failed, %s cancelled%n",
+                num(runs.path("total")),
+                num(runs.path("queued")),
+                num(s.path("ready")),
+                num(runs.path("running")),
+                num(runs.path("success")),
+                num(runs.path("failed")),
+                num(runs.path("cancelled"))));
         JsonNode progress = s.path("progress");
-        out.append(String.format("progress   %s of %s runs done (%s%%)%n", num(progress.path("done")),
-                num(progress.path("total")), progress.path("percent").asText("0")));
-        out.append(String.format("bars       %s written, %s fetched%n", num(s.path("bars").path("rows_written")),
-                num(s.path("bars").path("bars_fetched"))));
+        out.append(String.format(
+                "progress   %s of %s runs done (%s%%)%n",
+                num(progress.path("done")),
+                num(progress.path("total")),
+                progress.path("percent").asText("0")));
+        out.append(String.format(
+                "bars       %s written, %s fetched%n",
+                num(s.path("bars").path("rows_written")), num(s.path("bars").path("bars_fetched"))));
         provider(out, s.path("provider"));
         JsonNode inFlight = s.path("in_flight");
-        out.append(String.format("in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
-                num(inFlight.path("dispatches")), num(inFlight.path("max_dispatches")), num(inFlight.path("runs")),
+        out.append(String.format(
+                "in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
+                num(inFlight.path("dispatches")),
+                num(inFlight.path("max_dispatches")),
+                num(inFlight.path("runs")),
                 num(inFlight.path("expired_leases"))));
         JsonNode t = s.path("throughput");
-        out.append(String.format("last %s min  %s runs succeeded, %s failed, %s bars written, %s runs/min%n",
-                t.path("window_minutes").asText("?"), num(t.path("runs_succeeded")), num(t.path("runs_failed")),
-                num(t.path("rows_written")), t.path("runs_per_minute").asText("0")));
+        out.append(String.format(
+                "last %s min  %s runs succeeded, %s failed, %s bars written, %s runs/min%n",
+                t.path("window_minutes").asText("?"),
+                num(t.path("runs_succeeded")),
+                num(t.path("runs_failed")),
+                num(t.path("rows_written")),
+                t.path("runs_per_minute").asText("0")));
         if (s.hasNonNull("oldest_queued_age_seconds")) {
-            out.append("oldest queued run waits since ").append(duration(s.path("oldest_queued_age_seconds").asLong()))
+            out.append("oldest queued run waits since ")
+                    .append(duration(s.path("oldest_queued_age_seconds").asLong()))
                     .append('\n');
         }
         failures(out, "failed runs by error code", s.path("failures"));
         failures(out, "queued for retry, by last error", s.path("retrying"));
-        Table defs = new Table("DEFINITION", "ON", "TF", "SYMBOLS", "WINDOW", "QUEUED", "RUNNING", "SUCCESS", "FAILED",
-                "CANCELLED", "BARS", "DONE").numeric(3, 5, 6, 7, 8, 9, 10, 11);
+        Table defs = new Table(
+                        "DEFINITION",
+                        "ON",
+                        "TF",
+                        "SYMBOLS",
+                        "WINDOW",
+                        "QUEUED",
+                        "RUNNING",
+                        "SUCCESS",
+                        "FAILED",
+                        "CANCELLED",
+                        "BARS",
+                        "DONE")
+                .numeric(3, 5, 6, 7, 8, 9, 10, 11);
         for (JsonNode d : s.path("definitions")) {
             JsonNode r = d.path("runs");
-            defs.row(d.path("name").asText(), d.path("enabled").asBoolean(true) ? "yes" : "no",
-                    d.path("timeframe").asText(), d.path("symbols").asText(),
-                    window(d.path("window_from"), d.path("window_to")), num(r.path("queued")), num(r.path("running")),
-                    num(r.path("success")), num(r.path("failed")), num(r.path("cancelled")),
-                    num(d.path("bars").path("rows_written")), d.path("progress").path("percent").asText("0") + "%");
+            defs.row(
+                    d.path("name").asText(),
+                    d.path("enabled").asBoolean(true) ? "yes" : "no",
+                    d.path("timeframe").asText(),
+                    d.path("symbols").asText(),
+                    window(d.path("window_from"), d.path("window_to")),
+                    num(r.path("queued")),
+                    num(r.path("running")),
+                    num(r.path("success")),
+                    num(r.path("failed")),
+                    num(r.path("cancelled")),
+                    num(d.path("bars").path("rows_written")),
+                    d.path("progress").path("percent").asText("0") + "%");
         }
         out.append(defs.isEmpty() ? "definitions: none\n" : "definitions\n" + defs.render("  "));
         Table beats = new Table("ORCHESTRATOR", "STATUS", "SEEN", "VERSION", "LAST TICK");
         for (JsonNode h : s.path("heartbeats")) {
-            beats.row(h.path("name").asText(), h.path("status").asText(), duration(h.path("age_seconds").asLong()) + " ago",
-                    h.path("version").asText(""), h.path("message").asText(""));
+            beats.row(
+                    h.path("name").asText(),
+                    h.path("status").asText(),
+                    duration(h.path("age_seconds").asLong()) + " ago",
+                    h.path("version").asText(""),
+                    h.path("message").asText(""));
         }
         out.append(beats.isEmpty() ? "heartbeats: none (no tick yet)\n" : "heartbeats\n" + beats.render("  "));
         return out.toString();
@@ -65,7 +109,10 @@ public final class Answers {
         if (p.isMissingNode() || p.isNull()) {
             return;
         }
-        out.append("provider   ").append(p.path("name").asText("?")).append(' ').append(p.path("state").asText("?"));
+        out.append("provider   ")
+                .append(p.path("name").asText("?"))
+                .append(' ')
+                .append(p.path("state").asText("?"));
         if (p.hasNonNull("reason")) {
             out.append(" (").append(p.path("reason").asText()).append(')');
         }
@@ -79,7 +126,8 @@ public final class Answers {
             out.append(", last error: ").append(clip(p.path("last_error").asText(), 160));
         }
         if (!"closed".equals(p.path("state").asText())) {
-            out.append("\n           nothing is claimed until a probe succeeds; queued runs spend no attempts meanwhile");
+            out.append(
+                    "\n           nothing is claimed until a probe succeeds; queued runs spend no attempts meanwhile");
         }
         out.append('\n');
     }
@@ -90,7 +138,10 @@ public final class Answers {
         }
         Table t = new Table("ERROR CODE", "RUNS", "LAST HOUR", "LATEST MESSAGE").numeric(1, 2);
         for (JsonNode g : groups) {
-            t.row(g.path("error_code").asText(), num(g.path("runs")), num(g.path("last_hour")),
+            t.row(
+                    g.path("error_code").asText(),
+                    num(g.path("runs")),
+                    num(g.path("last_hour")),
                     clip(g.path("sample").asText(""), 100));
         }
         out.append(title).append('\n').append(t.render("  "));
@@ -98,11 +149,18 @@ public final class Answers {
 
     public static String tick(JsonNode t) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("tick %s in %s ms (instance %s): %s definitions scanned, %s runs planned, "
+        out.append(String.format(
+                "tick %s in %s ms (instance %s): %s definitions scanned, %s runs planned, "
                         + "%s runs dispatched in %s requests, %s leases reaped, %s runs released, %s runs failed%n",
-                t.path("status").asText("?"), t.path("duration_ms").asText("?"), t.path("instance").asText("?"),
-                num(t.path("scanned")), num(t.path("slices_created")), num(t.path("jobs_dispatched")),
-                num(t.path("dispatches")), num(t.path("reaped")), num(t.path("runs_released")),
+                t.path("status").asText("?"),
+                t.path("duration_ms").asText("?"),
+                t.path("instance").asText("?"),
+                num(t.path("scanned")),
+                num(t.path("slices_created")),
+                num(t.path("jobs_dispatched")),
+                num(t.path("dispatches")),
+                num(t.path("reaped")),
+                num(t.path("runs_released")),
                 num(t.path("runs_failed"))));
         if (t.hasNonNull("gate") && !"closed".equals(t.path("gate").asText())) {
             out.append("  gate: ").append(t.path("gate").asText()).append('\n');
@@ -114,18 +172,28 @@ public final class Answers {
     }
 
     public static String enqueue(JsonNode e) {
-        return String.format("definition %s created (id %s): %d symbols, %s, %s, priority %s; %s slices (%s ready now), "
-                        + "%s runs; ticks plan them%n",
-                e.path("name").asText(), e.path("id").asText(), e.path("symbols").size(), e.path("timeframe").asText(),
-                window(e.path("window_from"), e.path("window_to")), e.path("priority").asText(),
-                num(e.path("slices")), num(e.path("slices_ready")), num(e.path("runs"))) + skipped(e);
+        return String.format(
+                        "definition %s created (id %s): %d symbols, %s, %s, priority %s; %s slices (%s ready now), "
+                                + "%s runs; ticks plan them%n",
+                        e.path("name").asText(),
+                        e.path("id").asText(),
+                        e.path("symbols").size(),
+                        e.path("timeframe").asText(),
+                        window(e.path("window_from"), e.path("window_to")),
+                        e.path("priority").asText(),
+                        num(e.path("slices")),
+                        num(e.path("slices_ready")),
+                        num(e.path("runs")))
+                + skipped(e);
     }
 
     /** The tickers an {@code enqueue} with {@code on_unknown: skip} left out, one line each; empty when none. */
     public static String skipped(JsonNode enqueued) {
         StringBuilder out = new StringBuilder();
         for (JsonNode s : enqueued.path("skipped")) {
-            out.append(String.format("skipped %s: %s%n", s.path("symbol").asText(), s.path("reason").asText("")));
+            out.append(String.format(
+                    "skipped %s: %s%n",
+                    s.path("symbol").asText(), s.path("reason").asText("")));
         }
         return out.toString();
     }
@@ -151,11 +219,17 @@ public final class Answers {
     public static String audit(JsonNode a) {
         StringBuilder out = new StringBuilder(a.path("summary").asText()).append('\n');
         for (JsonNode f : a.path("findings")) {
-            out.append(String.format("  %s %s [%s, %s): %s bars for %s sessions; %s unexplained sessions, %s bars "
+            out.append(String.format(
+                    "  %s %s [%s, %s): %s bars for %s sessions; %s unexplained sessions, %s bars "
                             + "outside the session, %s duplicates%n",
-                    f.path("symbol").asText(), f.path("timeframe").asText(), f.path("slice_from").asText(),
-                    f.path("slice_to").asText(), num(f.path("bars_stored")), num(f.path("sessions_expected")),
-                    num(f.path("unexplained_sessions")), num(f.path("bars_outside_session")),
+                    f.path("symbol").asText(),
+                    f.path("timeframe").asText(),
+                    f.path("slice_from").asText(),
+                    f.path("slice_to").asText(),
+                    num(f.path("bars_stored")),
+                    num(f.path("sessions_expected")),
+                    num(f.path("unexplained_sessions")),
+                    num(f.path("bars_outside_session")),
                     num(f.path("duplicates"))));
         }
         return out.toString();
@@ -166,7 +240,8 @@ public final class Answers {
         for (JsonNode d : status.path("definitions")) {
             if (name.equals(d.path("name").asText()) && d.hasNonNull("refresh")) {
                 JsonNode r = d.path("refresh");
-                return String.format("refresh %s: %s slices fetched again (%s still queued or running), %s bars changed%n",
+                return String.format(
+                        "refresh %s: %s slices fetched again (%s still queued or running), %s bars changed%n",
                         name, num(r.path("runs")), num(r.path("pending")), num(r.path("bars_changed")));
             }
         }

@@ -50,10 +50,17 @@ public final class ProgressMeter {
     public String line(ScenarioProgress now, Instant at) {
         long eta = etaSeconds(now, at);
         double percent = now.total() == 0 ? 0 : now.success() * 100.0 / now.total();
-        return String.format("[%5s] runs %s/%s done (%.1f%%), %s running, %s queued, %s failed | bars %s | %s bars/s | ETA %s",
-                Answers.duration(Math.round(seconds(at))), Answers.num(now.success()), Answers.num(now.total()), percent,
-                Answers.num(now.running()), Answers.num(now.queued()), Answers.num(now.failed()),
-                Answers.num(now.bars()), Answers.num(Math.round(barsPerSecond(now, at))),
+        return String.format(
+                "[%5s] runs %s/%s done (%.1f%%), %s running, %s queued, %s failed | bars %s | %s bars/s | ETA %s",
+                Answers.duration(Math.round(seconds(at))),
+                Answers.num(now.success()),
+                Answers.num(now.total()),
+                percent,
+                Answers.num(now.running()),
+                Answers.num(now.queued()),
+                Answers.num(now.failed()),
+                Answers.num(now.bars()),
+                Answers.num(Math.round(barsPerSecond(now, at))),
                 eta < 0 ? "--" : Answers.duration(eta));
     }
 }

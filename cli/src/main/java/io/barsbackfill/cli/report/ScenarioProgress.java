@@ -11,8 +11,16 @@ import java.util.Optional;
  * Run counts and bars of some definitions, summed from a {@code status} answer ({@code definitions[]}).
  * {@code planned}: every definition was found and planned to the end of its window.
  */
-public record ScenarioProgress(long total, long queued, long running, long success, long failed, long cancelled,
-        long bars, boolean planned, int found) {
+public record ScenarioProgress(
+        long total,
+        long queued,
+        long running,
+        long success,
+        long failed,
+        long cancelled,
+        long bars,
+        boolean planned,
+        int found) {
 
     public static ScenarioProgress of(JsonNode status, List<DefinitionSpec> definitions) {
         long total = 0, queued = 0, running = 0, success = 0, failed = 0, cancelled = 0, bars = 0;

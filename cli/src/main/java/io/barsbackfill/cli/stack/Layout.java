@@ -31,7 +31,8 @@ public record Layout(Path home, Path stateDir) {
      */
     public static Layout detect(Map<String, String> env) {
         Path home = firstNonBlank(System.getProperty("backfill.home"), env.get("BACKFILL_HOME"))
-                .map(Path::of).orElseGet(Layout::fromCodeLocation);
+                .map(Path::of)
+                .orElseGet(Layout::fromCodeLocation);
         String state = env.get("BACKFILL_STATE_DIR");
         return state == null || state.isBlank() ? of(home) : new Layout(home, Path.of(state));
     }
@@ -50,16 +51,26 @@ public record Layout(Path home, Path stateDir) {
 
     /** The jars of {@code services} that are not built. */
     public List<Path> missing(Collection<Service> services) {
-        return services.stream().map(this::jar).filter(p -> !Files.isRegularFile(p)).toList();
+        return services.stream()
+                .map(this::jar)
+                .filter(p -> !Files.isRegularFile(p))
+                .toList();
     }
 
     private static Path fromCodeLocation() {
         try {
-            Path location = Path.of(Layout.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = Path.of(Layout.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             // <root>/cli/target/backfill-cli.jar or <root>/cli/target/classes
             Path target = location.getParent();
-            if (target != null && target.getFileName() != null && target.getFileName().toString().equals("target")
-                    && target.getParent() != null && Files.isRegularFile(target.getParent().getParent().resolve("pom.xml"))) {
+            if (target != null
+                    && target.getFileName() != null
+                    && target.getFileName().toString().equals("target")
+                    && target.getParent() != null
+                    && Files.isRegularFile(target.getParent().getParent().resolve("pom.xml"))) {
                 return target.getParent().getParent();
             }
         } catch (URISyntaxException | RuntimeException e) {

@@ -1,9 +1,9 @@
 package io.barsbackfill.cli.stack;
 
 import io.barsbackfill.cli.process.ManagedProcess;
+import io.barsbackfill.cli.process.Ports;
 import io.barsbackfill.cli.process.ProcessGroup;
 import io.barsbackfill.cli.process.ProcessSpec;
-import io.barsbackfill.cli.process.Ports;
 import io.barsbackfill.cli.process.Readiness;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,8 +42,13 @@ public final class LocalStack implements AutoCloseable {
     private final List<URI> fetchBarsBatchUrls;
     private final Optional<URI> providerUrl;
 
-    private LocalStack(Builder settings, Map<String, ProcessSpec> specs, List<URI> orchestratorUrls,
-            List<URI> fetchBarsUrls, List<URI> fetchBarsBatchUrls, Optional<URI> providerUrl) {
+    private LocalStack(
+            Builder settings,
+            Map<String, ProcessSpec> specs,
+            List<URI> orchestratorUrls,
+            List<URI> fetchBarsUrls,
+            List<URI> fetchBarsBatchUrls,
+            Optional<URI> providerUrl) {
         this.settings = settings;
         this.group = new ProcessGroup(settings.grace).onEvent(settings.events);
         this.specs = specs;
@@ -115,7 +120,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** The running process named {@code name} ({@code orchestrator}, {@code fetch-bars-batch}, ...). */
     public ManagedProcess process(String name) {
-        return group.find(name).orElseThrow(() -> new IllegalArgumentException("no process " + name + " in " + specs.keySet()));
+        return group.find(name)
+                .orElseThrow(() -> new IllegalArgumentException("no process " + name + " in " + specs.keySet()));
     }
 
     public ManagedProcess process(Service service) {
@@ -169,7 +175,7 @@ public final class LocalStack implements AutoCloseable {
         private final Map<Service, Map<String, String>> serviceEnv = new EnumMap<>(Service.class);
         private final List<String> javaOptions = new ArrayList<>();
         private Duration grace = ProcessGroup.DEFAULT_GRACE;
-        private Consumer<String> events = line -> { };
+        private Consumer<String> events = line -> {};
         private boolean stopOnExit = true;
         private boolean inheritSettings = true;
         private final Map<String, String> parentEnv;
@@ -291,10 +297,12 @@ public final class LocalStack implements AutoCloseable {
             if (provider.kind() == Provider.Kind.SIMULATOR && services.contains(Service.SIMULATOR)) {
                 int port = port(ports, Service.SIMULATOR);
                 providerUrl = Optional.of(URI.create("http://127.0.0.1:" + port));
-                specs.put(Service.SIMULATOR.module(), spec(Service.SIMULATOR, Service.SIMULATOR.module())
-                        .env("SIMULATOR_PORT", Integer.toString(port))
-                        .readiness(new Readiness.LogLine(SIMULATOR_READY_LINE))
-                        .build());
+                specs.put(
+                        Service.SIMULATOR.module(),
+                        spec(Service.SIMULATOR, Service.SIMULATOR.module())
+                                .env("SIMULATOR_PORT", Integer.toString(port))
+                                .readiness(new Readiness.LogLine(SIMULATOR_READY_LINE))
+                                .build());
             }
             Map<Service, List<URI>> fetchers = new EnumMap<>(Service.class);
             for (Service fetcher : List.of(Service.FETCH_BARS, Service.FETCH_BARS_BATCH)) {
@@ -319,21 +327,32 @@ public final class LocalStack implements AutoCloseable {
                     List<URI> single = fetchers.get(Service.FETCH_BARS);
                     List<URI> batch = fetchers.get(Service.FETCH_BARS_BATCH);
                     if (!single.isEmpty()) {
-                        b.env("BACKFILL_FETCH_BARS_URL", single.get((i - 1) % single.size()).toString());
+                        b.env(
+                                "BACKFILL_FETCH_BARS_URL",
+                                single.get((i - 1) % single.size()).toString());
                     }
                     if (!batch.isEmpty()) {
-                        b.env("BACKFILL_FETCH_BARS_BATCH_URL", batch.get((i - 1) % batch.size()).toString());
+                        b.env(
+                                "BACKFILL_FETCH_BARS_BATCH_URL",
+                                batch.get((i - 1) % batch.size()).toString());
                     }
-                    if (orchestrators > 1 && !serviceEnv.getOrDefault(Service.ORCHESTRATOR, Map.of())
-                            .containsKey("BACKFILL_ORCHESTRATOR_INSTANCE_ID")) {
+                    if (orchestrators > 1
+                            && !serviceEnv
+                                    .getOrDefault(Service.ORCHESTRATOR, Map.of())
+                                    .containsKey("BACKFILL_ORCHESTRATOR_INSTANCE_ID")) {
                         b.env("BACKFILL_ORCHESTRATOR_INSTANCE_ID", name);
                     }
                     specs.put(name, b.build());
                     orchestratorUrls.add(URI.create("http://127.0.0.1:" + port));
                 }
             }
-            return new LocalStack(this, specs, orchestratorUrls, fetchers.get(Service.FETCH_BARS),
-                    fetchers.get(Service.FETCH_BARS_BATCH), providerUrl);
+            return new LocalStack(
+                    this,
+                    specs,
+                    orchestratorUrls,
+                    fetchers.get(Service.FETCH_BARS),
+                    fetchers.get(Service.FETCH_BARS_BATCH),
+                    providerUrl);
         }
 
         private static String instanceName(Service service, int i) {
@@ -350,8 +369,11 @@ public final class LocalStack implements AutoCloseable {
             command.addAll(javaOptions);
             command.add("-jar");
             command.add(layout.jar(service).toString());
-            ProcessSpec.Builder b = ProcessSpec.builder(name).command(command).workingDirectory(layout.home())
-                    .logFile(logDir.resolve(name + ".log")).stopTier(service.stopTier());
+            ProcessSpec.Builder b = ProcessSpec.builder(name)
+                    .command(command)
+                    .workingDirectory(layout.home())
+                    .logFile(logDir.resolve(name + ".log"))
+                    .stopTier(service.stopTier());
             if (!inheritSettings) {
                 parentEnv.keySet().stream().filter(Builder::isSetting).forEach(k -> b.env(k, null));
             }
@@ -360,7 +382,9 @@ public final class LocalStack implements AutoCloseable {
         }
 
         private static boolean isSetting(String name) {
-            return name.startsWith("BACKFILL_") || name.startsWith("QUARKUS_") || name.startsWith("SIMULATOR_")
+            return name.startsWith("BACKFILL_")
+                    || name.startsWith("QUARKUS_")
+                    || name.startsWith("SIMULATOR_")
                     || name.equals("DATABASE_URL");
         }
 

@@ -51,8 +51,11 @@ public record Provider(Kind kind, Optional<URI> baseUrl) {
         return switch (kind) {
             case SIMULATOR -> "local market-simulator (synthetic bars, no keys needed)";
             case EXTERNAL -> "provider at " + baseUrl.orElseThrow();
-            case ALPACA -> "Alpaca Market Data v2 (keys from BACKFILL_ALPACA_KEY_ID/SECRET_KEY, feed "
-                    + Optional.ofNullable(env.get("BACKFILL_ALPACA_FEED")).filter(s -> !s.isBlank()).orElse("iex") + ")";
+            case ALPACA ->
+                "Alpaca Market Data v2 (keys from BACKFILL_ALPACA_KEY_ID/SECRET_KEY, feed "
+                        + Optional.ofNullable(env.get("BACKFILL_ALPACA_FEED"))
+                                .filter(s -> !s.isBlank())
+                                .orElse("iex") + ")";
         };
     }
 

@@ -39,7 +39,8 @@ public enum Service {
 
     /** The runnable jar, relative to the project root. */
     public Path jar() {
-        return this == SIMULATOR ? Path.of(module, "target", "market-simulator.jar")
+        return this == SIMULATOR
+                ? Path.of(module, "target", "market-simulator.jar")
                 : Path.of(module, "target", "quarkus-app", "quarkus-run.jar");
     }
 }

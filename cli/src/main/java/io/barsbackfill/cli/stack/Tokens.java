@@ -21,8 +21,7 @@ public final class Tokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** 32 random bytes, hex. */
     public static String generate() {
@@ -42,7 +41,8 @@ public final class Tokens {
             Path tmp = file.resolveSibling(file.getFileName() + ".new");
             Files.deleteIfExists(tmp);
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
                 Files.createFile(tmp);
             }
@@ -56,7 +56,8 @@ public final class Tokens {
     /** The token in {@code file}, if it exists and is not blank. */
     public static Optional<String> read(Path file) {
         try {
-            return Files.isRegularFile(file) ? Optional.of(Files.readString(file).trim()).filter(t -> !t.isEmpty())
+            return Files.isRegularFile(file)
+                    ? Optional.of(Files.readString(file).trim()).filter(t -> !t.isEmpty())
                     : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the token in " + file + ": " + e.getMessage(), e);

@@ -1,9 +1,9 @@
 package io.barsbackfill.cli.database;
 
-import io.barsbackfill.common.config.DatabaseUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.barsbackfill.common.config.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.UUID;
@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 /** Against the PostgreSQL of this machine, like every other database test of the build. */
 class DatabaseCreatorTest {
 
-    private static final String SERVER = System.getProperty("test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres")
+    private static final String SERVER = System.getProperty(
+                    "test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres")
             .replaceFirst("/[^/]*$", "");
 
     @Test
     void createsTheDatabaseOnceThenReusesIt() throws Exception {
-        String name = "bars_cli_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String name =
+                "bars_cli_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         DatabaseUrl url = DatabaseUrl.parse(SERVER + "/" + name);
         try {
             assertThat(DatabaseCreator.ensureExists(url)).isTrue();
@@ -38,7 +40,8 @@ class DatabaseCreatorTest {
     void explainsWhenPostgresIsNotThere() {
         DatabaseUrl nowhere = DatabaseUrl.parse("postgresql://postgres@127.0.0.1:1/bars");
         assertThatThrownBy(() -> DatabaseCreator.ensureExists(nowhere))
-                .hasMessageContaining("cannot connect to PostgreSQL at 127.0.0.1:1").hasMessageContaining("is PostgreSQL running");
+                .hasMessageContaining("cannot connect to PostgreSQL at 127.0.0.1:1")
+                .hasMessageContaining("is PostgreSQL running");
     }
 
     @Test

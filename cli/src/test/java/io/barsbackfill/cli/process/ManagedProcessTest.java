@@ -18,14 +18,19 @@ class ManagedProcessTest {
     Path dir;
 
     private ProcessSpec.Builder sh(String name, String script) {
-        return ProcessSpec.builder(name).command(List.of("sh", "-c", script)).workingDirectory(dir)
+        return ProcessSpec.builder(name)
+                .command(List.of("sh", "-c", script))
+                .workingDirectory(dir)
                 .logFile(dir.resolve("logs").resolve(name + ".log"));
     }
 
     @Test
     void readyOnItsLineStoppedWithSigterm() {
-        ManagedProcess p = ManagedProcess.start(sh("ok", "echo starting; sleep 0.3; echo \"listening on $PORT\"; "
-                + "exec sleep 30").env("PORT", "1234").readiness(new Readiness.LogLine("listening on 1234")).build());
+        ManagedProcess p = ManagedProcess.start(
+                sh("ok", "echo starting; sleep 0.3; echo \"listening on $PORT\"; " + "exec sleep 30")
+                        .env("PORT", "1234")
+                        .readiness(new Readiness.LogLine("listening on 1234"))
+                        .build());
         p.awaitReady(Duration.ofSeconds(10));
         assertThat(p.logLines()).containsExactly("starting", "listening on 1234");
         assertThat(p.stop(Duration.ofSeconds(5))).isEqualTo(143);
@@ -36,7 +41,8 @@ class ManagedProcessTest {
     @Test
     void aChildThatDiesBeforeReadyIsExplainedWithItsLog() {
         ManagedProcess p = ManagedProcess.start(sh("dies", "echo 'BACKFILL_INTERNAL_TOKEN is not set'; exit 3")
-                .readiness(new Readiness.LogLine("never")).build());
+                .readiness(new Readiness.LogLine("never"))
+                .build());
         assertThatThrownBy(() -> p.awaitReady(Duration.ofSeconds(10)))
                 .isInstanceOf(ProcessFailedException.class)
                 .hasMessageContaining("dies exited with code 3 before it was ready")
@@ -46,7 +52,9 @@ class ManagedProcessTest {
     @Test
     void aChildThatNeverGetsReadyTimesOut() {
         try (ProcessGroup group = new ProcessGroup(Duration.ofSeconds(1))) {
-            group.start(sh("slow", "echo 'still starting'; exec sleep 30").readiness(new Readiness.LogLine("ready")).build());
+            group.start(sh("slow", "echo 'still starting'; exec sleep 30")
+                    .readiness(new Readiness.LogLine("ready"))
+                    .build());
             assertThatThrownBy(() -> group.awaitReady(Duration.ofMillis(600)))
                     .isInstanceOf(ProcessFailedException.class)
                     .hasMessageContaining("slow was not ready within 0 s")
@@ -57,7 +65,8 @@ class ManagedProcessTest {
     @Test
     void aChildThatIgnoresSigtermIsKilledAfterTheGrace() {
         ManagedProcess p = ManagedProcess.start(sh("stubborn", "trap '' TERM; echo up; while true; do sleep 0.1; done")
-                .readiness(new Readiness.LogLine("up")).build());
+                .readiness(new Readiness.LogLine("up"))
+                .build());
         p.awaitReady(Duration.ofSeconds(10));
         long t0 = System.nanoTime();
         p.stop(Duration.ofMillis(500));
@@ -68,7 +77,9 @@ class ManagedProcessTest {
     @Test
     void environmentIsAddedAndRemoved() throws Exception {
         ManagedProcess p = ManagedProcess.start(sh("env", "echo \"A=$A HOME=${HOME:-none}\"")
-                .env("A", "1").env("HOME", null).build());
+                .env("A", "1")
+                .env("HOME", null)
+                .build());
         assertThat(p.waitFor(Duration.ofSeconds(10))).isZero();
         assertThat(Files.readString(p.logFile()).trim()).isEqualTo("A=1 HOME=none");
     }
@@ -77,10 +88,18 @@ class ManagedProcessTest {
     void groupStopsByTierAndFindsTheDead() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         try (ProcessGroup group = new ProcessGroup(Duration.ofSeconds(2)).onEvent(events::add)) {
-            group.start(sh("last", "echo up; exec sleep 30").readiness(new Readiness.LogLine("up")).stopTier(2).build());
-            group.start(sh("first", "echo up; exec sleep 30").readiness(new Readiness.LogLine("up")).stopTier(0).build());
+            group.start(sh("last", "echo up; exec sleep 30")
+                    .readiness(new Readiness.LogLine("up"))
+                    .stopTier(2)
+                    .build());
+            group.start(sh("first", "echo up; exec sleep 30")
+                    .readiness(new Readiness.LogLine("up"))
+                    .stopTier(0)
+                    .build());
             ManagedProcess crash = group.start(sh("crash", "echo up; sleep 0.5; exit 7")
-                    .readiness(new Readiness.LogLine("up")).stopTier(1).build());
+                    .readiness(new Readiness.LogLine("up"))
+                    .stopTier(1)
+                    .build());
             group.awaitReady(Duration.ofSeconds(10));
             assertThat(crash.waitFor(Duration.ofSeconds(10))).isEqualTo(7);
             assertThat(group.unexpectedlyDead()).contains(crash);

@@ -36,9 +36,11 @@ public class ReportTest {
     @Test
     void statusIsReadable() {
         String text = Answers.status(HttpJson.parse(STATUS));
-        assertThat(text).contains("1,525 total: 100 queued (90 ready), 50 running, 1,300 success, 75 failed")
+        assertThat(text)
+                .contains("1,525 total: 100 queued (90 ready), 50 running, 1,300 success, 75 failed")
                 .contains("1,300 of 1,525 runs done (85.25%)")
-                .contains("INVALID_SYMBOL").contains("provider rejected VIX")
+                .contains("INVALID_SYMBOL")
+                .contains("provider rejected VIX")
                 .containsPattern("US_BATCH_1\\s+yes\\s+h1\\s+50\\s+2024-01-01T00:00:00Z \\.\\. 2026-01-10T00:00:00Z")
                 .containsPattern("vm-1\\s+error\\s+1s ago.*claim: permission denied");
     }
@@ -66,10 +68,12 @@ public class ReportTest {
         assertThat(Answers.status(empty)).contains("definitions: none").contains("heartbeats: none");
         assertThat(Answers.tick(empty)).startsWith("tick ?");
         assertThat(Answers.update(HttpJson.parse("{\"action\":\"cancel\",\"runs_changed\":3,\"definition\":\"X\","
-                + "\"definition_disabled\":true}"))).contains("cancel: 3 queued runs cancelled (definition X)")
+                        + "\"definition_disabled\":true}")))
+                .contains("cancel: 3 queued runs cancelled (definition X)")
                 .contains("disabled");
         assertThat(Answers.tick(HttpJson.parse("{\"status\":\"error\",\"errors\":[\"claim: boom\"]}")))
-                .contains("tick error").contains("  error: claim: boom");
+                .contains("tick error")
+                .contains("  error: claim: boom");
     }
 
     @Test
@@ -85,8 +89,14 @@ public class ReportTest {
         assertThat(p.idle()).isFalse();
         assertThat(p.allSucceeded()).isFalse();
 
-        ScenarioProgress missing = ScenarioProgress.of(status, List.of(new DefinitionSpec("OTHER", List.of("A"), "h1",
-                Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-02-01T00:00:00Z"))));
+        ScenarioProgress missing = ScenarioProgress.of(
+                status,
+                List.of(new DefinitionSpec(
+                        "OTHER",
+                        List.of("A"),
+                        "h1",
+                        Instant.parse("2024-01-01T00:00:00Z"),
+                        Instant.parse("2024-02-01T00:00:00Z"))));
         assertThat(missing.found()).isZero();
         assertThat(missing.planned()).isFalse();
         assertThat(missing.allSucceeded()).isFalse();
@@ -101,15 +111,20 @@ public class ReportTest {
         Instant t10 = t0.plusSeconds(10);
         assertThat(meter.barsPerSecond(half, t10)).isEqualTo(5000.0);
         assertThat(meter.etaSeconds(half, t10)).isEqualTo(10);
-        assertThat(meter.line(half, t10)).isEqualTo(
-                "[  10s] runs 500/1,000 done (50.0%), 100 running, 400 queued, 0 failed | bars 50,000 | 5,000 bars/s | ETA 10s");
+        assertThat(meter.line(half, t10))
+                .isEqualTo(
+                        "[  10s] runs 500/1,000 done (50.0%), 100 running, 400 queued, 0 failed | bars 50,000 | 5,000 bars/s | ETA 10s");
         assertThat(meter.etaSeconds(start, t10)).as("nothing finished yet").isEqualTo(-1);
         assertThat(meter.line(start, t0)).endsWith("ETA --");
     }
 
     @Test
     void tableAlignsColumns() {
-        String t = new Table("A", "NUMBER").numeric(1).row("long name", "1").row("x", "1,000").render("  ");
+        String t = new Table("A", "NUMBER")
+                .numeric(1)
+                .row("long name", "1")
+                .row("x", "1,000")
+                .render("  ");
         assertThat(t).isEqualTo("  A          NUMBER\n  long name       1\n  x           1,000\n");
     }
 

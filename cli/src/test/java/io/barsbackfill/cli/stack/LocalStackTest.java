@@ -19,9 +19,11 @@ class LocalStackTest {
 
     @Test
     void withTheSimulatorEverythingPointsAtIt() {
-        LocalStack stack = LocalStack.builder(LAYOUT).databaseUrl(DB).token("t0k3n").build();
+        LocalStack stack =
+                LocalStack.builder(LAYOUT).databaseUrl(DB).token("t0k3n").build();
         List<ProcessSpec> specs = stack.specs();
-        assertThat(specs).extracting(ProcessSpec::name)
+        assertThat(specs)
+                .extracting(ProcessSpec::name)
                 .containsExactly("market-simulator", "fetch-bars", "fetch-bars-batch", "orchestrator");
         ProcessSpec sim = specs.get(0);
         String simPort = sim.env().get("SIMULATOR_PORT");
@@ -30,20 +32,27 @@ class LocalStackTest {
         assertThat(sim.env()).doesNotContainKeys("BACKFILL_INTERNAL_TOKEN", "DATABASE_URL");
         assertThat(stack.providerUrl()).contains(URI.create("http://127.0.0.1:" + simPort));
         for (ProcessSpec f : specs.subList(1, 4)) {
-            assertThat(f.env()).containsEntry("DATABASE_URL", DB).containsEntry("BACKFILL_INTERNAL_TOKEN", "t0k3n")
+            assertThat(f.env())
+                    .containsEntry("DATABASE_URL", DB)
+                    .containsEntry("BACKFILL_INTERNAL_TOKEN", "t0k3n")
                     .containsEntry("BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:" + simPort)
                     .containsKey("QUARKUS_HTTP_PORT");
-            assertThat(f.readiness()).isEqualTo(new Readiness.Http(
-                    URI.create("http://127.0.0.1:" + f.env().get("QUARKUS_HTTP_PORT") + "/q/health/ready")));
+            assertThat(f.readiness())
+                    .isEqualTo(new Readiness.Http(
+                            URI.create("http://127.0.0.1:" + f.env().get("QUARKUS_HTTP_PORT") + "/q/health/ready")));
             assertThat(f.command()).endsWith("-jar", "/project/" + f.name() + "/target/quarkus-app/quarkus-run.jar");
             assertThat(f.logFile()).isEqualTo(Path.of("/project/.backfill/logs/" + f.name() + ".log"));
         }
         ProcessSpec orchestrator = specs.get(3);
         assertThat(orchestrator.env())
                 .containsEntry("BACKFILL_FETCH_BARS_URL", stack.fetchBarsUrl().toString())
-                .containsEntry("BACKFILL_FETCH_BARS_BATCH_URL", stack.fetchBarsBatchUrl().toString());
+                .containsEntry(
+                        "BACKFILL_FETCH_BARS_BATCH_URL",
+                        stack.fetchBarsBatchUrl().toString());
         assertThat(orchestrator.stopTier()).isLessThan(specs.get(1).stopTier()).isLessThan(sim.stopTier());
-        assertThat(specs.stream().map(s -> s.env().getOrDefault("QUARKUS_HTTP_PORT", s.env().get("SIMULATOR_PORT"))))
+        assertThat(specs.stream()
+                        .map(s -> s.env()
+                                .getOrDefault("QUARKUS_HTTP_PORT", s.env().get("SIMULATOR_PORT"))))
                 .doesNotHaveDuplicates();
         assertThat(stack.toString()).doesNotContain("t0k3n");
         assertThat(orchestrator.toString()).doesNotContain("t0k3n");
@@ -51,35 +60,51 @@ class LocalStackTest {
 
     @Test
     void withAlpacaNoSimulatorAndTheFunctionsDefaultBaseUrl() {
-        LocalStack stack = LocalStack.builder(LAYOUT).databaseUrl(DB).token("t").provider(Provider.alpaca()).build();
-        assertThat(stack.specs()).extracting(ProcessSpec::name).containsExactly("fetch-bars", "fetch-bars-batch", "orchestrator");
+        LocalStack stack = LocalStack.builder(LAYOUT)
+                .databaseUrl(DB)
+                .token("t")
+                .provider(Provider.alpaca())
+                .build();
+        assertThat(stack.specs())
+                .extracting(ProcessSpec::name)
+                .containsExactly("fetch-bars", "fetch-bars-batch", "orchestrator");
         assertThat(stack.specs()).allSatisfy(s -> assertThat(s.env()).doesNotContainKey("BACKFILL_ALPACA_BASE_URL"));
         assertThat(stack.providerUrl()).isEmpty();
     }
 
     @Test
     void withAGivenProviderUrlNoSimulator() {
-        LocalStack stack = LocalStack.builder(LAYOUT).databaseUrl(DB).token("t")
-                .provider(Provider.external(URI.create("http://127.0.0.1:9999"))).build();
-        assertThat(stack.specs()).hasSize(3)
-                .allSatisfy(s -> assertThat(s.env()).containsEntry("BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9999"));
+        LocalStack stack = LocalStack.builder(LAYOUT)
+                .databaseUrl(DB)
+                .token("t")
+                .provider(Provider.external(URI.create("http://127.0.0.1:9999")))
+                .build();
+        assertThat(stack.specs())
+                .hasSize(3)
+                .allSatisfy(
+                        s -> assertThat(s.env()).containsEntry("BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9999"));
     }
 
     @Test
     void overridesAndRemovals() {
-        LocalStack stack = LocalStack.builder(LAYOUT).databaseUrl(DB).token(null).provider(Provider.alpaca())
+        LocalStack stack = LocalStack.builder(LAYOUT)
+                .databaseUrl(DB)
+                .token(null)
+                .provider(Provider.alpaca())
                 .orchestrators(2)
                 .env("BACKFILL_QUEUE_LEASE_DURATION", "5s")
                 .env(Service.ORCHESTRATOR, "DATABASE_URL", "postgresql://role@127.0.0.1/bars")
                 .build();
-        assertThat(stack.specs()).extracting(ProcessSpec::name)
+        assertThat(stack.specs())
+                .extracting(ProcessSpec::name)
                 .containsExactly("fetch-bars", "fetch-bars-batch", "orchestrator", "orchestrator-2");
         assertThat(stack.specs()).allSatisfy(s -> {
             assertThat(s.unset()).contains("BACKFILL_INTERNAL_TOKEN");
             assertThat(s.env()).containsEntry("BACKFILL_QUEUE_LEASE_DURATION", "5s");
         });
         assertThat(stack.specs().get(0).env()).containsEntry("DATABASE_URL", DB);
-        assertThat(stack.specs().get(2).env()).containsEntry("DATABASE_URL", "postgresql://role@127.0.0.1/bars")
+        assertThat(stack.specs().get(2).env())
+                .containsEntry("DATABASE_URL", "postgresql://role@127.0.0.1/bars")
                 .containsEntry("BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator");
         assertThat(stack.specs().get(3).env()).containsEntry("BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator-2");
         assertThat(stack.orchestratorUrls()).hasSize(2).doesNotHaveDuplicates();
@@ -88,15 +113,25 @@ class LocalStackTest {
     @Test
     void providerFromTheEnvironment() {
         assertThat(Provider.fromEnvironment(Map.of()).kind()).isEqualTo(Provider.Kind.SIMULATOR);
-        assertThat(Provider.fromEnvironment(Map.of("BACKFILL_ALPACA_KEY_ID", "k", "BACKFILL_ALPACA_SECRET_KEY", "s")).kind())
+        assertThat(Provider.fromEnvironment(Map.of("BACKFILL_ALPACA_KEY_ID", "k", "BACKFILL_ALPACA_SECRET_KEY", "s"))
+                        .kind())
                 .isEqualTo(Provider.Kind.ALPACA);
-        assertThat(Provider.fromEnvironment(Map.of("BACKFILL_ALPACA_BASE_URL", "http://h:1", "BACKFILL_ALPACA_KEY_ID", "k",
-                "BACKFILL_ALPACA_SECRET_KEY", "s"))).isEqualTo(Provider.external(URI.create("http://h:1")));
+        assertThat(Provider.fromEnvironment(Map.of(
+                        "BACKFILL_ALPACA_BASE_URL",
+                        "http://h:1",
+                        "BACKFILL_ALPACA_KEY_ID",
+                        "k",
+                        "BACKFILL_ALPACA_SECRET_KEY",
+                        "s")))
+                .isEqualTo(Provider.external(URI.create("http://h:1")));
         assertThatThrownBy(() -> Provider.fromEnvironment(Map.of("BACKFILL_ALPACA_KEY_ID", "k")))
                 .hasMessageContaining("set both");
-        String described = Provider.alpaca().describe(Map.of("BACKFILL_ALPACA_KEY_ID", "KEYVALUE",
-                "BACKFILL_ALPACA_SECRET_KEY", "SECRETVALUE"));
-        assertThat(described).doesNotContain("KEYVALUE").doesNotContain("SECRETVALUE").contains("feed iex");
+        String described = Provider.alpaca()
+                .describe(Map.of("BACKFILL_ALPACA_KEY_ID", "KEYVALUE", "BACKFILL_ALPACA_SECRET_KEY", "SECRETVALUE"));
+        assertThat(described)
+                .doesNotContain("KEYVALUE")
+                .doesNotContain("SECRETVALUE")
+                .contains("feed iex");
     }
 
     @Test

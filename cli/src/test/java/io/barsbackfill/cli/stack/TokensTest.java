@@ -17,12 +17,14 @@ class TokensTest {
         assertThat(Tokens.read(file)).isEmpty();
         String first = Tokens.generate();
         Tokens.write(file, first);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(Tokens.read(file)).contains(first);
         String second = Tokens.generate();
         assertThat(second).hasSize(64).isNotEqualTo(first);
         Tokens.write(file, second);
         assertThat(Tokens.read(file)).contains(second);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
     }
 }

@@ -24,15 +24,31 @@ interface AlpacaBarsApi {
 
     @GET
     @Path("/bars")
-    Uni<Response> multiSymbolBars(@RestQuery String symbols, @RestQuery String timeframe, @RestQuery String start,
-            @RestQuery String end, @RestQuery int limit, @RestQuery("page_token") String pageToken,
-            @RestQuery String feed, @RestQuery String adjustment, @RestQuery String sort,
-            @HeaderParam(KEY_ID) String keyId, @HeaderParam(SECRET_KEY) String secretKey);
+    Uni<Response> multiSymbolBars(
+            @RestQuery String symbols,
+            @RestQuery String timeframe,
+            @RestQuery String start,
+            @RestQuery String end,
+            @RestQuery int limit,
+            @RestQuery("page_token") String pageToken,
+            @RestQuery String feed,
+            @RestQuery String adjustment,
+            @RestQuery String sort,
+            @HeaderParam(KEY_ID) String keyId,
+            @HeaderParam(SECRET_KEY) String secretKey);
 
     @GET
     @Path("/{symbol}/bars")
-    Uni<Response> symbolBars(@RestPath String symbol, @RestQuery String timeframe, @RestQuery String start,
-            @RestQuery String end, @RestQuery int limit, @RestQuery("page_token") String pageToken,
-            @RestQuery String feed, @RestQuery String adjustment, @RestQuery String sort,
-            @HeaderParam(KEY_ID) String keyId, @HeaderParam(SECRET_KEY) String secretKey);
+    Uni<Response> symbolBars(
+            @RestPath String symbol,
+            @RestQuery String timeframe,
+            @RestQuery String start,
+            @RestQuery String end,
+            @RestQuery int limit,
+            @RestQuery("page_token") String pageToken,
+            @RestQuery String feed,
+            @RestQuery String adjustment,
+            @RestQuery String sort,
+            @HeaderParam(KEY_ID) String keyId,
+            @HeaderParam(SECRET_KEY) String secretKey);
 }

@@ -42,8 +42,8 @@ public class AlpacaBarsClient {
 
     public static final String PROVIDER = "alpaca";
     private static final Logger LOG = Logger.getLogger(AlpacaBarsClient.class);
-    private static final Pattern INVALID_SYMBOL = Pattern.compile("invalid symbol:?\\s*([^\\s\"]+)",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern INVALID_SYMBOL =
+            Pattern.compile("invalid symbol:?\\s*([^\\s\"]+)", Pattern.CASE_INSENSITIVE);
 
     /** Bound on a provider's Retry-After, so a garbled header cannot stop fetching for hours. */
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
@@ -55,7 +55,11 @@ public class AlpacaBarsClient {
     private final ObjectMapper json;
     private final FetchMetrics metrics;
 
-    AlpacaBarsClient(BackfillConfig config, ProviderRateLimiter rateLimiter, ProviderGate gate, ObjectMapper json,
+    AlpacaBarsClient(
+            BackfillConfig config,
+            ProviderRateLimiter rateLimiter,
+            ProviderGate gate,
+            ObjectMapper json,
             FetchMetrics metrics) {
         this.metrics = metrics;
         this.config = config.alpaca();
@@ -85,7 +89,8 @@ public class AlpacaBarsClient {
      */
     public Uni<Void> probe(Ticker symbol, Slice slice) {
         Request request = new Request(List.of(symbol), Timeframe.d1, config.defaultSeries(), slice, 10);
-        return rateLimiter.acquire(config.maxRateLimitWait())
+        return rateLimiter
+                .acquire(config.maxRateLimitWait())
                 .chain(() -> send(request, null))
                 .replaceWithVoid();
     }
@@ -95,8 +100,8 @@ public class AlpacaBarsClient {
      * symbols without bars). One symbol uses the single-symbol endpoint. {@code calls} counts the HTTP requests
      * made, retries included, also when the fetch fails.
      */
-    public Uni<Map<Ticker, ServedBars>> fetch(List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice,
-            AtomicInteger calls) {
+    public Uni<Map<Ticker, ServedBars>> fetch(
+            List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice, AtomicInteger calls) {
         return fetch(symbols, timeframe, series, slice, calls, AfterPage.CONTINUE);
     }
 
@@ -104,16 +109,22 @@ public class AlpacaBarsClient {
      * As {@link #fetch(List, Timeframe, Series, Slice, AtomicInteger)}, asking {@code afterPage} before each
      * further page (a fetcher extends its leases there, and stops when it has lost them).
      */
-    public Uni<Map<Ticker, ServedBars>> fetch(List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice,
-            AtomicInteger calls, AfterPage afterPage) {
+    public Uni<Map<Ticker, ServedBars>> fetch(
+            List<Ticker> symbols,
+            Timeframe timeframe,
+            Series series,
+            Slice slice,
+            AtomicInteger calls,
+            AfterPage afterPage) {
         Map<Ticker, ServedBars> merged = new LinkedHashMap<>();
         symbols.forEach(s -> merged.put(s, new ServedBars()));
         if (symbols.isEmpty()) {
             return Uni.createFrom().item(merged);
         }
-        Request request = new Request(List.copyOf(symbols), timeframe, series, slice,
-                Math.min(config.pageLimit(), 10_000));
-        return pagesFrom(request, null, merged, calls, new HashSet<>(), afterPage).map(ignored -> merged);
+        Request request =
+                new Request(List.copyOf(symbols), timeframe, series, slice, Math.min(config.pageLimit(), 10_000));
+        return pagesFrom(request, null, merged, calls, new HashSet<>(), afterPage)
+                .map(ignored -> merged);
     }
 
     /**
@@ -121,16 +132,23 @@ public class AlpacaBarsClient {
      * symbols (the provider checks every symbol before it answers), retried like any page. Fails with
      * {@code INVALID_SYMBOL} naming one symbol it does not know. Asks for {@code series}.
      */
-    public Uni<Void> probe(List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice,
-            AtomicInteger calls) {
-        return page(new Request(List.copyOf(symbols), timeframe, series, slice, 1), null, calls, 1).replaceWithVoid();
+    public Uni<Void> probe(List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice, AtomicInteger calls) {
+        return page(new Request(List.copyOf(symbols), timeframe, series, slice, 1), null, calls, 1)
+                .replaceWithVoid();
     }
 
-    private Uni<Void> pagesFrom(Request request, String pageToken, Map<Ticker, ServedBars> merged,
-            AtomicInteger calls, Set<String> seenTokens, AfterPage afterPage) {
+    private Uni<Void> pagesFrom(
+            Request request,
+            String pageToken,
+            Map<Ticker, ServedBars> merged,
+            AtomicInteger calls,
+            Set<String> seenTokens,
+            AfterPage afterPage) {
         if (seenTokens.size() >= config.maxPages()) {
-            return Uni.createFrom().failure(new ProviderException(ErrorCode.PAGINATION_ERROR,
-                    "more than " + config.maxPages() + " pages for one request; refusing to truncate"));
+            return Uni.createFrom()
+                    .failure(new ProviderException(
+                            ErrorCode.PAGINATION_ERROR,
+                            "more than " + config.maxPages() + " pages for one request; refusing to truncate"));
         }
         return page(request, pageToken, calls, 1).chain(page -> {
             page.bars().forEach((symbol, bars) -> {
@@ -146,36 +164,49 @@ public class AlpacaBarsClient {
                 return Uni.createFrom().voidItem();
             }
             if (!seenTokens.add(next)) {
-                return Uni.createFrom().failure(new ProviderException(ErrorCode.PAGINATION_ERROR,
-                        "provider repeated a page token; refusing to loop"));
+                return Uni.createFrom()
+                        .failure(new ProviderException(
+                                ErrorCode.PAGINATION_ERROR, "provider repeated a page token; refusing to loop"));
             }
-            return afterPage.proceed().chain(proceed -> proceed
-                    ? pagesFrom(request, next, merged, calls, seenTokens, afterPage)
-                    : Uni.createFrom().failure(new FetchAbandonedException(
-                            "every lease of this fetch was lost; no further provider calls")));
+            return afterPage
+                    .proceed()
+                    .chain(proceed -> proceed
+                            ? pagesFrom(request, next, merged, calls, seenTokens, afterPage)
+                            : Uni.createFrom()
+                                    .failure(new FetchAbandonedException(
+                                            "every lease of this fetch was lost; no further provider calls")));
         });
     }
 
     private Uni<Page> page(Request request, String pageToken, AtomicInteger calls, int attempt) {
-        return rateLimiter.acquire(config.maxRateLimitWait())
+        return rateLimiter
+                .acquire(config.maxRateLimitWait())
                 .chain(() -> {
                     calls.incrementAndGet();
                     return send(request, pageToken);
                 })
-                .onFailure(ProviderException.class).recoverWithUni(e -> {
+                .onFailure(ProviderException.class)
+                .recoverWithUni(e -> {
                     ProviderException p = (ProviderException) e;
-                    boolean waitTooLong = p.retryAfter().filter(w -> w.compareTo(config.maxRateLimitWait()) > 0)
+                    boolean waitTooLong = p.retryAfter()
+                            .filter(w -> w.compareTo(config.maxRateLimitWait()) > 0)
                             .isPresent();
                     if (!p.retryable() || p.budgetExhausted() || waitTooLong || attempt >= config.maxAttempts()) {
                         return Uni.createFrom().failure(p);
                     }
                     Duration delay = backoff(attempt);
-                    LOG.infof("provider call failed (%s: %s); attempt %d of %d in %d ms", p.code(), p.getMessage(),
-                            attempt + 1, config.maxAttempts(), delay.toMillis());
+                    LOG.infof(
+                            "provider call failed (%s: %s); attempt %d of %d in %d ms",
+                            p.code(), p.getMessage(), attempt + 1, config.maxAttempts(), delay.toMillis());
                     // the gate may have opened meanwhile (another instance saw the provider fail): stop spending
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                    return Uni.createFrom()
+                            .voidItem()
+                            .onItem()
+                            .delayIt()
+                            .by(delay)
                             .chain(gate::state)
-                            .chain(state -> state.open() ? Uni.createFrom().<Page>failure(p)
+                            .chain(state -> state.open()
+                                    ? Uni.createFrom().<Page>failure(p)
                                     : page(request, pageToken, calls, attempt + 1));
                 });
     }
@@ -188,26 +219,52 @@ public class AlpacaBarsClient {
         String keyId = config.keyId().orElse(null);
         String secret = config.secretKey().orElse(null);
         Uni<Response> call = request.isSingleSymbol()
-                ? api.symbolBars(request.symbols().get(0).value(), request.timeframe().alpacaName(), start, end,
-                        limit, pageToken, request.series().feed(), request.series().adjustment(), "asc", keyId, secret)
-                : api.multiSymbolBars(request.symbols().stream().map(Ticker::value).collect(Collectors.joining(",")),
-                        request.timeframe().alpacaName(), start, end, limit, pageToken, request.series().feed(),
-                        request.series().adjustment(), "asc", keyId, secret);
+                ? api.symbolBars(
+                        request.symbols().get(0).value(),
+                        request.timeframe().alpacaName(),
+                        start,
+                        end,
+                        limit,
+                        pageToken,
+                        request.series().feed(),
+                        request.series().adjustment(),
+                        "asc",
+                        keyId,
+                        secret)
+                : api.multiSymbolBars(
+                        request.symbols().stream().map(Ticker::value).collect(Collectors.joining(",")),
+                        request.timeframe().alpacaName(),
+                        start,
+                        end,
+                        limit,
+                        pageToken,
+                        request.series().feed(),
+                        request.series().adjustment(),
+                        "asc",
+                        keyId,
+                        secret);
         Duration deadline = config.requestDeadline();
         long sent = System.nanoTime();
-        return call
-                .ifNoItem().after(deadline).failWith(() -> new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE,
+        return call.ifNoItem()
+                .after(deadline)
+                .failWith(() -> new ProviderException(
+                        ErrorCode.PROVIDER_UNAVAILABLE,
                         "provider gave no complete answer within " + deadline.toMillis() + " ms"))
                 .invoke(response -> metrics.providerAnswered(response.getStatus(), sent))
-                .onFailure().invoke(t -> metrics.providerUnreachable(sent))
-                .onFailure(t -> !(t instanceof ProviderException)).transform(t -> new ProviderException(
-                        ErrorCode.PROVIDER_UNAVAILABLE, "provider unreachable: " + t.getClass().getSimpleName()))
+                .onFailure()
+                .invoke(t -> metrics.providerUnreachable(sent))
+                .onFailure(t -> !(t instanceof ProviderException))
+                .transform(t -> new ProviderException(
+                        ErrorCode.PROVIDER_UNAVAILABLE,
+                        "provider unreachable: " + t.getClass().getSimpleName()))
                 .chain(response -> {
                     try {
                         return Uni.createFrom().item(read(request, response));
                     } catch (ProviderException e) {
                         if (e.retryAfter().isPresent()) {
-                            return rateLimiter.block(e.retryAfter().get()).chain(() -> Uni.createFrom().failure(e));
+                            return rateLimiter
+                                    .block(e.retryAfter().get())
+                                    .chain(() -> Uni.createFrom().failure(e));
                         }
                         return Uni.createFrom().failure(e);
                     } finally {
@@ -223,7 +280,8 @@ public class AlpacaBarsClient {
             try {
                 page = parse(request, response);
             } catch (RuntimeException e) { // truncated or invalid JSON, wrong types: Jackson's and JAX-RS's errors
-                throw new ProviderException(ErrorCode.PROVIDER_MALFORMED,
+                throw new ProviderException(
+                        ErrorCode.PROVIDER_MALFORMED,
                         "provider answered 200 with a body that is not bars JSON: " + rootCause(e));
             }
             checkBars(request, page);
@@ -234,13 +292,15 @@ public class AlpacaBarsClient {
             throw ProviderException.rateLimited(retryAfter(response));
         }
         if (status == 401 || status == 403) {
-            throw new ProviderException(ErrorCode.PROVIDER_AUTH,
-                    "provider refused the request (HTTP " + status + "): " + message);
+            throw new ProviderException(
+                    ErrorCode.PROVIDER_AUTH, "provider refused the request (HTTP " + status + "): " + message);
         }
         if (status == 400 || status == 404 || status == 422) {
             Matcher m = INVALID_SYMBOL.matcher(message);
             if (m.find()) {
-                Ticker rejected = Ticker.parse(m.group(1)).filter(request.symbols()::contains).orElse(null);
+                Ticker rejected = Ticker.parse(m.group(1))
+                        .filter(request.symbols()::contains)
+                        .orElse(null);
                 if (rejected != null) {
                     throw ProviderException.invalidSymbol(rejected, message);
                 }
@@ -248,16 +308,18 @@ public class AlpacaBarsClient {
             if (status == 404 && request.isSingleSymbol()) {
                 throw ProviderException.invalidSymbol(request.symbols().get(0), message);
             }
-            throw new ProviderException(ErrorCode.PROVIDER_BAD_REQUEST,
-                    "provider rejected the request (HTTP " + status + "): " + message);
+            throw new ProviderException(
+                    ErrorCode.PROVIDER_BAD_REQUEST, "provider rejected the request (HTTP " + status + "): " + message);
         }
-        throw new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE, "provider answered HTTP " + status + ": " + message);
+        throw new ProviderException(
+                ErrorCode.PROVIDER_UNAVAILABLE, "provider answered HTTP " + status + ": " + message);
     }
 
     private static Page parse(Request request, Response response) {
         if (request.isSingleSymbol()) {
             AlpacaPages.SymbolPage p = response.readEntity(AlpacaPages.SymbolPage.class);
-            Map<String, List<AlpacaPages.WireBar>> bars = p.bars() == null ? Map.of()
+            Map<String, List<AlpacaPages.WireBar>> bars = p.bars() == null
+                    ? Map.of()
                     : Map.of(request.symbols().get(0).value(), p.bars());
             return new Page(bars, p.nextPageToken());
         }
@@ -270,13 +332,17 @@ public class AlpacaBarsClient {
         for (Map.Entry<String, List<AlpacaPages.WireBar>> entry : page.bars().entrySet()) {
             for (AlpacaPages.WireBar bar : entry.getValue()) {
                 if (bar == null || bar.t() == null) {
-                    throw new ProviderException(ErrorCode.PROVIDER_MALFORMED,
+                    throw new ProviderException(
+                            ErrorCode.PROVIDER_MALFORMED,
                             "provider answered a bar without a time for " + entry.getKey());
                 }
                 if (!request.slice().contains(bar.t())) {
-                    throw new ProviderException(ErrorCode.PROVIDER_MALFORMED, "provider answered a bar of "
-                            + entry.getKey() + " at " + bar.t() + ", outside the requested ["
-                            + request.slice().from() + ", " + request.slice().to() + ")");
+                    throw new ProviderException(
+                            ErrorCode.PROVIDER_MALFORMED,
+                            "provider answered a bar of "
+                                    + entry.getKey() + " at " + bar.t() + ", outside the requested ["
+                                    + request.slice().from() + ", "
+                                    + request.slice().to() + ")");
                 }
             }
         }
@@ -335,6 +401,5 @@ public class AlpacaBarsClient {
         }
     }
 
-    private record Page(Map<String, List<AlpacaPages.WireBar>> bars, String nextPageToken) {
-    }
+    private record Page(Map<String, List<AlpacaPages.WireBar>> bars, String nextPageToken) {}
 }

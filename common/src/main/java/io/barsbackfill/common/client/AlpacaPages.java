@@ -12,20 +12,22 @@ import java.util.Optional;
 /** Alpaca's bars wire format: {@code {"bars": ..., "next_page_token": ...}}. */
 final class AlpacaPages {
 
-    private AlpacaPages() {
-    }
+    private AlpacaPages() {}
 
     /** {@code GET /v2/stocks/bars}: bars per symbol; symbols without bars are absent. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @RegisterForReflection
-    record MultiSymbolPage(Map<String, List<WireBar>> bars, @JsonProperty("next_page_token") String nextPageToken) {
-    }
+    record MultiSymbolPage(
+            Map<String, List<WireBar>> bars,
+            @JsonProperty("next_page_token") String nextPageToken) {}
 
     /** {@code GET /v2/stocks/{symbol}/bars}: an array of one symbol's bars. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @RegisterForReflection
-    record SymbolPage(List<WireBar> bars, String symbol, @JsonProperty("next_page_token") String nextPageToken) {
-    }
+    record SymbolPage(
+            List<WireBar> bars,
+            String symbol,
+            @JsonProperty("next_page_token") String nextPageToken) {}
 
     /**
      * One bar: start time, OHLC, volume, trade count, volume-weighted average price. Fields are boxed so that a
@@ -46,6 +48,5 @@ final class AlpacaPages {
     /** Error answers carry {@code {"message": "..."}} (429s also a numeric code). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @RegisterForReflection
-    record ErrorMessage(String message) {
-    }
+    record ErrorMessage(String message) {}
 }

@@ -20,8 +20,8 @@ public class ProviderException extends RuntimeException {
         this(code, message, null, null, false);
     }
 
-    private ProviderException(ErrorCode code, String message, Ticker invalidSymbol, Duration retryAfter,
-            boolean budgetExhausted) {
+    private ProviderException(
+            ErrorCode code, String message, Ticker invalidSymbol, Duration retryAfter, boolean budgetExhausted) {
         super(message);
         this.code = code;
         this.invalidSymbol = invalidSymbol;
@@ -34,14 +34,21 @@ public class ProviderException extends RuntimeException {
     }
 
     public static ProviderException rateLimited(Duration retryAfter) {
-        return new ProviderException(ErrorCode.RATE_LIMITED,
-                "provider rate limit hit (429), retry after " + retryAfter.toSeconds() + "s", null, retryAfter, false);
+        return new ProviderException(
+                ErrorCode.RATE_LIMITED,
+                "provider rate limit hit (429), retry after " + retryAfter.toSeconds() + "s",
+                null,
+                retryAfter,
+                false);
     }
 
     /** We waited as long as we may for the shared request budget; the run goes back to the queue. */
     public static ProviderException budgetExhausted(Duration waited) {
-        return new ProviderException(ErrorCode.RATE_LIMITED,
-                "shared provider rate budget still exhausted after waiting " + waited.toSeconds() + "s", null, null,
+        return new ProviderException(
+                ErrorCode.RATE_LIMITED,
+                "shared provider rate budget still exhausted after waiting " + waited.toSeconds() + "s",
+                null,
+                null,
                 true);
     }
 

@@ -13,8 +13,14 @@ import java.util.Properties;
  * {@code psql $DATABASE_URL}): turned into the Quarkus datasource settings for the functions, and into JDBC
  * settings for the CLI. {@link #toString()} masks the password.
  */
-public record DatabaseUrl(String raw, String host, int port, String database, Optional<String> user,
-        Optional<String> password, String query) {
+public record DatabaseUrl(
+        String raw,
+        String host,
+        int port,
+        String database,
+        Optional<String> user,
+        Optional<String> password,
+        String query) {
 
     public static final String DEFAULT = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
 
@@ -23,7 +29,8 @@ public record DatabaseUrl(String raw, String host, int port, String database, Op
         try {
             uri = URI.create(url.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DATABASE_URL is not a URI (expected postgresql://user:pass@host:5432/db)");
+            throw new IllegalArgumentException(
+                    "DATABASE_URL is not a URI (expected postgresql://user:pass@host:5432/db)");
         }
         String scheme = uri.getScheme();
         if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
@@ -31,7 +38,8 @@ public record DatabaseUrl(String raw, String host, int port, String database, Op
                     + (scheme == null ? "no scheme" : scheme + "://") + ")");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("DATABASE_URL has no host (expected postgresql://user:pass@host:5432/db)");
+            throw new IllegalArgumentException(
+                    "DATABASE_URL has no host (expected postgresql://user:pass@host:5432/db)");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceFirst("^/", "");
         Optional<String> user = Optional.empty();
@@ -41,8 +49,13 @@ public record DatabaseUrl(String raw, String host, int port, String database, Op
             user = Optional.of(decode(parts[0])).filter(s -> !s.isEmpty());
             password = parts.length > 1 ? Optional.of(decode(parts[1])) : Optional.empty();
         }
-        return new DatabaseUrl(url.trim(), uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432,
-                path.isEmpty() ? "postgres" : decode(path), user, password,
+        return new DatabaseUrl(
+                url.trim(),
+                uri.getHost(),
+                uri.getPort() > 0 ? uri.getPort() : 5432,
+                path.isEmpty() ? "postgres" : decode(path),
+                user,
+                password,
                 uri.getRawQuery() == null ? "" : uri.getRawQuery());
     }
 
@@ -75,7 +88,8 @@ public record DatabaseUrl(String raw, String host, int port, String database, Op
 
     /** The URL with its password masked, for messages. */
     public String redacted() {
-        String auth = user.map(u -> u + password.map(pw -> ":***").orElse("") + "@").orElse("");
+        String auth =
+                user.map(u -> u + password.map(pw -> ":***").orElse("") + "@").orElse("");
         return "postgresql://" + auth + host + ":" + port + "/" + database + suffix();
     }
 

@@ -52,7 +52,10 @@ public enum ErrorCode {
      * provider health gate and spends no attempt while the gate is open.
      */
     public boolean providerWide() {
-        return this == PROVIDER_AUTH || this == RATE_LIMITED || this == PROVIDER_UNAVAILABLE
-                || this == PROVIDER_MALFORMED || this == PAGINATION_ERROR;
+        return this == PROVIDER_AUTH
+                || this == RATE_LIMITED
+                || this == PROVIDER_UNAVAILABLE
+                || this == PROVIDER_MALFORMED
+                || this == PAGINATION_ERROR;
     }
 }

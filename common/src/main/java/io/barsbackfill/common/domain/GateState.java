@@ -14,8 +14,15 @@ import java.time.Instant;
  * @param consecutiveFailures provider-wide failures since the last success
  * @param probing             true while an instance holds the probe lease
  */
-public record GateState(String provider, boolean open, String reason, Instant since, String lastError,
-        Instant nextProbeAt, int consecutiveFailures, boolean probing) {
+public record GateState(
+        String provider,
+        boolean open,
+        String reason,
+        Instant since,
+        String lastError,
+        Instant nextProbeAt,
+        int consecutiveFailures,
+        boolean probing) {
 
     public static GateState closed(String provider) {
         return new GateState(provider, false, null, null, null, null, 0, false);

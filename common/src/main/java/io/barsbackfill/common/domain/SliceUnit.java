@@ -9,7 +9,10 @@ import java.time.temporal.TemporalAdjusters;
 
 /** Calendar units of the fixed UTC slice grid: whole UTC days, ISO weeks (Monday), months and years. */
 public enum SliceUnit {
-    DAY, WEEK, MONTH, YEAR;
+    DAY,
+    WEEK,
+    MONTH,
+    YEAR;
 
     /** Start of the grid cell that contains {@code t}. */
     public Instant floor(Instant t) {

@@ -46,7 +46,9 @@ public enum Timeframe {
 
     /** The timeframe Alpaca names {@code alpacaName} ({@code 1Hour}, ...), exactly. */
     public static Optional<Timeframe> fromAlpacaName(String alpacaName) {
-        return Arrays.stream(values()).filter(t -> t.alpacaName.equals(alpacaName)).findFirst();
+        return Arrays.stream(values())
+                .filter(t -> t.alpacaName.equals(alpacaName))
+                .findFirst();
     }
 
     public Duration barLength() {
@@ -71,9 +73,13 @@ public enum Timeframe {
     public Instant lastBarEndBefore(Instant end) {
         LocalDate lastDay = LocalDate.ofInstant(end.minusNanos(1), TradingCalendar.NEW_YORK);
         return switch (this) {
-            case d1 -> lastDay.plusDays(1).atStartOfDay(TradingCalendar.NEW_YORK).toInstant();
-            case w1 -> lastDay.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).plusWeeks(1)
-                    .atStartOfDay(TradingCalendar.NEW_YORK).toInstant();
+            case d1 ->
+                lastDay.plusDays(1).atStartOfDay(TradingCalendar.NEW_YORK).toInstant();
+            case w1 ->
+                lastDay.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                        .plusWeeks(1)
+                        .atStartOfDay(TradingCalendar.NEW_YORK)
+                        .toInstant();
             default -> end.plus(barLength);
         };
     }

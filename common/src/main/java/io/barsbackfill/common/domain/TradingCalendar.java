@@ -33,18 +33,20 @@ public final class TradingCalendar {
     private static final Duration SETTLING_TIME = Duration.ofMinutes(30);
 
     private static final Set<LocalDate> SPECIAL_CLOSURES = Set.of(
-            LocalDate.of(2001, 9, 11), LocalDate.of(2001, 9, 12), LocalDate.of(2001, 9, 13),
+            LocalDate.of(2001, 9, 11),
+            LocalDate.of(2001, 9, 12),
+            LocalDate.of(2001, 9, 13),
             LocalDate.of(2001, 9, 14), // September 11 attacks
             LocalDate.of(2004, 6, 11), // President Reagan's funeral
             LocalDate.of(2007, 1, 2), // President Ford's funeral
-            LocalDate.of(2012, 10, 29), LocalDate.of(2012, 10, 30), // Hurricane Sandy
+            LocalDate.of(2012, 10, 29),
+            LocalDate.of(2012, 10, 30), // Hurricane Sandy
             LocalDate.of(2018, 12, 5), // President G.H.W. Bush's funeral
             LocalDate.of(2025, 1, 9)); // President Carter's funeral
 
     private static final TradingCalendar NYSE = new TradingCalendar();
 
-    private TradingCalendar() {
-    }
+    private TradingCalendar() {}
 
     public static TradingCalendar nyse() {
         return NYSE;
@@ -56,7 +58,8 @@ public final class TradingCalendar {
             return Optional.empty();
         }
         boolean early = isEarlyClose(date);
-        return Optional.of(new TradingSession(date,
+        return Optional.of(new TradingSession(
+                date,
                 atNewYork(date, PRE_OPEN),
                 atNewYork(date, OPEN),
                 atNewYork(date, early ? EARLY_CLOSE : CLOSE),
@@ -72,7 +75,9 @@ public final class TradingCalendar {
         }
         LocalDate last = LocalDate.ofInstant(to, NEW_YORK);
         for (LocalDate d = LocalDate.ofInstant(from, NEW_YORK); !d.isAfter(last); d = d.plusDays(1)) {
-            session(d).filter(s -> s.preOpen().isBefore(to) && s.postClose().isAfter(from)).ifPresent(result::add);
+            session(d)
+                    .filter(s -> s.preOpen().isBefore(to) && s.postClose().isAfter(from))
+                    .ifPresent(result::add);
         }
         return result;
     }
@@ -83,13 +88,16 @@ public final class TradingCalendar {
      */
     public Instant historyHorizon(Instant now) {
         return session(LocalDate.ofInstant(now, NEW_YORK))
-                .filter(s -> !now.isBefore(s.preOpen()) && now.isBefore(s.postClose().plus(SETTLING_TIME)))
+                .filter(s ->
+                        !now.isBefore(s.preOpen()) && now.isBefore(s.postClose().plus(SETTLING_TIME)))
                 .map(TradingSession::preOpen)
                 .orElse(now);
     }
 
     private static boolean isTradingDay(LocalDate date) {
-        return !isWeekend(date) && !SPECIAL_CLOSURES.contains(date) && !holidays(date.getYear()).contains(date);
+        return !isWeekend(date)
+                && !SPECIAL_CLOSURES.contains(date)
+                && !holidays(date.getYear()).contains(date);
     }
 
     private static boolean isEarlyClose(LocalDate date) {

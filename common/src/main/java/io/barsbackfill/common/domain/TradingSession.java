@@ -8,8 +8,8 @@ import java.util.Objects;
  * One NYSE trading day: the extended session {@code [preOpen, postClose)} around the regular session
  * {@code [open, close)}. {@code earlyClose} marks the 13:00 ET half days.
  */
-public record TradingSession(LocalDate date, Instant preOpen, Instant open, Instant close, Instant postClose,
-        boolean earlyClose) {
+public record TradingSession(
+        LocalDate date, Instant preOpen, Instant open, Instant close, Instant postClose, boolean earlyClose) {
 
     public TradingSession {
         Objects.requireNonNull(date, "date");

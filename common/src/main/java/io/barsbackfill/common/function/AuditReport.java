@@ -31,24 +31,52 @@ import java.util.List;
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AuditReport(String definition, String feed, String adjustment, long runs, long sessionsExpected,
-        long barsStored, long slotsWithoutBar, long longestGap, long unexplainedSessions, long barsOutsideSession,
-        long unexplainedGaps, long emptyRuns, long duplicates, String summary, List<SymbolAudit> symbols,
+public record AuditReport(
+        String definition,
+        String feed,
+        String adjustment,
+        long runs,
+        long sessionsExpected,
+        long barsStored,
+        long slotsWithoutBar,
+        long longestGap,
+        long unexplainedSessions,
+        long barsOutsideSession,
+        long unexplainedGaps,
+        long emptyRuns,
+        long duplicates,
+        String summary,
+        List<SymbolAudit> symbols,
         List<Finding> findings) {
 
     public static final int MAX_FINDINGS = 200;
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SymbolAudit(String symbol, String timeframe, long slices, long sessionsExpected, long barsStored,
-            long slotsWithoutBar, long longestGap, long unexplainedSessions, long barsOutsideSession, long emptyRuns,
-            long duplicates) {
-    }
+    public record SymbolAudit(
+            String symbol,
+            String timeframe,
+            long slices,
+            long sessionsExpected,
+            long barsStored,
+            long slotsWithoutBar,
+            long longestGap,
+            long unexplainedSessions,
+            long barsOutsideSession,
+            long emptyRuns,
+            long duplicates) {}
 
     /** One slice that needs a look. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Finding(String symbol, String timeframe, String sliceFrom, String sliceTo, long sessionsExpected,
-            long barsStored, long unexplainedSessions, long barsOutsideSession, long duplicates) {
-    }
+    public record Finding(
+            String symbol,
+            String timeframe,
+            String sliceFrom,
+            String sliceTo,
+            long sessionsExpected,
+            long barsStored,
+            long unexplainedSessions,
+            long barsOutsideSession,
+            long duplicates) {}
 }

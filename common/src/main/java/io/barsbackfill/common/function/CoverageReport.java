@@ -14,8 +14,13 @@ import java.util.List;
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record CoverageReport(String definition, String timeframe, List<String> symbols, List<String> slices,
-        List<String> status, List<int[]> bars) {
+public record CoverageReport(
+        String definition,
+        String timeframe,
+        List<String> symbols,
+        List<String> slices,
+        List<String> status,
+        List<int[]> bars) {
 
     public static final char NOT_PLANNED = '-';
 

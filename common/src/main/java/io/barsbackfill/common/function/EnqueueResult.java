@@ -17,12 +17,23 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record EnqueueResult(String id, String name, List<String> symbols, String timeframe, String feed,
-        String adjustment, String windowFrom, String windowTo, int priority, boolean enabled, long slices,
-        long slicesReady, long runs, List<Skipped> skipped) {
+public record EnqueueResult(
+        String id,
+        String name,
+        List<String> symbols,
+        String timeframe,
+        String feed,
+        String adjustment,
+        String windowFrom,
+        String windowTo,
+        int priority,
+        boolean enabled,
+        long slices,
+        long slicesReady,
+        long runs,
+        List<Skipped> skipped) {
 
     /** A ticker {@code enqueue} left out, and the provider's words for why. */
     @RegisterForReflection
-    public record Skipped(String symbol, String reason) {
-    }
+    public record Skipped(String symbol, String reason) {}
 }

@@ -6,5 +6,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** Body of every 4xx/5xx answer: a message, a stable code and, for bad input, the offending field. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record ErrorBody(String error, String code, String field) {
-}
+public record ErrorBody(String error, String code, String field) {}

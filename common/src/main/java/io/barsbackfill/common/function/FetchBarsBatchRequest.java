@@ -12,8 +12,15 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
-public record FetchBarsBatchRequest(List<String> jobRunIds, List<String> leaseTokens, List<String> symbols,
-        String timeframe, String from, String to, String feed, String adjustment) {
+public record FetchBarsBatchRequest(
+        List<String> jobRunIds,
+        List<String> leaseTokens,
+        List<String> symbols,
+        String timeframe,
+        String from,
+        String to,
+        String feed,
+        String adjustment) {
 
     public static final int MAX_SYMBOLS = 50;
 }

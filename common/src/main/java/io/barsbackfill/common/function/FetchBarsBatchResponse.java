@@ -12,6 +12,10 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
-public record FetchBarsBatchResponse(int totalSymbols, int totalBars, List<String> symbolsProcessed, int apiCalls,
-        long durationMs, List<SymbolResult> results) {
-}
+public record FetchBarsBatchResponse(
+        int totalSymbols,
+        int totalBars,
+        List<String> symbolsProcessed,
+        int apiCalls,
+        long durationMs,
+        List<SymbolResult> results) {}

@@ -11,6 +11,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
-public record FetchBarsRequest(String jobRunId, String leaseToken, String symbol, String timeframe, String from,
-        String to, String feed, String adjustment) {
-}
+public record FetchBarsRequest(
+        String jobRunId,
+        String leaseToken,
+        String symbol,
+        String timeframe,
+        String from,
+        String to,
+        String feed,
+        String adjustment) {}

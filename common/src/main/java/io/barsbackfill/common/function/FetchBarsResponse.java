@@ -10,7 +10,16 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
-public record FetchBarsResponse(String jobRunId, String symbol, String status, int rowsWritten, int barsFetched,
-        String provider, String from, String to, int apiCalls, long durationMs, String errorCode,
-        String errorMessage) {
-}
+public record FetchBarsResponse(
+        String jobRunId,
+        String symbol,
+        String status,
+        int rowsWritten,
+        int barsFetched,
+        String provider,
+        String from,
+        String to,
+        int apiCalls,
+        long durationMs,
+        String errorCode,
+        String errorMessage) {}

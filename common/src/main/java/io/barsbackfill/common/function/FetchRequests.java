@@ -15,8 +15,7 @@ import java.util.UUID;
 /** Turns the two fetch contracts into one validated {@link FetchCommand}, naming the field of any problem. */
 public final class FetchRequests {
 
-    private FetchRequests() {
-    }
+    private FetchRequests() {}
 
     public static FetchCommand single(FetchBarsRequest r) {
         if (r == null) {
@@ -27,8 +26,13 @@ public final class FetchRequests {
         Ticker symbol = RequestFields.ticker("symbol", r.symbol());
         Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
         Slice slice = slice(r.from(), r.to());
-        return new FetchCommand(timeframe, slice, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()),
-                List.of(new LeasedRun(runId, lease, symbol)), false);
+        return new FetchCommand(
+                timeframe,
+                slice,
+                optionalFeed(r.feed()),
+                optionalAdjustment(r.adjustment()),
+                List.of(new LeasedRun(runId, lease, symbol)),
+                false);
     }
 
     public static FetchCommand batch(FetchBarsBatchRequest r) {
@@ -39,19 +43,26 @@ public final class FetchRequests {
         List<String> leases = RequestFields.requiredList("lease_tokens", r.leaseTokens());
         List<String> symbols = RequestFields.requiredList("symbols", r.symbols());
         if (symbols.isEmpty()) {
-            throw new BadInputException("symbols", "symbols must hold 1 to " + FetchBarsBatchRequest.MAX_SYMBOLS + " tickers");
+            throw new BadInputException(
+                    "symbols", "symbols must hold 1 to " + FetchBarsBatchRequest.MAX_SYMBOLS + " tickers");
         }
         if (symbols.size() > FetchBarsBatchRequest.MAX_SYMBOLS) {
-            throw new BadInputException("symbols", "symbols holds " + symbols.size() + " tickers; at most "
-                    + FetchBarsBatchRequest.MAX_SYMBOLS + " per batch");
+            throw new BadInputException(
+                    "symbols",
+                    "symbols holds " + symbols.size() + " tickers; at most " + FetchBarsBatchRequest.MAX_SYMBOLS
+                            + " per batch");
         }
         if (ids.size() != symbols.size()) {
-            throw new BadInputException("job_run_ids", "job_run_ids has " + ids.size() + " entries but symbols has "
-                    + symbols.size() + "; they are parallel arrays");
+            throw new BadInputException(
+                    "job_run_ids",
+                    "job_run_ids has " + ids.size() + " entries but symbols has " + symbols.size()
+                            + "; they are parallel arrays");
         }
         if (leases.size() != symbols.size()) {
-            throw new BadInputException("lease_tokens", "lease_tokens has " + leases.size()
-                    + " entries but symbols has " + symbols.size() + "; they are parallel arrays");
+            throw new BadInputException(
+                    "lease_tokens",
+                    "lease_tokens has " + leases.size() + " entries but symbols has " + symbols.size()
+                            + "; they are parallel arrays");
         }
         Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
         Slice slice = slice(r.from(), r.to());
@@ -64,17 +75,19 @@ public final class FetchRequests {
             UUID lease = RequestFields.uuid("lease_tokens[" + i + "]", leases.get(i));
             Integer earlier = seenSymbols.putIfAbsent(symbol, i);
             if (earlier != null) {
-                throw new BadInputException("symbols[" + i + "]", symbol + " is listed twice (also symbols[" + earlier + "])");
+                throw new BadInputException(
+                        "symbols[" + i + "]", symbol + " is listed twice (also symbols[" + earlier + "])");
             }
             earlier = seenRuns.putIfAbsent(runId, i);
             if (earlier != null) {
-                throw new BadInputException("job_run_ids[" + i + "]",
+                throw new BadInputException(
+                        "job_run_ids[" + i + "]",
                         "job run " + runId + " is listed twice (also job_run_ids[" + earlier + "])");
             }
             runs.add(new LeasedRun(runId, lease, symbol));
         }
-        return new FetchCommand(timeframe, slice, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs,
-                true);
+        return new FetchCommand(
+                timeframe, slice, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs, true);
     }
 
     private static String optionalFeed(String feed) {

@@ -2,11 +2,11 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.quarkus.funqy.runtime.ApplicationException;
@@ -44,8 +44,8 @@ public class FunctionHttp {
             "/fetch-bars-batch", FetchBarsBatchRequest.class,
             "/orchestrator", OrchestratorRequest.class);
     /** The wire names of each input type's fields, lower case (Funqy binds names case-insensitively). */
-    private static final Map<String, Set<String>> KNOWN_FIELDS = INPUT_TYPES.entrySet().stream()
-            .collect(Collectors.toMap(Map.Entry::getKey, e -> wireNames(e.getValue())));
+    private static final Map<String, Set<String>> KNOWN_FIELDS =
+            INPUT_TYPES.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> wireNames(e.getValue())));
     /**
      * The orchestrator's status page: static files holding no job data, so they load without the token; the
      * page then asks for it and sends it with every action.
@@ -99,12 +99,19 @@ public class FunctionHttp {
             return;
         }
         if (tree != null && tree.isObject()) {
-            for (var names = tree.fieldNames(); names.hasNext();) {
+            for (var names = tree.fieldNames(); names.hasNext(); ) {
                 String field = names.next();
                 if (!known.contains(field.toLowerCase(Locale.ROOT))) {
                     String shown = RequestFields.clip(field);
-                    send(ctx, 400, new ErrorBody("unknown field '" + shown + "'; " + ctx.normalizedPath().substring(1)
-                            + " takes " + String.join(", ", new TreeSet<>(known)), ErrorCode.BAD_INPUT.name(), shown));
+                    send(
+                            ctx,
+                            400,
+                            new ErrorBody(
+                                    "unknown field '" + shown + "'; "
+                                            + ctx.normalizedPath().substring(1) + " takes "
+                                            + String.join(", ", new TreeSet<>(known)),
+                                    ErrorCode.BAD_INPUT.name(),
+                                    shown));
                     return;
                 }
             }
@@ -127,8 +134,9 @@ public class FunctionHttp {
         }
         String header = ctx.request().getHeader("Authorization");
         String expected = "Bearer " + config.internalToken().orElseThrow();
-        if (header != null && MessageDigest.isEqual(header.trim().getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8))) {
+        if (header != null
+                && MessageDigest.isEqual(
+                        header.trim().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
             ctx.next();
             return;
         }
@@ -154,8 +162,13 @@ public class FunctionHttp {
         }
         String type = ctx.request().getHeader("Content-Type");
         if (type == null || !type.strip().toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
-            send(ctx, 415, new ErrorBody("functions take a JSON body: send Content-Type: application/json",
-                    "UNSUPPORTED_MEDIA_TYPE", null));
+            send(
+                    ctx,
+                    415,
+                    new ErrorBody(
+                            "functions take a JSON body: send Content-Type: application/json",
+                            "UNSUPPORTED_MEDIA_TYPE",
+                            null));
             return;
         }
         ctx.next();
@@ -170,8 +183,11 @@ public class FunctionHttp {
     }
 
     private ErrorBody tooLarge() {
-        return new ErrorBody("request body is larger than " + config.http().maxBodySize().asLongValue()
-                + " bytes (backfill.http.max-body-size)", "PAYLOAD_TOO_LARGE", null);
+        return new ErrorBody(
+                "request body is larger than " + config.http().maxBodySize().asLongValue()
+                        + " bytes (backfill.http.max-body-size)",
+                "PAYLOAD_TOO_LARGE",
+                null);
     }
 
     private void answerFailure(RoutingContext ctx) {
@@ -190,7 +206,10 @@ public class FunctionHttp {
         } else if (failure instanceof ServiceUnavailableException unavailable) {
             LOG.warnf("request to %s: %s", ctx.normalizedPath(), unavailable.getMessage());
             ctx.response().putHeader("Retry-After", "60");
-            send(ctx, 503, new ErrorBody(unavailable.getMessage(), unavailable.code().name(), null));
+            send(
+                    ctx,
+                    503,
+                    new ErrorBody(unavailable.getMessage(), unavailable.code().name(), null));
         } else if (ctx.statusCode() == 413) {
             ctx.response().putHeader("Connection", "close");
             send(ctx, 413, tooLarge());
@@ -220,9 +239,12 @@ public class FunctionHttp {
         } catch (JsonMappingException e) {
             String field = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return new ErrorBody("field '" + field + "' has the wrong type",
-                    ErrorCode.BAD_INPUT.name(), field.isEmpty() ? null : field);
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
+            return new ErrorBody(
+                    "field '" + field + "' has the wrong type",
+                    ErrorCode.BAD_INPUT.name(),
+                    field.isEmpty() ? null : field);
         } catch (JsonProcessingException e) {
             return new ErrorBody("request body is not valid JSON", ErrorCode.BAD_INPUT.name(), null);
         }
@@ -235,6 +257,9 @@ public class FunctionHttp {
         } catch (JsonProcessingException e) {
             text = "{\"error\":\"internal error\",\"code\":\"INTERNAL\"}";
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(text);
     }
 }

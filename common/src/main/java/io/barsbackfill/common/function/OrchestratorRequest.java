@@ -24,12 +24,24 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
-public record OrchestratorRequest(String action, String name, List<String> symbols, String timeframe, String from,
-        String to, Integer priority, String definition, String symbol, String errorCode, String onUnknown,
-        String feed, String adjustment, String since) {
+public record OrchestratorRequest(
+        String action,
+        String name,
+        List<String> symbols,
+        String timeframe,
+        String from,
+        String to,
+        Integer priority,
+        String definition,
+        String symbol,
+        String errorCode,
+        String onUnknown,
+        String feed,
+        String adjustment,
+        String since) {
 
     public static OrchestratorRequest of(String action) {
-        return new OrchestratorRequest(action, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+        return new OrchestratorRequest(
+                action, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

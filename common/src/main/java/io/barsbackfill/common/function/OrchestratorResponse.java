@@ -12,9 +12,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record OrchestratorResponse(@JsonUnwrapped TickResult tick, @JsonUnwrapped StatusReport status,
-        @JsonUnwrapped EnqueueResult enqueue, @JsonUnwrapped UpdateResult update,
-        @JsonUnwrapped CoverageReport coverage, @JsonUnwrapped AuditReport audit) {
+public record OrchestratorResponse(
+        @JsonUnwrapped TickResult tick,
+        @JsonUnwrapped StatusReport status,
+        @JsonUnwrapped EnqueueResult enqueue,
+        @JsonUnwrapped UpdateResult update,
+        @JsonUnwrapped CoverageReport coverage,
+        @JsonUnwrapped AuditReport audit) {
 
     public static OrchestratorResponse of(TickResult tick) {
         return new OrchestratorResponse(tick, null, null, null, null, null);

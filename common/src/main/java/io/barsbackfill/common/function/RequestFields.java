@@ -16,8 +16,7 @@ public final class RequestFields {
     private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant PAST_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
-    private RequestFields() {
-    }
+    private RequestFields() {}
 
     public static String required(String field, String value) {
         if (value == null || value.isBlank()) {
@@ -43,8 +42,8 @@ public final class RequestFields {
 
     public static Timeframe timeframe(String field, String value) {
         return Timeframe.fromName(required(field, value).strip())
-                .orElseThrow(() -> new BadInputException(field,
-                        field + " must be one of " + Timeframe.NAMES + " (got '" + clip(value) + "')"));
+                .orElseThrow(() -> new BadInputException(
+                        field, field + " must be one of " + Timeframe.NAMES + " (got '" + clip(value) + "')"));
     }
 
     /** One of {@link Series#FEEDS}, exactly. */
@@ -59,23 +58,24 @@ public final class RequestFields {
 
     /** The series of fields {@code feed} and {@code adjustment}; each one absent is {@code defaults}'. */
     public static Series series(String feed, String adjustment, Series defaults) {
-        return new Series(feed == null ? defaults.feed() : feed("feed", feed),
+        return new Series(
+                feed == null ? defaults.feed() : feed("feed", feed),
                 adjustment == null ? defaults.adjustment() : adjustment("adjustment", adjustment));
     }
 
     private static String oneOf(String field, String value, List<String> allowed) {
         String v = required(field, value).strip();
         if (!allowed.contains(v)) {
-            throw new BadInputException(field, field + " must be one of " + String.join(" ", allowed) + " (got '"
-                    + clip(value) + "')");
+            throw new BadInputException(
+                    field, field + " must be one of " + String.join(" ", allowed) + " (got '" + clip(value) + "')");
         }
         return v;
     }
 
     public static Ticker ticker(String field, String value) {
         return Ticker.parse(required(field, value))
-                .orElseThrow(() -> new BadInputException(field,
-                        field + " is not a ticker (" + Ticker.FORMAT + "): '" + clip(value) + "'"));
+                .orElseThrow(() -> new BadInputException(
+                        field, field + " is not a ticker (" + Ticker.FORMAT + "): '" + clip(value) + "'"));
     }
 
     /**
@@ -87,12 +87,14 @@ public final class RequestFields {
         try {
             t = Instant.parse(required(field, value).strip());
         } catch (DateTimeParseException e) {
-            throw new BadInputException(field,
-                    field + " must be an ISO-8601 UTC instant such as 2024-01-01T00:00:00Z (got '" + clip(value) + "')");
+            throw new BadInputException(
+                    field,
+                    field + " must be an ISO-8601 UTC instant such as 2024-01-01T00:00:00Z (got '" + clip(value)
+                            + "')");
         }
         if (t.isBefore(FIRST_INSTANT) || !t.isBefore(PAST_LAST_INSTANT)) {
-            throw new BadInputException(field,
-                    field + " must lie in the years 0001 to 9999 (got '" + clip(value) + "')");
+            throw new BadInputException(
+                    field, field + " must lie in the years 0001 to 9999 (got '" + clip(value) + "')");
         }
         return t;
     }
@@ -106,8 +108,10 @@ public final class RequestFields {
             try {
                 return Instant.parse(v);
             } catch (DateTimeParseException again) {
-                throw new BadInputException(field, field + " must be a date such as 2024-06-01 or an ISO-8601 UTC "
-                        + "instant (got '" + clip(value) + "')");
+                throw new BadInputException(
+                        field,
+                        field + " must be a date such as 2024-06-01 or an ISO-8601 UTC " + "instant (got '"
+                                + clip(value) + "')");
             }
         }
     }

@@ -28,10 +28,21 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record StatusReport(String version, String generatedAt, RunCounts runs, long ready, BarTotals bars,
-        Progress progress, Throughput throughput, Long oldestQueuedAgeSeconds, InFlight inFlight,
-        List<FailureGroup> failures, List<FailureGroup> retrying, List<DefinitionStatus> definitions,
-        List<HeartbeatStatus> heartbeats, ProviderStatus provider) {
+public record StatusReport(
+        String version,
+        String generatedAt,
+        RunCounts runs,
+        long ready,
+        BarTotals bars,
+        Progress progress,
+        Throughput throughput,
+        Long oldestQueuedAgeSeconds,
+        InFlight inFlight,
+        List<FailureGroup> failures,
+        List<FailureGroup> retrying,
+        List<DefinitionStatus> definitions,
+        List<HeartbeatStatus> heartbeats,
+        ProviderStatus provider) {
 
     /**
      * The provider health gate.
@@ -46,19 +57,22 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
      */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ProviderStatus(String name, String state, String reason, String since, String lastError,
-            String nextProbeAt, int consecutiveFailures) {
-    }
+    public record ProviderStatus(
+            String name,
+            String state,
+            String reason,
+            String since,
+            String lastError,
+            String nextProbeAt,
+            int consecutiveFailures) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
-    public record RunCounts(long queued, long running, long success, long failed, long cancelled, long total) {
-    }
+    public record RunCounts(long queued, long running, long success, long failed, long cancelled, long total) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
-    public record BarTotals(long rowsWritten, long barsFetched) {
-    }
+    public record BarTotals(long rowsWritten, long barsFetched) {}
 
     /** {@code done} successful runs of {@code total} runs that are not cancelled. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -72,9 +86,13 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
-    public record Throughput(int windowMinutes, long runsSucceeded, long runsFailed, long barsFetched,
-            long rowsWritten, double runsPerMinute) {
-    }
+    public record Throughput(
+            int windowMinutes,
+            long runsSucceeded,
+            long runsFailed,
+            long barsFetched,
+            long rowsWritten,
+            double runsPerMinute) {}
 
     /**
      * @param dispatches    groups of runs leased and not expired, across all orchestrator instances
@@ -84,22 +102,32 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
-    public record InFlight(long dispatches, long runs, int maxDispatches, long expiredLeases) {
-    }
+    public record InFlight(long dispatches, long runs, int maxDispatches, long expiredLeases) {}
 
     /** Runs with one error code: all of them, those that ended in the last hour, and the latest message. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
-    public record FailureGroup(String errorCode, long runs, long lastHour, String sample) {
-    }
+    public record FailureGroup(String errorCode, long runs, long lastHour, String sample) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection
-    public record DefinitionStatus(String id, String name, boolean enabled, String timeframe, String feed,
-            String adjustment, int symbols, String windowFrom, String windowTo, int priority, String plannedTo,
-            RunCounts runs, BarTotals bars, Progress progress, RefreshProgress refresh) {
-    }
+    public record DefinitionStatus(
+            String id,
+            String name,
+            boolean enabled,
+            String timeframe,
+            String feed,
+            String adjustment,
+            int symbols,
+            String windowFrom,
+            String windowTo,
+            int priority,
+            String plannedTo,
+            RunCounts runs,
+            BarTotals bars,
+            Progress progress,
+            RefreshProgress refresh) {}
 
     /**
      * The definition's latest {@code refresh}: when it was asked for, the runs it queued again, how many of them
@@ -108,13 +136,11 @@ public record StatusReport(String version, String generatedAt, RunCounts runs, l
      */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record RefreshProgress(String requestedAt, long runs, long pending, long barsChanged) {
-    }
+    public record RefreshProgress(String requestedAt, long runs, long pending, long barsChanged) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @RegisterForReflection
-    public record HeartbeatStatus(String name, String status, String message, String version, String lastSeen,
-            Long ageSeconds) {
-    }
+    public record HeartbeatStatus(
+            String name, String status, String message, String version, String lastSeen, Long ageSeconds) {}
 }

@@ -10,8 +10,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
-public record SymbolResult(String jobRunId, String symbol, String status, int rowsWritten, int barsFetched,
-        String errorCode, String errorMessage) {
+public record SymbolResult(
+        String jobRunId,
+        String symbol,
+        String status,
+        int rowsWritten,
+        int barsFetched,
+        String errorCode,
+        String errorMessage) {
 
     public static final String SUCCESS = "success";
     public static final String FAILED = "failed";

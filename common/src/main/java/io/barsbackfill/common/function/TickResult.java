@@ -29,7 +29,16 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record TickResult(int scanned, int slicesCreated, int jobsDispatched, int reaped, List<String> errors,
-        long durationMs, String status, String instance, Integer dispatches, Integer runsReleased,
-        Integer runsFailed, String gate) {
-}
+public record TickResult(
+        int scanned,
+        int slicesCreated,
+        int jobsDispatched,
+        int reaped,
+        List<String> errors,
+        long durationMs,
+        String status,
+        String instance,
+        Integer dispatches,
+        Integer runsReleased,
+        Integer runsFailed,
+        String gate) {}

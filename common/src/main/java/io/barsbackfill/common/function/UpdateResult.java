@@ -12,5 +12,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record UpdateResult(String action, int runsChanged, String definition, Boolean definitionDisabled) {
-}
+public record UpdateResult(String action, int runsChanged, String definition, Boolean definitionDisabled) {}

@@ -29,24 +29,32 @@ public class ProviderHealthCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return gate.state().chain(gateState -> budget.state(AlpacaBarsClient.PROVIDER).map(state -> {
-            var response = HealthCheckResponse.named("provider").withData("provider", AlpacaBarsClient.PROVIDER)
-                    .withData("gate", gateState.stateName(Instant.now()));
-            if (gateState.open()) {
-                response.withData("gate_reason", gateState.reason())
-                        .withData("next_probe_at", String.valueOf(gateState.nextProbeAt()));
-            }
-            if (state.isEmpty()) {
-                return response.status(!gateState.open()).withData("state", "no request yet").build();
-            }
-            long blocked = state.get().blockedFor().toSeconds();
-            return response.status(blocked == 0 && !gateState.open())
-                    .withData("state", blocked == 0 ? "open" : "rate_limited")
-                    .withData("blocked_seconds", blocked)
-                    .withData("per_minute", state.get().perMinute())
-                    .withData("tokens", (long) Math.floor(state.get().tokens()))
-                    .build();
-        })).onFailure().recoverWithItem(e -> HealthCheckResponse.named("provider").down()
-                .withData("error", e.getClass().getSimpleName()).build());
+        return gate.state()
+                .chain(gateState -> budget.state(AlpacaBarsClient.PROVIDER).map(state -> {
+                    var response = HealthCheckResponse.named("provider")
+                            .withData("provider", AlpacaBarsClient.PROVIDER)
+                            .withData("gate", gateState.stateName(Instant.now()));
+                    if (gateState.open()) {
+                        response.withData("gate_reason", gateState.reason())
+                                .withData("next_probe_at", String.valueOf(gateState.nextProbeAt()));
+                    }
+                    if (state.isEmpty()) {
+                        return response.status(!gateState.open())
+                                .withData("state", "no request yet")
+                                .build();
+                    }
+                    long blocked = state.get().blockedFor().toSeconds();
+                    return response.status(blocked == 0 && !gateState.open())
+                            .withData("state", blocked == 0 ? "open" : "rate_limited")
+                            .withData("blocked_seconds", blocked)
+                            .withData("per_minute", state.get().perMinute())
+                            .withData("tokens", (long) Math.floor(state.get().tokens()))
+                            .build();
+                }))
+                .onFailure()
+                .recoverWithItem(e -> HealthCheckResponse.named("provider")
+                        .down()
+                        .withData("error", e.getClass().getSimpleName())
+                        .build());
     }
 }

@@ -39,7 +39,8 @@ public class SettingsHealthCheck implements HealthCheck {
                 missing.add("BACKFILL_ALPACA_SECRET_KEY");
             }
         }
-        return HealthCheckResponse.named("settings").status(missing.isEmpty())
+        return HealthCheckResponse.named("settings")
+                .status(missing.isEmpty())
                 .withData("provider_host", String.valueOf(host))
                 .withData("feed", config.alpaca().feed())
                 .withData("missing", String.join(" ", missing))

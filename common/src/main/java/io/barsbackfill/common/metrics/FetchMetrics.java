@@ -21,13 +21,17 @@ public class FetchMetrics {
     FetchMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.barsWritten = Counter.builder("backfill.bars.written")
-                .description("Bars inserted or changed in ohlc_bars").register(registry);
+                .description("Bars inserted or changed in ohlc_bars")
+                .register(registry);
         this.rateLimited = Counter.builder("backfill.provider.rate.limited")
-                .description("HTTP 429 answers received from the provider").register(registry);
+                .description("HTTP 429 answers received from the provider")
+                .register(registry);
         this.providerLatency = Timer.builder("backfill.provider.latency")
                 .description("Time from sending a provider request to its answer (or failure)")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
     }
 
     public void barsWritten(int rows) {
@@ -39,7 +43,8 @@ public class FetchMetrics {
         if (status == 429) {
             rateLimited.increment();
         }
-        request(status == 200 ? "ok" : status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "client_error",
+        request(
+                status == 200 ? "ok" : status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "client_error",
                 startedNanos);
     }
 
@@ -50,7 +55,10 @@ public class FetchMetrics {
 
     private void request(String outcome, long startedNanos) {
         providerLatency.record(Duration.ofNanos(System.nanoTime() - startedNanos));
-        Counter.builder("backfill.provider.requests").description("Provider HTTP requests by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        Counter.builder("backfill.provider.requests")
+                .description("Provider HTTP requests by outcome")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 }

@@ -37,8 +37,8 @@ public class BarRepository {
                                     excluded.vwap, excluded.trade_count)""";
 
     /** Upserts {@code bars} (distinct timestamps) and answers how many rows were inserted or changed. */
-    public Uni<Integer> upsert(SqlConnection conn, Ticker symbol, Timeframe timeframe, List<Bar> bars,
-            BarLineage lineage) {
+    public Uni<Integer> upsert(
+            SqlConnection conn, Ticker symbol, Timeframe timeframe, List<Bar> bars, BarLineage lineage) {
         if (bars.isEmpty()) {
             return Uni.createFrom().item(0);
         }
@@ -62,12 +62,23 @@ public class BarRepository {
             vwap[i] = b.vwap();
             trades[i] = b.tradeCount();
         }
-        Tuple params = Tuple.tuple(Arrays.asList(symbol.value(), timeframe.name(), lineage.provider(),
-                lineage.series().feed(), lineage.series().adjustment(), ts, open, high, low, close, volume, vwap, trades));
+        Tuple params = Tuple.tuple(Arrays.asList(
+                symbol.value(),
+                timeframe.name(),
+                lineage.provider(),
+                lineage.series().feed(),
+                lineage.series().adjustment(),
+                ts,
+                open,
+                high,
+                low,
+                close,
+                volume,
+                vwap,
+                trades));
         return conn.preparedQuery(UPSERT).execute(params).map(rows -> rows.rowCount());
     }
 
     /** Where stored bars came from: the provider, and the series (feed and price adjustment) they belong to. */
-    public record BarLineage(String provider, Series series) {
-    }
+    public record BarLineage(String provider, Series series) {}
 }

@@ -11,8 +11,7 @@ import java.io.IOException;
  */
 public final class ConnectionFaults {
 
-    private ConnectionFaults() {
-    }
+    private ConnectionFaults() {}
 
     public static boolean isConnectionFault(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -28,7 +27,10 @@ public final class ConnectionFaults {
 
     /** 08xxx connection exception, 53300 too many connections, 57P01..57P03 shutdown or restart. */
     private static boolean transientState(String sqlState) {
-        return sqlState.startsWith("08") || sqlState.equals("53300") || sqlState.equals("57P01")
-                || sqlState.equals("57P02") || sqlState.equals("57P03");
+        return sqlState.startsWith("08")
+                || sqlState.equals("53300")
+                || sqlState.equals("57P01")
+                || sqlState.equals("57P02")
+                || sqlState.equals("57P03");
     }
 }

@@ -92,23 +92,36 @@ public class JobRunRepository {
 
     /** The current state of each run, to check leases before spending provider calls on them. */
     public Uni<List<RunState>> states(List<UUID> ids) {
-        return pool.preparedQuery(LEASE_STATES).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
-            List<RunState> states = new ArrayList<>();
-            for (Row r : rows) {
-                states.add(new RunState(r.getUUID("id"), r.getString("symbol"), r.getString("timeframe"),
-                        new Series(r.getString("feed"), r.getString("adjustment")), r.getOffsetDateTime("slice_from").toInstant(), r.getOffsetDateTime("slice_to").toInstant(),
-                        JobStatus.valueOf(r.getString("status")), r.getUUID("lease_token")));
-            }
-            return states;
-        });
+        return pool.preparedQuery(LEASE_STATES)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    List<RunState> states = new ArrayList<>();
+                    for (Row r : rows) {
+                        states.add(new RunState(
+                                r.getUUID("id"),
+                                r.getString("symbol"),
+                                r.getString("timeframe"),
+                                new Series(r.getString("feed"), r.getString("adjustment")),
+                                r.getOffsetDateTime("slice_from").toInstant(),
+                                r.getOffsetDateTime("slice_to").toInstant(),
+                                JobStatus.valueOf(r.getString("status")),
+                                r.getUUID("lease_token")));
+                    }
+                    return states;
+                });
     }
 
     /** Marks the run {@code success} on {@code conn} (the transaction that wrote its bars); false when the lease is stale. */
     public Uni<Boolean> complete(SqlClient conn, LeasedRun run, Completion completion) {
         return conn.preparedQuery(COMPLETE)
-                .execute(Tuple.tuple(Arrays.asList(run.jobRunId(), run.leaseToken(),
-                        completion.rowsWritten(), completion.barsFetched(), completion.barsRejected(),
-                        completion.provider(), completion.note())))
+                .execute(Tuple.tuple(Arrays.asList(
+                        run.jobRunId(),
+                        run.leaseToken(),
+                        completion.rowsWritten(),
+                        completion.barsFetched(),
+                        completion.barsRejected(),
+                        completion.provider(),
+                        completion.note())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -117,7 +130,8 @@ public class JobRunRepository {
         if (runs.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return pool.preparedQuery(FAIL).execute(Tuple.of(ids(runs), tokens(runs), code.name(), message))
+        return pool.preparedQuery(FAIL)
+                .execute(Tuple.of(ids(runs), tokens(runs), code.name(), message))
                 .map(rows -> rows.rowCount());
     }
 
@@ -130,8 +144,13 @@ public class JobRunRepository {
             return Uni.createFrom().item(Map.of());
         }
         return pool.preparedQuery(RELEASE_FOR_RETRY)
-                .execute(Tuple.tuple(Arrays.asList(ids(runs), tokens(runs), code.name(), message,
-                        queue.backoffBase().toMillis() / 1000.0, queue.backoffMax().toMillis() / 1000.0)))
+                .execute(Tuple.tuple(Arrays.asList(
+                        ids(runs),
+                        tokens(runs),
+                        code.name(),
+                        message,
+                        queue.backoffBase().toMillis() / 1000.0,
+                        queue.backoffMax().toMillis() / 1000.0)))
                 .map(rows -> {
                     Map<UUID, JobStatus> released = new HashMap<>();
                     rows.forEach(r -> released.put(r.getUUID("id"), JobStatus.valueOf(r.getString("status"))));
@@ -145,8 +164,8 @@ public class JobRunRepository {
             return Uni.createFrom().item(Set.of());
         }
         return pool.preparedQuery(GIVE_BACK)
-                .execute(Tuple.tuple(Arrays.asList(ids(runs), tokens(runs), code.name(), message,
-                        runAfter.atOffset(ZoneOffset.UTC))))
+                .execute(Tuple.tuple(Arrays.asList(
+                        ids(runs), tokens(runs), code.name(), message, runAfter.atOffset(ZoneOffset.UTC))))
                 .map(JobRunRepository::idsOf);
     }
 
@@ -175,20 +194,28 @@ public class JobRunRepository {
     }
 
     /** A run as stored, for lease checks. */
-    public record RunState(UUID id, String symbol, String timeframe, Series series, Instant sliceFrom,
-            Instant sliceTo, JobStatus status, UUID leaseToken) {
+    public record RunState(
+            UUID id,
+            String symbol,
+            String timeframe,
+            Series series,
+            Instant sliceFrom,
+            Instant sliceTo,
+            JobStatus status,
+            UUID leaseToken) {
 
         public boolean isLeasedTo(LeasedRun run) {
             return status == JobStatus.running && run.leaseToken().equals(leaseToken);
         }
 
         public boolean isWorkOf(Ticker symbol, Timeframe timeframe, Instant from, Instant to) {
-            return this.symbol.equals(symbol.value()) && this.timeframe.equals(timeframe.name())
-                    && sliceFrom.equals(from) && sliceTo.equals(to);
+            return this.symbol.equals(symbol.value())
+                    && this.timeframe.equals(timeframe.name())
+                    && sliceFrom.equals(from)
+                    && sliceTo.equals(to);
         }
     }
 
     /** What a successful run stored; {@code note} says what was odd (e.g. bars rejected), or null. */
-    public record Completion(int rowsWritten, int barsFetched, int barsRejected, String provider, String note) {
-    }
+    public record Completion(int rowsWritten, int barsFetched, int barsRejected, String provider, String note) {}
 }

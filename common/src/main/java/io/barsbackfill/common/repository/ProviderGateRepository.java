@@ -89,15 +89,26 @@ public class ProviderGateRepository {
     }
 
     public Uni<GateState> state(String provider) {
-        return pool.preparedQuery(STATE).execute(Tuple.of(provider))
-                .map(rows -> rows.size() == 0 ? GateState.closed(provider) : gate(rows.iterator().next()));
+        return pool.preparedQuery(STATE)
+                .execute(Tuple.of(provider))
+                .map(rows -> rows.size() == 0
+                        ? GateState.closed(provider)
+                        : gate(rows.iterator().next()));
     }
 
-    public Uni<GateState> failed(String provider, String code, String message, int threshold, Duration firstProbe,
-            boolean openNow, Instant openUntil) {
-        Tuple args = Tuple.tuple(Arrays.asList(provider, code, message, threshold, seconds(firstProbe), openNow,
-                utc(openUntil)));
-        return ensure(provider).chain(() -> pool.preparedQuery(FAILED).execute(args)).map(ProviderGateRepository::first);
+    public Uni<GateState> failed(
+            String provider,
+            String code,
+            String message,
+            int threshold,
+            Duration firstProbe,
+            boolean openNow,
+            Instant openUntil) {
+        Tuple args = Tuple.tuple(
+                Arrays.asList(provider, code, message, threshold, seconds(firstProbe), openNow, utc(openUntil)));
+        return ensure(provider)
+                .chain(() -> pool.preparedQuery(FAILED).execute(args))
+                .map(ProviderGateRepository::first);
     }
 
     public Uni<Void> succeeded(String provider) {
@@ -107,16 +118,19 @@ public class ProviderGateRepository {
     /** The probe lease when a probe is due and nobody holds it; the token fences {@link #probeFailed}. */
     public Uni<Optional<UUID>> takeProbe(String provider, Duration lease) {
         UUID token = UUID.randomUUID();
-        return pool.preparedQuery(TAKE_PROBE).execute(Tuple.of(provider, token, seconds(lease)))
+        return pool.preparedQuery(TAKE_PROBE)
+                .execute(Tuple.of(provider, token, seconds(lease)))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(token));
     }
 
-    public Uni<GateState> probeFailed(String provider, UUID token, String code, String message, Duration base,
-            Duration cap, Instant notBefore) {
-        Tuple args = Tuple.tuple(Arrays.asList(provider, token, code, message, seconds(base), seconds(cap),
-                utc(notBefore)));
-        return pool.preparedQuery(PROBE_FAILED).execute(args)
-                .chain(rows -> rows.size() == 0 ? state(provider) : Uni.createFrom().item(first(rows)));
+    public Uni<GateState> probeFailed(
+            String provider, UUID token, String code, String message, Duration base, Duration cap, Instant notBefore) {
+        Tuple args =
+                Tuple.tuple(Arrays.asList(provider, token, code, message, seconds(base), seconds(cap), utc(notBefore)));
+        return pool.preparedQuery(PROBE_FAILED)
+                .execute(args)
+                .chain(rows ->
+                        rows.size() == 0 ? state(provider) : Uni.createFrom().item(first(rows)));
     }
 
     private Uni<Void> ensure(String provider) {
@@ -128,9 +142,15 @@ public class ProviderGateRepository {
     }
 
     private static GateState gate(Row r) {
-        return new GateState(r.getString("provider"), r.getBoolean("open"), r.getString("reason"),
-                instant(r, "opened_at"), r.getString("last_error"), instant(r, "next_probe_at"),
-                r.getInteger("consecutive_failures"), r.getBoolean("probing"));
+        return new GateState(
+                r.getString("provider"),
+                r.getBoolean("open"),
+                r.getString("reason"),
+                instant(r, "opened_at"),
+                r.getString("last_error"),
+                instant(r, "next_probe_at"),
+                r.getInteger("consecutive_failures"),
+                r.getBoolean("probing"));
     }
 
     private static Instant instant(Row r, String column) {

@@ -60,7 +60,8 @@ public class RateLimitRepository {
     public Uni<Duration> take(String provider, int perMinute) {
         return pool.preparedQuery(TAKE).execute(Tuple.of(provider, perMinute)).chain(rows -> {
             if (rows.rowCount() == 0) {
-                return pool.preparedQuery(CREATE).execute(Tuple.of(provider, perMinute))
+                return pool.preparedQuery(CREATE)
+                        .execute(Tuple.of(provider, perMinute))
                         .chain(() -> take(provider, perMinute));
             }
             double seconds = rows.iterator().next().getDouble("wait_seconds");
@@ -70,7 +71,9 @@ public class RateLimitRepository {
 
     /** After a 429: nobody calls the provider before {@code retryAfter} has passed. */
     public Uni<Void> block(String provider, Duration retryAfter) {
-        return pool.preparedQuery(BLOCK).execute(Tuple.of(provider, retryAfter.toMillis() / 1000.0)).replaceWithVoid();
+        return pool.preparedQuery(BLOCK)
+                .execute(Tuple.of(provider, retryAfter.toMillis() / 1000.0))
+                .replaceWithVoid();
     }
 
     /** The budget as it stands, without taking from it; empty before the first provider call. */
@@ -80,12 +83,11 @@ public class RateLimitRepository {
                 return Optional.empty();
             }
             Row r = rows.iterator().next();
-            return Optional.of(new Budget(r.getInteger("per_minute"), r.getDouble("tokens"),
-                    Duration.ofMillis((long) (r.getDouble("blocked_seconds") * 1000))));
+            return Optional.of(new Budget(r.getInteger("per_minute"), r.getDouble("tokens"), Duration.ofMillis((long)
+                    (r.getDouble("blocked_seconds") * 1000))));
         });
     }
 
     /** Requests per minute, tokens left at the last refill, and how long a 429 still blocks every caller. */
-    public record Budget(int perMinute, double tokens, Duration blockedFor) {
-    }
+    public record Budget(int perMinute, double tokens, Duration blockedFor) {}
 }

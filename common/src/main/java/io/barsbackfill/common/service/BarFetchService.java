@@ -17,8 +17,8 @@ import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.repository.BarRepository;
-import io.barsbackfill.common.repository.ConnectionFaults;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
+import io.barsbackfill.common.repository.ConnectionFaults;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.common.repository.JobRunRepository.RunState;
@@ -62,8 +62,14 @@ public class BarFetchService {
     private final Duration backoffBase;
     private final FetchMetrics metrics;
 
-    BarFetchService(AlpacaBarsClient provider, JobRunRepository runs, BarRepository bars, Pool pool,
-            ProviderGate gate, BackfillConfig config, FetchMetrics metrics) {
+    BarFetchService(
+            AlpacaBarsClient provider,
+            JobRunRepository runs,
+            BarRepository bars,
+            Pool pool,
+            ProviderGate gate,
+            BackfillConfig config,
+            FetchMetrics metrics) {
         this.metrics = metrics;
         this.provider = provider;
         this.runs = runs;
@@ -82,11 +88,13 @@ public class BarFetchService {
                     Map<UUID, SymbolResult> results = new HashMap<>();
                     Series series = seriesOf(command, states);
                     List<LeasedRun> leased = checkLeases(command, states, results);
-                    return fetchUnlessGateOpen(command, series, leased, calls, results).replaceWith(results);
+                    return fetchUnlessGateOpen(command, series, leased, calls, results)
+                            .replaceWith(results);
                 })
                 .map(results -> {
                     List<SymbolResult> ordered = ids.stream().map(results::get).toList();
-                    int totalBars = ordered.stream().mapToInt(SymbolResult::barsFetched).sum();
+                    int totalBars =
+                            ordered.stream().mapToInt(SymbolResult::barsFetched).sum();
                     return new FetchOutcome(ordered, calls.get(), totalBars, (System.nanoTime() - started) / 1_000_000);
                 });
     }
@@ -101,16 +109,23 @@ public class BarFetchService {
                 continue; // reported by checkLeases
             }
             if (command.feed() != null && !command.feed().equals(state.series().feed())) {
-                throw new BadInputException("feed", "job run " + state.id() + " is of feed " + state.series().feed()
-                        + ", not " + command.feed());
+                throw new BadInputException(
+                        "feed",
+                        "job run " + state.id() + " is of feed "
+                                + state.series().feed() + ", not " + command.feed());
             }
-            if (command.adjustment() != null && !command.adjustment().equals(state.series().adjustment())) {
-                throw new BadInputException("adjustment", "job run " + state.id() + " is of adjustment "
-                        + state.series().adjustment() + ", not " + command.adjustment());
+            if (command.adjustment() != null
+                    && !command.adjustment().equals(state.series().adjustment())) {
+                throw new BadInputException(
+                        "adjustment",
+                        "job run " + state.id() + " is of adjustment "
+                                + state.series().adjustment() + ", not " + command.adjustment());
             }
             if (series != null && !series.equals(state.series())) {
-                throw new BadInputException(command.field("job_run_id", "job_run_ids", i), "job run " + state.id()
-                        + " is of series " + state.series() + ", the others of " + series + "; one request, one series");
+                throw new BadInputException(
+                        command.field("job_run_id", "job_run_ids", i),
+                        "job run " + state.id() + " is of series " + state.series() + ", the others of " + series
+                                + "; one request, one series");
             }
             series = state.series();
         }
@@ -125,27 +140,44 @@ public class BarFetchService {
             LeasedRun run = command.runs().get(i);
             RunState state = byId.get(run.jobRunId());
             if (state == null) {
-                throw new BadInputException(command.field("job_run_id", "job_run_ids", i),
-                        "no job run " + run.jobRunId());
+                throw new BadInputException(
+                        command.field("job_run_id", "job_run_ids", i), "no job run " + run.jobRunId());
             }
-            if (!state.isWorkOf(run.symbol(), command.timeframe(), command.slice().from(), command.slice().to())) {
-                throw new BadInputException(command.field("symbol", "symbols", i), "job run " + run.jobRunId()
-                        + " is " + state.symbol() + " " + state.timeframe() + " [" + state.sliceFrom() + ", "
-                        + state.sliceTo() + "), not what the request names");
+            if (!state.isWorkOf(
+                    run.symbol(),
+                    command.timeframe(),
+                    command.slice().from(),
+                    command.slice().to())) {
+                throw new BadInputException(
+                        command.field("symbol", "symbols", i),
+                        "job run " + run.jobRunId()
+                                + " is " + state.symbol() + " " + state.timeframe() + " [" + state.sliceFrom() + ", "
+                                + state.sliceTo() + "), not what the request names");
             }
             if (state.isLeasedTo(run)) {
                 leased.add(run);
             } else {
-                results.put(run.jobRunId(), result(run, SymbolResult.CONFLICT, 0, 0, ErrorCode.STALE_LEASE,
-                        "run is " + state.status() + " and not leased with this token"));
+                results.put(
+                        run.jobRunId(),
+                        result(
+                                run,
+                                SymbolResult.CONFLICT,
+                                0,
+                                0,
+                                ErrorCode.STALE_LEASE,
+                                "run is " + state.status() + " and not leased with this token"));
             }
         }
         return leased;
     }
 
     /** While the provider gate is open nobody calls the provider: the runs go back uncharged until the next probe. */
-    private Uni<Void> fetchUnlessGateOpen(FetchCommand command, Series series, List<LeasedRun> leased,
-            AtomicInteger calls, Map<UUID, SymbolResult> results) {
+    private Uni<Void> fetchUnlessGateOpen(
+            FetchCommand command,
+            Series series,
+            List<LeasedRun> leased,
+            AtomicInteger calls,
+            Map<UUID, SymbolResult> results) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -153,13 +185,18 @@ public class BarFetchService {
             if (!state.open()) {
                 return fetchAndStore(command, series, leased, calls, results);
             }
-            ErrorCode code = state.reason() == null ? ErrorCode.PROVIDER_UNAVAILABLE : ErrorCode.valueOf(state.reason());
-            return giveBack(leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(),
-                    results);
+            ErrorCode code =
+                    state.reason() == null ? ErrorCode.PROVIDER_UNAVAILABLE : ErrorCode.valueOf(state.reason());
+            return giveBack(
+                    leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(), results);
         });
     }
 
-    private Uni<Void> fetchAndStore(FetchCommand command, Series series, List<LeasedRun> leased, AtomicInteger calls,
+    private Uni<Void> fetchAndStore(
+            FetchCommand command,
+            Series series,
+            List<LeasedRun> leased,
+            AtomicInteger calls,
             Map<UUID, SymbolResult> results) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -167,15 +204,18 @@ public class BarFetchService {
         List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).toList();
         return provider.fetch(symbols, command.timeframe(), series, command.slice(), calls, extendingLeases(leased))
                 .call(ignored -> gate.succeeded().onFailure().recoverWithNull())
-                .chain(barsBySymbol -> storeAll(command, new BarLineage(AlpacaBarsClient.PROVIDER, series), leased,
-                        barsBySymbol, results))
-                .onFailure(FetchAbandonedException.class).recoverWithItem(e -> {
+                .chain(barsBySymbol -> storeAll(
+                        command, new BarLineage(AlpacaBarsClient.PROVIDER, series), leased, barsBySymbol, results))
+                .onFailure(FetchAbandonedException.class)
+                .recoverWithItem(e -> {
                     LOG.warnf("fetch of %d runs abandoned: %s", leased.size(), e.getMessage());
-                    leased.forEach(r -> results.put(r.jobRunId(),
+                    leased.forEach(r -> results.put(
+                            r.jobRunId(),
                             result(r, SymbolResult.CONFLICT, 0, 0, ErrorCode.STALE_LEASE, e.getMessage())));
                     return null;
                 })
-                .onFailure(ProviderException.class).recoverWithUni(e -> {
+                .onFailure(ProviderException.class)
+                .recoverWithUni(e -> {
                     ProviderException failure = (ProviderException) e;
                     if (failure.invalidSymbol().isPresent()) {
                         return isolateInvalidSymbol(command, series, leased, failure, calls, results);
@@ -190,25 +230,37 @@ public class BarFetchService {
      */
     private AlpacaBarsClient.AfterPage extendingLeases(List<LeasedRun> leased) {
         List<LeasedRun> held = new ArrayList<>(leased);
-        return () -> runs.extendLeases(held).map(kept -> {
-            held.removeIf(r -> !kept.contains(r.jobRunId()));
-            return !held.isEmpty();
-        }).onFailure().recoverWithItem(e -> {
-            // the database is unreachable now: keep fetching; the fenced store decides whether the work counts
-            LOG.warnf("extending %d leases failed (%s); fetching on", held.size(), e.getClass().getSimpleName());
-            return true;
-        });
+        return () -> runs.extendLeases(held)
+                .map(kept -> {
+                    held.removeIf(r -> !kept.contains(r.jobRunId()));
+                    return !held.isEmpty();
+                })
+                .onFailure()
+                .recoverWithItem(e -> {
+                    // the database is unreachable now: keep fetching; the fenced store decides whether the work counts
+                    LOG.warnf(
+                            "extending %d leases failed (%s); fetching on",
+                            held.size(), e.getClass().getSimpleName());
+                    return true;
+                });
     }
     /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */
-    private Uni<Void> isolateInvalidSymbol(FetchCommand command, Series series, List<LeasedRun> leased,
-            ProviderException failure, AtomicInteger calls, Map<UUID, SymbolResult> results) {
+    private Uni<Void> isolateInvalidSymbol(
+            FetchCommand command,
+            Series series,
+            List<LeasedRun> leased,
+            ProviderException failure,
+            AtomicInteger calls,
+            Map<UUID, SymbolResult> results) {
         Ticker rejected = failure.invalidSymbol().orElseThrow();
-        List<LeasedRun> bad = leased.stream().filter(r -> r.symbol().equals(rejected)).toList();
-        List<LeasedRun> rest = leased.stream().filter(r -> !r.symbol().equals(rejected)).toList();
+        List<LeasedRun> bad =
+                leased.stream().filter(r -> r.symbol().equals(rejected)).toList();
+        List<LeasedRun> rest =
+                leased.stream().filter(r -> !r.symbol().equals(rejected)).toList();
         String message = "provider rejected " + rejected + ": " + failure.getMessage();
         return runs.fail(bad, ErrorCode.INVALID_SYMBOL, message)
-                .invoke(() -> bad.forEach(r -> results.put(r.jobRunId(),
-                        result(r, SymbolResult.FAILED, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
+                .invoke(() -> bad.forEach(r -> results.put(
+                        r.jobRunId(), result(r, SymbolResult.FAILED, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
                 .chain(() -> fetchAndStore(command, series, rest, calls, results));
     }
 
@@ -218,42 +270,53 @@ public class BarFetchService {
      * without spending an attempt. A provider-wide failure while the gate stays closed (the provider serves
      * others) and any other retryable failure spend one; the rest fail the runs.
      */
-    private Uni<Void> endAfterProviderFailure(List<LeasedRun> leased, ProviderException failure,
-            Map<UUID, SymbolResult> results) {
+    private Uni<Void> endAfterProviderFailure(
+            List<LeasedRun> leased, ProviderException failure, Map<UUID, SymbolResult> results) {
         LOG.warnf("provider failure for %d runs: %s %s", leased.size(), failure.code(), failure.getMessage());
         if (failure.budgetExhausted()) {
             return giveBack(leased, failure.code(), failure.getMessage(), soon(), results);
         }
         if (failure.code().providerWide()) {
-            return gate.failed(failure).chain(state -> state.open()
-                    ? giveBack(leased, failure.code(), failure.getMessage() + "; provider gate open, no attempt spent",
-                            state.nextProbeAt(), results)
-                    : releaseForRetry(leased, failure.code(), failure.getMessage(), results));
+            return gate.failed(failure)
+                    .chain(state -> state.open()
+                            ? giveBack(
+                                    leased,
+                                    failure.code(),
+                                    failure.getMessage() + "; provider gate open, no attempt spent",
+                                    state.nextProbeAt(),
+                                    results)
+                            : releaseForRetry(leased, failure.code(), failure.getMessage(), results));
         }
         if (!failure.retryable()) {
             return runs.fail(leased, failure.code(), failure.getMessage())
-                    .invoke(() -> leased.forEach(r -> results.put(r.jobRunId(),
-                            result(r, SymbolResult.FAILED, 0, 0, failure.code(), failure.getMessage()))))
+                    .invoke(() -> leased.forEach(r -> results.put(
+                            r.jobRunId(), result(r, SymbolResult.FAILED, 0, 0, failure.code(), failure.getMessage()))))
                     .replaceWithVoid();
         }
         return releaseForRetry(leased, failure.code(), failure.getMessage(), results);
     }
 
-    private Uni<Void> releaseForRetry(List<LeasedRun> leased, ErrorCode code, String message,
-            Map<UUID, SymbolResult> results) {
+    private Uni<Void> releaseForRetry(
+            List<LeasedRun> leased, ErrorCode code, String message, Map<UUID, SymbolResult> results) {
         return runs.releaseForRetry(leased, code, message)
-                .invoke(released -> leased.forEach(r -> results.put(r.jobRunId(),
-                        result(r, retryStatus(released.get(r.jobRunId())), 0, 0, code, message))))
+                .invoke(released -> leased.forEach(r -> results.put(
+                        r.jobRunId(), result(r, retryStatus(released.get(r.jobRunId())), 0, 0, code, message))))
                 .replaceWithVoid();
     }
 
     /** Back to the queue at {@code runAfter}, the claim's attempt undone. */
-    private Uni<Void> giveBack(List<LeasedRun> leased, ErrorCode code, String message, Instant runAfter,
-            Map<UUID, SymbolResult> results) {
+    private Uni<Void> giveBack(
+            List<LeasedRun> leased, ErrorCode code, String message, Instant runAfter, Map<UUID, SymbolResult> results) {
         return runs.giveBack(leased, code, message, runAfter)
-                .invoke(given -> leased.forEach(r -> results.put(r.jobRunId(), result(r,
-                        given.contains(r.jobRunId()) ? SymbolResult.RETRY : SymbolResult.CONFLICT, 0, 0, code,
-                        message))))
+                .invoke(given -> leased.forEach(r -> results.put(
+                        r.jobRunId(),
+                        result(
+                                r,
+                                given.contains(r.jobRunId()) ? SymbolResult.RETRY : SymbolResult.CONFLICT,
+                                0,
+                                0,
+                                code,
+                                message))))
                 .replaceWithVoid();
     }
 
@@ -271,12 +334,19 @@ public class BarFetchService {
         return released == JobStatus.queued ? SymbolResult.RETRY : SymbolResult.FAILED;
     }
 
-    private Uni<Void> storeAll(FetchCommand command, BarLineage lineage, List<LeasedRun> leased,
-            Map<Ticker, ServedBars> barsBySymbol, Map<UUID, SymbolResult> results) {
+    private Uni<Void> storeAll(
+            FetchCommand command,
+            BarLineage lineage,
+            List<LeasedRun> leased,
+            Map<Ticker, ServedBars> barsBySymbol,
+            Map<UUID, SymbolResult> results) {
         List<Uni<SymbolResult>> stores = leased.stream()
                 .map(run -> store(command, lineage, run, barsBySymbol.getOrDefault(run.symbol(), new ServedBars())))
                 .toList();
-        return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast()
+        return Uni.join()
+                .all(stores)
+                .usingConcurrencyOf(STORE_CONCURRENCY)
+                .andFailFast()
                 .invoke(stored -> stored.forEach(r -> results.put(UUID.fromString(r.jobRunId()), r)))
                 .replaceWithVoid();
     }
@@ -284,47 +354,72 @@ public class BarFetchService {
     /** Bars and completion in one transaction: both commit, or (stale lease, database error) neither does. */
     private Uni<SymbolResult> store(FetchCommand command, BarLineage lineage, LeasedRun run, ServedBars received) {
         CleanBars clean = CleanBars.of(received, command.slice());
-        String note = clean.rejected() == 0 ? null
+        String note = clean.rejected() == 0
+                ? null
                 : clean.rejected() + " bars dropped: outside the slice, duplicated, failing OHLC checks or lacking a "
                         + "required field (t o h l c v)";
         return pool.withTransaction(conn -> bars.upsert(conn, run.symbol(), command.timeframe(), clean.bars(), lineage)
-                        .call(written -> runs.complete(conn, run,
-                                new Completion(written, clean.bars().size(), clean.rejected(), lineage.provider(), note))
+                        .call(written -> runs.complete(
+                                        conn,
+                                        run,
+                                        new Completion(
+                                                written,
+                                                clean.bars().size(),
+                                                clean.rejected(),
+                                                lineage.provider(),
+                                                note))
                                 .invoke(completed -> {
                                     if (!completed) {
                                         throw new StaleLeaseException("lease lost while storing");
                                     }
                                 })))
                 .invoke(metrics::barsWritten)
-                .map(written -> result(run, SymbolResult.SUCCESS, written, clean.bars().size(), null, note))
-                .onFailure(StaleLeaseException.class).recoverWithItem(e -> result(run, SymbolResult.CONFLICT, 0,
-                        clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
-                .onFailure(ConnectionFaults::isConnectionFault).recoverWithUni(e -> {
-                    String message = "storing bars failed, database connection lost: " + e.getClass().getSimpleName();
-                    LOG.warnf("storing %s: %s; run %s goes back to the queue without spending an attempt", run.symbol(),
-                            message, run.jobRunId());
+                .map(written ->
+                        result(run, SymbolResult.SUCCESS, written, clean.bars().size(), null, note))
+                .onFailure(StaleLeaseException.class)
+                .recoverWithItem(e -> result(
+                        run, SymbolResult.CONFLICT, 0, clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
+                .onFailure(ConnectionFaults::isConnectionFault)
+                .recoverWithUni(e -> {
+                    String message = "storing bars failed, database connection lost: "
+                            + e.getClass().getSimpleName();
+                    LOG.warnf(
+                            "storing %s: %s; run %s goes back to the queue without spending an attempt",
+                            run.symbol(), message, run.jobRunId());
                     return runs.giveBack(List.of(run), ErrorCode.STORAGE_ERROR, message, soon())
-                            .onFailure().retry().withBackOff(GIVE_BACK_RETRY).atMost(GIVE_BACK_ATTEMPTS)
+                            .onFailure()
+                            .retry()
+                            .withBackOff(GIVE_BACK_RETRY)
+                            .atMost(GIVE_BACK_ATTEMPTS)
                             .map(given -> given.isEmpty() ? SymbolResult.CONFLICT : SymbolResult.RETRY)
-                            .onFailure().recoverWithItem(SymbolResult.RETRY)
-                            .map(status -> result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR,
-                                    message));
+                            .onFailure()
+                            .recoverWithItem(SymbolResult.RETRY)
+                            .map(status ->
+                                    result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
                 })
-                .onFailure(e -> !(e instanceof StaleLeaseException)).recoverWithUni(e -> {
+                .onFailure(e -> !(e instanceof StaleLeaseException))
+                .recoverWithUni(e -> {
                     LOG.errorf(e, "storing %s failed; run %s goes back to the queue", run.symbol(), run.jobRunId());
                     String message = "storing bars failed: " + e.getClass().getSimpleName();
                     return runs.releaseForRetry(List.of(run), ErrorCode.STORAGE_ERROR, message)
                             .map(released -> retryStatus(released.get(run.jobRunId())))
-                            .onFailure().recoverWithItem(SymbolResult.RETRY)
-                            .map(status -> result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR,
-                                    message));
+                            .onFailure()
+                            .recoverWithItem(SymbolResult.RETRY)
+                            .map(status ->
+                                    result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
                 });
     }
 
-    private static SymbolResult result(LeasedRun run, String status, int rowsWritten, int barsFetched, ErrorCode code,
-            String message) {
-        return new SymbolResult(run.jobRunId().toString(), run.symbol().value(), status, rowsWritten, barsFetched,
-                code == null ? null : code.name(), message);
+    private static SymbolResult result(
+            LeasedRun run, String status, int rowsWritten, int barsFetched, ErrorCode code, String message) {
+        return new SymbolResult(
+                run.jobRunId().toString(),
+                run.symbol().value(),
+                status,
+                rowsWritten,
+                barsFetched,
+                code == null ? null : code.name(),
+                message);
     }
 
     /**
@@ -339,8 +434,8 @@ public class BarFetchService {
                     byTs.put(b.ts(), b);
                 }
             }
-            return new CleanBars(List.copyOf(byTs.values()),
-                    received.bars().size() - byTs.size() + received.incomplete());
+            return new CleanBars(
+                    List.copyOf(byTs.values()), received.bars().size() - byTs.size() + received.incomplete());
         }
     }
 }

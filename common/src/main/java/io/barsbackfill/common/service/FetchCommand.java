@@ -11,8 +11,8 @@ import java.util.List;
  * that series. {@code batch} only changes how fields are named in error messages ({@code symbol} vs
  * {@code symbols[3]}).
  */
-public record FetchCommand(Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs,
-        boolean batch) {
+public record FetchCommand(
+        Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs, boolean batch) {
 
     public String field(String single, String list, int index) {
         return batch ? list + "[" + index + "]" : single;

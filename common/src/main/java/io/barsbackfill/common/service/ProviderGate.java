@@ -45,11 +45,21 @@ public class ProviderGate {
         if (!failure.code().providerWide() || failure.budgetExhausted()) {
             return state();
         }
-        boolean longRetryAfter = failure.retryAfter().filter(wait -> wait.compareTo(maxRateLimitWait) > 0).isPresent();
+        boolean longRetryAfter = failure.retryAfter()
+                .filter(wait -> wait.compareTo(maxRateLimitWait) > 0)
+                .isPresent();
         boolean openNow = failure.code() == ErrorCode.PROVIDER_AUTH || longRetryAfter;
-        Instant openUntil = longRetryAfter ? Instant.now().plus(failure.retryAfter().get()) : null;
-        return repository.failed(AlpacaBarsClient.PROVIDER, failure.code().name(), failure.getMessage(),
-                        config.failureThreshold(), config.probeInterval(), openNow, openUntil)
+        Instant openUntil =
+                longRetryAfter ? Instant.now().plus(failure.retryAfter().get()) : null;
+        return repository
+                .failed(
+                        AlpacaBarsClient.PROVIDER,
+                        failure.code().name(),
+                        failure.getMessage(),
+                        config.failureThreshold(),
+                        config.probeInterval(),
+                        openNow,
+                        openUntil)
                 .invoke(gate -> {
                     if (gate.open()) {
                         LOG.warnf("provider gate %s", gate.describe(Instant.now()));

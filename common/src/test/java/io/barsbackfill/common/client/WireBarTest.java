@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Alpaca's bar objects as read from the wire: absent statistics stay absent, absent prices make no bar. */
 class WireBarTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().findAndAddModules().build();
 
     @Test
     void absentVwapAndTradeCountAreNullAndABarLackingARequiredFieldIsNoBar() throws Exception {
@@ -25,13 +26,14 @@ class WireBarTest {
                 ],"symbol":"AAPL","next_page_token":null}""", AlpacaPages.SymbolPage.class);
         List<AlpacaPages.WireBar> bars = page.bars();
 
-        assertThat(bars.get(0).toBar()).contains(new Bar(Instant.parse("2024-01-02T14:30:00Z"), 10.5, 11, 10, 10.75,
-                1200, 10.6, 7L));
+        assertThat(bars.get(0).toBar())
+                .contains(new Bar(Instant.parse("2024-01-02T14:30:00Z"), 10.5, 11, 10, 10.75, 1200, 10.6, 7L));
         assertThat(bars.get(1).toBar()).hasValueSatisfying(b -> {
             assertThat(b.vwap()).isNull();
             assertThat(b.tradeCount()).isNull();
             assertThat(b.isSane()).isTrue();
         });
-        assertThat(bars.subList(2, 5)).allSatisfy(b -> assertThat(b.toBar()).as("no o, no v, no t").isEmpty());
+        assertThat(bars.subList(2, 5))
+                .allSatisfy(b -> assertThat(b.toBar()).as("no o, no v, no t").isEmpty());
     }
 }

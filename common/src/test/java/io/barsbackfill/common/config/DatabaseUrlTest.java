@@ -12,8 +12,11 @@ class DatabaseUrlTest {
     void libpqUriBecomesQuarkusDatasourceSettings() {
         Map<String, String> p = DatabaseUrl.parse("postgresql://bars:s%40cret@db.internal:6543/market?sslmode=require")
                 .quarkusProperties();
-        assertThat(p).containsEntry("quarkus.datasource.reactive.url", "postgresql://db.internal:6543/market?sslmode=require")
-                .containsEntry("quarkus.datasource.jdbc.url", "jdbc:postgresql://db.internal:6543/market?sslmode=require")
+        assertThat(p)
+                .containsEntry(
+                        "quarkus.datasource.reactive.url", "postgresql://db.internal:6543/market?sslmode=require")
+                .containsEntry(
+                        "quarkus.datasource.jdbc.url", "jdbc:postgresql://db.internal:6543/market?sslmode=require")
                 .containsEntry("quarkus.datasource.username", "bars")
                 .containsEntry("quarkus.datasource.password", "s@cret");
     }
@@ -44,10 +47,11 @@ class DatabaseUrlTest {
     @Test
     void rejectsOtherSchemesWithoutEchoingTheUrl() {
         assertThatThrownBy(() -> DatabaseUrl.parse("mysql://u:topsecret@h/db"))
-                .hasMessageContaining("postgresql://").hasMessageNotContaining("topsecret");
-        assertThatThrownBy(() -> DatabaseUrl.parse("not a url at all ::"))
-                .hasMessageNotContaining("not a url");
-        assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://localhost/db")).hasMessageContaining("postgresql://");
+                .hasMessageContaining("postgresql://")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> DatabaseUrl.parse("not a url at all ::")).hasMessageNotContaining("not a url");
+        assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://localhost/db"))
+                .hasMessageContaining("postgresql://");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("no host");
     }
 }

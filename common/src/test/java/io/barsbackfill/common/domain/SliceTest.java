@@ -16,10 +16,14 @@ class SliceTest {
     @Test
     void eachTimeframeHasAFixedUtcGrid() {
         Instant mid = t("2024-02-14T13:37:00Z");
-        assertThat(Slice.containing(Timeframe.m1, mid)).isEqualTo(new Slice(t("2024-02-14T00:00:00Z"), t("2024-02-15T00:00:00Z")));
-        assertThat(Slice.containing(Timeframe.m15, mid)).isEqualTo(new Slice(t("2024-02-12T00:00:00Z"), t("2024-02-19T00:00:00Z")));
-        assertThat(Slice.containing(Timeframe.h1, mid)).isEqualTo(new Slice(t("2024-02-01T00:00:00Z"), t("2024-03-01T00:00:00Z")));
-        assertThat(Slice.containing(Timeframe.d1, mid)).isEqualTo(new Slice(t("2024-01-01T00:00:00Z"), t("2025-01-01T00:00:00Z")));
+        assertThat(Slice.containing(Timeframe.m1, mid))
+                .isEqualTo(new Slice(t("2024-02-14T00:00:00Z"), t("2024-02-15T00:00:00Z")));
+        assertThat(Slice.containing(Timeframe.m15, mid))
+                .isEqualTo(new Slice(t("2024-02-12T00:00:00Z"), t("2024-02-19T00:00:00Z")));
+        assertThat(Slice.containing(Timeframe.h1, mid))
+                .isEqualTo(new Slice(t("2024-02-01T00:00:00Z"), t("2024-03-01T00:00:00Z")));
+        assertThat(Slice.containing(Timeframe.d1, mid))
+                .isEqualTo(new Slice(t("2024-01-01T00:00:00Z"), t("2025-01-01T00:00:00Z")));
     }
 
     @Test
@@ -36,14 +40,18 @@ class SliceTest {
 
     @Test
     void windowEndIsExclusive() {
-        assertThat(Slice.covering(Timeframe.h1, t("2024-01-01T00:00:00Z"), t("2024-03-01T00:00:00Z"))).hasSize(2);
-        assertThat(Slice.covering(Timeframe.m1, t("2024-03-09T00:00:00Z"), t("2024-03-11T00:00:00Z"))).hasSize(2);
+        assertThat(Slice.covering(Timeframe.h1, t("2024-01-01T00:00:00Z"), t("2024-03-01T00:00:00Z")))
+                .hasSize(2);
+        assertThat(Slice.covering(Timeframe.m1, t("2024-03-09T00:00:00Z"), t("2024-03-11T00:00:00Z")))
+                .hasSize(2);
     }
 
     @Test
     void gridMembershipAndHalfOpenContainment() {
-        assertThat(Slice.isOnGrid(Timeframe.h1, t("2024-02-01T00:00:00Z"), t("2024-03-01T00:00:00Z"))).isTrue();
-        assertThat(Slice.isOnGrid(Timeframe.h1, t("2024-02-01T00:00:00Z"), t("2024-02-29T00:00:00Z"))).isFalse();
+        assertThat(Slice.isOnGrid(Timeframe.h1, t("2024-02-01T00:00:00Z"), t("2024-03-01T00:00:00Z")))
+                .isTrue();
+        assertThat(Slice.isOnGrid(Timeframe.h1, t("2024-02-01T00:00:00Z"), t("2024-02-29T00:00:00Z")))
+                .isFalse();
         Slice s = new Slice(t("2024-02-01T00:00:00Z"), t("2024-03-01T00:00:00Z"));
         assertThat(s.contains(t("2024-02-01T00:00:00Z"))).isTrue();
         assertThat(s.contains(t("2024-03-01T00:00:00Z"))).isFalse();
@@ -58,11 +66,13 @@ class SliceTest {
             for (int i = 0; i < 300; i++) {
                 Instant from = base.plusSeconds(random.nextLong(27L * 365 * 86400));
                 Instant to = from.plusSeconds(1 + random.nextLong(3L * 365 * 86400));
-                assertThat(Slice.count(timeframe, from, to)).as("%s %s..%s", timeframe, from, to)
+                assertThat(Slice.count(timeframe, from, to))
+                        .as("%s %s..%s", timeframe, from, to)
                         .isEqualTo(Slice.covering(timeframe, from, to).size());
             }
         }
         assertThat(Slice.count(Timeframe.m1, t("2000-01-01T00:00:00Z"), t("+200000-01-01T00:00:00Z")))
-                .as("counted, not listed").isEqualTo(72_318_015L);
+                .as("counted, not listed")
+                .isEqualTo(72_318_015L);
     }
 }

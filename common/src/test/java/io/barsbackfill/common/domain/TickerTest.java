@@ -17,7 +17,22 @@ class TickerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"US_BATCH_1", "BATCH_3", "", " ", "AAPL MSFT", "0029900E0", "CSP1", "TOOLONGX", "A.", "AAPL,MSFT", "../x", "\u0000AAPL", "AAPL\u0000"})
+    @ValueSource(
+            strings = {
+                "US_BATCH_1",
+                "BATCH_3",
+                "",
+                " ",
+                "AAPL MSFT",
+                "0029900E0",
+                "CSP1",
+                "TOOLONGX",
+                "A.",
+                "AAPL,MSFT",
+                "../x",
+                "\u0000AAPL",
+                "AAPL\u0000"
+            })
     void labelsAndGarbageAreNotTickers(String raw) {
         assertThat(Ticker.parse(raw)).isEmpty();
     }

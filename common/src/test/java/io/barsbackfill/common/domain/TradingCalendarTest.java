@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.time.Year;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,20 +19,54 @@ class TradingCalendarTest {
 
     static Stream<String> fullHolidays() {
         return Stream.of(
-                "2024-01-01", "2024-01-15", "2024-02-19", "2024-03-29", "2024-05-27", "2024-06-19", "2024-07-04",
-                "2024-09-02", "2024-11-28", "2024-12-25",
-                "2025-01-01", "2025-01-09", "2025-01-20", "2025-02-17", "2025-04-18", "2025-05-26", "2025-06-19",
-                "2025-07-04", "2025-09-01", "2025-11-27", "2025-12-25",
-                "2026-01-01", "2026-01-19", "2026-02-16", "2026-04-03", "2026-05-25", "2026-06-19", "2026-07-03",
-                "2026-09-07", "2026-11-26", "2026-12-25",
+                "2024-01-01",
+                "2024-01-15",
+                "2024-02-19",
+                "2024-03-29",
+                "2024-05-27",
+                "2024-06-19",
+                "2024-07-04",
+                "2024-09-02",
+                "2024-11-28",
+                "2024-12-25",
+                "2025-01-01",
+                "2025-01-09",
+                "2025-01-20",
+                "2025-02-17",
+                "2025-04-18",
+                "2025-05-26",
+                "2025-06-19",
+                "2025-07-04",
+                "2025-09-01",
+                "2025-11-27",
+                "2025-12-25",
+                "2026-01-01",
+                "2026-01-19",
+                "2026-02-16",
+                "2026-04-03",
+                "2026-05-25",
+                "2026-06-19",
+                "2026-07-03",
+                "2026-09-07",
+                "2026-11-26",
+                "2026-12-25",
                 "2022-06-20", // Juneteenth on a Sunday, observed Monday
                 "2021-12-24", // Christmas on a Saturday, observed Friday
                 "2022-12-26", // Christmas on a Sunday, observed Monday
                 "2023-01-02", // New Year's Day on a Sunday, observed Monday
                 "2020-07-03", // Independence Day on a Saturday, observed Friday
                 "2021-07-05", // Independence Day on a Sunday, observed Monday
-                "2001-09-11", "2001-09-14", "2004-06-11", "2007-01-02", "2012-10-29", "2012-10-30", "2018-12-05",
-                "2000-04-21", "2008-03-21", "2019-04-19", "2035-03-23"); // Good Fridays
+                "2001-09-11",
+                "2001-09-14",
+                "2004-06-11",
+                "2007-01-02",
+                "2012-10-29",
+                "2012-10-30",
+                "2018-12-05",
+                "2000-04-21",
+                "2008-03-21",
+                "2019-04-19",
+                "2035-03-23"); // Good Fridays
     }
 
     @ParameterizedTest
@@ -43,11 +76,18 @@ class TradingCalendarTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "2021-12-31", // New Year's Day 2022 is a Saturday: not observed on the Friday before
-            "2022-06-17", // before 2022-06-19 (Sunday) Juneteenth: Friday trades
-            "2021-06-18", // Juneteenth not a market holiday before 2022
-            "2024-11-29", "2024-12-24", "2024-07-03", "2024-01-02", "2025-01-08", "2025-01-10"})
+    @ValueSource(
+            strings = {
+                "2021-12-31", // New Year's Day 2022 is a Saturday: not observed on the Friday before
+                "2022-06-17", // before 2022-06-19 (Sunday) Juneteenth: Friday trades
+                "2021-06-18", // Juneteenth not a market holiday before 2022
+                "2024-11-29",
+                "2024-12-24",
+                "2024-07-03",
+                "2024-01-02",
+                "2025-01-08",
+                "2025-01-10"
+            })
     void tradingDaysHaveASession(String date) {
         assertThat(calendar.session(LocalDate.parse(date))).isPresent();
     }
@@ -59,9 +99,24 @@ class TradingCalendarTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2019-07-03", "2019-11-29", "2019-12-24", "2020-11-27", "2020-12-24", "2023-07-03",
-            "2023-11-24", "2024-07-03", "2024-11-29", "2024-12-24", "2025-07-03", "2025-11-28", "2025-12-24",
-            "2018-12-24", "2014-07-03"})
+    @ValueSource(
+            strings = {
+                "2019-07-03",
+                "2019-11-29",
+                "2019-12-24",
+                "2020-11-27",
+                "2020-12-24",
+                "2023-07-03",
+                "2023-11-24",
+                "2024-07-03",
+                "2024-11-29",
+                "2024-12-24",
+                "2025-07-03",
+                "2025-11-28",
+                "2025-12-24",
+                "2018-12-24",
+                "2014-07-03"
+            })
     void earlyCloses(String date) {
         TradingSession s = calendar.session(LocalDate.parse(date)).orElseThrow();
         assertThat(s.earlyClose()).isTrue();
@@ -70,8 +125,17 @@ class TradingCalendarTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2020-07-02", "2021-07-02", "2026-07-02", "2024-07-02", "2024-11-27", "2024-12-23",
-            "2024-12-26", "2024-12-31"})
+    @ValueSource(
+            strings = {
+                "2020-07-02",
+                "2021-07-02",
+                "2026-07-02",
+                "2024-07-02",
+                "2024-11-27",
+                "2024-12-23",
+                "2024-12-26",
+                "2024-12-31"
+            })
     void noEarlyClose(String date) {
         TradingSession s = calendar.session(LocalDate.parse(date)).orElseThrow();
         assertThat(s.earlyClose()).isFalse();
@@ -87,8 +151,8 @@ class TradingCalendarTest {
 
     @Test
     void earlyCloseDaysPerYear() {
-        assertThat(earlyCloseDays(2024)).containsExactly(
-                LocalDate.of(2024, 7, 3), LocalDate.of(2024, 11, 29), LocalDate.of(2024, 12, 24));
+        assertThat(earlyCloseDays(2024))
+                .containsExactly(LocalDate.of(2024, 7, 3), LocalDate.of(2024, 11, 29), LocalDate.of(2024, 12, 24));
         assertThat(earlyCloseDays(2020)).containsExactly(LocalDate.of(2020, 11, 27), LocalDate.of(2020, 12, 24));
     }
 
@@ -115,7 +179,8 @@ class TradingCalendarTest {
         assertThat(calendar.session(LocalDate.of(2024, 11, 4)).orElseThrow().preOpen())
                 .isEqualTo(Instant.parse("2024-11-04T09:00:00Z"));
 
-        TradingSession earlyWinter = calendar.session(LocalDate.of(2024, 11, 29)).orElseThrow();
+        TradingSession earlyWinter =
+                calendar.session(LocalDate.of(2024, 11, 29)).orElseThrow();
         assertThat(earlyWinter.close()).isEqualTo(Instant.parse("2024-11-29T18:00:00Z"));
         assertThat(earlyWinter.postClose()).isEqualTo(Instant.parse("2024-11-29T22:00:00Z"));
     }
@@ -123,19 +188,24 @@ class TradingCalendarTest {
     @Test
     void sessionsIntersectingARangeInOrder() {
         // Wednesday 2024-07-03 (early close) .. Monday 2024-07-08: the 4th and the weekend have no session
-        List<TradingSession> sessions = calendar.sessions(
-                Instant.parse("2024-07-03T12:00:00Z"), Instant.parse("2024-07-08T08:00:01Z"));
-        assertThat(sessions).extracting(TradingSession::date).containsExactly(
-                LocalDate.of(2024, 7, 3), LocalDate.of(2024, 7, 5), LocalDate.of(2024, 7, 8));
+        List<TradingSession> sessions =
+                calendar.sessions(Instant.parse("2024-07-03T12:00:00Z"), Instant.parse("2024-07-08T08:00:01Z"));
+        assertThat(sessions)
+                .extracting(TradingSession::date)
+                .containsExactly(LocalDate.of(2024, 7, 3), LocalDate.of(2024, 7, 5), LocalDate.of(2024, 7, 8));
     }
 
     @Test
     void sessionsUseHalfOpenBounds() {
         TradingSession s = calendar.session(LocalDate.of(2024, 7, 9)).orElseThrow();
-        assertThat(calendar.sessions(s.postClose(), s.postClose().plusSeconds(3600))).isEmpty();
-        assertThat(calendar.sessions(s.preOpen().minusSeconds(3600), s.preOpen())).isEmpty();
-        assertThat(calendar.sessions(s.preOpen().minusSeconds(3600), s.preOpen().plusNanos(1))).containsExactly(s);
-        assertThat(calendar.sessions(s.postClose().minusNanos(1), s.postClose())).containsExactly(s);
+        assertThat(calendar.sessions(s.postClose(), s.postClose().plusSeconds(3600)))
+                .isEmpty();
+        assertThat(calendar.sessions(s.preOpen().minusSeconds(3600), s.preOpen()))
+                .isEmpty();
+        assertThat(calendar.sessions(s.preOpen().minusSeconds(3600), s.preOpen().plusNanos(1)))
+                .containsExactly(s);
+        assertThat(calendar.sessions(s.postClose().minusNanos(1), s.postClose()))
+                .containsExactly(s);
         assertThat(calendar.sessions(s.postClose(), s.preOpen())).isEmpty();
     }
 
@@ -143,7 +213,8 @@ class TradingCalendarTest {
     void historyHorizonInsideASessionIsItsPreOpen() {
         TradingSession s = calendar.session(LocalDate.of(2024, 7, 9)).orElseThrow();
         assertThat(calendar.historyHorizon(s.preOpen())).isEqualTo(s.preOpen());
-        assertThat(calendar.historyHorizon(Instant.parse("2024-07-09T15:00:00Z"))).isEqualTo(s.preOpen());
+        assertThat(calendar.historyHorizon(Instant.parse("2024-07-09T15:00:00Z")))
+                .isEqualTo(s.preOpen());
         assertThat(calendar.historyHorizon(s.postClose().plusSeconds(29 * 60))).isEqualTo(s.preOpen());
     }
 
@@ -163,7 +234,8 @@ class TradingCalendarTest {
     @Test
     void historyHorizonAfterAnEarlyClose() {
         TradingSession s = calendar.session(LocalDate.of(2024, 11, 29)).orElseThrow();
-        assertThat(calendar.historyHorizon(Instant.parse("2024-11-29T22:29:00Z"))).isEqualTo(s.preOpen());
+        assertThat(calendar.historyHorizon(Instant.parse("2024-11-29T22:29:00Z")))
+                .isEqualTo(s.preOpen());
         assertThat(calendar.historyHorizon(Instant.parse("2024-11-29T22:30:00Z")))
                 .isEqualTo(Instant.parse("2024-11-29T22:30:00Z"));
     }
@@ -184,13 +256,17 @@ class TradingCalendarTest {
     }
 
     private long tradingDays(int year) {
-        return Year.of(year).atDay(1).datesUntil(Year.of(year + 1).atDay(1))
+        return Year.of(year)
+                .atDay(1)
+                .datesUntil(Year.of(year + 1).atDay(1))
                 .filter(d -> calendar.session(d).isPresent())
                 .count();
     }
 
     private List<LocalDate> earlyCloseDays(int year) {
-        return Year.of(year).atDay(1).datesUntil(Year.of(year + 1).atDay(1))
+        return Year.of(year)
+                .atDay(1)
+                .datesUntil(Year.of(year + 1).atDay(1))
                 .filter(d -> calendar.session(d).map(TradingSession::earlyClose).orElse(false))
                 .toList();
     }

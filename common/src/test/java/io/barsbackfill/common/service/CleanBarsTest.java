@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** What a run stores of what the provider served, and what it counts as rejected ({@code bars_rejected}). */
 class CleanBarsTest {
 
-    private static final Slice DAY = new Slice(Instant.parse("2024-01-02T00:00:00Z"), Instant.parse("2024-01-03T00:00:00Z"));
+    private static final Slice DAY =
+            new Slice(Instant.parse("2024-01-02T00:00:00Z"), Instant.parse("2024-01-03T00:00:00Z"));
 
     @Test
     void barsLackingARequiredFieldAreCountedWithTheOtherRejectedOnes() {

@@ -30,10 +30,16 @@ public class FetchBarsBatchFunction {
             if (outcome.results().stream().allMatch(r -> SymbolResult.CONFLICT.equals(r.status()))) {
                 throw new StaleLeaseException("no run of this batch is leased with the given tokens");
             }
-            return new FetchBarsBatchResponse(outcome.results().size(), outcome.totalBars(),
-                    outcome.results().stream().filter(r -> SymbolResult.SUCCESS.equals(r.status()))
-                            .map(SymbolResult::symbol).toList(),
-                    outcome.apiCalls(), outcome.durationMs(), outcome.results());
+            return new FetchBarsBatchResponse(
+                    outcome.results().size(),
+                    outcome.totalBars(),
+                    outcome.results().stream()
+                            .filter(r -> SymbolResult.SUCCESS.equals(r.status()))
+                            .map(SymbolResult::symbol)
+                            .toList(),
+                    outcome.apiCalls(),
+                    outcome.durationMs(),
+                    outcome.results());
         });
     }
 }

@@ -69,7 +69,8 @@ class FetchBarsBatchFunctionTest {
         int pages = (served + 9_999) / 10_000;
         assertThat(pages).as("the month must span several provider pages").isGreaterThanOrEqualTo(2);
 
-        post(batch(runs, "h1", JAN, FEB)).statusCode(200)
+        post(batch(runs, "h1", JAN, FEB))
+                .statusCode(200)
                 .body("total_symbols", equalTo(50))
                 .body("total_bars", equalTo(served))
                 .body("symbols_processed.size()", equalTo(50))
@@ -79,19 +80,26 @@ class FetchBarsBatchFunctionTest {
         for (String s : symbols) {
             assertThat(storedBars(s, "h1")).as(s).isEqualTo(simulator.bars(s, Timeframe.h1, JAN, FEB));
         }
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'")).isEqualTo(50);
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'"))
+                .isEqualTo(50);
         assertThat(db.queryLong("SELECT sum(rows_written) FROM job_runs")).isEqualTo(served);
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE lease_token IS NOT NULL")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE lease_token IS NOT NULL"))
+                .isZero();
     }
 
     @Test
     void unknownTickerFailsOnlyItsOwnRunAndTheOthersAreStored() {
         List<String> symbols = new ArrayList<>(SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 19));
         symbols.add(7, "ZZZZ");
-        List<Leased> runs = queue.leased("d1", JAN, Instant.parse("2025-01-01T00:00:00Z"), Duration.ofMinutes(5),
+        List<Leased> runs = queue.leased(
+                "d1",
+                JAN,
+                Instant.parse("2025-01-01T00:00:00Z"),
+                Duration.ofMinutes(5),
                 symbols.toArray(String[]::new));
 
-        post(batch(runs, "d1", JAN, Instant.parse("2025-01-01T00:00:00Z"))).statusCode(200)
+        post(batch(runs, "d1", JAN, Instant.parse("2025-01-01T00:00:00Z")))
+                .statusCode(200)
                 .body("total_symbols", equalTo(20))
                 .body("symbols_processed.size()", equalTo(19))
                 .body("results[7].symbol", equalTo("ZZZZ"))
@@ -99,18 +107,22 @@ class FetchBarsBatchFunctionTest {
                 .body("results[7].error_code", equalTo("INVALID_SYMBOL"))
                 .body("results[0].status", equalTo("success"));
 
-        Map<String, Object> bad = db.query("SELECT status, error_code, finished_at FROM job_runs WHERE symbol = 'ZZZZ'").get(0);
+        Map<String, Object> bad = db.query("SELECT status, error_code, finished_at FROM job_runs WHERE symbol = 'ZZZZ'")
+                .get(0);
         assertThat(bad.get("status")).isEqualTo("failed");
         assertThat(bad.get("error_code")).isEqualTo("INVALID_SYMBOL");
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'")).isEqualTo(19);
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'"))
+                .isEqualTo(19);
         for (String s : symbols) {
             if (!s.equals("ZZZZ")) {
-                assertThat(storedBars(s, "d1")).as(s)
+                assertThat(storedBars(s, "d1"))
+                        .as(s)
                         .hasSize(252)
                         .isEqualTo(simulator.bars(s, Timeframe.d1, JAN, Instant.parse("2025-01-01T00:00:00Z")));
             }
         }
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'ZZZZ'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'ZZZZ'"))
+                .isZero();
     }
 
     @Test
@@ -131,14 +143,19 @@ class FetchBarsBatchFunctionTest {
     void refetchingStoredBarsUnderANewLeaseRewritesNothing() {
         List<Leased> first = queue.leased("h1", FEB, MAR, Duration.ofMinutes(5), "NVDA");
         post(batch(first, "h1", FEB, MAR)).statusCode(200);
-        Object fetchedAt = db.query("SELECT max(fetched_at) AS t FROM ohlc_bars").get(0).get("t");
+        Object fetchedAt =
+                db.query("SELECT max(fetched_at) AS t FROM ohlc_bars").get(0).get("t");
 
         Leased again = queue.reclaim(first.get(0));
-        post(batch(List.of(again), "h1", FEB, MAR)).statusCode(200)
+        post(batch(List.of(again), "h1", FEB, MAR))
+                .statusCode(200)
                 .body("results[0].status", equalTo("success"))
                 .body("results[0].rows_written", equalTo(0))
-                .body("results[0].bars_fetched", equalTo(simulator.bars("NVDA", Timeframe.h1, FEB, MAR).size()));
-        assertThat(db.query("SELECT max(fetched_at) AS t FROM ohlc_bars").get(0).get("t")).isEqualTo(fetchedAt);
+                .body(
+                        "results[0].bars_fetched",
+                        equalTo(simulator.bars("NVDA", Timeframe.h1, FEB, MAR).size()));
+        assertThat(db.query("SELECT max(fetched_at) AS t FROM ohlc_bars").get(0).get("t"))
+                .isEqualTo(fetchedAt);
     }
 
     @Test
@@ -147,14 +164,18 @@ class FetchBarsBatchFunctionTest {
         Leased newer = queue.reclaim(old);
         List<Map<String, Object>> before = db.query("SELECT * FROM job_runs");
 
-        post(batch(List.of(old), "h1", JAN, FEB)).statusCode(409)
+        post(batch(List.of(old), "h1", JAN, FEB))
+                .statusCode(409)
                 .body("code", equalTo("STALE_LEASE"))
                 .body("field", equalTo("lease_token"));
 
         assertThat(db.query("SELECT * FROM job_runs")).isEqualTo(before);
-        assertThat(db.query("SELECT lease_token FROM job_runs").get(0).get("lease_token")).isEqualTo(newer.token());
+        assertThat(db.query("SELECT lease_token FROM job_runs").get(0).get("lease_token"))
+                .isEqualTo(newer.token());
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
-        assertThat(simulator.barRequests()).as("no provider call for a stale lease").isZero();
+        assertThat(simulator.barRequests())
+                .as("no provider call for a stale lease")
+                .isZero();
     }
 
     @Test
@@ -162,12 +183,17 @@ class FetchBarsBatchFunctionTest {
         List<Leased> runs = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AMD", "AMZN");
         queue.reclaim(runs.get(1));
 
-        post(batch(runs, "h1", JAN, FEB)).statusCode(200)
+        post(batch(runs, "h1", JAN, FEB))
+                .statusCode(200)
                 .body("results[0].status", equalTo("success"))
                 .body("results[1].status", equalTo("conflict"))
                 .body("results[1].error_code", equalTo("STALE_LEASE"));
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AMZN'")).isZero();
-        assertThat(db.query("SELECT status FROM job_runs WHERE symbol = 'AMZN'").get(0).get("status")).isEqualTo("running");
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AMZN'"))
+                .isZero();
+        assertThat(db.query("SELECT status FROM job_runs WHERE symbol = 'AMZN'")
+                        .get(0)
+                        .get("status"))
+                .isEqualTo("running");
     }
 
     @Test
@@ -183,40 +209,68 @@ class FetchBarsBatchFunctionTest {
         cases.put("timeframe ", with(ok, "timeframe", null));
         cases.put("symbols", with(ok, "symbols", List.of()));
         cases.put("symbols  ", with(ok, "symbols", fiftyOne));
-        cases.put("job_run_ids", with(ok, "job_run_ids", List.of(runs.get(0).id().toString())));
-        cases.put("lease_tokens", with(ok, "lease_tokens", List.of(runs.get(0).token().toString())));
+        cases.put(
+                "job_run_ids", with(ok, "job_run_ids", List.of(runs.get(0).id().toString())));
+        cases.put(
+                "lease_tokens",
+                with(ok, "lease_tokens", List.of(runs.get(0).token().toString())));
         cases.put("to", with(ok, "to", JAN.toString()));
         cases.put("from", with(ok, "from", "yesterday"));
         cases.put("symbols[1]", with(ok, "symbols", List.of("AAPL", "US_BATCH_1")));
         cases.put("symbols[1] ", with(ok, "symbols", List.of("AAPL", "aapl")));
-        cases.put("job_run_ids[0]", with(ok, "job_run_ids", List.of("not-a-uuid", runs.get(1).id().toString())));
-        cases.put("lease_tokens[1]", with(ok, "lease_tokens", List.of(runs.get(0).token().toString(), "")));
-        cases.put("job_run_ids[1]", with(ok, "job_run_ids", List.of(runs.get(0).id().toString(), UUID.randomUUID().toString())));
+        cases.put(
+                "job_run_ids[0]",
+                with(ok, "job_run_ids", List.of("not-a-uuid", runs.get(1).id().toString())));
+        cases.put(
+                "lease_tokens[1]",
+                with(ok, "lease_tokens", List.of(runs.get(0).token().toString(), "")));
+        cases.put(
+                "job_run_ids[1]",
+                with(
+                        ok,
+                        "job_run_ids",
+                        List.of(runs.get(0).id().toString(), UUID.randomUUID().toString())));
         cases.put("symbols[0]", with(ok, "symbols", List.of("MSFT", "AAPL")));
         cases.put("symbols[0]  ", with(ok, "to", MAR.toString()));
 
-        cases.forEach((field, body) -> post(body).statusCode(400)
-                .body("code", equalTo("BAD_INPUT"))
-                .body("field", equalTo(field.trim())));
+        cases.forEach((field, body) ->
+                post(body).statusCode(400).body("code", equalTo("BAD_INPUT")).body("field", equalTo(field.trim())));
 
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token")
-                .body("{\"symbols\": \"AAPL\"}").post("/fetch-bars-batch")
-                .then().statusCode(400).body("field", equalTo("symbols"));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token")
-                .body("{not json").post("/fetch-bars-batch")
-                .then().statusCode(400).body("code", equalTo("BAD_INPUT"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body("{\"symbols\": \"AAPL\"}")
+                .post("/fetch-bars-batch")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("symbols"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body("{not json")
+                .post("/fetch-bars-batch")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("BAD_INPUT"));
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'")).isEqualTo(2);
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'"))
+                .isEqualTo(2);
         assertThat(simulator.barRequests()).isZero();
     }
 
     @Test
     void missingOrWrongTokenGets401() {
-        given().contentType(ContentType.JSON).body("{}").post("/fetch-bars-batch").then().statusCode(401)
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/fetch-bars-batch")
+                .then()
+                .statusCode(401)
                 .body("code", equalTo("UNAUTHORIZED"));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer wrong").body("{}")
-                .post("/fetch-bars-batch").then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer wrong")
+                .body("{}")
+                .post("/fetch-bars-batch")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -231,16 +285,22 @@ class FetchBarsBatchFunctionTest {
         valid.put("to", FEB.toString());
         List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
 
-        assertThat(HostileRequests.refusals(URI.create("http://localhost:" + RestAssured.port + "/fetch-bars-batch"),
-                "test-token", cases)).as("of %d hostile requests", cases.size()).isEmpty();
+        assertThat(HostileRequests.refusals(
+                        URI.create("http://localhost:" + RestAssured.port + "/fetch-bars-batch"), "test-token", cases))
+                .as("of %d hostile requests", cases.size())
+                .isEmpty();
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'")).isEqualTo(2);
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'"))
+                .isEqualTo(2);
         assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
     private ValidatableResponse post(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token").body(body)
-                .post("/fetch-bars-batch").then();
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body(body)
+                .post("/fetch-bars-batch")
+                .then();
     }
 
     static Map<String, Object> batch(List<Leased> runs, String timeframe, Instant from, Instant to) {
@@ -264,9 +324,15 @@ class FetchBarsBatchFunctionTest {
         return db.query("""
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
                 WHERE symbol = ? AND timeframe = ? ORDER BY ts""", symbol, timeframe).stream()
-                .map(r -> new Bar((Instant) r.get("ts"), (double) r.get("open"),
-                        (double) r.get("high"), (double) r.get("low"), (double) r.get("close"), (long) r.get("volume"),
-                        (double) r.get("vwap"), (long) r.get("trade_count")))
+                .map(r -> new Bar(
+                        (Instant) r.get("ts"),
+                        (double) r.get("open"),
+                        (double) r.get("high"),
+                        (double) r.get("low"),
+                        (double) r.get("close"),
+                        (long) r.get("volume"),
+                        (double) r.get("vwap"),
+                        (long) r.get("trade_count")))
                 .toList();
     }
 }

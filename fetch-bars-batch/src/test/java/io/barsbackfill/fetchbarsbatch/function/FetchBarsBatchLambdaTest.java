@@ -43,11 +43,16 @@ class FetchBarsBatchLambdaTest {
     void refusesAnEventWithoutTheTokenAndWritesNothing() {
         List<Leased> runs = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL", "NVDA");
 
-        given(LambdaEvents.request()).contentType(ContentType.JSON)
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
                 .body(FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
-                .post("/fetch-bars-batch").then().statusCode(401).body("code", equalTo("UNAUTHORIZED"));
+                .post("/fetch-bars-batch")
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("UNAUTHORIZED"));
 
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol IN ('AAPL', 'NVDA')")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol IN ('AAPL', 'NVDA')"))
+                .isZero();
     }
 
     @Test
@@ -56,14 +61,20 @@ class FetchBarsBatchLambdaTest {
         int served = simulator.bars("MSFT", Timeframe.h1, JAN, FEB).size()
                 + simulator.bars("SPY", Timeframe.h1, JAN, FEB).size();
 
-        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("test-token")
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
+                .auth()
+                .oauth2("test-token")
                 .body(FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
-                .post("/fetch-bars-batch").then().statusCode(200)
+                .post("/fetch-bars-batch")
+                .then()
+                .statusCode(200)
                 .body("total_symbols", equalTo(2))
                 .body("total_bars", equalTo(served));
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol IN ('MSFT', 'SPY') AND timeframe = 'h1'"))
                 .isEqualTo(served);
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success' AND symbol IN ('MSFT', 'SPY')")).isEqualTo(2);
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success' AND symbol IN ('MSFT', 'SPY')"))
+                .isEqualTo(2);
     }
 }

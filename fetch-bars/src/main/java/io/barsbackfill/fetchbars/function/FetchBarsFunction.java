@@ -29,9 +29,19 @@ public class FetchBarsFunction {
             if (SymbolResult.CONFLICT.equals(r.status())) {
                 throw new StaleLeaseException("job run " + r.jobRunId() + ": " + r.errorMessage());
             }
-            return new FetchBarsResponse(r.jobRunId(), r.symbol(), r.status(), r.rowsWritten(), r.barsFetched(),
-                    AlpacaBarsClient.PROVIDER, command.slice().from().toString(), command.slice().to().toString(), outcome.apiCalls(),
-                    outcome.durationMs(), r.errorCode(), r.errorMessage());
+            return new FetchBarsResponse(
+                    r.jobRunId(),
+                    r.symbol(),
+                    r.status(),
+                    r.rowsWritten(),
+                    r.barsFetched(),
+                    AlpacaBarsClient.PROVIDER,
+                    command.slice().from().toString(),
+                    command.slice().to().toString(),
+                    outcome.apiCalls(),
+                    outcome.durationMs(),
+                    r.errorCode(),
+                    r.errorMessage());
         });
     }
 }

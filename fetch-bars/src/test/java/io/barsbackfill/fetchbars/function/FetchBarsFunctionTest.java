@@ -55,10 +55,12 @@ class FetchBarsFunctionTest {
 
     @Test
     void storesTheSymbolsBarsAndCompletesTheRun() {
-        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "BRK.A").get(0);
+        Leased run =
+                queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "BRK.A").get(0);
         int served = simulator.bars("BRK.A", Timeframe.h1, JAN, FEB).size();
 
-        post(request(run, "h1", JAN, FEB)).statusCode(200)
+        post(request(run, "h1", JAN, FEB))
+                .statusCode(200)
                 .body("job_run_id", equalTo(run.id().toString()))
                 .body("symbol", equalTo("BRK.A"))
                 .body("status", equalTo("success"))
@@ -76,15 +78,18 @@ class FetchBarsFunctionTest {
         assertThat(row.get("provider")).isEqualTo("alpaca");
         assertThat(row.get("finished_at")).isNotNull();
         assertThat(row.get("lease_token")).isNull();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE fetched_at IS NULL OR feed <> 'iex'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE fetched_at IS NULL OR feed <> 'iex'"))
+                .isZero();
     }
 
     @Test
     void aSliceWithoutTradingSucceedsWithZeroBars() {
         Instant christmas = Instant.parse("2024-12-25T00:00:00Z");
-        Leased run = queue.leased("m1", christmas, christmas.plus(Duration.ofDays(1)), Duration.ofMinutes(5), "SPY").get(0);
+        Leased run = queue.leased("m1", christmas, christmas.plus(Duration.ofDays(1)), Duration.ofMinutes(5), "SPY")
+                .get(0);
 
-        post(request(run, "m1", christmas, christmas.plus(Duration.ofDays(1)))).statusCode(200)
+        post(request(run, "m1", christmas, christmas.plus(Duration.ofDays(1))))
+                .statusCode(200)
                 .body("status", equalTo("success"))
                 .body("rows_written", equalTo(0));
         assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("success");
@@ -94,10 +99,12 @@ class FetchBarsFunctionTest {
     void anUnknownTickerFailsTheRunWithoutRetry() {
         Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "ZZZZ").get(0);
 
-        post(request(run, "h1", JAN, FEB)).statusCode(200)
+        post(request(run, "h1", JAN, FEB))
+                .statusCode(200)
                 .body("status", equalTo("failed"))
                 .body("error_code", equalTo("INVALID_SYMBOL"));
-        Map<String, Object> row = db.query("SELECT status, error_code FROM job_runs").get(0);
+        Map<String, Object> row =
+                db.query("SELECT status, error_code FROM job_runs").get(0);
         assertThat(row).containsEntry("status", "failed").containsEntry("error_code", "INVALID_SYMBOL");
     }
 
@@ -109,7 +116,8 @@ class FetchBarsFunctionTest {
         post(request(old, "h1", JAN, FEB)).statusCode(409).body("code", equalTo("STALE_LEASE"));
 
         assertThat(db.query("SELECT status, lease_token FROM job_runs").get(0))
-                .containsEntry("status", "running").containsEntry("lease_token", newer.token());
+                .containsEntry("status", "running")
+                .containsEntry("lease_token", newer.token());
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
     }
 
@@ -150,15 +158,29 @@ class FetchBarsFunctionTest {
         Map<String, Object> ok = request(run, "h1", JAN, FEB);
         String huge = "A".repeat(200_000);
 
-        post(with(ok, "symbol", "AAPL'; DROP TABLE ohlc_bars; --")).statusCode(400).body("field", equalTo("symbol"));
-        String message = post(with(ok, "timeframe", huge)).statusCode(400).body("field", equalTo("timeframe"))
-                .extract().path("error");
+        post(with(ok, "symbol", "AAPL'; DROP TABLE ohlc_bars; --"))
+                .statusCode(400)
+                .body("field", equalTo("symbol"));
+        String message = post(with(ok, "timeframe", huge))
+                .statusCode(400)
+                .body("field", equalTo("timeframe"))
+                .extract()
+                .path("error");
         assertThat(message).hasSizeLessThan(200);
         post(with(ok, "symbol", "\u0000AAPL")).statusCode(400).body("field", equalTo("symbol"));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token").body("[1, 2, 3]")
-                .post("/fetch-bars").then().statusCode(400).body("code", equalTo("BAD_INPUT"));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token")
-                .body("{\"job_run_id\": {\"$gt\": \"\"}}").post("/fetch-bars").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body("[1, 2, 3]")
+                .post("/fetch-bars")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("BAD_INPUT"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body("{\"job_run_id\": {\"$gt\": \"\"}}")
+                .post("/fetch-bars")
+                .then()
+                .statusCode(400)
                 .body("field", equalTo("job_run_id"));
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
@@ -178,8 +200,10 @@ class FetchBarsFunctionTest {
         valid.put("to", FEB.toString());
         List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
 
-        assertThat(HostileRequests.refusals(URI.create("http://localhost:" + RestAssured.port + "/fetch-bars"),
-                "test-token", cases)).as("of %d hostile requests", cases.size()).isEmpty();
+        assertThat(HostileRequests.refusals(
+                        URI.create("http://localhost:" + RestAssured.port + "/fetch-bars"), "test-token", cases))
+                .as("of %d hostile requests", cases.size())
+                .isEmpty();
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
         assertThat(db.query("SELECT status, attempt FROM job_runs").get(0)).containsEntry("status", "running");
         assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
@@ -188,15 +212,21 @@ class FetchBarsFunctionTest {
     @Test
     void healthIsOpenButFunctionsNeedTheToken() {
         given().get("/q/health/ready").then().statusCode(200);
-        given().contentType(ContentType.JSON).body("{}").post("/fetch-bars").then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/fetch-bars")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void fetchesTheRunsSeriesWhateverThisFetchersSettingsSay() {
         Instant y2020 = Instant.parse("2020-01-01T00:00:00Z");
         Instant y2021 = Instant.parse("2021-01-01T00:00:00Z");
-        Leased split = queue.leasedInSeries("iex", "split", "d1", y2020, y2021, Duration.ofMinutes(5), "AAPL").get(0);
-        Leased raw = queue.leased("d1", y2020, y2021, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased split = queue.leasedInSeries("iex", "split", "d1", y2020, y2021, Duration.ofMinutes(5), "AAPL")
+                .get(0);
+        Leased raw =
+                queue.leased("d1", y2020, y2021, Duration.ofMinutes(5), "AAPL").get(0);
 
         post(request(split, "d1", y2020, y2021)).statusCode(200).body("status", equalTo("success"));
         Map<String, Object> body = request(raw, "d1", y2020, y2021);
@@ -210,13 +240,15 @@ class FetchBarsFunctionTest {
         assertThat(db.query("""
                 SELECT r.close / s.close AS ratio FROM ohlc_bars r JOIN ohlc_bars s USING (symbol, timeframe, feed, ts)
                 WHERE r.adjustment = 'raw' AND s.adjustment = 'split' AND ts IN ('2020-08-28T04:00Z', '2020-08-31T04:00Z')
-                ORDER BY ts""")).extracting(r -> Math.round((Double) r.get("ratio") * 1000) / 1000.0)
+                ORDER BY ts"""))
+                .extracting(r -> Math.round((Double) r.get("ratio") * 1000) / 1000.0)
                 .containsExactly(4.0, 1.0);
     }
 
     @Test
     void aRequestNamingAnotherSeriesThanItsRunsIsRefusedAndWritesNothing() {
-        Leased run = queue.leasedInSeries("iex", "split", "h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased run = queue.leasedInSeries("iex", "split", "h1", JAN, FEB, Duration.ofMinutes(5), "AAPL")
+                .get(0);
         Map<String, Object> body = request(run, "h1", JAN, FEB);
         body.put("adjustment", "raw");
         post(body).statusCode(400).body("field", equalTo("adjustment")).body("code", equalTo("BAD_INPUT"));
@@ -235,17 +267,24 @@ class FetchBarsFunctionTest {
     void statisticsTheProviderLeavesOutAreStoredAsNullNotZero() {
         Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "VOXX").get(0);
         int served = simulator.bars("VOXX", Timeframe.h1, JAN, FEB).size();
-        post(request(run, "h1", JAN, FEB)).statusCode(200).body("status", equalTo("success"))
+        post(request(run, "h1", JAN, FEB))
+                .statusCode(200)
+                .body("status", equalTo("success"))
                 .body("rows_written", equalTo(served));
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE vwap IS NULL AND trade_count IS NULL"))
-                .isEqualTo(served).isPositive();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE vwap = 0 OR trade_count = 0")).isZero();
+                .isEqualTo(served)
+                .isPositive();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE vwap = 0 OR trade_count = 0"))
+                .isZero();
         assertThat(db.query("SELECT bars_rejected FROM job_runs").get(0)).containsEntry("bars_rejected", 0);
     }
 
     private ValidatableResponse post(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token").body(body)
-                .post("/fetch-bars").then();
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body(body)
+                .post("/fetch-bars")
+                .then();
     }
 
     static Map<String, Object> request(Leased run, String timeframe, Instant from, Instant to) {

@@ -41,36 +41,65 @@ class FetchBarsLambdaTest {
 
     @Test
     void refusesAnEventWithoutTheTokenAndWritesNothing() {
-        Leased run = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased run = new QueueFixtures(db)
+                .leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL")
+                .get(0);
 
-        given(LambdaEvents.request()).contentType(ContentType.JSON).body(body(run))
-                .post("/fetch-bars").then().statusCode(401).body("code", equalTo("UNAUTHORIZED"));
-        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("wrong-token").body(body(run))
-                .post("/fetch-bars").then().statusCode(401);
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
+                .body(body(run))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("UNAUTHORIZED"));
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
+                .auth()
+                .oauth2("wrong-token")
+                .body(body(run))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(401);
 
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'"))
+                .isZero();
     }
 
     @Test
     void fetchesAndStoresOneRunWithTheToken() {
-        Leased run = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "MSFT").get(0);
+        Leased run = new QueueFixtures(db)
+                .leased("h1", JAN, FEB, Duration.ofMinutes(5), "MSFT")
+                .get(0);
         int served = simulator.bars("MSFT", Timeframe.h1, JAN, FEB).size();
 
-        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("test-token").body(body(run))
-                .post("/fetch-bars").then().statusCode(200)
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
+                .auth()
+                .oauth2("test-token")
+                .body(body(run))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("success"))
                 .body("rows_written", equalTo(served));
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'MSFT' AND timeframe = 'h1'"))
                 .isEqualTo(served);
-        assertThat(db.query("SELECT status FROM job_runs WHERE id = ?", run.id()).get(0))
+        assertThat(db.query("SELECT status FROM job_runs WHERE id = ?", run.id())
+                        .get(0))
                 .containsEntry("status", "success");
     }
 
     @Test
     void badInputIsStillA400NamingTheField() {
-        given(LambdaEvents.request()).contentType(ContentType.JSON).auth().oauth2("test-token")
-                .body(Map.of("job_run_id", "42")).post("/fetch-bars").then().statusCode(400)
+        given(LambdaEvents.request())
+                .contentType(ContentType.JSON)
+                .auth()
+                .oauth2("test-token")
+                .body(Map.of("job_run_id", "42"))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(400)
                 .body("field", equalTo("job_run_id"));
     }
 

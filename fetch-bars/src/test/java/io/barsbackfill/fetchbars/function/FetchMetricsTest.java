@@ -38,12 +38,19 @@ class FetchMetricsTest {
 
     @Test
     void aFetchMovesBarsWrittenProviderRequestsAndTheLatencyHistogram() {
-        Leased run = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "AMZN").get(0);
+        Leased run = new QueueFixtures(db)
+                .leased("h1", JAN, FEB, Duration.ofMinutes(5), "AMZN")
+                .get(0);
         int served = simulator.bars("AMZN", Timeframe.h1, JAN, FEB).size();
         ScrapedMetrics before = ScrapedMetrics.scrape();
 
-        given().contentType(ContentType.JSON).auth().oauth2("test-token")
-                .body(FetchBarsFunctionTest.request(run, "h1", JAN, FEB)).post("/fetch-bars").then().statusCode(200)
+        given().contentType(ContentType.JSON)
+                .auth()
+                .oauth2("test-token")
+                .body(FetchBarsFunctionTest.request(run, "h1", JAN, FEB))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(200)
                 .body("rows_written", equalTo(served));
 
         ScrapedMetrics after = ScrapedMetrics.scrape();
@@ -51,19 +58,27 @@ class FetchMetricsTest {
         assertThat(after.value("backfill_bars_written_total") - before.value("backfill_bars_written_total"))
                 .isEqualTo(served);
         assertThat(after.value("backfill_provider_requests_total", "outcome=\"ok\"")
-                - before.value("backfill_provider_requests_total", "outcome=\"ok\"")).isEqualTo(1);
+                        - before.value("backfill_provider_requests_total", "outcome=\"ok\""))
+                .isEqualTo(1);
         assertThat(after.value("backfill_provider_latency_seconds_count")
-                - before.value("backfill_provider_latency_seconds_count")).isEqualTo(1);
-        assertThat(after.has("backfill_provider_latency_seconds_bucket", "le=\"+Inf\"")).as("a histogram").isTrue();
+                        - before.value("backfill_provider_latency_seconds_count"))
+                .isEqualTo(1);
+        assertThat(after.has("backfill_provider_latency_seconds_bucket", "le=\"+Inf\""))
+                .as("a histogram")
+                .isTrue();
         assertThat(after.value("backfill_provider_rate_limited_total")).isZero();
     }
 
     @Test
     void healthSaysReadyAndReportsTheProviderWithoutTouchingLiveness() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'settings' }.status", equalTo("UP"));
         given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/well").then().statusCode(200)
+        given().get("/q/health/well")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'provider' }.data.provider", equalTo("alpaca"));
     }
 }

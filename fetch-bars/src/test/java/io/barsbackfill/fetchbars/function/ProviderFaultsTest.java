@@ -33,12 +33,27 @@ class ProviderFaultsTest {
     @InjectSimulator
     MarketSimulator simulator;
 
-    private io.restassured.response.ExtractableResponse<io.restassured.response.Response> fetch(Leased run,
-            Instant from, Instant to) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token")
-                .body(Map.of("job_run_id", run.id().toString(), "lease_token", run.token().toString(),
-                        "symbol", run.symbol(), "timeframe", "m5", "from", from.toString(), "to", to.toString()))
-                .post("/fetch-bars").then().statusCode(200).extract();
+    private io.restassured.response.ExtractableResponse<io.restassured.response.Response> fetch(
+            Leased run, Instant from, Instant to) {
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body(Map.of(
+                        "job_run_id",
+                        run.id().toString(),
+                        "lease_token",
+                        run.token().toString(),
+                        "symbol",
+                        run.symbol(),
+                        "timeframe",
+                        "m5",
+                        "from",
+                        from.toString(),
+                        "to",
+                        to.toString()))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(200)
+                .extract();
     }
 
     @Test
@@ -48,7 +63,8 @@ class ProviderFaultsTest {
         Instant to = Instant.parse("2024-03-11T00:00:00Z");
         int retried = 0;
         for (String symbol : new String[] {"AAPL", "MSFT", "NVDA", "AMZN", "META", "GOOG"}) {
-            Leased run = queue.leased("m5", from, to, Duration.ofMinutes(5), symbol).get(0);
+            Leased run =
+                    queue.leased("m5", from, to, Duration.ofMinutes(5), symbol).get(0);
             String status = "retry";
             // What the orchestrator does: a run given back to the queue is claimed and fetched again.
             for (int attempt = 1; attempt <= 5 && status.equals("retry"); attempt++) {
@@ -67,6 +83,7 @@ class ProviderFaultsTest {
                     .isEqualTo(simulator.bars(symbol, Timeframe.m5, from, to).size());
         }
         assertThat(retried).as("some calls must have failed and been retried").isPositive();
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
+                .isZero();
     }
 }

@@ -77,27 +77,32 @@ class ProviderGateFetchTest {
             assertThat(answer.getString("status")).isEqualTo("retry");
             assertThat(answer.getString("error_code")).isEqualTo("PROVIDER_UNAVAILABLE");
             assertThat(answer.getInt("api_calls")).as("each page retried").isEqualTo(ATTEMPTS_PER_PAGE);
-            assertThat(run(symbol)).as("gate still closed: the provider might serve others, the attempt counts")
-                    .containsEntry("status", "queued").containsEntry("attempt", 1);
+            assertThat(run(symbol))
+                    .as("gate still closed: the provider might serve others, the attempt counts")
+                    .containsEntry("status", "queued")
+                    .containsEntry("attempt", 1);
         }
         assertThat(gate()).containsEntry("state", "closed").containsEntry("consecutive_failures", 2);
 
         JsonPath third = fetch(week("NVDA"));
         assertThat(third.getString("status")).isEqualTo("retry");
         assertThat(gate()).containsEntry("state", "open").containsEntry("reason", "PROVIDER_UNAVAILABLE");
-        assertThat(run("NVDA")).as("the failure that opened the gate is the provider's").containsEntry("attempt", 0)
+        assertThat(run("NVDA"))
+                .as("the failure that opened the gate is the provider's")
+                .containsEntry("attempt", 0)
                 .containsEntry("status", "queued");
 
         long before = simulator.barRequests();
         JsonPath fourth = fetch(week("AMZN"));
         assertThat(fourth.getString("status")).isEqualTo("retry");
         assertThat(fourth.getInt("api_calls")).isZero();
-        assertThat(simulator.barRequests()).as("no provider call while the gate is open").isEqualTo(before);
+        assertThat(simulator.barRequests())
+                .as("no provider call while the gate is open")
+                .isEqualTo(before);
         assertThat(run("AMZN")).containsEntry("attempt", 0).containsEntry("error_code", "PROVIDER_UNAVAILABLE");
         assertThat(db.queryLong("""
                 SELECT count(*) FROM job_runs r, provider_gate g
-                WHERE r.symbol = 'AMZN' AND r.run_after = g.next_probe_at""")).as("back when the gate is probed")
-                .isEqualTo(1);
+                WHERE r.symbol = 'AMZN' AND r.run_after = g.next_probe_at""")).as("back when the gate is probed").isEqualTo(1);
     }
 
     @Test
@@ -106,10 +111,13 @@ class ProviderGateFetchTest {
         JsonPath answer = fetch(week("AAPL"));
         assertThat(answer.getString("status")).isEqualTo("retry");
         assertThat(answer.getString("error_code")).isEqualTo("PROVIDER_AUTH");
-        assertThat(answer.getInt("api_calls")).as("credentials are not retried per page").isEqualTo(1);
+        assertThat(answer.getInt("api_calls"))
+                .as("credentials are not retried per page")
+                .isEqualTo(1);
         assertThat(gate()).containsEntry("state", "open").containsEntry("reason", "PROVIDER_AUTH");
         assertThat(run("AAPL")).containsEntry("status", "queued").containsEntry("attempt", 0);
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'failed'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'failed'"))
+                .isZero();
     }
 
     @Test
@@ -132,7 +140,9 @@ class ProviderGateFetchTest {
             JsonPath again = fetch(queue.reclaim(leased));
             assertThat(again.getString("status")).as(fault.toString()).isEqualTo("success");
             assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'"))
-                    .isEqualTo(simulator.bars("AAPL", Timeframe.m5, WEEK_FROM, WEEK_TO).size());
+                    .isEqualTo(simulator
+                            .bars("AAPL", Timeframe.m5, WEEK_FROM, WEEK_TO)
+                            .size());
         });
     }
 
@@ -146,20 +156,25 @@ class ProviderGateFetchTest {
             assertThat(answer.getString("status")).isEqualTo(attempt < 5 ? "retry" : "failed");
             simulator.faults(SimulatorFaults.NONE);
             db.execute("DELETE FROM job_runs WHERE symbol = 'MSFT'");
-            assertThat(fetch(week("MSFT")).getString("status")).as("the provider serves another run").isEqualTo("success");
+            assertThat(fetch(week("MSFT")).getString("status"))
+                    .as("the provider serves another run")
+                    .isEqualTo("success");
             assertThat(gate()).containsEntry("state", "closed");
             if (attempt < 5) {
                 flaky = queue.reclaim(flaky);
             }
         }
-        assertThat(run("TSLA")).containsEntry("status", "failed").containsEntry("attempt", 5)
+        assertThat(run("TSLA"))
+                .containsEntry("status", "failed")
+                .containsEntry("attempt", 5)
                 .containsEntry("error_code", "PROVIDER_UNAVAILABLE");
     }
 
     @Test
     void aSlowMultiPageFetchLongerThanItsLeaseExtendsItAndIsNotReaped() throws Exception {
         simulator.faults(SimulatorFaults.NONE.withLatencySpikes(1, Duration.ofMillis(250)));
-        Leased leased = queue.leased("m1", DAY_FROM, DAY_TO, Duration.ofSeconds(2), "AAPL").get(0);
+        Leased leased = queue.leased("m1", DAY_FROM, DAY_TO, Duration.ofSeconds(2), "AAPL")
+                .get(0);
         int pages = pages("AAPL");
         assertThat(pages * 250L).as("the fetch outlasts the 2 s lease").isGreaterThan(4_000);
         ScheduledExecutorService reaper = reaper();
@@ -176,29 +191,49 @@ class ProviderGateFetchTest {
     @Test
     void aFetchWhoseLeaseIsRevokedMidwayStopsCallingTheProvider() throws Exception {
         simulator.faults(SimulatorFaults.NONE.withLatencySpikes(1, Duration.ofMillis(250)));
-        Leased leased = queue.leased("m1", DAY_FROM, DAY_TO, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased leased = queue.leased("m1", DAY_FROM, DAY_TO, Duration.ofMinutes(5), "AAPL")
+                .get(0);
         int pages = pages("AAPL");
         long before = simulator.barRequests();
         CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
                 .header("Authorization", "Bearer test-token")
-                .body(Map.of("job_run_id", leased.id().toString(), "lease_token", leased.token().toString(),
-                        "symbol", "AAPL", "timeframe", "m1", "from", DAY_FROM.toString(), "to", DAY_TO.toString()))
-                .post("/fetch-bars").then().statusCode(409).extract().jsonPath());
+                .body(Map.of(
+                        "job_run_id",
+                        leased.id().toString(),
+                        "lease_token",
+                        leased.token().toString(),
+                        "symbol",
+                        "AAPL",
+                        "timeframe",
+                        "m1",
+                        "from",
+                        DAY_FROM.toString(),
+                        "to",
+                        DAY_TO.toString()))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(409)
+                .extract()
+                .jsonPath());
         Thread.sleep(1_000);
         db.execute("UPDATE job_runs SET lease_token = gen_random_uuid() WHERE id = ?", leased.id()); // another holder
         JsonPath result = answer.get(60, TimeUnit.SECONDS);
         assertThat(result.getString("code")).isEqualTo("STALE_LEASE");
         assertThat(result.getString("error")).contains("lease");
-        assertThat(simulator.barRequests() - before).as("stopped after the page that found the lease gone")
-                .isLessThanOrEqualTo(6).isLessThan(pages);
+        assertThat(simulator.barRequests() - before)
+                .as("stopped after the page that found the lease gone")
+                .isLessThanOrEqualTo(6)
+                .isLessThan(pages);
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
     }
 
     @Test
     void aDatabaseConnectionTerminatedWhileStoringSpendsNoAttempt() throws Exception {
         // one page (no lease extension): the first statement to wait on the run's row is the storing transaction's
-        Leased leased = queue.leased("d1", MONTH_FROM, MONTH_TO, Duration.ofMinutes(5), "AAPL").get(0);
-        Leased other = queue.leased("d1", MONTH_FROM, MONTH_TO, Duration.ofMinutes(5), "MSFT").get(0);
+        Leased leased = queue.leased("d1", MONTH_FROM, MONTH_TO, Duration.ofMinutes(5), "AAPL")
+                .get(0);
+        Leased other = queue.leased("d1", MONTH_FROM, MONTH_TO, Duration.ofMinutes(5), "MSFT")
+                .get(0);
         assertThat(fetch(other, "d1", MONTH_FROM, MONTH_TO).getString("status")).isEqualTo("success");
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try (Connection holder = db.connect()) {
@@ -206,22 +241,26 @@ class ProviderGateFetchTest {
             try (Statement lock = holder.createStatement()) {
                 lock.execute("SELECT * FROM job_runs WHERE id = '" + leased.id() + "' FOR UPDATE");
             }
-            CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(
-                    () -> fetch(leased, "d1", MONTH_FROM, MONTH_TO), caller);
+            CompletableFuture<JsonPath> answer =
+                    CompletableFuture.supplyAsync(() -> fetch(leased, "d1", MONTH_FROM, MONTH_TO), caller);
             int terminated = 0;
             Instant deadline = Instant.now().plusSeconds(20);
             while (terminated == 0 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(50);
-                try (Statement s = holder.createStatement(); ResultSet rs = s.executeQuery("""
+                try (Statement s = holder.createStatement();
+                        ResultSet rs = s.executeQuery("""
                         SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
                         WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'""")) {
                     rs.next();
                     terminated = rs.getInt(1);
                 }
             }
-            assertThat(terminated).as("the fetcher's storing transaction waited on the run's row: %s",
-                    db.query("SELECT pid, state, wait_event_type, wait_event, query FROM pg_stat_activity "
-                            + "WHERE datname = current_database()")).isPositive();
+            assertThat(terminated)
+                    .as(
+                            "the fetcher's storing transaction waited on the run's row: %s",
+                            db.query("SELECT pid, state, wait_event_type, wait_event, query FROM pg_stat_activity "
+                                    + "WHERE datname = current_database()"))
+                    .isPositive();
             Thread.sleep(300);
             holder.rollback();
             JsonPath result = answer.get(60, TimeUnit.SECONDS);
@@ -230,9 +269,12 @@ class ProviderGateFetchTest {
         } finally {
             caller.shutdownNow();
         }
-        assertThat(run("AAPL")).containsEntry("status", "queued").containsEntry("attempt", 0)
+        assertThat(run("AAPL"))
+                .containsEntry("status", "queued")
+                .containsEntry("attempt", 0)
                 .containsEntry("error_code", "STORAGE_ERROR");
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'")).as("the transaction rolled back")
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'"))
+                .as("the transaction rolled back")
                 .isZero();
     }
 
@@ -257,15 +299,18 @@ class ProviderGateFetchTest {
     }
 
     private Leased week(String symbol) {
-        return queue.leased("m5", WEEK_FROM, WEEK_TO, Duration.ofMinutes(5), symbol).get(0);
+        return queue.leased("m5", WEEK_FROM, WEEK_TO, Duration.ofMinutes(5), symbol)
+                .get(0);
     }
 
     private Map<String, Object> run(String symbol) {
-        return db.query("SELECT status, attempt, error_code FROM job_runs WHERE symbol = ?", symbol).get(0);
+        return db.query("SELECT status, attempt, error_code FROM job_runs WHERE symbol = ?", symbol)
+                .get(0);
     }
 
     private Map<String, Object> gate() {
-        return db.query("SELECT state, reason, consecutive_failures FROM provider_gate WHERE provider = 'alpaca'").get(0);
+        return db.query("SELECT state, reason, consecutive_failures FROM provider_gate WHERE provider = 'alpaca'")
+                .get(0);
     }
 
     private JsonPath fetch(Leased run) {
@@ -273,10 +318,26 @@ class ProviderGateFetchTest {
     }
 
     private JsonPath fetch(Leased run, String timeframe, Instant from, Instant to) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token")
-                .body(Map.of("job_run_id", run.id().toString(), "lease_token", run.token().toString(),
-                        "symbol", run.symbol(), "timeframe", timeframe, "from", from.toString(), "to", to.toString()))
-                .post("/fetch-bars").then().statusCode(200).extract().jsonPath();
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body(Map.of(
+                        "job_run_id",
+                        run.id().toString(),
+                        "lease_token",
+                        run.token().toString(),
+                        "symbol",
+                        run.symbol(),
+                        "timeframe",
+                        timeframe,
+                        "from",
+                        from.toString(),
+                        "to",
+                        to.toString()))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     public static class SmallPagesShortLease implements QuarkusTestProfile {
@@ -284,8 +345,8 @@ class ProviderGateFetchTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("backfill.alpaca.page-limit", Integer.toString(PAGE_LIMIT),
-                    "backfill.queue.lease-duration", "2s");
+            return Map.of(
+                    "backfill.alpaca.page-limit", Integer.toString(PAGE_LIMIT), "backfill.queue.lease-duration", "2s");
         }
     }
 }

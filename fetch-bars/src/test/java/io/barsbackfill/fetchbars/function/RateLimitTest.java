@@ -14,10 +14,10 @@ import io.barsbackfill.testing.ScrapedMetrics;
 import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.common.WithTestResource;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,35 +47,52 @@ class RateLimitTest {
         QueueFixtures queue = new QueueFixtures(db);
         Instant from = Instant.parse("2024-01-01T00:00:00Z");
         Instant to = Instant.parse("2025-01-01T00:00:00Z");
-        Leased first = queue.leased("d1", from, to, Duration.ofMinutes(5), "AAPL").get(0);
-        Leased second = queue.leased("d1", from, to, Duration.ofMinutes(5), "MSFT").get(0);
-        Leased third = queue.leased("d1", from, to, Duration.ofMinutes(5), "NVDA").get(0);
+        Leased first =
+                queue.leased("d1", from, to, Duration.ofMinutes(5), "AAPL").get(0);
+        Leased second =
+                queue.leased("d1", from, to, Duration.ofMinutes(5), "MSFT").get(0);
+        Leased third =
+                queue.leased("d1", from, to, Duration.ofMinutes(5), "NVDA").get(0);
         awaitFreshProviderMinute();
 
         fetch(first, from, to).body("status", equalTo("success"));
         fetch(second, from, to).body("status", equalTo("success"));
         fetch(third, from, to).body("status", equalTo("retry")).body("error_code", equalTo("RATE_LIMITED"));
 
-        assertThat(simulator.barRequests()).as("one 429, then no hammering while blocked").isEqualTo(3);
+        assertThat(simulator.barRequests())
+                .as("one 429, then no hammering while blocked")
+                .isEqualTo(3);
         Map<String, Object> bucket = db.query(
-                "SELECT blocked_until > now() AS blocked, tokens FROM rate_limits WHERE provider = 'alpaca'").get(0);
+                        "SELECT blocked_until > now() AS blocked, tokens FROM rate_limits WHERE provider = 'alpaca'")
+                .get(0);
         assertThat(bucket.get("blocked")).isEqualTo(true);
         Map<String, Object> run = db.query("""
                 SELECT status, attempt, error_code, run_after > now() AS backing_off, lease_token
                 FROM job_runs WHERE id = ?""", third.id()).get(0);
-        assertThat(run).containsEntry("status", "queued").containsEntry("error_code", "RATE_LIMITED")
-                .containsEntry("backing_off", true).containsEntry("attempt", 0);
-        assertThat(db.query("SELECT state, reason, next_probe_at >= now() AS later FROM provider_gate").get(0))
-                .containsEntry("state", "open").containsEntry("reason", "RATE_LIMITED").containsEntry("later", true);
+        assertThat(run)
+                .containsEntry("status", "queued")
+                .containsEntry("error_code", "RATE_LIMITED")
+                .containsEntry("backing_off", true)
+                .containsEntry("attempt", 0);
+        assertThat(db.query("SELECT state, reason, next_probe_at >= now() AS later FROM provider_gate")
+                        .get(0))
+                .containsEntry("state", "open")
+                .containsEntry("reason", "RATE_LIMITED")
+                .containsEntry("later", true);
         assertThat(run.get("lease_token")).isNull();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'NVDA'")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'NVDA'"))
+                .isZero();
 
         // what an operator sees: the 429 counted, the provider reported blocked, the function still live and ready
         ScrapedMetrics metrics = ScrapedMetrics.scrape();
         assertThat(metrics.value("backfill_provider_rate_limited_total")).isEqualTo(1);
-        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"rate_limited\"")).isEqualTo(1);
-        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"ok\"")).isEqualTo(2);
-        given().get("/q/health/well").then().statusCode(503)
+        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"rate_limited\""))
+                .isEqualTo(1);
+        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"ok\""))
+                .isEqualTo(2);
+        given().get("/q/health/well")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'provider' }.data.state", equalTo("rate_limited"));
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
@@ -94,10 +111,24 @@ class RateLimitTest {
     }
 
     private io.restassured.response.ValidatableResponse fetch(Leased run, Instant from, Instant to) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer test-token")
-                .body(Map.of("job_run_id", run.id().toString(), "lease_token", run.token().toString(),
-                        "symbol", run.symbol(), "timeframe", "d1", "from", from.toString(), "to", to.toString()))
-                .post("/fetch-bars").then().statusCode(200);
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body(Map.of(
+                        "job_run_id",
+                        run.id().toString(),
+                        "lease_token",
+                        run.token().toString(),
+                        "symbol",
+                        run.symbol(),
+                        "timeframe",
+                        "d1",
+                        "from",
+                        from.toString(),
+                        "to",
+                        to.toString()))
+                .post("/fetch-bars")
+                .then()
+                .statusCode(200);
     }
 
     public static class ShortWait implements QuarkusTestProfile {

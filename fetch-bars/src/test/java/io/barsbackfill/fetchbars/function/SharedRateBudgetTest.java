@@ -31,7 +31,8 @@ class SharedRateBudgetTest {
         List<Duration> waits = Uni.join().all(takes).andFailFast().await().atMost(Duration.ofSeconds(30));
 
         long granted = waits.stream().filter(Duration::isZero).count();
-        assertThat(granted).as("a full bucket holds one minute of budget, plus at most the refill while taking")
+        assertThat(granted)
+                .as("a full bucket holds one minute of budget, plus at most the refill while taking")
                 .isBetween(30L, 31L);
         assertThat(waits.stream().filter(w -> !w.isZero()))
                 .allSatisfy(w -> assertThat(w).isBetween(Duration.ofMillis(1), Duration.ofSeconds(2)));

@@ -23,11 +23,15 @@ interface FetchersApi {
 
     @POST
     @Path("fetch-bars")
-    Uni<Response> fetchBars(FetchBarsRequest request, @HeaderParam("Authorization") String authorization,
+    Uni<Response> fetchBars(
+            FetchBarsRequest request,
+            @HeaderParam("Authorization") String authorization,
             @HeaderParam(LogContext.DISPATCH_HEADER) String dispatchId);
 
     @POST
     @Path("fetch-bars-batch")
-    Uni<Response> fetchBarsBatch(FetchBarsBatchRequest request, @HeaderParam("Authorization") String authorization,
+    Uni<Response> fetchBarsBatch(
+            FetchBarsBatchRequest request,
+            @HeaderParam("Authorization") String authorization,
             @HeaderParam(LogContext.DISPATCH_HEADER) String dispatchId);
 }

@@ -31,8 +31,8 @@ public class FetchersClient {
     private final Duration timeout;
 
     FetchersClient(OrchestratorConfig config, BackfillConfig backfill) {
-        this.timeout = config.orchestrator().dispatchTimeout()
-                .orElse(backfill.queue().leaseDuration());
+        this.timeout =
+                config.orchestrator().dispatchTimeout().orElse(backfill.queue().leaseDuration());
         Duration connect = config.orchestrator().connectTimeout();
         this.single = api(config.fetchBarsUrl(), connect, timeout);
         this.batch = api(config.fetchBarsBatchUrl(), connect, timeout);
@@ -45,21 +45,28 @@ public class FetchersClient {
 
     /** {@code dispatchId} travels as a header, for the fetcher's logs. */
     public Uni<FetcherReply<FetchBarsResponse>> fetchBars(FetchBarsRequest request, UUID dispatchId) {
-        return call(() -> single.fetchBars(request, authorization, dispatchId.toString()), FetchBarsResponse.class,
+        return call(
+                () -> single.fetchBars(request, authorization, dispatchId.toString()),
+                FetchBarsResponse.class,
                 "fetch-bars");
     }
 
     public Uni<FetcherReply<FetchBarsBatchResponse>> fetchBarsBatch(FetchBarsBatchRequest request, UUID dispatchId) {
-        return call(() -> batch.fetchBarsBatch(request, authorization, dispatchId.toString()),
-                FetchBarsBatchResponse.class, "fetch-bars-batch");
+        return call(
+                () -> batch.fetchBarsBatch(request, authorization, dispatchId.toString()),
+                FetchBarsBatchResponse.class,
+                "fetch-bars-batch");
     }
 
     private <T> Uni<FetcherReply<T>> call(Supplier<Uni<Response>> request, Class<T> type, String function) {
-        return Uni.createFrom().<Response>deferred(request::get)
+        return Uni.createFrom()
+                .<Response>deferred(request::get)
                 // also bounds a connection that trickles bytes, which the read timeout alone would not
-                .ifNoItem().after(timeout).fail()
-                .onFailure().transform(e -> new FetcherUnreachableException(
-                        function + " unreachable: " + describe(e), e))
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .onFailure()
+                .transform(e -> new FetcherUnreachableException(function + " unreachable: " + describe(e), e))
                 .map(response -> {
                     try {
                         return read(response, type);

@@ -34,9 +34,11 @@ enum OrchestratorAction {
         if (action == null || action.isBlank()) {
             throw new BadInputException("action", "action is required: one of " + NAMES);
         }
-        return Arrays.stream(values()).filter(a -> a.name().equals(action.strip())).findFirst()
-                .orElseThrow(() -> new BadInputException("action", "action must be one of " + NAMES + " (got '"
-                        + RequestFields.clip(action) + "')"));
+        return Arrays.stream(values())
+                .filter(a -> a.name().equals(action.strip()))
+                .findFirst()
+                .orElseThrow(() -> new BadInputException(
+                        "action", "action must be one of " + NAMES + " (got '" + RequestFields.clip(action) + "')"));
     }
 
     /**
@@ -47,8 +49,15 @@ enum OrchestratorAction {
         for (RecordComponent component : OrchestratorRequest.class.getRecordComponents()) {
             String field = WIRE.translate(component.getName());
             if (!field.equals("action") && !fields.contains(field) && value(component, request) != null) {
-                throw new BadInputException(field, "action " + name() + " does not take " + field
-                        + (fields.isEmpty() ? "" : "; it takes " + String.join(", ", fields.stream().sorted().toList())));
+                throw new BadInputException(
+                        field,
+                        "action " + name() + " does not take " + field
+                                + (fields.isEmpty()
+                                        ? ""
+                                        : "; it takes "
+                                                + String.join(
+                                                        ", ",
+                                                        fields.stream().sorted().toList())));
             }
         }
     }

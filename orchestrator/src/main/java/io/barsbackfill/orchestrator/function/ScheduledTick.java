@@ -20,7 +20,9 @@ public class ScheduledTick {
         this.ticks = ticks;
     }
 
-    @Scheduled(identity = "orchestrator-tick", every = "${backfill.orchestrator.schedule:30s}",
+    @Scheduled(
+            identity = "orchestrator-tick",
+            every = "${backfill.orchestrator.schedule:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return ticks.tick().replaceWithVoid();

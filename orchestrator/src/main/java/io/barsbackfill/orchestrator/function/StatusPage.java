@@ -31,13 +31,14 @@ public class StatusPage {
         }
         FILES.forEach((path, type) -> {
             Buffer body = Buffer.buffer(resource(path.equals("/ui") ? "ui/index.html" : path.substring(1)));
-            router.get(path).handler(ctx -> ctx.response()
-                    .putHeader("Content-Type", type)
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("Content-Security-Policy", POLICY)
-                    .putHeader("X-Content-Type-Options", "nosniff")
-                    .putHeader("Referrer-Policy", "no-referrer")
-                    .end(body));
+            router.get(path)
+                    .handler(ctx -> ctx.response()
+                            .putHeader("Content-Type", type)
+                            .putHeader("Cache-Control", "no-cache")
+                            .putHeader("Content-Security-Policy", POLICY)
+                            .putHeader("X-Content-Type-Options", "nosniff")
+                            .putHeader("Referrer-Policy", "no-referrer")
+                            .end(body));
         });
     }
 

@@ -31,8 +31,16 @@ public class OrchestratorMetrics {
     static final String REFRESH = "15s";
     private static final Logger LOG = Logger.getLogger(OrchestratorMetrics.class);
     private static final Map<String, ToDoubleFunction<RunCounts>> BY_STATUS = Map.of(
-            "queued", RunCounts::queued, "running", RunCounts::running, "success", RunCounts::success,
-            "failed", RunCounts::failed, "cancelled", RunCounts::cancelled);
+            "queued",
+            RunCounts::queued,
+            "running",
+            RunCounts::running,
+            "success",
+            RunCounts::success,
+            "failed",
+            RunCounts::failed,
+            "cancelled",
+            RunCounts::cancelled);
 
     private final MeterRegistry registry;
     private final StatusRepository status;
@@ -44,31 +52,60 @@ public class OrchestratorMetrics {
         this.registry = registry;
         this.status = status;
         this.gate = gate;
-        BY_STATUS.forEach((name, count) -> Gauge.builder("backfill.runs", last, t -> t.get() == null ? Double.NaN
-                : count.applyAsDouble(t.get().runs())).tag("status", name)
-                .description("Runs in job_runs by status").register(registry));
-        Gauge.builder("backfill.dispatches.in.flight", last, t -> t.get() == null ? Double.NaN : t.get().dispatches())
-                .description("Dispatches holding live leases, across all orchestrators").register(registry);
-        Gauge.builder("backfill.queue.oldest.queued.seconds", last, t -> t.get() == null ? Double.NaN
-                : t.get().oldestQueuedSeconds() == null ? 0 : t.get().oldestQueuedSeconds())
-                .description("Age of the oldest queued run (0 when none)").register(registry);
-        Gauge.builder("backfill.provider.gate.open", lastGate, g -> g.get() == null ? Double.NaN
-                : g.get().open() ? 1 : 0)
-                .description("1 while the provider health gate is open (nothing is claimed), else 0").register(registry);
+        BY_STATUS.forEach((name, count) -> Gauge.builder(
+                        "backfill.runs",
+                        last,
+                        t -> t.get() == null
+                                ? Double.NaN
+                                : count.applyAsDouble(t.get().runs()))
+                .tag("status", name)
+                .description("Runs in job_runs by status")
+                .register(registry));
+        Gauge.builder(
+                        "backfill.dispatches.in.flight",
+                        last,
+                        t -> t.get() == null ? Double.NaN : t.get().dispatches())
+                .description("Dispatches holding live leases, across all orchestrators")
+                .register(registry);
+        Gauge.builder(
+                        "backfill.queue.oldest.queued.seconds",
+                        last,
+                        t -> t.get() == null
+                                ? Double.NaN
+                                : t.get().oldestQueuedSeconds() == null
+                                        ? 0
+                                        : t.get().oldestQueuedSeconds())
+                .description("Age of the oldest queued run (0 when none)")
+                .register(registry);
+        Gauge.builder(
+                        "backfill.provider.gate.open",
+                        lastGate,
+                        g -> g.get() == null ? Double.NaN : g.get().open() ? 1 : 0)
+                .description("1 while the provider health gate is open (nothing is claimed), else 0")
+                .register(registry);
     }
 
     /** Counts the tick by its result and refreshes the queue figures. */
     public Uni<Void> tickEnded(TickResult tick) {
-        Counter.builder("backfill.ticks").tag("result", tick.status()).description("Ticks by result")
-                .register(registry).increment();
+        Counter.builder("backfill.ticks")
+                .tag("result", tick.status())
+                .description("Ticks by result")
+                .register(registry)
+                .increment();
         return refresh();
     }
 
     @Scheduled(identity = "metrics-refresh", every = REFRESH, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return status.totals().invoke(last::set).chain(gate::state).invoke(lastGate::set).replaceWithVoid().onFailure().recoverWithUni(e -> {
-            LOG.debugf("queue metrics not refreshed: %s", e.toString());
-            return Uni.createFrom().voidItem();
-        });
+        return status.totals()
+                .invoke(last::set)
+                .chain(gate::state)
+                .invoke(lastGate::set)
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithUni(e -> {
+                    LOG.debugf("queue metrics not refreshed: %s", e.toString());
+                    return Uni.createFrom().voidItem();
+                });
     }
 }

@@ -111,8 +111,10 @@ public class AuditRepository {
                 .map(rows -> {
                     List<Scope> scopes = new ArrayList<>();
                     for (Row r : rows) {
-                        scopes.add(new Scope(Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                                Rows.instant(r, "first_from"), Rows.instant(r, "last_to")));
+                        scopes.add(new Scope(
+                                Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
+                                Rows.instant(r, "first_from"),
+                                Rows.instant(r, "last_to")));
                     }
                     return scopes;
                 });
@@ -126,27 +128,54 @@ public class AuditRepository {
         Integer[] slots = periods.stream().map(Period::slots).toArray(Integer[]::new);
         boolean exact = timeframe == Timeframe.d1 || timeframe == Timeframe.w1;
         return pool.preparedQuery(AUDIT)
-                .execute(Tuple.tuple(Arrays.asList(definition, series.feed(), series.adjustment(), timeframe.name(),
-                        days, starts, ends, slots, exact, (double) timeframe.barLength().toSeconds(),
+                .execute(Tuple.tuple(Arrays.asList(
+                        definition,
+                        series.feed(),
+                        series.adjustment(),
+                        timeframe.name(),
+                        days,
+                        starts,
+                        ends,
+                        slots,
+                        exact,
+                        (double) timeframe.barLength().toSeconds(),
                         timeframe == Timeframe.w1)))
                 .map(rows -> {
                     List<RunAudit> audits = new ArrayList<>();
                     for (Row r : rows) {
-                        audits.add(new RunAudit(r.getString("symbol"), timeframe, Rows.instant(r, "slice_from"),
-                                Rows.instant(r, "slice_to"), r.getLong("sessions"), r.getLong("slots"),
-                                r.getLong("filled"), r.getLong("longest_gap"), r.getLong("unexplained"),
-                                r.getLong("bars"), r.getLong("outside"), r.getLong("duplicates")));
+                        audits.add(new RunAudit(
+                                r.getString("symbol"),
+                                timeframe,
+                                Rows.instant(r, "slice_from"),
+                                Rows.instant(r, "slice_to"),
+                                r.getLong("sessions"),
+                                r.getLong("slots"),
+                                r.getLong("filled"),
+                                r.getLong("longest_gap"),
+                                r.getLong("unexplained"),
+                                r.getLong("bars"),
+                                r.getLong("outside"),
+                                r.getLong("duplicates")));
                     }
                     return audits;
                 });
     }
 
-    public record Scope(Timeframe timeframe, Instant from, Instant to) {
-    }
+    public record Scope(Timeframe timeframe, Instant from, Instant to) {}
 
     /** The audit of one run: its slice's sessions and slots, and what is stored in them. */
-    public record RunAudit(String symbol, Timeframe timeframe, Instant sliceFrom, Instant sliceTo, long sessions,
-            long slots, long slotsFilled, long longestGap, long unexplainedSessions, long bars, long barsOutside,
+    public record RunAudit(
+            String symbol,
+            Timeframe timeframe,
+            Instant sliceFrom,
+            Instant sliceTo,
+            long sessions,
+            long slots,
+            long slotsFilled,
+            long longestGap,
+            long unexplainedSessions,
+            long bars,
+            long barsOutside,
             long duplicates) {
 
         public boolean isEmpty() {

@@ -107,15 +107,23 @@ public class ClaimRepository {
      */
     @Timed(value = "backfill.claim", histogram = true, description = "Claim transactions, from start to commit")
     public Uni<Claim> claim(int wanted, String instance) {
-        return pool.withTransaction(conn -> conn.query(TAKE_TURN).execute()
+        return pool.withTransaction(conn -> conn.query(TAKE_TURN)
+                .execute()
                 .chain(() -> conn.query(IN_FLIGHT).execute())
                 .chain(rows -> {
-                    int free = Math.max(0, maxInFlight - (int) rows.iterator().next().getLong("dispatches").longValue());
+                    int free = Math.max(
+                            0,
+                            maxInFlight
+                                    - (int) rows.iterator()
+                                            .next()
+                                            .getLong("dispatches")
+                                            .longValue());
                     int groups = Math.min(free, wanted);
                     if (groups <= 0) {
                         return Uni.createFrom().item(new Claim(free, List.of()));
                     }
-                    return conn.query(COME_DUE).execute()
+                    return conn.query(COME_DUE)
+                            .execute()
                             .chain(() -> conn.preparedQuery(CLAIM)
                                     .execute(Tuple.of(groups, batchSize, Rows.seconds(lease), instance)))
                             .map(claimed -> new Claim(free, dispatches(claimed)));
@@ -123,35 +131,48 @@ public class ClaimRepository {
     }
 
     public Uni<Optional<Ticker>> nextQueuedSymbol() {
-        return pool.query(NEXT_QUEUED_SYMBOL).execute().map(rows -> rows.size() == 0 ? Optional.empty()
-                : Optional.of(new Ticker(rows.iterator().next().getString("symbol"))));
+        return pool.query(NEXT_QUEUED_SYMBOL)
+                .execute()
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(new Ticker(rows.iterator().next().getString("symbol"))));
     }
 
     /** Groups the claimed rows by dispatch, in claim order: priority, then slice, then timeframe. */
     private static List<Dispatch> dispatches(RowSet<Row> rows) {
         Map<UUID, List<Row>> byDispatch = new LinkedHashMap<>();
         for (Row r : rows) {
-            byDispatch.computeIfAbsent(r.getUUID("dispatch_id"), k -> new ArrayList<>()).add(r);
+            byDispatch
+                    .computeIfAbsent(r.getUUID("dispatch_id"), k -> new ArrayList<>())
+                    .add(r);
         }
         List<List<Row>> groups = new ArrayList<>(byDispatch.values());
-        groups.sort(Comparator.<List<Row>>comparingInt(g -> -g.stream().mapToInt(r -> r.getInteger("priority")).max().orElse(0))
+        groups.sort(Comparator.<List<Row>>comparingInt(g -> -g.stream()
+                        .mapToInt(r -> r.getInteger("priority"))
+                        .max()
+                        .orElse(0))
                 .thenComparing(g -> Rows.instant(g.get(0), "slice_from"))
-                .thenComparing(g -> Timeframe.fromName(g.get(0).getString("timeframe")).orElseThrow()));
+                .thenComparing(
+                        g -> Timeframe.fromName(g.get(0).getString("timeframe")).orElseThrow()));
         List<Dispatch> dispatches = new ArrayList<>();
         groups.forEach(group -> {
             UUID id = group.get(0).getUUID("dispatch_id");
             Row first = group.get(0);
             List<LeasedRun> runs = group.stream()
-                    .map(r -> new LeasedRun(r.getUUID("id"), r.getUUID("lease_token"), new Ticker(r.getString("symbol"))))
+                    .map(r ->
+                            new LeasedRun(r.getUUID("id"), r.getUUID("lease_token"), new Ticker(r.getString("symbol"))))
                     .sorted(Comparator.comparing(run -> run.symbol().value()))
                     .toList();
-            dispatches.add(new Dispatch(id, Timeframe.fromName(first.getString("timeframe")).orElseThrow(),
-                    new Series(first.getString("feed"), first.getString("adjustment")), new Slice(Rows.instant(first, "slice_from"), Rows.instant(first, "slice_to")), runs));
+            dispatches.add(new Dispatch(
+                    id,
+                    Timeframe.fromName(first.getString("timeframe")).orElseThrow(),
+                    new Series(first.getString("feed"), first.getString("adjustment")),
+                    new Slice(Rows.instant(first, "slice_from"), Rows.instant(first, "slice_to")),
+                    runs));
         });
         return dispatches;
     }
 
     /** {@code free}: dispatch slots left under the global cap before this claim. */
-    public record Claim(int free, List<Dispatch> dispatches) {
-    }
+    public record Claim(int free, List<Dispatch> dispatches) {}
 }

@@ -38,8 +38,8 @@ public class CoverageRepository {
                 return Optional.empty();
             }
             Row r = rows.iterator().next();
-            return Optional.of(new Definition(r.getUUID("id"), r.getString("timeframe"),
-                    Arrays.asList(r.getArrayOfStrings("symbols"))));
+            return Optional.of(new Definition(
+                    r.getUUID("id"), r.getString("timeframe"), Arrays.asList(r.getArrayOfStrings("symbols"))));
         });
     }
 
@@ -47,16 +47,17 @@ public class CoverageRepository {
         return pool.preparedQuery(RUNS).execute(Tuple.of(definition)).map(rows -> {
             List<Cell> cells = new ArrayList<>(rows.size());
             for (Row r : rows) {
-                cells.add(new Cell(r.getString("symbol"), Rows.instant(r, "slice_from"), r.getString("status"),
+                cells.add(new Cell(
+                        r.getString("symbol"),
+                        Rows.instant(r, "slice_from"),
+                        r.getString("status"),
                         r.getInteger("rows_written")));
             }
             return cells;
         });
     }
 
-    public record Definition(UUID id, String timeframe, List<String> symbols) {
-    }
+    public record Definition(UUID id, String timeframe, List<String> symbols) {}
 
-    public record Cell(String symbol, Instant sliceFrom, String status, int rowsWritten) {
-    }
+    public record Cell(String symbol, Instant sliceFrom, String status, int rowsWritten) {}
 }

@@ -1,10 +1,10 @@
 package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.common.domain.Series;
-import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.orchestrator.Definition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -51,31 +51,55 @@ public class DefinitionRepository {
     }
 
     public Uni<Optional<Definition>> byName(String name) {
-        return pool.preparedQuery(BY_NAME).execute(Tuple.of(name))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(definition(rows.iterator().next())));
+        return pool.preparedQuery(BY_NAME)
+                .execute(Tuple.of(name))
+                .map(rows -> rows.rowCount() == 0
+                        ? Optional.empty()
+                        : Optional.of(definition(rows.iterator().next())));
     }
 
     /** The definition a request names in its field {@code definition}; a name nobody has is bad input. */
     public Uni<Definition> named(String name) {
-        return byName(name).map(found -> found.orElseThrow(() -> new BadInputException("definition",
-                "no definition named '" + RequestFields.clip(name) + "'")));
+        return byName(name)
+                .map(found -> found.orElseThrow(() ->
+                        new BadInputException("definition", "no definition named '" + RequestFields.clip(name) + "'")));
     }
 
-    public Uni<Definition> insert(String name, List<Ticker> symbols, Timeframe timeframe, Series series, Instant from,
-            Instant to, int priority) {
+    public Uni<Definition> insert(
+            String name,
+            List<Ticker> symbols,
+            Timeframe timeframe,
+            Series series,
+            Instant from,
+            Instant to,
+            int priority) {
         String[] tickers = symbols.stream().map(Ticker::value).toArray(String[]::new);
         return pool.preparedQuery(INSERT)
-                .execute(Tuple.tuple(Arrays.asList(name, tickers, timeframe.name(), Rows.utc(from), Rows.utc(to), priority,
-                        series.feed(), series.adjustment())))
+                .execute(Tuple.tuple(Arrays.asList(
+                        name,
+                        tickers,
+                        timeframe.name(),
+                        Rows.utc(from),
+                        Rows.utc(to),
+                        priority,
+                        series.feed(),
+                        series.adjustment())))
                 .map(rows -> definition(rows.iterator().next()));
     }
 
     static Definition definition(Row r) {
-        List<Ticker> symbols = Arrays.stream(r.getArrayOfStrings("symbols")).map(Ticker::new).toList();
-        return new Definition(r.getUUID("id"), r.getString("name"), symbols,
+        List<Ticker> symbols =
+                Arrays.stream(r.getArrayOfStrings("symbols")).map(Ticker::new).toList();
+        return new Definition(
+                r.getUUID("id"),
+                r.getString("name"),
+                symbols,
                 Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                new Series(r.getString("feed"), r.getString("adjustment")), Rows.instant(r, "window_from"),
-                Rows.instant(r, "window_to"), r.getInteger("priority"), r.getBoolean("enabled"),
+                new Series(r.getString("feed"), r.getString("adjustment")),
+                Rows.instant(r, "window_from"),
+                Rows.instant(r, "window_to"),
+                r.getInteger("priority"),
+                r.getBoolean("enabled"),
                 Rows.instant(r, "planned_to"));
     }
 }

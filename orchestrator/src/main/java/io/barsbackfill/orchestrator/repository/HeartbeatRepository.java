@@ -35,7 +35,8 @@ public class HeartbeatRepository {
     }
 
     public Uni<Void> finished(String instance, String version, String status, String message, String tickJson) {
-        return pool.preparedQuery(FINISHED).execute(Tuple.of(instance, status, message, version, tickJson))
+        return pool.preparedQuery(FINISHED)
+                .execute(Tuple.of(instance, status, message, version, tickJson))
                 .replaceWithVoid();
     }
 }

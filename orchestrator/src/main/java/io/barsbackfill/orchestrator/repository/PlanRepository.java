@@ -67,7 +67,8 @@ public class PlanRepository {
      * or empty when another transaction holds the definition (or it was disabled meanwhile).
      */
     public Uni<Optional<Integer>> plan(Definition definition, Function<Instant, List<Slice>> next, int maxAttempts) {
-        return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(definition.id()))
+        return pool.withTransaction(conn -> conn.preparedQuery(LOCK)
+                .execute(Tuple.of(definition.id()))
                 .chain(rows -> {
                     if (rows.rowCount() == 0) {
                         return Uni.createFrom().item(Optional.<Integer>empty());
@@ -84,7 +85,8 @@ public class PlanRepository {
         var starts = Rows.utc(slices.stream().map(Slice::from).toList());
         var ends = Rows.utc(slices.stream().map(Slice::to).toList());
         Instant plannedTo = slices.get(slices.size() - 1).to();
-        return conn.preparedQuery(INSERT_RUNS).execute(Tuple.of(definition.id(), starts, ends, maxAttempts))
+        return conn.preparedQuery(INSERT_RUNS)
+                .execute(Tuple.of(definition.id(), starts, ends, maxAttempts))
                 .map(rows -> rows.rowCount())
                 .call(() -> conn.preparedQuery(LINK_RUNS).execute(Tuple.of(definition.id(), starts)))
                 .call(() -> conn.preparedQuery(ADVANCE).execute(Tuple.of(definition.id(), Rows.utc(plannedTo))));

@@ -69,8 +69,8 @@ public class QueueControlRepository {
 
     public Uni<Integer> retryFailed(Filter filter, int extraAttempts) {
         return pool.preparedQuery(RETRY_FAILED)
-                .execute(Tuple.tuple(Arrays.asList(filter.definitionId(), filter.symbol(), filter.errorCode(),
-                        extraAttempts)))
+                .execute(Tuple.tuple(
+                        Arrays.asList(filter.definitionId(), filter.symbol(), filter.errorCode(), extraAttempts)))
                 .map(rows -> rows.rowCount());
     }
 
@@ -84,10 +84,12 @@ public class QueueControlRepository {
     /** Disables the filter's definition (it plans nothing more) and cancels its queued runs, together. */
     public Uni<Integer> cancel(Filter filter) {
         return pool.withTransaction(conn -> {
-            Uni<?> disabled = filter.definitionId() == null ? Uni.createFrom().voidItem()
+            Uni<?> disabled = filter.definitionId() == null
+                    ? Uni.createFrom().voidItem()
                     : conn.preparedQuery(DISABLE).execute(Tuple.of(filter.definitionId()));
             return disabled.chain(() -> conn.preparedQuery(CANCEL_QUEUED)
-                    .execute(Tuple.tuple(Arrays.asList(filter.definitionId(), filter.symbol(), filter.errorCode()))))
+                            .execute(Tuple.tuple(
+                                    Arrays.asList(filter.definitionId(), filter.symbol(), filter.errorCode()))))
                     .map(rows -> rows.rowCount());
         });
     }

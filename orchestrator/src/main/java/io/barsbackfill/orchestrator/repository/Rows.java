@@ -9,8 +9,7 @@ import java.time.ZoneOffset;
 /** Conversions between {@link Instant}/{@link Duration} and the reactive client's types. */
 final class Rows {
 
-    private Rows() {
-    }
+    private Rows() {}
 
     static Instant instant(Row row, String column) {
         OffsetDateTime t = row.getOffsetDateTime(column);

@@ -119,20 +119,32 @@ public class StatusRepository {
         return pool.query(TOTALS).execute().map(rows -> {
             Row r = rows.iterator().next();
             RunCounts counts = counts(r);
-            return new Totals(counts, r.getLong("ready"), bars(r),
-                    Progress.of(counts.success(), counts.total() - counts.cancelled()), r.getLong("oldest_queued"),
-                    r.getLong("dispatches"), r.getLong("leased"), r.getLong("expired"));
+            return new Totals(
+                    counts,
+                    r.getLong("ready"),
+                    bars(r),
+                    Progress.of(counts.success(), counts.total() - counts.cancelled()),
+                    r.getLong("oldest_queued"),
+                    r.getLong("dispatches"),
+                    r.getLong("leased"),
+                    r.getLong("expired"));
         });
     }
 
     public Uni<Throughput> throughput(Duration window) {
-        return pool.preparedQuery(THROUGHPUT).execute(Tuple.of(Rows.seconds(window))).map(rows -> {
-            Row r = rows.iterator().next();
-            long minutes = Math.max(1, window.toMinutes());
-            return new Throughput((int) minutes, r.getLong("succeeded"), r.getLong("failed"),
-                    r.getLong("bars_fetched"), r.getLong("rows_written"),
-                    Math.round((r.getLong("succeeded") + r.getLong("failed")) * 100.0 / minutes) / 100.0);
-        });
+        return pool.preparedQuery(THROUGHPUT)
+                .execute(Tuple.of(Rows.seconds(window)))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    long minutes = Math.max(1, window.toMinutes());
+                    return new Throughput(
+                            (int) minutes,
+                            r.getLong("succeeded"),
+                            r.getLong("failed"),
+                            r.getLong("bars_fetched"),
+                            r.getLong("rows_written"),
+                            Math.round((r.getLong("succeeded") + r.getLong("failed")) * 100.0 / minutes) / 100.0);
+                });
     }
 
     public Uni<Errors> errors() {
@@ -140,8 +152,8 @@ public class StatusRepository {
             List<FailureGroup> failed = new ArrayList<>();
             List<FailureGroup> retrying = new ArrayList<>();
             for (Row r : rows) {
-                FailureGroup g = new FailureGroup(r.getString("error_code"), r.getLong("runs"), r.getLong("last_hour"),
-                        r.getString("sample"));
+                FailureGroup g = new FailureGroup(
+                        r.getString("error_code"), r.getLong("runs"), r.getLong("last_hour"), r.getString("sample"));
                 ("failed".equals(r.getString("status")) ? failed : retrying).add(g);
             }
             return new Errors(failed, retrying);
@@ -149,22 +161,39 @@ public class StatusRepository {
     }
 
     public Uni<List<DefinitionStatus>> definitions() {
-        Uni<Map<UUID, RefreshProgress>> refreshes = pool.query(REFRESHES).execute().map(rows -> {
-            Map<UUID, RefreshProgress> byDefinition = new HashMap<>();
-            for (Row r : rows) {
-                byDefinition.put(r.getUUID("job_def_id"), new RefreshProgress(r.getString("refreshed_at"),
-                        r.getLong("runs"), r.getLong("pending"), r.getLong("bars_changed")));
-            }
-            return byDefinition;
-        });
+        Uni<Map<UUID, RefreshProgress>> refreshes = pool.query(REFRESHES)
+                .execute()
+                .map(rows -> {
+                    Map<UUID, RefreshProgress> byDefinition = new HashMap<>();
+                    for (Row r : rows) {
+                        byDefinition.put(
+                                r.getUUID("job_def_id"),
+                                new RefreshProgress(
+                                        r.getString("refreshed_at"),
+                                        r.getLong("runs"),
+                                        r.getLong("pending"),
+                                        r.getLong("bars_changed")));
+                    }
+                    return byDefinition;
+                });
         return refreshes.chain(refresh -> pool.query(DEFINITIONS).execute().map(rows -> {
             List<DefinitionStatus> defs = new ArrayList<>();
             for (Row r : rows) {
                 RunCounts counts = counts(r);
-                defs.add(new DefinitionStatus(r.getUUID("id").toString(), r.getString("name"), r.getBoolean("enabled"),
-                        r.getString("timeframe"), r.getString("feed"), r.getString("adjustment"),
-                        r.getInteger("symbols"), r.getString("window_from"), r.getString("window_to"),
-                        r.getInteger("priority"), r.getString("planned_to"), counts, bars(r),
+                defs.add(new DefinitionStatus(
+                        r.getUUID("id").toString(),
+                        r.getString("name"),
+                        r.getBoolean("enabled"),
+                        r.getString("timeframe"),
+                        r.getString("feed"),
+                        r.getString("adjustment"),
+                        r.getInteger("symbols"),
+                        r.getString("window_from"),
+                        r.getString("window_to"),
+                        r.getInteger("priority"),
+                        r.getString("planned_to"),
+                        counts,
+                        bars(r),
                         Progress.of(counts.success(), counts.total() - counts.cancelled()),
                         refresh.get(r.getUUID("id"))));
             }
@@ -176,16 +205,26 @@ public class StatusRepository {
         return pool.query(HEARTBEATS).execute().map(rows -> {
             List<HeartbeatStatus> beats = new ArrayList<>();
             for (Row r : rows) {
-                beats.add(new HeartbeatStatus(r.getString("name"), r.getString("status"), r.getString("message"),
-                        r.getString("version"), r.getString("last_seen"), r.getLong("age_seconds")));
+                beats.add(new HeartbeatStatus(
+                        r.getString("name"),
+                        r.getString("status"),
+                        r.getString("message"),
+                        r.getString("version"),
+                        r.getString("last_seen"),
+                        r.getLong("age_seconds")));
             }
             return beats;
         });
     }
 
     private static RunCounts counts(Row r) {
-        return new RunCounts(r.getLong("queued"), r.getLong("running"), r.getLong("success"), r.getLong("failed"),
-                r.getLong("cancelled"), r.getLong("total"));
+        return new RunCounts(
+                r.getLong("queued"),
+                r.getLong("running"),
+                r.getLong("success"),
+                r.getLong("failed"),
+                r.getLong("cancelled"),
+                r.getLong("total"));
     }
 
     private static BarTotals bars(Row r) {
@@ -193,10 +232,15 @@ public class StatusRepository {
     }
 
     /** Whole-queue figures. */
-    public record Totals(RunCounts runs, long ready, BarTotals bars, Progress progress, Long oldestQueuedSeconds,
-            long dispatches, long leasedRuns, long expiredLeases) {
-    }
+    public record Totals(
+            RunCounts runs,
+            long ready,
+            BarTotals bars,
+            Progress progress,
+            Long oldestQueuedSeconds,
+            long dispatches,
+            long leasedRuns,
+            long expiredLeases) {}
 
-    public record Errors(List<FailureGroup> failed, List<FailureGroup> retrying) {
-    }
+    public record Errors(List<FailureGroup> failed, List<FailureGroup> retrying) {}
 }

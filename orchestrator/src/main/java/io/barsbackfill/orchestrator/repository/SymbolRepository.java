@@ -35,14 +35,17 @@ public class SymbolRepository {
 
     /** What the provider said about each of {@code symbols} within {@code maxAge}; unchecked ones are absent. */
     public Uni<Map<Ticker, Checked>> checkedWithin(List<Ticker> symbols, Duration maxAge) {
-        return pool.preparedQuery(CHECKED_SINCE).execute(Tuple.of(values(symbols), Rows.seconds(maxAge))).map(rows -> {
-            Map<Ticker, Checked> checked = new HashMap<>();
-            for (Row r : rows) {
-                checked.put(new Ticker(r.getString("symbol")),
-                        new Checked("valid".equals(r.getString("status")), r.getString("reason")));
-            }
-            return checked;
-        });
+        return pool.preparedQuery(CHECKED_SINCE)
+                .execute(Tuple.of(values(symbols), Rows.seconds(maxAge)))
+                .map(rows -> {
+                    Map<Ticker, Checked> checked = new HashMap<>();
+                    for (Row r : rows) {
+                        checked.put(
+                                new Ticker(r.getString("symbol")),
+                                new Checked("valid".equals(r.getString("status")), r.getString("reason")));
+                    }
+                    return checked;
+                });
     }
 
     public Uni<Void> recordValid(List<Ticker> symbols) {
@@ -57,12 +60,13 @@ public class SymbolRepository {
         if (symbols.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery(RECORD).execute(Tuple.of(values(symbols), status, reason)).replaceWithVoid();
+        return pool.preparedQuery(RECORD)
+                .execute(Tuple.of(values(symbols), status, reason))
+                .replaceWithVoid();
     }
 
     /** The provider's answer about one ticker; {@code reason} is its message for an unknown one. */
-    public record Checked(boolean valid, String reason) {
-    }
+    public record Checked(boolean valid, String reason) {}
 
     private static String[] values(List<Ticker> symbols) {
         return symbols.stream().map(Ticker::value).toArray(String[]::new);

@@ -50,7 +50,8 @@ public class AuditService {
             return audit(null, RequestFields.series(r.feed(), r.adjustment(), defaultSeries));
         }
         if (r.feed() != null || r.adjustment() != null) {
-            throw new BadInputException(r.feed() != null ? "feed" : "adjustment",
+            throw new BadInputException(
+                    r.feed() != null ? "feed" : "adjustment",
                     "a definition has its own series: give definition, or feed/adjustment, not both");
         }
         String name = r.definition().trim();
@@ -60,47 +61,98 @@ public class AuditService {
     private Uni<AuditReport> audit(Definition definition, Series series) {
         UUID id = definition == null ? null : definition.id();
         return audits.scope(id, series)
-                .chain(scopes -> Multi.createFrom().iterable(scopes)
-                        .onItem().transformToUniAndConcatenate(s -> audits.audit(id, series, s.timeframe(),
+                .chain(scopes -> Multi.createFrom()
+                        .iterable(scopes)
+                        .onItem()
+                        .transformToUniAndConcatenate(s -> audits.audit(
+                                id,
+                                series,
+                                s.timeframe(),
                                 CalendarPeriods.of(s.timeframe(), s.from().minus(MARGIN), s.to().plus(MARGIN))))
-                        .collect().in(ArrayList<RunAudit>::new, List::addAll))
+                        .collect()
+                        .in(ArrayList<RunAudit>::new, List::addAll))
                 .map(runs -> report(definition == null ? null : definition.name(), series, runs));
     }
 
     static AuditReport report(String definition, Series series, List<RunAudit> runs) {
         Map<String, List<RunAudit>> bySymbol = new LinkedHashMap<>();
-        runs.forEach(r -> bySymbol.computeIfAbsent(r.symbol() + " " + r.timeframe(), k -> new ArrayList<>()).add(r));
-        List<SymbolAudit> symbols = bySymbol.values().stream().map(AuditService::symbol).toList();
+        runs.forEach(r -> bySymbol.computeIfAbsent(r.symbol() + " " + r.timeframe(), k -> new ArrayList<>())
+                .add(r));
+        List<SymbolAudit> symbols =
+                bySymbol.values().stream().map(AuditService::symbol).toList();
         List<Finding> findings = runs.stream()
                 .filter(r -> r.unexplainedSessions() > 0 || r.barsOutside() > 0 || r.duplicates() > 0 || r.isEmpty())
                 .limit(AuditReport.MAX_FINDINGS)
-                .map(r -> new Finding(r.symbol(), r.timeframe().name(), r.sliceFrom().toString(), r.sliceTo().toString(),
-                        r.sessions(), r.bars(), r.unexplainedSessions(), r.barsOutside(), r.duplicates()))
+                .map(r -> new Finding(
+                        r.symbol(),
+                        r.timeframe().name(),
+                        r.sliceFrom().toString(),
+                        r.sliceTo().toString(),
+                        r.sessions(),
+                        r.bars(),
+                        r.unexplainedSessions(),
+                        r.barsOutside(),
+                        r.duplicates()))
                 .toList();
         SymbolAudit all = total(runs);
         long unexplained = all.unexplainedSessions() + all.barsOutsideSession();
         long slots = runs.stream().mapToLong(RunAudit::slots).sum();
-        String summary = String.format(Locale.ROOT,
+        String summary = String.format(
+                Locale.ROOT,
                 "audit %s (%s): %,d slices of %,d symbols, %,d sessions, %,d bars; %,d slots without a bar (%.1f%%, "
                         + "longest gap %d); %d unexplained gaps, %d duplicates, %d empty runs",
-                definition == null ? "all definitions" : definition, series, runs.size(), bySymbol.size(),
-                all.sessionsExpected(), all.barsStored(), all.slotsWithoutBar(),
-                slots == 0 ? 0.0 : all.slotsWithoutBar() * 100.0 / slots, all.longestGap(), unexplained,
-                all.duplicates(), all.emptyRuns());
-        return new AuditReport(definition, series.feed(), series.adjustment(), runs.size(), all.sessionsExpected(),
-                all.barsStored(), all.slotsWithoutBar(), all.longestGap(), all.unexplainedSessions(),
-                all.barsOutsideSession(), unexplained, all.emptyRuns(), all.duplicates(), summary, symbols, findings);
+                definition == null ? "all definitions" : definition,
+                series,
+                runs.size(),
+                bySymbol.size(),
+                all.sessionsExpected(),
+                all.barsStored(),
+                all.slotsWithoutBar(),
+                slots == 0 ? 0.0 : all.slotsWithoutBar() * 100.0 / slots,
+                all.longestGap(),
+                unexplained,
+                all.duplicates(),
+                all.emptyRuns());
+        return new AuditReport(
+                definition,
+                series.feed(),
+                series.adjustment(),
+                runs.size(),
+                all.sessionsExpected(),
+                all.barsStored(),
+                all.slotsWithoutBar(),
+                all.longestGap(),
+                all.unexplainedSessions(),
+                all.barsOutsideSession(),
+                unexplained,
+                all.emptyRuns(),
+                all.duplicates(),
+                summary,
+                symbols,
+                findings);
     }
 
     private static SymbolAudit symbol(List<RunAudit> runs) {
         SymbolAudit t = total(runs);
-        return new SymbolAudit(runs.get(0).symbol(), runs.get(0).timeframe().name(), t.slices(), t.sessionsExpected(),
-                t.barsStored(), t.slotsWithoutBar(), t.longestGap(), t.unexplainedSessions(), t.barsOutsideSession(),
-                t.emptyRuns(), t.duplicates());
+        return new SymbolAudit(
+                runs.get(0).symbol(),
+                runs.get(0).timeframe().name(),
+                t.slices(),
+                t.sessionsExpected(),
+                t.barsStored(),
+                t.slotsWithoutBar(),
+                t.longestGap(),
+                t.unexplainedSessions(),
+                t.barsOutsideSession(),
+                t.emptyRuns(),
+                t.duplicates());
     }
 
     private static SymbolAudit total(List<RunAudit> runs) {
-        return new SymbolAudit(null, null, runs.size(),
+        return new SymbolAudit(
+                null,
+                null,
+                runs.size(),
                 runs.stream().mapToLong(RunAudit::sessions).sum(),
                 runs.stream().mapToLong(RunAudit::bars).sum(),
                 runs.stream().mapToLong(r -> r.slots() - r.slotsFilled()).sum(),

@@ -30,14 +30,15 @@ public class CoverageService {
         }
         String name = definition.trim();
         return coverage.definition(name).chain(found -> {
-            CoverageRepository.Definition def = found.orElseThrow(
-                    () -> new BadInputException("definition", "no definition named '" + name + "'"));
+            CoverageRepository.Definition def =
+                    found.orElseThrow(() -> new BadInputException("definition", "no definition named '" + name + "'"));
             return coverage.runs(def.id()).map(cells -> grid(name, def, cells));
         });
     }
 
     static CoverageReport grid(String name, CoverageRepository.Definition def, List<Cell> cells) {
-        List<Instant> slices = new ArrayList<>(new TreeSet<>(cells.stream().map(Cell::sliceFrom).toList()));
+        List<Instant> slices = new ArrayList<>(
+                new TreeSet<>(cells.stream().map(Cell::sliceFrom).toList()));
         Map<Instant, Integer> column = new HashMap<>();
         for (int j = 0; j < slices.size(); j++) {
             column.put(slices.get(j), j);
@@ -57,7 +58,12 @@ public class CoverageService {
                 bars[i][j] = c.rowsWritten();
             }
         }
-        return new CoverageReport(name, def.timeframe(), def.symbols(), slices.stream().map(Instant::toString).toList(),
-                Arrays.stream(letters).map(String::new).toList(), Arrays.asList(bars));
+        return new CoverageReport(
+                name,
+                def.timeframe(),
+                def.symbols(),
+                slices.stream().map(Instant::toString).toList(),
+                Arrays.stream(letters).map(String::new).toList(),
+                Arrays.asList(bars));
     }
 }

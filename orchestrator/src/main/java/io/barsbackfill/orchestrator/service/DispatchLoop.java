@@ -35,8 +35,14 @@ final class DispatchLoop {
     private int released;
     private int failed;
 
-    DispatchLoop(ClaimRepository claims, ProviderGate gate, Dispatcher dispatcher, TickLog log, String instance,
-            int maxInFlight, Instant deadline) {
+    DispatchLoop(
+            ClaimRepository claims,
+            ProviderGate gate,
+            Dispatcher dispatcher,
+            TickLog log,
+            String instance,
+            int maxInFlight,
+            Instant deadline) {
         this.claims = claims;
         this.gate = gate;
         this.dispatcher = dispatcher;
@@ -73,9 +79,10 @@ final class DispatchLoop {
             claiming = true;
         }
         gate.state()
-                .chain(state -> state.open() ? Uni.createFrom().item(new Claim(0, List.of()))
-                        : claims.claim(wanted, instance))
-                .subscribe().with(this::claimed, this::claimFailed);
+                .chain(state ->
+                        state.open() ? Uni.createFrom().item(new Claim(0, List.of())) : claims.claim(wanted, instance))
+                .subscribe()
+                .with(this::claimed, this::claimFailed);
     }
 
     private void claimed(Claim claim) {
@@ -95,9 +102,13 @@ final class DispatchLoop {
             dispatches += claimed.size();
         }
         for (Dispatch d : claimed) {
-            dispatcher.dispatch(d).subscribe().with(this::dispatched,
-                    e -> dispatched(new DispatchOutcome(0, 0, 0, "dispatch " + d.describe() + ": "
-                            + TickLog.describe(e), true)));
+            dispatcher
+                    .dispatch(d)
+                    .subscribe()
+                    .with(
+                            this::dispatched,
+                            e -> dispatched(new DispatchOutcome(
+                                    0, 0, 0, "dispatch " + d.describe() + ": " + TickLog.describe(e), true)));
         }
         pump();
     }
@@ -134,6 +145,5 @@ final class DispatchLoop {
     }
 
     /** What the loop did: HTTP requests made, runs delivered, released back to the queue, failed. */
-    record Totals(int dispatches, int delivered, int released, int failed) {
-    }
+    record Totals(int dispatches, int delivered, int released, int failed) {}
 }

@@ -60,14 +60,24 @@ public class Dispatcher {
         Uni<DispatchOutcome> sent = dispatch.isSingle()
                 ? fetchers.fetchBars(single(dispatch), dispatch.id()).chain(reply -> settleSingle(dispatch, reply))
                 : fetchers.fetchBarsBatch(batch(dispatch), dispatch.id()).chain(reply -> settleBatch(dispatch, reply));
-        return sent.onFailure().recoverWithUni(e -> giveBack(dispatch, e instanceof FetcherUnreachableException
-                ? e.getMessage() : function(dispatch) + " failed: " + TickLog.describe(e)));
+        return sent.onFailure()
+                .recoverWithUni(e -> giveBack(
+                        dispatch,
+                        e instanceof FetcherUnreachableException
+                                ? e.getMessage()
+                                : function(dispatch) + " failed: " + TickLog.describe(e)));
     }
 
     private static FetchBarsRequest single(Dispatch d) {
         LeasedRun run = d.runs().get(0);
-        return new FetchBarsRequest(run.jobRunId().toString(), run.leaseToken().toString(), run.symbol().value(),
-                d.timeframe().name(), d.slice().from().toString(), d.slice().to().toString(), d.series().feed(),
+        return new FetchBarsRequest(
+                run.jobRunId().toString(),
+                run.leaseToken().toString(),
+                run.symbol().value(),
+                d.timeframe().name(),
+                d.slice().from().toString(),
+                d.slice().to().toString(),
+                d.series().feed(),
                 d.series().adjustment());
     }
 
@@ -76,7 +86,10 @@ public class Dispatcher {
                 d.runs().stream().map(r -> r.jobRunId().toString()).toList(),
                 d.runs().stream().map(r -> r.leaseToken().toString()).toList(),
                 d.runs().stream().map(r -> r.symbol().value()).toList(),
-                d.timeframe().name(), d.slice().from().toString(), d.slice().to().toString(), d.series().feed(),
+                d.timeframe().name(),
+                d.slice().from().toString(),
+                d.slice().to().toString(),
+                d.series().feed(),
                 d.series().adjustment());
     }
 
@@ -85,15 +98,18 @@ public class Dispatcher {
         if (reply.isSuccess()) {
             FetchBarsResponse r = reply.body();
             if (!SymbolResult.SUCCESS.equals(r.status())) {
-                LOG.infof("run %s (%s) ended %s: %s %s", r.jobRunId(), r.symbol(), r.status(), r.errorCode(),
-                        r.errorMessage());
+                LOG.infof(
+                        "run %s (%s) ended %s: %s %s",
+                        r.jobRunId(), r.symbol(), r.status(), r.errorCode(), r.errorMessage());
             }
             return sweep(d);
         }
         if (reply.status() == 409) {
             return Uni.createFrom().item(DispatchOutcome.nothing());
         }
-        if (reply.status() == 400 && reply.error() != null && SINGLE_RUN_FIELDS.contains(reply.error().field())) {
+        if (reply.status() == 400
+                && reply.error() != null
+                && SINGLE_RUN_FIELDS.contains(reply.error().field())) {
             return reject(d, d.runs(), List.of(), reply.error());
         }
         return refused(d, reply);
@@ -104,8 +120,9 @@ public class Dispatcher {
         if (reply.isSuccess()) {
             for (SymbolResult r : reply.body().results()) {
                 if (!SymbolResult.SUCCESS.equals(r.status())) {
-                    LOG.infof("run %s (%s) ended %s: %s %s", r.jobRunId(), r.symbol(), r.status(), r.errorCode(),
-                            r.errorMessage());
+                    LOG.infof(
+                            "run %s (%s) ended %s: %s %s",
+                            r.jobRunId(), r.symbol(), r.status(), r.errorCode(), r.errorMessage());
                 }
             }
             return sweep(d);
@@ -113,7 +130,8 @@ public class Dispatcher {
         if (reply.status() == 409) {
             return Uni.createFrom().item(DispatchOutcome.nothing());
         }
-        OptionalInt index = reply.status() == 400 ? runIndex(reply.error(), d.runs().size()) : OptionalInt.empty();
+        OptionalInt index =
+                reply.status() == 400 ? runIndex(reply.error(), d.runs().size()) : OptionalInt.empty();
         if (index.isPresent()) {
             LeasedRun blamed = d.runs().get(index.getAsInt());
             List<LeasedRun> others = d.runs().stream().filter(r -> r != blamed).toList();
@@ -124,25 +142,38 @@ public class Dispatcher {
 
     /** After a 2xx the fetcher is done: a run still leased to this dispatch was left behind; release it. */
     private Uni<DispatchOutcome> sweep(Dispatch d) {
-        return runs.releaseForRetry(d.runs(), ErrorCode.DISPATCH_FAILED,
-                        function(d) + " answered 2xx but left the run running")
-                .map(ended -> new DispatchOutcome(d.runs().size(), requeued(ended), failed(ended),
-                        ended.isEmpty() ? null : "dispatch " + d.describe() + ": " + function(d) + " answered 2xx but left "
-                                + ended.size() + " runs running; released them", false));
+        return runs.releaseForRetry(
+                        d.runs(), ErrorCode.DISPATCH_FAILED, function(d) + " answered 2xx but left the run running")
+                .map(ended -> new DispatchOutcome(
+                        d.runs().size(),
+                        requeued(ended),
+                        failed(ended),
+                        ended.isEmpty()
+                                ? null
+                                : "dispatch " + d.describe() + ": " + function(d) + " answered 2xx but left "
+                                        + ended.size() + " runs running; released them",
+                        false));
     }
 
     /** 400: the fetcher refused {@code blamed} as bad input; {@code others} were fine and go back to the queue. */
     private Uni<DispatchOutcome> reject(Dispatch d, List<LeasedRun> blamed, List<LeasedRun> others, ErrorBody error) {
-        ErrorCode code = error == null ? ErrorCode.BAD_INPUT
-                : Arrays.stream(ErrorCode.values()).filter(c -> c.name().equals(error.code())).findFirst()
+        ErrorCode code = error == null
+                ? ErrorCode.BAD_INPUT
+                : Arrays.stream(ErrorCode.values())
+                        .filter(c -> c.name().equals(error.code()))
+                        .findFirst()
                         .orElse(ErrorCode.BAD_INPUT);
-        String reason = function(d) + " rejected the request" + (error == null ? ""
-                : (error.field() == null ? "" : " at " + error.field()) + ": " + error.error());
+        String reason = function(d) + " rejected the request"
+                + (error == null ? "" : (error.field() == null ? "" : " at " + error.field()) + ": " + error.error());
         String othersMessage = "re-dispatched later: " + function(d) + " rejected another run of its batch";
         return runs.fail(blamed, code, reason)
                 .chain(failed -> runs.releaseForRetry(others, ErrorCode.DISPATCH_FAILED, othersMessage)
-                        .map(ended -> new DispatchOutcome(0, requeued(ended), failed + failed(ended),
-                                "dispatch " + d.describe() + ": " + reason, true)));
+                        .map(ended -> new DispatchOutcome(
+                                0,
+                                requeued(ended),
+                                failed + failed(ended),
+                                "dispatch " + d.describe() + ": " + reason,
+                                true)));
     }
 
     /** 401, other 4xx and 5xx: nothing was fetched; every run goes back to the queue. */
@@ -157,11 +188,17 @@ public class Dispatcher {
     private Uni<DispatchOutcome> giveBack(Dispatch d, String message) {
         LOG.warnf("dispatch %s: %s; runs go back to the queue", d.describe(), message);
         return runs.releaseForRetry(d.runs(), ErrorCode.DISPATCH_FAILED, message)
-                .map(ended -> new DispatchOutcome(0, requeued(ended), failed(ended),
-                        "dispatch " + d.describe() + ": " + message, true))
-                .onFailure().recoverWithItem(e -> new DispatchOutcome(0, 0, 0, "dispatch " + d.describe() + ": "
-                        + message + "; releasing its runs failed too (" + TickLog.describe(e)
-                        + "), they wait for their lease to expire", true));
+                .map(ended -> new DispatchOutcome(
+                        0, requeued(ended), failed(ended), "dispatch " + d.describe() + ": " + message, true))
+                .onFailure()
+                .recoverWithItem(e -> new DispatchOutcome(
+                        0,
+                        0,
+                        0,
+                        "dispatch " + d.describe() + ": "
+                                + message + "; releasing its runs failed too (" + TickLog.describe(e)
+                                + "), they wait for their lease to expire",
+                        true));
     }
 
     /** Runs a release put back in the queue; those that had used their last attempt failed instead. */

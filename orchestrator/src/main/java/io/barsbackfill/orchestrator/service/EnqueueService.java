@@ -39,7 +39,10 @@ public class EnqueueService {
     private final OrchestratorConfig.Orchestrator limits;
     private final Series defaultSeries;
 
-    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, OrchestratorConfig config,
+    EnqueueService(
+            DefinitionRepository definitions,
+            SymbolVerifier verifier,
+            OrchestratorConfig config,
             BackfillConfig backfill) {
         this.definitions = definitions;
         this.verifier = verifier;
@@ -50,7 +53,8 @@ public class EnqueueService {
     public Uni<EnqueueResult> enqueue(OrchestratorRequest request) {
         NewDefinition requested = NewDefinition.of(request, limits, defaultSeries, Instant.now());
         boolean skip = requested.onUnknown() == NewDefinition.OnUnknown.skip;
-        return definitions.byName(requested.name())
+        return definitions
+                .byName(requested.name())
                 .invoke(existing -> existing.ifPresent(e -> {
                     throw nameTaken(requested.name());
                 }))
@@ -60,45 +64,73 @@ public class EnqueueService {
                         throw unknownTickers(requested, unknown);
                     }
                     if (unknown.size() == requested.symbols().size()) {
-                        throw new BadInputException("symbols", "the provider knows none of these tickers: "
-                                + unknown.keySet().stream().map(Ticker::value).collect(Collectors.joining(", ")));
+                        throw new BadInputException(
+                                "symbols",
+                                "the provider knows none of these tickers: "
+                                        + unknown.keySet().stream()
+                                                .map(Ticker::value)
+                                                .collect(Collectors.joining(", ")));
                     }
-                    NewDefinition d = requested.withSymbols(
-                            requested.symbols().stream().filter(t -> !unknown.containsKey(t)).toList());
+                    NewDefinition d = requested.withSymbols(requested.symbols().stream()
+                            .filter(t -> !unknown.containsKey(t))
+                            .toList());
                     List<Skipped> skipped = unknown.entrySet().stream()
-                            .map(e -> new Skipped(e.getKey().value(), e.getValue())).toList();
-                    return definitions.insert(d.name(), d.symbols(), d.timeframe(), d.series(), d.from(), d.to(),
-                            d.priority())
+                            .map(e -> new Skipped(e.getKey().value(), e.getValue()))
+                            .toList();
+                    return definitions
+                            .insert(d.name(), d.symbols(), d.timeframe(), d.series(), d.from(), d.to(), d.priority())
                             .map(created -> result(created, skipped));
                 })
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
                 .transform(e -> nameTaken(requested.name()))
-                .invoke(r -> LOG.infof("definition %s created: %d symbols %s %s/%s from %s, %d slices, %d tickers "
-                        + "skipped", r.name(), r.symbols().size(), r.timeframe(), r.feed(), r.adjustment(),
-                        r.windowFrom(), r.slices(), r.skipped().size()));
+                .invoke(r -> LOG.infof(
+                        "definition %s created: %d symbols %s %s/%s from %s, %d slices, %d tickers " + "skipped",
+                        r.name(),
+                        r.symbols().size(),
+                        r.timeframe(),
+                        r.feed(),
+                        r.adjustment(),
+                        r.windowFrom(),
+                        r.slices(),
+                        r.skipped().size()));
     }
 
     private static EnqueueResult result(Definition d, List<Skipped> skipped) {
         Instant horizon = TradingCalendar.nyse().historyHorizon(Instant.now());
         long slices = SlicePlan.count(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         long ready = SlicePlan.countReady(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
-        return new EnqueueResult(d.id().toString(), d.name(), d.symbols().stream().map(Ticker::value).toList(),
-                d.timeframe().name(), d.series().feed(), d.series().adjustment(), d.windowFrom().toString(),
-                d.windowTo() == null ? null : d.windowTo().toString(), d.priority(), d.enabled(), slices, ready,
-                slices * d.symbols().size(), skipped);
+        return new EnqueueResult(
+                d.id().toString(),
+                d.name(),
+                d.symbols().stream().map(Ticker::value).toList(),
+                d.timeframe().name(),
+                d.series().feed(),
+                d.series().adjustment(),
+                d.windowFrom().toString(),
+                d.windowTo() == null ? null : d.windowTo().toString(),
+                d.priority(),
+                d.enabled(),
+                slices,
+                ready,
+                slices * d.symbols().size(),
+                skipped);
     }
 
     private static BadInputException nameTaken(String name) {
-        return new BadInputException("name", "a definition named '" + name
-                + "' already exists; choose another name (definitions are not replaced)");
+        return new BadInputException(
+                "name",
+                "a definition named '" + name + "' already exists; choose another name (definitions are not replaced)");
     }
 
     private static BadInputException unknownTickers(NewDefinition d, Map<Ticker, String> unknown) {
-        Ticker first = d.symbols().stream().filter(unknown::containsKey).findFirst().orElseThrow();
+        Ticker first =
+                d.symbols().stream().filter(unknown::containsKey).findFirst().orElseThrow();
         int index = d.symbols().indexOf(first);
-        String all = unknown.keySet().stream().map(t -> "symbols[" + d.symbols().indexOf(t) + "]=" + t)
+        String all = unknown.keySet().stream()
+                .map(t -> "symbols[" + d.symbols().indexOf(t) + "]=" + t)
                 .collect(Collectors.joining(", "));
-        return new BadInputException("symbols[" + index + "]",
+        return new BadInputException(
+                "symbols[" + index + "]",
                 "the provider does not know " + (unknown.size() == 1 ? "this ticker" : "these tickers") + ": " + all
                         + " (on_unknown: \"skip\" enqueues the others)");
     }

@@ -36,7 +36,11 @@ public class GateProbe {
     private final BackfillConfig.Gate config;
     private final Duration probeLease;
 
-    GateProbe(ProviderGate gate, ProviderGateRepository repository, AlpacaBarsClient provider, ClaimRepository claims,
+    GateProbe(
+            ProviderGate gate,
+            ProviderGateRepository repository,
+            AlpacaBarsClient provider,
+            ClaimRepository claims,
             BackfillConfig config) {
         this.gate = gate;
         this.repository = repository;
@@ -52,9 +56,11 @@ public class GateProbe {
             if (!state.open() || state.nextProbeAt().isAfter(Instant.now())) {
                 return Uni.createFrom().item(state);
             }
-            return repository.takeProbe(AlpacaBarsClient.PROVIDER, probeLease).chain(token -> token.isEmpty()
-                    ? Uni.createFrom().item(state) // another instance is probing
-                    : probe(token.get()));
+            return repository
+                    .takeProbe(AlpacaBarsClient.PROVIDER, probeLease)
+                    .chain(token -> token.isEmpty()
+                            ? Uni.createFrom().item(state) // another instance is probing
+                            : probe(token.get()));
         });
     }
 
@@ -65,19 +71,29 @@ public class GateProbe {
                         .invoke(() -> LOG.infof("provider probe with %s answered: gate closes", symbol)))
                 .chain(gate::succeeded)
                 .chain(gate::state)
-                .onFailure().recoverWithUni(e -> {
-                    ProviderException p = e instanceof ProviderException pe ? pe
-                            : new ProviderException(ErrorCode.PROVIDER_UNAVAILABLE, "probe failed: " + TickLog.describe(e));
+                .onFailure()
+                .recoverWithUni(e -> {
+                    ProviderException p = e instanceof ProviderException pe
+                            ? pe
+                            : new ProviderException(
+                                    ErrorCode.PROVIDER_UNAVAILABLE, "probe failed: " + TickLog.describe(e));
                     if (!p.code().providerWide()) {
                         // e.g. the ticker is unknown: the provider answered, so it serves requests
                         LOG.infof("provider probe answered %s: gate closes", p.code());
                         return gate.succeeded().chain(gate::state);
                     }
                     Instant notBefore = p.retryAfter().map(Instant.now()::plus).orElse(null);
-                    return repository.probeFailed(AlpacaBarsClient.PROVIDER, token, p.code().name(), p.getMessage(),
-                                    config.probeInterval(), config.probeIntervalMax(), notBefore)
-                            .invoke(state -> LOG.warnf("provider probe failed (%s): gate %s", p.code(),
-                                    state.describe(Instant.now())));
+                    return repository
+                            .probeFailed(
+                                    AlpacaBarsClient.PROVIDER,
+                                    token,
+                                    p.code().name(),
+                                    p.getMessage(),
+                                    config.probeInterval(),
+                                    config.probeIntervalMax(),
+                                    notBefore)
+                            .invoke(state -> LOG.warnf(
+                                    "provider probe failed (%s): gate %s", p.code(), state.describe(Instant.now())));
                 });
     }
 }

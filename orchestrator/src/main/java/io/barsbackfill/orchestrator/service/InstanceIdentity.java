@@ -13,9 +13,12 @@ public class InstanceIdentity {
     private final String instance;
     private final String version;
 
-    InstanceIdentity(OrchestratorConfig config,
+    InstanceIdentity(
+            OrchestratorConfig config,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
-        this.instance = config.orchestrator().instanceId().filter(s -> !s.isBlank())
+        this.instance = config.orchestrator()
+                .instanceId()
+                .filter(s -> !s.isBlank())
                 .orElseGet(() -> hostname() + "-" + ProcessHandle.current().pid());
         this.version = version;
     }

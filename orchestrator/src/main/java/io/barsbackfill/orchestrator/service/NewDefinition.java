@@ -23,33 +23,47 @@ import java.util.regex.Pattern;
  * a plan of at most {@code max-runs} runs (estimated by arithmetic: symbols x slices) and what to do with
  * tickers the provider does not know. Every failure names its field.
  */
-public record NewDefinition(String name, List<Ticker> symbols, Timeframe timeframe, Series series, Instant from,
-        Instant to, int priority, OnUnknown onUnknown) {
+public record NewDefinition(
+        String name,
+        List<Ticker> symbols,
+        Timeframe timeframe,
+        Series series,
+        Instant from,
+        Instant to,
+        int priority,
+        OnUnknown onUnknown) {
 
     /** The CHECK of {@code job_definitions.name}. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
+
     static final int DEFAULT_PRIORITY = 100;
 
     /** {@code on_unknown}: refuse the whole definition (default) or enqueue the known tickers only. */
     public enum OnUnknown {
-        reject, skip;
+        reject,
+        skip;
 
         static OnUnknown parse(String value) {
             if (value == null) {
                 return reject;
             }
-            return Arrays.stream(values()).filter(v -> v.name().equals(value.strip())).findFirst()
-                    .orElseThrow(() -> new BadInputException("on_unknown",
+            return Arrays.stream(values())
+                    .filter(v -> v.name().equals(value.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> new BadInputException(
+                            "on_unknown",
                             "on_unknown must be reject or skip (got '" + RequestFields.clip(value) + "')"));
         }
     }
 
-    public static NewDefinition of(OrchestratorRequest r, OrchestratorConfig.Orchestrator limits, Series defaultSeries,
-            Instant now) {
+    public static NewDefinition of(
+            OrchestratorRequest r, OrchestratorConfig.Orchestrator limits, Series defaultSeries, Instant now) {
         String name = RequestFields.required("name", r.name()).strip();
         if (!NAME.matcher(name).matches()) {
-            throw new BadInputException("name", "name must be 1-64 letters, digits or _ . : - starting with a letter "
-                    + "or digit (got '" + RequestFields.clip(name) + "')");
+            throw new BadInputException(
+                    "name",
+                    "name must be 1-64 letters, digits or _ . : - starting with a letter " + "or digit (got '"
+                            + RequestFields.clip(name) + "')");
         }
         List<Ticker> symbols = tickers(r.symbols(), limits.maxSymbols());
         Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
@@ -74,32 +88,41 @@ public record NewDefinition(String name, List<Ticker> symbols, Timeframe timefra
 
     private static Instant within(String field, Instant t, Instant earliest, Instant latest) {
         if (t.isBefore(earliest)) {
-            throw new BadInputException(field, field + " must not be before " + earliest
-                    + " (backfill.orchestrator.earliest-date; got " + t + ")");
+            throw new BadInputException(
+                    field,
+                    field + " must not be before " + earliest + " (backfill.orchestrator.earliest-date; got " + t
+                            + ")");
         }
         if (t.isAfter(latest)) {
-            throw new BadInputException(field, field + " must not be later than " + latest
-                    + ", now plus backfill.orchestrator.max-ahead (got " + t + ")");
+            throw new BadInputException(
+                    field,
+                    field + " must not be later than " + latest + ", now plus backfill.orchestrator.max-ahead (got " + t
+                            + ")");
         }
         return t;
     }
 
-    private static void withinRunBudget(int symbols, Timeframe timeframe, Instant from, Instant to, Instant now,
-            long maxRuns) {
-        long slices = SlicePlan.count(timeframe, from, to, TradingCalendar.nyse().historyHorizon(now));
+    private static void withinRunBudget(
+            int symbols, Timeframe timeframe, Instant from, Instant to, Instant now, long maxRuns) {
+        long slices =
+                SlicePlan.count(timeframe, from, to, TradingCalendar.nyse().historyHorizon(now));
         long runs = slices * symbols;
         if (runs > maxRuns) {
-            throw new BadInputException("from", "this definition would plan about %,d runs (%d symbols x %,d %s slices), "
-                    .formatted(runs, symbols, slices, timeframe) + "more than backfill.orchestrator.max-runs ("
-                    + "%,d): shorten the window, choose a coarser timeframe or split the symbols".formatted(maxRuns));
+            throw new BadInputException(
+                    "from",
+                    "this definition would plan about %,d runs (%d symbols x %,d %s slices), "
+                                    .formatted(runs, symbols, slices, timeframe)
+                            + "more than backfill.orchestrator.max-runs ("
+                            + "%,d): shorten the window, choose a coarser timeframe or split the symbols"
+                                    .formatted(maxRuns));
         }
     }
 
     private static List<Ticker> tickers(List<String> raw, int maxSymbols) {
         RequestFields.requiredList("symbols", raw);
         if (raw.isEmpty() || raw.size() > maxSymbols) {
-            throw new BadInputException("symbols", "symbols must hold 1 to " + maxSymbols + " tickers (got "
-                    + raw.size() + ")");
+            throw new BadInputException(
+                    "symbols", "symbols must hold 1 to " + maxSymbols + " tickers (got " + raw.size() + ")");
         }
         List<Ticker> tickers = new ArrayList<>();
         Map<Ticker, Integer> seen = new HashMap<>();
@@ -107,13 +130,16 @@ public record NewDefinition(String name, List<Ticker> symbols, Timeframe timefra
             String field = "symbols[" + i + "]";
             String value = raw.get(i);
             if (value != null && NAME.matcher(value.strip()).matches() && value.matches(".*[_0-9].*")) {
-                throw new BadInputException(field, field + " '" + RequestFields.clip(value) + "' looks like a definition label, "
-                        + "not a ticker: list the real tickers (e.g. AAPL, BRK.B)");
+                throw new BadInputException(
+                        field,
+                        field + " '" + RequestFields.clip(value) + "' looks like a definition label, "
+                                + "not a ticker: list the real tickers (e.g. AAPL, BRK.B)");
             }
             Ticker ticker = RequestFields.ticker(field, value);
             Integer earlier = seen.putIfAbsent(ticker, i);
             if (earlier != null) {
-                throw new BadInputException(field, field + " " + ticker + " is listed twice (also symbols[" + earlier + "])");
+                throw new BadInputException(
+                        field, field + " " + ticker + " is listed twice (also symbols[" + earlier + "])");
             }
             tickers.add(ticker);
         }

@@ -30,7 +30,10 @@ public class Planner {
     private final int maxAttempts;
     private final int maxRuns;
 
-    Planner(DefinitionRepository definitions, PlanRepository plans, BackfillConfig backfill,
+    Planner(
+            DefinitionRepository definitions,
+            PlanRepository plans,
+            BackfillConfig backfill,
             OrchestratorConfig config) {
         this.definitions = definitions;
         this.plans = plans;
@@ -41,17 +44,23 @@ public class Planner {
     public Uni<Planned> plan(Instant now, TickLog log) {
         Instant horizon = TradingCalendar.nyse().historyHorizon(now);
         AtomicInteger created = new AtomicInteger();
-        return definitions.enabled()
-                .call(defs -> Multi.createFrom().iterable(defs)
-                        .onItem().transformToUniAndConcatenate(d -> planOne(d, horizon)
+        return definitions
+                .enabled()
+                .call(defs -> Multi.createFrom()
+                        .iterable(defs)
+                        .onItem()
+                        .transformToUniAndConcatenate(d -> planOne(d, horizon)
                                 .invoke(created::addAndGet)
-                                .onFailure().recoverWithItem(e -> {
+                                .onFailure()
+                                .recoverWithItem(e -> {
                                     log.error("plan " + d.name(), e);
                                     return 0;
                                 }))
-                        .collect().last())
+                        .collect()
+                        .last())
                 .map(defs -> new Planned(defs.size(), created.get()))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     log.error("plan", e);
                     return new Planned(0, created.get());
                 });
@@ -62,12 +71,14 @@ public class Planner {
             return Uni.createFrom().item(0); // fully planned
         }
         int slicesPerTick = Math.max(1, maxRuns / d.symbols().size());
-        Function<Instant, List<Slice>> next = plannedTo -> SlicePlan.next(d.timeframe(), d.windowFrom(), d.windowTo(),
-                plannedTo, horizon, slicesPerTick);
+        Function<Instant, List<Slice>> next = plannedTo ->
+                SlicePlan.next(d.timeframe(), d.windowFrom(), d.windowTo(), plannedTo, horizon, slicesPerTick);
         return plans.plan(d, next, maxAttempts).map(inserted -> {
             inserted.ifPresent(n -> {
                 if (n > 0) {
-                    LOG.infof("planned %d runs for %s (%s, %d symbols)", n, d.name(), d.timeframe(), d.symbols().size());
+                    LOG.infof(
+                            "planned %d runs for %s (%s, %d symbols)",
+                            n, d.name(), d.timeframe(), d.symbols().size());
                 }
             });
             return inserted.orElse(0);
@@ -75,6 +86,5 @@ public class Planner {
     }
 
     /** {@code scanned} definitions examined, {@code created} runs inserted. */
-    public record Planned(int scanned, int created) {
-    }
+    public record Planned(int scanned, int created) {}
 }

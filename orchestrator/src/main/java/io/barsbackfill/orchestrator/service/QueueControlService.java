@@ -39,36 +39,41 @@ public class QueueControlService {
     }
 
     public Uni<UpdateResult> retryFailed(OrchestratorRequest r) {
-        return filter(r).chain(f -> queue.retryFailed(f.filter(), attempts)
-                .map(n -> new UpdateResult("retry_failed", n, r.definition(), null)))
+        return filter(r)
+                .chain(f -> queue.retryFailed(f.filter(), attempts)
+                        .map(n -> new UpdateResult("retry_failed", n, r.definition(), null)))
                 .invoke(u -> LOG.infof("retry_failed %s: %d runs queued again", describe(r), u.runsChanged()));
     }
 
     public Uni<UpdateResult> cancel(OrchestratorRequest r) {
-        return filter(r).chain(f -> queue.cancel(f.filter())
-                .map(n -> new UpdateResult("cancel", n, r.definition(), f.definition() == null ? null : true)))
+        return filter(r)
+                .chain(f -> queue.cancel(f.filter())
+                        .map(n -> new UpdateResult("cancel", n, r.definition(), f.definition() == null ? null : true)))
                 .invoke(u -> LOG.infof("cancel %s: %d queued runs cancelled", describe(r), u.runsChanged()));
     }
 
     public Uni<UpdateResult> refresh(OrchestratorRequest r) {
         String name = RequestFields.required("definition", r.definition()).trim();
         Instant since = r.since() == null ? null : RequestFields.dateOrInstant("since", r.since());
-        return definitions.named(name)
+        return definitions
+                .named(name)
                 .chain(d -> queue.refresh(d.id(), since, attempts))
                 .map(n -> new UpdateResult("refresh", n, name, null))
                 .invoke(u -> LOG.infof("refresh %s since %s: %d runs queued again", name, since, u.runsChanged()));
     }
 
     private Uni<Resolved> filter(OrchestratorRequest r) {
-        String symbol = r.symbol() == null ? null : RequestFields.ticker("symbol", r.symbol()).value();
+        String symbol = r.symbol() == null
+                ? null
+                : RequestFields.ticker("symbol", r.symbol()).value();
         String code = r.errorCode() == null ? null : errorCode(r.errorCode());
         if (r.definition() == null) {
             return Uni.createFrom().item(new Resolved(null, Filter.of(null, symbol, code)));
         }
         String name = r.definition().strip();
         if (!NewDefinition.NAME.matcher(name).matches()) {
-            throw new BadInputException("definition", "definition must be a definition's name (got '"
-                    + RequestFields.clip(name) + "')");
+            throw new BadInputException(
+                    "definition", "definition must be a definition's name (got '" + RequestFields.clip(name) + "')");
         }
         return definitions.named(name).map(d -> new Resolved(d, Filter.of(d, symbol, code)));
     }
@@ -76,8 +81,10 @@ public class QueueControlService {
     private static String errorCode(String raw) {
         String code = raw.strip().toUpperCase(java.util.Locale.ROOT);
         if (Arrays.stream(ErrorCode.values()).noneMatch(c -> c.name().equals(code))) {
-            throw new BadInputException("error_code", "error_code must be one of "
-                    + Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.joining(" ")));
+            throw new BadInputException(
+                    "error_code",
+                    "error_code must be one of "
+                            + Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.joining(" ")));
         }
         return code;
     }
@@ -86,6 +93,5 @@ public class QueueControlService {
         return "definition=" + r.definition() + " symbol=" + r.symbol() + " error_code=" + r.errorCode();
     }
 
-    private record Resolved(Definition definition, Filter filter) {
-    }
+    private record Resolved(Definition definition, Filter filter) {}
 }

@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class SlicePlan {
 
-    private SlicePlan() {
-    }
+    private SlicePlan() {}
 
     /**
      * How many slices the window holds (for an open window, up to {@code horizon}), counted: a window of
@@ -44,13 +43,14 @@ public final class SlicePlan {
      * At most {@code limit} slices following {@code plannedTo} (a slice end on the grid, or null), walking the
      * grid only as far as it returns.
      */
-    public static List<Slice> next(Timeframe timeframe, Instant windowFrom, Instant windowTo, Instant plannedTo,
-            Instant horizon, int limit) {
+    public static List<Slice> next(
+            Timeframe timeframe, Instant windowFrom, Instant windowTo, Instant plannedTo, Instant horizon, int limit) {
         Instant from = plannedTo == null || plannedTo.isBefore(windowFrom) ? windowFrom : plannedTo;
         Instant to = windowTo == null || windowTo.isAfter(horizon) ? horizon : windowTo;
         SliceUnit unit = timeframe.sliceUnit();
         List<Slice> slices = new ArrayList<>();
-        for (Instant start = unit.floor(from); start.isBefore(to) && slices.size() < Math.max(limit, 1);
+        for (Instant start = unit.floor(from);
+                start.isBefore(to) && slices.size() < Math.max(limit, 1);
                 start = unit.next(start)) {
             Slice slice = new Slice(start, unit.next(start));
             if (timeframe.lastBarEndBefore(slice.to()).isAfter(horizon)) {

@@ -1,7 +1,7 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.function.StatusReport;
 import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.function.StatusReport;
 import io.barsbackfill.common.function.StatusReport.InFlight;
 import io.barsbackfill.common.function.StatusReport.ProviderStatus;
 import io.barsbackfill.common.service.ProviderGate;
@@ -32,19 +32,41 @@ public class StatusService {
 
     public Uni<StatusReport> report() {
         Instant now = Instant.now();
-        return Uni.combine().all()
-                .unis(status.totals(), status.throughput(throughputWindow), status.errors(), status.definitions(),
-                        status.heartbeats(), gate.state())
+        return Uni.combine()
+                .all()
+                .unis(
+                        status.totals(),
+                        status.throughput(throughputWindow),
+                        status.errors(),
+                        status.definitions(),
+                        status.heartbeats(),
+                        gate.state())
                 .with((totals, throughput, errors, definitions, heartbeats, provider) -> new StatusReport(
-                        identity.version(), now.toString(), totals.runs(), totals.ready(), totals.bars(),
-                        totals.progress(), throughput, totals.oldestQueuedSeconds(),
+                        identity.version(),
+                        now.toString(),
+                        totals.runs(),
+                        totals.ready(),
+                        totals.bars(),
+                        totals.progress(),
+                        throughput,
+                        totals.oldestQueuedSeconds(),
                         new InFlight(totals.dispatches(), totals.leasedRuns(), maxInFlight, totals.expiredLeases()),
-                        errors.failed(), errors.retrying(), definitions, heartbeats, provider(provider, now)));
+                        errors.failed(),
+                        errors.retrying(),
+                        definitions,
+                        heartbeats,
+                        provider(provider, now)));
     }
 
     private static ProviderStatus provider(GateState gate, Instant now) {
-        return new ProviderStatus(gate.provider(), gate.stateName(now), gate.reason(), iso(gate.since()),
-                gate.lastError(), iso(gate.nextProbeAt()), gate.consecutiveFailures());
+        return new ProviderStatus(
+                gate.provider(),
+                gate.stateName(now),
+                gate.reason(),
+                iso(gate.since()),
+                gate.lastError(),
+                iso(gate.nextProbeAt()),
+                gate.consecutiveFailures());
     }
 
     private static String iso(Instant t) {

@@ -5,12 +5,12 @@ import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Series;
-import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.SliceUnit;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
+import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.repository.SymbolRepository;
 import io.smallrye.mutiny.Uni;
@@ -43,8 +43,8 @@ public class SymbolVerifier {
     private final int maxProbes;
     private final Series probeSeries;
 
-    SymbolVerifier(AlpacaBarsClient provider, SymbolRepository symbols, OrchestratorConfig config,
-            BackfillConfig backfill) {
+    SymbolVerifier(
+            AlpacaBarsClient provider, SymbolRepository symbols, OrchestratorConfig config, BackfillConfig backfill) {
         this.provider = provider;
         this.probeSeries = backfill.alpaca().defaultSeries();
         this.symbols = symbols;
@@ -108,24 +108,35 @@ public class SymbolVerifier {
             }
             if (requests >= maxProbes) {
                 if (invalid.isEmpty() || findAll) {
-                    return Uni.createFrom().failure(new ServiceUnavailableException(ErrorCode.RATE_LIMITED,
-                            "could not verify tickers: probe budget of " + maxProbes + " requests spent "
-                                    + "(backfill.orchestrator.max-probes)", null));
+                    return Uni.createFrom()
+                            .failure(new ServiceUnavailableException(
+                                    ErrorCode.RATE_LIMITED,
+                                    "could not verify tickers: probe budget of " + maxProbes + " requests spent "
+                                            + "(backfill.orchestrator.max-probes)",
+                                    null));
                 }
                 return Uni.createFrom().voidItem(); // already rejecting; the rest stay unverified
             }
             requests++;
             return provider.probe(chunk, Timeframe.d1, probeSeries, slice, calls)
                     .chain(() -> symbols.recordValid(chunk))
-                    .onFailure(ProviderException.class).recoverWithUni(e -> {
+                    .onFailure(ProviderException.class)
+                    .recoverWithUni(e -> {
                         ProviderException p = (ProviderException) e;
-                        Ticker rejected = p.code() == ErrorCode.INVALID_SYMBOL ? p.invalidSymbol().orElse(null) : null;
+                        Ticker rejected = p.code() == ErrorCode.INVALID_SYMBOL
+                                ? p.invalidSymbol().orElse(null)
+                                : null;
                         if (rejected == null || !chunk.contains(rejected)) {
-                            return Uni.createFrom().failure(new ServiceUnavailableException(p.code(),
-                                    "could not verify tickers with the provider (" + p.code() + "): " + p.getMessage(), p));
+                            return Uni.createFrom()
+                                    .failure(new ServiceUnavailableException(
+                                            p.code(),
+                                            "could not verify tickers with the provider (" + p.code() + "): "
+                                                    + p.getMessage(),
+                                            p));
                         }
                         invalid.put(rejected, p.getMessage());
-                        List<Ticker> rest = chunk.stream().filter(t -> !t.equals(rejected)).toList();
+                        List<Ticker> rest =
+                                chunk.stream().filter(t -> !t.equals(rejected)).toList();
                         return symbols.recordInvalid(rejected, p.getMessage()).chain(() -> check(rest));
                     });
         }

@@ -41,9 +41,18 @@ public class TickService {
     private final int maxInFlight;
     private final OrchestratorMetrics metrics;
 
-    TickService(HeartbeatRepository heartbeats, ReapRepository reaper, Planner planner, ClaimRepository claims,
-            Dispatcher dispatcher, GateProbe gateProbe, ProviderGate gate, InstanceIdentity identity, ObjectMapper json,
-            OrchestratorConfig config, OrchestratorMetrics metrics) {
+    TickService(
+            HeartbeatRepository heartbeats,
+            ReapRepository reaper,
+            Planner planner,
+            ClaimRepository claims,
+            Dispatcher dispatcher,
+            GateProbe gateProbe,
+            ProviderGate gate,
+            InstanceIdentity identity,
+            ObjectMapper json,
+            OrchestratorConfig config,
+            OrchestratorMetrics metrics) {
         this.metrics = metrics;
         this.gateProbe = gateProbe;
         this.gate = gate;
@@ -62,8 +71,10 @@ public class TickService {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         TickLog log = new TickLog();
-        return heartbeats.started(identity.instance(), identity.version())
-                .onFailure().recoverWithUni(e -> {
+        return heartbeats
+                .started(identity.instance(), identity.version())
+                .onFailure()
+                .recoverWithUni(e -> {
                     log.error("heartbeat", e);
                     return Uni.createFrom().voidItem();
                 })
@@ -72,20 +83,41 @@ public class TickService {
                     return new Reaped(0, 0);
                 }))
                 .chain(reaped -> planner.plan(started, log)
-                        .chain(planned -> probeGate(log).chain(gateState -> dispatch(gateState, log, started)
-                                .map(sent -> new TickResult(planned.scanned(), planned.created(), sent.delivered(),
-                                        reaped.total(), log.errors(), (System.nanoTime() - t0) / 1_000_000,
-                                        gateState != null && gateState.open() && log.status().equals("healthy")
-                                                ? "warning" : log.status(),
-                                        identity.instance(), sent.dispatches(), sent.released(),
-                                        sent.failed() + reaped.failed(),
-                                        gateState == null ? null : gateState.describe(Instant.now()))))))
+                        .chain(planned -> probeGate(log)
+                                .chain(gateState -> dispatch(gateState, log, started)
+                                        .map(sent -> new TickResult(
+                                                planned.scanned(),
+                                                planned.created(),
+                                                sent.delivered(),
+                                                reaped.total(),
+                                                log.errors(),
+                                                (System.nanoTime() - t0) / 1_000_000,
+                                                gateState != null
+                                                                && gateState.open()
+                                                                && log.status().equals("healthy")
+                                                        ? "warning"
+                                                        : log.status(),
+                                                identity.instance(),
+                                                sent.dispatches(),
+                                                sent.released(),
+                                                sent.failed() + reaped.failed(),
+                                                gateState == null ? null : gateState.describe(Instant.now()))))))
                 .call(this::recordHeartbeat)
                 .call(metrics::tickEnded)
-                .invoke(r -> LOG.infof("tick %s: scanned=%d slices_created=%d jobs_dispatched=%d reaped=%d "
-                        + "dispatches=%d released=%d failed=%d errors=%d duration_ms=%d gate=%s", r.status(), r.scanned(),
-                        r.slicesCreated(), r.jobsDispatched(), r.reaped(), r.dispatches(), r.runsReleased(),
-                        r.runsFailed(), r.errors().size(), r.durationMs(), r.gate()));
+                .invoke(r -> LOG.infof(
+                        "tick %s: scanned=%d slices_created=%d jobs_dispatched=%d reaped=%d "
+                                + "dispatches=%d released=%d failed=%d errors=%d duration_ms=%d gate=%s",
+                        r.status(),
+                        r.scanned(),
+                        r.slicesCreated(),
+                        r.jobsDispatched(),
+                        r.reaped(),
+                        r.dispatches(),
+                        r.runsReleased(),
+                        r.runsFailed(),
+                        r.errors().size(),
+                        r.durationMs(),
+                        r.gate()));
     }
 
     /** The gate after a probe if one was due; a gate that cannot be read is a claim that cannot be made. */
@@ -108,7 +140,11 @@ public class TickService {
         String message = result.errors().isEmpty()
                 ? "scanned=" + result.scanned() + " slices_created=" + result.slicesCreated() + " jobs_dispatched="
                         + result.jobsDispatched() + " reaped=" + result.reaped()
-                : "errors=" + String.join("; ", result.errors().subList(0, Math.min(3, result.errors().size())));
+                : "errors="
+                        + String.join(
+                                "; ",
+                                result.errors()
+                                        .subList(0, Math.min(3, result.errors().size())));
         if (result.gate() != null && !result.gate().equals("closed")) {
             message = "gate: " + result.gate() + "; " + message;
         }
@@ -118,8 +154,10 @@ public class TickService {
         } catch (JsonProcessingException e) {
             tickJson = null;
         }
-        return heartbeats.finished(identity.instance(), identity.version(), result.status(), message, tickJson)
-                .onFailure().recoverWithUni(e -> {
+        return heartbeats
+                .finished(identity.instance(), identity.version(), result.status(), message, tickJson)
+                .onFailure()
+                .recoverWithUni(e -> {
                     LOG.errorf("could not write the heartbeat of %s: %s", identity.instance(), TickLog.describe(e));
                     return Uni.createFrom().voidItem();
                 });

@@ -64,20 +64,32 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     void a400BlamingOneRunOfABatchFailsThatRunAndGivesTheOthersBack(String field) {
         Dispatch d = leased("AAPL", "MSFT", "NVDA");
 
-        DispatchOutcome outcome = dispatcher.settleBatch(d, new FetcherReply<FetchBarsBatchResponse>(400, null,
-                new ErrorBody("job run is not what the request names", "BAD_INPUT", field))).await().atMost(WAIT);
+        DispatchOutcome outcome = dispatcher
+                .settleBatch(
+                        d,
+                        new FetcherReply<FetchBarsBatchResponse>(
+                                400, null, new ErrorBody("job run is not what the request names", "BAD_INPUT", field)))
+                .await()
+                .atMost(WAIT);
 
         assertThat(outcome.delivered()).isZero();
         assertThat(outcome.failed()).isEqualTo(1);
         assertThat(outcome.released()).isEqualTo(2);
-        assertThat(outcome.stopClaiming()).as("a fetcher rejecting what we send: claim nothing more").isTrue();
+        assertThat(outcome.stopClaiming())
+                .as("a fetcher rejecting what we send: claim nothing more")
+                .isTrue();
         assertThat(outcome.error()).contains("fetch-bars-batch rejected the request at " + field);
-        assertThat(run(id(d, "MSFT"))).containsEntry("status", "failed").containsEntry("error_code", "BAD_INPUT")
+        assertThat(run(id(d, "MSFT")))
+                .containsEntry("status", "failed")
+                .containsEntry("error_code", "BAD_INPUT")
                 .containsEntry("lease_token", null);
         for (String other : List.of("AAPL", "NVDA")) {
             Map<String, Object> row = run(id(d, other));
-            assertThat(row).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED")
-                    .containsEntry("attempt", 1).containsEntry("lease_token", null);
+            assertThat(row)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("attempt", 1)
+                    .containsEntry("lease_token", null);
             assertThat((String) row.get("error_message")).contains("rejected another run of its batch");
             assertThat(instant(row.get("run_after"))).as("backoff").isAfter(Instant.now());
         }
@@ -87,8 +99,15 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     void a400BlamingARunWithItsOwnCodeFailsItWithThatCode() {
         Dispatch d = leased("AAPL", "MSFT");
 
-        dispatcher.settleBatch(d, new FetcherReply<FetchBarsBatchResponse>(400, null,
-                new ErrorBody("not a ticker the provider knows", "INVALID_SYMBOL", "symbols[0]"))).await().atMost(WAIT);
+        dispatcher
+                .settleBatch(
+                        d,
+                        new FetcherReply<FetchBarsBatchResponse>(
+                                400,
+                                null,
+                                new ErrorBody("not a ticker the provider knows", "INVALID_SYMBOL", "symbols[0]")))
+                .await()
+                .atMost(WAIT);
 
         assertThat(run(id(d, "AAPL"))).containsEntry("status", "failed").containsEntry("error_code", "INVALID_SYMBOL");
         assertThat(run(id(d, "MSFT"))).containsEntry("status", "queued");
@@ -98,8 +117,13 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     void a400BlamingTheSingleRunFailsIt() {
         Dispatch d = leased("AAPL");
 
-        DispatchOutcome outcome = dispatcher.settleSingle(d, new FetcherReply<FetchBarsResponse>(400, null,
-                new ErrorBody("not a ticker", "BAD_INPUT", "symbol"))).await().atMost(WAIT);
+        DispatchOutcome outcome = dispatcher
+                .settleSingle(
+                        d,
+                        new FetcherReply<FetchBarsResponse>(
+                                400, null, new ErrorBody("not a ticker", "BAD_INPUT", "symbol")))
+                .await()
+                .atMost(WAIT);
 
         assertThat(outcome.failed()).isEqualTo(1);
         assertThat(outcome.stopClaiming()).isTrue();
@@ -111,15 +135,22 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     void a400ThatBlamesNoRunOfTheBatchIsAContractMismatchEveryRunGoesBack(String field) {
         Dispatch d = leased("AAPL", "MSFT", "NVDA");
 
-        DispatchOutcome outcome = dispatcher.settleBatch(d, new FetcherReply<FetchBarsBatchResponse>(400, null,
-                new ErrorBody("bad request", "BAD_INPUT", field.isEmpty() ? null : field))).await().atMost(WAIT);
+        DispatchOutcome outcome = dispatcher
+                .settleBatch(
+                        d,
+                        new FetcherReply<FetchBarsBatchResponse>(
+                                400, null, new ErrorBody("bad request", "BAD_INPUT", field.isEmpty() ? null : field)))
+                .await()
+                .atMost(WAIT);
 
         assertThat(outcome.failed()).isZero();
         assertThat(outcome.released()).isEqualTo(3);
         assertThat(outcome.stopClaiming()).isTrue();
         assertThat(outcome.error()).contains("fetch-bars-batch answered HTTP 400");
-        assertThat(runs("true")).hasSize(3).allSatisfy(r -> assertThat(r).containsEntry("status", "queued")
-                .containsEntry("error_code", "DISPATCH_FAILED"));
+        assertThat(runs("true"))
+                .hasSize(3)
+                .allSatisfy(r ->
+                        assertThat(r).containsEntry("status", "queued").containsEntry("error_code", "DISPATCH_FAILED"));
     }
 
     @Test
@@ -129,10 +160,14 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         Map<String, Object> before = run(id(single, "AAPL"));
         ErrorBody stale = new ErrorBody("lease is stale", "STALE_LEASE", "lease_token");
 
-        DispatchOutcome one = dispatcher.settleSingle(single, new FetcherReply<FetchBarsResponse>(409, null, stale))
-                .await().atMost(WAIT);
-        DispatchOutcome many = dispatcher.settleBatch(batch, new FetcherReply<FetchBarsBatchResponse>(409, null, stale))
-                .await().atMost(WAIT);
+        DispatchOutcome one = dispatcher
+                .settleSingle(single, new FetcherReply<FetchBarsResponse>(409, null, stale))
+                .await()
+                .atMost(WAIT);
+        DispatchOutcome many = dispatcher
+                .settleBatch(batch, new FetcherReply<FetchBarsBatchResponse>(409, null, stale))
+                .await()
+                .atMost(WAIT);
 
         for (DispatchOutcome outcome : List.of(one, many)) {
             assertThat(outcome).isEqualTo(new DispatchOutcome(0, 0, 0, null, false));
@@ -147,25 +182,85 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         Dispatch batch = leased("MSFT", "NVDA");
         complete(batch, "MSFT"); // the fetcher ended MSFT's run, not NVDA's
 
-        DispatchOutcome one = dispatcher.settleSingle(single, new FetcherReply<>(200, new FetchBarsResponse(
-                id(single, "AAPL").toString(), "AAPL", SymbolResult.SUCCESS, 0, 0, "alpaca", FROM.toString(),
-                TO.toString(), 1, 1, null, null), null)).await().atMost(WAIT);
-        DispatchOutcome many = dispatcher.settleBatch(batch, new FetcherReply<>(200, new FetchBarsBatchResponse(2, 0,
-                List.of("MSFT", "NVDA"), 1, 1, List.of(
-                        new SymbolResult(id(batch, "MSFT").toString(), "MSFT", SymbolResult.SUCCESS, 0, 0, null, null),
-                        new SymbolResult(id(batch, "NVDA").toString(), "NVDA", SymbolResult.SUCCESS, 0, 0, null, null))),
-                null)).await().atMost(WAIT);
+        DispatchOutcome one = dispatcher
+                .settleSingle(
+                        single,
+                        new FetcherReply<>(
+                                200,
+                                new FetchBarsResponse(
+                                        id(single, "AAPL").toString(),
+                                        "AAPL",
+                                        SymbolResult.SUCCESS,
+                                        0,
+                                        0,
+                                        "alpaca",
+                                        FROM.toString(),
+                                        TO.toString(),
+                                        1,
+                                        1,
+                                        null,
+                                        null),
+                                null))
+                .await()
+                .atMost(WAIT);
+        DispatchOutcome many = dispatcher
+                .settleBatch(
+                        batch,
+                        new FetcherReply<>(
+                                200,
+                                new FetchBarsBatchResponse(
+                                        2,
+                                        0,
+                                        List.of("MSFT", "NVDA"),
+                                        1,
+                                        1,
+                                        List.of(
+                                                new SymbolResult(
+                                                        id(batch, "MSFT").toString(),
+                                                        "MSFT",
+                                                        SymbolResult.SUCCESS,
+                                                        0,
+                                                        0,
+                                                        null,
+                                                        null),
+                                                new SymbolResult(
+                                                        id(batch, "NVDA").toString(),
+                                                        "NVDA",
+                                                        SymbolResult.SUCCESS,
+                                                        0,
+                                                        0,
+                                                        null,
+                                                        null))),
+                                null))
+                .await()
+                .atMost(WAIT);
 
-        assertThat(one).isEqualTo(new DispatchOutcome(1, 1, 0, "dispatch " + single.describe()
-                + ": fetch-bars answered 2xx but left 1 runs running; released them", false));
-        assertThat(many).isEqualTo(new DispatchOutcome(2, 1, 0, "dispatch " + batch.describe()
-                + ": fetch-bars-batch answered 2xx but left 1 runs running; released them", false));
+        assertThat(one)
+                .isEqualTo(new DispatchOutcome(
+                        1,
+                        1,
+                        0,
+                        "dispatch " + single.describe()
+                                + ": fetch-bars answered 2xx but left 1 runs running; released them",
+                        false));
+        assertThat(many)
+                .isEqualTo(new DispatchOutcome(
+                        2,
+                        1,
+                        0,
+                        "dispatch " + batch.describe()
+                                + ": fetch-bars-batch answered 2xx but left 1 runs running; released them",
+                        false));
         for (String left : List.of("AAPL", "NVDA")) {
-            assertThat(run(id(left.equals("AAPL") ? single : batch, left))).containsEntry("status", "queued")
-                    .containsEntry("error_code", "DISPATCH_FAILED").containsEntry("lease_token", null);
+            assertThat(run(id(left.equals("AAPL") ? single : batch, left)))
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("lease_token", null);
         }
-        assertThat(run(id(batch, "MSFT"))).as("a run its fetcher ended is never touched again")
-                .containsEntry("status", "success").containsEntry("error_code", null);
+        assertThat(run(id(batch, "MSFT")))
+                .as("a run its fetcher ended is never touched again")
+                .containsEntry("status", "success")
+                .containsEntry("error_code", null);
     }
 
     @Test
@@ -175,8 +270,13 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         complete(d, "MSFT");
         List<Map<String, Object>> before = runs("true");
 
-        DispatchOutcome outcome = dispatcher.settleBatch(d, new FetcherReply<>(200, new FetchBarsBatchResponse(2, 0,
-                List.of("AAPL", "MSFT"), 1, 1, List.of()), null)).await().atMost(WAIT);
+        DispatchOutcome outcome = dispatcher
+                .settleBatch(
+                        d,
+                        new FetcherReply<>(
+                                200, new FetchBarsBatchResponse(2, 0, List.of("AAPL", "MSFT"), 1, 1, List.of()), null))
+                .await()
+                .atMost(WAIT);
 
         assertThat(outcome).isEqualTo(new DispatchOutcome(2, 0, 0, null, false));
         assertThat(runs("true")).isEqualTo(before);
@@ -184,18 +284,30 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
 
     /** Runs of one group, leased in the database as a claim leaves them. */
     private Dispatch leased(String... symbols) {
-        List<LeasedRun> runs = new QueueFixtures(db).leased("h1", FROM, TO, Duration.ofMinutes(5), symbols).stream()
-                .map(r -> new LeasedRun(r.id(), r.token(), new Ticker(r.symbol()))).toList();
+        List<LeasedRun> runs = new QueueFixtures(db)
+                .leased("h1", FROM, TO, Duration.ofMinutes(5), symbols).stream()
+                        .map(r -> new LeasedRun(r.id(), r.token(), new Ticker(r.symbol())))
+                        .toList();
         return new Dispatch(UUID.randomUUID(), Timeframe.h1, new Series("iex", "raw"), new Slice(FROM, TO), runs);
     }
 
     /** As a fetcher ends a run: the fenced completion every fetcher uses. */
     private void complete(Dispatch d, String symbol) {
-        LeasedRun run = d.runs().stream().filter(r -> r.symbol().value().equals(symbol)).findFirst().orElseThrow();
-        assertThat(jobRuns.complete(pool, run, new Completion(0, 0, 0, "alpaca", null)).await().atMost(WAIT)).isTrue();
+        LeasedRun run = d.runs().stream()
+                .filter(r -> r.symbol().value().equals(symbol))
+                .findFirst()
+                .orElseThrow();
+        assertThat(jobRuns.complete(pool, run, new Completion(0, 0, 0, "alpaca", null))
+                        .await()
+                        .atMost(WAIT))
+                .isTrue();
     }
 
     private static UUID id(Dispatch d, String symbol) {
-        return d.runs().stream().filter(r -> r.symbol().value().equals(symbol)).findFirst().orElseThrow().jobRunId();
+        return d.runs().stream()
+                .filter(r -> r.symbol().value().equals(symbol))
+                .findFirst()
+                .orElseThrow()
+                .jobRunId();
     }
 }

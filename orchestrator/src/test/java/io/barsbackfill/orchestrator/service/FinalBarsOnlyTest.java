@@ -17,16 +17,17 @@ class FinalBarsOnlyTest {
 
     private static List<Slice> readyAt(Timeframe timeframe, String windowFrom, String windowTo, String now) {
         Instant horizon = TradingCalendar.nyse().historyHorizon(Instant.parse(now));
-        List<Slice> ready = SlicePlan.next(timeframe, Instant.parse(windowFrom), Instant.parse(windowTo), null, horizon,
-                Integer.MAX_VALUE);
+        List<Slice> ready = SlicePlan.next(
+                timeframe, Instant.parse(windowFrom), Instant.parse(windowTo), null, horizon, Integer.MAX_VALUE);
         assertThat(SlicePlan.countReady(timeframe, Instant.parse(windowFrom), Instant.parse(windowTo), horizon))
-                .as("what enqueue reports as ready").isEqualTo(ready.size());
+                .as("what enqueue reports as ready")
+                .isEqualTo(ready.size());
         return ready;
     }
 
     private static boolean ready(Timeframe timeframe, String sliceFrom, String sliceTo, String now) {
-        return readyAt(timeframe, sliceFrom, sliceTo, now).contains(new Slice(Instant.parse(sliceFrom),
-                Instant.parse(sliceTo)));
+        return readyAt(timeframe, sliceFrom, sliceTo, now)
+                .contains(new Slice(Instant.parse(sliceFrom), Instant.parse(sliceTo)));
     }
 
     @Test

@@ -16,8 +16,7 @@ public class DeadFetcherResource implements QuarkusTestResourceLifecycleManager 
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /** Both fetcher URLs at a port that was free a moment ago: nothing answers there. */
     static Map<String, String> unreachableFetchers() {

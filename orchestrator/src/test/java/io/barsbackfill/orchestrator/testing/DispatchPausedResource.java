@@ -20,6 +20,5 @@ public class DispatchPausedResource implements QuarkusTestResourceLifecycleManag
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

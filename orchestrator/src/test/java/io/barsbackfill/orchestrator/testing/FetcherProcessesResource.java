@@ -78,8 +78,9 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
         Layout layout = Layout.of(projectRoot());
         List<Path> missing = layout.missing(List.of(Service.FETCH_BARS, Service.FETCH_BARS_BATCH));
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("the fetch functions are not packaged (" + missing + "): run `./mvnw verify` "
-                    + "from the project root, or `./mvnw -pl fetch-bars,fetch-bars-batch -am package -DskipTests` first");
+            throw new IllegalStateException(
+                    "the fetch functions are not packaged (" + missing + "): run `./mvnw verify` "
+                            + "from the project root, or `./mvnw -pl fetch-bars,fetch-bars-batch -am package -DskipTests` first");
         }
         db = TestDatabase.createMigrated();
         SimulatorSettings settings = SimulatorSettings.defaults();
@@ -97,10 +98,15 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
             default -> throw new IllegalArgumentException("fetcher-database: own, missing or other, not " + database);
         };
         LocalStack.Builder builder = LocalStack.builder(layout);
-        backfillSettings().forEach((name, value) -> builder.env(
-                name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
-        LocalStack stack = builder
-                .logDir(layout.home().resolve("orchestrator/target/fetcher-logs").resolve(db.name()))
+        backfillSettings()
+                .forEach((name, value) -> builder.env(
+                        name.toUpperCase(java.util.Locale.ROOT)
+                                .replace('.', '_')
+                                .replace('-', '_'),
+                        value));
+        LocalStack stack = builder.logDir(layout.home()
+                        .resolve("orchestrator/target/fetcher-logs")
+                        .resolve(db.name()))
                 .only(Service.FETCH_BARS, Service.FETCH_BARS_BATCH)
                 .databaseUrl(fetcherDatabaseUrl)
                 .token(args.getOrDefault("fetcher-token", TOKEN))
@@ -116,10 +122,12 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
         // database is alive but never "ready" (its readiness checks the database), so it is awaited as live.
         processes = new ProcessGroup(GRACE).stopOnExit();
         for (ProcessSpec spec : stack.specs()) {
-            processes.start(reachable ? spec : spec.toBuilder().readiness(live(spec)).build());
+            processes.start(
+                    reachable ? spec : spec.toBuilder().readiness(live(spec)).build());
         }
         processes.awaitReady(READY);
-        fetchers = new Fetchers(processes.find(Service.FETCH_BARS.module()).orElseThrow(),
+        fetchers = new Fetchers(
+                processes.find(Service.FETCH_BARS.module()).orElseThrow(),
                 processes.find(Service.FETCH_BARS_BATCH.module()).orElseThrow());
 
         Map<String, String> config = new HashMap<>(db.quarkusProperties());
@@ -144,10 +152,12 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(db, new TestInjector.AnnotatedAndMatchesType(InjectTestDatabase.class, TestDatabase.class));
-        injector.injectIntoFields(simulator,
-                new TestInjector.AnnotatedAndMatchesType(InjectSimulator.class, MarketSimulator.class));
-        injector.injectIntoFields(fetchers, new TestInjector.AnnotatedAndMatchesType(InjectFetchers.class, Fetchers.class));
+        injector.injectIntoFields(
+                db, new TestInjector.AnnotatedAndMatchesType(InjectTestDatabase.class, TestDatabase.class));
+        injector.injectIntoFields(
+                simulator, new TestInjector.AnnotatedAndMatchesType(InjectSimulator.class, MarketSimulator.class));
+        injector.injectIntoFields(
+                fetchers, new TestInjector.AnnotatedAndMatchesType(InjectFetchers.class, Fetchers.class));
     }
 
     @Override
@@ -178,6 +188,7 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
                 return dir;
             }
         }
-        throw new IllegalStateException("no project root (with fetch-bars/pom.xml) above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no project root (with fetch-bars/pom.xml) above " + Path.of("").toAbsolutePath());
     }
 }

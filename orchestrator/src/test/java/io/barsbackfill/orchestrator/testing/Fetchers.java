@@ -15,7 +15,9 @@ public final class Fetchers {
      * The fetchers' access-log lines: {@code dispatch=<X-Backfill-Dispatch-Id> trace=<traceparent> fetcher-access
      * POST /fetch-bars 200}.
      */
-    static final String ACCESS_LOG_PATTERN = "dispatch=%{i,X-Backfill-Dispatch-Id} trace=%{i,traceparent} fetcher-access %m %U %s";
+    static final String ACCESS_LOG_PATTERN =
+            "dispatch=%{i,X-Backfill-Dispatch-Id} trace=%{i,traceparent} fetcher-access %m %U %s";
+
     private static final String ACCESS_LOG_MARK = "fetcher-access ";
 
     private final ManagedProcess fetchBars;
@@ -38,7 +40,8 @@ public final class Fetchers {
     public List<String> answered(Service function) {
         return process(function).logLines().stream()
                 .filter(line -> line.contains(ACCESS_LOG_MARK + "POST "))
-                .map(line -> line.substring(line.indexOf(ACCESS_LOG_MARK) + ACCESS_LOG_MARK.length()).trim())
+                .map(line -> line.substring(line.indexOf(ACCESS_LOG_MARK) + ACCESS_LOG_MARK.length())
+                        .trim())
                 .toList();
     }
 
@@ -46,7 +49,8 @@ public final class Fetchers {
     public List<String> headersAnswered(Service function) {
         return process(function).logLines().stream()
                 .filter(line -> line.contains(ACCESS_LOG_MARK + "POST ") && line.contains("dispatch="))
-                .map(line -> line.substring(line.indexOf("dispatch="), line.indexOf(ACCESS_LOG_MARK)).trim())
+                .map(line -> line.substring(line.indexOf("dispatch="), line.indexOf(ACCESS_LOG_MARK))
+                        .trim())
                 .toList();
     }
 

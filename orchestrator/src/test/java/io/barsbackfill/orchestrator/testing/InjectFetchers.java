@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks a {@link Fetchers} field of a test to receive the processes of {@link FetcherProcessesResource}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectFetchers {
-}
+public @interface InjectFetchers {}
