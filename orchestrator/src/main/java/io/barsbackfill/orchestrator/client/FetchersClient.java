@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.client;
 
 import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
@@ -66,7 +67,7 @@ public class FetchersClient {
                 .after(timeout)
                 .fail()
                 .onFailure()
-                .transform(e -> new FetcherUnreachableException(function + " unreachable: " + describe(e), e))
+                .transform(e -> new FetcherUnreachableException(function + " unreachable: " + Messages.rootCause(e), e))
                 .map(response -> {
                     try {
                         return read(response, type);
@@ -88,15 +89,6 @@ public class FetchersClient {
             error = null;
         }
         return new FetcherReply<>(status, null, error);
-    }
-
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? "" : ": " + t.getMessage();
-        return t.getClass().getSimpleName() + message;
     }
 
     private static FetchersApi api(URI baseUri, Duration connect, Duration read) {

@@ -1,5 +1,6 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
@@ -108,7 +109,7 @@ final class DispatchLoop {
                     .with(
                             this::dispatched,
                             e -> dispatched(new DispatchOutcome(
-                                    0, 0, 0, "dispatch " + d.describe() + ": " + TickLog.describe(e), true)));
+                                    0, 0, 0, "dispatch " + d.describe() + ": " + Messages.firstMessage(e), true)));
         }
         pump();
     }

@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.service;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
@@ -16,7 +17,6 @@ import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -65,7 +65,7 @@ public class Dispatcher {
                         dispatch,
                         e instanceof FetcherUnreachableException
                                 ? e.getMessage()
-                                : function(dispatch) + " failed: " + TickLog.describe(e)));
+                                : function(dispatch) + " failed: " + Messages.firstMessage(e)));
     }
 
     private static FetchBarsRequest single(Dispatch d) {
@@ -159,10 +159,7 @@ public class Dispatcher {
     private Uni<DispatchOutcome> reject(Dispatch d, List<LeasedRun> blamed, List<LeasedRun> others, ErrorBody error) {
         ErrorCode code = error == null
                 ? ErrorCode.BAD_INPUT
-                : Arrays.stream(ErrorCode.values())
-                        .filter(c -> c.name().equals(error.code()))
-                        .findFirst()
-                        .orElse(ErrorCode.BAD_INPUT);
+                : ErrorCode.named(error.code()).orElse(ErrorCode.BAD_INPUT);
         String reason = function(d) + " rejected the request"
                 + (error == null ? "" : (error.field() == null ? "" : " at " + error.field()) + ": " + error.error());
         String othersMessage = "re-dispatched later: " + function(d) + " rejected another run of its batch";
@@ -196,7 +193,7 @@ public class Dispatcher {
                         0,
                         0,
                         "dispatch " + d.describe() + ": "
-                                + message + "; releasing its runs failed too (" + TickLog.describe(e)
+                                + message + "; releasing its runs failed too (" + Messages.firstMessage(e)
                                 + "), they wait for their lease to expire",
                         true));
     }
