@@ -40,10 +40,6 @@ public class FetchersClient {
         this.authorization = "Bearer " + backfill.internalToken().orElse("");
     }
 
-    public Duration timeout() {
-        return timeout;
-    }
-
     /** {@code dispatchId} travels as a header, for the fetcher's logs. */
     public Uni<FetcherReply<FetchBarsResponse>> fetchBars(FetchBarsRequest request, UUID dispatchId) {
         return call(
