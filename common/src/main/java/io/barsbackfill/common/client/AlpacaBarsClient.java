@@ -9,6 +9,7 @@ import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.metrics.FetchMetrics;
+import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.common.service.ProviderRateLimiter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -16,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -55,14 +57,17 @@ public class AlpacaBarsClient {
     private final ProviderGate gate;
     private final ObjectMapper json;
     private final FetchMetrics metrics;
+    private final Clock clock;
 
     AlpacaBarsClient(
             BackfillConfig config,
             ProviderRateLimiter rateLimiter,
             ProviderGate gate,
             ObjectMapper json,
-            FetchMetrics metrics) {
+            FetchMetrics metrics,
+            Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
         this.config = config.alpaca();
         this.rateLimiter = rateLimiter;
         this.gate = gate;
@@ -245,7 +250,7 @@ public class AlpacaBarsClient {
                         keyId,
                         secret);
         Duration deadline = config.requestDeadline();
-        long sent = System.nanoTime();
+        Stopwatch sent = Stopwatch.start();
         return call.ifNoItem()
                 .after(deadline)
                 .failWith(() -> new ProviderException(
@@ -379,7 +384,7 @@ public class AlpacaBarsClient {
             if (retryAfter != null) {
                 wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
             } else if (reset != null) {
-                wait = Duration.between(Instant.now(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
+                wait = Duration.between(clock.instant(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
             }
         } catch (NumberFormatException e) {
             // keep the default

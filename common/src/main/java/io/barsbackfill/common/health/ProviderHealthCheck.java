@@ -7,7 +7,7 @@ import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import java.time.Clock;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
 /**
@@ -21,9 +21,11 @@ public class ProviderHealthCheck implements AsyncHealthCheck {
 
     private final RateLimitRepository budget;
     private final ProviderGate gate;
+    private final Clock clock;
 
-    ProviderHealthCheck(RateLimitRepository budget, ProviderGate gate) {
+    ProviderHealthCheck(RateLimitRepository budget, ProviderGate gate, Clock clock) {
         this.budget = budget;
+        this.clock = clock;
         this.gate = gate;
     }
 
@@ -33,7 +35,7 @@ public class ProviderHealthCheck implements AsyncHealthCheck {
                 .chain(gateState -> budget.state(AlpacaBarsClient.PROVIDER).map(state -> {
                     var response = HealthCheckResponse.named("provider")
                             .withData("provider", AlpacaBarsClient.PROVIDER)
-                            .withData("gate", gateState.stateName(Instant.now()));
+                            .withData("gate", gateState.stateName(clock.instant()));
                     if (gateState.open()) {
                         response.withData("gate_reason", gateState.reason())
                                 .withData("next_probe_at", String.valueOf(gateState.nextProbeAt()));
