@@ -127,8 +127,7 @@ public class AlpacaBarsClient {
         if (symbols.isEmpty()) {
             return Uni.createFrom().item(merged);
         }
-        Request request =
-                new Request(List.copyOf(symbols), timeframe, series, slice, Math.min(config.pageLimit(), 10_000));
+        Request request = new Request(List.copyOf(symbols), timeframe, series, slice, config.pageLimit());
         return pagesFrom(request, null, merged, calls, new HashSet<>(), afterPage)
                 .map(ignored -> merged);
     }
