@@ -12,6 +12,7 @@ import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -54,13 +55,7 @@ class ChaosSharedBudgetTest {
                         .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            orchestrator.call(OrchestratorClient.enqueueRequest(
-                    "SHARED_BUDGET",
-                    SYMBOLS,
-                    "h1",
-                    WINDOW.from().toString(),
-                    WINDOW.to().toString(),
-                    null));
+            orchestrator.call(WINDOW.enqueue("SHARED_BUDGET"));
             E2e.sleep(Duration.ofSeconds(LOAD_SECONDS));
             ObjectNode cancel = OrchestratorClient.request("cancel");
             cancel.put("definition", "SHARED_BUDGET");
@@ -118,7 +113,7 @@ class ChaosSharedBudgetTest {
      * refills in {@code t_j - t_i} (one token in hand of slack for the clocks of the database and the simulator).
      */
     private static List<String> overBucket(List<Long> times) {
-        List<String> over = new java.util.ArrayList<>();
+        List<String> over = new ArrayList<>();
         for (int i = 0; i < times.size() && over.size() < 5; i++) {
             for (int j = i; j < times.size(); j++) {
                 double allowed = PER_MINUTE + PER_MINUTE * (times.get(j) - times.get(i)) / 60_000.0 + 1;
