@@ -35,7 +35,8 @@ class BadSettingsTest {
                         .as(p.name() + "'s log")
                         .contains(
                                 p.name().equals(Service.ORCHESTRATOR.module())
-                                        ? "BACKFILL_ORCHESTRATOR_BATCH_SIZE (backfill.orchestrator.batch-size) must be 1..50"
+                                        ? "BACKFILL_ORCHESTRATOR_BATCH_SIZE (backfill.orchestrator.batch-size) "
+                                                + "must be 1..50"
                                         : "BACKFILL_ALPACA_PAGE_LIMIT (backfill.alpaca.page-limit) must be 1..10000");
             }
         }

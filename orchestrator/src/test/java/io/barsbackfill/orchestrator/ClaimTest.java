@@ -10,6 +10,7 @@ import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
 import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.simulator.SimulatorSettings;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -84,7 +85,8 @@ class ClaimTest extends OrchestratorTestBase {
         queuedRun("NVDA", "h1", "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z", 300);
         UUID later = (UUID) db.query("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
-                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, now() + interval '1 hour') RETURNING id""").get(0).get("id");
+                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, now() + interval '1 hour') RETURNING id"""
+                ).get(0).get("id");
 
         Claim claim = claims.claim(5, "claim-test").await().atMost(WAIT);
 
@@ -236,7 +238,7 @@ class ClaimTest extends OrchestratorTestBase {
     }
 
     private static List<String> tickers(int n) {
-        List<String> all = new ArrayList<>(io.barsbackfill.simulator.SimulatorSettings.DEFAULT_UNIVERSE);
+        List<String> all = new ArrayList<>(SimulatorSettings.DEFAULT_UNIVERSE);
         return all.subList(0, n);
     }
 

@@ -16,6 +16,7 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -369,7 +370,7 @@ public class AlpacaBarsClient {
             if (error.message() != null) {
                 body = error.message();
             }
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             // not JSON: keep the raw text
         }
         return Messages.clip(body, 200);

@@ -26,7 +26,9 @@ public class ProviderRateLimiter {
         this.perMinute = config.rateLimitPerMinute();
     }
 
-    /** Completes once a token is taken; fails with a budget-exhausted {@link ProviderException} after {@code maxWait}. */
+    /**
+     * Completes once a token is taken; fails with a budget-exhausted {@link ProviderException} after {@code maxWait}.
+     */
     public Uni<Void> acquire(Duration maxWait) {
         Instant now = clock.instant();
         return acquireBy(now, now.plus(maxWait));
