@@ -192,8 +192,7 @@ public class BarFetchService {
             if (!state.open()) {
                 return fetchAndStore(command, series, leased, calls, results);
             }
-            ErrorCode code =
-                    state.reason() == null ? ErrorCode.PROVIDER_UNAVAILABLE : ErrorCode.valueOf(state.reason());
+            ErrorCode code = ErrorCode.named(state.reason()).orElse(ErrorCode.PROVIDER_UNAVAILABLE);
             return giveBack(
                     leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(), results);
         });
