@@ -67,6 +67,8 @@ public final class QueueBenchmark {
             statements.put("status: throughput 15 min (StatusRepository.THROUGHPUT)", "EXECUTE throughput(900)");
             statements.put("status: failures by code (StatusRepository.ERRORS)", StatusRepository.ERRORS);
             statements.put("status: per definition (StatusRepository.DEFINITIONS)", StatusRepository.DEFINITIONS);
+            statements.put("status: latest refreshes (StatusRepository.REFRESHES)", StatusRepository.REFRESHES);
+            statements.put("status: compact the counters (StatusRepository.COMPACT)", StatusRepository.COMPACT);
             statements.put("status: heartbeats (StatusRepository.HEARTBEATS)", StatusRepository.HEARTBEATS);
             try (Statement s = c.createStatement()) {
                 s.execute("PREPARE claim(int, int, double precision, text) AS " + ClaimRepository.CLAIM);
@@ -85,6 +87,7 @@ public final class QueueBenchmark {
                 times.sort(Double::compare);
                 medians.put(e.getKey(), times.get(times.size() / 2));
             }
+            claimAndCompleteWithAndWithoutCounters(c, rounds, medians);
             System.out.println();
             System.out.println("| statement | median ms |");
             System.out.println("|---|---:|");
@@ -111,8 +114,7 @@ public final class QueueBenchmark {
                     SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz
                         + %d * interval '1 day',
                            '2020-01-01'::timestamptz + %d * interval '1 day'
-                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d"""
-                    .formatted(days, days));
+                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d""".formatted(days, days));
             s.execute("""
                     INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority,
                         attempt,
@@ -162,6 +164,65 @@ public final class QueueBenchmark {
                     SELECT 'bench-' || n, now() - n * interval '10 seconds', 'healthy', 'tick ok', 'bench'
                     FROM generate_series(1, 4) AS n""");
             s.execute("VACUUM ANALYZE");
+        }
+    }
+
+    /** The run counters' triggers of migration V5; disabled for the comparison. */
+    private static final List<String> COUNTER_TRIGGERS = List.of("job_runs_count_insert", "job_runs_count_update");
+
+    /** What a fetcher writes per run on success (JobRunRepository's completion), one statement per run. */
+    private static final String COMPLETE = """
+            UPDATE job_runs
+            SET status = 'success', rows_written = 900, bars_fetched = 960, bars_rejected = 0, provider = 'alpaca',
+                error_code = NULL, error_message = NULL, finished_at = now(), updated_at = now(),
+                lease_token = NULL, lease_expires_at = NULL
+            WHERE id = ? AND lease_token = ? AND status = 'running'""";
+
+    /**
+     * One claim of 250 runs and their 250 completions (one statement each, as fetchers complete per symbol),
+     * with the counters' triggers and without them, alternating, each in a transaction that is rolled back.
+     */
+    private static void claimAndCompleteWithAndWithoutCounters(Connection c, int rounds, Map<String, Double> medians)
+            throws SQLException {
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            with.add(claimAndComplete(c, true));
+            without.add(claimAndComplete(c, false));
+        }
+        with.sort(Double::compare);
+        without.sort(Double::compare);
+        System.out.println();
+        System.out.printf("== claim 250 + 250 completions: with counters %s ms, without %s ms%n", with, without);
+        medians.put("claim 250 runs + 250 completions, with the counters' triggers", with.get(rounds / 2));
+        medians.put("claim 250 runs + 250 completions, triggers disabled", without.get(rounds / 2));
+    }
+
+    private static double claimAndComplete(Connection c, boolean counters) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement();
+                java.sql.PreparedStatement complete = c.prepareStatement(COMPLETE)) {
+            if (!counters) {
+                for (String trigger : COUNTER_TRIGGERS) {
+                    s.execute("ALTER TABLE job_runs DISABLE TRIGGER " + trigger);
+                }
+            }
+            long start = System.nanoTime();
+            List<Object[]> claimed = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("EXECUTE claim(5, 50, 300, 'bench')")) {
+                while (r.next()) {
+                    claimed.add(new Object[] {r.getObject("id"), r.getObject("lease_token")});
+                }
+            }
+            for (Object[] run : claimed) {
+                complete.setObject(1, run[0]);
+                complete.setObject(2, run[1]);
+                complete.executeUpdate();
+            }
+            return (System.nanoTime() - start) / 1e6;
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 
