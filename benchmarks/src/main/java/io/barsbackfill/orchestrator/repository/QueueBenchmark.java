@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -114,7 +115,8 @@ public final class QueueBenchmark {
                     SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz
                         + %d * interval '1 day',
                            '2020-01-01'::timestamptz + %d * interval '1 day'
-                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d""".formatted(days, days));
+                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d"""
+                    .formatted(days, days));
             s.execute("""
                     INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority,
                         attempt,
@@ -201,7 +203,7 @@ public final class QueueBenchmark {
     private static double claimAndComplete(Connection c, boolean counters) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement();
-                java.sql.PreparedStatement complete = c.prepareStatement(COMPLETE)) {
+                PreparedStatement complete = c.prepareStatement(COMPLETE)) {
             if (!counters) {
                 for (String trigger : COUNTER_TRIGGERS) {
                     s.execute("ALTER TABLE job_runs DISABLE TRIGGER " + trigger);
