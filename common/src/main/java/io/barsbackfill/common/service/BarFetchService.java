@@ -13,6 +13,7 @@ import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.metrics.FetchMetrics;
@@ -91,6 +92,12 @@ public class BarFetchService {
                     return fetchUnlessGateOpen(command, series, leased, calls, results)
                             .replaceWith(results);
                 })
+                .onFailure(ConnectionFaults::isConnectionFault)
+                .transform(e -> new ServiceUnavailableException(
+                        ErrorCode.STORAGE_UNAVAILABLE,
+                        "the database is unavailable (" + ConnectionFaults.describe(e)
+                                + "); no attempt spent, the caller gives the runs back",
+                        e))
                 .map(results -> {
                     List<SymbolResult> ordered = ids.stream().map(results::get).toList();
                     int totalBars =
