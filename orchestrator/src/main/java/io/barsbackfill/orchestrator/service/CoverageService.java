@@ -1,7 +1,7 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.CoverageReport;
+import io.barsbackfill.orchestrator.function.CoverageReport;
 import io.barsbackfill.orchestrator.repository.CoverageRepository;
 import io.barsbackfill.orchestrator.repository.CoverageRepository.Cell;
 import io.smallrye.mutiny.Uni;

@@ -6,6 +6,7 @@ import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
 import io.smallrye.mutiny.Uni;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,7 @@ final class DispatchLoop {
     private final TickLog log;
     private final String instance;
     private final int maxInFlight;
+    private final Clock clock;
     private final Instant deadline;
     private final CompletableFuture<Totals> done = new CompletableFuture<>();
 
@@ -43,7 +45,9 @@ final class DispatchLoop {
             TickLog log,
             String instance,
             int maxInFlight,
+            Clock clock,
             Instant deadline) {
+        this.clock = clock;
         this.claims = claims;
         this.gate = gate;
         this.dispatcher = dispatcher;
@@ -68,7 +72,7 @@ final class DispatchLoop {
             if (claiming) {
                 return; // the claim under way pumps again when it returns
             }
-            if (stopped || !Instant.now().isBefore(deadline)) {
+            if (stopped || !clock.instant().isBefore(deadline)) {
                 stopped = true;
                 finishIfIdle();
                 return;
