@@ -4,7 +4,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** The one clock of every deployable: UTC system time. Tests replace it to pin time (session ends, DST). */
+/** The one source of the current time for every bean: UTC; tests replace it to pin time. */
 public class ClockProducer {
 
     @Produces

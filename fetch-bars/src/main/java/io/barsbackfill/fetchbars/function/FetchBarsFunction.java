@@ -20,7 +20,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.List;
 
-/** {@code POST /fetch-bars}: one leased run, one symbol, one slice. A stale lease answers 409 (contract: docs/contracts.md). */
+/**
+ * {@code POST /fetch-bars}: one leased run, one symbol, one slice. A stale lease answers 409 (contract:
+ * docs/contracts.md).
+ */
 public class FetchBarsFunction {
 
     /** The request type of this function, for {@code FunctionHttp}'s field checks. */

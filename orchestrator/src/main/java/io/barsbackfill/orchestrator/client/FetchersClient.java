@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.client;
 
 import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
@@ -42,10 +43,6 @@ public class FetchersClient {
         this.authorization = "Bearer " + backfill.internalToken().orElse("");
     }
 
-    public Duration timeout() {
-        return timeout;
-    }
-
     /** {@code dispatchId} travels as a header, for the fetcher's logs. The answer is one result. */
     public Uni<FetcherReply> fetchBars(FetchBarsRequest request, UUID dispatchId) {
         return call(
@@ -72,7 +69,7 @@ public class FetchersClient {
                 .after(timeout)
                 .fail()
                 .onFailure()
-                .transform(e -> new FetcherUnreachableException(function + " unreachable: " + describe(e), e))
+                .transform(e -> new FetcherUnreachableException(function + " unreachable: " + Messages.rootCause(e), e))
                 .map(response -> {
                     try {
                         return read(response, type, results);
@@ -94,15 +91,6 @@ public class FetchersClient {
             error = null;
         }
         return new FetcherReply(status, null, error);
-    }
-
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? "" : ": " + t.getMessage();
-        return t.getClass().getSimpleName() + message;
     }
 
     private static FetchersApi api(URI baseUri, Duration connect, Duration read) {

@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * {@code POST /orchestrator}'s requests as the services' commands: every field is checked here, and every
@@ -97,16 +96,8 @@ final class OrchestratorCommands {
     }
 
     private static ErrorCode errorCode(String raw) {
-        String code = raw.strip().toUpperCase(Locale.ROOT);
-        return Arrays.stream(ErrorCode.values())
-                .filter(c -> c.name().equals(code))
-                .findFirst()
-                .orElseThrow(() -> new BadInputException(
-                        "error_code",
-                        "error_code must be one of "
-                                + Arrays.stream(ErrorCode.values())
-                                        .map(Enum::name)
-                                        .collect(Collectors.joining(" "))));
+        return ErrorCode.named(raw.strip().toUpperCase(Locale.ROOT))
+                .orElseThrow(() -> new BadInputException("error_code", "error_code must be one of " + ErrorCode.NAMES));
     }
 
     private static OnUnknown onUnknown(String value) {

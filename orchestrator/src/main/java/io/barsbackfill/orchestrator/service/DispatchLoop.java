@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
@@ -116,7 +117,8 @@ final class DispatchLoop {
                                     0,
                                     0,
                                     0,
-                                    new DispatchError(ErrorCode.INTERNAL, d.describe() + ": " + TickLog.describe(e)),
+                                    new DispatchError(
+                                            ErrorCode.INTERNAL, d.describe() + ": " + Messages.firstMessage(e)),
                                     true)));
         }
         pump();

@@ -4,6 +4,7 @@ import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsRequest;
@@ -15,7 +16,6 @@ import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +62,7 @@ public class Dispatcher {
                         dispatch,
                         e instanceof FetcherUnreachableException
                                 ? e.getMessage()
-                                : function(dispatch) + " failed: " + TickLog.describe(e)));
+                                : function(dispatch) + " failed: " + Messages.firstMessage(e)));
     }
 
     private static FetchBarsRequest single(Dispatch d) {
@@ -135,10 +135,7 @@ public class Dispatcher {
     private Uni<DispatchOutcome> reject(Dispatch d, List<LeasedRun> blamed, List<LeasedRun> others, ErrorBody error) {
         ErrorCode code = error == null
                 ? ErrorCode.BAD_INPUT
-                : Arrays.stream(ErrorCode.values())
-                        .filter(c -> c.name().equals(error.code()))
-                        .findFirst()
-                        .orElse(ErrorCode.BAD_INPUT);
+                : ErrorCode.named(error.code()).orElse(ErrorCode.BAD_INPUT);
         String reason = function(d) + " rejected the request"
                 + (error == null ? "" : (error.field() == null ? "" : " at " + error.field()) + ": " + error.error());
         String othersMessage = "re-dispatched later: " + function(d) + " rejected another run of its batch";
@@ -178,7 +175,7 @@ public class Dispatcher {
                         new DispatchError(
                                 ErrorCode.DISPATCH_FAILED,
                                 d.describe() + ": "
-                                        + message + "; releasing its runs failed too (" + TickLog.describe(e)
+                                        + message + "; releasing its runs failed too (" + Messages.firstMessage(e)
                                         + "), they wait for their lease to expire"),
                         true));
     }

@@ -3,6 +3,8 @@ package io.barsbackfill.orchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.domain.Messages;
+import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.function.TickResult;
@@ -21,7 +23,8 @@ import org.jboss.logging.Logger;
 /**
  * One tick: heartbeat, reap expired leases, plan definitions, probe the provider gate when a probe is due,
  * claim and dispatch within the budget unless the gate is open, heartbeat with the result. An open gate is
- * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs even when an earlier one failed (reaping does not depend on
+ * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs
+ * even when an earlier one failed (reaping does not depend on
  * any definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
  */
 @ApplicationScoped
@@ -73,6 +76,7 @@ public class TickService {
 
     public Uni<TickResult> tick() {
         Instant started = clock.instant();
+        Stopwatch watch = Stopwatch.start();
         TickLog log = new TickLog();
         return heartbeats
                 .started(identity.instance(), identity.version())
@@ -94,8 +98,7 @@ public class TickService {
                                                 sent.delivered(),
                                                 reaped.total(),
                                                 log.errors(),
-                                                Duration.between(started, clock.instant())
-                                                        .toMillis(),
+                                                watch.elapsed().toMillis(),
                                                 gateState != null
                                                                 && gateState.open()
                                                                 && log.status().equals("healthy")
@@ -163,7 +166,8 @@ public class TickService {
                 .finished(identity.instance(), identity.version(), result.status(), message, tickJson)
                 .onFailure()
                 .recoverWithUni(e -> {
-                    LOG.errorf("could not write the heartbeat of %s: %s", identity.instance(), TickLog.describe(e));
+                    LOG.errorf(
+                            "could not write the heartbeat of %s: %s", identity.instance(), Messages.firstMessage(e));
                     return Uni.createFrom().voidItem();
                 });
     }
