@@ -1,10 +1,10 @@
 package io.barsbackfill.orchestrator.metrics;
 
 import io.barsbackfill.common.domain.GateState;
-import io.barsbackfill.common.function.StatusReport.RunCounts;
-import io.barsbackfill.common.function.TickResult;
 import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.function.TickResult;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,17 +30,17 @@ public class OrchestratorMetrics {
 
     static final String REFRESH = "15s";
     private static final Logger LOG = Logger.getLogger(OrchestratorMetrics.class);
-    private static final Map<String, ToDoubleFunction<RunCounts>> BY_STATUS = Map.of(
+    private static final Map<String, ToDoubleFunction<Counts>> BY_STATUS = Map.of(
             "queued",
-            RunCounts::queued,
+            Counts::queued,
             "running",
-            RunCounts::running,
+            Counts::running,
             "success",
-            RunCounts::success,
+            Counts::success,
             "failed",
-            RunCounts::failed,
+            Counts::failed,
             "cancelled",
-            RunCounts::cancelled);
+            Counts::cancelled);
 
     private final MeterRegistry registry;
     private final StatusRepository status;
