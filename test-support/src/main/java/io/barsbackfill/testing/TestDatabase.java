@@ -31,9 +31,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase createMigrated() {
-        TestDatabase db = create();
-        db.migrateTo("latest");
-        return db;
+        return createMigratedTo("latest");
     }
 
     /** Applies the project's migrations up to {@code version} ({@code "latest"}: all of them). */

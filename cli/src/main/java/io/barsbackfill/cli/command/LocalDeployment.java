@@ -33,7 +33,7 @@ final class LocalDeployment {
         this.layout = Layout.detect(env);
         try {
             String url = env.get("DATABASE_URL");
-            this.database = DatabaseUrl.parse(url == null || url.isBlank() ? DatabaseUrl.DEFAULT : url);
+            this.database = DatabaseUrl.parse(DatabaseUrl.orDefault(url));
             this.provider = Provider.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage());

@@ -3,6 +3,7 @@ package io.barsbackfill.common.client;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
@@ -367,7 +368,7 @@ public class AlpacaBarsClient {
         } catch (RuntimeException | java.io.IOException e) {
             // not JSON: keep the raw text
         }
-        return body.length() <= 200 ? body : body.substring(0, 200) + "...";
+        return Messages.clip(body, 200);
     }
 
     private Duration retryAfter(Response response) {

@@ -58,7 +58,6 @@ public class DatabaseUrlConfigSource implements ConfigSource {
     }
 
     private static String url() {
-        String url = System.getenv(ENV);
-        return url == null || url.isBlank() ? DatabaseUrl.DEFAULT : url;
+        return DatabaseUrl.orDefault(System.getenv(ENV));
     }
 }

@@ -3,6 +3,8 @@ package io.barsbackfill.fetchbars.function;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
@@ -150,6 +152,30 @@ class FetchBarsFunctionTest {
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
         assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
         assertThat(simulator.barRequests()).isZero();
+    }
+
+    /** A 400 about the run names it by job_run_id and index 0, as a batch's does; one about the request does not. */
+    @Test
+    void a400AboutTheRunNamesItsIdAndIndex() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Map<String, Object> ok = request(run, "h1", JAN, FEB);
+
+        post(with(ok, "symbol", "MSFT"))
+                .statusCode(400)
+                .body("field", equalTo("symbol"))
+                .body("index", equalTo(0))
+                .body("job_run_id", equalTo(run.id().toString()));
+        post(with(ok, "lease_token", "x"))
+                .statusCode(400)
+                .body("field", equalTo("lease_token"))
+                .body("index", equalTo(0))
+                .body("job_run_id", equalTo(run.id().toString()));
+        post(with(ok, "from", "2024-01-01"))
+                .statusCode(400)
+                .body("field", equalTo("from"))
+                .body("$", not(hasKey("index")))
+                .body("$", not(hasKey("job_run_id")));
+        assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
     }
 
     @Test

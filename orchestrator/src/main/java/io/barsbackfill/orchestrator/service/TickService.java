@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.TickResult;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
@@ -158,7 +159,8 @@ public class TickService {
                 .finished(identity.instance(), identity.version(), result.status(), message, tickJson)
                 .onFailure()
                 .recoverWithUni(e -> {
-                    LOG.errorf("could not write the heartbeat of %s: %s", identity.instance(), TickLog.describe(e));
+                    LOG.errorf(
+                            "could not write the heartbeat of %s: %s", identity.instance(), Messages.firstMessage(e));
                     return Uni.createFrom().voidItem();
                 });
     }
