@@ -53,13 +53,7 @@ class ChaosSharedBudgetTest {
                         .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            orchestrator.call(OrchestratorClient.enqueueRequest(
-                    "SHARED_BUDGET",
-                    SYMBOLS,
-                    "h1",
-                    WINDOW.from().toString(),
-                    WINDOW.to().toString(),
-                    null));
+            orchestrator.call(WINDOW.enqueue("SHARED_BUDGET"));
             E2e.sleep(Duration.ofSeconds(LOAD_SECONDS));
             ObjectNode cancel = OrchestratorClient.request("cancel");
             cancel.put("definition", "SHARED_BUDGET");

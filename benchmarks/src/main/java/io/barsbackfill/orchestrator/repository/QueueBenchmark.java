@@ -51,7 +51,8 @@ public final class QueueBenchmark {
             fill(c, days);
             System.out.printf("filled in %.1f s%n", (System.nanoTime() - fill) / 1e9);
             print(c, """
-                    SELECT status, in_backoff, count(*) AS runs, min(priority) AS min_priority, max(priority) AS max_priority
+                    SELECT status, in_backoff, count(*) AS runs, min(priority) AS min_priority, max(priority) AS
+                        max_priority
                     FROM job_runs GROUP BY 1, 2 ORDER BY 1, 2""");
             print(c, """
                     SELECT relname, pg_size_pretty(pg_relation_size(oid)) AS size FROM pg_class
@@ -110,12 +111,15 @@ public final class QueueBenchmark {
                     FROM generate_series(0, %d) AS n""".formatted(SYMBOLS - 1));
             s.execute("""
                     INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, planned_to)
-                    SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz + %d * interval '1 day',
+                    SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz
+                        + %d * interval '1 day',
                            '2020-01-01'::timestamptz + %d * interval '1 day'
                     FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d""".formatted(days, days));
             s.execute("""
-                    INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority, attempt,
-                                          run_after, lease_token, lease_expires_at, leased_by, dispatch_id, rows_written,
+                    INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority,
+                        attempt,
+                                          run_after, lease_token, lease_expires_at, leased_by, dispatch_id,
+                                              rows_written,
                                           bars_fetched, error_code, error_message, created_at, started_at, finished_at,
                                           updated_at)
                     SELECT d.id, b.symbol, 'm1', sf.slice_from, sf.slice_from + interval '1 day', k.status,
@@ -129,7 +133,8 @@ public final class QueueBenchmark {
                            CASE WHEN k.status = 'running' THEN gen_random_uuid() END,
                            CASE WHEN k.status = 'running' THEN now() + interval '5 minutes' END,
                            CASE WHEN k.status = 'running' THEN 'bench' END,
-                           CASE WHEN k.status = 'running' THEN ('00000000-0000-0000-0000-00000000000' || (t.day %% 5))::uuid END,
+                           CASE WHEN k.status = 'running' THEN ('00000000-0000-0000-0000-00000000000' || (t.day %%
+                               5))::uuid END,
                            CASE WHEN k.status = 'success' THEN 900 ELSE 0 END,
                            CASE WHEN k.status = 'success' THEN 960 ELSE 0 END,
                            CASE WHEN k.status = 'failed' THEN (ARRAY['INVALID_SYMBOL', 'PROVIDER_AUTH', 'LEASE_EXPIRED',

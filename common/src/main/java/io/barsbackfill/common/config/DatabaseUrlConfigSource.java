@@ -1,5 +1,6 @@
 package io.barsbackfill.common.config;
 
+import io.barsbackfill.databaseurl.DatabaseUrl;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

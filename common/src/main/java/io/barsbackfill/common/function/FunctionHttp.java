@@ -68,7 +68,8 @@ public class FunctionHttp {
     void requireToken(@Observes StartupEvent event) {
         if (config.internalToken().filter(t -> !t.isBlank()).isEmpty()) {
             throw new IllegalStateException(
-                    "BACKFILL_INTERNAL_TOKEN (backfill.internal-token) is not set: refusing to start an internal endpoint without it");
+                    "BACKFILL_INTERNAL_TOKEN (backfill.internal-token) is not set: refusing to start an "
+                            + "internal endpoint without it");
         }
     }
 

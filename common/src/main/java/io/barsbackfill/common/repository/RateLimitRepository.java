@@ -50,7 +50,8 @@ public class RateLimitRepository {
     private static final String BLOCK = """
             UPDATE rate_limits
             SET tokens = 0, refilled_at = clock_timestamp(),
-                blocked_until = GREATEST(COALESCE(blocked_until, clock_timestamp()), clock_timestamp() + make_interval(secs => $2))
+                blocked_until = GREATEST(COALESCE(blocked_until, clock_timestamp()), clock_timestamp() +
+                    make_interval(secs => $2))
             WHERE provider = $1""";
 
     private static final String STATE = """

@@ -16,6 +16,7 @@ import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.metrics.FetchMetrics;
+import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.repository.BarRepository;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.common.repository.ConnectionFaults;
@@ -26,6 +27,7 @@ import io.barsbackfill.common.service.RunMismatchException.Mismatch;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +64,7 @@ public class BarFetchService {
     private final ProviderGate gate;
     private final Duration backoffBase;
     private final FetchMetrics metrics;
+    private final Clock clock;
 
     BarFetchService(
             AlpacaBarsClient provider,
@@ -70,8 +73,10 @@ public class BarFetchService {
             Pool pool,
             ProviderGate gate,
             BackfillConfig config,
-            FetchMetrics metrics) {
+            FetchMetrics metrics,
+            Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
         this.provider = provider;
         this.runs = runs;
         this.bars = bars;
@@ -81,7 +86,7 @@ public class BarFetchService {
     }
 
     public Uni<FetchOutcome> fetch(FetchCommand command) {
-        long started = System.nanoTime();
+        Stopwatch started = Stopwatch.start();
         AtomicInteger calls = new AtomicInteger();
         List<UUID> ids = command.runs().stream().map(LeasedRun::jobRunId).toList();
         return runs.states(ids)
@@ -102,7 +107,8 @@ public class BarFetchService {
                     List<RunResult> ordered = ids.stream().map(results::get).toList();
                     int totalBars =
                             ordered.stream().mapToInt(RunResult::barsFetched).sum();
-                    return new FetchOutcome(ordered, calls.get(), totalBars, (System.nanoTime() - started) / 1_000_000);
+                    return new FetchOutcome(
+                            ordered, calls.get(), totalBars, started.elapsed().toMillis());
                 });
     }
 
@@ -201,7 +207,7 @@ public class BarFetchService {
             }
             ErrorCode code = ErrorCode.named(state.reason()).orElse(ErrorCode.PROVIDER_UNAVAILABLE);
             return giveBack(
-                    leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(), results);
+                    leased, code, "provider gate " + state.describe(clock.instant()), state.nextProbeAt(), results);
         });
     }
 
@@ -337,7 +343,7 @@ public class BarFetchService {
     /** The queue's first backoff (50-100 % of it), for runs given back through no fault of their own. */
     private Instant soon() {
         long base = backoffBase.toMillis();
-        return Instant.now().plusMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        return clock.instant().plusMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
     }
 
     /** {@code retry} when the run went back to the queue, {@code failed} when that was its last attempt. */

@@ -17,7 +17,8 @@ import jakarta.inject.Inject;
 
 /**
  * {@code POST /fetch-bars-batch}: up to 50 leased runs sharing a timeframe and slice, fetched in as few
- * provider calls as pagination allows, with a result per symbol (contract: docs/contracts.md). Answers 409 only when no run
+ * provider calls as pagination allows, with a result per symbol (contract: docs/contracts.md). Answers 409 only when no
+ * run
  * of the batch is leased to the caller any more.
  */
 public class FetchBarsBatchFunction {

@@ -241,7 +241,7 @@ class FetchBarsBatchFunctionTest {
         for (int i = 0; i < 51; i++) {
             fiftyOne.add("AAPL");
         }
-        Map<String, Map<String, Object>> cases = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Object>> cases = new LinkedHashMap<>();
         cases.put("timeframe", with(ok, "timeframe", "1h"));
         cases.put("timeframe ", with(ok, "timeframe", null));
         cases.put("symbols", with(ok, "symbols", List.of()));

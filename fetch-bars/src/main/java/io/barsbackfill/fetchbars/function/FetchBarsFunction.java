@@ -18,7 +18,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.util.List;
 
-/** {@code POST /fetch-bars}: one leased run, one symbol, one slice. A stale lease answers 409 (contract: docs/contracts.md). */
+/**
+ * {@code POST /fetch-bars}: one leased run, one symbol, one slice. A stale lease answers 409 (contract:
+ * docs/contracts.md).
+ */
 public class FetchBarsFunction {
 
     @Inject

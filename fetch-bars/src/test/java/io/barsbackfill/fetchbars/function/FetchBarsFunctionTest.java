@@ -140,7 +140,7 @@ class FetchBarsFunctionTest {
     void malformedRequestsGet400NamingTheField() {
         Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
         Map<String, Object> ok = request(run, "h1", JAN, FEB);
-        Map<String, Map<String, Object>> cases = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Object>> cases = new LinkedHashMap<>();
         cases.put("job_run_id", with(ok, "job_run_id", "42"));
         cases.put("lease_token", with(ok, "lease_token", null));
         cases.put("symbol", with(ok, "symbol", "US_BATCH_1"));
@@ -265,7 +265,8 @@ class FetchBarsFunctionTest {
                 .containsExactly(Map.of("adjustment", "raw", "n", 253L), Map.of("adjustment", "split", "n", 253L));
         assertThat(db.query("""
                 SELECT r.close / s.close AS ratio FROM ohlc_bars r JOIN ohlc_bars s USING (symbol, timeframe, feed, ts)
-                WHERE r.adjustment = 'raw' AND s.adjustment = 'split' AND ts IN ('2020-08-28T04:00Z', '2020-08-31T04:00Z')
+                WHERE r.adjustment = 'raw' AND s.adjustment = 'split' AND ts IN ('2020-08-28T04:00Z',
+                    '2020-08-31T04:00Z')
                 ORDER BY ts"""))
                 .extracting(r -> Math.round((Double) r.get("ratio") * 1000) / 1000.0)
                 .containsExactly(4.0, 1.0);

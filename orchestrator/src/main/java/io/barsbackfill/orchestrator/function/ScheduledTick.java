@@ -7,7 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The in-process trigger for long-running deployments: {@code backfill.orchestrator.schedule} (default
- * in {@code OrchestratorConfig}, {@code off} where a PingSource, CronJob or EventBridge rule posts {@code {"action":"tick"}}).
+ * in {@code OrchestratorConfig}, {@code off} where a PingSource, CronJob or EventBridge rule posts {@code
+ * {"action":"tick"}}).
  * SKIP only prevents overlap within this instance; across instances the claim lock and the idempotent
  * planning keep concurrent ticks safe.
  */

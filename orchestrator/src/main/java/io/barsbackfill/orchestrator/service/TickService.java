@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * One tick: heartbeat, reap expired leases, plan definitions, probe the provider gate when a probe is due,
  * claim and dispatch within the budget unless the gate is open, heartbeat with the result. An open gate is
- * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs even when an earlier one failed (reaping does not depend on
+ * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs
+ * even when an earlier one failed (reaping does not depend on
  * any definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
  */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package io.barsbackfill.common.config;
+package io.barsbackfill.databaseurl;
 
 import java.net.URI;
 import java.net.URLDecoder;
