@@ -8,10 +8,14 @@ import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
@@ -45,6 +49,7 @@ public class OrchestratorMetrics {
     private final MeterRegistry registry;
     private final StatusRepository status;
     private final ProviderGate gate;
+    private final List<Meter> gauges = new ArrayList<>();
     private final AtomicReference<Reading<Totals>> last = new AtomicReference<>();
     private final AtomicReference<Reading<GateState>> lastGate = new AtomicReference<>();
 
@@ -52,7 +57,7 @@ public class OrchestratorMetrics {
         this.registry = registry;
         this.status = status;
         this.gate = gate;
-        BY_STATUS.forEach((name, count) -> Gauge.builder(
+        BY_STATUS.forEach((name, count) -> gauges.add(Gauge.builder(
                         "backfill.runs",
                         last,
                         t -> t.get() == null
@@ -61,15 +66,15 @@ public class OrchestratorMetrics {
                 .tag("status", name)
                 .strongReference(true)
                 .description("Runs in job_runs by status")
-                .register(registry));
-        Gauge.builder(
+                .register(registry)));
+        gauges.add(Gauge.builder(
                         "backfill.dispatches.in.flight",
                         last,
                         t -> t.get() == null ? Double.NaN : t.get().value().dispatches())
                 .strongReference(true)
                 .description("Dispatches holding live leases, across all orchestrators")
-                .register(registry);
-        Gauge.builder(
+                .register(registry));
+        gauges.add(Gauge.builder(
                         "backfill.queue.oldest.queued.seconds",
                         last,
                         t -> t.get() == null
@@ -79,14 +84,24 @@ public class OrchestratorMetrics {
                                         : t.get().value().oldestQueuedSeconds())
                 .strongReference(true)
                 .description("Age of the oldest queued run (0 when none)")
-                .register(registry);
-        Gauge.builder(
+                .register(registry));
+        gauges.add(Gauge.builder(
                         "backfill.provider.gate.open",
                         lastGate,
                         g -> g.get() == null ? Double.NaN : g.get().value().open() ? 1 : 0)
                 .strongReference(true)
                 .description("1 while the provider health gate is open (nothing is claimed), else 0")
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * The injected registry is Micrometer's global one, which outlives this application when another starts in the
+     * same JVM (tests): a gauge left there would keep showing this instance's last values to the next one, whose
+     * own registration of the same name is then ignored.
+     */
+    @PreDestroy
+    void unregister() {
+        gauges.forEach(registry::remove);
     }
 
     /** Counts the tick by its result and refreshes the queue figures. */
@@ -110,7 +125,7 @@ public class OrchestratorMetrics {
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithUni(e -> {
-                    LOG.debugf("queue metrics not refreshed: %s", e.toString());
+                    LOG.warnf("queue metrics not refreshed (the gauges keep their last values): %s", e.toString());
                     return Uni.createFrom().voidItem();
                 });
     }
