@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * Aggregates for {@code status}: exact counts, never a LIMITed sample. Runs by status and per definition are
  * the sums of the counters of migration V5 (kept by triggers in each transition's transaction); every other
- * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave the
+ * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave
+ * the
  * database as text ({@code iso_utc}) and ages are null for infinite values, so no value PostgreSQL accepts
  * in a row can make the report fail; free text is clipped.
  */
