@@ -13,6 +13,7 @@ import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.metrics.Stopwatch;
@@ -96,6 +97,12 @@ public class BarFetchService {
                     return fetchUnlessGateOpen(command, series, leased, calls, results)
                             .replaceWith(results);
                 })
+                .onFailure(ConnectionFaults::isConnectionFault)
+                .transform(e -> new ServiceUnavailableException(
+                        ErrorCode.STORAGE_UNAVAILABLE,
+                        "the database is unavailable (" + ConnectionFaults.describe(e)
+                                + "); no attempt spent, the caller gives the runs back",
+                        e))
                 .map(results -> {
                     List<RunResult> ordered = ids.stream().map(results::get).toList();
                     int totalBars =
@@ -145,7 +152,8 @@ public class BarFetchService {
     }
 
     /**
-     * Runs still leased to the caller; the others get a {@code conflict} result. A run not the command's is a mismatch.
+     * Runs still leased to the caller; the others get a {@code conflict} result. A run not the command's is a
+     * mismatch.
      */
     private List<LeasedRun> checkLeases(FetchCommand command, List<RunState> states, Map<UUID, RunResult> results) {
         Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));

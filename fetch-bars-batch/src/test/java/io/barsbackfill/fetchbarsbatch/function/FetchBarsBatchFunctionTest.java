@@ -199,7 +199,8 @@ class FetchBarsBatchFunctionTest {
     }
 
     /**
-     * The orchestrator fails the run a 400 names by job_run_id and index, and no other: it must not parse the field.
+     * The orchestrator fails the run a 400 names by job_run_id and index, and no other: it must not parse the
+     * field.
      */
     @Test
     void a400AboutOneRunNamesThatRunsIdAndIndex() {

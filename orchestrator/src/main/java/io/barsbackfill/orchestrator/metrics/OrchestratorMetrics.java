@@ -1,17 +1,21 @@
 package io.barsbackfill.orchestrator.metrics;
 
 import io.barsbackfill.common.domain.GateState;
-import io.barsbackfill.common.function.StatusReport.RunCounts;
-import io.barsbackfill.common.function.TickResult;
 import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.function.TickResult;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
@@ -31,59 +35,74 @@ public class OrchestratorMetrics {
 
     static final String REFRESH = "15s";
     private static final Logger LOG = Logger.getLogger(OrchestratorMetrics.class);
-    private static final Map<String, ToDoubleFunction<RunCounts>> BY_STATUS = Map.of(
+    private static final Map<String, ToDoubleFunction<Counts>> BY_STATUS = Map.of(
             "queued",
-            RunCounts::queued,
+            Counts::queued,
             "running",
-            RunCounts::running,
+            Counts::running,
             "success",
-            RunCounts::success,
+            Counts::success,
             "failed",
-            RunCounts::failed,
+            Counts::failed,
             "cancelled",
-            RunCounts::cancelled);
+            Counts::cancelled);
 
     private final MeterRegistry registry;
     private final StatusRepository status;
     private final ProviderGate gate;
-    private final AtomicReference<Totals> last = new AtomicReference<>();
-    private final AtomicReference<GateState> lastGate = new AtomicReference<>();
+    private final List<Meter> gauges = new ArrayList<>();
+    private final AtomicReference<Reading<Totals>> last = new AtomicReference<>();
+    private final AtomicReference<Reading<GateState>> lastGate = new AtomicReference<>();
 
     OrchestratorMetrics(MeterRegistry registry, StatusRepository status, ProviderGate gate) {
         this.registry = registry;
         this.status = status;
         this.gate = gate;
-        BY_STATUS.forEach((name, count) -> Gauge.builder(
+        BY_STATUS.forEach((name, count) -> gauges.add(Gauge.builder(
                         "backfill.runs",
                         last,
                         t -> t.get() == null
                                 ? Double.NaN
-                                : count.applyAsDouble(t.get().runs()))
+                                : count.applyAsDouble(t.get().value().runs()))
                 .tag("status", name)
+                .strongReference(true)
                 .description("Runs in job_runs by status")
-                .register(registry));
-        Gauge.builder(
+                .register(registry)));
+        gauges.add(Gauge.builder(
                         "backfill.dispatches.in.flight",
                         last,
-                        t -> t.get() == null ? Double.NaN : t.get().dispatches())
+                        t -> t.get() == null ? Double.NaN : t.get().value().dispatches())
+                .strongReference(true)
                 .description("Dispatches holding live leases, across all orchestrators")
-                .register(registry);
-        Gauge.builder(
+                .register(registry));
+        gauges.add(Gauge.builder(
                         "backfill.queue.oldest.queued.seconds",
                         last,
                         t -> t.get() == null
                                 ? Double.NaN
-                                : t.get().oldestQueuedSeconds() == null
+                                : t.get().value().oldestQueuedSeconds() == null
                                         ? 0
-                                        : t.get().oldestQueuedSeconds())
+                                        : t.get().value().oldestQueuedSeconds())
+                .strongReference(true)
                 .description("Age of the oldest queued run (0 when none)")
-                .register(registry);
-        Gauge.builder(
+                .register(registry));
+        gauges.add(Gauge.builder(
                         "backfill.provider.gate.open",
                         lastGate,
-                        g -> g.get() == null ? Double.NaN : g.get().open() ? 1 : 0)
+                        g -> g.get() == null ? Double.NaN : g.get().value().open() ? 1 : 0)
+                .strongReference(true)
                 .description("1 while the provider health gate is open (nothing is claimed), else 0")
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * The injected registry is Micrometer's global one, which outlives this application when another starts in the
+     * same JVM (tests): a gauge left there would keep showing this instance's last values to the next one, whose
+     * own registration of the same name is then ignored.
+     */
+    @PreDestroy
+    void unregister() {
+        gauges.forEach(registry::remove);
     }
 
     /** Counts the tick by its result and refreshes the queue figures. */
@@ -98,16 +117,29 @@ public class OrchestratorMetrics {
 
     @Scheduled(identity = "metrics-refresh", every = REFRESH, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
+        long started = System.nanoTime();
         return status.compactCounts()
                 .chain(status::totals)
-                .invoke(last::set)
+                .invoke(totals -> keepNewest(last, new Reading<>(started, totals)))
                 .chain(gate::state)
-                .invoke(lastGate::set)
+                .invoke(state -> keepNewest(lastGate, new Reading<>(started, state)))
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithUni(e -> {
-                    LOG.debugf("queue metrics not refreshed: %s", e.toString());
+                    LOG.warnf("queue metrics not refreshed (the gauges keep their last values): %s", e.toString());
                     return Uni.createFrom().voidItem();
                 });
     }
+
+    /**
+     * Refreshes overlap (after every tick, and on a schedule): a refresh that read the database earlier must not
+     * overwrite what a later one read, or a gauge shows a gate closed that has opened since.
+     */
+    private static <T> void keepNewest(AtomicReference<Reading<T>> current, Reading<T> read) {
+        current.accumulateAndGet(
+                read, (old, neu) -> old == null || neu.startedNanos() - old.startedNanos() >= 0 ? neu : old);
+    }
+
+    /** A value and when the refresh that read it started ({@link System#nanoTime()}). */
+    private record Reading<T>(long startedNanos, T value) {}
 }
