@@ -18,7 +18,7 @@ public final class StoredBars {
 
     static final String IN_SLICES = """
             WITH runs AS (
-                SELECT DISTINCT r.symbol, r.timeframe, r.slice_from, r.slice_to
+                SELECT DISTINCT r.symbol, r.timeframe, r.feed, r.adjustment, r.slice_from, r.slice_to
                 FROM job_definitions d
                 JOIN job_definition_runs l ON l.job_def_id = d.id
                 JOIN job_runs r ON r.id = l.job_run_id
