@@ -28,6 +28,11 @@ public class BarRepository {
             SELECT $1, $2, t.ts, t.o, t.h, t.l, t.c, t.v, t.vw, t.n, $3, $4, $5, now()
             FROM unnest($6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int8[],
                         $12::float8[], $13::int8[]) AS t(ts, o, h, l, c, v, vw, n)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM ohlc_bars s
+                WHERE s.symbol = $1 AND s.timeframe = $2::text::timeframe AND s.feed = $4 AND s.adjustment = $5 AND s.ts = t.ts
+                  AND (s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trade_count)
+                      IS NOT DISTINCT FROM (t.o, t.h, t.l, t.c, t.v, t.vw, t.n))
             ON CONFLICT (symbol, timeframe, feed, adjustment, ts) DO UPDATE
             SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
                 volume = excluded.volume, vwap = excluded.vwap, trade_count = excluded.trade_count,
