@@ -10,42 +10,27 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source benchmarks/processes.sh
 mode="${1:-both}"
 per_minute="${2:-60}"
 pg_host="${PGHOST:-127.0.0.1}"
-
-# VmHWM of a process in kB, empty once it has gone.
-hwm() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
-# The module a started JVM runs: <module>/target/... in its command line.
-module() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | sed -n 's#.* -jar [^ ]*/\([a-z-]*\)/target/.*#\1#p'; }
 
 run() {
   local label="$1"; shift
   local db="bars_bench_memory_${label}"
   local state; state="$(mktemp -d)"
-  psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db" >/dev/null
+  psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db" 2>/dev/null
   echo "== demo $label ($*), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   env "$@" DATABASE_URL="postgresql://postgres@$pg_host:5432/$db" BACKFILL_STATE_DIR="$state" BACKFILL_NO_BUILD=1 \
       ./backfill demo > "$state/demo.out" 2>&1 &
   local cli=$!
-  declare -A peak=()
-  local start=$SECONDS
-  while kill -0 "$cli" 2>/dev/null; do
-    for pid in $(pgrep -P "$cli" || true); do
-      local name kb
-      name="$(module "$pid")"; kb="$(hwm "$pid")"
-      [ -n "$name" ] && [ -n "$kb" ] || continue
-      if [ -z "${peak[$name]:-}" ] || [ "$kb" -gt "${peak[$name]}" ]; then peak[$name]=$kb; fi
-    done
-    sleep 0.25
-  done
+  sample_peaks "$cli" "$state/peaks"
   local rc=0; wait "$cli" || rc=$?
-  echo "exit $rc after $((SECONDS - start)) s, load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  grep -E '^(demo (done|FAILED)|audit|ready in)|runs .* bars' "$state/demo.out" | tail -n 4 || true
-  printf '%-18s %12s\n' process 'peak RSS MB'
-  for name in "${!peak[@]}"; do printf '%-18s %12d\n' "$name" $(( peak[$name] / 1024 )); done | sort
+  echo "exit $rc, load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  grep -E '^(demo (done|FAILED)|audit|ready in)' "$state/demo.out" || true
+  print_peaks "$state/peaks"
   echo "(output and logs: $state)"
-  psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db" >/dev/null
+  psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db"
 }
 
 case "$mode" in

@@ -136,7 +136,7 @@ public final class QueueThroughputBenchmark {
             builder.javaOptions("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         }
         try (LocalStack stack = builder.build()) {
-            stack.start().awaitReady(Duration.ofSeconds(60));
+            stack.start().awaitReady(Duration.ofMinutes(5)); // minutes on a loaded machine
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest tick = HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + "/orchestrator"))
                     .header("Authorization", "Bearer " + token)

@@ -30,7 +30,7 @@ public class BarRepository {
                         $12::float8[], $13::int8[]) AS t(ts, o, h, l, c, v, vw, n)
             WHERE NOT EXISTS (
                 SELECT 1 FROM ohlc_bars s
-                WHERE s.symbol = $1 AND s.timeframe = $2::text::timeframe AND s.feed = $4 AND s.adjustment = $5 AND s.ts = t.ts
+                WHERE s.symbol = $1 AND s.timeframe = $2::timeframe AND s.feed = $4 AND s.adjustment = $5 AND s.ts = t.ts
                   AND (s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trade_count)
                       IS NOT DISTINCT FROM (t.o, t.h, t.l, t.c, t.v, t.vw, t.n))
             ON CONFLICT (symbol, timeframe, feed, adjustment, ts) DO UPDATE
