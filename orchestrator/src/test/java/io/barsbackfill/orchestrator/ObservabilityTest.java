@@ -11,6 +11,7 @@ import io.barsbackfill.orchestrator.testing.InjectFetchers;
 import io.barsbackfill.testing.ScrapedMetrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,7 @@ class ObservabilityTest extends OrchestratorTestBase {
         assertThat(written).isPositive();
         assertThat(barsWrittenByFetchers() - fetchersBefore).isEqualTo(written);
 
-        List<String> headers = new java.util.ArrayList<>(fetchers.headersAnswered(Service.FETCH_BARS));
+        List<String> headers = new ArrayList<>(fetchers.headersAnswered(Service.FETCH_BARS));
         headers.addAll(fetchers.headersAnswered(Service.FETCH_BARS_BATCH));
         assertThat(headers.subList(headersBefore, headers.size()))
                 .as("one line per dispatch: a batch and a single")

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,7 +104,7 @@ class ProviderGateTest extends OrchestratorTestBase {
         tickFor(Duration.ofSeconds(4));
         action("status")
                 .statusCode(200)
-                .body("provider.state", org.hamcrest.Matchers.oneOf("open", "half_open"))
+                .body("provider.state", Matchers.oneOf("open", "half_open"))
                 .body("provider.reason", equalTo("PROVIDER_AUTH"))
                 .body("runs.failed", equalTo(0));
         assertThat(count("SELECT max(attempt) FROM job_runs"))
@@ -176,7 +177,7 @@ class ProviderGateTest extends OrchestratorTestBase {
     private void tickFor(Duration duration) {
         Instant end = Instant.now().plus(duration);
         while (Instant.now().isBefore(end)) {
-            action("tick").statusCode(200).body("errors", org.hamcrest.Matchers.empty());
+            action("tick").statusCode(200).body("errors", Matchers.empty());
             pause(Duration.ofMillis(250));
         }
     }

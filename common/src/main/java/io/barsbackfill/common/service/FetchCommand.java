@@ -8,13 +8,6 @@ import java.util.List;
 /**
  * Validated fetch input: leased runs with distinct tickers, all for one timeframe and slice. {@code feed} and
  * {@code adjustment} are null when the request leaves the series to the runs; when set, the runs must be of
- * that series. {@code batch} only changes how fields are named in error messages ({@code symbol} vs
- * {@code symbols[3]}).
+ * that series.
  */
-public record FetchCommand(
-        Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs, boolean batch) {
-
-    public String field(String single, String list, int index) {
-        return batch ? list + "[" + index + "]" : single;
-    }
-}
+public record FetchCommand(Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs) {}

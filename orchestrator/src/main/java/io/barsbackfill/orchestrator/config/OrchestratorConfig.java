@@ -26,7 +26,11 @@ public interface OrchestratorConfig {
 
     interface Orchestrator {
 
-        /** How often the in-process scheduler ticks ({@code 30s}, {@code 1m}); {@code off} for external triggers. */
+        /**
+         * How often the in-process scheduler ticks ({@code 30s}, {@code 1m}); {@code off} for external triggers.
+         * Read by {@code ScheduledTick}'s annotation; declared here for its one default, and because a
+         * {@code backfill.*} property that no mapping declares stops start-up.
+         */
         @WithDefault("30s")
         String schedule();
 

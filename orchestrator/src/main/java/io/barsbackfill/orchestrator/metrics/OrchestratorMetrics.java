@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The orchestrator's metrics at {@code /q/metrics} (names are a contract with users' dashboards). The queue figures
- * are the whole deployment's, read from the database after every tick and every {@value #REFRESH} (a scrape never
- * waits on the database): {@code backfill_runs{status}}, {@code backfill_dispatches_in_flight},
+ * are the whole deployment's, read from the database's run counters after every tick and every {@value #REFRESH}
+ * (a scrape never waits on the database; each refresh first compacts the counters): {@code backfill_runs{status}}, {@code backfill_dispatches_in_flight},
  * {@code backfill_queue_oldest_queued_seconds}, {@code backfill_provider_gate_open} (1 while the provider health gate
  * is open, so nothing is claimed). Ticks are counted by result; claim latency is timed on the
  * repository ({@code backfill_claim_seconds}).
@@ -97,7 +97,8 @@ public class OrchestratorMetrics {
 
     @Scheduled(identity = "metrics-refresh", every = REFRESH, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return status.totals()
+        return status.compactCounts()
+                .chain(status::totals)
                 .invoke(last::set)
                 .chain(gate::state)
                 .invoke(lastGate::set)

@@ -97,7 +97,7 @@ public class ClaimRepository {
     ClaimRepository(Pool pool, OrchestratorConfig config, BackfillConfig backfill) {
         this.pool = pool;
         this.maxInFlight = config.orchestrator().maxInFlight();
-        this.batchSize = Math.max(1, Math.min(config.orchestrator().batchSize(), 50));
+        this.batchSize = config.orchestrator().batchSize();
         this.lease = backfill.queue().leaseDuration();
     }
 
