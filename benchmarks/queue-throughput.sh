@@ -12,7 +12,7 @@ if [ ! -d "$dir/node_modules/graphile-worker" ]; then
   mkdir -p "$dir"
   npm install --prefix "$dir" --no-audit --no-fund graphile-worker@0.16.6 >&2
 fi
-java -cp "benchmarks/target/classes:benchmarks/target/benchmarks.jar" io.barsbackfill.benchmarks.QueueThroughputBenchmark "${1:-10000}" "$dir" \
+java -cp benchmarks/target/benchmarks.jar io.barsbackfill.benchmarks.QueueThroughputBenchmark "${1:-10000}" "$dir" \
   ${QUEUE_JFR:+"$(realpath -m "$QUEUE_JFR")"}
 if [ -n "${QUEUE_JFR:-}" ] && [ -f "$QUEUE_JFR" ]; then
   echo; echo "hottest frames of the orchestrator (JFR execution samples, top of stack):"

@@ -2,6 +2,7 @@ package io.barsbackfill.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
@@ -134,25 +135,25 @@ final class NoOpFetcher implements AutoCloseable {
                     .map(run -> {
                         RunState state = byId.get(run.jobRunId());
                         if (state == null || !state.isLeasedTo(run)) {
-                            return Uni.createFrom().item(result(run, SymbolResult.CONFLICT));
+                            return Uni.createFrom().item(result(run, FetchStatus.conflict));
                         }
                         return pool.withTransaction(
                                         conn -> runs.complete(conn, run, new Completion(0, 0, 0, "alpaca", null)))
-                                .map(done -> result(run, done ? SymbolResult.SUCCESS : SymbolResult.CONFLICT));
+                                .map(done -> result(run, done ? FetchStatus.success : FetchStatus.conflict));
                     })
                     .toList();
             return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast();
         });
     }
 
-    private static SymbolResult result(LeasedRun run, String status) {
+    private static SymbolResult result(LeasedRun run, FetchStatus status) {
         return new SymbolResult(
                 run.jobRunId().toString(),
                 run.symbol().value(),
-                status,
+                status.name(),
                 0,
                 0,
-                status.equals(SymbolResult.SUCCESS) ? null : "STALE_LEASE",
+                status == FetchStatus.success ? null : "STALE_LEASE",
                 null);
     }
 

@@ -126,6 +126,9 @@ public final class QueueThroughputBenchmark {
                 .logDir(logs)
                 .databaseUrl(db.libpqUrl())
                 .token(token)
+                // a provider that is never called (a tick with an open queue makes no provider request); the
+                // settings check wants keys for the real Alpaca only
+                .env("BACKFILL_ALPACA_BASE_URL", fetcher.url())
                 .env("BACKFILL_FETCH_BARS_URL", fetcher.url())
                 .env("BACKFILL_FETCH_BARS_BATCH_URL", fetcher.url())
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
