@@ -117,7 +117,8 @@ class ChaosSoakTest {
                        pg_size_pretty((SELECT sum(pg_total_relation_size(relid))
                                        FROM pg_partition_tree(t.name::regclass))) AS size
                 FROM (VALUES ('job_runs'), ('job_definitions'), ('job_definition_runs'), ('ohlc_bars'),
-                             ('rate_limits'), ('symbols'), ('orchestrator_heartbeat')) t(name)""");
+                             ('rate_limits'), ('symbols'), ('orchestrator_heartbeat'), ('run_counts'),
+                             ('definition_run_counts')) t(name)""");
         return rows.stream()
                 .map(r -> String.format(
                         "  %-22s live %8s  dead %8s  size %s%n",

@@ -44,9 +44,16 @@ class ObservabilityTest extends OrchestratorTestBase {
                         - before.value("backfill_ticks_total", "result=\"healthy\""))
                 .isEqualTo(1);
         assertThat(after.value("backfill_runs", "status=\"success\"")).isEqualTo(3);
+        // a gauge that is absent would also read 0: each must be there
+        assertThat(after.has("backfill_runs", "status=\"queued\"")).isTrue();
         assertThat(after.value("backfill_runs", "status=\"queued\"")).isZero();
+        assertThat(after.has("backfill_dispatches_in_flight", "")).isTrue();
         assertThat(after.value("backfill_dispatches_in_flight")).isZero();
+        assertThat(after.has("backfill_queue_oldest_queued_seconds", "")).isTrue();
         assertThat(after.value("backfill_queue_oldest_queued_seconds")).isZero();
+        assertThat(after.has("backfill_provider_gate_open", ""))
+                .as("gate gauge present")
+                .isTrue();
         assertThat(after.value("backfill_provider_gate_open")).isZero();
         assertThat(after.sum("backfill_claim_seconds_count") - before.sum("backfill_claim_seconds_count"))
                 .isGreaterThanOrEqualTo(1);

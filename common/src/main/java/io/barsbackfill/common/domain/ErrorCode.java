@@ -38,6 +38,11 @@ public enum ErrorCode {
      * back without spending an attempt.
      */
     STORAGE_ERROR(true),
+    /**
+     * A fetcher could not reach the database at all (connection refused or lost, "too many clients", shutting
+     * down): it answers 503 with this code and the orchestrator gives the runs back without spending an attempt.
+     */
+    STORAGE_UNAVAILABLE(true),
     /** Anything unexpected. */
     INTERNAL(true);
 

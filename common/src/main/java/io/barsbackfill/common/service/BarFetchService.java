@@ -13,6 +13,7 @@ import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.metrics.Stopwatch;
@@ -96,6 +97,12 @@ public class BarFetchService {
                     return fetchUnlessGateOpen(command, series, leased, calls, results)
                             .replaceWith(results);
                 })
+                .onFailure(ConnectionFaults::isConnectionFault)
+                .transform(e -> new ServiceUnavailableException(
+                        ErrorCode.STORAGE_UNAVAILABLE,
+                        "the database is unavailable (" + ConnectionFaults.describe(e)
+                                + "); no attempt spent, the caller gives the runs back",
+                        e))
                 .map(results -> {
                     List<RunResult> ordered = ids.stream().map(results::get).toList();
                     int totalBars =

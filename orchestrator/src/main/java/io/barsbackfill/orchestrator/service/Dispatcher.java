@@ -1,5 +1,6 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.JobStatus;
@@ -16,6 +17,8 @@ import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +34,9 @@ import org.jboss.logging.Logger;
  * <li>400 naming one run of the request ({@code job_run_id} and its {@code index}): that run fails with
  * the code given, the others of a batch go back to the queue for a later dispatch, and the tick claims
  * nothing more (a fetcher on the wrong database would otherwise fail the whole queue in one tick);</li>
+ * <li>503 {@code STORAGE_UNAVAILABLE}: the fetcher could not reach the database (refused or lost connection,
+ * "too many clients"): the runs go back to the queue without spending an attempt, after the base backoff, and the
+ * tick claims nothing more;</li>
  * <li>any other 4xx (a 400 naming no run of this dispatch means orchestrator and fetcher disagree on the
  * contract; 401 a token mismatch), 5xx, or no answer: the fetcher is down or misconfigured, every run
  * goes back to the queue with backoff ({@code DISPATCH_FAILED}) and the tick stops claiming, so a broken
@@ -46,10 +52,12 @@ public class Dispatcher {
 
     private final FetchersClient fetchers;
     private final JobRunRepository runs;
+    private final Duration backoff;
 
-    Dispatcher(FetchersClient fetchers, JobRunRepository runs) {
+    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config) {
         this.fetchers = fetchers;
         this.runs = runs;
+        this.backoff = config.queue().backoffBase();
     }
 
     public Uni<DispatchOutcome> dispatch(Dispatch dispatch) {
@@ -151,11 +159,40 @@ public class Dispatcher {
 
     /** 401, other 4xx and 5xx: nothing was fetched; every run goes back to the queue. */
     private Uni<DispatchOutcome> refused(Dispatch d, FetcherReply reply) {
+        if (reply.status() == 503
+                && reply.error() != null
+                && ErrorCode.STORAGE_UNAVAILABLE.name().equals(reply.error().code())) {
+            return storageUnavailable(
+                    d,
+                    function(d) + " could not reach the database: "
+                            + reply.error().error());
+        }
         String detail = reply.error() == null ? "" : ": " + reply.error().error();
         String message = reply.status() == 401
                 ? function(d) + " refused the internal token (HTTP 401): check BACKFILL_INTERNAL_TOKEN on both sides"
                 : function(d) + " answered HTTP " + reply.status() + detail;
         return giveBack(d, message);
+    }
+
+    /**
+     * 503 {@code STORAGE_UNAVAILABLE}: the fetcher's database was down or full; the runs say nothing about it, so
+     * they go back without spending an attempt, after a backoff. The tick claims nothing more.
+     */
+    private Uni<DispatchOutcome> storageUnavailable(Dispatch d, String message) {
+        LOG.warnf("dispatch %s: %s; runs go back to the queue, no attempt spent", d.describe(), message);
+        return runs.giveBack(
+                        d.runs(),
+                        ErrorCode.STORAGE_UNAVAILABLE,
+                        message,
+                        Instant.now().plus(backoff))
+                .map(given -> new DispatchOutcome(
+                        0,
+                        given.size(),
+                        0,
+                        new DispatchError(ErrorCode.STORAGE_UNAVAILABLE, d.describe() + ": " + message),
+                        true))
+                .onFailure()
+                .recoverWithItem(e -> releaseFailed(d, message, e));
     }
 
     private Uni<DispatchOutcome> giveBack(Dispatch d, String message) {
@@ -168,16 +205,20 @@ public class Dispatcher {
                         new DispatchError(ErrorCode.DISPATCH_FAILED, d.describe() + ": " + message),
                         true))
                 .onFailure()
-                .recoverWithItem(e -> new DispatchOutcome(
-                        0,
-                        0,
-                        0,
-                        new DispatchError(
-                                ErrorCode.DISPATCH_FAILED,
-                                d.describe() + ": "
-                                        + message + "; releasing its runs failed too (" + Messages.firstMessage(e)
-                                        + "), they wait for their lease to expire"),
-                        true));
+                .recoverWithItem(e -> releaseFailed(d, message, e));
+    }
+
+    private static DispatchOutcome releaseFailed(Dispatch d, String message, Throwable e) {
+        return new DispatchOutcome(
+                0,
+                0,
+                0,
+                new DispatchError(
+                        ErrorCode.DISPATCH_FAILED,
+                        d.describe() + ": "
+                                + message + "; releasing its runs failed too (" + Messages.firstMessage(e)
+                                + "), they wait for their lease to expire"),
+                true);
     }
 
     /** Runs a release put back in the queue; those that had used their last attempt failed instead. */

@@ -125,6 +125,37 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         assertThat(run(id(d, "MSFT"))).containsEntry("status", "queued");
     }
 
+    /** The fetcher could not reach the database (refused, lost, 53300): nothing was fetched, no attempt spent. */
+    @Test
+    void a503StorageUnavailableGivesEveryRunBackWithoutSpendingAnAttempt() {
+        Dispatch d = leased("AAPL", "MSFT");
+        Instant before = Instant.now();
+
+        DispatchOutcome outcome = dispatcher
+                .settle(
+                        d,
+                        new FetcherReply(
+                                503,
+                                null,
+                                new ErrorBody(
+                                        "the database is unavailable (SQLSTATE 53300)", "STORAGE_UNAVAILABLE", null)))
+                .await()
+                .atMost(WAIT);
+
+        assertThat(outcome.released()).isEqualTo(2);
+        assertThat(outcome.failed()).isZero();
+        assertThat(outcome.stopClaiming()).isTrue();
+        for (String symbol : List.of("AAPL", "MSFT")) {
+            Map<String, Object> row = run(id(d, symbol));
+            assertThat(row)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "STORAGE_UNAVAILABLE")
+                    .containsEntry("attempt", 0)
+                    .containsEntry("lease_token", null);
+            assertThat(instant(row.get("run_after"))).as("backoff").isAfter(before);
+        }
+    }
+
     @Test
     void a400BlamingTheSingleRunFailsIt() {
         Dispatch d = leased("AAPL");
