@@ -44,11 +44,13 @@ public final class StartupBenchmark {
                     Service.JAVA_OPTIONS,
                     QueueThroughputBenchmark.loadAverage());
             System.out.println(
-                    "| function | first answer, median ms | min | max | Quarkus \"started in\", median ms |");
-            System.out.println("|---|---:|---:|---:|---:|");
+                    "| function | first answer, median ms | min | max | Quarkus \"started in\", median ms"
+                    + " | CPU ms to first answer, median |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
             for (Service service : List.of(Service.ORCHESTRATOR, Service.FETCH_BARS, Service.FETCH_BARS_BATCH)) {
                 List<Long> answered = new ArrayList<>();
                 List<Long> quarkus = new ArrayList<>();
+                List<Long> cpu = new ArrayList<>();
                 for (int i = 0; i < starts; i++) {
                     LocalStack stack = LocalStack.builder(Layout.of(Path.of("")))
                             .only(service)
@@ -63,25 +65,32 @@ public final class StartupBenchmark {
                     stack.start();
                     try {
                         answered.add(untilAnswered(http, live, start));
+                        cpu.add(cpuMillis(stack.processes().get(0).pid()));
                     } finally {
                         stack.close();
                     }
                     Matcher m = STARTED.matcher(Files.readString(logs.resolve(service.module() + ".log")));
-                    if (m.find()) {
-                        quarkus.add(Math.round(Double.parseDouble(m.group(1)) * 1000));
+                    String started = null;
+                    while (m.find()) {
+                        started = m.group(1); // the log is appended to: the last start is this one
+                    }
+                    if (started != null) {
+                        quarkus.add(Math.round(Double.parseDouble(started) * 1000));
                     }
                 }
                 answered.sort(Long::compare);
                 quarkus.sort(Long::compare);
+                cpu.sort(Long::compare);
                 System.out.printf(
-                        "| %s | %d | %d | %d | %s |%n",
+                        "| %s | %d | %d | %d | %s | %d |%n",
                         service.module(),
                         answered.get(answered.size() / 2),
                         answered.get(0),
                         answered.get(answered.size() - 1),
                         quarkus.isEmpty()
                                 ? "-"
-                                : quarkus.get(quarkus.size() / 2).toString());
+                                : quarkus.get(quarkus.size() / 2).toString(),
+                        cpu.get(cpu.size() / 2));
             }
             System.out.printf("load average at end: %s%n", QueueThroughputBenchmark.loadAverage());
         }
@@ -94,6 +103,13 @@ public final class StartupBenchmark {
             case FETCH_BARS_BATCH -> stack.fetchBarsBatchUrl().toString();
             case SIMULATOR -> throw new IllegalArgumentException("not a function");
         };
+    }
+
+    /** User + system CPU time of a running process, from {@code /proc/<pid>/stat} (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
     /** Milliseconds from {@code start} to the first 200 of {@code url}. */
