@@ -132,7 +132,8 @@ public final class QueueThroughputBenchmark {
                 .env("BACKFILL_FETCH_BARS_URL", fetcher.url())
                 .env("BACKFILL_FETCH_BARS_BATCH_URL", fetcher.url())
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
-                .env("BACKFILL_ORCHESTRATOR_TICK_BUDGET", "600s")
+                // batch 1 is slow: its tick stops claiming after 2 minutes and the rate is of what it did
+                .env("BACKFILL_ORCHESTRATOR_TICK_BUDGET", batch == 1 ? "120s" : "600s")
                 .env("BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(CONCURRENCY))
                 .env("BACKFILL_ORCHESTRATOR_BATCH_SIZE", Integer.toString(batch));
         if (jfr != null && batch == 50) {
@@ -151,14 +152,14 @@ public final class QueueThroughputBenchmark {
             HttpResponse<String> answer = http.send(tick, HttpResponse.BodyHandlers.ofString());
             double seconds = (System.nanoTime() - start) / 1e9;
             long done = db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'");
-            if (answer.statusCode() != 200 || done != runs) {
+            if (answer.statusCode() != 200 || done == 0 || (batch > 1 && done != runs)) {
                 throw new IllegalStateException("tick answered " + answer.statusCode() + ", " + done + " of " + runs
                         + " runs succeeded: " + answer.body());
             }
             System.out.printf(
                     "orchestrator, batch %2d: %,d runs in one tick of %.2f s = %,.0f runs/s (load %s)%n",
-                    batch, runs, seconds, runs / seconds, loadAverage());
-            return runs / seconds;
+                    batch, done, seconds, done / seconds, loadAverage());
+            return done / seconds;
         }
     }
 

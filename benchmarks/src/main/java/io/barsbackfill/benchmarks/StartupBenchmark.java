@@ -43,8 +43,7 @@ public final class StartupBenchmark {
                     Runtime.getRuntime().availableProcessors(),
                     Service.JAVA_OPTIONS,
                     QueueThroughputBenchmark.loadAverage());
-            System.out.println(
-                    "| function | first answer, median ms | min | max | Quarkus \"started in\", median ms"
+            System.out.println("| function | first answer, median ms | min | max | Quarkus \"started in\", median ms"
                     + " | CPU ms to first answer, median |");
             System.out.println("|---|---:|---:|---:|---:|---:|");
             for (Service service : List.of(Service.ORCHESTRATOR, Service.FETCH_BARS, Service.FETCH_BARS_BATCH)) {
