@@ -167,7 +167,8 @@ public final class BarWriterBenchmark {
         try (Connection c = db.connect()) {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
                     COPY ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trade_count,
-                                    provider, feed, adjustment, fetched_at) FROM STDIN (FORMAT csv)""", new StringReader(csv));
+                                    provider, feed, adjustment, fetched_at) FROM STDIN
+                                        (FORMAT csv)""", new StringReader(csv));
         }
     }
 

@@ -197,7 +197,8 @@ class RunCountersTest {
                     SELECT '%1$s', s, 'd1', '2000-01-01Z'::timestamptz + n * interval '1 day',
                            '2000-01-01Z'::timestamptz + (n + 1) * interval '1 day'
                     FROM unnest(ARRAY['AAPL', 'MSFT', 'NVDA']) s, generate_series(%2$d, %3$d) n
-                    ON CONFLICT ON CONSTRAINT job_runs_slice_key DO NOTHING""".formatted(definition, first, first + 29));
+                    ON CONFLICT ON CONSTRAINT job_runs_slice_key DO
+                        NOTHING""".formatted(definition, first, first + 29));
             st.executeUpdate("""
                     INSERT INTO job_definition_runs (job_def_id, job_run_id)
                     SELECT '%1$s', id FROM job_runs

@@ -115,7 +115,8 @@ public final class QueueBenchmark {
                     SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz
                         + %d * interval '1 day',
                            '2020-01-01'::timestamptz + %d * interval '1 day'
-                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d""".formatted(days, days));
+                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP
+                        BY d""".formatted(days, days));
             s.execute("""
                     INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority,
                         attempt,
