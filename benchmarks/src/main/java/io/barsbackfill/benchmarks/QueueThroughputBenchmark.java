@@ -5,6 +5,7 @@ import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
 import io.barsbackfill.testing.TestDatabase;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -234,7 +235,7 @@ public final class QueueThroughputBenchmark {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return String.join(" ", new ArrayList<>(List.of(parts).subList(0, 3)));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "unknown";
         }
     }

@@ -5,6 +5,7 @@ import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
 import io.barsbackfill.testing.TestDatabase;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,7 +106,7 @@ public final class StartupBenchmark {
     }
 
     /** User + system CPU time of a running process, from {@code /proc/<pid>/stat} (clock ticks of 10 ms). */
-    private static long cpuMillis(long pid) throws java.io.IOException {
+    private static long cpuMillis(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
@@ -121,7 +122,7 @@ public final class StartupBenchmark {
                 if (http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return (System.nanoTime() - start) / 1_000_000;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // not listening yet
             }
             Thread.sleep(5);

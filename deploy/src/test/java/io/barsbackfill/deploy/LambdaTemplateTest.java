@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** deploy/lambda/template.yaml, the AWS SAM template, read as CloudFormation reads it. */
@@ -63,8 +65,7 @@ class LambdaTemplateTest {
 
     private int maxHeapMb() {
         String options = at(template, "Globals.Function.Environment.Variables.JAVA_TOOL_OPTIONS");
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(options);
+        Matcher m = Pattern.compile("-Xmx(\\d+)m").matcher(options);
         assertThat(m.find()).as("-Xmx<n>m in %s", options).isTrue();
         return Integer.parseInt(m.group(1));
     }
