@@ -164,7 +164,8 @@ class RunCountersTest {
                     if (random.nextInt(4) == 0) {
                         st.executeUpdate("""
                                 DELETE FROM job_definition_runs WHERE job_def_id = '%s'
-                                AND job_run_id IN (SELECT job_run_id FROM job_definition_runs ORDER BY random() LIMIT 5)""".formatted(D2));
+                                AND job_run_id IN (SELECT job_run_id FROM job_definition_runs ORDER BY random() LIMIT
+                                    5)""".formatted(D2));
                     }
                 }
                 default -> {

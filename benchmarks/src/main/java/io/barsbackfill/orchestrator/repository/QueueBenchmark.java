@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -202,7 +203,7 @@ public final class QueueBenchmark {
     private static double claimAndComplete(Connection c, boolean counters) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement();
-                java.sql.PreparedStatement complete = c.prepareStatement(COMPLETE)) {
+                PreparedStatement complete = c.prepareStatement(COMPLETE)) {
             if (!counters) {
                 for (String trigger : COUNTER_TRIGGERS) {
                     s.execute("ALTER TABLE job_runs DISABLE TRIGGER " + trigger);

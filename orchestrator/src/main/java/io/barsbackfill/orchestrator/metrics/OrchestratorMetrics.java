@@ -1,10 +1,10 @@
 package io.barsbackfill.orchestrator.metrics;
 
 import io.barsbackfill.common.domain.GateState;
-import io.barsbackfill.common.function.StatusReport.RunCounts;
-import io.barsbackfill.common.function.TickResult;
 import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.function.TickResult;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * The orchestrator's metrics at {@code /q/metrics} (names are a contract with users' dashboards). The queue figures
  * are the whole deployment's, read from the database's run counters after every tick and every {@value #REFRESH}
- * (a scrape never waits on the database; each refresh first compacts the counters): {@code backfill_runs{status}}, {@code backfill_dispatches_in_flight},
+ * (a scrape never waits on the database; each refresh first compacts the counters): {@code backfill_runs{status}},
+ * {@code backfill_dispatches_in_flight},
  * {@code backfill_queue_oldest_queued_seconds}, {@code backfill_provider_gate_open} (1 while the provider health gate
  * is open, so nothing is claimed). Ticks are counted by result; claim latency is timed on the
  * repository ({@code backfill_claim_seconds}).
@@ -34,17 +35,17 @@ public class OrchestratorMetrics {
 
     static final String REFRESH = "15s";
     private static final Logger LOG = Logger.getLogger(OrchestratorMetrics.class);
-    private static final Map<String, ToDoubleFunction<RunCounts>> BY_STATUS = Map.of(
+    private static final Map<String, ToDoubleFunction<Counts>> BY_STATUS = Map.of(
             "queued",
-            RunCounts::queued,
+            Counts::queued,
             "running",
-            RunCounts::running,
+            Counts::running,
             "success",
-            RunCounts::success,
+            Counts::success,
             "failed",
-            RunCounts::failed,
+            Counts::failed,
             "cancelled",
-            RunCounts::cancelled);
+            Counts::cancelled);
 
     private final MeterRegistry registry;
     private final StatusRepository status;
