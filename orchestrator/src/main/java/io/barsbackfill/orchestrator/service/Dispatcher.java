@@ -46,7 +46,8 @@ public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final List<String> SINGLE_RUN_FIELDS = List.of("symbol", "job_run_id", "lease_token");
-    private static final Pattern RUN_FIELD = Pattern.compile("(?:symbols|job_run_ids|lease_tokens)\\[(\\d+)]");
+    private static final Pattern RUN_FIELD =
+            Pattern.compile("(?:symbols|job_run_ids|lease_tokens|froms|tos)\\[(\\d+)]");
 
     private final FetchersClient fetchers;
     private final JobRunRepository runs;
@@ -81,7 +82,9 @@ public class Dispatcher {
                 d.series().adjustment());
     }
 
+    /** Runs of one slice in the original contract; runs of several slices name each run's own in froms/tos. */
     private static FetchBarsBatchRequest batch(Dispatch d) {
+        boolean sliced = !d.isOneSlice();
         return new FetchBarsBatchRequest(
                 d.runs().stream().map(r -> r.jobRunId().toString()).toList(),
                 d.runs().stream().map(r -> r.leaseToken().toString()).toList(),
@@ -90,7 +93,9 @@ public class Dispatcher {
                 d.slice().from().toString(),
                 d.slice().to().toString(),
                 d.series().feed(),
-                d.series().adjustment());
+                d.series().adjustment(),
+                sliced ? d.slices().stream().map(s -> s.from().toString()).toList() : null,
+                sliced ? d.slices().stream().map(s -> s.to().toString()).toList() : null);
     }
 
     /** What fetch-bars' answer leaves to the orchestrator (package-private: tested with replies no fetcher sends). */
