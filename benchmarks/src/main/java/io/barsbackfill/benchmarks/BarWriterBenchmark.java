@@ -19,6 +19,7 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class BarWriterBenchmark {
         int months = args.length > 1 ? Integer.parseInt(args[1]) : 12;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Instant from = Instant.parse("2024-01-01T00:00:00Z");
-        Instant to = from.atZone(java.time.ZoneOffset.UTC).plusMonths(months).toInstant();
+        Instant to = from.atZone(ZoneOffset.UTC).plusMonths(months).toInstant();
 
         Map<Ticker, List<Bar>> bars = new LinkedHashMap<>();
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {

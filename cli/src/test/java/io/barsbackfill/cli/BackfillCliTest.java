@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.barsbackfill.cli.client.HttpJson;
+import io.barsbackfill.cli.report.ReportTest;
+import io.barsbackfill.cli.stack.Tokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against a stand-in orchestrator: what is sent, what is printed, exit codes. */
 class BackfillCliTest {
@@ -158,8 +162,7 @@ class BackfillCliTest {
     }
 
     @Test
-    void operatorCommandsReadTheTokenStartWroteWhenTheEnvironmentHasNone(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path state) {
+    void operatorCommandsReadTheTokenStartWroteWhenTheEnvironmentHasNone(@TempDir Path state) {
         Map<String, String> env = env();
         env.remove("BACKFILL_INTERNAL_TOKEN");
         env.put("BACKFILL_STATE_DIR", state.toString());
@@ -169,8 +172,8 @@ class BackfillCliTest {
                 .contains("BACKFILL_INTERNAL_TOKEN is not set")
                 .contains(state.resolve("token").toString());
 
-        io.barsbackfill.cli.stack.Tokens.write(state.resolve("token"), "token-from-file");
-        answer = io.barsbackfill.cli.report.ReportTest.STATUS;
+        Tokens.write(state.resolve("token"), "token-from-file");
+        answer = ReportTest.STATUS;
         assertThat(run(env, "status").code()).isZero();
         env.put("BACKFILL_INTERNAL_TOKEN", "token-from-env");
         assertThat(run(env, "status").code()).isZero();
@@ -209,7 +212,8 @@ class BackfillCliTest {
     @Test
     void enqueueSendsTheFieldsAndTheToken() {
         answer = "{\"id\":\"1\",\"name\":\"US_TECH\",\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\","
-                + "\"window_from\":\"2020-01-01T00:00:00Z\",\"priority\":7,\"slices\":7,\"slices_ready\":6,\"runs\":14}";
+                + "\"window_from\":\"2020-01-01T00:00:00Z\",\"priority\":7,\"slices\":7,\"slices_ready\":6,"
+                + "\"runs\":14}";
         Run r = run(
                 "enqueue",
                 "--name",
@@ -229,9 +233,9 @@ class BackfillCliTest {
                 .contains("14 runs");
         assertThat(requests).hasSize(1);
         assertThat(HttpJson.write(requests.get(0)))
-                .isEqualTo(
-                        "{\"action\":\"enqueue\",\"name\":\"US_TECH\","
-                                + "\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\",\"from\":\"2020-01-01T00:00:00Z\",\"priority\":7}");
+                .isEqualTo("{\"action\":\"enqueue\",\"name\":\"US_TECH\","
+                        + "\"symbols\":[\"AAPL\",\"MSFT\"],\"timeframe\":\"d1\","
+                        + "\"from\":\"2020-01-01T00:00:00Z\",\"priority\":7}");
         assertThat(authorizations).containsExactly("Bearer secret-token");
     }
 
@@ -297,7 +301,7 @@ class BackfillCliTest {
 
     @Test
     void statusPrintsTheReport() {
-        answer = io.barsbackfill.cli.report.ReportTest.STATUS;
+        answer = ReportTest.STATUS;
         Run r = run("status");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("1,525 total").contains("US_BATCH_2").contains("INVALID_SYMBOL");

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Knative manifests that {@code ./mvnw package -Pknative} generates ({@code <function>/target/kubernetes/knative.yml},
+ * The Knative manifests that {@code ./mvnw package -Pknative} generates ({@code
+ * <function>/target/kubernetes/knative.yml},
  * quarkus-kubernetes merged with {@code src/main/kubernetes/knative.yml}), and the Dockerfiles that turn each build
  * into the image they name.
  */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -84,7 +85,7 @@ final class Chaos {
     /** When each provider request arrived (epoch ms, ascending). */
     static List<Long> providerCallTimes(LocalStack stack) {
         JsonNode times = E2e.simulatorStats(simulatorUrl(stack)).path("bar_request_times_ms");
-        List<Long> out = new java.util.ArrayList<>();
+        List<Long> out = new ArrayList<>();
         times.forEach(t -> out.add(t.asLong()));
         return out;
     }

@@ -2,6 +2,8 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
@@ -49,6 +51,12 @@ record ChaosAudit(
 
         long runs() {
             return (long) symbols.size() * Slice.covering(timeframe, from, to).size();
+        }
+
+        /** The {@code enqueue} request of a definition named {@code name} covering this window. */
+        ObjectNode enqueue(String name) {
+            return OrchestratorClient.enqueueRequest(
+                    name, symbols, timeframe.name(), from.toString(), to.toString(), null);
         }
     }
 

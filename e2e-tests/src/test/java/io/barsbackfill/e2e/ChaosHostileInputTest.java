@@ -14,11 +14,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,13 +47,7 @@ class ChaosHostileInputTest {
                         .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            orchestrator.call(OrchestratorClient.enqueueRequest(
-                    "STORED",
-                    SYMBOLS,
-                    "d1",
-                    WINDOW.from().toString(),
-                    WINDOW.to().toString(),
-                    null));
+            orchestrator.call(WINDOW.enqueue("STORED"));
             assertThat(Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE)).isTrue();
             String before = fingerprint(db);
 
@@ -140,15 +136,20 @@ class ChaosHostileInputTest {
                 enqueue("h2", "\"2025-01-01T00:00:00Z\"", null),
                 enqueue("d1", "1735689600", null),
                 enqueue("d1", "null", null),
-                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":\"AAPL\",\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
-                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[\"AAPL'; DROP TABLE job_runs;--\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
-                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[null],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
+                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":\"AAPL\",\"timeframe\":\"d1\","
+                        + "\"from\":\"2025-01-01T00:00:00Z\"}",
+                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[\"AAPL'; DROP TABLE job_runs;--\"],"
+                        + "\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
+                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[null],\"timeframe\":\"d1\","
+                        + "\"from\":\"2025-01-01T00:00:00Z\"}",
                 "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[" + "\"AAPL\",".repeat(5000)
                         + "\"MSFT\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
-                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\",\"priority\":1e30}",
+                "{\"action\":\"enqueue\",\"name\":\"X\",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\","
+                        + "\"from\":\"2025-01-01T00:00:00Z\",\"priority\":1e30}",
                 "{\"action\":\"enqueue\",\"name\":" + huge
                         + ",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
-                "{\"action\":\"enqueue\",\"name\":\"\\u0007\\u0000\",\"symbols\":[\"AAPL\"],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
+                "{\"action\":\"enqueue\",\"name\":\"\\u0007\\u0000\",\"symbols\":[\"AAPL\"],"
+                        + "\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\"}",
                 "{\"action\":\"retry_failed\",\"definition\":[1,2]}",
                 "{\"action\":\"cancel\",\"symbol\":{\"$ne\":1}}",
                 "{\"action\":\"cancel\",\"error_code\":" + huge + "}"));
@@ -176,17 +177,15 @@ class ChaosHostileInputTest {
         out.put(URI.create(stack.fetchBarsUrl() + "/fetch-bars"), single);
 
         List<String> batch = new ArrayList<>(anyEndpoint);
-        batch.addAll(
-                List.of(
-                        "{}",
-                        batch(List.of(run), List.of(run, run), List.of("AAPL")),
-                        batch(List.of(), List.of(), List.of()),
-                        batch(
-                                java.util.Collections.nCopies(51, run),
-                                java.util.Collections.nCopies(51, run),
-                                java.util.Collections.nCopies(51, "AAPL")),
-                        batch(List.of(run, UUID.randomUUID().toString()), List.of(run, run), List.of("AAPL", "AAPL")),
-                        "{\"job_run_ids\":[null],\"lease_tokens\":[null],\"symbols\":[null],\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"}"));
+        batch.addAll(List.of(
+                "{}",
+                batch(List.of(run), List.of(run, run), List.of("AAPL")),
+                batch(List.of(), List.of(), List.of()),
+                batch(Collections.nCopies(51, run), Collections.nCopies(51, run), Collections.nCopies(51, "AAPL")),
+                batch(List.of(run, UUID.randomUUID().toString()), List.of(run, run), List.of("AAPL", "AAPL")),
+                "{\"job_run_ids\":[null],\"lease_tokens\":[null],\"symbols\":[null],"
+                        + "\"timeframe\":\"d1\",\"from\":\"2025-01-01T00:00:00Z\","
+                        + "\"to\":\"2026-01-01T00:00:00Z\"}"));
         out.put(URI.create(stack.fetchBarsBatchUrl() + "/fetch-bars-batch"), batch);
         return out;
     }
@@ -207,7 +206,7 @@ class ChaosHostileInputTest {
     }
 
     private static String json(List<String> values) {
-        return values.stream().map(v -> "\"" + v + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        return values.stream().map(v -> "\"" + v + "\"").collect(Collectors.joining(",", "[", "]"));
     }
 
     private static String abbreviate(String body) {

@@ -82,19 +82,13 @@ class ChaosManyInstancesTest {
                         .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             db.execute(LEASE_LOG);
-            new OrchestratorClient(stack.orchestratorUrl(), token)
-                    .call(OrchestratorClient.enqueueRequest(
-                            "MANY_INSTANCES",
-                            SYMBOLS,
-                            "h1",
-                            WINDOW.from().toString(),
-                            WINDOW.to().toString(),
-                            null));
+            new OrchestratorClient(stack.orchestratorUrl(), token).call(WINDOW.enqueue("MANY_INSTANCES"));
 
             boolean settled = Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE);
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
-            List<Map<String, Object>> log = db.query(
-                    "SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM chaos_lease_log ORDER BY n");
+            List<Map<String, Object>> log =
+                    db.query("SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM "
+                            + "chaos_lease_log ORDER BY n");
             long claims =
                     log.stream().filter(e -> e.get("event").equals("claim")).count();
             int maxInFlight = log.stream()

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * server connection, since the next transaction may run on another one: {@code
  * QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false} (Quarkus caches them, as named statements, by
  * default for PostgreSQL) and {@code QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true} (each
- * execution parses its unnamed statement again, in the same round trip). Migrations run on a direct connection (Flyway holds a session
+ * execution parses its unnamed statement again, in the same round trip). Migrations run on a direct connection (Flyway
+ * holds a session
  * lock), so the orchestrator does not migrate at start here.
  */
 class ChaosPgBouncerTest {

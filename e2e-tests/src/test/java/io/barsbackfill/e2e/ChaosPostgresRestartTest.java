@@ -45,14 +45,7 @@ class ChaosPostgresRestartTest {
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             System.out.println("chaos: " + pg);
             Map<String, Long> pids = pids(stack);
-            new OrchestratorClient(stack.orchestratorUrl(), token)
-                    .call(OrchestratorClient.enqueueRequest(
-                            "PG_RESTART",
-                            SYMBOLS,
-                            "h1",
-                            WINDOW.from().toString(),
-                            WINDOW.to().toString(),
-                            null));
+            new OrchestratorClient(stack.orchestratorUrl(), token).call(WINDOW.enqueue("PG_RESTART"));
             long runs = WINDOW.runs();
 
             awaitSucceeded(db, runs / 5);

@@ -37,7 +37,10 @@ class ChaosProviderFaultsTest {
     private static final Duration OUTAGE = Duration.ofSeconds(40);
 
     private static final Duration REVOKED = Duration.ofSeconds(25);
-    /** Dispatches in flight (BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT) times attempts per page (BACKFILL_ALPACA_MAX_ATTEMPTS). */
+    /**
+     * Dispatches in flight (BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT) times attempts per page
+     * (BACKFILL_ALPACA_MAX_ATTEMPTS).
+     */
     private static final int IN_FLIGHT_CALLS = 5 * 4;
     /**
      * Probes the gate may send in {@code d} at its default schedule: the first 5 s after it opened, then
@@ -155,8 +158,7 @@ class ChaosProviderFaultsTest {
     private static ChaosAudit.Window enqueue(String name, List<String> symbols) {
         ChaosAudit.Window w = new ChaosAudit.Window(
                 symbols, Timeframe.h1, Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
-        orchestrator.call(
-                OrchestratorClient.enqueueRequest(name, symbols, "h1", w.from().toString(), w.to().toString(), null));
+        orchestrator.call(w.enqueue(name));
         windows.add(w);
         return w;
     }

@@ -19,10 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Chaos 6: three fetcher processes (each fed by its own orchestrator) draw on one provider budget of
  * {@value #PER_MINUTE} requests per minute for longer than a minute, with far more work queued than the budget
- * allows. The simulator logs when each request arrived; for every window of length {@code w} starting at a
- * request, the count must stay within the token bucket's promise: a burst of at most one minute's budget
- * (the bucket starts full) plus {@code R·w/60} refilled. After {@value #LOAD_SECONDS} s the rest is cancelled
- * and the audit runs on what was done.
+ * allows. The simulator logs when each request arrived; no 60 s window (sliding, starting at any request)
+ * may hold more than R of them, and the budget must be used (the load is not starved). After
+ * {@value #LOAD_SECONDS} s the rest is cancelled and the audit runs on what was done.
  */
 class ChaosSharedBudgetTest {
 
@@ -54,13 +53,7 @@ class ChaosSharedBudgetTest {
                         .awaitReady(Chaos.READY);
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            orchestrator.call(OrchestratorClient.enqueueRequest(
-                    "SHARED_BUDGET",
-                    SYMBOLS,
-                    "h1",
-                    WINDOW.from().toString(),
-                    WINDOW.to().toString(),
-                    null));
+            orchestrator.call(WINDOW.enqueue("SHARED_BUDGET"));
             E2e.sleep(Duration.ofSeconds(LOAD_SECONDS));
             ObjectNode cancel = OrchestratorClient.request("cancel");
             cancel.put("definition", "SHARED_BUDGET");
@@ -70,7 +63,6 @@ class ChaosSharedBudgetTest {
             List<Long> times = Chaos.providerCallTimes(stack);
             long span = times.isEmpty() ? 0 : times.get(times.size() - 1) - times.get(0);
             int maxIn60s = maxInWindow(times, 60_000);
-            List<String> overBudget = overBucket(times);
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
             long cancelled = db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'cancelled'");
             Chaos.report(
@@ -80,15 +72,15 @@ class ChaosSharedBudgetTest {
                     "-",
                     Duration.ofNanos(System.nanoTime() - t0),
                     times.size() + " provider calls over " + span / 1000
-                            + " s, at most " + maxIn60s + " in any 60 s window (bucket bound " + 2 * PER_MINUTE + "), "
+                            + " s, at most " + maxIn60s + " in any 60 s window (bound " + PER_MINUTE + "), "
                             + cancelled + " runs cancelled at the end");
 
             assertThat(settled).as("settled: %s", audit).isTrue();
             assertThat(span).as("the load lasted longer than a minute").isGreaterThan(60_000);
-            assertThat(overBudget)
-                    .as("windows where the fetchers spent more than the bucket allows")
-                    .isEmpty();
-            assertThat(maxIn60s).as("requests in any 60 s window").isLessThanOrEqualTo(2 * PER_MINUTE);
+            assertThat(maxIn60s).as("requests in any 60 s window").isLessThanOrEqualTo(PER_MINUTE);
+            assertThat(times.size())
+                    .as("the budget was used over the %d ms of load, not starved", span)
+                    .isGreaterThanOrEqualTo((int) (PER_MINUTE * span / 60_000.0 * 0.8));
             assertThat(audit.stuckRuns()).isZero();
             assertThat(audit.failedForGood())
                     .as("failures: %s", audit.failuresByCode())
@@ -111,23 +103,5 @@ class ChaosSharedBudgetTest {
             max = Math.max(max, end - start);
         }
         return max;
-    }
-
-    /**
-     * Windows {@code [t_i, t_j]} holding more requests than a full bucket of one minute's budget plus what
-     * refills in {@code t_j - t_i} (one token in hand of slack for the clocks of the database and the simulator).
-     */
-    private static List<String> overBucket(List<Long> times) {
-        List<String> over = new java.util.ArrayList<>();
-        for (int i = 0; i < times.size() && over.size() < 5; i++) {
-            for (int j = i; j < times.size(); j++) {
-                double allowed = PER_MINUTE + PER_MINUTE * (times.get(j) - times.get(i)) / 60_000.0 + 1;
-                if (j - i + 1 > allowed) {
-                    over.add((j - i + 1) + " requests in " + (times.get(j) - times.get(i)) + " ms");
-                    break;
-                }
-            }
-        }
-        return over;
     }
 }

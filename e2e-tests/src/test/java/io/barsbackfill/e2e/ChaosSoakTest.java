@@ -11,6 +11,7 @@ import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,11 +94,8 @@ class ChaosSoakTest {
 
     /** A year of h1 for all 200 symbols, as four definitions of 50. */
     private static List<ChaosAudit.Window> enqueueYear(OrchestratorClient orchestrator, int year) {
-        Instant from =
-                java.time.LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = java.time.LocalDate.of(year + 1, 1, 1)
-                .atStartOfDay(ZoneOffset.UTC)
-                .toInstant();
+        Instant from = LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = LocalDate.of(year + 1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
         List<ChaosAudit.Window> out = new ArrayList<>();
         for (int part = 0; part < 4; part++) {
             List<String> symbols = SYMBOLS.subList(part * 50, part * 50 + 50);
@@ -119,7 +117,8 @@ class ChaosSoakTest {
                        pg_size_pretty((SELECT sum(pg_total_relation_size(relid))
                                        FROM pg_partition_tree(t.name::regclass))) AS size
                 FROM (VALUES ('job_runs'), ('job_definitions'), ('job_definition_runs'), ('ohlc_bars'),
-                             ('rate_limits'), ('symbols'), ('orchestrator_heartbeat')) t(name)""");
+                             ('rate_limits'), ('symbols'), ('orchestrator_heartbeat'), ('run_counts'),
+                             ('definition_run_counts')) t(name)""");
         return rows.stream()
                 .map(r -> String.format(
                         "  %-22s live %8s  dead %8s  size %s%n",

@@ -19,17 +19,22 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
 
 /**
  * The README's first command, {@code ./backfill demo}, run as a process exactly as a user runs it (the real
@@ -61,7 +66,7 @@ class DemoScenarioTest {
             assertThat(first.output())
                     .containsPattern("status page http://127\\.0\\.0\\.1:\\d+/ui  \\(token in .*/token\\)");
             Path tokenFile = first.log().getParent().resolve("token");
-            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
                     .isEqualTo("rw-------");
             assertThat(first.output())
                     .doesNotContain(Files.readString(tokenFile).trim());
@@ -71,7 +76,8 @@ class DemoScenarioTest {
                     .containsExactly(Map.of("status", "success", "n", 61L * 25));
             assertThat(db.query("SELECT d.name, cardinality(d.symbols) AS symbols, count(*) AS runs, "
                             + "count(*) FILTER (WHERE r.status = 'success') AS ok FROM job_definitions d "
-                            + "JOIN job_definition_runs l ON l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id "
+                            + "JOIN job_definition_runs l ON l.job_def_id = d.id JOIN job_runs r ON r.id = "
+                            + "l.job_run_id "
                             + "GROUP BY d.name, d.symbols ORDER BY d.name"))
                     .containsExactly(
                             Map.of("name", "US_BATCH_1", "symbols", 50, "runs", 1250L, "ok", 1250L),
@@ -111,7 +117,7 @@ class DemoScenarioTest {
             String runsBefore = runsFingerprint(db);
             String barsBefore = barsFingerprint(db);
             Set<String> instancesBefore = instances(db);
-            java.sql.Timestamp secondStarted = java.sql.Timestamp.from(Instant.now());
+            Timestamp secondStarted = Timestamp.from(Instant.now());
 
             Demo second = runDemo(db, "second");
             assertThat(second.exitCode()).as(second.describe()).isZero();
@@ -292,20 +298,21 @@ class DemoScenarioTest {
 
     private static void dropSoTheDemoCreatesIt(TestDatabase db) {
         String url = db.jdbcUrl().substring(0, db.jdbcUrl().lastIndexOf('/')) + "/postgres";
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.setProperty(
                 "user", db.libpqUrl().replaceFirst("^postgresql://", "").replaceFirst("@.*$", ""));
-        try (Connection c = new org.postgresql.Driver().connect(url, props);
+        try (Connection c = new Driver().connect(url, props);
                 Statement st = c.createStatement()) {
             st.execute("DROP DATABASE " + db.name());
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static String runsFingerprint(TestDatabase db) {
         return db.query("SELECT count(*) AS n, md5(string_agg(id::text || status || attempt || updated_at::text "
-                        + "|| coalesce(dispatch_id::text, '') || coalesce(lease_token::text, ''), ',' ORDER BY id)) AS h "
+                        + "|| coalesce(dispatch_id::text, '') || coalesce(lease_token::text, ''), ',' ORDER BY "
+                        + "id)) AS h "
                         + "FROM job_runs")
                 .get(0)
                 .toString();

@@ -162,8 +162,9 @@ class FetcherKilledTest {
     private static List<Map<String, Object>> awaitRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Map<String, Object>> running = db.query(
-                    "SELECT id, symbol, slice_from, leased_by, lease_expires_at FROM job_runs WHERE status = 'running'");
+            List<Map<String, Object>> running =
+                    db.query("SELECT id, symbol, slice_from, leased_by, lease_expires_at FROM job_runs WHERE status = "
+                            + "'running'");
             if (!running.isEmpty()) {
                 return running;
             }

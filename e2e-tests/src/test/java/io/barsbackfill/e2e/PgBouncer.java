@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real PgBouncer (Debian package {@code pgbouncer}; {@code .ci/run} installs it) in transaction pooling
@@ -95,7 +96,7 @@ final class PgBouncer implements AutoCloseable {
                 ProcessHandle.of(pid).ifPresent(p -> {
                     p.destroy();
                     p.onExit()
-                            .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                            .orTimeout(10, TimeUnit.SECONDS)
                             .exceptionally(t -> null)
                             .join();
                 });

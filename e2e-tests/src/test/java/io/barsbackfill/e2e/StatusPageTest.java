@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * The status page in real headless Chromium against the packaged functions: the page loads without the token,
  * the user types it, and the coverage heatmap's pixels show, cell by cell, the status of the runs in the
  * database (61 tickers x 25 monthly slices, part done); when runs change, the page refreshes to match. The
- * screenshot goes to {@code e2e-tests/target/status-page.png}. Chromium is the Debian package {@code chromium}; {@code .ci/run}
+ * screenshot goes to {@code e2e-tests/target/status-page.png}. Chromium is the Debian package {@code chromium}; {@code
+ * .ci/run}
  * installs it. Without it the test is skipped on a developer machine and fails in CI ({@code CI} set).
  */
 class StatusPageTest {
@@ -160,7 +161,8 @@ class StatusPageTest {
             () => {
               const c = document.getElementById('heatmap'), d = c.dataset, k = window.devicePixelRatio || 1;
               const ctx = c.getContext('2d'), byColor = {};
-              document.querySelectorAll('#heatmap-legend li[data-status]').forEach(li => byColor[li.dataset.color] = li.dataset.status);
+              document.querySelectorAll('#heatmap-legend li[data-status]').forEach(li => byColor[li.dataset.color] =
+                  li.dataset.status);
               const hex = p => '#' + [p[0], p[1], p[2]].map(v => v.toString(16).padStart(2, '0')).join('');
               const lines = [];
               for (let i = 0; i < +d.rows; i++) {

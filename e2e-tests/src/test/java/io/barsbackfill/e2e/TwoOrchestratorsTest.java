@@ -90,8 +90,9 @@ class TwoOrchestratorsTest {
         long dispatchIds = db.queryLong("SELECT count(DISTINCT dispatch_id) FROM job_runs");
         MarketSimulator.Stats stats = simulator.stats();
         JsonNode overHttp = E2e.simulatorStats(simulator.baseUrl());
-        List<Map<String, Object>> byInstance = db.query(
-                "SELECT leased_by, count(*) AS runs, count(DISTINCT dispatch_id) AS dispatches FROM job_runs GROUP BY leased_by ORDER BY leased_by");
+        List<Map<String, Object>> byInstance =
+                db.query("SELECT leased_by, count(*) AS runs, count(DISTINCT dispatch_id) AS dispatches FROM job_runs "
+                        + "GROUP BY leased_by ORDER BY leased_by");
         System.out.printf(
                 "two orchestrators: %d ticks, %d runs delivered in %d dispatches; "
                         + "provider: %d requests, at most %d at once; by instance %s%n",

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Provider faults a {@link MarketSimulator} injects into bars requests, all off by default. Set at start
@@ -75,138 +76,96 @@ public record SimulatorFaults(
     }
 
     public SimulatorFaults withOutage(int status) {
-        return new SimulatorFaults(
-                status,
-                authRevoked,
-                truncatedRate,
-                wrongTypeRate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                serverErrorRate,
-                latencySpikeRate,
-                latencySpike,
-                pageTokenLoopRate,
-                outOfRangeRate);
+        return edit(f -> f.outageStatus = status);
     }
 
     public SimulatorFaults withAuthRevoked(boolean revoked) {
-        return new SimulatorFaults(
-                outageStatus,
-                revoked,
-                truncatedRate,
-                wrongTypeRate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                serverErrorRate,
-                latencySpikeRate,
-                latencySpike,
-                pageTokenLoopRate,
-                outOfRangeRate);
+        return edit(f -> f.authRevoked = revoked);
     }
 
     public SimulatorFaults withTruncatedRate(double rate) {
-        return new SimulatorFaults(
-                outageStatus,
-                authRevoked,
-                rate,
-                wrongTypeRate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                serverErrorRate,
-                latencySpikeRate,
-                latencySpike,
-                pageTokenLoopRate,
-                outOfRangeRate);
+        return edit(f -> f.truncatedRate = rate);
     }
 
     public SimulatorFaults withWrongTypeRate(double rate) {
-        return new SimulatorFaults(
-                outageStatus,
-                authRevoked,
-                truncatedRate,
-                rate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                serverErrorRate,
-                latencySpikeRate,
-                latencySpike,
-                pageTokenLoopRate,
-                outOfRangeRate);
+        return edit(f -> f.wrongTypeRate = rate);
     }
 
     public SimulatorFaults withTooManyRequests(double rate, long retryAfterSeconds) {
-        return new SimulatorFaults(
-                outageStatus,
-                authRevoked,
-                truncatedRate,
-                wrongTypeRate,
-                rate,
-                retryAfterSeconds,
-                serverErrorRate,
-                latencySpikeRate,
-                latencySpike,
-                pageTokenLoopRate,
-                outOfRangeRate);
+        return edit(f -> {
+            f.tooManyRequestsRate = rate;
+            f.retryAfterSeconds = retryAfterSeconds;
+        });
     }
 
     public SimulatorFaults withServerErrorRate(double rate) {
-        return new SimulatorFaults(
-                outageStatus,
-                authRevoked,
-                truncatedRate,
-                wrongTypeRate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                rate,
-                latencySpikeRate,
-                latencySpike,
-                pageTokenLoopRate,
-                outOfRangeRate);
+        return edit(f -> f.serverErrorRate = rate);
     }
 
     public SimulatorFaults withLatencySpikes(double rate, Duration spike) {
-        return new SimulatorFaults(
-                outageStatus,
-                authRevoked,
-                truncatedRate,
-                wrongTypeRate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                serverErrorRate,
-                rate,
-                spike,
-                pageTokenLoopRate,
-                outOfRangeRate);
+        return edit(f -> {
+            f.latencySpikeRate = rate;
+            f.latencySpike = spike;
+        });
     }
 
     public SimulatorFaults withPageTokenLoopRate(double rate) {
-        return new SimulatorFaults(
-                outageStatus,
-                authRevoked,
-                truncatedRate,
-                wrongTypeRate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                serverErrorRate,
-                latencySpikeRate,
-                latencySpike,
-                rate,
-                outOfRangeRate);
+        return edit(f -> f.pageTokenLoopRate = rate);
     }
 
     public SimulatorFaults withOutOfRangeRate(double rate) {
-        return new SimulatorFaults(
-                outageStatus,
-                authRevoked,
-                truncatedRate,
-                wrongTypeRate,
-                tooManyRequestsRate,
-                retryAfterSeconds,
-                serverErrorRate,
-                latencySpikeRate,
-                latencySpike,
-                pageTokenLoopRate,
-                rate);
+        return edit(f -> f.outOfRangeRate = rate);
+    }
+
+    /** A copy with {@code change} applied; the constructor validates the result. */
+    private SimulatorFaults edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
+    }
+
+    /** The components, mutable while one {@code with*} changes some of them. */
+    private static final class Draft {
+        int outageStatus;
+        boolean authRevoked;
+        double truncatedRate;
+        double wrongTypeRate;
+        double tooManyRequestsRate;
+        long retryAfterSeconds;
+        double serverErrorRate;
+        double latencySpikeRate;
+        Duration latencySpike;
+        double pageTokenLoopRate;
+        double outOfRangeRate;
+
+        Draft(SimulatorFaults f) {
+            outageStatus = f.outageStatus;
+            authRevoked = f.authRevoked;
+            truncatedRate = f.truncatedRate;
+            wrongTypeRate = f.wrongTypeRate;
+            tooManyRequestsRate = f.tooManyRequestsRate;
+            retryAfterSeconds = f.retryAfterSeconds;
+            serverErrorRate = f.serverErrorRate;
+            latencySpikeRate = f.latencySpikeRate;
+            latencySpike = f.latencySpike;
+            pageTokenLoopRate = f.pageTokenLoopRate;
+            outOfRangeRate = f.outOfRangeRate;
+        }
+
+        SimulatorFaults build() {
+            return new SimulatorFaults(
+                    outageStatus,
+                    authRevoked,
+                    truncatedRate,
+                    wrongTypeRate,
+                    tooManyRequestsRate,
+                    retryAfterSeconds,
+                    serverErrorRate,
+                    latencySpikeRate,
+                    latencySpike,
+                    pageTokenLoopRate,
+                    outOfRangeRate);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,9 +163,9 @@ class BarsValidationTest {
         assertThat(raw.size()).isEqualTo(3).isEqualTo(split.size());
         for (int i = 0; i < 2; i++) {
             assertThat(raw.get(i).path("c").asDouble())
-                    .isCloseTo(4 * split.get(i).path("c").asDouble(), org.assertj.core.data.Offset.offset(0.0002));
+                    .isCloseTo(4 * split.get(i).path("c").asDouble(), Offset.offset(0.0002));
             assertThat(raw.get(i).path("v").asLong() * 4)
-                    .isCloseTo(split.get(i).path("v").asLong(), org.assertj.core.data.Offset.offset(4L));
+                    .isCloseTo(split.get(i).path("v").asLong(), Offset.offset(4L));
         }
         assertThat(raw.get(2)).isEqualTo(split.get(2));
         assertThat(api.get(query + "&adjustment=all").json().path("bars")).isEqualTo(split);

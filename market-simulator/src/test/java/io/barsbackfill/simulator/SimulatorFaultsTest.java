@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -129,7 +130,7 @@ class SimulatorFaultsTest {
 
             post(api, "{\"page_token_loop_rate\":0,\"out_of_range_rate\":1}");
             var bars = api.get(MONTH).barsBySymbol().get("AAPL");
-            assertThat(bars.get(bars.size() - 1).ts()).isAfter(java.time.Instant.parse("2024-02-01T00:00:00Z"));
+            assertThat(bars.get(bars.size() - 1).ts()).isAfter(Instant.parse("2024-02-01T00:00:00Z"));
         }
     }
 

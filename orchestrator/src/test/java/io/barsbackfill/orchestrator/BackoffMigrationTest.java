@@ -19,7 +19,8 @@ class BackoffMigrationTest {
                            ('MSFT', 'h1', '2024-01-01', '2024-02-01', 'queued', now() - interval '1 hour', NULL, NULL),
                            ('NVDA', 'h1', '2024-01-01', '2024-02-01', 'running', now() + interval '1 hour',
                             gen_random_uuid(), now() + interval '5 minutes'),
-                           ('TSLA', 'h1', '2024-01-01', '2024-02-01', 'success', now() + interval '1 hour', NULL, NULL)""");
+                           ('TSLA', 'h1', '2024-01-01', '2024-02-01', 'success', now() + interval '1 hour', NULL,
+                               NULL)""");
 
             db.migrateTo("latest");
 

@@ -13,6 +13,7 @@ import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
 import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.simulator.SimulatorSettings;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -294,7 +295,7 @@ class ClaimTest extends OrchestratorTestBase {
     }
 
     private static List<String> tickers(int n) {
-        List<String> all = new ArrayList<>(io.barsbackfill.simulator.SimulatorSettings.DEFAULT_UNIVERSE);
+        List<String> all = new ArrayList<>(SimulatorSettings.DEFAULT_UNIVERSE);
         return all.subList(0, n);
     }
 

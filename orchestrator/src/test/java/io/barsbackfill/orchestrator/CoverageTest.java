@@ -30,7 +30,8 @@ class CoverageTest extends OrchestratorTestBase {
                 db.execute("INSERT INTO job_definition_runs (job_def_id, job_run_id) VALUES (?, ?)", def, id);
                 if (symbol.equals("MSFT") && m == 0) {
                     db.execute(
-                            "UPDATE job_runs SET status = 'success', rows_written = 368, finished_at = now() WHERE id = ?",
+                            "UPDATE job_runs SET status = 'success', rows_written = 368, finished_at = now() "
+                                    + "WHERE id = ?",
                             id);
                 } else if (symbol.equals("AAPL") && m == 1) {
                     db.execute(

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +67,7 @@ class DispatchTimeoutTest extends OrchestratorTestBase {
         assertThat(count("SELECT count(*) FROM ohlc_bars")).isZero();
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+    private static void waitUntil(BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(deadline);

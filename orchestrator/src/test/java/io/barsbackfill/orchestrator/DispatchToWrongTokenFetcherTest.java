@@ -45,9 +45,8 @@ class DispatchToWrongTokenFetcherTest extends OrchestratorTestBase {
                 .body("status", equalTo("warning"))
                 .body(
                         "errors",
-                        hasItem(
-                                containsString(
-                                        "fetch-bars refused the internal token (HTTP 401): check BACKFILL_INTERNAL_TOKEN on both sides")))
+                        hasItem(containsString("fetch-bars refused the internal token (HTTP 401): check "
+                                + "BACKFILL_INTERNAL_TOKEN on both sides")))
                 .body("errors", hasItem(containsString("fetch-bars-batch refused the internal token (HTTP 401)")));
 
         List<Map<String, Object>> released = runs("attempt = 1");

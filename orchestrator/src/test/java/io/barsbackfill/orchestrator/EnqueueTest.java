@@ -11,6 +11,7 @@ import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -237,7 +238,7 @@ class EnqueueTest extends OrchestratorTestBase {
     @Test
     void theDemosSixtyOneTickersCostOneProbeRequestPerDefinitionPlusOnePerUnknownTickerThenNone() {
         List<String> original = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 61);
-        List<String> second = new java.util.ArrayList<>(original.subList(50, 61));
+        List<String> second = new ArrayList<>(original.subList(50, 61));
         second.add(5, "ZZZZ");
         orchestrator(Map.of(
                         "action",

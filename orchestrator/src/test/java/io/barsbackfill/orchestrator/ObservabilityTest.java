@@ -11,6 +11,7 @@ import io.barsbackfill.orchestrator.testing.InjectFetchers;
 import io.barsbackfill.testing.ScrapedMetrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +44,16 @@ class ObservabilityTest extends OrchestratorTestBase {
                         - before.value("backfill_ticks_total", "result=\"healthy\""))
                 .isEqualTo(1);
         assertThat(after.value("backfill_runs", "status=\"success\"")).isEqualTo(3);
+        // a gauge that is absent would also read 0: each must be there
+        assertThat(after.has("backfill_runs", "status=\"queued\"")).isTrue();
         assertThat(after.value("backfill_runs", "status=\"queued\"")).isZero();
+        assertThat(after.has("backfill_dispatches_in_flight", "")).isTrue();
         assertThat(after.value("backfill_dispatches_in_flight")).isZero();
+        assertThat(after.has("backfill_queue_oldest_queued_seconds", "")).isTrue();
         assertThat(after.value("backfill_queue_oldest_queued_seconds")).isZero();
+        assertThat(after.has("backfill_provider_gate_open", ""))
+                .as("gate gauge present")
+                .isTrue();
         assertThat(after.value("backfill_provider_gate_open")).isZero();
         assertThat(after.sum("backfill_claim_seconds_count") - before.sum("backfill_claim_seconds_count"))
                 .isGreaterThanOrEqualTo(1);
@@ -53,7 +61,7 @@ class ObservabilityTest extends OrchestratorTestBase {
         assertThat(written).isPositive();
         assertThat(barsWrittenByFetchers() - fetchersBefore).isEqualTo(written);
 
-        List<String> headers = new java.util.ArrayList<>(fetchers.headersAnswered(Service.FETCH_BARS));
+        List<String> headers = new ArrayList<>(fetchers.headersAnswered(Service.FETCH_BARS));
         headers.addAll(fetchers.headersAnswered(Service.FETCH_BARS_BATCH));
         assertThat(headers.subList(headersBefore, headers.size()))
                 .as("one line per dispatch: a batch and a single")

@@ -29,11 +29,7 @@ class OrchestratorLambdaTest extends OrchestratorTestBase {
 
     @Test
     void refusesATickWithoutTheToken() {
-        given(LambdaEvents.request())
-                .contentType(ContentType.JSON)
-                .body(Map.of("action", "tick"))
-                .post("/orchestrator")
-                .then()
+        LambdaEvents.post("/orchestrator", null, Map.of("action", "tick"))
                 .statusCode(401)
                 .body("code", equalTo("UNAUTHORIZED"));
 

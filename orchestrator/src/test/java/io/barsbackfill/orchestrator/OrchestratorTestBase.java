@@ -14,6 +14,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ public abstract class OrchestratorTestBase {
         if (timestamp instanceof Timestamp t) {
             return t.toInstant();
         }
-        if (timestamp instanceof java.time.OffsetDateTime t) {
+        if (timestamp instanceof OffsetDateTime t) {
             return t.toInstant();
         }
         throw new IllegalArgumentException("not a timestamp: " + timestamp);

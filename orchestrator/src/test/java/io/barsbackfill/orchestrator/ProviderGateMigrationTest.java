@@ -11,6 +11,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,7 @@ class ProviderGateMigrationTest {
     }
 
     private static Map<String, Object> row(String symbol, String status, int attempt, String code, boolean leased) {
-        java.util.HashMap<String, Object> r = new java.util.HashMap<>();
+        HashMap<String, Object> r = new HashMap<>();
         r.put("symbol", symbol);
         r.put("status", status);
         r.put("attempt", attempt);

@@ -8,6 +8,7 @@ import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
 import io.barsbackfill.orchestrator.testing.Fetchers;
 import io.barsbackfill.orchestrator.testing.InjectFetchers;
 import io.barsbackfill.simulator.SimulatorFaults;
+import io.barsbackfill.testing.ScrapedMetrics;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,7 +105,7 @@ class ProviderGateTest extends OrchestratorTestBase {
         tickFor(Duration.ofSeconds(4));
         action("status")
                 .statusCode(200)
-                .body("provider.state", org.hamcrest.Matchers.oneOf("open", "half_open"))
+                .body("provider.state", Matchers.oneOf("open", "half_open"))
                 .body("provider.reason", equalTo("PROVIDER_AUTH"))
                 .body("runs.failed", equalTo(0));
         assertThat(count("SELECT max(attempt) FROM job_runs"))
@@ -115,12 +117,14 @@ class ProviderGateTest extends OrchestratorTestBase {
                         .toString())
                 .startsWith("gate: open (PROVIDER_AUTH)")
                 .doesNotContain("errors=");
+        assertThat(gateGaugeAfterTicks(1)).as("gate gauge while open").isEqualTo(1);
 
         long calls = simulator.barRequests();
         simulator.faults(SimulatorFaults.NONE);
         tickUntilAllSucceeded(Duration.ofSeconds(20));
         assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'failed'"))
                 .isZero();
+        assertThat(gateGaugeAfterTicks(0)).as("gate gauge once closed").isZero();
         System.out.printf("keys revoked: %d provider calls while revoked, 0 runs failed, 0 attempts spent%n", calls);
     }
 
@@ -173,10 +177,28 @@ class ProviderGateTest extends OrchestratorTestBase {
         throw new AssertionError("the gate did not open: " + db.query("SELECT * FROM provider_gate"));
     }
 
+    /**
+     * The gate gauge after a tick (whose metrics refresh read the gate), ticking again for up to 10 s until it shows
+     * {@code expected}; fails if the metric is absent.
+     */
+    private double gateGaugeAfterTicks(double expected) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        ScrapedMetrics metrics;
+        do {
+            action("tick").statusCode(200);
+            metrics = ScrapedMetrics.scrape();
+        } while (metrics.value("backfill_provider_gate_open") != expected
+                && Instant.now().isBefore(deadline));
+        assertThat(metrics.has("backfill_provider_gate_open", ""))
+                .as("gate gauge present")
+                .isTrue();
+        return metrics.value("backfill_provider_gate_open");
+    }
+
     private void tickFor(Duration duration) {
         Instant end = Instant.now().plus(duration);
         while (Instant.now().isBefore(end)) {
-            action("tick").statusCode(200).body("errors", org.hamcrest.Matchers.empty());
+            action("tick").statusCode(200).body("errors", Matchers.empty());
             pause(Duration.ofMillis(250));
         }
     }

@@ -11,6 +11,10 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -132,11 +136,7 @@ class RequestValidationTest extends OrchestratorTestBase {
                 .body("error", containsString("2000-01-01T00:00:00Z"));
         enqueue(Map.of("from", "1999-12-31T23:59:59Z")).statusCode(400).body("field", equalTo("from"));
         enqueue(Map.of("to", "+200000-01-01T00:00:00Z")).statusCode(400).body("field", equalTo("to"));
-        enqueue(Map.of(
-                        "to",
-                        java.time.Instant.now()
-                                .plus(java.time.Duration.ofDays(3))
-                                .toString()))
+        enqueue(Map.of("to", Instant.now().plus(Duration.ofDays(3)).toString()))
                 .statusCode(400)
                 .body("field", equalTo("to"))
                 .body("error", containsString("max-ahead"));
@@ -151,7 +151,7 @@ class RequestValidationTest extends OrchestratorTestBase {
 
     @Test
     void enqueueRefusesAPlanOverTheRunBudgetAndStatesTheEstimate() {
-        List<String> symbols = new java.util.ArrayList<>();
+        List<String> symbols = new ArrayList<>();
         for (char a = 'A'; symbols.size() < 200; a++) {
             for (char b = 'A'; b <= 'Z' && symbols.size() < 200; b++) {
                 symbols.add("Q" + a + b);
@@ -230,7 +230,7 @@ class RequestValidationTest extends OrchestratorTestBase {
         return body;
     }
 
-    private io.restassured.response.ValidatableResponse enqueue(Map<String, Object> overrides) {
+    private ValidatableResponse enqueue(Map<String, Object> overrides) {
         return orchestrator(enqueueBody(overrides));
     }
 }

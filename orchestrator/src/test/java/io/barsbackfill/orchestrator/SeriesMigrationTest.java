@@ -10,6 +10,7 @@ import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,8 @@ class SeriesMigrationTest {
                                        provider, feed, adjustment)
                 VALUES ('AAPL', 'd1', '2024-01-02T05:00Z', 10, 11, 9, 10.5, 1000, 10.2, 50, 'alpaca', 'iex', 'raw'),
                        ('AAPL', 'd1', '2024-01-03T05:00Z', 10.5, 12, 10, 11, 2000, NULL, NULL, 'alpaca', NULL, NULL),
-                       ('MSFT', 'd1', '2024-01-02T05:00Z', 300, 310, 290, 305, 500, 301, 20, 'alpaca', 'sip', 'split')""");
+                       ('MSFT', 'd1', '2024-01-02T05:00Z', 300, 310, 290, 305, 500, 301, 20, 'alpaca', 'sip',
+                           'split')""");
     }
 
     @AfterEach
@@ -63,8 +65,9 @@ class SeriesMigrationTest {
 
     @Test
     void keepsEveryRowGivesOldRowsTheDefaultSeriesAndLetsTwoSeriesLiveSideBySide() {
-        List<Map<String, Object>> barsBefore = db.query(
-                "SELECT symbol, ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars ORDER BY symbol, ts");
+        List<Map<String, Object>> barsBefore =
+                db.query("SELECT symbol, ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars ORDER BY "
+                        + "symbol, ts");
 
         flyway().load().migrate();
 
@@ -84,12 +87,14 @@ class SeriesMigrationTest {
 
         // the split-adjusted bar of the same ticker, timeframe and time is another row, not an overwrite
         db.execute("""
-                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed, adjustment)
+                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed,
+                    adjustment)
                 VALUES ('AAPL', 'd1', '2024-01-02T05:00Z', 2.5, 2.75, 2.25, 2.625, 4000, 'alpaca', 'iex', 'split')""");
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL' AND ts = '2024-01-02T05:00Z'"))
                 .isEqualTo(2);
         assertThatThrownBy(() -> db.execute("""
-                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed, adjustment)
+                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed,
+                    adjustment)
                 VALUES ('AAPL', 'd1', '2024-01-02T05:00Z', 1, 1, 1, 1, 1, 'alpaca', 'iex', 'split')"""))
                 .hasStackTraceContaining("duplicate key")
                 .hasStackTraceContaining("(symbol, timeframe, feed, adjustment, ts)");
@@ -106,7 +111,7 @@ class SeriesMigrationTest {
                 VALUES ('BAD', '{AAPL}', 'd1', '2024-01-01Z', 'splitt')""")).hasStackTraceContaining("job_definitions_adjustment");
     }
 
-    private org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
+    private FluentConfiguration flyway() {
         String user = db.libpqUrl().replaceFirst("^postgresql://", "").replaceFirst("@.*$", "");
         return Flyway.configure().dataSource(db.jdbcUrl(), user, null).locations("classpath:db/migration");
     }

@@ -10,10 +10,12 @@ import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +47,7 @@ class SeriesTest extends OrchestratorTestBase {
             if (r.ts().isBefore(SPLIT)) {
                 assertThat(r.close())
                         .as("raw close before the split, %s", r.ts())
-                        .isCloseTo(4 * s.close(), org.assertj.core.data.Offset.offset(0.0001));
+                        .isCloseTo(4 * s.close(), Offset.offset(0.0001));
             } else {
                 assertThat(r).isEqualTo(s);
             }
@@ -159,23 +161,22 @@ class SeriesTest extends OrchestratorTestBase {
         // VOXX: the provider leaves out vw and n, and they are stored as NULL, not 0
         assertThat(count("SELECT count(*) FROM ohlc_bars WHERE symbol = 'VOXX'"))
                 .isPositive();
-        assertThat(
-                        count(
-                                "SELECT count(*) FROM ohlc_bars WHERE symbol = 'VOXX' AND (vwap IS NOT NULL OR trade_count IS NOT NULL)"))
+        assertThat(count("SELECT count(*) FROM ohlc_bars WHERE symbol = 'VOXX' AND (vwap IS NOT NULL OR "
+                        + "trade_count IS NOT NULL)"))
                 .isZero();
-        assertThat(
-                        count(
-                                "SELECT count(*) FROM ohlc_bars WHERE symbol = 'MSFT' AND (vwap IS NULL OR trade_count IS NULL)"))
+        assertThat(count("SELECT count(*) FROM ohlc_bars WHERE symbol = 'MSFT' AND (vwap IS NULL OR "
+                        + "trade_count IS NULL)"))
                 .isZero();
 
         // break things on purpose: a missing session, a bar shifted by a timezone error, a second bar in one slot
-        db.execute(
-                "DELETE FROM ohlc_bars WHERE symbol = 'MSFT' AND ts >= '2024-02-14T09:00Z' AND ts < '2024-02-15T01:00Z'");
+        db.execute("DELETE FROM ohlc_bars WHERE symbol = 'MSFT' AND ts >= '2024-02-14T09:00Z' AND ts < "
+                + "'2024-02-15T01:00Z'");
         db.execute("""
                 UPDATE ohlc_bars SET ts = ts - interval '5 hours'
                 WHERE symbol = 'MSFT' AND timeframe = 'h1' AND ts = '2024-02-20T09:00Z'""");
         db.execute("""
-                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed, adjustment)
+                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed,
+                    adjustment)
                 VALUES ('MSFT', 'h1', '2024-02-21T15:30Z', 400, 401, 399, 400, 100, 'alpaca', 'iex', 'raw')""");
         orchestrator(Map.of("action", "audit", "definition", "HOURLY"))
                 .statusCode(200)
@@ -253,7 +254,7 @@ class SeriesTest extends OrchestratorTestBase {
         assertThat(count("SELECT count(*) FROM job_definitions")).isZero();
     }
 
-    private io.restassured.response.ValidatableResponse enqueue(String name, String adjustment) {
+    private ValidatableResponse enqueue(String name, String adjustment) {
         Map<String, Object> body = body(
                 "action",
                 "enqueue",

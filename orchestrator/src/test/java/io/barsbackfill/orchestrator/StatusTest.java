@@ -12,6 +12,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -41,11 +42,13 @@ class StatusTest extends OrchestratorTestBase {
                 db.execute("UPDATE job_runs SET status = 'cancelled', finished_at = now() WHERE id = ?", id);
             } else if (day == 10) {
                 db.execute("""
-                        UPDATE job_runs SET status = 'running', lease_token = gen_random_uuid(), dispatch_id = gen_random_uuid(),
+                        UPDATE job_runs SET status = 'running', lease_token = gen_random_uuid(), dispatch_id =
+                            gen_random_uuid(),
                                lease_expires_at = now() + interval '5 minutes' WHERE id = ?""", id);
             } else if (day == 11) {
                 db.execute("""
-                        UPDATE job_runs SET error_code = 'DISPATCH_FAILED', error_message = 'fetch-bars answered HTTP 503',
+                        UPDATE job_runs SET error_code = 'DISPATCH_FAILED', error_message =
+                            'fetch-bars answered HTTP 503',
                                run_after = now() + interval '1 minute' WHERE id = ?""", id);
             }
         }
@@ -101,7 +104,7 @@ class StatusTest extends OrchestratorTestBase {
     void theTickAnswersItsFieldsAtTheTopLevel() {
         Map<String, Object> tick =
                 action("tick").statusCode(200).extract().jsonPath().getMap("");
-        org.assertj.core.api.Assertions.assertThat(tick)
+        Assertions.assertThat(tick)
                 .containsKeys("scanned", "slices_created", "jobs_dispatched", "reaped", "errors", "duration_ms")
                 .doesNotContainKeys("tick", "status_report", "runs");
     }

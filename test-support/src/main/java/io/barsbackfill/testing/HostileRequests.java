@@ -1,8 +1,12 @@
 package io.barsbackfill.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,9 +82,9 @@ public final class HostileRequests {
     /** Hostile replacements for a field whose valid value is {@code valid}, by description. */
     static Map<String, Object> hostileValues(Object valid) {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("1e400", new java.math.BigDecimal("1e400"));
-        values.put("a 40-digit integer", new java.math.BigInteger("9".repeat(40)));
-        values.put("-1e400", new java.math.BigDecimal("-1e400"));
+        values.put("1e400", new BigDecimal("1e400"));
+        values.put("a 40-digit integer", new BigInteger("9".repeat(40)));
+        values.put("-1e400", new BigDecimal("-1e400"));
         values.put("year +200000", "+200000-01-01T00:00:00Z");
         values.put("year 0001", "0001-01-01T00:00:00Z");
         values.put("year -999999999", "-999999999-01-01T00:00:00Z");
@@ -119,7 +123,7 @@ public final class HostileRequests {
                 if (problem != null) {
                     problems.add(c.name() + ": " + problem);
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the server may close a connection after refusing a large body before reading it all
                 if (!c.name().startsWith("2 MiB")) {
                     problems.add(c.name() + ": " + e);
@@ -145,7 +149,7 @@ public final class HostileRequests {
             if (!body.path("error").isTextual() || !body.path("code").isTextual()) {
                 return "HTTP " + status + " body lacks error/code: " + clip(answer.body());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "HTTP " + status + " body is not JSON: " + clip(answer.body());
         }
         return null;
@@ -168,7 +172,7 @@ public final class HostileRequests {
     private static byte[] json(Object value) {
         try {
             return JSON.writeValueAsBytes(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
     }

@@ -1,6 +1,9 @@
 package io.barsbackfill.testing;
 
+import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -26,5 +29,15 @@ public final class LambdaEvents {
                 .setBaseUri("http://localhost")
                 .setPort(port())
                 .build();
+    }
+
+    /** {@code body} as JSON to {@code path} through the event server, with {@code token} as bearer unless null. */
+    public static ValidatableResponse post(String path, String token, Object body) {
+        RequestSpecification request =
+                RestAssured.given(request()).contentType(ContentType.JSON).body(body);
+        if (token != null) {
+            request.auth().oauth2(token);
+        }
+        return request.post(path).then();
     }
 }

@@ -20,7 +20,9 @@ public final class QueueFixtures {
         this.db = db;
     }
 
-    /** One leased run of the default series (iex/raw) per symbol for {@code [from, to)}, lease valid for {@code lease}. */
+    /**
+     * One leased run of the default series (iex/raw) per symbol for {@code [from, to)}, lease valid for {@code lease}.
+     */
     public List<Leased> leased(String timeframe, Instant from, Instant to, Duration lease, String... symbols) {
         return leasedInSeries("iex", "raw", timeframe, from, to, lease, symbols);
     }

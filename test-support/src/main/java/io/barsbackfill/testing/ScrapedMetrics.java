@@ -2,6 +2,7 @@ package io.barsbackfill.testing;
 
 import static io.restassured.RestAssured.given;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -72,7 +73,7 @@ public final class ScrapedMetrics {
             return "";
         }
         return "{"
-                + java.util.Arrays.stream(raw.substring(1, raw.length() - 1).split(",(?=[a-zA-Z_]+=)"))
+                + Arrays.stream(raw.substring(1, raw.length() - 1).split(",(?=[a-zA-Z_]+=)"))
                         .map(String::trim)
                         .filter(l -> !l.isEmpty())
                         .sorted()

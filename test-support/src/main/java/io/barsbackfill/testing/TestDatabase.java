@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
+import org.postgresql.Driver;
 
 /**
  * A throw-away database on the real PostgreSQL of this machine (system property {@code test.pg.url}, default
@@ -31,9 +33,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase createMigrated() {
-        TestDatabase db = create();
-        db.migrateTo("latest");
-        return db;
+        return createMigratedTo("latest");
     }
 
     /** Applies the project's migrations up to {@code version} ({@code "latest"}: all of them). */
@@ -120,7 +120,7 @@ public final class TestDatabase implements AutoCloseable {
                         Object value = rs.getObject(i);
                         row.put(
                                 rs.getMetaData().getColumnLabel(i),
-                                value instanceof java.sql.Timestamp t ? t.toInstant() : value);
+                                value instanceof Timestamp t ? t.toInstant() : value);
                     }
                     rows.add(row);
                 }
@@ -149,7 +149,8 @@ public final class TestDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "cannot " + sql + " on " + server
-                            + " (is PostgreSQL running? pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)",
+                            + " (is PostgreSQL running? pg_ctlcluster --skip-systemctl-redirect $(ls "
+                            + "/etc/postgresql) main start)",
                     e);
         }
     }
@@ -158,7 +159,7 @@ public final class TestDatabase implements AutoCloseable {
     private Connection connect(String url) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
-        return new org.postgresql.Driver().connect(url, props);
+        return new Driver().connect(url, props);
     }
 
     private static void bind(PreparedStatement st, Object[] params) throws SQLException {

@@ -51,7 +51,8 @@ public final class QueueBenchmark {
             fill(c, days);
             System.out.printf("filled in %.1f s%n", (System.nanoTime() - fill) / 1e9);
             print(c, """
-                    SELECT status, in_backoff, count(*) AS runs, min(priority) AS min_priority, max(priority) AS max_priority
+                    SELECT status, in_backoff, count(*) AS runs, min(priority) AS min_priority, max(priority) AS
+                        max_priority
                     FROM job_runs GROUP BY 1, 2 ORDER BY 1, 2""");
             print(c, """
                     SELECT relname, pg_size_pretty(pg_relation_size(oid)) AS size FROM pg_class
@@ -66,6 +67,8 @@ public final class QueueBenchmark {
             statements.put("status: throughput 15 min (StatusRepository.THROUGHPUT)", "EXECUTE throughput(900)");
             statements.put("status: failures by code (StatusRepository.ERRORS)", StatusRepository.ERRORS);
             statements.put("status: per definition (StatusRepository.DEFINITIONS)", StatusRepository.DEFINITIONS);
+            statements.put("status: latest refreshes (StatusRepository.REFRESHES)", StatusRepository.REFRESHES);
+            statements.put("status: compact the counters (StatusRepository.COMPACT)", StatusRepository.COMPACT);
             statements.put("status: heartbeats (StatusRepository.HEARTBEATS)", StatusRepository.HEARTBEATS);
             try (Statement s = c.createStatement()) {
                 s.execute("PREPARE candidates(int) AS " + ClaimRepository.CANDIDATES);
@@ -84,6 +87,7 @@ public final class QueueBenchmark {
                 times.sort(Double::compare);
                 medians.put(e.getKey(), times.get(times.size() / 2));
             }
+            claimAndCompleteWithAndWithoutCounters(c, rounds, medians);
             System.out.println();
             System.out.println("| statement | median ms |");
             System.out.println("|---|---:|");
@@ -107,12 +111,15 @@ public final class QueueBenchmark {
                     FROM generate_series(0, %d) AS n""".formatted(SYMBOLS - 1));
             s.execute("""
                     INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, planned_to)
-                    SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz + %d * interval '1 day',
+                    SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz
+                        + %d * interval '1 day',
                            '2020-01-01'::timestamptz + %d * interval '1 day'
                     FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d""".formatted(days, days));
             s.execute("""
-                    INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority, attempt,
-                                          run_after, lease_token, lease_expires_at, leased_by, dispatch_id, rows_written,
+                    INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority,
+                        attempt,
+                                          run_after, lease_token, lease_expires_at, leased_by, dispatch_id,
+                                              rows_written,
                                           bars_fetched, error_code, error_message, created_at, started_at, finished_at,
                                           updated_at)
                     SELECT d.id, b.symbol, 'm1', sf.slice_from, sf.slice_from + interval '1 day', k.status,
@@ -126,7 +133,8 @@ public final class QueueBenchmark {
                            CASE WHEN k.status = 'running' THEN gen_random_uuid() END,
                            CASE WHEN k.status = 'running' THEN now() + interval '5 minutes' END,
                            CASE WHEN k.status = 'running' THEN 'bench' END,
-                           CASE WHEN k.status = 'running' THEN ('00000000-0000-0000-0000-00000000000' || (t.day %% 5))::uuid END,
+                           CASE WHEN k.status = 'running' THEN ('00000000-0000-0000-0000-00000000000' || (t.day %%
+                               5))::uuid END,
                            CASE WHEN k.status = 'success' THEN 900 ELSE 0 END,
                            CASE WHEN k.status = 'success' THEN 960 ELSE 0 END,
                            CASE WHEN k.status = 'failed' THEN (ARRAY['INVALID_SYMBOL', 'PROVIDER_AUTH', 'LEASE_EXPIRED',
@@ -156,6 +164,65 @@ public final class QueueBenchmark {
                     SELECT 'bench-' || n, now() - n * interval '10 seconds', 'healthy', 'tick ok', 'bench'
                     FROM generate_series(1, 4) AS n""");
             s.execute("VACUUM ANALYZE");
+        }
+    }
+
+    /** The run counters' triggers of migration V5; disabled for the comparison. */
+    private static final List<String> COUNTER_TRIGGERS = List.of("job_runs_count_insert", "job_runs_count_update");
+
+    /** What a fetcher writes per run on success (JobRunRepository's completion), one statement per run. */
+    private static final String COMPLETE = """
+            UPDATE job_runs
+            SET status = 'success', rows_written = 900, bars_fetched = 960, bars_rejected = 0, provider = 'alpaca',
+                error_code = NULL, error_message = NULL, finished_at = now(), updated_at = now(),
+                lease_token = NULL, lease_expires_at = NULL
+            WHERE id = ? AND lease_token = ? AND status = 'running'""";
+
+    /**
+     * One claim of 250 runs and their 250 completions (one statement each, as fetchers complete per symbol),
+     * with the counters' triggers and without them, alternating, each in a transaction that is rolled back.
+     */
+    private static void claimAndCompleteWithAndWithoutCounters(Connection c, int rounds, Map<String, Double> medians)
+            throws SQLException {
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            with.add(claimAndComplete(c, true));
+            without.add(claimAndComplete(c, false));
+        }
+        with.sort(Double::compare);
+        without.sort(Double::compare);
+        System.out.println();
+        System.out.printf("== claim 250 + 250 completions: with counters %s ms, without %s ms%n", with, without);
+        medians.put("claim 250 runs + 250 completions, with the counters' triggers", with.get(rounds / 2));
+        medians.put("claim 250 runs + 250 completions, triggers disabled", without.get(rounds / 2));
+    }
+
+    private static double claimAndComplete(Connection c, boolean counters) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement();
+                java.sql.PreparedStatement complete = c.prepareStatement(COMPLETE)) {
+            if (!counters) {
+                for (String trigger : COUNTER_TRIGGERS) {
+                    s.execute("ALTER TABLE job_runs DISABLE TRIGGER " + trigger);
+                }
+            }
+            long start = System.nanoTime();
+            List<Object[]> claimed = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("EXECUTE claim(5, 50, 300, 'bench')")) {
+                while (r.next()) {
+                    claimed.add(new Object[] {r.getObject("id"), r.getObject("lease_token")});
+                }
+            }
+            for (Object[] run : claimed) {
+                complete.setObject(1, run[0]);
+                complete.setObject(2, run[1]);
+                complete.executeUpdate();
+            }
+            return (System.nanoTime() - start) / 1e6;
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 

@@ -47,13 +47,18 @@ public final class OrchestratorClient {
         return r;
     }
 
-    /** {@code enqueue} request that rejects tickers the provider does not know; {@code to}, {@code priority} may be null. */
+    /**
+     * {@code enqueue} request that rejects tickers the provider does not know; {@code to}, {@code priority} may be
+     * null.
+     */
     public static ObjectNode enqueueRequest(
             String name, List<String> symbols, String timeframe, String from, String to, Integer priority) {
         return enqueueRequest(name, symbols, timeframe, from, to, priority, null);
     }
 
-    /** {@code enqueue} request; {@code to}, {@code priority} and {@code onUnknown} ({@code reject|skip}) may be null. */
+    /**
+     * {@code enqueue} request; {@code to}, {@code priority} and {@code onUnknown} ({@code reject|skip}) may be null.
+     */
     public static ObjectNode enqueueRequest(
             String name,
             List<String> symbols,
@@ -68,16 +73,17 @@ public final class OrchestratorClient {
         symbols.forEach(list::add);
         r.put("timeframe", timeframe);
         r.put("from", from);
-        if (to != null) {
-            r.put("to", to);
+        putIfSet(r, "to", to);
+        putIfSet(r, "priority", priority);
+        return putIfSet(r, "on_unknown", onUnknown);
+    }
+
+    /** Sets {@code field} unless {@code value} is null (the orchestrator's default then applies). */
+    public static ObjectNode putIfSet(ObjectNode request, String field, Object value) {
+        if (value != null) {
+            request.set(field, HttpJson.JSON.valueToTree(value));
         }
-        if (priority != null) {
-            r.put("priority", priority);
-        }
-        if (onUnknown != null) {
-            r.put("on_unknown", onUnknown);
-        }
-        return r;
+        return request;
     }
 
     public JsonNode tick() {

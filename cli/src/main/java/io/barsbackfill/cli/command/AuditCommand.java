@@ -1,6 +1,5 @@
 package io.barsbackfill.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.report.Answers;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "The stored bars of finished runs against the NYSE calendar, symbol by symbol and slice by "
-                    + "slice: sessions expected, bars stored, slots without a bar (and the longest gap), unexplained gaps "
+                    + "slice: sessions expected, bars stored, slots without a bar (and the longest gap), "
+                    + "unexplained gaps "
                     + "(a whole session without a bar between sessions with bars, or bars outside the session), "
                     + "successful runs without bars on trading days, duplicates.",
             "Without --definition: every finished run of one series (--feed/--adjustment, default the "
@@ -31,20 +31,11 @@ public final class AuditCommand extends OperateCommand {
     SeriesOptions series;
 
     public AuditCommand(Map<String, String> env, Console console) {
-        super(env, console);
+        super(env, console, "audit", Answers::audit);
     }
 
     @Override
     ObjectNode request() {
-        ObjectNode request = OrchestratorClient.request("audit");
-        if (definition != null) {
-            request.put("definition", definition);
-        }
-        return series.addTo(request);
-    }
-
-    @Override
-    String text(JsonNode answer) {
-        return Answers.audit(answer);
+        return series.addTo(OrchestratorClient.putIfSet(super.request(), "definition", definition));
     }
 }

@@ -5,6 +5,7 @@ import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.client.TickDriver;
 import io.barsbackfill.cli.database.StoredBars;
+import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.report.Answers;
 import io.barsbackfill.cli.report.ProgressMeter;
 import io.barsbackfill.cli.report.ScenarioProgress;
@@ -217,8 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
                             "interrupted; the data stays in the database, ./backfill demo continues "
                                     + "where this run stopped");
                 }
-                Optional<io.barsbackfill.cli.process.ManagedProcess> dead =
-                        stack.group().unexpectedlyDead();
+                Optional<ManagedProcess> dead = stack.group().unexpectedlyDead();
                 if (dead.isPresent()) {
                     throw new CliException(
                             ExitCodes.FAILED, "a process died: " + dead.get().describeFailure());

@@ -1,6 +1,5 @@
 package io.barsbackfill.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.report.Answers;
@@ -60,7 +59,7 @@ public final class EnqueueCommand extends OperateCommand {
     SeriesOptions series;
 
     public EnqueueCommand(Map<String, String> env, Console console) {
-        super(env, console);
+        super(env, console, "enqueue", Answers::enqueue);
     }
 
     @Override
@@ -73,10 +72,5 @@ public final class EnqueueCommand extends OperateCommand {
                 .filter(s -> !s.isEmpty())
                 .toList();
         return series.addTo(OrchestratorClient.enqueueRequest(name, list, timeframe, from, to, priority, onUnknown));
-    }
-
-    @Override
-    String text(JsonNode answer) {
-        return Answers.enqueue(answer);
     }
 }

@@ -7,7 +7,8 @@ import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
-import io.barsbackfill.common.config.DatabaseUrl;
+import io.barsbackfill.databaseurl.DatabaseUrl;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -33,7 +34,7 @@ final class LocalDeployment {
         this.layout = Layout.detect(env);
         try {
             String url = env.get("DATABASE_URL");
-            this.database = DatabaseUrl.parse(url == null || url.isBlank() ? DatabaseUrl.DEFAULT : url);
+            this.database = DatabaseUrl.parse(DatabaseUrl.orDefault(url));
             this.provider = Provider.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage());
@@ -92,7 +93,7 @@ final class LocalDeployment {
         Path file = Tokens.file(layout);
         try {
             Tokens.write(file, token);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         }
         return file;

@@ -7,11 +7,13 @@ import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.Tokens;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,17 +32,25 @@ public abstract class OperateCommand implements Callable<Integer> {
 
     private final Map<String, String> env;
     private final Console console;
+    private final String action;
+    private final Function<JsonNode, String> text;
 
-    OperateCommand(Map<String, String> env, Console console) {
+    /** {@code text}: the answer as text for a person. */
+    OperateCommand(Map<String, String> env, Console console, String action, Function<JsonNode, String> text) {
         this.env = env;
         this.console = console;
+        this.action = action;
+        this.text = text;
     }
 
-    /** The request body; may throw {@link UsageException}. */
-    abstract ObjectNode request();
+    /** The request body: the action alone unless a command adds its options; may throw {@link UsageException}. */
+    ObjectNode request() {
+        return OrchestratorClient.request(action);
+    }
 
-    /** The answer as text for a person. */
-    abstract String text(JsonNode answer);
+    String text(JsonNode answer) {
+        return text.apply(answer);
+    }
 
     @Override
     public Integer call() {
@@ -81,7 +91,7 @@ public abstract class OperateCommand implements Callable<Integer> {
         Optional<String> stored;
         try {
             stored = Tokens.read(file);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
         }
         return stored.orElseThrow(() -> new CliException(

@@ -33,17 +33,12 @@ public final class RefreshCommand extends OperateCommand {
     String since;
 
     public RefreshCommand(Map<String, String> env, Console console) {
-        super(env, console);
+        super(env, console, "refresh", Answers::update);
     }
 
     @Override
     ObjectNode request() {
-        ObjectNode request = OrchestratorClient.request("refresh");
-        request.put("definition", definition);
-        if (since != null) {
-            request.put("since", since);
-        }
-        return request;
+        return OrchestratorClient.putIfSet(super.request().put("definition", definition), "since", since);
     }
 
     @Override
@@ -55,7 +50,7 @@ public final class RefreshCommand extends OperateCommand {
                 client.tick();
                 status = client.status();
             }
-            return Answers.update(answer) + Answers.refresh(status, definition);
+            return super.text(answer) + Answers.refresh(status, definition);
         } catch (OrchestratorException e) {
             throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
         }

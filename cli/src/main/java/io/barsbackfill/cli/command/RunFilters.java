@@ -1,5 +1,7 @@
 package io.barsbackfill.cli.command;
 
+import static io.barsbackfill.cli.client.OrchestratorClient.putIfSet;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Option;
 
@@ -20,15 +22,8 @@ final class RunFilters {
     String errorCode;
 
     ObjectNode addTo(ObjectNode request) {
-        if (definition != null) {
-            request.put("definition", definition);
-        }
-        if (symbol != null) {
-            request.put("symbol", symbol);
-        }
-        if (errorCode != null) {
-            request.put("error_code", errorCode);
-        }
-        return request;
+        putIfSet(request, "definition", definition);
+        putIfSet(request, "symbol", symbol);
+        return putIfSet(request, "error_code", errorCode);
     }
 }

@@ -1,5 +1,7 @@
 package io.barsbackfill.cli.command;
 
+import static io.barsbackfill.cli.client.OrchestratorClient.putIfSet;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Option;
 
@@ -21,12 +23,7 @@ final class SeriesOptions {
     String adjustment;
 
     ObjectNode addTo(ObjectNode request) {
-        if (feed != null) {
-            request.put("feed", feed);
-        }
-        if (adjustment != null) {
-            request.put("adjustment", adjustment);
-        }
-        return request;
+        putIfSet(request, "feed", feed);
+        return putIfSet(request, "adjustment", adjustment);
     }
 }

@@ -45,8 +45,9 @@ public final class StartCommand implements Callable<Integer> {
         String token = generated ? Tokens.generate() : given.trim();
         LocalStack stack = deployment.stack(token).build();
         deployment.startAndAwait(stack);
+        String schedule = env.get("BACKFILL_ORCHESTRATOR_SCHEDULE");
         console.line("orchestrator " + stack.orchestratorUrl() + "/orchestrator  (schedule "
-                + env.getOrDefault("BACKFILL_ORCHESTRATOR_SCHEDULE", "30s") + ")");
+                + (schedule == null ? "default, BACKFILL_ORCHESTRATOR_SCHEDULE changes it" : schedule) + ")");
         console.line("status page  " + stack.orchestratorUrl() + "/ui");
         if (generated) {
             console.line("internal token: generated, written to " + deployment.writeToken(token)

@@ -1,11 +1,12 @@
 package io.barsbackfill.cli.database;
 
-import io.barsbackfill.common.config.DatabaseUrl;
+import io.barsbackfill.databaseurl.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.postgresql.Driver;
 
 /**
  * Creates the database of a {@code DATABASE_URL} when it does not exist yet, through the server's maintenance
@@ -25,7 +26,7 @@ public final class DatabaseCreator {
             if (maintenance.equals(url.database())) {
                 return probe(url);
             }
-            try (Connection c = new org.postgresql.Driver().connect(url.jdbcUrl(maintenance), url.jdbcProperties())) {
+            try (Connection c = new Driver().connect(url.jdbcUrl(maintenance), url.jdbcProperties())) {
                 if (c == null) {
                     throw new IllegalStateException("the PostgreSQL driver refused " + url.jdbcUrl(maintenance));
                 }
@@ -58,7 +59,7 @@ public final class DatabaseCreator {
     }
 
     private static boolean probe(DatabaseUrl url) {
-        try (Connection c = new org.postgresql.Driver().connect(url.jdbcUrl(), url.jdbcProperties())) {
+        try (Connection c = new Driver().connect(url.jdbcUrl(), url.jdbcProperties())) {
             return false;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to " + url.redacted() + ": " + e.getMessage(), e);

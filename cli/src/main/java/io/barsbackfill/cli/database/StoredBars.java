@@ -1,6 +1,6 @@
 package io.barsbackfill.cli.database;
 
-import io.barsbackfill.common.config.DatabaseUrl;
+import io.barsbackfill.databaseurl.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import org.postgresql.Driver;
 
 /** Counts what is actually stored, straight from {@code ohlc_bars}, independent of what the functions report. */
 public final class StoredBars {
@@ -33,7 +34,7 @@ public final class StoredBars {
 
     /** Bars stored inside the slices of the runs that the named definitions asked for. */
     public static Count inSlicesOf(DatabaseUrl url, List<String> definitions) {
-        try (Connection c = new org.postgresql.Driver().connect(url.jdbcUrl(), url.jdbcProperties());
+        try (Connection c = new Driver().connect(url.jdbcUrl(), url.jdbcProperties());
                 PreparedStatement st = c.prepareStatement(IN_SLICES)) {
             st.setArray(1, c.createArrayOf("text", definitions.toArray()));
             try (ResultSet rs = st.executeQuery()) {

@@ -31,7 +31,6 @@ public final class ManagedProcess {
 
     private final ProcessSpec spec;
     private final Process process;
-    private final long startedNanos = System.nanoTime();
     private volatile boolean stopping;
 
     private ManagedProcess(ProcessSpec spec, Process process) {
@@ -81,10 +80,6 @@ public final class ManagedProcess {
     /** True once {@link #stop} or {@link #kill} was asked: its death is expected. */
     public boolean isStopping() {
         return stopping;
-    }
-
-    public Duration uptime() {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     /** Blocks until ready; fails, naming the process and showing its log tail, if it dies or times out. */

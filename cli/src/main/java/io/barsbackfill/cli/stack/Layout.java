@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where things are: the project root (its built jars) and the state directory for logs ({@code .backfill/}
@@ -79,12 +80,12 @@ public record Layout(Path home, Path stateDir) {
         return Path.of("").toAbsolutePath();
     }
 
-    private static java.util.Optional<String> firstNonBlank(String... values) {
+    private static Optional<String> firstNonBlank(String... values) {
         for (String v : values) {
             if (v != null && !v.isBlank()) {
-                return java.util.Optional.of(v);
+                return Optional.of(v);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -3,11 +3,12 @@ package io.barsbackfill.cli.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.barsbackfill.common.config.DatabaseUrl;
+import io.barsbackfill.databaseurl.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
 
 /** Against the PostgreSQL of this machine, like every other database test of the build. */
 class DatabaseCreatorTest {
@@ -24,12 +25,12 @@ class DatabaseCreatorTest {
         try {
             assertThat(DatabaseCreator.ensureExists(url)).isTrue();
             assertThat(DatabaseCreator.ensureExists(url)).isFalse();
-            try (Connection c = new org.postgresql.Driver().connect(url.jdbcUrl(), url.jdbcProperties())) {
+            try (Connection c = new Driver().connect(url.jdbcUrl(), url.jdbcProperties())) {
                 assertThat(c.isValid(2)).isTrue();
             }
         } finally {
             DatabaseUrl admin = DatabaseUrl.parse(SERVER + "/postgres");
-            try (Connection c = new org.postgresql.Driver().connect(admin.jdbcUrl(), admin.jdbcProperties());
+            try (Connection c = new Driver().connect(admin.jdbcUrl(), admin.jdbcProperties());
                     Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + name);
             }

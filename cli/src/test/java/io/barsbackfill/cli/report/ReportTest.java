@@ -17,7 +17,8 @@ public class ReportTest {
             {"version":"0.1.0","generated_at":"2026-11-29T07:43:12Z",
              "runs":{"queued":100,"running":50,"success":1300,"failed":75,"cancelled":0,"total":1525},"ready":90,
              "bars":{"rows_written":400000,"bars_fetched":400000},"progress":{"done":1300,"total":1525,"percent":85.25},
-             "throughput":{"window_minutes":15,"runs_succeeded":1300,"runs_failed":75,"bars_fetched":1,"rows_written":1,"runs_per_minute":91.67},
+             "throughput":{"window_minutes":15,"runs_succeeded":1300,"runs_failed":75,"bars_fetched":1,"rows_written":1,
+              "runs_per_minute":91.67},
              "in_flight":{"dispatches":1,"runs":50,"max_dispatches":5,"expired_leases":0},
              "failures":[{"error_code":"INVALID_SYMBOL","runs":75,"last_hour":75,"sample":"provider rejected VIX"}],
              "retrying":[],
@@ -25,12 +26,15 @@ public class ReportTest {
                {"name":"US_BATCH_1","enabled":true,"timeframe":"h1","symbols":50,"window_from":"2024-01-01T00:00:00Z",
                 "window_to":"2026-01-10T00:00:00Z","planned_to":"2026-02-01T00:00:00Z",
                 "runs":{"queued":100,"running":50,"success":1100,"failed":0,"cancelled":0,"total":1250},
-                "bars":{"rows_written":330000,"bars_fetched":330000},"progress":{"done":1100,"total":1250,"percent":88.0}},
+                "bars":{"rows_written":330000,"bars_fetched":330000},
+                "progress":{"done":1100,"total":1250,"percent":88.0}},
                {"name":"US_BATCH_2","enabled":true,"timeframe":"h1","symbols":11,"window_from":"2024-01-01T00:00:00Z",
                 "window_to":"2026-01-10T00:00:00Z","planned_to":"2026-02-01T00:00:00Z",
                 "runs":{"queued":0,"running":0,"success":200,"failed":75,"cancelled":0,"total":275},
-                "bars":{"rows_written":70000,"bars_fetched":70000},"progress":{"done":200,"total":275,"percent":72.73}}],
-             "heartbeats":[{"name":"vm-1","status":"error","message":"errors=claim: permission denied","version":"0.1.0",
+                "bars":{"rows_written":70000,"bars_fetched":70000},
+                "progress":{"done":200,"total":275,"percent":72.73}}],
+             "heartbeats":[{"name":"vm-1","status":"error","message":"errors=claim: permission denied",
+                            "version":"0.1.0",
                             "last_seen":"2026-11-29T07:43:11Z","age_seconds":1}]}""";
 
     @Test
@@ -112,8 +116,8 @@ public class ReportTest {
         assertThat(meter.barsPerSecond(half, t10)).isEqualTo(5000.0);
         assertThat(meter.etaSeconds(half, t10)).isEqualTo(10);
         assertThat(meter.line(half, t10))
-                .isEqualTo(
-                        "[  10s] runs 500/1,000 done (50.0%), 100 running, 400 queued, 0 failed | bars 50,000 | 5,000 bars/s | ETA 10s");
+                .isEqualTo("[  10s] runs 500/1,000 done (50.0%), 100 running, 400 queued, 0 failed | bars 50,000 "
+                        + "| 5,000 bars/s | ETA 10s");
         assertThat(meter.etaSeconds(start, t10)).as("nothing finished yet").isEqualTo(-1);
         assertThat(meter.line(start, t0)).endsWith("ETA --");
     }

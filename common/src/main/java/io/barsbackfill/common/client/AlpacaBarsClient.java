@@ -3,18 +3,22 @@ package io.barsbackfill.common.client;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.metrics.FetchMetrics;
+import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.common.service.ProviderRateLimiter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,14 +59,17 @@ public class AlpacaBarsClient {
     private final ProviderGate gate;
     private final ObjectMapper json;
     private final FetchMetrics metrics;
+    private final Clock clock;
 
     AlpacaBarsClient(
             BackfillConfig config,
             ProviderRateLimiter rateLimiter,
             ProviderGate gate,
             ObjectMapper json,
-            FetchMetrics metrics) {
+            FetchMetrics metrics,
+            Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
         this.config = config.alpaca();
         this.rateLimiter = rateLimiter;
         this.gate = gate;
@@ -113,8 +120,7 @@ public class AlpacaBarsClient {
         if (symbols.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Request request =
-                new Request(List.copyOf(symbols), timeframe, series, window, Math.min(config.pageLimit(), 10_000));
+        Request request = new Request(List.copyOf(symbols), timeframe, series, window, config.pageLimit());
         return pagesFrom(request, null, calls, new HashSet<>(), sink);
     }
 
@@ -239,7 +245,7 @@ public class AlpacaBarsClient {
                         keyId,
                         secret);
         Duration deadline = config.requestDeadline();
-        long sent = System.nanoTime();
+        Stopwatch sent = Stopwatch.start();
         return call.ifNoItem()
                 .after(deadline)
                 .failWith(() -> new ProviderException(
@@ -359,10 +365,10 @@ public class AlpacaBarsClient {
             if (error.message() != null) {
                 body = error.message();
             }
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             // not JSON: keep the raw text
         }
-        return body.length() <= 200 ? body : body.substring(0, 200) + "...";
+        return Messages.clip(body, 200);
     }
 
     private Duration retryAfter(Response response) {
@@ -373,7 +379,7 @@ public class AlpacaBarsClient {
             if (retryAfter != null) {
                 wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
             } else if (reset != null) {
-                wait = Duration.between(Instant.now(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
+                wait = Duration.between(clock.instant(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
             }
         } catch (NumberFormatException e) {
             // keep the default

@@ -47,11 +47,16 @@ public interface BackfillConfig {
 
         Optional<String> secretKey();
 
-        /** The feed of definitions that name none, and of queries naming no series: {@code iex} (free), {@code sip}, ... */
+        /**
+         * The feed of definitions that name none, and of queries naming no series: {@code iex} (free), {@code sip}, ...
+         */
         @WithDefault("iex")
         String feed();
 
-        /** The adjustment of definitions that name none, and of queries naming no series: {@code raw}, {@code split}, ... */
+        /**
+         * The adjustment of definitions that name none, and of queries naming no series: {@code raw}, {@code split},
+         * ...
+         */
         @WithDefault("raw")
         String adjustment();
 

@@ -1,5 +1,6 @@
 package io.barsbackfill.common.config;
 
+import io.barsbackfill.databaseurl.DatabaseUrl;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -58,7 +59,6 @@ public class DatabaseUrlConfigSource implements ConfigSource {
     }
 
     private static String url() {
-        String url = System.getenv(ENV);
-        return url == null || url.isBlank() ? DatabaseUrl.DEFAULT : url;
+        return DatabaseUrl.orDefault(System.getenv(ENV));
     }
 }

@@ -1,5 +1,9 @@
 package io.barsbackfill.common.domain;
 
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
 /** Error codes stored on job runs and returned by the functions. */
 public enum ErrorCode {
     /** Request field missing or malformed (HTTP 400). */
@@ -34,13 +38,26 @@ public enum ErrorCode {
      * back without spending an attempt.
      */
     STORAGE_ERROR(true),
+    /**
+     * A fetcher could not reach the database at all (connection refused or lost, "too many clients", shutting
+     * down): it answers 503 with this code and the orchestrator gives the runs back without spending an attempt.
+     */
+    STORAGE_UNAVAILABLE(true),
     /** Anything unexpected. */
     INTERNAL(true);
+
+    /** All codes, space-separated, for messages. */
+    public static final String NAMES = Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(" "));
 
     private final boolean retryable;
 
     ErrorCode(boolean retryable) {
         this.retryable = retryable;
+    }
+
+    /** The code of that exact name (as stored and as sent on the wire); empty for null or an unknown name. */
+    public static Optional<ErrorCode> named(String name) {
+        return Arrays.stream(values()).filter(c -> c.name().equals(name)).findFirst();
     }
 
     public boolean retryable() {

@@ -22,4 +22,27 @@ public record FetchBarsResponse(
         int apiCalls,
         long durationMs,
         String errorCode,
-        String errorMessage) {}
+        String errorMessage) {
+
+    public static FetchBarsResponse of(
+            SymbolResult r, String provider, String from, String to, int apiCalls, long durationMs) {
+        return new FetchBarsResponse(
+                r.jobRunId(),
+                r.symbol(),
+                r.status(),
+                r.rowsWritten(),
+                r.barsFetched(),
+                provider,
+                from,
+                to,
+                apiCalls,
+                durationMs,
+                r.errorCode(),
+                r.errorMessage());
+    }
+
+    /** The run's result, as a batch answer gives it. */
+    public SymbolResult result() {
+        return new SymbolResult(jobRunId, symbol, status, rowsWritten, barsFetched, errorCode, errorMessage);
+    }
+}

@@ -5,6 +5,7 @@ import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.service.FetchCommand;
+import io.barsbackfill.common.service.RunMismatchException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +22,16 @@ public final class FetchRequests {
         if (r == null) {
             throw new BadInputException(null, "request body is required");
         }
-        UUID runId = RequestFields.uuid("job_run_id", r.jobRunId());
-        UUID lease = RequestFields.uuid("lease_token", r.leaseToken());
-        Ticker symbol = RequestFields.ticker("symbol", r.symbol());
+        UUID runId;
+        UUID lease;
+        Ticker symbol;
+        try {
+            runId = RequestFields.uuid("job_run_id", r.jobRunId());
+            lease = RequestFields.uuid("lease_token", r.leaseToken());
+            symbol = RequestFields.ticker("symbol", r.symbol());
+        } catch (BadInputException e) {
+            throw e.ofRun(0, uuidOrNull(r.jobRunId()));
+        }
         Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
         Slice slice = slice(r.from(), r.to());
         return new FetchCommand(
@@ -31,8 +39,7 @@ public final class FetchRequests {
                 slice,
                 optionalFeed(r.feed()),
                 optionalAdjustment(r.adjustment()),
-                List.of(new LeasedRun(runId, lease, symbol)),
-                false);
+                List.of(new LeasedRun(runId, lease, symbol)));
     }
 
     public static FetchCommand batch(FetchBarsBatchRequest r) {
@@ -68,38 +75,22 @@ public final class FetchRequests {
         Map<Ticker, List<Integer>> bySymbol = new HashMap<>();
         Map<UUID, Integer> seenRuns = new HashMap<>();
         for (int i = 0; i < symbols.size(); i++) {
-            Ticker symbol = RequestFields.ticker("symbols[" + i + "]", symbols.get(i));
-            UUID runId = RequestFields.uuid("job_run_ids[" + i + "]", ids.get(i));
-            UUID lease = RequestFields.uuid("lease_tokens[" + i + "]", leases.get(i));
-            Slice own = sliced ? runSlice(froms, tos, i, window) : window;
-            List<Integer> earlier = bySymbol.computeIfAbsent(symbol, k -> new ArrayList<>());
-            for (int j : earlier) {
-                Slice other = slices.get(j);
-                if (own.from().isBefore(other.to()) && other.from().isBefore(own.to())) {
-                    throw new BadInputException(
-                            "symbols[" + i + "]",
-                            symbol + " is listed twice" + (sliced ? " for overlapping slices" : "") + " (also symbols["
-                                    + j + "])");
-                }
+            try {
+                Slice own = sliced ? runSlice(froms, tos, i, window) : window;
+                runs.add(batchRun(i, ids.get(i), leases.get(i), symbols.get(i), own, slices, bySymbol, seenRuns));
+                slices.add(own);
+            } catch (BadInputException e) {
+                throw e.ofRun(i, uuidOrNull(ids.get(i)));
             }
-            earlier.add(i);
-            if (bySymbol.size() > FetchBarsBatchRequest.MAX_SYMBOLS) {
-                throw new BadInputException(
-                        "symbols",
-                        "symbols names more than " + FetchBarsBatchRequest.MAX_SYMBOLS
-                                + " distinct tickers; at most that many per batch");
-            }
-            Integer again = seenRuns.putIfAbsent(runId, i);
-            if (again != null) {
-                throw new BadInputException(
-                        "job_run_ids[" + i + "]",
-                        "job run " + runId + " is listed twice (also job_run_ids[" + again + "])");
-            }
-            runs.add(new LeasedRun(runId, lease, symbol));
-            slices.add(own);
+        }
+        if (bySymbol.size() > FetchBarsBatchRequest.MAX_SYMBOLS) {
+            throw new BadInputException(
+                    "symbols",
+                    "symbols names " + bySymbol.size() + " distinct tickers; at most "
+                            + FetchBarsBatchRequest.MAX_SYMBOLS + " per batch");
         }
         return new FetchCommand(
-                timeframe, window, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs, slices, true);
+                timeframe, window, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs, slices);
     }
 
     private static void parallel(String field, List<String> list, List<String> symbols) {
@@ -123,6 +114,64 @@ public final class FetchRequests {
             throw new BadInputException("tos[" + i + "]", "tos[" + i + "] lies after to " + window.to());
         }
         return new Slice(from, to);
+    }
+
+    /**
+     * The field of a fetch request that a {@link RunMismatchException} is about, as a 400 naming the run (except
+     * a feed or adjustment the request names, which is the request's).
+     */
+    public static BadInputException mismatch(RunMismatchException e, boolean batch) {
+        String field = switch (e.mismatch()) {
+            case UNKNOWN_RUN, OTHER_SERIES -> batch ? "job_run_ids[" + e.index() + "]" : "job_run_id";
+            case OTHER_WORK -> batch ? "symbols[" + e.index() + "]" : "symbol";
+            case FEED -> "feed";
+            case ADJUSTMENT -> "adjustment";
+        };
+        BadInputException bad = new BadInputException(field, e.getMessage());
+        return switch (e.mismatch()) {
+            case FEED, ADJUSTMENT -> bad;
+            default -> bad.ofRun(e.index(), e.jobRunId());
+        };
+    }
+
+    /** Run {@code i}; a ticker twice for overlapping slices, or a run id twice, is bad input. */
+    private static LeasedRun batchRun(
+            int i,
+            String id,
+            String leaseToken,
+            String ticker,
+            Slice own,
+            List<Slice> slices,
+            Map<Ticker, List<Integer>> bySymbol,
+            Map<UUID, Integer> seenRuns) {
+        Ticker symbol = RequestFields.ticker("symbols[" + i + "]", ticker);
+        UUID runId = RequestFields.uuid("job_run_ids[" + i + "]", id);
+        UUID lease = RequestFields.uuid("lease_tokens[" + i + "]", leaseToken);
+        List<Integer> sameSymbol = bySymbol.computeIfAbsent(symbol, k -> new ArrayList<>());
+        for (int j : sameSymbol) {
+            Slice other = slices.get(j);
+            if (own.from().isBefore(other.to()) && other.from().isBefore(own.to())) {
+                throw new BadInputException(
+                        "symbols[" + i + "]", symbol + " is listed twice (also symbols[" + j + "])");
+            }
+        }
+        sameSymbol.add(i);
+        Integer earlier = seenRuns.putIfAbsent(runId, i);
+        if (earlier != null) {
+            throw new BadInputException(
+                    "job_run_ids[" + i + "]",
+                    "job run " + runId + " is listed twice (also job_run_ids[" + earlier + "])");
+        }
+        return new LeasedRun(runId, lease, symbol);
+    }
+
+    /** The run id a request gives, when it is one; a malformed one is reported by its own field. */
+    private static UUID uuidOrNull(String id) {
+        try {
+            return id == null ? null : UUID.fromString(id.strip());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String optionalFeed(String feed) {

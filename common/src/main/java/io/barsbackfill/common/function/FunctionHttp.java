@@ -68,7 +68,8 @@ public class FunctionHttp {
     void requireToken(@Observes StartupEvent event) {
         if (config.internalToken().filter(t -> !t.isBlank()).isEmpty()) {
             throw new IllegalStateException(
-                    "BACKFILL_INTERNAL_TOKEN (backfill.internal-token) is not set: refusing to start an internal endpoint without it");
+                    "BACKFILL_INTERNAL_TOKEN (backfill.internal-token) is not set: refusing to start an "
+                            + "internal endpoint without it");
         }
     }
 
@@ -200,7 +201,15 @@ public class FunctionHttp {
             failure = failure.getCause();
         }
         if (failure instanceof BadInputException bad) {
-            send(ctx, 400, new ErrorBody(bad.getMessage(), ErrorCode.BAD_INPUT.name(), bad.field()));
+            send(
+                    ctx,
+                    400,
+                    new ErrorBody(
+                            bad.getMessage(),
+                            ErrorCode.BAD_INPUT.name(),
+                            bad.field(),
+                            bad.jobRunId() == null ? null : bad.jobRunId().toString(),
+                            bad.index()));
         } else if (failure instanceof StaleLeaseException stale) {
             send(ctx, 409, new ErrorBody(stale.getMessage(), ErrorCode.STALE_LEASE.name(), "lease_token"));
         } else if (failure instanceof ServiceUnavailableException unavailable) {

@@ -1,5 +1,6 @@
 package io.barsbackfill.common.function;
 
+import io.barsbackfill.common.domain.Messages;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,7 +39,7 @@ public class LogContext {
         if (values == null) {
             return "";
         }
-        String joined = String.join(",", values.stream().map(String::valueOf).toList());
-        return joined.length() <= 2000 ? joined : joined.substring(0, 2000) + "...";
+        return Messages.clip(
+                String.join(",", values.stream().map(String::valueOf).toList()), 2000);
     }
 }

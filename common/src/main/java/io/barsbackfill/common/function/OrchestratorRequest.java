@@ -38,10 +38,4 @@ public record OrchestratorRequest(
         String onUnknown,
         String feed,
         String adjustment,
-        String since) {
-
-    public static OrchestratorRequest of(String action) {
-        return new OrchestratorRequest(
-                action, null, null, null, null, null, null, null, null, null, null, null, null, null);
-    }
-}
+        String since) {}

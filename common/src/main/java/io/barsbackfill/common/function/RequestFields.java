@@ -1,5 +1,6 @@
 package io.barsbackfill.common.function;
 
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
@@ -125,9 +126,6 @@ public final class RequestFields {
 
     /** Quotes user input in messages without echoing unbounded text. */
     public static String clip(String value) {
-        if (value == null) {
-            return "null";
-        }
-        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+        return Messages.clip(value, 40);
     }
 }

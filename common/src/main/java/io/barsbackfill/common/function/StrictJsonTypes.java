@@ -9,7 +9,8 @@ import jakarta.inject.Singleton;
 
 /**
  * JSON values must have the type of their field: Jackson would otherwise read {@code "name": true} as the
- * name "true", {@code "priority": 1.5} as 1, {@code "priority": "7"} as 7 and {@code "priority": " "} as no priority. Funqy reads requests with a copy
+ * name "true", {@code "priority": 1.5} as 1, {@code "priority": "7"} as 7 and {@code "priority": " "} as no priority.
+ * Funqy reads requests with a copy
  * of the application's {@link ObjectMapper}, so this applies to every function's input.
  */
 @Singleton

@@ -2,6 +2,7 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.barsbackfill.common.service.RunResult;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -19,8 +20,15 @@ public record SymbolResult(
         String errorCode,
         String errorMessage) {
 
-    public static final String SUCCESS = "success";
-    public static final String FAILED = "failed";
-    public static final String RETRY = "retry";
-    public static final String CONFLICT = "conflict";
+    /** The wire form of a run's result. */
+    public static SymbolResult of(RunResult r) {
+        return new SymbolResult(
+                r.jobRunId().toString(),
+                r.symbol().value(),
+                r.status().name(),
+                r.rowsWritten(),
+                r.barsFetched(),
+                r.errorCode() == null ? null : r.errorCode().name(),
+                r.message());
+    }
 }

@@ -7,12 +7,13 @@ import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import java.time.Clock;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
 /**
  * The provider's state as every instance sees it (the health gate and the shared budget in Postgres): the gate
- * closed or open (and why), the budget open or blocked by a 429 and for how long. A wellness check ({@code /q/health/well}, and in {@code /q/health}): a rate-limited provider is something
+ * closed or open (and why), the budget open or blocked by a 429 and for how long. A wellness check ({@code
+ * /q/health/well}, and in {@code /q/health}): a rate-limited provider is something
  * to watch, never a reason to restart or unroute a function, so liveness and readiness ignore it.
  */
 @Wellness
@@ -21,40 +22,41 @@ public class ProviderHealthCheck implements AsyncHealthCheck {
 
     private final RateLimitRepository budget;
     private final ProviderGate gate;
+    private final Clock clock;
 
-    ProviderHealthCheck(RateLimitRepository budget, ProviderGate gate) {
+    ProviderHealthCheck(RateLimitRepository budget, ProviderGate gate, Clock clock) {
         this.budget = budget;
+        this.clock = clock;
         this.gate = gate;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return gate.state()
-                .chain(gateState -> budget.state(AlpacaBarsClient.PROVIDER).map(state -> {
-                    var response = HealthCheckResponse.named("provider")
-                            .withData("provider", AlpacaBarsClient.PROVIDER)
-                            .withData("gate", gateState.stateName(Instant.now()));
-                    if (gateState.open()) {
-                        response.withData("gate_reason", gateState.reason())
-                                .withData("next_probe_at", String.valueOf(gateState.nextProbeAt()));
-                    }
-                    if (state.isEmpty()) {
-                        return response.status(!gateState.open())
-                                .withData("state", "no request yet")
-                                .build();
-                    }
-                    long blocked = state.get().blockedFor().toSeconds();
-                    return response.status(blocked == 0 && !gateState.open())
-                            .withData("state", blocked == 0 ? "open" : "rate_limited")
-                            .withData("blocked_seconds", blocked)
-                            .withData("per_minute", state.get().perMinute())
-                            .withData("tokens", (long) Math.floor(state.get().tokens()))
-                            .build();
-                }))
-                .onFailure()
-                .recoverWithItem(e -> HealthCheckResponse.named("provider")
-                        .down()
-                        .withData("error", e.getClass().getSimpleName())
-                        .build());
+        return HealthChecks.downOnFailure(
+                "provider",
+                gate.state()
+                        .chain(gateState -> budget.state(AlpacaBarsClient.PROVIDER)
+                                .map(state -> {
+                                    var response = HealthCheckResponse.named("provider")
+                                            .withData("provider", AlpacaBarsClient.PROVIDER)
+                                            .withData("gate", gateState.stateName(clock.instant()));
+                                    if (gateState.open()) {
+                                        response.withData("gate_reason", gateState.reason())
+                                                .withData("next_probe_at", String.valueOf(gateState.nextProbeAt()));
+                                    }
+                                    if (state.isEmpty()) {
+                                        return response.status(!gateState.open())
+                                                .withData("state", "no request yet")
+                                                .build();
+                                    }
+                                    long blocked = state.get().blockedFor().toSeconds();
+                                    return response.status(blocked == 0 && !gateState.open())
+                                            .withData("state", blocked == 0 ? "open" : "rate_limited")
+                                            .withData("blocked_seconds", blocked)
+                                            .withData("per_minute", state.get().perMinute())
+                                            .withData("tokens", (long)
+                                                    Math.floor(state.get().tokens()))
+                                            .build();
+                                })));
     }
 }

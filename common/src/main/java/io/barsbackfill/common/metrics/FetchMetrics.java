@@ -58,23 +58,23 @@ public class FetchMetrics {
         barsWritten.increment(rows);
     }
 
-    /** A provider answer with {@code status}, to a request sent at {@code startedNanos} ({@link System#nanoTime()}). */
-    public void providerAnswered(int status, long startedNanos) {
+    /** A provider answer with {@code status}, to a request sent when {@code sent} started. */
+    public void providerAnswered(int status, Stopwatch sent) {
         if (status == 429) {
             rateLimited.increment();
         }
         request(
                 status == 200 ? "ok" : status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "client_error",
-                startedNanos);
+                sent);
     }
 
     /** A provider request that got no answer (refused, reset, timed out). */
-    public void providerUnreachable(long startedNanos) {
-        request("unreachable", startedNanos);
+    public void providerUnreachable(Stopwatch sent) {
+        request("unreachable", sent);
     }
 
-    private void request(String outcome, long startedNanos) {
-        providerLatency.record(Duration.ofNanos(System.nanoTime() - startedNanos));
+    private void request(String outcome, Stopwatch sent) {
+        providerLatency.record(sent.elapsed());
         Counter.builder("backfill.provider.requests")
                 .description("Provider HTTP requests by outcome")
                 .tag("outcome", outcome)

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Writes one symbol's bars of one series in one set-based statement: the rows travel as arrays and
  * {@code unnest} into an upsert on the key {@code (symbol, timeframe, feed, adjustment, ts)}. Absent
- * {@code vwap} and {@code trade_count} are stored as NULL. A row that is already stored with the same values is not touched, so
+ * {@code vwap} and {@code trade_count} are stored as NULL. A row that is already stored with the same values is not
+ * touched, so
  * writing the same bars twice changes nothing (and the returned count is 0).
  */
 @ApplicationScoped

@@ -25,6 +25,19 @@ public final class ConnectionFaults {
         return false;
     }
 
+    /** A short, secret-free name of the fault: its SQLSTATE, or the kind of connection failure. */
+    public static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatabaseException db && db.getSqlState() != null && transientState(db.getSqlState())) {
+                return "SQLSTATE " + db.getSqlState();
+            }
+            if (t instanceof ClosedConnectionException || t instanceof IOException) {
+                return t.getClass().getSimpleName();
+            }
+        }
+        return failure.getClass().getSimpleName();
+    }
+
     /** 08xxx connection exception, 53300 too many connections, 57P01..57P03 shutdown or restart. */
     private static boolean transientState(String sqlState) {
         return sqlState.startsWith("08")

@@ -111,7 +111,10 @@ public class JobRunRepository {
                 });
     }
 
-    /** Marks the run {@code success} on {@code conn} (the transaction that wrote its bars); false when the lease is stale. */
+    /**
+     * Marks the run {@code success} on {@code conn} (the transaction that wrote its bars); false when the lease is
+     * stale.
+     */
     public Uni<Boolean> complete(SqlClient conn, LeasedRun run, Completion completion) {
         return conn.preparedQuery(COMPLETE)
                 .execute(Tuple.tuple(Arrays.asList(

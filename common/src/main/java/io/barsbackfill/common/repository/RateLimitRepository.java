@@ -12,20 +12,28 @@ import java.util.Optional;
  * The provider's request budget as a token bucket in Postgres, so every instance of every function draws
  * from one budget. Each take is one row-locked UPDATE: refill by elapsed time, then take a token if one is
  * there and the bucket is not blocked by a 429.
+ *
+ * <p>The bucket holds at most one token and refills R tokens per {@value #WINDOW_SECONDS} s: consecutive
+ * grants lie at least that slot apart, so no 60 s window (half-open) ever sees more than R grants, and the
+ * first request of a backfill goes out at once. The {@value #ARRIVAL_SLACK_SECONDS} s on top of the minute
+ * absorb the time between a grant and the request's arrival at the provider, which varies per request.
  */
 @ApplicationScoped
 public class RateLimitRepository {
 
     /** $2 cast: behind PgBouncer each execution is parsed untyped, and one VALUES row gives $2 two types. */
     private static final String CREATE = """
-            INSERT INTO rate_limits (provider, per_minute, tokens) VALUES ($1, $2::int, $2::int)
+            INSERT INTO rate_limits (provider, per_minute, tokens) VALUES ($1, $2::int, 1)
             ON CONFLICT (provider) DO NOTHING""";
+
+    static final int ARRIVAL_SLACK_SECONDS = 3;
+    static final int WINDOW_SECONDS = 60 + ARRIVAL_SLACK_SECONDS;
 
     private static final String TAKE = """
             WITH now AS (SELECT clock_timestamp() AS t),
             bucket AS (
                 SELECT b.provider, now.t,
-                       LEAST($2::float8, b.tokens + EXTRACT(EPOCH FROM now.t - b.refilled_at) * $2 / 60.0) AS available,
+                       LEAST(1.0, b.tokens + EXTRACT(EPOCH FROM now.t - b.refilled_at) * $2 / %d.0) AS available,
                        COALESCE(b.blocked_until > now.t, false) AS blocked,
                        b.blocked_until
                 FROM rate_limits b, now WHERE b.provider = $1 FOR UPDATE OF b)
@@ -37,12 +45,13 @@ public class RateLimitRepository {
             RETURNING CASE
                 WHEN bucket.blocked THEN EXTRACT(EPOCH FROM bucket.blocked_until - bucket.t)
                 WHEN bucket.available >= 1 THEN 0
-                ELSE (1 - bucket.available) * 60.0 / $2 END AS wait_seconds""";
+                ELSE (1 - bucket.available) * %d.0 / $2 END AS wait_seconds""".formatted(WINDOW_SECONDS, WINDOW_SECONDS);
 
     private static final String BLOCK = """
             UPDATE rate_limits
             SET tokens = 0, refilled_at = clock_timestamp(),
-                blocked_until = GREATEST(COALESCE(blocked_until, clock_timestamp()), clock_timestamp() + make_interval(secs => $2))
+                blocked_until = GREATEST(COALESCE(blocked_until, clock_timestamp()), clock_timestamp() +
+                    make_interval(secs => $2))
             WHERE provider = $1""";
 
     private static final String STATE = """

@@ -7,25 +7,28 @@ import io.barsbackfill.common.client.ServedBars;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.function.StaleLeaseException;
-import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.metrics.FetchMetrics;
+import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.repository.BarRepository;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.common.repository.ConnectionFaults;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.common.repository.JobRunRepository.RunState;
+import io.barsbackfill.common.service.RunMismatchException.Mismatch;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +68,7 @@ public class BarFetchService {
     private final ProviderGate gate;
     private final Duration backoffBase;
     private final FetchMetrics metrics;
+    private final Clock clock;
 
     BarFetchService(
             AlpacaBarsClient provider,
@@ -73,8 +77,10 @@ public class BarFetchService {
             Pool pool,
             ProviderGate gate,
             BackfillConfig config,
-            FetchMetrics metrics) {
+            FetchMetrics metrics,
+            Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
         this.provider = provider;
         this.runs = runs;
         this.bars = bars;
@@ -84,26 +90,33 @@ public class BarFetchService {
     }
 
     public Uni<FetchOutcome> fetch(FetchCommand command) {
-        long started = System.nanoTime();
+        Stopwatch started = Stopwatch.start();
         AtomicInteger calls = new AtomicInteger();
         List<UUID> ids = command.runs().stream().map(LeasedRun::jobRunId).toList();
         return runs.states(ids)
                 .chain(states -> {
-                    Map<UUID, SymbolResult> results = new HashMap<>();
+                    Map<UUID, RunResult> results = new HashMap<>();
                     Series series = seriesOf(command, states);
                     List<LeasedRun> leased = checkLeases(command, states, results);
                     return fetchUnlessGateOpen(command, series, leased, calls, results)
                             .replaceWith(results);
                 })
+                .onFailure(ConnectionFaults::isConnectionFault)
+                .transform(e -> new ServiceUnavailableException(
+                        ErrorCode.STORAGE_UNAVAILABLE,
+                        "the database is unavailable (" + ConnectionFaults.describe(e)
+                                + "); no attempt spent, the caller gives the runs back",
+                        e))
                 .map(results -> {
-                    List<SymbolResult> ordered = ids.stream().map(results::get).toList();
+                    List<RunResult> ordered = ids.stream().map(results::get).toList();
                     int totalBars =
-                            ordered.stream().mapToInt(SymbolResult::barsFetched).sum();
-                    return new FetchOutcome(ordered, calls.get(), totalBars, (System.nanoTime() - started) / 1_000_000);
+                            ordered.stream().mapToInt(RunResult::barsFetched).sum();
+                    return new FetchOutcome(
+                            ordered, calls.get(), totalBars, started.elapsed().toMillis());
                 });
     }
 
-    /** The series all runs of the command belong to; a run of another series, or another named, is bad input. */
+    /** The series all runs of the command belong to; a run of another series, or of another named, is a mismatch. */
     private static Series seriesOf(FetchCommand command, List<RunState> states) {
         Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));
         Series series = null;
@@ -113,21 +126,27 @@ public class BarFetchService {
                 continue; // reported by checkLeases
             }
             if (command.feed() != null && !command.feed().equals(state.series().feed())) {
-                throw new BadInputException(
-                        "feed",
+                throw new RunMismatchException(
+                        Mismatch.FEED,
+                        i,
+                        state.id(),
                         "job run " + state.id() + " is of feed "
                                 + state.series().feed() + ", not " + command.feed());
             }
             if (command.adjustment() != null
                     && !command.adjustment().equals(state.series().adjustment())) {
-                throw new BadInputException(
-                        "adjustment",
+                throw new RunMismatchException(
+                        Mismatch.ADJUSTMENT,
+                        i,
+                        state.id(),
                         "job run " + state.id() + " is of adjustment "
                                 + state.series().adjustment() + ", not " + command.adjustment());
             }
             if (series != null && !series.equals(state.series())) {
-                throw new BadInputException(
-                        command.field("job_run_id", "job_run_ids", i),
+                throw new RunMismatchException(
+                        Mismatch.OTHER_SERIES,
+                        i,
+                        state.id(),
                         "job run " + state.id() + " is of series " + state.series() + ", the others of " + series
                                 + "; one request, one series");
             }
@@ -136,21 +155,22 @@ public class BarFetchService {
         return series;
     }
 
-    /** Runs still leased to the caller; the others get a {@code conflict} result. Mismatched runs are bad input. */
-    private List<LeasedRun> checkLeases(FetchCommand command, List<RunState> states, Map<UUID, SymbolResult> results) {
+    /** Runs still leased to the caller; the others get a {@code conflict} result. A run not the command's is a mismatch. */
+    private List<LeasedRun> checkLeases(FetchCommand command, List<RunState> states, Map<UUID, RunResult> results) {
         Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));
         List<LeasedRun> leased = new ArrayList<>();
         for (int i = 0; i < command.runs().size(); i++) {
             LeasedRun run = command.runs().get(i);
             RunState state = byId.get(run.jobRunId());
             if (state == null) {
-                throw new BadInputException(
-                        command.field("job_run_id", "job_run_ids", i), "no job run " + run.jobRunId());
+                throw new RunMismatchException(Mismatch.UNKNOWN_RUN, i, run.jobRunId(), "no job run " + run.jobRunId());
             }
             Slice slice = command.slices().get(i);
             if (!state.isWorkOf(run.symbol(), command.timeframe(), slice.from(), slice.to())) {
-                throw new BadInputException(
-                        command.field("symbol", "symbols", i),
+                throw new RunMismatchException(
+                        Mismatch.OTHER_WORK,
+                        i,
+                        run.jobRunId(),
                         "job run " + run.jobRunId()
                                 + " is " + state.symbol() + " " + state.timeframe() + " [" + state.sliceFrom() + ", "
                                 + state.sliceTo() + "), not what the request names");
@@ -160,9 +180,9 @@ public class BarFetchService {
             } else {
                 results.put(
                         run.jobRunId(),
-                        result(
+                        RunResult.of(
                                 run,
-                                SymbolResult.CONFLICT,
+                                FetchStatus.conflict,
                                 0,
                                 0,
                                 ErrorCode.STALE_LEASE,
@@ -178,7 +198,7 @@ public class BarFetchService {
             Series series,
             List<LeasedRun> leased,
             AtomicInteger calls,
-            Map<UUID, SymbolResult> results) {
+            Map<UUID, RunResult> results) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -186,10 +206,9 @@ public class BarFetchService {
             if (!state.open()) {
                 return fetchAndStore(command, series, leased, calls, results);
             }
-            ErrorCode code =
-                    state.reason() == null ? ErrorCode.PROVIDER_UNAVAILABLE : ErrorCode.valueOf(state.reason());
+            ErrorCode code = ErrorCode.named(state.reason()).orElse(ErrorCode.PROVIDER_UNAVAILABLE);
             return giveBack(
-                    leased, code, "provider gate " + state.describe(Instant.now()), state.nextProbeAt(), results);
+                    leased, code, "provider gate " + state.describe(clock.instant()), state.nextProbeAt(), results);
         });
     }
 
@@ -198,7 +217,7 @@ public class BarFetchService {
             Series series,
             List<LeasedRun> leased,
             AtomicInteger calls,
-            Map<UUID, SymbolResult> results) {
+            Map<UUID, RunResult> results) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -230,7 +249,7 @@ public class BarFetchService {
                     }
                     left.forEach(r -> results.put(
                             r.jobRunId(),
-                            result(r, SymbolResult.CONFLICT, 0, 0, ErrorCode.STALE_LEASE, e.getMessage())));
+                            RunResult.of(r, FetchStatus.conflict, 0, 0, ErrorCode.STALE_LEASE, e.getMessage())));
                     return null;
                 })
                 .onFailure(ProviderException.class)
@@ -256,7 +275,7 @@ public class BarFetchService {
     }
 
     /** Runs of {@code leased} that have no result yet: not stored, not failed. */
-    private static List<LeasedRun> notDone(List<LeasedRun> leased, Map<UUID, SymbolResult> results) {
+    private static List<LeasedRun> notDone(List<LeasedRun> leased, Map<UUID, RunResult> results) {
         return leased.stream().filter(r -> !results.containsKey(r.jobRunId())).toList();
     }
 
@@ -289,7 +308,7 @@ public class BarFetchService {
             List<LeasedRun> leased,
             ProviderException failure,
             AtomicInteger calls,
-            Map<UUID, SymbolResult> results) {
+            Map<UUID, RunResult> results) {
         Ticker rejected = failure.invalidSymbol().orElseThrow();
         List<LeasedRun> bad =
                 leased.stream().filter(r -> r.symbol().equals(rejected)).toList();
@@ -298,7 +317,7 @@ public class BarFetchService {
         String message = "provider rejected " + rejected + ": " + failure.getMessage();
         return runs.fail(bad, ErrorCode.INVALID_SYMBOL, message)
                 .invoke(() -> bad.forEach(r -> results.put(
-                        r.jobRunId(), result(r, SymbolResult.FAILED, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
+                        r.jobRunId(), RunResult.of(r, FetchStatus.failed, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
                 .chain(() -> fetchAndStore(command, series, rest, calls, results));
     }
 
@@ -309,7 +328,7 @@ public class BarFetchService {
      * others) and any other retryable failure spend one; the rest fail the runs.
      */
     private Uni<Void> endAfterProviderFailure(
-            List<LeasedRun> leased, ProviderException failure, Map<UUID, SymbolResult> results) {
+            List<LeasedRun> leased, ProviderException failure, Map<UUID, RunResult> results) {
         LOG.warnf("provider failure for %d runs: %s %s", leased.size(), failure.code(), failure.getMessage());
         if (failure.budgetExhausted()) {
             return giveBack(leased, failure.code(), failure.getMessage(), soon(), results);
@@ -328,29 +347,30 @@ public class BarFetchService {
         if (!failure.retryable()) {
             return runs.fail(leased, failure.code(), failure.getMessage())
                     .invoke(() -> leased.forEach(r -> results.put(
-                            r.jobRunId(), result(r, SymbolResult.FAILED, 0, 0, failure.code(), failure.getMessage()))))
+                            r.jobRunId(),
+                            RunResult.of(r, FetchStatus.failed, 0, 0, failure.code(), failure.getMessage()))))
                     .replaceWithVoid();
         }
         return releaseForRetry(leased, failure.code(), failure.getMessage(), results);
     }
 
     private Uni<Void> releaseForRetry(
-            List<LeasedRun> leased, ErrorCode code, String message, Map<UUID, SymbolResult> results) {
+            List<LeasedRun> leased, ErrorCode code, String message, Map<UUID, RunResult> results) {
         return runs.releaseForRetry(leased, code, message)
                 .invoke(released -> leased.forEach(r -> results.put(
-                        r.jobRunId(), result(r, retryStatus(released.get(r.jobRunId())), 0, 0, code, message))))
+                        r.jobRunId(), RunResult.of(r, retryStatus(released.get(r.jobRunId())), 0, 0, code, message))))
                 .replaceWithVoid();
     }
 
     /** Back to the queue at {@code runAfter}, the claim's attempt undone. */
     private Uni<Void> giveBack(
-            List<LeasedRun> leased, ErrorCode code, String message, Instant runAfter, Map<UUID, SymbolResult> results) {
+            List<LeasedRun> leased, ErrorCode code, String message, Instant runAfter, Map<UUID, RunResult> results) {
         return runs.giveBack(leased, code, message, runAfter)
                 .invoke(given -> leased.forEach(r -> results.put(
                         r.jobRunId(),
-                        result(
+                        RunResult.of(
                                 r,
-                                given.contains(r.jobRunId()) ? SymbolResult.RETRY : SymbolResult.CONFLICT,
+                                given.contains(r.jobRunId()) ? FetchStatus.retry : FetchStatus.conflict,
                                 0,
                                 0,
                                 code,
@@ -361,38 +381,35 @@ public class BarFetchService {
     /** The queue's first backoff (50-100 % of it), for runs given back through no fault of their own. */
     private Instant soon() {
         long base = backoffBase.toMillis();
-        return Instant.now().plusMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        return clock.instant().plusMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
     }
 
     /** {@code retry} when the run went back to the queue, {@code failed} when that was its last attempt. */
-    private static String retryStatus(JobStatus released) {
+    private static FetchStatus retryStatus(JobStatus released) {
         if (released == null) {
-            return SymbolResult.CONFLICT;
+            return FetchStatus.conflict;
         }
-        return released == JobStatus.queued ? SymbolResult.RETRY : SymbolResult.FAILED;
+        return released == JobStatus.queued ? FetchStatus.retry : FetchStatus.failed;
     }
 
     private Uni<Void> storeAll(
-            Timeframe timeframe,
-            BarLineage lineage,
-            List<RunStream.Complete> complete,
-            Map<UUID, SymbolResult> results) {
+            Timeframe timeframe, BarLineage lineage, List<RunStream.Complete> complete, Map<UUID, RunResult> results) {
         if (complete.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Uni<SymbolResult>> stores = complete.stream()
+        List<Uni<RunResult>> stores = complete.stream()
                 .map(c -> store(timeframe, lineage, c.run(), c.slice(), c.bars()))
                 .toList();
         return Uni.join()
                 .all(stores)
                 .usingConcurrencyOf(STORE_CONCURRENCY)
                 .andFailFast()
-                .invoke(stored -> stored.forEach(r -> results.put(UUID.fromString(r.jobRunId()), r)))
+                .invoke(stored -> stored.forEach(r -> results.put(r.jobRunId(), r)))
                 .replaceWithVoid();
     }
 
     /** Bars and completion in one transaction: both commit, or (stale lease, database error) neither does. */
-    private Uni<SymbolResult> store(
+    private Uni<RunResult> store(
             Timeframe timeframe, BarLineage lineage, LeasedRun run, Slice slice, ServedBars received) {
         CleanBars clean = CleanBars.of(received, slice);
         String note = clean.rejected() == 0
@@ -415,11 +432,11 @@ public class BarFetchService {
                                     }
                                 })))
                 .invoke(metrics::barsWritten)
-                .map(written ->
-                        result(run, SymbolResult.SUCCESS, written, clean.bars().size(), null, note))
+                .map(written -> RunResult.of(
+                        run, FetchStatus.success, written, clean.bars().size(), null, note))
                 .onFailure(StaleLeaseException.class)
-                .recoverWithItem(e -> result(
-                        run, SymbolResult.CONFLICT, 0, clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
+                .recoverWithItem(e -> RunResult.of(
+                        run, FetchStatus.conflict, 0, clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
                 .onFailure(ConnectionFaults::isConnectionFault)
                 .recoverWithUni(e -> {
                     String message = "storing bars failed, database connection lost: "
@@ -432,11 +449,11 @@ public class BarFetchService {
                             .retry()
                             .withBackOff(GIVE_BACK_RETRY)
                             .atMost(GIVE_BACK_ATTEMPTS)
-                            .map(given -> given.isEmpty() ? SymbolResult.CONFLICT : SymbolResult.RETRY)
+                            .map(given -> given.isEmpty() ? FetchStatus.conflict : FetchStatus.retry)
                             .onFailure()
-                            .recoverWithItem(SymbolResult.RETRY)
-                            .map(status ->
-                                    result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
+                            .recoverWithItem(FetchStatus.retry)
+                            .map(status -> RunResult.of(
+                                    run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
                 })
                 .onFailure(e -> !(e instanceof StaleLeaseException))
                 .recoverWithUni(e -> {
@@ -445,22 +462,10 @@ public class BarFetchService {
                     return runs.releaseForRetry(List.of(run), ErrorCode.STORAGE_ERROR, message)
                             .map(released -> retryStatus(released.get(run.jobRunId())))
                             .onFailure()
-                            .recoverWithItem(SymbolResult.RETRY)
-                            .map(status ->
-                                    result(run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
+                            .recoverWithItem(FetchStatus.retry)
+                            .map(status -> RunResult.of(
+                                    run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
                 });
-    }
-
-    private static SymbolResult result(
-            LeasedRun run, String status, int rowsWritten, int barsFetched, ErrorCode code, String message) {
-        return new SymbolResult(
-                run.jobRunId().toString(),
-                run.symbol().value(),
-                status,
-                rowsWritten,
-                barsFetched,
-                code == null ? null : code.name(),
-                message);
     }
 
     /**

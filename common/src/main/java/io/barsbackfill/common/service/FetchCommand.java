@@ -6,19 +6,13 @@ import io.barsbackfill.common.domain.Timeframe;
 import java.util.List;
 
 /**
- * Validated fetch input: leased runs of one timeframe, run {@code i} of {@code slices[i]} (a symbol at most once
- * per slice, its slices not overlapping), all inside {@code window}. {@code feed} and {@code adjustment} are null
- * when the request leaves the series to the runs; when set, the runs must be of that series. {@code batch} only
- * changes how fields are named in error messages ({@code symbol} vs {@code symbols[3]}).
+ * Validated fetch input: leased runs of one timeframe, run {@code i} of {@code slices[i]} (a ticker at most once
+ * per slice, its slices not overlapping), all inside {@code slice}, the window asked of the provider.
+ * {@code feed} and {@code adjustment} are null when the request leaves the series to the runs; when set, the runs
+ * must be of that series.
  */
 public record FetchCommand(
-        Timeframe timeframe,
-        Slice window,
-        String feed,
-        String adjustment,
-        List<LeasedRun> runs,
-        List<Slice> slices,
-        boolean batch) {
+        Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs, List<Slice> slices) {
 
     public FetchCommand {
         runs = List.copyOf(runs);
@@ -28,20 +22,14 @@ public record FetchCommand(
         }
     }
 
-    /** Every run of the one slice {@code window}. */
-    public FetchCommand(
-            Timeframe timeframe, Slice window, String feed, String adjustment, List<LeasedRun> runs, boolean batch) {
+    /** Every run of the one slice {@code slice}. */
+    public FetchCommand(Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs) {
         this(
                 timeframe,
-                window,
+                slice,
                 feed,
                 adjustment,
                 runs,
-                runs.stream().map(r -> window).toList(),
-                batch);
-    }
-
-    public String field(String single, String list, int index) {
-        return batch ? list + "[" + index + "]" : single;
+                runs.stream().map(r -> slice).toList());
     }
 }

@@ -1,7 +1,13 @@
 package io.barsbackfill.common.service;
 
-import io.barsbackfill.common.function.SymbolResult;
+import io.barsbackfill.common.domain.FetchStatus;
 import java.util.List;
 
 /** How each run of a fetch ended (request order), the provider calls made, bars received and time taken. */
-public record FetchOutcome(List<SymbolResult> results, int apiCalls, int totalBars, long durationMs) {}
+public record FetchOutcome(List<RunResult> results, int apiCalls, int totalBars, long durationMs) {
+
+    /** No run was leased to the caller any more: the fetch changed nothing. */
+    public boolean allConflict() {
+        return results.stream().allMatch(r -> r.status() == FetchStatus.conflict);
+    }
+}

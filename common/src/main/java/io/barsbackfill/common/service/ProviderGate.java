@@ -8,6 +8,7 @@ import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.repository.ProviderGateRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -26,9 +27,11 @@ public class ProviderGate {
     private final ProviderGateRepository repository;
     private final BackfillConfig.Gate config;
     private final Duration maxRateLimitWait;
+    private final Clock clock;
 
-    ProviderGate(ProviderGateRepository repository, BackfillConfig config) {
+    ProviderGate(ProviderGateRepository repository, BackfillConfig config, Clock clock) {
         this.repository = repository;
+        this.clock = clock;
         this.config = config.gate();
         this.maxRateLimitWait = config.alpaca().maxRateLimitWait();
     }
@@ -50,7 +53,7 @@ public class ProviderGate {
                 .isPresent();
         boolean openNow = failure.code() == ErrorCode.PROVIDER_AUTH || longRetryAfter;
         Instant openUntil =
-                longRetryAfter ? Instant.now().plus(failure.retryAfter().get()) : null;
+                longRetryAfter ? clock.instant().plus(failure.retryAfter().get()) : null;
         return repository
                 .failed(
                         AlpacaBarsClient.PROVIDER,
@@ -62,7 +65,7 @@ public class ProviderGate {
                         openUntil)
                 .invoke(gate -> {
                     if (gate.open()) {
-                        LOG.warnf("provider gate %s", gate.describe(Instant.now()));
+                        LOG.warnf("provider gate %s", gate.describe(clock.instant()));
                     }
                 });
     }

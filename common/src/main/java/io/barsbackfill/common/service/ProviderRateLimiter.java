@@ -6,6 +6,7 @@ import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.repository.RateLimitRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -17,15 +18,20 @@ public class ProviderRateLimiter {
 
     private final RateLimitRepository repository;
     private final int perMinute;
+    private final Clock clock;
 
-    ProviderRateLimiter(RateLimitRepository repository, BackfillConfig config) {
+    ProviderRateLimiter(RateLimitRepository repository, BackfillConfig config, Clock clock) {
         this.repository = repository;
+        this.clock = clock;
         this.perMinute = config.rateLimitPerMinute();
     }
 
-    /** Completes once a token is taken; fails with a budget-exhausted {@link ProviderException} after {@code maxWait}. */
+    /**
+     * Completes once a token is taken; fails with a budget-exhausted {@link ProviderException} after {@code maxWait}.
+     */
     public Uni<Void> acquire(Duration maxWait) {
-        return acquireBy(Instant.now(), Instant.now().plus(maxWait));
+        Instant now = clock.instant();
+        return acquireBy(now, now.plus(maxWait));
     }
 
     /** Blocks the shared budget after a 429 (all instances wait). */
@@ -38,7 +44,7 @@ public class ProviderRateLimiter {
             if (wait.isZero()) {
                 return Uni.createFrom().voidItem();
             }
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             if (now.plus(wait).isAfter(deadline)) {
                 return Uni.createFrom().failure(ProviderException.budgetExhausted(Duration.between(started, now)));
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SliceTest {
@@ -60,7 +61,7 @@ class SliceTest {
 
     @Test
     void countingSlicesAgreesWithListingThemForEveryTimeframe() {
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         Instant base = t("2000-01-01T00:00:00Z");
         for (Timeframe timeframe : Timeframe.values()) {
             for (int i = 0; i < 300; i++) {

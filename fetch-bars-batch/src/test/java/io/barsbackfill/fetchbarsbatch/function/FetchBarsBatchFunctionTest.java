@@ -3,6 +3,8 @@ package io.barsbackfill.fetchbarsbatch.function;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
@@ -196,6 +198,41 @@ class FetchBarsBatchFunctionTest {
                 .isEqualTo("running");
     }
 
+    /** The orchestrator fails the run a 400 names by job_run_id and index, and no other: it must not parse the field. */
+    @Test
+    void a400AboutOneRunNamesThatRunsIdAndIndex() {
+        List<Leased> runs = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL", "MSFT");
+        Map<String, Object> ok = batch(runs, "h1", JAN, FEB);
+        UUID unknown = UUID.randomUUID();
+
+        post(with(ok, "symbols", List.of("AAPL", "US_BATCH_1")))
+                .statusCode(400)
+                .body("field", equalTo("symbols[1]"))
+                .body("index", equalTo(1))
+                .body("job_run_id", equalTo(runs.get(1).id().toString()));
+        post(with(ok, "job_run_ids", List.of(runs.get(0).id().toString(), unknown.toString())))
+                .statusCode(400)
+                .body("field", equalTo("job_run_ids[1]"))
+                .body("index", equalTo(1))
+                .body("job_run_id", equalTo(unknown.toString()));
+        post(with(ok, "symbols", List.of("MSFT", "AAPL")))
+                .statusCode(400)
+                .body("field", equalTo("symbols[0]"))
+                .body("index", equalTo(0))
+                .body("job_run_id", equalTo(runs.get(0).id().toString()));
+        post(with(ok, "job_run_ids", List.of("not-a-uuid", runs.get(1).id().toString())))
+                .statusCode(400)
+                .body("field", equalTo("job_run_ids[0]"))
+                .body("index", equalTo(0))
+                .body("$", not(hasKey("job_run_id")));
+        post(with(ok, "timeframe", "1h"))
+                .statusCode(400)
+                .body("field", equalTo("timeframe"))
+                .body("$", not(hasKey("index")))
+                .body("$", not(hasKey("job_run_id")));
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+    }
+
     @Test
     void malformedRequestsGet400NamingTheFieldAndWriteNothing() {
         List<Leased> runs = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL", "MSFT");
@@ -204,7 +241,7 @@ class FetchBarsBatchFunctionTest {
         for (int i = 0; i < 51; i++) {
             fiftyOne.add("AAPL");
         }
-        Map<String, Map<String, Object>> cases = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Object>> cases = new LinkedHashMap<>();
         cases.put("timeframe", with(ok, "timeframe", "1h"));
         cases.put("timeframe ", with(ok, "timeframe", null));
         cases.put("symbols", with(ok, "symbols", List.of()));

@@ -1,6 +1,5 @@
 package io.barsbackfill.fetchbarsbatch.function;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -16,14 +15,16 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** fetch-bars-batch as an AWS Lambda behind a Function URL (built with {@code -Plambda}), driven through the mock event server. */
+/**
+ * fetch-bars-batch as an AWS Lambda behind a Function URL (built with {@code -Plambda}), driven through the mock event
+ * server.
+ */
 @QuarkusTest
 @Tag(LambdaEvents.TAG)
 @WithTestResource(PostgresResource.class)
@@ -43,11 +44,7 @@ class FetchBarsBatchLambdaTest {
     void refusesAnEventWithoutTheTokenAndWritesNothing() {
         List<Leased> runs = new QueueFixtures(db).leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL", "NVDA");
 
-        given(LambdaEvents.request())
-                .contentType(ContentType.JSON)
-                .body(FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
-                .post("/fetch-bars-batch")
-                .then()
+        LambdaEvents.post("/fetch-bars-batch", null, FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
                 .statusCode(401)
                 .body("code", equalTo("UNAUTHORIZED"));
 
@@ -61,13 +58,7 @@ class FetchBarsBatchLambdaTest {
         int served = simulator.bars("MSFT", Timeframe.h1, JAN, FEB).size()
                 + simulator.bars("SPY", Timeframe.h1, JAN, FEB).size();
 
-        given(LambdaEvents.request())
-                .contentType(ContentType.JSON)
-                .auth()
-                .oauth2("test-token")
-                .body(FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
-                .post("/fetch-bars-batch")
-                .then()
+        LambdaEvents.post("/fetch-bars-batch", "test-token", FetchBarsBatchFunctionTest.batch(runs, "h1", JAN, FEB))
                 .statusCode(200)
                 .body("total_symbols", equalTo(2))
                 .body("total_bars", equalTo(served));

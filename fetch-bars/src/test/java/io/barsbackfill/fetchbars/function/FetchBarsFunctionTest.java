@@ -3,6 +3,8 @@ package io.barsbackfill.fetchbars.function;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
@@ -138,7 +140,7 @@ class FetchBarsFunctionTest {
     void malformedRequestsGet400NamingTheField() {
         Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
         Map<String, Object> ok = request(run, "h1", JAN, FEB);
-        Map<String, Map<String, Object>> cases = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Object>> cases = new LinkedHashMap<>();
         cases.put("job_run_id", with(ok, "job_run_id", "42"));
         cases.put("lease_token", with(ok, "lease_token", null));
         cases.put("symbol", with(ok, "symbol", "US_BATCH_1"));
@@ -150,6 +152,30 @@ class FetchBarsFunctionTest {
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
         assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
         assertThat(simulator.barRequests()).isZero();
+    }
+
+    /** A 400 about the run names it by job_run_id and index 0, as a batch's does; one about the request does not. */
+    @Test
+    void a400AboutTheRunNamesItsIdAndIndex() {
+        Leased run = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL").get(0);
+        Map<String, Object> ok = request(run, "h1", JAN, FEB);
+
+        post(with(ok, "symbol", "MSFT"))
+                .statusCode(400)
+                .body("field", equalTo("symbol"))
+                .body("index", equalTo(0))
+                .body("job_run_id", equalTo(run.id().toString()));
+        post(with(ok, "lease_token", "x"))
+                .statusCode(400)
+                .body("field", equalTo("lease_token"))
+                .body("index", equalTo(0))
+                .body("job_run_id", equalTo(run.id().toString()));
+        post(with(ok, "from", "2024-01-01"))
+                .statusCode(400)
+                .body("field", equalTo("from"))
+                .body("$", not(hasKey("index")))
+                .body("$", not(hasKey("job_run_id")));
+        assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
     }
 
     @Test
@@ -239,7 +265,8 @@ class FetchBarsFunctionTest {
                 .containsExactly(Map.of("adjustment", "raw", "n", 253L), Map.of("adjustment", "split", "n", 253L));
         assertThat(db.query("""
                 SELECT r.close / s.close AS ratio FROM ohlc_bars r JOIN ohlc_bars s USING (symbol, timeframe, feed, ts)
-                WHERE r.adjustment = 'raw' AND s.adjustment = 'split' AND ts IN ('2020-08-28T04:00Z', '2020-08-31T04:00Z')
+                WHERE r.adjustment = 'raw' AND s.adjustment = 'split' AND ts IN ('2020-08-28T04:00Z',
+                    '2020-08-31T04:00Z')
                 ORDER BY ts"""))
                 .extracting(r -> Math.round((Double) r.get("ratio") * 1000) / 1000.0)
                 .containsExactly(4.0, 1.0);

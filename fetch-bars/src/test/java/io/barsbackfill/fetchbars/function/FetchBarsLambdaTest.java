@@ -1,6 +1,5 @@
 package io.barsbackfill.fetchbars.function;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -16,14 +15,16 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** fetch-bars as an AWS Lambda behind a Function URL (built with {@code -Plambda}), driven through the mock event server. */
+/**
+ * fetch-bars as an AWS Lambda behind a Function URL (built with {@code -Plambda}), driven through the mock event
+ * server.
+ */
 @QuarkusTest
 @Tag(LambdaEvents.TAG)
 @WithTestResource(PostgresResource.class)
@@ -45,21 +46,8 @@ class FetchBarsLambdaTest {
                 .leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL")
                 .get(0);
 
-        given(LambdaEvents.request())
-                .contentType(ContentType.JSON)
-                .body(body(run))
-                .post("/fetch-bars")
-                .then()
-                .statusCode(401)
-                .body("code", equalTo("UNAUTHORIZED"));
-        given(LambdaEvents.request())
-                .contentType(ContentType.JSON)
-                .auth()
-                .oauth2("wrong-token")
-                .body(body(run))
-                .post("/fetch-bars")
-                .then()
-                .statusCode(401);
+        LambdaEvents.post("/fetch-bars", null, body(run)).statusCode(401).body("code", equalTo("UNAUTHORIZED"));
+        LambdaEvents.post("/fetch-bars", "wrong-token", body(run)).statusCode(401);
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'"))
                 .isZero();
@@ -72,13 +60,7 @@ class FetchBarsLambdaTest {
                 .get(0);
         int served = simulator.bars("MSFT", Timeframe.h1, JAN, FEB).size();
 
-        given(LambdaEvents.request())
-                .contentType(ContentType.JSON)
-                .auth()
-                .oauth2("test-token")
-                .body(body(run))
-                .post("/fetch-bars")
-                .then()
+        LambdaEvents.post("/fetch-bars", "test-token", body(run))
                 .statusCode(200)
                 .body("status", equalTo("success"))
                 .body("rows_written", equalTo(served));
@@ -92,13 +74,7 @@ class FetchBarsLambdaTest {
 
     @Test
     void badInputIsStillA400NamingTheField() {
-        given(LambdaEvents.request())
-                .contentType(ContentType.JSON)
-                .auth()
-                .oauth2("test-token")
-                .body(Map.of("job_run_id", "42"))
-                .post("/fetch-bars")
-                .then()
+        LambdaEvents.post("/fetch-bars", "test-token", Map.of("job_run_id", "42"))
                 .statusCode(400)
                 .body("field", equalTo("job_run_id"));
     }

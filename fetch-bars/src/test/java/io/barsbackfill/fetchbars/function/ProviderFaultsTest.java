@@ -16,6 +16,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,8 +35,7 @@ class ProviderFaultsTest {
     @InjectSimulator
     MarketSimulator simulator;
 
-    private io.restassured.response.ExtractableResponse<io.restassured.response.Response> fetch(
-            Leased run, Instant from, Instant to) {
+    private ExtractableResponse<Response> fetch(Leased run, Instant from, Instant to) {
         return given().contentType(ContentType.JSON)
                 .header("Authorization", "Bearer test-token")
                 .body(Map.of(

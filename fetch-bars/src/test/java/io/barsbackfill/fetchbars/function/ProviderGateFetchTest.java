@@ -102,7 +102,8 @@ class ProviderGateFetchTest {
         assertThat(run("AMZN")).containsEntry("attempt", 0).containsEntry("error_code", "PROVIDER_UNAVAILABLE");
         assertThat(db.queryLong("""
                 SELECT count(*) FROM job_runs r, provider_gate g
-                WHERE r.symbol = 'AMZN' AND r.run_after = g.next_probe_at""")).as("back when the gate is probed").isEqualTo(1);
+                WHERE r.symbol = 'AMZN' AND r.run_after = g.next_probe_at
+                """)).as("back when the gate is probed").isEqualTo(1);
     }
 
     @Test
@@ -250,7 +251,8 @@ class ProviderGateFetchTest {
                 try (Statement s = holder.createStatement();
                         ResultSet rs = s.executeQuery("""
                         SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                        WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'""")) {
+                        WHERE datname = current_database() AND pid <> pg_backend_pid()
+                          AND wait_event_type = 'Lock'""")) {
                     rs.next();
                     terminated = rs.getInt(1);
                 }

@@ -19,8 +19,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +103,7 @@ class RateLimitTest {
 
     /** The simulator's budget is per wall-clock minute; start well inside one so all three calls share it. */
     private static void awaitFreshProviderMinute() {
-        int second = java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond();
+        int second = LocalTime.now(ZoneOffset.UTC).getSecond();
         if (second > 30) {
             try {
                 Thread.sleep((61 - second) * 1000L);
@@ -110,7 +113,7 @@ class RateLimitTest {
         }
     }
 
-    private io.restassured.response.ValidatableResponse fetch(Leased run, Instant from, Instant to) {
+    private ValidatableResponse fetch(Leased run, Instant from, Instant to) {
         return given().contentType(ContentType.JSON)
                 .header("Authorization", "Bearer test-token")
                 .body(Map.of(

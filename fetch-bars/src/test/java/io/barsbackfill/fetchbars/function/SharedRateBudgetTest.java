@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The provider budget lives in Postgres: concurrent takers (any instance) never get more than it holds. */
@@ -32,10 +33,56 @@ class SharedRateBudgetTest {
 
         long granted = waits.stream().filter(Duration::isZero).count();
         assertThat(granted)
-                .as("a full bucket holds one minute of budget, plus at most the refill while taking")
-                .isBetween(30L, 31L);
+                .as("the bucket holds one token (no burst), plus at most one slot refilled while taking")
+                .isBetween(1L, 2L);
+        Duration slot = Duration.ofMillis(63_000 / perMinute);
         assertThat(waits.stream().filter(w -> !w.isZero()))
-                .allSatisfy(w -> assertThat(w).isBetween(Duration.ofMillis(1), Duration.ofSeconds(2)));
+                .allSatisfy(w -> assertThat(w).isBetween(Duration.ofMillis(1), slot));
+    }
+
+    /**
+     * Takers that keep asking get a grant per slot of 63/R s, never more, from the first request on: so no
+     * 60 s window can hold more than R requests (scaled here to R = 600, a slot of 105 ms).
+     */
+    @Test
+    void sustainedTakersGetOneGrantPerSlotFromTheStart() throws Exception {
+        int perMinute = 600;
+        long started = System.nanoTime();
+        assertThat(buckets.take("sustained-test", perMinute).await().indefinitely())
+                .as("the first request of a backfill does not wait")
+                .isZero();
+        AtomicInteger grants = new AtomicInteger(1);
+        long until = started + Duration.ofSeconds(6).toNanos();
+        List<Thread> takers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread taker = new Thread(() -> {
+                while (System.nanoTime() < until) {
+                    Duration wait =
+                            buckets.take("sustained-test", perMinute).await().indefinitely();
+                    if (wait.isZero()) {
+                        grants.incrementAndGet();
+                    } else {
+                        sleep(wait);
+                    }
+                }
+            });
+            taker.start();
+            takers.add(taker);
+        }
+        for (Thread taker : takers) {
+            taker.join();
+        }
+        double slots = (System.nanoTime() - started) / 1e9 / (63.0 / perMinute);
+        assertThat((double) grants.get()).as("grants in %.1f slots", slots).isLessThanOrEqualTo(1 + slots);
+        assertThat((double) grants.get()).as("the budget is used, not starved").isGreaterThan(slots / 2);
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.barsbackfill.orchestrator.client;
 
 import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchBarsResponse;
+import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
@@ -13,8 +15,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -39,26 +43,25 @@ public class FetchersClient {
         this.authorization = "Bearer " + backfill.internalToken().orElse("");
     }
 
-    public Duration timeout() {
-        return timeout;
-    }
-
-    /** {@code dispatchId} travels as a header, for the fetcher's logs. */
-    public Uni<FetcherReply<FetchBarsResponse>> fetchBars(FetchBarsRequest request, UUID dispatchId) {
+    /** {@code dispatchId} travels as a header, for the fetcher's logs. The answer is one result. */
+    public Uni<FetcherReply> fetchBars(FetchBarsRequest request, UUID dispatchId) {
         return call(
                 () -> single.fetchBars(request, authorization, dispatchId.toString()),
                 FetchBarsResponse.class,
+                r -> List.of(r.result()),
                 "fetch-bars");
     }
 
-    public Uni<FetcherReply<FetchBarsBatchResponse>> fetchBarsBatch(FetchBarsBatchRequest request, UUID dispatchId) {
+    public Uni<FetcherReply> fetchBarsBatch(FetchBarsBatchRequest request, UUID dispatchId) {
         return call(
                 () -> batch.fetchBarsBatch(request, authorization, dispatchId.toString()),
                 FetchBarsBatchResponse.class,
+                FetchBarsBatchResponse::results,
                 "fetch-bars-batch");
     }
 
-    private <T> Uni<FetcherReply<T>> call(Supplier<Uni<Response>> request, Class<T> type, String function) {
+    private <T> Uni<FetcherReply> call(
+            Supplier<Uni<Response>> request, Class<T> type, Function<T, List<SymbolResult>> results, String function) {
         return Uni.createFrom()
                 .<Response>deferred(request::get)
                 // also bounds a connection that trickles bytes, which the read timeout alone would not
@@ -66,20 +69,20 @@ public class FetchersClient {
                 .after(timeout)
                 .fail()
                 .onFailure()
-                .transform(e -> new FetcherUnreachableException(function + " unreachable: " + describe(e), e))
+                .transform(e -> new FetcherUnreachableException(function + " unreachable: " + Messages.rootCause(e), e))
                 .map(response -> {
                     try {
-                        return read(response, type);
+                        return read(response, type, results);
                     } finally {
                         response.close();
                     }
                 });
     }
 
-    private static <T> FetcherReply<T> read(Response response, Class<T> type) {
+    private static <T> FetcherReply read(Response response, Class<T> type, Function<T, List<SymbolResult>> results) {
         int status = response.getStatus();
         if (status >= 200 && status < 300) {
-            return new FetcherReply<>(status, response.readEntity(type), null);
+            return new FetcherReply(status, results.apply(response.readEntity(type)), null);
         }
         ErrorBody error;
         try {
@@ -87,16 +90,7 @@ public class FetchersClient {
         } catch (RuntimeException e) {
             error = null;
         }
-        return new FetcherReply<>(status, null, error);
-    }
-
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? "" : ": " + t.getMessage();
-        return t.getClass().getSimpleName() + message;
+        return new FetcherReply(status, null, error);
     }
 
     private static FetchersApi api(URI baseUri, Duration connect, Duration read) {

@@ -26,7 +26,11 @@ public interface OrchestratorConfig {
 
     interface Orchestrator {
 
-        /** How often the in-process scheduler ticks ({@code 30s}, {@code 1m}); {@code off} for external triggers. */
+        /**
+         * How often the in-process scheduler ticks ({@code 30s}, {@code 1m}); {@code off} for external triggers.
+         * Read by {@code ScheduledTick}'s annotation; declared here for its one default, and because a
+         * {@code backfill.*} property that no mapping declares stops start-up.
+         */
         @WithDefault("30s")
         String schedule();
 
@@ -55,7 +59,7 @@ public interface OrchestratorConfig {
         @WithDefault("10")
         int dispatchPages();
 
-        /** Runs per batch dispatch at most (at least {@code batch-size}, at most 2,000). */
+        /** Runs per batch dispatch at most (50..2,000). */
         @WithDefault("1000")
         int dispatchMaxRuns();
 

@@ -6,8 +6,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The in-process trigger for long-running deployments: {@code backfill.orchestrator.schedule} ({@code 30s}
- * by default, {@code off} where a PingSource, CronJob or EventBridge rule posts {@code {"action":"tick"}}).
+ * The in-process trigger for long-running deployments: {@code backfill.orchestrator.schedule} (default
+ * in {@code OrchestratorConfig}, {@code off} where a PingSource, CronJob or EventBridge rule posts {@code
+ * {"action":"tick"}}).
  * SKIP only prevents overlap within this instance; across instances the claim lock and the idempotent
  * planning keep concurrent ticks safe.
  */
@@ -22,7 +23,7 @@ public class ScheduledTick {
 
     @Scheduled(
             identity = "orchestrator-tick",
-            every = "${backfill.orchestrator.schedule:30s}",
+            every = "${backfill.orchestrator.schedule}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return ticks.tick().replaceWithVoid();

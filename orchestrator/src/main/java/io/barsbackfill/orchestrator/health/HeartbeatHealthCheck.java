@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.health;
 
 import io.barsbackfill.common.function.StatusReport.HeartbeatStatus;
+import io.barsbackfill.common.health.HealthChecks;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
 import io.barsbackfill.orchestrator.service.InstanceIdentity;
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -32,27 +33,21 @@ public class HeartbeatHealthCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return status.heartbeats()
-                .map(beats -> {
-                    var response = HealthCheckResponse.named("heartbeat").withData("instance", identity.instance());
-                    if (beats.isEmpty()) {
-                        return response.up().withData("last_tick", "none yet").build();
-                    }
-                    HeartbeatStatus newest = beats.get(0);
-                    beats.stream()
-                            .filter(b -> b.name().equals(identity.instance()))
-                            .findFirst()
-                            .ifPresent(own -> response.withData("own_age_seconds", own.ageSeconds()));
-                    return response.status(newest.ageSeconds() < STALE.toSeconds())
-                            .withData("age_seconds", newest.ageSeconds())
-                            .withData("last_instance", newest.name())
-                            .withData("last_status", newest.status())
-                            .build();
-                })
-                .onFailure()
-                .recoverWithItem(e -> HealthCheckResponse.named("heartbeat")
-                        .down()
-                        .withData("error", e.getClass().getSimpleName())
-                        .build());
+        return HealthChecks.downOnFailure("heartbeat", status.heartbeats().map(beats -> {
+            var response = HealthCheckResponse.named("heartbeat").withData("instance", identity.instance());
+            if (beats.isEmpty()) {
+                return response.up().withData("last_tick", "none yet").build();
+            }
+            HeartbeatStatus newest = beats.get(0);
+            beats.stream()
+                    .filter(b -> b.name().equals(identity.instance()))
+                    .findFirst()
+                    .ifPresent(own -> response.withData("own_age_seconds", own.ageSeconds()));
+            return response.status(newest.ageSeconds() < STALE.toSeconds())
+                    .withData("age_seconds", newest.ageSeconds())
+                    .withData("last_instance", newest.name())
+                    .withData("last_status", newest.status())
+                    .build();
+        }));
     }
 }

@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The orchestrator's metrics at {@code /q/metrics} (names are a contract with users' dashboards). The queue figures
- * are the whole deployment's, read from the database after every tick and every {@value #REFRESH} (a scrape never
- * waits on the database): {@code backfill_runs{status}}, {@code backfill_dispatches_in_flight},
+ * are the whole deployment's, read from the database's run counters after every tick and every {@value #REFRESH}
+ * (a scrape never waits on the database; each refresh first compacts the counters): {@code backfill_runs{status}}, {@code backfill_dispatches_in_flight},
  * {@code backfill_queue_oldest_queued_seconds}, {@code backfill_provider_gate_open} (1 while the provider health gate
  * is open, so nothing is claimed). Ticks are counted by result; claim latency is timed on the
  * repository ({@code backfill_claim_seconds}).
@@ -45,8 +45,8 @@ public class OrchestratorMetrics {
     private final MeterRegistry registry;
     private final StatusRepository status;
     private final ProviderGate gate;
-    private final AtomicReference<Totals> last = new AtomicReference<>();
-    private final AtomicReference<GateState> lastGate = new AtomicReference<>();
+    private final AtomicReference<Reading<Totals>> last = new AtomicReference<>();
+    private final AtomicReference<Reading<GateState>> lastGate = new AtomicReference<>();
 
     OrchestratorMetrics(MeterRegistry registry, StatusRepository status, ProviderGate gate) {
         this.registry = registry;
@@ -57,14 +57,16 @@ public class OrchestratorMetrics {
                         last,
                         t -> t.get() == null
                                 ? Double.NaN
-                                : count.applyAsDouble(t.get().runs()))
+                                : count.applyAsDouble(t.get().value().runs()))
                 .tag("status", name)
+                .strongReference(true)
                 .description("Runs in job_runs by status")
                 .register(registry));
         Gauge.builder(
                         "backfill.dispatches.in.flight",
                         last,
-                        t -> t.get() == null ? Double.NaN : t.get().dispatches())
+                        t -> t.get() == null ? Double.NaN : t.get().value().dispatches())
+                .strongReference(true)
                 .description("Dispatches holding live leases, across all orchestrators")
                 .register(registry);
         Gauge.builder(
@@ -72,15 +74,17 @@ public class OrchestratorMetrics {
                         last,
                         t -> t.get() == null
                                 ? Double.NaN
-                                : t.get().oldestQueuedSeconds() == null
+                                : t.get().value().oldestQueuedSeconds() == null
                                         ? 0
-                                        : t.get().oldestQueuedSeconds())
+                                        : t.get().value().oldestQueuedSeconds())
+                .strongReference(true)
                 .description("Age of the oldest queued run (0 when none)")
                 .register(registry);
         Gauge.builder(
                         "backfill.provider.gate.open",
                         lastGate,
-                        g -> g.get() == null ? Double.NaN : g.get().open() ? 1 : 0)
+                        g -> g.get() == null ? Double.NaN : g.get().value().open() ? 1 : 0)
+                .strongReference(true)
                 .description("1 while the provider health gate is open (nothing is claimed), else 0")
                 .register(registry);
     }
@@ -97,10 +101,12 @@ public class OrchestratorMetrics {
 
     @Scheduled(identity = "metrics-refresh", every = REFRESH, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return status.totals()
-                .invoke(last::set)
+        long started = System.nanoTime();
+        return status.compactCounts()
+                .chain(status::totals)
+                .invoke(totals -> keepNewest(last, new Reading<>(started, totals)))
                 .chain(gate::state)
-                .invoke(lastGate::set)
+                .invoke(state -> keepNewest(lastGate, new Reading<>(started, state)))
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithUni(e -> {
@@ -108,4 +114,16 @@ public class OrchestratorMetrics {
                     return Uni.createFrom().voidItem();
                 });
     }
+
+    /**
+     * Refreshes overlap (after every tick, and on a schedule): a refresh that read the database earlier must not
+     * overwrite what a later one read, or a gauge shows a gate closed that has opened since.
+     */
+    private static <T> void keepNewest(AtomicReference<Reading<T>> current, Reading<T> read) {
+        current.accumulateAndGet(
+                read, (old, neu) -> old == null || neu.startedNanos() - old.startedNanos() >= 0 ? neu : old);
+    }
+
+    /** A value and when the refresh that read it started ({@link System#nanoTime()}). */
+    private record Reading<T>(long startedNanos, T value) {}
 }

@@ -80,7 +80,8 @@ public class AuditRepository {
                 FROM sessions),
             run_sessions AS (
                 SELECT r.id, count(j.p_from) AS sessions, coalesce(sum(j.slots), 0)::bigint AS slots,
-                       coalesce(sum(j.filled), 0)::bigint AS filled, coalesce(max(j.longest_gap), 0)::bigint AS longest_gap,
+                       coalesce(sum(j.filled), 0)::bigint AS filled, coalesce(max(j.longest_gap), 0)::bigint AS
+                           longest_gap,
                        count(*) FILTER (WHERE j.unexplained) AS unexplained
                 FROM runs r
                 LEFT JOIN judged j ON j.symbol = r.symbol AND j.p_from >= r.slice_from AND j.p_from < r.slice_to

@@ -7,7 +7,6 @@ import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
-import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.DispatchPacking;
 import io.barsbackfill.orchestrator.DispatchPacking.Candidate;
@@ -99,12 +98,11 @@ public class ClaimRepository {
     ClaimRepository(Pool pool, OrchestratorConfig config, BackfillConfig backfill) {
         this.pool = pool;
         this.maxInFlight = config.orchestrator().maxInFlight();
-        int symbols = Math.max(1, Math.min(config.orchestrator().batchSize(), FetchBarsBatchRequest.MAX_SYMBOLS));
         this.limits = new Limits(
-                symbols,
-                Math.max(symbols, Math.min(config.orchestrator().dispatchMaxRuns(), FetchBarsBatchRequest.MAX_RUNS)),
-                Math.max(1, config.orchestrator().dispatchPages()),
-                Math.max(1, Math.min(backfill.alpaca().pageLimit(), 10_000)));
+                config.orchestrator().batchSize(),
+                config.orchestrator().dispatchMaxRuns(),
+                config.orchestrator().dispatchPages(),
+                backfill.alpaca().pageLimit());
         this.lease = backfill.queue().leaseDuration();
     }
 

@@ -7,17 +7,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** One definition's runs for the coverage heatmap. */
 @ApplicationScoped
 public class CoverageRepository {
-
-    static final String DEFINITION = """
-            SELECT id, timeframe, symbols FROM job_definitions WHERE name = $1""";
 
     /** By the primary key of job_definition_runs (job_def_id first), then job_runs' primary key. */
     static final String RUNS = """
@@ -30,17 +25,6 @@ public class CoverageRepository {
 
     CoverageRepository(Pool pool) {
         this.pool = pool;
-    }
-
-    public Uni<Optional<Definition>> definition(String name) {
-        return pool.preparedQuery(DEFINITION).execute(Tuple.of(name)).map(rows -> {
-            if (rows.size() == 0) {
-                return Optional.empty();
-            }
-            Row r = rows.iterator().next();
-            return Optional.of(new Definition(
-                    r.getUUID("id"), r.getString("timeframe"), Arrays.asList(r.getArrayOfStrings("symbols"))));
-        });
     }
 
     public Uni<List<Cell>> runs(UUID definition) {
@@ -56,8 +40,6 @@ public class CoverageRepository {
             return cells;
         });
     }
-
-    public record Definition(UUID id, String timeframe, List<String> symbols) {}
 
     public record Cell(String symbol, Instant sliceFrom, String status, int rowsWritten) {}
 }

@@ -21,7 +21,8 @@ public class ReapRepository {
             UPDATE job_runs r
             SET status = CASE WHEN r.attempt >= r.max_attempts THEN 'failed' ELSE 'queued' END,
                 run_after = CASE WHEN r.attempt >= r.max_attempts THEN r.run_after
-                            ELSE now() + retry_backoff(r.attempt, make_interval(secs => $1), make_interval(secs => $2)) END,
+                            ELSE now() + retry_backoff(r.attempt, make_interval(secs => $1), make_interval(secs =>
+                                $2)) END,
                 finished_at = CASE WHEN r.attempt >= r.max_attempts THEN now() END,
                 error_code = 'LEASE_EXPIRED',
                 error_message = 'lease of ' || coalesce(r.leased_by, 'unknown') || ' expired at ' || r.lease_expires_at

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /** Conversions between {@link Instant}/{@link Duration} and the reactive client's types. */
 final class Rows {
@@ -20,7 +21,7 @@ final class Rows {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
-    static OffsetDateTime[] utc(java.util.List<Instant> ts) {
+    static OffsetDateTime[] utc(List<Instant> ts) {
         return ts.stream().map(Rows::utc).toArray(OffsetDateTime[]::new);
     }
 

@@ -21,8 +21,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Aggregates for {@code status}: counts over whole tables, never a LIMITed sample. Each figure is read from
- * an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave the
+ * Aggregates for {@code status}: exact counts, never a LIMITed sample. Runs by status and per definition are
+ * the sums of the counters of migration V5 (kept by triggers in each transition's transaction); every other
+ * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave the
  * database as text ({@code iso_utc}) and ages are null for infinite values, so no value PostgreSQL accepts
  * in a row can make the report fail; free text is clipped.
  */
@@ -31,9 +32,8 @@ public class StatusRepository {
 
     static final String TOTALS = """
             WITH by_status AS (
-                SELECT status, count(*) AS runs, coalesce(sum(rows_written), 0) AS rows_written,
-                       coalesce(sum(bars_fetched), 0) AS bars_fetched
-                FROM job_runs GROUP BY status)
+                SELECT status, sum(runs) AS runs, sum(rows_written) AS rows_written, sum(bars_fetched) AS bars_fetched
+                FROM run_counts GROUP BY status)
             SELECT coalesce(sum(runs) FILTER (WHERE status = 'queued'), 0)::bigint AS queued,
                    coalesce(sum(runs) FILTER (WHERE status = 'running'), 0)::bigint AS running,
                    coalesce(sum(runs) FILTER (WHERE status = 'success'), 0)::bigint AS success,
@@ -77,30 +77,36 @@ public class StatusRepository {
             SELECT d.id, d.name, d.enabled, d.timeframe, d.feed, d.adjustment, cardinality(d.symbols) AS symbols,
                    iso_utc(d.window_from) AS window_from, iso_utc(d.window_to) AS window_to, d.priority,
                    iso_utc(d.planned_to) AS planned_to,
-                   count(r.id) FILTER (WHERE r.status = 'queued') AS queued,
-                   count(r.id) FILTER (WHERE r.status = 'running') AS running,
-                   count(r.id) FILTER (WHERE r.status = 'success') AS success,
-                   count(r.id) FILTER (WHERE r.status = 'failed') AS failed,
-                   count(r.id) FILTER (WHERE r.status = 'cancelled') AS cancelled,
-                   count(r.id) AS total,
-                   coalesce(sum(r.rows_written), 0) AS rows_written,
-                   coalesce(sum(r.bars_fetched), 0) AS bars_fetched
+                   coalesce(sum(c.runs) FILTER (WHERE c.status = 'queued'), 0)::bigint AS queued,
+                   coalesce(sum(c.runs) FILTER (WHERE c.status = 'running'), 0)::bigint AS running,
+                   coalesce(sum(c.runs) FILTER (WHERE c.status = 'success'), 0)::bigint AS success,
+                   coalesce(sum(c.runs) FILTER (WHERE c.status = 'failed'), 0)::bigint AS failed,
+                   coalesce(sum(c.runs) FILTER (WHERE c.status = 'cancelled'), 0)::bigint AS cancelled,
+                   coalesce(sum(c.runs), 0)::bigint AS total,
+                   coalesce(sum(c.rows_written), 0)::bigint AS rows_written,
+                   coalesce(sum(c.bars_fetched), 0)::bigint AS bars_fetched
             FROM job_definitions d
-            LEFT JOIN job_definition_runs l ON l.job_def_id = d.id
-            LEFT JOIN job_runs r ON r.id = l.job_run_id
+            LEFT JOIN definition_run_counts c ON c.job_def_id = d.id
             GROUP BY d.id
             ORDER BY d.enabled DESC, d.priority DESC, d.name""";
 
-    /** The latest refresh of each definition that has one: the runs it queued again, by what happened since. */
+    /**
+     * The latest refresh of each definition that has one: the runs it queued again, by what happened since.
+     * Reads only refreshed runs (partial index {@code job_runs_refreshed}), not every run of every definition.
+     */
     static final String REFRESHES = """
-            SELECT l.job_def_id, iso_utc(r.refreshed_at) AS refreshed_at, count(*) AS runs,
-                   count(*) FILTER (WHERE r.status IN ('queued', 'running')) AS pending,
-                   coalesce(sum(r.rows_written) FILTER (WHERE r.status = 'success'), 0) AS bars_changed
-            FROM job_definition_runs l
-            JOIN job_runs r ON r.id = l.job_run_id
-            WHERE r.refreshed_at = (SELECT max(x.refreshed_at) FROM job_definition_runs m
-                                    JOIN job_runs x ON x.id = m.job_run_id WHERE m.job_def_id = l.job_def_id)
-            GROUP BY l.job_def_id, r.refreshed_at""";
+            WITH refreshed AS (
+                SELECT l.job_def_id, r.refreshed_at, r.status, r.rows_written
+                FROM job_runs r JOIN job_definition_runs l ON l.job_run_id = r.id
+                WHERE r.refreshed_at IS NOT NULL),
+            latest AS (SELECT job_def_id, max(refreshed_at) AS refreshed_at FROM refreshed GROUP BY job_def_id)
+            SELECT f.job_def_id, iso_utc(f.refreshed_at) AS refreshed_at, count(*) AS runs,
+                   count(*) FILTER (WHERE f.status IN ('queued', 'running')) AS pending,
+                   coalesce(sum(f.rows_written) FILTER (WHERE f.status = 'success'), 0) AS bars_changed
+            FROM refreshed f JOIN latest USING (job_def_id, refreshed_at)
+            GROUP BY f.job_def_id, f.refreshed_at""";
+
+    static final String COMPACT = "SELECT compact_run_counts()";
 
     static final String HEARTBEATS = """
             SELECT left(name, 200) AS name, status, left(message, 500) AS message, left(version, 100) AS version,
@@ -113,6 +119,11 @@ public class StatusRepository {
 
     StatusRepository(Pool pool) {
         this.pool = pool;
+    }
+
+    /** Folds the counters' deltas into one row per key, so that reading them stays cheap. */
+    public Uni<Void> compactCounts() {
+        return pool.query(COMPACT).execute().replaceWithVoid();
     }
 
     public Uni<Totals> totals() {

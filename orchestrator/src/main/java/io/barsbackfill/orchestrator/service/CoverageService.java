@@ -1,9 +1,12 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.CoverageReport;
+import io.barsbackfill.orchestrator.Definition;
 import io.barsbackfill.orchestrator.repository.CoverageRepository;
 import io.barsbackfill.orchestrator.repository.CoverageRepository.Cell;
+import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -19,9 +22,11 @@ import java.util.TreeSet;
 public class CoverageService {
 
     private final CoverageRepository coverage;
+    private final DefinitionRepository definitions;
 
-    CoverageService(CoverageRepository coverage) {
+    CoverageService(CoverageRepository coverage, DefinitionRepository definitions) {
         this.coverage = coverage;
+        this.definitions = definitions;
     }
 
     public Uni<CoverageReport> report(String definition) {
@@ -29,14 +34,11 @@ public class CoverageService {
             throw new BadInputException("definition", "coverage needs a definition name");
         }
         String name = definition.trim();
-        return coverage.definition(name).chain(found -> {
-            CoverageRepository.Definition def =
-                    found.orElseThrow(() -> new BadInputException("definition", "no definition named '" + name + "'"));
-            return coverage.runs(def.id()).map(cells -> grid(name, def, cells));
-        });
+        return definitions.named(name).chain(def -> coverage.runs(def.id()).map(cells -> grid(def, cells)));
     }
 
-    static CoverageReport grid(String name, CoverageRepository.Definition def, List<Cell> cells) {
+    static CoverageReport grid(Definition def, List<Cell> cells) {
+        List<String> symbols = def.symbols().stream().map(Ticker::value).toList();
         List<Instant> slices = new ArrayList<>(
                 new TreeSet<>(cells.stream().map(Cell::sliceFrom).toList()));
         Map<Instant, Integer> column = new HashMap<>();
@@ -44,10 +46,10 @@ public class CoverageService {
             column.put(slices.get(j), j);
         }
         Map<String, Integer> row = new HashMap<>();
-        char[][] letters = new char[def.symbols().size()][slices.size()];
-        int[][] bars = new int[def.symbols().size()][slices.size()];
-        for (int i = 0; i < def.symbols().size(); i++) {
-            row.put(def.symbols().get(i), i);
+        char[][] letters = new char[symbols.size()][slices.size()];
+        int[][] bars = new int[symbols.size()][slices.size()];
+        for (int i = 0; i < symbols.size(); i++) {
+            row.put(symbols.get(i), i);
             Arrays.fill(letters[i], CoverageReport.NOT_PLANNED);
         }
         for (Cell c : cells) {
@@ -59,9 +61,9 @@ public class CoverageService {
             }
         }
         return new CoverageReport(
-                name,
-                def.timeframe(),
-                def.symbols(),
+                def.name(),
+                def.timeframe().name(),
+                symbols,
                 slices.stream().map(Instant::toString).toList(),
                 Arrays.stream(letters).map(String::new).toList(),
                 Arrays.asList(bars));

@@ -1,5 +1,7 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
@@ -108,7 +110,12 @@ final class DispatchLoop {
                     .with(
                             this::dispatched,
                             e -> dispatched(new DispatchOutcome(
-                                    0, 0, 0, "dispatch " + d.describe() + ": " + TickLog.describe(e), true)));
+                                    0,
+                                    0,
+                                    0,
+                                    new DispatchError(
+                                            ErrorCode.INTERNAL, d.describe() + ": " + Messages.firstMessage(e)),
+                                    true)));
         }
         pump();
     }
@@ -124,7 +131,7 @@ final class DispatchLoop {
 
     private void dispatched(DispatchOutcome outcome) {
         if (outcome.error() != null) {
-            log.error("dispatch", outcome.error().replaceFirst("^dispatch ", ""));
+            log.error("dispatch", outcome.error().message());
         }
         synchronized (this) {
             inFlight--;

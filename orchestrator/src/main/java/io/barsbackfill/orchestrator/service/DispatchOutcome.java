@@ -6,7 +6,7 @@ package io.barsbackfill.orchestrator.service;
  * nothing more (the fetcher is down, misconfigured or rejecting what we send: claiming on would only burn
  * the attempts of more runs).
  */
-public record DispatchOutcome(int delivered, int released, int failed, String error, boolean stopClaiming) {
+public record DispatchOutcome(int delivered, int released, int failed, DispatchError error, boolean stopClaiming) {
 
     static DispatchOutcome nothing() {
         return new DispatchOutcome(0, 0, 0, null, false);

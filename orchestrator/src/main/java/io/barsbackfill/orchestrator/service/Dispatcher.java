@@ -1,13 +1,14 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
-import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchBarsRequest;
-import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.orchestrator.Dispatch;
@@ -16,13 +17,12 @@ import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Arrays;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,42 +31,46 @@ import org.jboss.logging.Logger;
  * <ul>
  * <li>2xx: the fetcher ended each run in its own transaction; only a run it left running is released;</li>
  * <li>409: the lease belongs to someone else now; nothing to do;</li>
- * <li>400 naming one run ({@code symbol}, {@code symbols[3]}, {@code job_run_ids[3]}): that run fails with
+ * <li>400 naming one run of the request ({@code job_run_id} and its {@code index}): that run fails with
  * the code given, the others of a batch go back to the queue for a later dispatch, and the tick claims
  * nothing more (a fetcher on the wrong database would otherwise fail the whole queue in one tick);</li>
- * <li>any other 4xx (a 400 naming {@code timeframe} or no field means orchestrator and fetcher disagree on
- * the contract; 401 a token mismatch), 5xx, or no answer: the fetcher is down or misconfigured, every run
+ * <li>503 {@code STORAGE_UNAVAILABLE}: the fetcher could not reach the database (refused or lost connection,
+ * "too many clients"): the runs go back to the queue without spending an attempt, after the base backoff, and the
+ * tick claims nothing more;</li>
+ * <li>any other 4xx (a 400 naming no run of this dispatch means orchestrator and fetcher disagree on the
+ * contract; 401 a token mismatch), 5xx, or no answer: the fetcher is down or misconfigured, every run
  * goes back to the queue with backoff ({@code DISPATCH_FAILED}) and the tick stops claiming, so a broken
  * fetcher cannot burn the attempts of the whole queue in one tick.</li>
  * </ul>
- * Every write is fenced by the lease tokens, so a fetcher that did complete a run is never overwritten.
+ * A single run's answer is settled as a batch of one. Every write is fenced by the lease tokens, so a fetcher
+ * that did complete a run is never overwritten.
  */
 @ApplicationScoped
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
-    private static final List<String> SINGLE_RUN_FIELDS = List.of("symbol", "job_run_id", "lease_token");
-    private static final Pattern RUN_FIELD =
-            Pattern.compile("(?:symbols|job_run_ids|lease_tokens|froms|tos)\\[(\\d+)]");
 
     private final FetchersClient fetchers;
     private final JobRunRepository runs;
+    private final Duration backoff;
 
-    Dispatcher(FetchersClient fetchers, JobRunRepository runs) {
+    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config) {
         this.fetchers = fetchers;
         this.runs = runs;
+        this.backoff = config.queue().backoffBase();
     }
 
     public Uni<DispatchOutcome> dispatch(Dispatch dispatch) {
-        Uni<DispatchOutcome> sent = dispatch.isSingle()
-                ? fetchers.fetchBars(single(dispatch), dispatch.id()).chain(reply -> settleSingle(dispatch, reply))
-                : fetchers.fetchBarsBatch(batch(dispatch), dispatch.id()).chain(reply -> settleBatch(dispatch, reply));
-        return sent.onFailure()
+        Uni<FetcherReply> sent = dispatch.isSingle()
+                ? fetchers.fetchBars(single(dispatch), dispatch.id())
+                : fetchers.fetchBarsBatch(batch(dispatch), dispatch.id());
+        return sent.chain(reply -> settle(dispatch, reply))
+                .onFailure()
                 .recoverWithUni(e -> giveBack(
                         dispatch,
                         e instanceof FetcherUnreachableException
                                 ? e.getMessage()
-                                : function(dispatch) + " failed: " + TickLog.describe(e)));
+                                : function(dispatch) + " failed: " + Messages.firstMessage(e)));
     }
 
     private static FetchBarsRequest single(Dispatch d) {
@@ -98,33 +102,11 @@ public class Dispatcher {
                 sliced ? d.slices().stream().map(s -> s.to().toString()).toList() : null);
     }
 
-    /** What fetch-bars' answer leaves to the orchestrator (package-private: tested with replies no fetcher sends). */
-    Uni<DispatchOutcome> settleSingle(Dispatch d, FetcherReply<FetchBarsResponse> reply) {
+    /** What a fetcher's answer leaves to the orchestrator (package-private: tested with replies no fetcher sends). */
+    Uni<DispatchOutcome> settle(Dispatch d, FetcherReply reply) {
         if (reply.isSuccess()) {
-            FetchBarsResponse r = reply.body();
-            if (!SymbolResult.SUCCESS.equals(r.status())) {
-                LOG.infof(
-                        "run %s (%s) ended %s: %s %s",
-                        r.jobRunId(), r.symbol(), r.status(), r.errorCode(), r.errorMessage());
-            }
-            return sweep(d);
-        }
-        if (reply.status() == 409) {
-            return Uni.createFrom().item(DispatchOutcome.nothing());
-        }
-        if (reply.status() == 400
-                && reply.error() != null
-                && SINGLE_RUN_FIELDS.contains(reply.error().field())) {
-            return reject(d, d.runs(), List.of(), reply.error());
-        }
-        return refused(d, reply);
-    }
-
-    /** What fetch-bars-batch's answer leaves to the orchestrator (package-private, as {@link #settleSingle}). */
-    Uni<DispatchOutcome> settleBatch(Dispatch d, FetcherReply<FetchBarsBatchResponse> reply) {
-        if (reply.isSuccess()) {
-            for (SymbolResult r : reply.body().results()) {
-                if (!SymbolResult.SUCCESS.equals(r.status())) {
+            for (SymbolResult r : reply.results()) {
+                if (!FetchStatus.success.name().equals(r.status())) {
                     LOG.infof(
                             "run %s (%s) ended %s: %s %s",
                             r.jobRunId(), r.symbol(), r.status(), r.errorCode(), r.errorMessage());
@@ -135,12 +117,11 @@ public class Dispatcher {
         if (reply.status() == 409) {
             return Uni.createFrom().item(DispatchOutcome.nothing());
         }
-        OptionalInt index =
-                reply.status() == 400 ? runIndex(reply.error(), d.runs().size()) : OptionalInt.empty();
-        if (index.isPresent()) {
-            LeasedRun blamed = d.runs().get(index.getAsInt());
-            List<LeasedRun> others = d.runs().stream().filter(r -> r != blamed).toList();
-            return reject(d, List.of(blamed), others, reply.error());
+        Optional<LeasedRun> blamed = reply.status() == 400 ? blamedRun(d, reply.error()) : Optional.empty();
+        if (blamed.isPresent()) {
+            List<LeasedRun> others =
+                    d.runs().stream().filter(r -> r != blamed.get()).toList();
+            return reject(d, List.of(blamed.get()), others, reply.error());
         }
         return refused(d, reply);
     }
@@ -155,8 +136,10 @@ public class Dispatcher {
                         failed(ended),
                         ended.isEmpty()
                                 ? null
-                                : "dispatch " + d.describe() + ": " + function(d) + " answered 2xx but left "
-                                        + ended.size() + " runs running; released them",
+                                : new DispatchError(
+                                        ErrorCode.DISPATCH_FAILED,
+                                        d.describe() + ": " + function(d) + " answered 2xx but left " + ended.size()
+                                                + " runs running; released them"),
                         false));
     }
 
@@ -164,10 +147,7 @@ public class Dispatcher {
     private Uni<DispatchOutcome> reject(Dispatch d, List<LeasedRun> blamed, List<LeasedRun> others, ErrorBody error) {
         ErrorCode code = error == null
                 ? ErrorCode.BAD_INPUT
-                : Arrays.stream(ErrorCode.values())
-                        .filter(c -> c.name().equals(error.code()))
-                        .findFirst()
-                        .orElse(ErrorCode.BAD_INPUT);
+                : ErrorCode.named(error.code()).orElse(ErrorCode.BAD_INPUT);
         String reason = function(d) + " rejected the request"
                 + (error == null ? "" : (error.field() == null ? "" : " at " + error.field()) + ": " + error.error());
         String othersMessage = "re-dispatched later: " + function(d) + " rejected another run of its batch";
@@ -177,12 +157,20 @@ public class Dispatcher {
                                 0,
                                 requeued(ended),
                                 failed + failed(ended),
-                                "dispatch " + d.describe() + ": " + reason,
+                                new DispatchError(code, d.describe() + ": " + reason),
                                 true)));
     }
 
     /** 401, other 4xx and 5xx: nothing was fetched; every run goes back to the queue. */
-    private Uni<DispatchOutcome> refused(Dispatch d, FetcherReply<?> reply) {
+    private Uni<DispatchOutcome> refused(Dispatch d, FetcherReply reply) {
+        if (reply.status() == 503
+                && reply.error() != null
+                && ErrorCode.STORAGE_UNAVAILABLE.name().equals(reply.error().code())) {
+            return storageUnavailable(
+                    d,
+                    function(d) + " could not reach the database: "
+                            + reply.error().error());
+        }
         String detail = reply.error() == null ? "" : ": " + reply.error().error();
         String message = reply.status() == 401
                 ? function(d) + " refused the internal token (HTTP 401): check BACKFILL_INTERNAL_TOKEN on both sides"
@@ -190,20 +178,51 @@ public class Dispatcher {
         return giveBack(d, message);
     }
 
+    /**
+     * 503 {@code STORAGE_UNAVAILABLE}: the fetcher's database was down or full; the runs say nothing about it, so
+     * they go back without spending an attempt, after a backoff. The tick claims nothing more.
+     */
+    private Uni<DispatchOutcome> storageUnavailable(Dispatch d, String message) {
+        LOG.warnf("dispatch %s: %s; runs go back to the queue, no attempt spent", d.describe(), message);
+        return runs.giveBack(
+                        d.runs(),
+                        ErrorCode.STORAGE_UNAVAILABLE,
+                        message,
+                        Instant.now().plus(backoff))
+                .map(given -> new DispatchOutcome(
+                        0,
+                        given.size(),
+                        0,
+                        new DispatchError(ErrorCode.STORAGE_UNAVAILABLE, d.describe() + ": " + message),
+                        true))
+                .onFailure()
+                .recoverWithItem(e -> releaseFailed(d, message, e));
+    }
+
     private Uni<DispatchOutcome> giveBack(Dispatch d, String message) {
         LOG.warnf("dispatch %s: %s; runs go back to the queue", d.describe(), message);
         return runs.releaseForRetry(d.runs(), ErrorCode.DISPATCH_FAILED, message)
                 .map(ended -> new DispatchOutcome(
-                        0, requeued(ended), failed(ended), "dispatch " + d.describe() + ": " + message, true))
+                        0,
+                        requeued(ended),
+                        failed(ended),
+                        new DispatchError(ErrorCode.DISPATCH_FAILED, d.describe() + ": " + message),
+                        true))
                 .onFailure()
-                .recoverWithItem(e -> new DispatchOutcome(
-                        0,
-                        0,
-                        0,
-                        "dispatch " + d.describe() + ": "
-                                + message + "; releasing its runs failed too (" + TickLog.describe(e)
-                                + "), they wait for their lease to expire",
-                        true));
+                .recoverWithItem(e -> releaseFailed(d, message, e));
+    }
+
+    private static DispatchOutcome releaseFailed(Dispatch d, String message, Throwable e) {
+        return new DispatchOutcome(
+                0,
+                0,
+                0,
+                new DispatchError(
+                        ErrorCode.DISPATCH_FAILED,
+                        d.describe() + ": "
+                                + message + "; releasing its runs failed too (" + Messages.firstMessage(e)
+                                + "), they wait for their lease to expire"),
+                true);
     }
 
     /** Runs a release put back in the queue; those that had used their last attempt failed instead. */
@@ -215,16 +234,17 @@ public class Dispatcher {
         return (int) ended.values().stream().filter(s -> s == JobStatus.failed).count();
     }
 
-    private static OptionalInt runIndex(ErrorBody error, int runs) {
-        if (error == null || error.field() == null) {
-            return OptionalInt.empty();
+    /** The run of this dispatch a 400 names by its index and id; none when it names no run or another one. */
+    private static Optional<LeasedRun> blamedRun(Dispatch d, ErrorBody error) {
+        if (error == null || error.index() == null || error.jobRunId() == null) {
+            return Optional.empty();
         }
-        Matcher m = RUN_FIELD.matcher(error.field());
-        if (!m.matches()) {
-            return OptionalInt.empty();
+        int i = error.index();
+        if (i < 0 || i >= d.runs().size()) {
+            return Optional.empty();
         }
-        int i = Integer.parseInt(m.group(1));
-        return i < runs ? OptionalInt.of(i) : OptionalInt.empty();
+        LeasedRun run = d.runs().get(i);
+        return run.jobRunId().toString().equalsIgnoreCase(error.jobRunId()) ? Optional.of(run) : Optional.empty();
     }
 
     private static String function(Dispatch d) {

@@ -5,6 +5,7 @@ import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.repository.ProviderGateRepository;
 import io.barsbackfill.common.service.ProviderGate;
@@ -76,7 +77,7 @@ public class GateProbe {
                     ProviderException p = e instanceof ProviderException pe
                             ? pe
                             : new ProviderException(
-                                    ErrorCode.PROVIDER_UNAVAILABLE, "probe failed: " + TickLog.describe(e));
+                                    ErrorCode.PROVIDER_UNAVAILABLE, "probe failed: " + Messages.firstMessage(e));
                     if (!p.code().providerWide()) {
                         // e.g. the ticker is unknown: the provider answered, so it serves requests
                         LOG.infof("provider probe answered %s: gate closes", p.code());

@@ -13,8 +13,7 @@ import io.barsbackfill.orchestrator.repository.QueueControlRepository.Filter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,14 +78,9 @@ public class QueueControlService {
     }
 
     private static String errorCode(String raw) {
-        String code = raw.strip().toUpperCase(java.util.Locale.ROOT);
-        if (Arrays.stream(ErrorCode.values()).noneMatch(c -> c.name().equals(code))) {
-            throw new BadInputException(
-                    "error_code",
-                    "error_code must be one of "
-                            + Arrays.stream(ErrorCode.values()).map(Enum::name).collect(Collectors.joining(" ")));
-        }
-        return code;
+        return ErrorCode.named(raw.strip().toUpperCase(Locale.ROOT))
+                .map(ErrorCode::name)
+                .orElseThrow(() -> new BadInputException("error_code", "error_code must be one of " + ErrorCode.NAMES));
     }
 
     private static String describe(OrchestratorRequest r) {

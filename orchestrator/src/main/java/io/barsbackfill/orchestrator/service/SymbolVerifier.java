@@ -49,7 +49,7 @@ public class SymbolVerifier {
         this.probeSeries = backfill.alpaca().defaultSeries();
         this.symbols = symbols;
         this.cacheTtl = config.orchestrator().symbolCacheTtl();
-        this.maxProbes = Math.max(1, config.orchestrator().maxProbes());
+        this.maxProbes = config.orchestrator().maxProbes();
     }
 
     /**

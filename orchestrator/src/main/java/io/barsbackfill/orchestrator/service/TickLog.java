@@ -1,5 +1,6 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.domain.Messages;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +19,7 @@ public final class TickLog {
     private boolean fatal;
 
     public synchronized void error(String step, Throwable failure) {
-        add(step + ": " + describe(failure));
+        add(step + ": " + Messages.firstMessage(failure));
     }
 
     public synchronized void error(String step, String message) {
@@ -47,15 +48,6 @@ public final class TickLog {
             dropped++;
             return;
         }
-        errors.add(message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "...");
-    }
-
-    /** The message, or the exception type when it has none; never a stack trace. */
-    static String describe(Throwable failure) {
-        Throwable t = failure;
-        while (t.getMessage() == null && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        errors.add(Messages.clip(message, MAX_MESSAGE));
     }
 }

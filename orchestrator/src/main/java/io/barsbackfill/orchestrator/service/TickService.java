@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.function.TickResult;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
@@ -20,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * One tick: heartbeat, reap expired leases, plan definitions, probe the provider gate when a probe is due,
  * claim and dispatch within the budget unless the gate is open, heartbeat with the result. An open gate is
- * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs even when an earlier one failed (reaping does not depend on
+ * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs
+ * even when an earlier one failed (reaping does not depend on
  * any definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
  */
 @ApplicationScoped
@@ -158,7 +160,8 @@ public class TickService {
                 .finished(identity.instance(), identity.version(), result.status(), message, tickJson)
                 .onFailure()
                 .recoverWithUni(e -> {
-                    LOG.errorf("could not write the heartbeat of %s: %s", identity.instance(), TickLog.describe(e));
+                    LOG.errorf(
+                            "could not write the heartbeat of %s: %s", identity.instance(), Messages.firstMessage(e));
                     return Uni.createFrom().voidItem();
                 });
     }

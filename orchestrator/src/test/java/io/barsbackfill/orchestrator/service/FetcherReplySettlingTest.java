@@ -2,14 +2,13 @@ package io.barsbackfill.orchestrator.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.function.ErrorBody;
-import io.barsbackfill.common.function.FetchBarsBatchResponse;
-import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
@@ -65,10 +64,17 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         Dispatch d = leased("AAPL", "MSFT", "NVDA");
 
         DispatchOutcome outcome = dispatcher
-                .settleBatch(
+                .settle(
                         d,
-                        new FetcherReply<FetchBarsBatchResponse>(
-                                400, null, new ErrorBody("job run is not what the request names", "BAD_INPUT", field)))
+                        new FetcherReply(
+                                400,
+                                null,
+                                new ErrorBody(
+                                        "job run is not what the request names",
+                                        "BAD_INPUT",
+                                        field,
+                                        id(d, "MSFT").toString(),
+                                        1)))
                 .await()
                 .atMost(WAIT);
 
@@ -78,7 +84,8 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         assertThat(outcome.stopClaiming())
                 .as("a fetcher rejecting what we send: claim nothing more")
                 .isTrue();
-        assertThat(outcome.error()).contains("fetch-bars-batch rejected the request at " + field);
+        assertThat(outcome.error().code()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(outcome.error().message()).contains("fetch-bars-batch rejected the request at " + field);
         assertThat(run(id(d, "MSFT")))
                 .containsEntry("status", "failed")
                 .containsEntry("error_code", "BAD_INPUT")
@@ -100,12 +107,17 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         Dispatch d = leased("AAPL", "MSFT");
 
         dispatcher
-                .settleBatch(
+                .settle(
                         d,
-                        new FetcherReply<FetchBarsBatchResponse>(
+                        new FetcherReply(
                                 400,
                                 null,
-                                new ErrorBody("not a ticker the provider knows", "INVALID_SYMBOL", "symbols[0]")))
+                                new ErrorBody(
+                                        "not a ticker the provider knows",
+                                        "INVALID_SYMBOL",
+                                        "symbols[0]",
+                                        id(d, "AAPL").toString(),
+                                        0)))
                 .await()
                 .atMost(WAIT);
 
@@ -113,15 +125,53 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         assertThat(run(id(d, "MSFT"))).containsEntry("status", "queued");
     }
 
+    /** The fetcher could not reach the database (refused, lost, 53300): nothing was fetched, no attempt spent. */
+    @Test
+    void a503StorageUnavailableGivesEveryRunBackWithoutSpendingAnAttempt() {
+        Dispatch d = leased("AAPL", "MSFT");
+        Instant before = Instant.now();
+
+        DispatchOutcome outcome = dispatcher
+                .settle(
+                        d,
+                        new FetcherReply(
+                                503,
+                                null,
+                                new ErrorBody(
+                                        "the database is unavailable (SQLSTATE 53300)", "STORAGE_UNAVAILABLE", null)))
+                .await()
+                .atMost(WAIT);
+
+        assertThat(outcome.released()).isEqualTo(2);
+        assertThat(outcome.failed()).isZero();
+        assertThat(outcome.stopClaiming()).isTrue();
+        for (String symbol : List.of("AAPL", "MSFT")) {
+            Map<String, Object> row = run(id(d, symbol));
+            assertThat(row)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "STORAGE_UNAVAILABLE")
+                    .containsEntry("attempt", 0)
+                    .containsEntry("lease_token", null);
+            assertThat(instant(row.get("run_after"))).as("backoff").isAfter(before);
+        }
+    }
+
     @Test
     void a400BlamingTheSingleRunFailsIt() {
         Dispatch d = leased("AAPL");
 
         DispatchOutcome outcome = dispatcher
-                .settleSingle(
+                .settle(
                         d,
-                        new FetcherReply<FetchBarsResponse>(
-                                400, null, new ErrorBody("not a ticker", "BAD_INPUT", "symbol")))
+                        new FetcherReply(
+                                400,
+                                null,
+                                new ErrorBody(
+                                        "not a ticker",
+                                        "BAD_INPUT",
+                                        "symbol",
+                                        id(d, "AAPL").toString(),
+                                        0)))
                 .await()
                 .atMost(WAIT);
 
@@ -130,23 +180,45 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         assertThat(run(id(d, "AAPL"))).containsEntry("status", "failed").containsEntry("error_code", "BAD_INPUT");
     }
 
+    /** A 400 naming no run, a run outside the request, or an index that is not the named run's. */
     @ParameterizedTest
-    @ValueSource(strings = {"timeframe", "symbols[3]", ""})
-    void a400ThatBlamesNoRunOfTheBatchIsAContractMismatchEveryRunGoesBack(String field) {
+    @ValueSource(strings = {"timeframe", "symbols[3]", "", "symbols[1] of another run", "job_run_ids[0] of MSFT"})
+    void a400ThatBlamesNoRunOfTheBatchIsAContractMismatchEveryRunGoesBack(String blame) {
         Dispatch d = leased("AAPL", "MSFT", "NVDA");
+        ErrorBody error = switch (blame) {
+            case "timeframe" -> new ErrorBody("bad request", "BAD_INPUT", "timeframe");
+            case "symbols[3]" ->
+                new ErrorBody(
+                        "bad request",
+                        "BAD_INPUT",
+                        "symbols[3]",
+                        UUID.randomUUID().toString(),
+                        3);
+            case "" -> new ErrorBody("bad request", "BAD_INPUT", null);
+            case "symbols[1] of another run" ->
+                new ErrorBody(
+                        "bad request",
+                        "BAD_INPUT",
+                        "symbols[1]",
+                        UUID.randomUUID().toString(),
+                        1);
+            default ->
+                new ErrorBody(
+                        "bad request",
+                        "BAD_INPUT",
+                        "job_run_ids[0]",
+                        id(d, "MSFT").toString(),
+                        0);
+        };
 
-        DispatchOutcome outcome = dispatcher
-                .settleBatch(
-                        d,
-                        new FetcherReply<FetchBarsBatchResponse>(
-                                400, null, new ErrorBody("bad request", "BAD_INPUT", field.isEmpty() ? null : field)))
-                .await()
-                .atMost(WAIT);
+        DispatchOutcome outcome =
+                dispatcher.settle(d, new FetcherReply(400, null, error)).await().atMost(WAIT);
 
         assertThat(outcome.failed()).isZero();
         assertThat(outcome.released()).isEqualTo(3);
         assertThat(outcome.stopClaiming()).isTrue();
-        assertThat(outcome.error()).contains("fetch-bars-batch answered HTTP 400");
+        assertThat(outcome.error().code()).isEqualTo(ErrorCode.DISPATCH_FAILED);
+        assertThat(outcome.error().message()).contains("fetch-bars-batch answered HTTP 400");
         assertThat(runs("true"))
                 .hasSize(3)
                 .allSatisfy(r ->
@@ -161,11 +233,11 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         ErrorBody stale = new ErrorBody("lease is stale", "STALE_LEASE", "lease_token");
 
         DispatchOutcome one = dispatcher
-                .settleSingle(single, new FetcherReply<FetchBarsResponse>(409, null, stale))
+                .settle(single, new FetcherReply(409, null, stale))
                 .await()
                 .atMost(WAIT);
         DispatchOutcome many = dispatcher
-                .settleBatch(batch, new FetcherReply<FetchBarsBatchResponse>(409, null, stale))
+                .settle(batch, new FetcherReply(409, null, stale))
                 .await()
                 .atMost(WAIT);
 
@@ -183,55 +255,11 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         complete(batch, "MSFT"); // the fetcher ended MSFT's run, not NVDA's
 
         DispatchOutcome one = dispatcher
-                .settleSingle(
-                        single,
-                        new FetcherReply<>(
-                                200,
-                                new FetchBarsResponse(
-                                        id(single, "AAPL").toString(),
-                                        "AAPL",
-                                        SymbolResult.SUCCESS,
-                                        0,
-                                        0,
-                                        "alpaca",
-                                        FROM.toString(),
-                                        TO.toString(),
-                                        1,
-                                        1,
-                                        null,
-                                        null),
-                                null))
+                .settle(single, new FetcherReply(200, List.of(success(single, "AAPL")), null))
                 .await()
                 .atMost(WAIT);
         DispatchOutcome many = dispatcher
-                .settleBatch(
-                        batch,
-                        new FetcherReply<>(
-                                200,
-                                new FetchBarsBatchResponse(
-                                        2,
-                                        0,
-                                        List.of("MSFT", "NVDA"),
-                                        1,
-                                        1,
-                                        List.of(
-                                                new SymbolResult(
-                                                        id(batch, "MSFT").toString(),
-                                                        "MSFT",
-                                                        SymbolResult.SUCCESS,
-                                                        0,
-                                                        0,
-                                                        null,
-                                                        null),
-                                                new SymbolResult(
-                                                        id(batch, "NVDA").toString(),
-                                                        "NVDA",
-                                                        SymbolResult.SUCCESS,
-                                                        0,
-                                                        0,
-                                                        null,
-                                                        null))),
-                                null))
+                .settle(batch, new FetcherReply(200, List.of(success(batch, "MSFT"), success(batch, "NVDA")), null))
                 .await()
                 .atMost(WAIT);
 
@@ -240,16 +268,19 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                         1,
                         1,
                         0,
-                        "dispatch " + single.describe()
-                                + ": fetch-bars answered 2xx but left 1 runs running; released them",
+                        new DispatchError(
+                                ErrorCode.DISPATCH_FAILED,
+                                single.describe() + ": fetch-bars answered 2xx but left 1 runs running; released them"),
                         false));
         assertThat(many)
                 .isEqualTo(new DispatchOutcome(
                         2,
                         1,
                         0,
-                        "dispatch " + batch.describe()
-                                + ": fetch-bars-batch answered 2xx but left 1 runs running; released them",
+                        new DispatchError(
+                                ErrorCode.DISPATCH_FAILED,
+                                batch.describe()
+                                        + ": fetch-bars-batch answered 2xx but left 1 runs running; released them"),
                         false));
         for (String left : List.of("AAPL", "NVDA")) {
             assertThat(run(id(left.equals("AAPL") ? single : batch, left)))
@@ -271,10 +302,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         List<Map<String, Object>> before = runs("true");
 
         DispatchOutcome outcome = dispatcher
-                .settleBatch(
-                        d,
-                        new FetcherReply<>(
-                                200, new FetchBarsBatchResponse(2, 0, List.of("AAPL", "MSFT"), 1, 1, List.of()), null))
+                .settle(d, new FetcherReply(200, List.of(), null))
                 .await()
                 .atMost(WAIT);
 
@@ -301,6 +329,11 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                         .await()
                         .atMost(WAIT))
                 .isTrue();
+    }
+
+    /** A fetcher's result saying it stored the run's bars (whether it really ended the run is the database's). */
+    private static SymbolResult success(Dispatch d, String symbol) {
+        return new SymbolResult(id(d, symbol).toString(), symbol, "success", 0, 0, null, null);
     }
 
     private static UUID id(Dispatch d, String symbol) {

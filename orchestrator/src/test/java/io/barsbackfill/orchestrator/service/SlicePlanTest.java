@@ -6,6 +6,7 @@ import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Timeframe;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SlicePlanTest {
@@ -86,7 +87,7 @@ class SlicePlanTest {
 
     @Test
     void countingWhatIsReadyAgreesWithPlanningIt() {
-        java.util.Random random = new java.util.Random(11);
+        Random random = new Random(11);
         Instant base = Instant.parse("2000-01-01T00:00:00Z");
         for (Timeframe timeframe : Timeframe.values()) {
             for (int i = 0; i < 300; i++) {

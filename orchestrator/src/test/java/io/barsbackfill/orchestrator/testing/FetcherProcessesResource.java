@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -80,7 +81,8 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
         if (!missing.isEmpty()) {
             throw new IllegalStateException(
                     "the fetch functions are not packaged (" + missing + "): run `./mvnw verify` "
-                            + "from the project root, or `./mvnw -pl fetch-bars,fetch-bars-batch -am package -DskipTests` first");
+                            + "from the project root, or `./mvnw -pl fetch-bars,fetch-bars-batch -am package "
+                            + "-DskipTests` first");
         }
         db = TestDatabase.createMigrated();
         SimulatorSettings settings = SimulatorSettings.defaults();
@@ -100,10 +102,7 @@ public class FetcherProcessesResource implements QuarkusTestResourceLifecycleMan
         LocalStack.Builder builder = LocalStack.builder(layout);
         backfillSettings()
                 .forEach((name, value) -> builder.env(
-                        name.toUpperCase(java.util.Locale.ROOT)
-                                .replace('.', '_')
-                                .replace('-', '_'),
-                        value));
+                        name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         LocalStack stack = builder.logDir(layout.home()
                         .resolve("orchestrator/target/fetcher-logs")
                         .resolve(db.name()))

@@ -1,4 +1,4 @@
-package io.barsbackfill.common.config;
+package io.barsbackfill.databaseurl;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -22,7 +22,12 @@ public record DatabaseUrl(
         Optional<String> password,
         String query) {
 
-    public static final String DEFAULT = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
+    private static final String DEFAULT = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
+
+    /** {@code DATABASE_URL} as set, or the local default database when it is unset or blank. */
+    public static String orDefault(String url) {
+        return url == null || url.isBlank() ? DEFAULT : url;
+    }
 
     public static DatabaseUrl parse(String url) {
         URI uri;

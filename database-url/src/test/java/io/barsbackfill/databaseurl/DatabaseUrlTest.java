@@ -1,4 +1,4 @@
-package io.barsbackfill.common.config;
+package io.barsbackfill.databaseurl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

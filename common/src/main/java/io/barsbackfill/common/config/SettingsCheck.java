@@ -1,0 +1,52 @@
+package io.barsbackfill.common.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Collects the settings that are out of range, each named as users set it (the environment variable and the
+ * property), and stops start-up with all of them at once. Values are never clamped silently.
+ */
+public final class SettingsCheck {
+
+    private final List<String> problems = new ArrayList<>();
+
+    public SettingsCheck between(String property, long value, long min, long max) {
+        if (value < min || value > max) {
+            problems.add(named(property) + " must be " + min + ".." + max + " (got " + value + ")");
+        }
+        return this;
+    }
+
+    public SettingsCheck atLeast(String property, long value, long min) {
+        if (value < min) {
+            problems.add(named(property) + " must be at least " + min + " (got " + value + ")");
+        }
+        return this;
+    }
+
+    public SettingsCheck positive(String property, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            problems.add(named(property) + " must be a duration above zero (got " + value + ")");
+        }
+        return this;
+    }
+
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Throws, naming every setting out of range, when there is any. */
+    public void orFail() {
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("refusing to start: " + String.join("; ", problems));
+        }
+    }
+
+    /** {@code BACKFILL_ALPACA_PAGE_LIMIT (backfill.alpaca.page-limit)}. */
+    static String named(String property) {
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + " (" + property + ")";
+    }
+}

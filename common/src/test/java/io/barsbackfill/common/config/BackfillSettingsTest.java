@@ -1,0 +1,67 @@
+package io.barsbackfill.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Settings out of range stop start-up naming them as users set them; nothing is clamped silently. */
+class BackfillSettingsTest {
+
+    @Test
+    void defaultsPass() {
+        assertThat(BackfillSettings.check(config(Map.of())).problems()).isEmpty();
+    }
+
+    @Test
+    void everyOutOfRangeSettingIsNamedByItsVariableAndProperty() {
+        BackfillConfig config = config(Map.of(
+                "backfill.alpaca.page-limit", "10001",
+                "backfill.alpaca.max-pages", "0",
+                "backfill.rate-limit-per-minute", "0",
+                "backfill.alpaca.read-timeout", "0s",
+                "backfill.queue.lease-duration", "PT-1S"));
+
+        assertThat(BackfillSettings.check(config).problems())
+                .containsExactlyInAnyOrder(
+                        "BACKFILL_RATE_LIMIT_PER_MINUTE (backfill.rate-limit-per-minute) must be at least 1 (got 0)",
+                        "BACKFILL_ALPACA_PAGE_LIMIT (backfill.alpaca.page-limit) must be 1..10000 (got 10001)",
+                        "BACKFILL_ALPACA_MAX_PAGES (backfill.alpaca.max-pages) must be at least 1 (got 0)",
+                        "BACKFILL_ALPACA_READ_TIMEOUT (backfill.alpaca.read-timeout) must be a duration above zero"
+                                + " (got PT0S)",
+                        "BACKFILL_QUEUE_LEASE_DURATION (backfill.queue.lease-duration) must be a duration above zero"
+                                + " (got PT-1S)");
+        assertThatThrownBy(() -> BackfillSettings.check(config).orFail())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("refusing to start: ")
+                .hasMessageContaining("BACKFILL_ALPACA_PAGE_LIMIT");
+    }
+
+    @Test
+    void theEdgesOfEachRangeAreAllowed() {
+        assertThat(BackfillSettings.check(config(Map.of(
+                                "backfill.alpaca.page-limit", "1",
+                                "backfill.alpaca.max-pages", "1",
+                                "backfill.rate-limit-per-minute", "1")))
+                        .problems())
+                .isEmpty();
+        assertThat(BackfillSettings.check(config(Map.of("backfill.alpaca.page-limit", "10000")))
+                        .problems())
+                .isEmpty();
+    }
+
+    /** The real mapping with its defaults, read from {@code properties} as Quarkus would. */
+    static BackfillConfig config(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder()
+                .withMapping(BackfillConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build()
+                .getConfigMapping(BackfillConfig.class);
+    }
+}

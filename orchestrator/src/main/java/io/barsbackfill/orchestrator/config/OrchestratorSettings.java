@@ -1,0 +1,39 @@
+package io.barsbackfill.orchestrator.config;
+
+import io.barsbackfill.common.config.SettingsCheck;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/** Stops the orchestrator's start-up when one of its own settings is out of range. */
+@ApplicationScoped
+public class OrchestratorSettings {
+
+    void check(@Observes StartupEvent event, OrchestratorConfig config) {
+        check(config).orFail();
+    }
+
+    /**
+     * A batch holds at most 50 symbols and 2,000 runs: fetch-bars-batch refuses more. At least 50 runs, so a
+     * dispatch can always take a whole slice of its symbols.
+     */
+    public static SettingsCheck check(OrchestratorConfig config) {
+        OrchestratorConfig.Orchestrator o = config.orchestrator();
+        SettingsCheck check = new SettingsCheck()
+                .positive("backfill.orchestrator.tick-budget", o.tickBudget())
+                .atLeast("backfill.orchestrator.max-in-flight", o.maxInFlight(), 0)
+                .between("backfill.orchestrator.batch-size", o.batchSize(), 1, 50)
+                .between("backfill.orchestrator.dispatch-pages", o.dispatchPages(), 1, 100)
+                .between("backfill.orchestrator.dispatch-max-runs", o.dispatchMaxRuns(), 50, 2_000)
+                .positive("backfill.orchestrator.connect-timeout", o.connectTimeout())
+                .atLeast("backfill.orchestrator.plan-max-runs", o.planMaxRuns(), 1)
+                .positive("backfill.orchestrator.max-ahead", o.maxAhead())
+                .atLeast("backfill.orchestrator.max-runs", o.maxRuns(), 1)
+                .atLeast("backfill.orchestrator.max-symbols", o.maxSymbols(), 1)
+                .positive("backfill.orchestrator.symbol-cache-ttl", o.symbolCacheTtl())
+                .atLeast("backfill.orchestrator.max-probes", o.maxProbes(), 1)
+                .positive("backfill.orchestrator.throughput-window", o.throughputWindow());
+        o.dispatchTimeout().ifPresent(t -> check.positive("backfill.orchestrator.dispatch-timeout", t));
+        return check;
+    }
+}
