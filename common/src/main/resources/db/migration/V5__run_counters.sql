@@ -111,14 +111,16 @@ BEGIN
 END
 $$;
 
+-- DELETE, not TRUNCATE: a reader holding the counters while it waits for job_runs (status reads both) would
+-- deadlock with the exclusive lock a TRUNCATE of the counters takes.
 CREATE FUNCTION job_runs_count_truncate() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
     IF TG_TABLE_NAME = 'job_runs' THEN
-        TRUNCATE run_counts;
+        DELETE FROM run_counts;
     END IF;
-    TRUNCATE definition_run_counts;
+    DELETE FROM definition_run_counts;
     RETURN NULL;
 END
 $$;

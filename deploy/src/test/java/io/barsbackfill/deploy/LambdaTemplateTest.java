@@ -37,10 +37,36 @@ class LambdaTemplateTest {
             assertThat(at(function, "Properties.FunctionUrlConfig.AuthType").toString())
                     .isEqualTo("NONE");
             assertThat((Integer) at(function, "Properties.MemorySize")).isBetween(256, 1024);
+            assertThat((Integer) at(function, "Properties.MemorySize"))
+                    .as("%s: Lambda memory above the JVM's heap cap", id)
+                    .isGreaterThan(maxHeapMb());
             assertThat((Integer) at(function, "Properties.Timeout"))
                     .as("%s outlives a 5 m lease", id)
                     .isGreaterThan(300);
         });
+    }
+
+    /**
+     * Without a heap cap the JVM sizes its heap from the function's memory and grows into it; every function gets
+     * the options {@code ./backfill} starts them with.
+     */
+    @Test
+    void everyFunctionRunsWithCappedJvmMemory() {
+        String options = at(template, "Globals.Function.Environment.Variables.JAVA_TOOL_OPTIONS");
+        assertThat(options)
+                .contains("-Xmx", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=", "-XX:MaxDirectMemorySize=");
+        FUNCTIONS.keySet().forEach(id -> {
+            Map<String, Object> own = at(resources.get(id), "Properties.Environment.Variables");
+            assertThat(own == null ? Map.<String, Object>of() : own).as(id).doesNotContainKey("JAVA_TOOL_OPTIONS");
+        });
+    }
+
+    private int maxHeapMb() {
+        String options = at(template, "Globals.Function.Environment.Variables.JAVA_TOOL_OPTIONS");
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(options);
+        assertThat(m.find()).as("-Xmx<n>m in %s", options).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     @Test

@@ -170,11 +170,11 @@ class ChaosProviderFaultsTest {
     /** Until a fifth of the new window's runs succeeded: the fault then hits a backfill in full swing. */
     private static void awaitProgress(ChaosAudit.Window w) {
         long target = expectedRuns() - w.runs() + w.runs() / 5;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'") < target) {
-            assertThat(System.nanoTime()).as("no progress before the fault").isLessThan(deadline);
-            E2e.sleep(Duration.ofMillis(200));
-        }
+        E2e.awaitUntil(
+                Duration.ofSeconds(90),
+                Duration.ofMillis(200),
+                () -> "no progress before the fault",
+                () -> db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'") >= target);
     }
 
     /**

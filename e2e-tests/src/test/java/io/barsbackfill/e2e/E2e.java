@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
@@ -27,6 +28,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Shared plumbing of the end-to-end tests: the packaged functions started as processes with the CLI's own
@@ -175,6 +179,34 @@ final class E2e {
                     throw new IllegalStateException("cannot stop " + c, e);
                 }
             }
+        }
+    }
+
+    /**
+     * Every process of {@code stack} exits non-zero within a minute of its start ({@code why} it should), its log
+     * naming what {@code expected} says for it.
+     */
+    static void assertEachRefusesToStart(LocalStack stack, String why, Function<ManagedProcess, String> expected) {
+        for (ManagedProcess p : stack.processes()) {
+            int code = p.waitFor(Duration.ofSeconds(60));
+            System.out.printf("%s %s: exit %d%n", p.name(), why, code);
+            assertThat(code)
+                    .as("%s still runs %s", p.name(), why)
+                    .isNotEqualTo(-1)
+                    .isNotZero();
+            assertThat(String.join("\n", p.logLines())).as(p.name() + "'s log").contains(expected.apply(p));
+        }
+    }
+
+    /**
+     * Polls {@code done} every {@code poll} until it holds; fails with {@code what} (evaluated then, so it can
+     * show the state) when it still does not after {@code timeout}. Every wait of these tests has a deadline.
+     */
+    static void awaitUntil(Duration timeout, Duration poll, Supplier<String> what, BooleanSupplier done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            sleep(poll);
         }
     }
 

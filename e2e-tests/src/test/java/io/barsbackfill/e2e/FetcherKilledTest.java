@@ -123,15 +123,12 @@ class FetcherKilledTest {
                 Duration.between(killed, noneRunning).toMillis(), seenReasons);
 
         // in the end every run succeeds, the killed ones on a later attempt
-        long deadlineNanos = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (E2e.unfinished(db) > 0 || db.queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * 3L) {
-            assertThat(System.nanoTime())
-                    .as(
-                            "backfill did not finish: %s",
-                            db.query("SELECT symbol, status, attempt, error_code FROM job_runs"))
-                    .isLessThan(deadlineNanos);
-            E2e.sleep(Duration.ofMillis(250));
-        }
+        E2e.awaitUntil(
+                Duration.ofSeconds(90),
+                Duration.ofMillis(250),
+                () -> "backfill did not finish: "
+                        + db.query("SELECT symbol, status, attempt, error_code FROM job_runs"),
+                () -> E2e.unfinished(db) == 0 && db.queryLong("SELECT count(*) FROM job_runs") >= SYMBOLS.size() * 3L);
         assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", (long) SYMBOLS.size() * 3));
         for (Map<String, Object> r :

@@ -47,9 +47,11 @@ class HungFetcherTest {
                                 "2025-01-01T00:00:00Z",
                                 "2025-02-01T00:00:00Z",
                                 null));
-                while (db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'") == 0) {
-                    E2e.sleep(Duration.ofMillis(50));
-                }
+                E2e.awaitUntil(
+                        Duration.ofSeconds(60),
+                        Duration.ofMillis(50),
+                        () -> "no run went running within 60 s",
+                        () -> db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'") > 0);
                 E2e.sleep(Duration.ofMillis(500));
                 Instant leaseEnd =
                         (Instant) db.query("SELECT max(lease_expires_at) AS t FROM job_runs WHERE status = 'running'")

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class InternalTokenTest {
 
-    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
-
     @Test
     void functionsRefuseToStartWithoutAToken() {
         try (TestDatabase db = TestDatabase.create();
@@ -27,17 +25,7 @@ class InternalTokenTest {
                         .logDir(E2e.logDir(InternalTokenTest.class).resolve("no-token"))
                         .build()
                         .start()) {
-            for (ManagedProcess p : stack.processes()) {
-                int code = p.waitFor(EXIT_TIMEOUT);
-                System.out.printf("%s without a token: exit %d%n", p.name(), code);
-                assertThat(code)
-                        .as("%s still runs without a token", p.name())
-                        .isNotEqualTo(-1)
-                        .isNotZero();
-                assertThat(String.join("\n", p.logLines()))
-                        .as(p.name() + "'s log")
-                        .contains("BACKFILL_INTERNAL_TOKEN");
-            }
+            E2e.assertEachRefusesToStart(stack, "without a token", p -> "BACKFILL_INTERNAL_TOKEN");
         }
     }
 

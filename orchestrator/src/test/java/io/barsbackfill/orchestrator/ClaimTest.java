@@ -89,7 +89,8 @@ class ClaimTest extends OrchestratorTestBase {
         queuedRun("NVDA", "h1", "2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z", 300);
         UUID later = (UUID) db.query("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
-                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, now() + interval '1 hour') RETURNING id""").get(0).get("id");
+                VALUES ('TSLA', 'h1', '2020-01-01', '2020-02-01', 999, now() + interval '1 hour')
+                    RETURNING id""").get(0).get("id");
 
         Claim claim = claims.claim(5, "claim-test").await().atMost(WAIT);
 

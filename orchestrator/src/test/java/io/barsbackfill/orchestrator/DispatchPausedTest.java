@@ -30,7 +30,8 @@ class DispatchPausedTest extends OrchestratorTestBase {
         UUID expired = queuedRun("SPY", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100);
         db.execute("""
                 UPDATE job_runs SET status = 'running', attempt = 1, lease_token = gen_random_uuid(),
-                       dispatch_id = gen_random_uuid(), lease_expires_at = now() - interval '1 second' WHERE id = ?""", expired);
+                       dispatch_id = gen_random_uuid(), lease_expires_at = now() - interval '1 second'
+                           WHERE id = ?""", expired);
 
         action("tick")
                 .statusCode(200)

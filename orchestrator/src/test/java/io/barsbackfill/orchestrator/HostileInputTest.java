@@ -77,11 +77,13 @@ class HostileInputTest extends OrchestratorTestBase {
                         'infinity') RETURNING id""", "W".repeat(64), manySymbols).get(0).get("id");
         UUID open = (UUID) db.query("""
                 INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority, planned_to)
-                VALUES ('OPEN', '{AAPL}', 'd1', '-infinity', NULL, -2147483648, '-infinity') RETURNING id""").get(0).get("id");
+                VALUES ('OPEN', '{AAPL}', 'd1', '-infinity', NULL, -2147483648, '-infinity')
+                    RETURNING id""").get(0).get("id");
         db.execute("""
                 INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, enabled)
                 VALUES ('FAR', '{MSFT}', 'w1', '200000-01-01 00:00:00+00', 'infinity', false)""");
         String huge = "x".repeat(1_000_000);
+        Object[] params = {"E".repeat(1_000), huge, "{" + String.join(",", tickers(400)) + "}"};
         db.execute("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, priority, attempt, max_attempts,
                                       run_after, rows_written, bars_fetched, error_code, error_message, created_at,
@@ -93,7 +95,7 @@ class HostileInputTest extends OrchestratorTestBase {
                                            CASE WHEN n % 2 = 0 THEN timestamptz 'infinity' ELSE '-infinity' END AS ra,
                                            CASE WHEN n % 3 = 0 THEN timestamptz 'infinity' ELSE '-infinity' END AS fin,
                                            CASE WHEN n % 5 = 0 THEN timestamptz '294276-12-31 23:59:59+00'
-                                                ELSE '4713-01-01 00:00:00+00 BC' END AS upd) x""", "E".repeat(1_000), huge, "{" + String.join(",", tickers(400)) + "}");
+                                                ELSE '4713-01-01 00:00:00+00 BC' END AS upd) x""", params);
         db.execute("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, lease_token, lease_expires_at,
                                       leased_by, dispatch_id, started_at)

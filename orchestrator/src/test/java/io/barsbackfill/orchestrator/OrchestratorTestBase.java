@@ -79,7 +79,10 @@ public abstract class OrchestratorTestBase {
     protected UUID definition(String name, String timeframe, String from, String to, int priority, String... symbols) {
         return (UUID) db.query("""
                 INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority)
-                VALUES (?, ?::text[], ?, ?::timestamptz, ?::timestamptz, ?) RETURNING id""", name, "{" + String.join(",", symbols) + "}", timeframe, from, to, priority)
+                VALUES (?, ?::text[],
+                    ?, ?::timestamptz,
+                    ?::timestamptz, ?)
+                    RETURNING id""", name, "{" + String.join(",", symbols) + "}", timeframe, from, to, priority)
                 .get(0)
                 .get("id");
     }
@@ -89,7 +92,9 @@ public abstract class OrchestratorTestBase {
         return (UUID)
                 db.query("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
-                VALUES (?, ?, ?::timestamptz, ?::timestamptz, ?, now() - interval '1 second') RETURNING id""", symbol, timeframe, from, to, priority).get(0).get("id");
+                VALUES (?, ?, ?::timestamptz,
+                    ?::timestamptz, ?, now() - interval
+                    '1 second') RETURNING id""", symbol, timeframe, from, to, priority).get(0).get("id");
     }
 
     protected long count(String sql, Object... params) {
@@ -108,7 +113,10 @@ public abstract class OrchestratorTestBase {
     protected List<Bar> storedBars(String symbol, String timeframe, Instant from, Instant to) {
         return db.query("""
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = ?::timeframe AND ts >= ? AND ts < ? ORDER BY ts""", symbol, timeframe, Timestamp.from(from), Timestamp.from(to)).stream()
+                WHERE symbol = ? AND
+                    timeframe = ?::timeframe
+                    AND ts >= ? AND ts < ?
+                    ORDER BY ts""", symbol, timeframe, Timestamp.from(from), Timestamp.from(to)).stream()
                 .map(r -> new Bar(
                         instant(r.get("ts")),
                         (Double) r.get("open"),

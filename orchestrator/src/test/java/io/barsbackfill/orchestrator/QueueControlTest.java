@@ -117,7 +117,8 @@ class QueueControlTest extends OrchestratorTestBase {
         UUID id = queuedRun(symbol, "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 100);
         db.execute("""
                 UPDATE job_runs SET status = 'failed', error_code = ?, error_message = 'boom', attempt = ?,
-                       max_attempts = 5, finished_at = now(), run_after = now() + interval '1 hour' WHERE id = ?""", code, attempt, id);
+                       max_attempts = 5, finished_at = now(), run_after = now() + interval
+                           '1 hour' WHERE id = ?""", code, attempt, id);
         return id;
     }
 

@@ -164,7 +164,8 @@ class RunCountersTest {
                     if (random.nextInt(4) == 0) {
                         st.executeUpdate("""
                                 DELETE FROM job_definition_runs WHERE job_def_id = '%s'
-                                AND job_run_id IN (SELECT job_run_id FROM job_definition_runs ORDER BY random() LIMIT 5)""".formatted(D2));
+                                AND job_run_id IN (SELECT job_run_id FROM job_definition_runs ORDER BY random() LIMIT
+                                    5)""".formatted(D2));
                     }
                 }
                 default -> {
@@ -196,7 +197,8 @@ class RunCountersTest {
                     SELECT '%1$s', s, 'd1', '2000-01-01Z'::timestamptz + n * interval '1 day',
                            '2000-01-01Z'::timestamptz + (n + 1) * interval '1 day'
                     FROM unnest(ARRAY['AAPL', 'MSFT', 'NVDA']) s, generate_series(%2$d, %3$d) n
-                    ON CONFLICT ON CONSTRAINT job_runs_slice_key DO NOTHING""".formatted(definition, first, first + 29));
+                    ON CONFLICT ON CONSTRAINT job_runs_slice_key DO
+                        NOTHING""".formatted(definition, first, first + 29));
             st.executeUpdate("""
                     INSERT INTO job_definition_runs (job_def_id, job_run_id)
                     SELECT '%1$s', id FROM job_runs

@@ -108,7 +108,8 @@ class SeriesMigrationTest {
                 VALUES ('AAPL', 'd1', '2024-01-01Z', '2025-01-01Z')""")).hasStackTraceContaining("job_runs_slice_key");
         assertThatThrownBy(() -> db.execute("""
                 INSERT INTO job_definitions (name, symbols, timeframe, window_from, adjustment)
-                VALUES ('BAD', '{AAPL}', 'd1', '2024-01-01Z', 'splitt')""")).hasStackTraceContaining("job_definitions_adjustment");
+                VALUES ('BAD', '{AAPL}', 'd1',
+                    '2024-01-01Z', 'splitt')""")).hasStackTraceContaining("job_definitions_adjustment");
     }
 
     private FluentConfiguration flyway() {

@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -114,7 +115,8 @@ public final class QueueBenchmark {
                     SELECT 'BENCH_' || d, array_agg(symbol ORDER BY n), 'm1', '2020-01-01', '2020-01-01'::timestamptz
                         + %d * interval '1 day',
                            '2020-01-01'::timestamptz + %d * interval '1 day'
-                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP BY d""".formatted(days, days));
+                    FROM bench_symbols, generate_series(0, 19) AS d WHERE n / 50 = d GROUP
+                        BY d""".formatted(days, days));
             s.execute("""
                     INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, priority,
                         attempt,
@@ -179,7 +181,7 @@ public final class QueueBenchmark {
             WHERE id = ? AND lease_token = ? AND status = 'running'""";
 
     /**
-     * One claim of 250 runs and their 250 completions (one statement each, as fetchers complete per symbol),
+     * One claim and a completion of each run it claimed (one statement each, as fetchers complete per symbol),
      * with the counters' triggers and without them, alternating, each in a transaction that is rolled back.
      */
     private static void claimAndCompleteWithAndWithoutCounters(Connection c, int rounds, Map<String, Double> medians)
@@ -193,15 +195,16 @@ public final class QueueBenchmark {
         with.sort(Double::compare);
         without.sort(Double::compare);
         System.out.println();
-        System.out.printf("== claim 250 + 250 completions: with counters %s ms, without %s ms%n", with, without);
-        medians.put("claim 250 runs + 250 completions, with the counters' triggers", with.get(rounds / 2));
-        medians.put("claim 250 runs + 250 completions, triggers disabled", without.get(rounds / 2));
+        System.out.printf(
+                "== claim + a completion per claimed run: with counters %s ms, without %s ms%n", with, without);
+        medians.put("claim + a completion per claimed run, with the counters' triggers", with.get(rounds / 2));
+        medians.put("claim + a completion per claimed run, triggers disabled", without.get(rounds / 2));
     }
 
     private static double claimAndComplete(Connection c, boolean counters) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement();
-                java.sql.PreparedStatement complete = c.prepareStatement(COMPLETE)) {
+                PreparedStatement complete = c.prepareStatement(COMPLETE)) {
             if (!counters) {
                 for (String trigger : COUNTER_TRIGGERS) {
                     s.execute("ALTER TABLE job_runs DISABLE TRIGGER " + trigger);

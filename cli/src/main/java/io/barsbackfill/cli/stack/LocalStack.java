@@ -366,6 +366,7 @@ public final class LocalStack implements AutoCloseable {
         private ProcessSpec.Builder spec(Service service, String name) {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(Service.JAVA_OPTIONS);
             command.addAll(javaOptions);
             command.add("-jar");
             command.add(layout.jar(service).toString());

@@ -1,6 +1,7 @@
 package io.barsbackfill.cli.stack;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** The processes of a local deployment: the three functions and the provider stand-in. */
 public enum Service {
@@ -8,6 +9,20 @@ public enum Service {
     FETCH_BARS("fetch-bars", 8081, 1),
     FETCH_BARS_BATCH("fetch-bars-batch", 8082, 1),
     SIMULATOR("market-simulator", 18080, 2);
+
+    /**
+     * JVM options every process starts with (before {@code BACKFILL_JAVA_OPTS}, whose options win): each stays
+     * within 256 MB resident during the demo, throttled or not (docs/benchmarks.md, "Memory"). Without them the
+     * JVM sizes its heap to a quarter of the machine and grows into it. The same flags are in the Dockerfiles'
+     * {@code JAVA_OPTS_APPEND} and the SAM template's {@code JAVA_TOOL_OPTIONS}.
+     */
+    public static final List<String> JAVA_OPTIONS = List.of(
+            "-Xmx128m",
+            "-Xss512k",
+            "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=64m",
+            "-XX:MaxDirectMemorySize=64m",
+            "-XX:+UseSerialGC");
 
     private final String module;
     private final int defaultPort;

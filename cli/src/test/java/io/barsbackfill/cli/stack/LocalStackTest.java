@@ -59,6 +59,23 @@ class LocalStackTest {
     }
 
     @Test
+    void everyProcessStartsWithTheMemoryFlagsAndTheCallersOptionsWin() {
+        LocalStack stack = LocalStack.builder(LAYOUT)
+                .databaseUrl(DB)
+                .token("t0k3n")
+                .javaOptions("-Xmx300m")
+                .build();
+        for (ProcessSpec spec : stack.specs()) {
+            List<String> command = spec.command();
+            assertThat(command.subList(1, 1 + Service.JAVA_OPTIONS.size())).isEqualTo(Service.JAVA_OPTIONS);
+            assertThat(command).contains("-Xmx128m", "-XX:+UseSerialGC");
+            // HotSpot takes the last of repeated options: BACKFILL_JAVA_OPTS and javaOptions(...) come later
+            assertThat(command.indexOf("-Xmx300m")).isGreaterThan(command.indexOf("-Xmx128m"));
+            assertThat(command.indexOf("-Xmx300m")).isLessThan(command.indexOf("-jar"));
+        }
+    }
+
+    @Test
     void withAlpacaNoSimulatorAndTheFunctionsDefaultBaseUrl() {
         LocalStack stack = LocalStack.builder(LAYOUT)
                 .databaseUrl(DB)

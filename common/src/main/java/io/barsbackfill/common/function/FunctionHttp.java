@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -39,13 +40,6 @@ import org.jboss.logging.Logger;
 public class FunctionHttp {
 
     private static final Logger LOG = Logger.getLogger(FunctionHttp.class);
-    private static final Map<String, Class<?>> INPUT_TYPES = Map.of(
-            "/fetch-bars", FetchBarsRequest.class,
-            "/fetch-bars-batch", FetchBarsBatchRequest.class,
-            "/orchestrator", OrchestratorRequest.class);
-    /** The wire names of each input type's fields, lower case (Funqy binds names case-insensitively). */
-    private static final Map<String, Set<String>> KNOWN_FIELDS =
-            INPUT_TYPES.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> wireNames(e.getValue())));
     /**
      * The orchestrator's status page: static files holding no job data, so they load without the token; the
      * page then asks for it and sends it with every action.
@@ -54,12 +48,20 @@ public class FunctionHttp {
 
     private final BackfillConfig config;
     private final ObjectMapper json;
+    /** The request type of each function's path, as the functions register them. */
+    private final Map<String, Class<?>> inputTypes;
+    /** The wire names of each input type's fields, lower case (Funqy binds names case-insensitively). */
+    private final Map<String, Set<String>> knownFields;
     /** A copy of the application's mapper configured as Funqy configures its own, so it fails where Funqy failed. */
     private final ObjectMapper asFunqyReads;
 
-    FunctionHttp(BackfillConfig config, ObjectMapper json) {
+    FunctionHttp(BackfillConfig config, ObjectMapper json, Instance<FunctionInput> inputs) {
         this.config = config;
         this.json = json;
+        this.inputTypes =
+                inputs.stream().collect(Collectors.toUnmodifiableMap(FunctionInput::path, FunctionInput::type));
+        this.knownFields =
+                inputs.stream().collect(Collectors.toUnmodifiableMap(FunctionInput::path, i -> wireNames(i.type())));
         this.asFunqyReads = json.copy()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true);
@@ -86,7 +88,7 @@ public class FunctionHttp {
      * {@link #diagnoseBody}).
      */
     private void refuseUnknownFields(RoutingContext ctx) {
-        Set<String> known = KNOWN_FIELDS.get(ctx.normalizedPath());
+        Set<String> known = knownFields.get(ctx.normalizedPath());
         String body = ctx.body() == null ? null : ctx.body().asString();
         if (known == null || body == null || body.isBlank()) {
             ctx.next();
@@ -237,7 +239,7 @@ public class FunctionHttp {
 
     /** Funqy rejects unreadable bodies with a bare 400; read it again to name the field. */
     private ErrorBody diagnoseBody(RoutingContext ctx) {
-        Class<?> type = INPUT_TYPES.get(ctx.normalizedPath());
+        Class<?> type = inputTypes.get(ctx.normalizedPath());
         String body = ctx.body() == null ? null : ctx.body().asString();
         if (type == null || body == null || body.isBlank()) {
             return new ErrorBody("request body must be a JSON object", ErrorCode.BAD_INPUT.name(), null);

@@ -17,8 +17,9 @@ import java.util.List;
  * Writes one symbol's bars of one series in one set-based statement: the rows travel as arrays and
  * {@code unnest} into an upsert on the key {@code (symbol, timeframe, feed, adjustment, ts)}. Absent
  * {@code vwap} and {@code trade_count} are stored as NULL. A row that is already stored with the same values is not
- * touched, so
- * writing the same bars twice changes nothing (and the returned count is 0).
+ * touched, so writing the same bars twice changes nothing (and the returned count is 0). Unchanged rows are left out
+ * before the upsert ({@code NOT EXISTS}): {@code ON CONFLICT DO UPDATE ... WHERE} alone would still lock (write) each
+ * of them; the conflict's {@code IS DISTINCT FROM} covers a row written by someone else in between.
  */
 @ApplicationScoped
 public class BarRepository {
@@ -29,6 +30,12 @@ public class BarRepository {
             SELECT $1, $2, t.ts, t.o, t.h, t.l, t.c, t.v, t.vw, t.n, $3, $4, $5, now()
             FROM unnest($6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int8[],
                         $12::float8[], $13::int8[]) AS t(ts, o, h, l, c, v, vw, n)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM ohlc_bars s
+                WHERE s.symbol = $1 AND s.timeframe = $2::timeframe AND s.feed = $4 AND s.adjustment = $5
+                  AND s.ts = t.ts
+                  AND (s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trade_count)
+                      IS NOT DISTINCT FROM (t.o, t.h, t.l, t.c, t.v, t.vw, t.n))
             ON CONFLICT (symbol, timeframe, feed, adjustment, ts) DO UPDATE
             SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
                 volume = excluded.volume, vwap = excluded.vwap, trade_count = excluded.trade_count,

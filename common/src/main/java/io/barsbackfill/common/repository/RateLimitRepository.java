@@ -45,7 +45,8 @@ public class RateLimitRepository {
             RETURNING CASE
                 WHEN bucket.blocked THEN EXTRACT(EPOCH FROM bucket.blocked_until - bucket.t)
                 WHEN bucket.available >= 1 THEN 0
-                ELSE (1 - bucket.available) * %d.0 / $2 END AS wait_seconds""".formatted(WINDOW_SECONDS, WINDOW_SECONDS);
+                ELSE (1 - bucket.available) * %d.0 / $2 END AS
+                    wait_seconds""".formatted(WINDOW_SECONDS, WINDOW_SECONDS);
 
     private static final String BLOCK = """
             UPDATE rate_limits

@@ -155,7 +155,10 @@ public class BarFetchService {
         return series;
     }
 
-    /** Runs still leased to the caller; the others get a {@code conflict} result. A run not the command's is a mismatch. */
+    /**
+     * Runs still leased to the caller; the others get a {@code conflict} result. A run not the command's is a
+     * mismatch.
+     */
     private List<LeasedRun> checkLeases(FetchCommand command, List<RunState> states, Map<UUID, RunResult> results) {
         Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));
         List<LeasedRun> leased = new ArrayList<>();

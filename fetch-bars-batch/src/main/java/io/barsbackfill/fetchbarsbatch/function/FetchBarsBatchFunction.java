@@ -4,6 +4,7 @@ import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchRequests;
+import io.barsbackfill.common.function.FunctionInput;
 import io.barsbackfill.common.function.LogContext;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
@@ -13,6 +14,7 @@ import io.barsbackfill.common.service.FetchOutcome;
 import io.barsbackfill.common.service.RunMismatchException;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 /**
@@ -22,6 +24,10 @@ import jakarta.inject.Inject;
  * of the batch is leased to the caller any more.
  */
 public class FetchBarsBatchFunction {
+
+    /** The request type of this function, for {@code FunctionHttp}'s field checks. */
+    @Produces
+    static final FunctionInput INPUT = new FunctionInput("/fetch-bars-batch", FetchBarsBatchRequest.class);
 
     @Inject
     BarFetchService service;

@@ -198,7 +198,10 @@ class FetchBarsBatchFunctionTest {
                 .isEqualTo("running");
     }
 
-    /** The orchestrator fails the run a 400 names by job_run_id and index, and no other: it must not parse the field. */
+    /**
+     * The orchestrator fails the run a 400 names by job_run_id and index, and no other: it must not parse the
+     * field.
+     */
     @Test
     void a400AboutOneRunNamesThatRunsIdAndIndex() {
         List<Leased> runs = queue.leased("h1", JAN, FEB, Duration.ofMinutes(5), "AAPL", "MSFT");

@@ -5,6 +5,7 @@ import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.FetchRequests;
+import io.barsbackfill.common.function.FunctionInput;
 import io.barsbackfill.common.function.LogContext;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.function.SymbolResult;
@@ -15,6 +16,7 @@ import io.barsbackfill.common.service.RunMismatchException;
 import io.barsbackfill.common.service.RunResult;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.List;
 
@@ -23,6 +25,10 @@ import java.util.List;
  * docs/contracts.md).
  */
 public class FetchBarsFunction {
+
+    /** The request type of this function, for {@code FunctionHttp}'s field checks. */
+    @Produces
+    static final FunctionInput INPUT = new FunctionInput("/fetch-bars", FetchBarsRequest.class);
 
     @Inject
     BarFetchService service;

@@ -16,9 +16,11 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -107,7 +109,7 @@ class StorageUnavailableTest {
             db.execute("CREATE ROLE " + role + " LOGIN CONNECTION LIMIT " + LIMIT);
             db.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role);
             db.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + role);
-            Map<String, String> p = new java.util.HashMap<>(db.quarkusProperties());
+            Map<String, String> p = new HashMap<>(db.quarkusProperties());
             p.put("quarkus.datasource.username", role);
             p.put("quarkus.datasource.reactive.max-size", Integer.toString(LIMIT));
             return p;
@@ -119,7 +121,7 @@ class StorageUnavailableTest {
             db.close();
             try (Connection admin = DriverManager.getConnection(server, "postgres", null)) {
                 admin.createStatement().execute("DROP ROLE IF EXISTS " + role);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         }

@@ -2,7 +2,6 @@ package io.barsbackfill.orchestrator.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.common.function.RequestFields;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;

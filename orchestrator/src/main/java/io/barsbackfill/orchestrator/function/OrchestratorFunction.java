@@ -1,17 +1,22 @@
 package io.barsbackfill.orchestrator.function;
 
+import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.OrchestratorRequest;
-import io.barsbackfill.common.function.OrchestratorResponse;
+import io.barsbackfill.common.function.FunctionInput;
+import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.service.AuditService;
 import io.barsbackfill.orchestrator.service.CoverageService;
 import io.barsbackfill.orchestrator.service.EnqueueService;
 import io.barsbackfill.orchestrator.service.QueueControlService;
+import io.barsbackfill.orchestrator.service.QueueControlService.Refresh;
+import io.barsbackfill.orchestrator.service.QueueControlService.RunFilter;
 import io.barsbackfill.orchestrator.service.StatusService;
 import io.barsbackfill.orchestrator.service.TickService;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.time.Clock;
 
 /**
  * {@code POST /orchestrator {action, ...}} (contract: docs/contracts.md). Every action needs the internal bearer token,
@@ -19,6 +24,10 @@ import jakarta.inject.Inject;
  * field}}.
  */
 public class OrchestratorFunction {
+
+    /** The request type of this function, for {@code FunctionHttp}'s field checks. */
+    @Produces
+    static final FunctionInput INPUT = new FunctionInput("/orchestrator", OrchestratorRequest.class);
 
     @Inject
     TickService ticks;
@@ -38,6 +47,15 @@ public class OrchestratorFunction {
     @Inject
     CoverageService coverage;
 
+    @Inject
+    OrchestratorConfig config;
+
+    @Inject
+    BackfillConfig backfill;
+
+    @Inject
+    Clock clock;
+
     @Funq("orchestrator")
     public Uni<OrchestratorResponse> orchestrator(OrchestratorRequest request) {
         if (request == null) {
@@ -47,12 +65,33 @@ public class OrchestratorFunction {
         action.refuseOtherFields(request);
         return switch (action) {
             case tick -> ticks.tick().map(OrchestratorResponse::of);
-            case status -> status.report().map(OrchestratorResponse::of);
-            case enqueue -> enqueue.enqueue(request).map(OrchestratorResponse::of);
-            case retry_failed -> queue.retryFailed(request).map(OrchestratorResponse::of);
-            case cancel -> queue.cancel(request).map(OrchestratorResponse::of);
-            case audit -> audit.audit(request).map(OrchestratorResponse::of);
-            case refresh -> queue.refresh(request).map(OrchestratorResponse::of);
+            case status -> status.status().map(s -> OrchestratorResponse.of(StatusReports.of(s)));
+            case enqueue ->
+                enqueue.enqueue(OrchestratorCommands.enqueue(
+                                request,
+                                config.orchestrator(),
+                                backfill.alpaca().defaultSeries(),
+                                clock.instant()))
+                        .map(OrchestratorResponse::of);
+            case retry_failed ->
+                queue.retryFailed(OrchestratorCommands.runFilter(request))
+                        .map(n -> OrchestratorResponse.of(
+                                new UpdateResult("retry_failed", n, request.definition(), null)));
+            case cancel -> {
+                RunFilter filter = OrchestratorCommands.runFilter(request);
+                yield queue.cancel(filter)
+                        .map(n -> OrchestratorResponse.of(new UpdateResult(
+                                "cancel", n, request.definition(), filter.definition() == null ? null : true)));
+            }
+            case audit ->
+                audit.audit(OrchestratorCommands.audit(
+                                request, backfill.alpaca().defaultSeries()))
+                        .map(OrchestratorResponse::of);
+            case refresh -> {
+                Refresh refresh = OrchestratorCommands.refresh(request);
+                yield queue.refresh(refresh)
+                        .map(n -> OrchestratorResponse.of(new UpdateResult("refresh", n, refresh.definition(), null)));
+            }
             case coverage -> coverage.report(request.definition()).map(OrchestratorResponse::of);
         };
     }

@@ -1,8 +1,8 @@
 package io.barsbackfill.orchestrator.health;
 
-import io.barsbackfill.common.function.StatusReport.HeartbeatStatus;
 import io.barsbackfill.common.health.HealthChecks;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Heartbeat;
 import io.barsbackfill.orchestrator.service.InstanceIdentity;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;
@@ -38,7 +38,7 @@ public class HeartbeatHealthCheck implements AsyncHealthCheck {
             if (beats.isEmpty()) {
                 return response.up().withData("last_tick", "none yet").build();
             }
-            HeartbeatStatus newest = beats.get(0);
+            Heartbeat newest = beats.get(0);
             beats.stream()
                     .filter(b -> b.name().equals(identity.instance()))
                     .findFirst()

@@ -1,17 +1,21 @@
 package io.barsbackfill.orchestrator.metrics;
 
 import io.barsbackfill.common.domain.GateState;
-import io.barsbackfill.common.function.StatusReport.RunCounts;
-import io.barsbackfill.common.function.TickResult;
 import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.function.TickResult;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
@@ -20,7 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * The orchestrator's metrics at {@code /q/metrics} (names are a contract with users' dashboards). The queue figures
  * are the whole deployment's, read from the database's run counters after every tick and every {@value #REFRESH}
- * (a scrape never waits on the database; each refresh first compacts the counters): {@code backfill_runs{status}}, {@code backfill_dispatches_in_flight},
+ * (a scrape never waits on the database; each refresh first compacts the counters): {@code backfill_runs{status}},
+ * {@code backfill_dispatches_in_flight},
  * {@code backfill_queue_oldest_queued_seconds}, {@code backfill_provider_gate_open} (1 while the provider health gate
  * is open, so nothing is claimed). Ticks are counted by result; claim latency is timed on the
  * repository ({@code backfill_claim_seconds}).
@@ -30,21 +35,22 @@ public class OrchestratorMetrics {
 
     static final String REFRESH = "15s";
     private static final Logger LOG = Logger.getLogger(OrchestratorMetrics.class);
-    private static final Map<String, ToDoubleFunction<RunCounts>> BY_STATUS = Map.of(
+    private static final Map<String, ToDoubleFunction<Counts>> BY_STATUS = Map.of(
             "queued",
-            RunCounts::queued,
+            Counts::queued,
             "running",
-            RunCounts::running,
+            Counts::running,
             "success",
-            RunCounts::success,
+            Counts::success,
             "failed",
-            RunCounts::failed,
+            Counts::failed,
             "cancelled",
-            RunCounts::cancelled);
+            Counts::cancelled);
 
     private final MeterRegistry registry;
     private final StatusRepository status;
     private final ProviderGate gate;
+    private final List<Meter> gauges = new ArrayList<>();
     private final AtomicReference<Reading<Totals>> last = new AtomicReference<>();
     private final AtomicReference<Reading<GateState>> lastGate = new AtomicReference<>();
 
@@ -52,7 +58,7 @@ public class OrchestratorMetrics {
         this.registry = registry;
         this.status = status;
         this.gate = gate;
-        BY_STATUS.forEach((name, count) -> Gauge.builder(
+        BY_STATUS.forEach((name, count) -> gauges.add(Gauge.builder(
                         "backfill.runs",
                         last,
                         t -> t.get() == null
@@ -61,15 +67,15 @@ public class OrchestratorMetrics {
                 .tag("status", name)
                 .strongReference(true)
                 .description("Runs in job_runs by status")
-                .register(registry));
-        Gauge.builder(
+                .register(registry)));
+        gauges.add(Gauge.builder(
                         "backfill.dispatches.in.flight",
                         last,
                         t -> t.get() == null ? Double.NaN : t.get().value().dispatches())
                 .strongReference(true)
                 .description("Dispatches holding live leases, across all orchestrators")
-                .register(registry);
-        Gauge.builder(
+                .register(registry));
+        gauges.add(Gauge.builder(
                         "backfill.queue.oldest.queued.seconds",
                         last,
                         t -> t.get() == null
@@ -79,14 +85,24 @@ public class OrchestratorMetrics {
                                         : t.get().value().oldestQueuedSeconds())
                 .strongReference(true)
                 .description("Age of the oldest queued run (0 when none)")
-                .register(registry);
-        Gauge.builder(
+                .register(registry));
+        gauges.add(Gauge.builder(
                         "backfill.provider.gate.open",
                         lastGate,
                         g -> g.get() == null ? Double.NaN : g.get().value().open() ? 1 : 0)
                 .strongReference(true)
                 .description("1 while the provider health gate is open (nothing is claimed), else 0")
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * The injected registry is Micrometer's global one, which outlives this application when another starts in the
+     * same JVM (tests): a gauge left there would keep showing this instance's last values to the next one, whose
+     * own registration of the same name is then ignored.
+     */
+    @PreDestroy
+    void unregister() {
+        gauges.forEach(registry::remove);
     }
 
     /** Counts the tick by its result and refreshes the queue figures. */
@@ -110,7 +126,7 @@ public class OrchestratorMetrics {
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithUni(e -> {
-                    LOG.debugf("queue metrics not refreshed: %s", e.toString());
+                    LOG.warnf("queue metrics not refreshed (the gauges keep their last values): %s", e.toString());
                     return Uni.createFrom().voidItem();
                 });
     }

@@ -1,13 +1,5 @@
 package io.barsbackfill.orchestrator.repository;
 
-import io.barsbackfill.common.function.StatusReport.BarTotals;
-import io.barsbackfill.common.function.StatusReport.DefinitionStatus;
-import io.barsbackfill.common.function.StatusReport.FailureGroup;
-import io.barsbackfill.common.function.StatusReport.HeartbeatStatus;
-import io.barsbackfill.common.function.StatusReport.Progress;
-import io.barsbackfill.common.function.StatusReport.RefreshProgress;
-import io.barsbackfill.common.function.StatusReport.RunCounts;
-import io.barsbackfill.common.function.StatusReport.Throughput;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,7 +15,8 @@ import java.util.UUID;
 /**
  * Aggregates for {@code status}: exact counts, never a LIMITed sample. Runs by status and per definition are
  * the sums of the counters of migration V5 (kept by triggers in each transition's transaction); every other
- * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave the
+ * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave
+ * the
  * database as text ({@code iso_utc}) and ages are null for infinite values, so no value PostgreSQL accepts
  * in a row can make the report fail; free text is clipped.
  */
@@ -129,12 +122,10 @@ public class StatusRepository {
     public Uni<Totals> totals() {
         return pool.query(TOTALS).execute().map(rows -> {
             Row r = rows.iterator().next();
-            RunCounts counts = counts(r);
             return new Totals(
-                    counts,
+                    counts(r),
                     r.getLong("ready"),
                     bars(r),
-                    Progress.of(counts.success(), counts.total() - counts.cancelled()),
                     r.getLong("oldest_queued"),
                     r.getLong("dispatches"),
                     r.getLong("leased"),
@@ -142,28 +133,25 @@ public class StatusRepository {
         });
     }
 
-    public Uni<Throughput> throughput(Duration window) {
+    public Uni<Finished> finished(Duration window) {
         return pool.preparedQuery(THROUGHPUT)
                 .execute(Tuple.of(Rows.seconds(window)))
                 .map(rows -> {
                     Row r = rows.iterator().next();
-                    long minutes = Math.max(1, window.toMinutes());
-                    return new Throughput(
-                            (int) minutes,
+                    return new Finished(
                             r.getLong("succeeded"),
                             r.getLong("failed"),
                             r.getLong("bars_fetched"),
-                            r.getLong("rows_written"),
-                            Math.round((r.getLong("succeeded") + r.getLong("failed")) * 100.0 / minutes) / 100.0);
+                            r.getLong("rows_written"));
                 });
     }
 
     public Uni<Errors> errors() {
         return pool.query(ERRORS).execute().map(rows -> {
-            List<FailureGroup> failed = new ArrayList<>();
-            List<FailureGroup> retrying = new ArrayList<>();
+            List<ErrorGroup> failed = new ArrayList<>();
+            List<ErrorGroup> retrying = new ArrayList<>();
             for (Row r : rows) {
-                FailureGroup g = new FailureGroup(
+                ErrorGroup g = new ErrorGroup(
                         r.getString("error_code"), r.getLong("runs"), r.getLong("last_hour"), r.getString("sample"));
                 ("failed".equals(r.getString("status")) ? failed : retrying).add(g);
             }
@@ -171,28 +159,25 @@ public class StatusRepository {
         });
     }
 
-    public Uni<List<DefinitionStatus>> definitions() {
-        Uni<Map<UUID, RefreshProgress>> refreshes = pool.query(REFRESHES)
-                .execute()
-                .map(rows -> {
-                    Map<UUID, RefreshProgress> byDefinition = new HashMap<>();
-                    for (Row r : rows) {
-                        byDefinition.put(
-                                r.getUUID("job_def_id"),
-                                new RefreshProgress(
-                                        r.getString("refreshed_at"),
-                                        r.getLong("runs"),
-                                        r.getLong("pending"),
-                                        r.getLong("bars_changed")));
-                    }
-                    return byDefinition;
-                });
-        return refreshes.chain(refresh -> pool.query(DEFINITIONS).execute().map(rows -> {
-            List<DefinitionStatus> defs = new ArrayList<>();
+    public Uni<List<DefinitionRow>> definitions() {
+        Uni<Map<UUID, Refreshed>> refreshes = pool.query(REFRESHES).execute().map(rows -> {
+            Map<UUID, Refreshed> byDefinition = new HashMap<>();
             for (Row r : rows) {
-                RunCounts counts = counts(r);
-                defs.add(new DefinitionStatus(
-                        r.getUUID("id").toString(),
+                byDefinition.put(
+                        r.getUUID("job_def_id"),
+                        new Refreshed(
+                                r.getString("refreshed_at"),
+                                r.getLong("runs"),
+                                r.getLong("pending"),
+                                r.getLong("bars_changed")));
+            }
+            return byDefinition;
+        });
+        return refreshes.chain(refresh -> pool.query(DEFINITIONS).execute().map(rows -> {
+            List<DefinitionRow> defs = new ArrayList<>();
+            for (Row r : rows) {
+                defs.add(new DefinitionRow(
+                        r.getUUID("id"),
                         r.getString("name"),
                         r.getBoolean("enabled"),
                         r.getString("timeframe"),
@@ -203,20 +188,19 @@ public class StatusRepository {
                         r.getString("window_to"),
                         r.getInteger("priority"),
                         r.getString("planned_to"),
-                        counts,
+                        counts(r),
                         bars(r),
-                        Progress.of(counts.success(), counts.total() - counts.cancelled()),
                         refresh.get(r.getUUID("id"))));
             }
             return defs;
         }));
     }
 
-    public Uni<List<HeartbeatStatus>> heartbeats() {
+    public Uni<List<Heartbeat>> heartbeats() {
         return pool.query(HEARTBEATS).execute().map(rows -> {
-            List<HeartbeatStatus> beats = new ArrayList<>();
+            List<Heartbeat> beats = new ArrayList<>();
             for (Row r : rows) {
-                beats.add(new HeartbeatStatus(
+                beats.add(new Heartbeat(
                         r.getString("name"),
                         r.getString("status"),
                         r.getString("message"),
@@ -228,8 +212,8 @@ public class StatusRepository {
         });
     }
 
-    private static RunCounts counts(Row r) {
-        return new RunCounts(
+    private static Counts counts(Row r) {
+        return new Counts(
                 r.getLong("queued"),
                 r.getLong("running"),
                 r.getLong("success"),
@@ -238,20 +222,54 @@ public class StatusRepository {
                 r.getLong("total"));
     }
 
-    private static BarTotals bars(Row r) {
-        return new BarTotals(r.getLong("rows_written"), r.getLong("bars_fetched"));
+    private static Bars bars(Row r) {
+        return new Bars(r.getLong("rows_written"), r.getLong("bars_fetched"));
     }
 
-    /** Whole-queue figures. */
+    /** Runs by status. */
+    public record Counts(long queued, long running, long success, long failed, long cancelled, long total) {}
+
+    /** Bars stored (inserted or changed) and received by successful runs. */
+    public record Bars(long rowsWritten, long barsFetched) {}
+
+    /** Whole-queue figures; {@code oldestQueuedSeconds} null when nothing is queued. */
     public record Totals(
-            RunCounts runs,
+            Counts runs,
             long ready,
-            BarTotals bars,
-            Progress progress,
+            Bars bars,
             Long oldestQueuedSeconds,
             long dispatches,
             long leasedRuns,
             long expiredLeases) {}
 
-    public record Errors(List<FailureGroup> failed, List<FailureGroup> retrying) {}
+    /** Runs that ended within a window, and their bars. */
+    public record Finished(long succeeded, long failed, long barsFetched, long rowsWritten) {}
+
+    /** Runs with one error code: all of them, those of the last hour, and the latest message. */
+    public record ErrorGroup(String errorCode, long runs, long lastHour, String sample) {}
+
+    public record Errors(List<ErrorGroup> failed, List<ErrorGroup> retrying) {}
+
+    /** A definition with its runs' figures; {@code refresh} null when it was never refreshed. */
+    public record DefinitionRow(
+            UUID id,
+            String name,
+            boolean enabled,
+            String timeframe,
+            String feed,
+            String adjustment,
+            int symbols,
+            String windowFrom,
+            String windowTo,
+            int priority,
+            String plannedTo,
+            Counts runs,
+            Bars bars,
+            Refreshed refresh) {}
+
+    /** A definition's latest refresh: when, the runs it queued again, those still pending, bars changed. */
+    public record Refreshed(String requestedAt, long runs, long pending, long barsChanged) {}
+
+    public record Heartbeat(
+            String name, String status, String message, String version, String lastSeen, Long ageSeconds) {}
 }

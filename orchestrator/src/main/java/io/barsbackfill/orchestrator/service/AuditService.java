@@ -1,15 +1,11 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.CalendarPeriods;
 import io.barsbackfill.common.domain.Series;
-import io.barsbackfill.common.function.AuditReport;
-import io.barsbackfill.common.function.AuditReport.Finding;
-import io.barsbackfill.common.function.AuditReport.SymbolAudit;
-import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.OrchestratorRequest;
-import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.orchestrator.Definition;
+import io.barsbackfill.orchestrator.function.AuditReport;
+import io.barsbackfill.orchestrator.function.AuditReport.Finding;
+import io.barsbackfill.orchestrator.function.AuditReport.SymbolAudit;
 import io.barsbackfill.orchestrator.repository.AuditRepository;
 import io.barsbackfill.orchestrator.repository.AuditRepository.RunAudit;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
@@ -37,25 +33,20 @@ public class AuditService {
 
     private final DefinitionRepository definitions;
     private final AuditRepository audits;
-    private final Series defaultSeries;
 
-    AuditService(DefinitionRepository definitions, AuditRepository audits, BackfillConfig config) {
+    AuditService(DefinitionRepository definitions, AuditRepository audits) {
         this.definitions = definitions;
         this.audits = audits;
-        this.defaultSeries = config.alpaca().defaultSeries();
     }
 
-    public Uni<AuditReport> audit(OrchestratorRequest r) {
-        if (r.definition() == null) {
-            return audit(null, RequestFields.series(r.feed(), r.adjustment(), defaultSeries));
+    /** What to audit: one definition (by name), or every run of one series. */
+    public record AuditScope(String definition, Series series) {}
+
+    public Uni<AuditReport> audit(AuditScope scope) {
+        if (scope.definition() == null) {
+            return audit(null, scope.series());
         }
-        if (r.feed() != null || r.adjustment() != null) {
-            throw new BadInputException(
-                    r.feed() != null ? "feed" : "adjustment",
-                    "a definition has its own series: give definition, or feed/adjustment, not both");
-        }
-        String name = r.definition().trim();
-        return definitions.named(name).chain(d -> audit(d, d.series()));
+        return definitions.named(scope.definition()).chain(d -> audit(d, d.series()));
     }
 
     private Uni<AuditReport> audit(Definition definition, Series series) {

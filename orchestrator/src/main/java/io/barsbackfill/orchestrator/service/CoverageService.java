@@ -2,8 +2,8 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.CoverageReport;
 import io.barsbackfill.orchestrator.Definition;
+import io.barsbackfill.orchestrator.function.CoverageReport;
 import io.barsbackfill.orchestrator.repository.CoverageRepository;
 import io.barsbackfill.orchestrator.repository.CoverageRepository.Cell;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;

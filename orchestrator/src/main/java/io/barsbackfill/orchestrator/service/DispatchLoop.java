@@ -7,6 +7,7 @@ import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
 import io.smallrye.mutiny.Uni;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ final class DispatchLoop {
     private final TickLog log;
     private final String instance;
     private final int maxInFlight;
+    private final Clock clock;
     private final Instant deadline;
     private final CompletableFuture<Totals> done = new CompletableFuture<>();
 
@@ -44,7 +46,9 @@ final class DispatchLoop {
             TickLog log,
             String instance,
             int maxInFlight,
+            Clock clock,
             Instant deadline) {
+        this.clock = clock;
         this.claims = claims;
         this.gate = gate;
         this.dispatcher = dispatcher;
@@ -69,7 +73,7 @@ final class DispatchLoop {
             if (claiming) {
                 return; // the claim under way pumps again when it returns
             }
-            if (stopped || !Instant.now().isBefore(deadline)) {
+            if (stopped || !clock.instant().isBefore(deadline)) {
                 stopped = true;
                 finishIfIdle();
                 return;

@@ -17,8 +17,8 @@ import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,11 +53,13 @@ public class Dispatcher {
     private final FetchersClient fetchers;
     private final JobRunRepository runs;
     private final Duration backoff;
+    private final Clock clock;
 
-    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config) {
+    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config, Clock clock) {
         this.fetchers = fetchers;
         this.runs = runs;
         this.backoff = config.queue().backoffBase();
+        this.clock = clock;
     }
 
     public Uni<DispatchOutcome> dispatch(Dispatch dispatch) {
@@ -188,7 +190,7 @@ public class Dispatcher {
                         d.runs(),
                         ErrorCode.STORAGE_UNAVAILABLE,
                         message,
-                        Instant.now().plus(backoff))
+                        clock.instant().plus(backoff))
                 .map(given -> new DispatchOutcome(
                         0,
                         given.size(),

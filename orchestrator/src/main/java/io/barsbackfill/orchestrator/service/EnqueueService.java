@@ -1,19 +1,16 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.config.BackfillConfig;
-import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.EnqueueResult;
-import io.barsbackfill.common.function.EnqueueResult.Skipped;
-import io.barsbackfill.common.function.OrchestratorRequest;
 import io.barsbackfill.orchestrator.Definition;
-import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import io.barsbackfill.orchestrator.function.EnqueueResult;
+import io.barsbackfill.orchestrator.function.EnqueueResult.Skipped;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +18,7 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * {@code enqueue}: validates the request, checks its tickers with the provider and stores the definition.
+ * {@code enqueue}: checks the tickers of a validated {@link NewDefinition} with the provider and stores it.
  * Ticks plan it. A name already taken is bad input (400 naming {@code name}); so is a ticker the provider
  * does not know (400 naming {@code symbols[i]}), unless {@code on_unknown} is {@code skip}: then the known
  * tickers are enqueued and the others listed in {@code skipped} (400 naming {@code symbols} when none is
@@ -36,22 +33,15 @@ public class EnqueueService {
 
     private final DefinitionRepository definitions;
     private final SymbolVerifier verifier;
-    private final OrchestratorConfig.Orchestrator limits;
-    private final Series defaultSeries;
+    private final Clock clock;
 
-    EnqueueService(
-            DefinitionRepository definitions,
-            SymbolVerifier verifier,
-            OrchestratorConfig config,
-            BackfillConfig backfill) {
+    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, Clock clock) {
+        this.clock = clock;
         this.definitions = definitions;
         this.verifier = verifier;
-        this.limits = config.orchestrator();
-        this.defaultSeries = backfill.alpaca().defaultSeries();
     }
 
-    public Uni<EnqueueResult> enqueue(OrchestratorRequest request) {
-        NewDefinition requested = NewDefinition.of(request, limits, defaultSeries, Instant.now());
+    public Uni<EnqueueResult> enqueue(NewDefinition requested) {
         boolean skip = requested.onUnknown() == NewDefinition.OnUnknown.skip;
         return definitions
                 .byName(requested.name())
@@ -95,8 +85,8 @@ public class EnqueueService {
                         r.skipped().size()));
     }
 
-    private static EnqueueResult result(Definition d, List<Skipped> skipped) {
-        Instant horizon = TradingCalendar.nyse().historyHorizon(Instant.now());
+    private EnqueueResult result(Definition d, List<Skipped> skipped) {
+        Instant horizon = TradingCalendar.nyse().historyHorizon(clock.instant());
         long slices = SlicePlan.count(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         long ready = SlicePlan.countReady(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         return new EnqueueResult(

@@ -12,6 +12,7 @@ import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -30,6 +31,7 @@ public class GateProbe {
 
     private static final Logger LOG = Logger.getLogger(GateProbe.class);
 
+    private final Clock clock;
     private final ProviderGate gate;
     private final ProviderGateRepository repository;
     private final AlpacaBarsClient provider;
@@ -42,7 +44,9 @@ public class GateProbe {
             ProviderGateRepository repository,
             AlpacaBarsClient provider,
             ClaimRepository claims,
-            BackfillConfig config) {
+            BackfillConfig config,
+            Clock clock) {
+        this.clock = clock;
         this.gate = gate;
         this.repository = repository;
         this.provider = provider;
@@ -54,7 +58,7 @@ public class GateProbe {
     /** The gate after probing it if a probe was due. */
     public Uni<GateState> check() {
         return gate.state().chain(state -> {
-            if (!state.open() || state.nextProbeAt().isAfter(Instant.now())) {
+            if (!state.open() || state.nextProbeAt().isAfter(clock.instant())) {
                 return Uni.createFrom().item(state);
             }
             return repository
@@ -68,7 +72,7 @@ public class GateProbe {
     private Uni<GateState> probe(UUID token) {
         return claims.nextQueuedSymbol()
                 .map(symbol -> symbol.orElseGet(() -> new Ticker(config.probeSymbol())))
-                .chain(symbol -> provider.probe(symbol, SymbolVerifier.probeSlice(Instant.now()))
+                .chain(symbol -> provider.probe(symbol, SymbolVerifier.probeSlice(clock.instant()))
                         .invoke(() -> LOG.infof("provider probe with %s answered: gate closes", symbol)))
                 .chain(gate::succeeded)
                 .chain(gate::state)
@@ -83,7 +87,8 @@ public class GateProbe {
                         LOG.infof("provider probe answered %s: gate closes", p.code());
                         return gate.succeeded().chain(gate::state);
                     }
-                    Instant notBefore = p.retryAfter().map(Instant.now()::plus).orElse(null);
+                    Instant notBefore =
+                            p.retryAfter().map(clock.instant()::plus).orElse(null);
                     return repository
                             .probeFailed(
                                     AlpacaBarsClient.PROVIDER,
@@ -94,7 +99,7 @@ public class GateProbe {
                                     config.probeIntervalMax(),
                                     notBefore)
                             .invoke(state -> LOG.warnf(
-                                    "provider probe failed (%s): gate %s", p.code(), state.describe(Instant.now())));
+                                    "provider probe failed (%s): gate %s", p.code(), state.describe(clock.instant())));
                 });
     }
 }

@@ -2,25 +2,20 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
-import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.OrchestratorRequest;
-import io.barsbackfill.common.function.RequestFields;
-import io.barsbackfill.common.function.UpdateResult;
-import io.barsbackfill.orchestrator.Definition;
+import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.barsbackfill.orchestrator.repository.QueueControlRepository;
 import io.barsbackfill.orchestrator.repository.QueueControlRepository.Filter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
- * {@code retry_failed} and {@code cancel}, filtered by {@code definition} (a name), {@code symbol} and
- * {@code error_code}; no filter means every failed (or queued) run. {@code refresh} queues a definition's
- * finished slices again: their next fetch writes only the bars that changed, and {@code status} reports how
- * many did.
+ * {@code retry_failed} and {@code cancel}, filtered by definition (a name), ticker and error code; no filter
+ * means every failed (or queued) run. {@code refresh} queues a definition's finished slices again: their next
+ * fetch writes only the bars that changed, and {@code status} reports how many did. Each answers the number of
+ * runs it changed.
  */
 @ApplicationScoped
 public class QueueControlService {
@@ -37,55 +32,36 @@ public class QueueControlService {
         this.attempts = config.queue().maxAttempts();
     }
 
-    public Uni<UpdateResult> retryFailed(OrchestratorRequest r) {
-        return filter(r)
-                .chain(f -> queue.retryFailed(f.filter(), attempts)
-                        .map(n -> new UpdateResult("retry_failed", n, r.definition(), null)))
-                .invoke(u -> LOG.infof("retry_failed %s: %d runs queued again", describe(r), u.runsChanged()));
+    /** Which runs: each null field matches all; {@code definition} is a definition's name. */
+    public record RunFilter(String definition, Ticker symbol, ErrorCode errorCode) {}
+
+    /** A definition's successful runs whose slices end after {@code since} (null: all of them). */
+    public record Refresh(String definition, Instant since) {}
+
+    public Uni<Integer> retryFailed(RunFilter f) {
+        return filter(f)
+                .chain(filter -> queue.retryFailed(filter, attempts))
+                .invoke(n -> LOG.infof("retry_failed %s: %d runs queued again", f, n));
     }
 
-    public Uni<UpdateResult> cancel(OrchestratorRequest r) {
-        return filter(r)
-                .chain(f -> queue.cancel(f.filter())
-                        .map(n -> new UpdateResult("cancel", n, r.definition(), f.definition() == null ? null : true)))
-                .invoke(u -> LOG.infof("cancel %s: %d queued runs cancelled", describe(r), u.runsChanged()));
+    /** Naming a definition also disables it. */
+    public Uni<Integer> cancel(RunFilter f) {
+        return filter(f).chain(queue::cancel).invoke(n -> LOG.infof("cancel %s: %d queued runs cancelled", f, n));
     }
 
-    public Uni<UpdateResult> refresh(OrchestratorRequest r) {
-        String name = RequestFields.required("definition", r.definition()).trim();
-        Instant since = r.since() == null ? null : RequestFields.dateOrInstant("since", r.since());
+    public Uni<Integer> refresh(Refresh r) {
         return definitions
-                .named(name)
-                .chain(d -> queue.refresh(d.id(), since, attempts))
-                .map(n -> new UpdateResult("refresh", n, name, null))
-                .invoke(u -> LOG.infof("refresh %s since %s: %d runs queued again", name, since, u.runsChanged()));
+                .named(r.definition())
+                .chain(d -> queue.refresh(d.id(), r.since(), attempts))
+                .invoke(n -> LOG.infof("refresh %s since %s: %d runs queued again", r.definition(), r.since(), n));
     }
 
-    private Uni<Resolved> filter(OrchestratorRequest r) {
-        String symbol = r.symbol() == null
-                ? null
-                : RequestFields.ticker("symbol", r.symbol()).value();
-        String code = r.errorCode() == null ? null : errorCode(r.errorCode());
-        if (r.definition() == null) {
-            return Uni.createFrom().item(new Resolved(null, Filter.of(null, symbol, code)));
+    private Uni<Filter> filter(RunFilter f) {
+        String symbol = f.symbol() == null ? null : f.symbol().value();
+        String code = f.errorCode() == null ? null : f.errorCode().name();
+        if (f.definition() == null) {
+            return Uni.createFrom().item(Filter.of(null, symbol, code));
         }
-        String name = r.definition().strip();
-        if (!NewDefinition.NAME.matcher(name).matches()) {
-            throw new BadInputException(
-                    "definition", "definition must be a definition's name (got '" + RequestFields.clip(name) + "')");
-        }
-        return definitions.named(name).map(d -> new Resolved(d, Filter.of(d, symbol, code)));
+        return definitions.named(f.definition()).map(d -> Filter.of(d, symbol, code));
     }
-
-    private static String errorCode(String raw) {
-        return ErrorCode.named(raw.strip().toUpperCase(Locale.ROOT))
-                .map(ErrorCode::name)
-                .orElseThrow(() -> new BadInputException("error_code", "error_code must be one of " + ErrorCode.NAMES));
-    }
-
-    private static String describe(OrchestratorRequest r) {
-        return "definition=" + r.definition() + " symbol=" + r.symbol() + " error_code=" + r.errorCode();
-    }
-
-    private record Resolved(Definition definition, Filter filter) {}
 }

@@ -1,18 +1,22 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.GateState;
-import io.barsbackfill.common.function.StatusReport;
-import io.barsbackfill.common.function.StatusReport.InFlight;
-import io.barsbackfill.common.function.StatusReport.ProviderStatus;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
+import io.barsbackfill.orchestrator.repository.StatusRepository.DefinitionRow;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Errors;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Finished;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Heartbeat;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
-/** The {@code status} report: one query per figure, run side by side. */
+/** The figures of {@code status}: one query per figure, run side by side. */
 @ApplicationScoped
 public class StatusService {
 
@@ -21,8 +25,15 @@ public class StatusService {
     private final InstanceIdentity identity;
     private final Duration throughputWindow;
     private final int maxInFlight;
+    private final Clock clock;
 
-    StatusService(StatusRepository status, ProviderGate gate, InstanceIdentity identity, OrchestratorConfig config) {
+    StatusService(
+            StatusRepository status,
+            ProviderGate gate,
+            InstanceIdentity identity,
+            OrchestratorConfig config,
+            Clock clock) {
+        this.clock = clock;
         this.status = status;
         this.gate = gate;
         this.identity = identity;
@@ -30,46 +41,43 @@ public class StatusService {
         this.maxInFlight = config.orchestrator().maxInFlight();
     }
 
-    public Uni<StatusReport> report() {
-        Instant now = Instant.now();
+    /**
+     * Everything {@code status} reports, as of {@code now}: {@code finished} counts the runs that ended within
+     * {@code throughputWindow}, {@code maxInFlight} is the configured dispatch cap.
+     */
+    public record Status(
+            String version,
+            Instant now,
+            Totals totals,
+            Duration throughputWindow,
+            Finished finished,
+            Errors errors,
+            List<DefinitionRow> definitions,
+            List<Heartbeat> heartbeats,
+            GateState gate,
+            int maxInFlight) {}
+
+    public Uni<Status> status() {
+        Instant now = clock.instant();
         return Uni.combine()
                 .all()
                 .unis(
                         status.totals(),
-                        status.throughput(throughputWindow),
+                        status.finished(throughputWindow),
                         status.errors(),
                         status.definitions(),
                         status.heartbeats(),
                         gate.state())
-                .with((totals, throughput, errors, definitions, heartbeats, provider) -> new StatusReport(
+                .with((totals, finished, errors, definitions, heartbeats, provider) -> new Status(
                         identity.version(),
-                        now.toString(),
-                        totals.runs(),
-                        totals.ready(),
-                        totals.bars(),
-                        totals.progress(),
-                        throughput,
-                        totals.oldestQueuedSeconds(),
-                        new InFlight(totals.dispatches(), totals.leasedRuns(), maxInFlight, totals.expiredLeases()),
-                        errors.failed(),
-                        errors.retrying(),
+                        now,
+                        totals,
+                        throughputWindow,
+                        finished,
+                        errors,
                         definitions,
                         heartbeats,
-                        provider(provider, now)));
-    }
-
-    private static ProviderStatus provider(GateState gate, Instant now) {
-        return new ProviderStatus(
-                gate.provider(),
-                gate.stateName(now),
-                gate.reason(),
-                iso(gate.since()),
-                gate.lastError(),
-                iso(gate.nextProbeAt()),
-                gate.consecutiveFailures());
-    }
-
-    private static String iso(Instant t) {
-        return t == null ? null : t.toString();
+                        provider,
+                        maxInFlight));
     }
 }

@@ -15,6 +15,7 @@ import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.repository.SymbolRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +43,15 @@ public class SymbolVerifier {
     private final Duration cacheTtl;
     private final int maxProbes;
     private final Series probeSeries;
+    private final Clock clock;
 
     SymbolVerifier(
-            AlpacaBarsClient provider, SymbolRepository symbols, OrchestratorConfig config, BackfillConfig backfill) {
+            AlpacaBarsClient provider,
+            SymbolRepository symbols,
+            OrchestratorConfig config,
+            BackfillConfig backfill,
+            Clock clock) {
+        this.clock = clock;
         this.provider = provider;
         this.probeSeries = backfill.alpaca().defaultSeries();
         this.symbols = symbols;
@@ -60,7 +67,7 @@ public class SymbolVerifier {
      */
     public Uni<Map<Ticker, String>> unknown(List<Ticker> tickers, boolean findAll) {
         return symbols.checkedWithin(tickers, cacheTtl).chain(checked -> {
-            Probe probe = new Probe(probeSlice(Instant.now()), findAll);
+            Probe probe = new Probe(probeSlice(clock.instant()), findAll);
             List<Ticker> toProbe = new ArrayList<>();
             for (Ticker t : tickers) {
                 SymbolRepository.Checked c = checked.get(t);

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
-import io.barsbackfill.common.function.TickResult;
+import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
+import io.barsbackfill.orchestrator.function.TickResult;
 import io.barsbackfill.orchestrator.metrics.OrchestratorMetrics;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.HeartbeatRepository;
@@ -14,6 +15,7 @@ import io.barsbackfill.orchestrator.repository.ReapRepository;
 import io.barsbackfill.orchestrator.repository.ReapRepository.Reaped;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -42,6 +44,7 @@ public class TickService {
     private final Duration budget;
     private final int maxInFlight;
     private final OrchestratorMetrics metrics;
+    private final Clock clock;
 
     TickService(
             HeartbeatRepository heartbeats,
@@ -54,7 +57,9 @@ public class TickService {
             InstanceIdentity identity,
             ObjectMapper json,
             OrchestratorConfig config,
-            OrchestratorMetrics metrics) {
+            OrchestratorMetrics metrics,
+            Clock clock) {
+        this.clock = clock;
         this.metrics = metrics;
         this.gateProbe = gateProbe;
         this.gate = gate;
@@ -70,8 +75,8 @@ public class TickService {
     }
 
     public Uni<TickResult> tick() {
-        Instant started = Instant.now();
-        long t0 = System.nanoTime();
+        Instant started = clock.instant();
+        Stopwatch watch = Stopwatch.start();
         TickLog log = new TickLog();
         return heartbeats
                 .started(identity.instance(), identity.version())
@@ -93,7 +98,7 @@ public class TickService {
                                                 sent.delivered(),
                                                 reaped.total(),
                                                 log.errors(),
-                                                (System.nanoTime() - t0) / 1_000_000,
+                                                watch.elapsed().toMillis(),
                                                 gateState != null
                                                                 && gateState.open()
                                                                 && log.status().equals("healthy")
@@ -103,7 +108,7 @@ public class TickService {
                                                 sent.dispatches(),
                                                 sent.released(),
                                                 sent.failed() + reaped.failed(),
-                                                gateState == null ? null : gateState.describe(Instant.now()))))))
+                                                gateState == null ? null : gateState.describe(clock.instant()))))))
                 .call(this::recordHeartbeat)
                 .call(metrics::tickEnded)
                 .invoke(r -> LOG.infof(
@@ -134,7 +139,8 @@ public class TickService {
         if (gateState == null || gateState.open()) {
             return Uni.createFrom().item(new DispatchLoop.Totals(0, 0, 0, 0));
         }
-        return new DispatchLoop(claims, gate, dispatcher, log, identity.instance(), maxInFlight, started.plus(budget))
+        return new DispatchLoop(
+                        claims, gate, dispatcher, log, identity.instance(), maxInFlight, clock, started.plus(budget))
                 .run();
     }
 

@@ -1,4 +1,4 @@
-package io.barsbackfill.common.function;
+package io.barsbackfill.orchestrator.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;

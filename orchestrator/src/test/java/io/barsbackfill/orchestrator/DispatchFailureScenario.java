@@ -1,0 +1,77 @@
+package io.barsbackfill.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.orchestrator.testing.Fetchers;
+import io.barsbackfill.orchestrator.testing.InjectFetchers;
+import io.restassured.response.ValidatableResponse;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real fetchers that refuse every dispatch with one HTTP status: the tick gives the runs back with backoff,
+ * without spending more than the claim's attempt, and stops claiming after max-in-flight dispatches. Each case
+ * (a subclass) starts the fetchers so that they answer {@link #status()}.
+ */
+abstract class DispatchFailureScenario extends OrchestratorTestBase {
+
+    @InjectFetchers
+    Fetchers fetchers;
+
+    /** The status every dispatch is answered with. */
+    abstract int status();
+
+    /** What the tick reports for fetch-bars and for fetch-bars-batch. */
+    abstract List<String> tickErrors();
+
+    @Test
+    void theRunsGoBackWithBackoffAndTheTickStopsClaiming() {
+        queuedRun("SPY", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100); // the oldest slice: first
+        for (int day = 1; day <= 8; day++) {
+            queuedRun("AAPL", "m1", day(day), day(day + 1), 100);
+            queuedRun("MSFT", "m1", day(day), day(day + 1), 100);
+        }
+        int singleBefore = fetchers.answered(Service.FETCH_BARS).size();
+        int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
+
+        ValidatableResponse tick = action("tick")
+                .statusCode(200)
+                .body("dispatches", equalTo(5)) // max-in-flight groups at once, then no more claims
+                .body("jobs_dispatched", equalTo(0))
+                .body("runs_released", equalTo(9))
+                .body("runs_failed", equalTo(0))
+                .body("status", equalTo("warning"));
+        tickErrors().forEach(e -> tick.body("errors", hasItem(containsString(e))));
+
+        List<Map<String, Object>> released = runs("attempt = 1");
+        assertThat(released).hasSize(9).allSatisfy(r -> {
+            assertThat(r)
+                    .containsEntry("status", "queued")
+                    .containsEntry("error_code", "DISPATCH_FAILED")
+                    .containsEntry("lease_token", null)
+                    .containsEntry("lease_expires_at", null);
+            assertThat((String) r.get("error_message")).contains("HTTP " + status());
+            assertThat(instant(r.get("run_after"))).as("backoff").isAfter(Instant.now());
+        });
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued' AND attempt = 0"))
+                .isEqualTo(8);
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'running'"))
+                .isZero();
+        assertThat(fetchers.answeredAfter(Service.FETCH_BARS, singleBefore, 1))
+                .containsExactly("POST /fetch-bars " + status());
+        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 4))
+                .containsExactlyElementsOf(Collections.nCopies(4, "POST /fetch-bars-batch " + status()));
+        assertThat(simulator.barRequests()).isZero();
+    }
+
+    private static String day(int day) {
+        return "2024-01-%02dT00:00:00Z".formatted(day);
+    }
+}
