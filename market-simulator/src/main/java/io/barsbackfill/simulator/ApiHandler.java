@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -34,6 +35,10 @@ final class ApiHandler implements HttpHandler {
     private final FaultInjector faults;
     private final BarsEndpoint endpoint;
     private final SimulatorStats stats = new SimulatorStats();
+    /** From the bars request with this number on (1 = the first since the last reset), answer an outage; 0 = off. */
+    private final AtomicLong outageFromRequest = new AtomicLong();
+
+    private volatile int outageFromRequestStatus;
 
     ApiHandler(SimulatorSettings settings, RateLimiter rateLimiter, FaultInjector faults, BarsEndpoint endpoint) {
         this.settings = settings;
@@ -54,7 +59,13 @@ final class ApiHandler implements HttpHandler {
         return stats;
     }
 
+    void outageFromRequest(long nth, int status) {
+        outageFromRequestStatus = status;
+        outageFromRequest.set(nth);
+    }
+
     void resetCounters() {
+        outageFromRequest.set(0);
         stats.reset();
         rateLimiter.reset();
         faults.reset();
@@ -166,6 +177,11 @@ final class ApiHandler implements HttpHandler {
         if (injected.outageStatus() != 0) {
             return withRateLimit(
                     Response.of(injected.outageStatus(), serverError(injected.outageStatus())), rateLimiter.peek());
+        }
+        long outageFrom = outageFromRequest.get();
+        if (outageFrom > 0 && stats.barRequests() >= outageFrom) {
+            int status = outageFromRequestStatus;
+            return withRateLimit(Response.of(status, serverError(status)), rateLimiter.peek());
         }
         RateLimiter.Status budget = rateLimiter.acquire();
         if (!budget.allowed()) {

@@ -152,6 +152,18 @@ public final class MarketSimulator implements AutoCloseable {
     }
 
     /**
+     * From the {@code nth} bars request since the last {@link #resetCounters()} on, every bars request is answered
+     * with {@code status} (a 5xx), as in an outage that starts in the middle of a fetch: page {@code nth} of a
+     * fetch and everything after it fail. Off again after {@link #resetCounters()}.
+     */
+    public void outageFromRequest(long nth, int status) {
+        if (nth < 1 || status < 500 || status > 599) {
+            throw new IllegalArgumentException("nth >= 1 and a 5xx status: " + nth + ", " + status);
+        }
+        handler.outageFromRequest(nth, status);
+    }
+
+    /**
      * Back to a fresh start: request count, request statistics, rate-limit window and the injected-fault
      * sequence.
      */

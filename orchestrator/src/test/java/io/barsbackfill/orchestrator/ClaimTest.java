@@ -5,6 +5,9 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
@@ -18,6 +21,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,10 +100,10 @@ class ClaimTest extends OrchestratorTestBase {
                 .containsExactly(
                         "h1 [2024-03-01T00:00:00Z, 2024-04-01T00:00:00Z) x2", // priority 300
                         "d1 [2023-01-01T00:00:00Z, 2024-01-01T00:00:00Z) x1", // then the oldest slice
-                        "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x50"); // one group per slice and claim
+                        "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x50", // at most 50 tickers a dispatch
+                        "h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x10"); // the rest in the same claim
         assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
-                .extracting(Dispatch::describe)
-                .containsExactly("h1 [2024-01-01T00:00:00Z, 2024-02-01T00:00:00Z) x10");
+                .isEmpty();
         assertThat(claim.dispatches().get(0).runs())
                 .extracting(r -> r.symbol().value())
                 .containsExactly("MSFT", "NVDA");
@@ -123,10 +127,64 @@ class ClaimTest extends OrchestratorTestBase {
     }
 
     @Test
+    void consecutiveSlicesOfUpToFiftyTickersGoInOneDispatchSizedToWholePagesEachRunWithItsOwnLease() {
+        // the demo's queue: 61 tickers x 25 months of h1
+        db.execute("INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority) "
+                + "SELECT s, 'h1', m AT TIME ZONE 'UTC', (m + interval '1 month') AT TIME ZONE 'UTC', 100 "
+                + "FROM unnest(string_to_array('" + String.join(",", tickers(61)) + "', ',')) AS s, "
+                + "generate_series(timestamp '2024-01-01', timestamp '2026-01-01', interval '1 month') AS m");
+
+        Claim claim = claims.claim(5, "claim-test").await().atMost(WAIT);
+
+        assertThat(claim.dispatches()).hasSize(5);
+        for (Dispatch d : claim.dispatches()) {
+            List<Slice> slices = d.slices().stream()
+                    .distinct()
+                    .sorted(Comparator.comparing(Slice::from))
+                    .toList();
+            long symbols = d.runs().stream().map(LeasedRun::symbol).distinct().count();
+            assertThat(symbols).isLessThanOrEqualTo(50);
+            assertThat(d.runs()).hasSize((int) symbols * slices.size());
+            assertThat(d.slice())
+                    .isEqualTo(new Slice(
+                            slices.get(0).from(), slices.get(slices.size() - 1).to()));
+            long most = symbols
+                    * slices.stream()
+                            .mapToLong(sl -> TradingCalendar.nyse().maxBars(Timeframe.h1, sl))
+                            .sum();
+            assertThat(most).as(d.describe()).isLessThanOrEqualTo(10 * 10_000L).isGreaterThan(8 * 10_000L);
+            for (int i = 0; i < d.runs().size(); i++) {
+                Map<String, Object> row = run(d.runs().get(i).jobRunId());
+                assertThat(row)
+                        .containsEntry("status", "running")
+                        .containsEntry("lease_token", d.runs().get(i).leaseToken())
+                        .containsEntry("dispatch_id", d.id());
+                assertThat(instant(row.get("slice_from")))
+                        .isEqualTo(d.slices().get(i).from());
+            }
+        }
+        assertThat(claim.dispatches().get(0).describe())
+                .startsWith("h1 [2024-01-01T00:00:00Z, ")
+                .contains(" in ");
+        assertThat(count("SELECT count(DISTINCT lease_token) FROM job_runs WHERE status = 'running'"))
+                .as("one lease per run")
+                .isEqualTo(claim.dispatches().stream()
+                        .mapToInt(d -> d.runs().size())
+                        .sum());
+        assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
+                .as("five dispatches in flight: the cap, however many runs they hold")
+                .isEmpty();
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'queued'"))
+                .isPositive();
+    }
+
+    @Test
     void neverMoreDispatchesInFlightThanTheCapAcrossConcurrentClaimers() throws Exception {
         for (int slice = 0; slice < 20; slice++) {
-            String from = "2024-01-%02dT00:00:00Z".formatted(slice + 1);
-            String to = "2024-01-%02dT00:00:00Z".formatted(slice + 2);
+            // every other day: consecutive slices of the same tickers would share one dispatch
+            Instant day = Instant.parse("2024-01-01T00:00:00Z").plus(Duration.ofDays(2L * slice));
+            String from = day.toString();
+            String to = day.plus(Duration.ofDays(1)).toString();
             queuedRun("AAPL", "m1", from, to, 100);
             queuedRun("MSFT", "m1", from, to, 100);
         }

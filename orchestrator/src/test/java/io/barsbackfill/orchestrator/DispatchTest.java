@@ -30,7 +30,8 @@ class DispatchTest extends OrchestratorTestBase {
 
     @Test
     void deliversEachGroupWithItsClaimedTickersAndLeasesClaimsMoreAsDispatchesEndAndEveryRunGetsTheProvidersBars() {
-        for (int day = 1; day <= 8; day++) {
+        for (int day = 1; day <= 15; day += 2) {
+            // every other day: consecutive slices of the same tickers would share one dispatch (the next test)
             for (String symbol : List.of("AAPL", "MSFT", "NVDA")) {
                 queuedRun(symbol, "m1", day(day), day(day + 1), 100);
             }
@@ -81,6 +82,43 @@ class DispatchTest extends OrchestratorTestBase {
                 .as("the 8 groups of 3")
                 .hasSize(8)
                 .containsOnly("POST /fetch-bars-batch 200");
+    }
+
+    @Test
+    void consecutiveSlicesOfTheSameTickersGoInOneRequestThatFillsWholePagesAndEachRunGetsItsOwnBars() {
+        for (int day = 1; day <= 8; day++) {
+            for (String symbol : List.of("AAPL", "MSFT", "NVDA")) {
+                queuedRun(symbol, "m1", day(day), day(day + 1), 100);
+            }
+        }
+        int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
+        long requestsBefore = simulator.barRequests();
+
+        action("tick")
+                .statusCode(200)
+                .body("jobs_dispatched", equalTo(24))
+                .body("dispatches", equalTo(1))
+                .body("errors", empty());
+
+        long bars = 0;
+        for (Map<String, Object> r : runs("true")) {
+            List<Bar> served = servedBars(r);
+            assertThat(r).containsEntry("status", "success");
+            assertThat(storedBars(
+                            (String) r.get("symbol"), "m1", instant(r.get("slice_from")), instant(r.get("slice_to"))))
+                    .as("bars of %s %s", r.get("symbol"), r.get("slice_from"))
+                    .isEqualTo(served);
+            assertThat(r.get("rows_written")).isEqualTo(served.size());
+            bars += served.size();
+        }
+        assertThat(count("SELECT count(*) FROM ohlc_bars"))
+                .as("no bar in two runs")
+                .isEqualTo(bars);
+        assertThat(simulator.barRequests() - requestsBefore)
+                .as("whole pages: %d bars of 8 slices in one request sequence", bars)
+                .isEqualTo((bars + 9_999) / 10_000);
+        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 1))
+                .containsExactly("POST /fetch-bars-batch 200");
     }
 
     private static String day(int day) {

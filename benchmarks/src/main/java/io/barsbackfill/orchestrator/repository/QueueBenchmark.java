@@ -61,7 +61,7 @@ public final class QueueBenchmark {
 
             Map<String, String> statements = new LinkedHashMap<>();
             statements.put("claim: come due (ClaimRepository.COME_DUE)", ClaimRepository.COME_DUE);
-            statements.put("claim: 5 groups of 50 (ClaimRepository.CLAIM)", "EXECUTE claim(5, 50, 300, 'bench')");
+            statements.put("claim: 250 candidates (ClaimRepository.CANDIDATES)", "EXECUTE candidates(250)");
             statements.put("claim: in flight (ClaimRepository.IN_FLIGHT)", ClaimRepository.IN_FLIGHT);
             statements.put("claim before V3: ready scan", CLAIM_BEFORE_V3);
             statements.put("status: totals (StatusRepository.TOTALS)", StatusRepository.TOTALS);
@@ -72,7 +72,7 @@ public final class QueueBenchmark {
             statements.put("status: compact the counters (StatusRepository.COMPACT)", StatusRepository.COMPACT);
             statements.put("status: heartbeats (StatusRepository.HEARTBEATS)", StatusRepository.HEARTBEATS);
             try (Statement s = c.createStatement()) {
-                s.execute("PREPARE claim(int, int, double precision, text) AS " + ClaimRepository.CLAIM);
+                s.execute("PREPARE candidates(int) AS " + ClaimRepository.CANDIDATES);
                 s.execute("PREPARE throughput(double precision) AS " + StatusRepository.THROUGHPUT);
             }
 

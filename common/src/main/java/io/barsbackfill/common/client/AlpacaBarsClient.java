@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,14 +82,6 @@ public class AlpacaBarsClient {
                 .build(AlpacaBarsApi.class);
     }
 
-    /** Asked after every page but the last: an answer of false stops the fetch ({@link FetchAbandonedException}). */
-    @FunctionalInterface
-    public interface AfterPage {
-        AfterPage CONTINUE = () -> Uni.createFrom().item(true);
-
-        Uni<Boolean> proceed();
-    }
-
     /**
      * One small request for the health gate's probe: the first page of {@code symbol}'s daily bars in
      * {@code slice}, one attempt, no retry and no gate check. Fails with the {@link ProviderException} the
@@ -103,34 +96,32 @@ public class AlpacaBarsClient {
     }
 
     /**
-     * Every bar of {@code symbols} in {@code slice} of {@code series}, per symbol in request order (empty for
-     * symbols without bars). One symbol uses the single-symbol endpoint. {@code calls} counts the HTTP requests
-     * made, retries included, also when the fetch fails.
+     * Takes each page of a fetch as it arrives, per symbol in the order served (Alpaca pages are symbol-major:
+     * symbol by symbol, each in time order). Answers whether to go on: false stops the fetch with
+     * {@link FetchAbandonedException} (a fetcher that lost every lease). A failure fails the fetch.
      */
-    public Uni<Map<Ticker, ServedBars>> fetch(
-            List<Ticker> symbols, Timeframe timeframe, Series series, Slice slice, AtomicInteger calls) {
-        return fetch(symbols, timeframe, series, slice, calls, AfterPage.CONTINUE);
+    @FunctionalInterface
+    public interface PageSink {
+        Uni<Boolean> accept(Map<Ticker, List<ServedBar>> page, boolean last);
     }
 
     /**
-     * As {@link #fetch(List, Timeframe, Series, Slice, AtomicInteger)}, asking {@code afterPage} before each
-     * further page (a fetcher extends its leases there, and stops when it has lost them).
+     * Every bar of {@code symbols} in {@code window} of {@code series}, handed to {@code sink} one page at a time,
+     * so a fetch holds one page, whatever its number of pages. One symbol uses the single-symbol endpoint.
+     * {@code calls} counts the HTTP requests made, retries included, also when the fetch fails.
      */
-    public Uni<Map<Ticker, ServedBars>> fetch(
+    public Uni<Void> fetch(
             List<Ticker> symbols,
             Timeframe timeframe,
             Series series,
-            Slice slice,
+            Slice window,
             AtomicInteger calls,
-            AfterPage afterPage) {
-        Map<Ticker, ServedBars> merged = new LinkedHashMap<>();
-        symbols.forEach(s -> merged.put(s, new ServedBars()));
+            PageSink sink) {
         if (symbols.isEmpty()) {
-            return Uni.createFrom().item(merged);
+            return Uni.createFrom().voidItem();
         }
-        Request request = new Request(List.copyOf(symbols), timeframe, series, slice, config.pageLimit());
-        return pagesFrom(request, null, merged, calls, new HashSet<>(), afterPage)
-                .map(ignored -> merged);
+        Request request = new Request(List.copyOf(symbols), timeframe, series, window, config.pageLimit());
+        return pagesFrom(request, null, calls, new HashSet<>(), sink);
     }
 
     /**
@@ -144,12 +135,7 @@ public class AlpacaBarsClient {
     }
 
     private Uni<Void> pagesFrom(
-            Request request,
-            String pageToken,
-            Map<Ticker, ServedBars> merged,
-            AtomicInteger calls,
-            Set<String> seenTokens,
-            AfterPage afterPage) {
+            Request request, String pageToken, AtomicInteger calls, Set<String> seenTokens, PageSink sink) {
         if (seenTokens.size() >= config.maxPages()) {
             return Uni.createFrom()
                     .failure(new ProviderException(
@@ -157,31 +143,40 @@ public class AlpacaBarsClient {
                             "more than " + config.maxPages() + " pages for one request; refusing to truncate"));
         }
         return page(request, pageToken, calls, 1).chain(page -> {
-            page.bars().forEach((symbol, bars) -> {
-                ServedBars target = Ticker.parse(symbol).map(merged::get).orElse(null);
-                if (target == null) {
-                    LOG.warnf("provider returned bars for %s, which was not requested; ignored", symbol);
-                } else {
-                    bars.forEach(b -> b.toBar().ifPresentOrElse(target::add, target::countIncomplete));
-                }
-            });
             String next = page.nextPageToken();
-            if (next == null || next.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            if (!seenTokens.add(next)) {
+            boolean last = next == null || next.isEmpty();
+            if (!last && !seenTokens.add(next)) {
                 return Uni.createFrom()
                         .failure(new ProviderException(
                                 ErrorCode.PAGINATION_ERROR, "provider repeated a page token; refusing to loop"));
             }
-            return afterPage
-                    .proceed()
-                    .chain(proceed -> proceed
-                            ? pagesFrom(request, next, merged, calls, seenTokens, afterPage)
-                            : Uni.createFrom()
-                                    .failure(new FetchAbandonedException(
-                                            "every lease of this fetch was lost; no further provider calls")));
+            return sink.accept(served(request, page), last).chain(proceed -> {
+                if (last) {
+                    return Uni.createFrom().voidItem();
+                }
+                return proceed
+                        ? pagesFrom(request, next, calls, seenTokens, sink)
+                        : Uni.createFrom()
+                                .failure(new FetchAbandonedException(
+                                        "every lease of this fetch was lost; no further provider calls"));
+            });
         });
+    }
+
+    /** A page's bars per requested symbol, in the order served; bars of symbols not requested are dropped. */
+    private static Map<Ticker, List<ServedBar>> served(Request request, Page page) {
+        Map<Ticker, List<ServedBar>> served = new LinkedHashMap<>();
+        page.bars().forEach((symbol, bars) -> {
+            Ticker ticker =
+                    Ticker.parse(symbol).filter(request.symbols()::contains).orElse(null);
+            if (ticker == null) {
+                LOG.warnf("provider returned bars for %s, which was not requested; ignored", symbol);
+                return;
+            }
+            List<ServedBar> list = served.computeIfAbsent(ticker, t -> new ArrayList<>(bars.size()));
+            bars.forEach(b -> list.add(new ServedBar(b.t(), b.toBar().orElse(null))));
+        });
+        return served;
     }
 
     private Uni<Page> page(Request request, String pageToken, AtomicInteger calls, int attempt) {

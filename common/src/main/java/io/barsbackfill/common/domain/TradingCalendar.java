@@ -94,6 +94,48 @@ public final class TradingCalendar {
                 .orElse(now);
     }
 
+    /**
+     * The most bars one symbol can have in {@code slice}: for intraday timeframes the bar starts of every extended
+     * session (04:00-20:00 New York, aligned at 04:00) inside the slice, for {@code d1} its sessions, for {@code w1}
+     * the weeks (from their Monday) holding a session. Thin tickers have fewer; nobody has more.
+     */
+    public long maxBars(Timeframe timeframe, Slice slice) {
+        List<TradingSession> sessions =
+                sessions(slice.from().minus(Duration.ofDays(1)), slice.to().plus(Duration.ofDays(1)));
+        return switch (timeframe) {
+            case d1 ->
+                sessions.stream()
+                        .filter(s ->
+                                slice.contains(s.date().atStartOfDay(NEW_YORK).toInstant()))
+                        .count();
+            case w1 ->
+                sessions.stream()
+                        .map(s -> s.date().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)))
+                        .distinct()
+                        .filter(monday ->
+                                slice.contains(monday.atStartOfDay(NEW_YORK).toInstant()))
+                        .count();
+            default ->
+                sessions.stream()
+                        .mapToLong(s -> barStarts(s, timeframe.barLength(), slice))
+                        .sum();
+        };
+    }
+
+    /** Bar starts {@code preOpen + k * bar} before the post-close that lie inside {@code slice}. */
+    private static long barStarts(TradingSession s, Duration bar, Slice slice) {
+        long barMillis = bar.toMillis();
+        long first =
+                Math.max(0, ceilDiv(slice.from().toEpochMilli() - s.preOpen().toEpochMilli(), barMillis));
+        long end = Math.min(s.postClose().toEpochMilli(), slice.to().toEpochMilli());
+        long last = ceilDiv(end - s.preOpen().toEpochMilli(), barMillis); // exclusive
+        return Math.max(0, last - first);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
     private static boolean isTradingDay(LocalDate date) {
         return !isWeekend(date)
                 && !SPECIAL_CLOSURES.contains(date)

@@ -6,9 +6,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
- * {@code POST /fetch-bars-batch}: up to 50 leased runs sharing a timeframe and slice. The three lists are
- * parallel: {@code job_run_ids[i]} is the run of {@code symbols[i]}, leased with {@code lease_tokens[i]}. The
- * runs share one series; {@code feed} and {@code adjustment} are optional and, when given, must be theirs.
+ * {@code POST /fetch-bars-batch}: leased runs sharing a timeframe and series. The lists are parallel:
+ * {@code job_run_ids[i]} is the run of {@code symbols[i]}, leased with {@code lease_tokens[i]}. Without
+ * {@code froms}/{@code tos} every run is of the slice {@code [from, to)} (1 to 50 runs, distinct symbols); with them
+ * run {@code i} is of {@code [froms[i], tos[i])}, inside {@code [from, to)}, so one request carries several
+ * consecutive slices of up to 50 symbols (at most {@link #MAX_RUNS} runs, a symbol once per slice). The runs share
+ * one series; {@code feed} and {@code adjustment} are optional and, when given, must be theirs.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
@@ -20,7 +23,26 @@ public record FetchBarsBatchRequest(
         String from,
         String to,
         String feed,
-        String adjustment) {
+        String adjustment,
+        List<String> froms,
+        List<String> tos) {
 
+    /** Distinct symbols per request: the provider's multi-symbol limit is about symbols. */
     public static final int MAX_SYMBOLS = 50;
+
+    /** Runs per request when {@code froms}/{@code tos} give each run its own slice. */
+    public static final int MAX_RUNS = 2_000;
+
+    /** The original contract: every run of one slice. */
+    public FetchBarsBatchRequest(
+            List<String> jobRunIds,
+            List<String> leaseTokens,
+            List<String> symbols,
+            String timeframe,
+            String from,
+            String to,
+            String feed,
+            String adjustment) {
+        this(jobRunIds, leaseTokens, symbols, timeframe, from, to, feed, adjustment, null, null);
+    }
 }

@@ -49,41 +49,71 @@ public final class FetchRequests {
         List<String> ids = RequestFields.requiredList("job_run_ids", r.jobRunIds());
         List<String> leases = RequestFields.requiredList("lease_tokens", r.leaseTokens());
         List<String> symbols = RequestFields.requiredList("symbols", r.symbols());
+        boolean sliced = r.froms() != null || r.tos() != null;
+        int max = sliced ? FetchBarsBatchRequest.MAX_RUNS : FetchBarsBatchRequest.MAX_SYMBOLS;
         if (symbols.isEmpty()) {
-            throw new BadInputException(
-                    "symbols", "symbols must hold 1 to " + FetchBarsBatchRequest.MAX_SYMBOLS + " tickers");
+            throw new BadInputException("symbols", "symbols must hold 1 to " + max + " tickers");
         }
-        if (symbols.size() > FetchBarsBatchRequest.MAX_SYMBOLS) {
+        if (symbols.size() > max) {
             throw new BadInputException(
                     "symbols",
-                    "symbols holds " + symbols.size() + " tickers; at most " + FetchBarsBatchRequest.MAX_SYMBOLS
-                            + " per batch");
+                    "symbols holds " + symbols.size() + " entries; at most " + max + " per batch"
+                            + (sliced ? "" : " without froms/tos"));
         }
-        if (ids.size() != symbols.size()) {
-            throw new BadInputException(
-                    "job_run_ids",
-                    "job_run_ids has " + ids.size() + " entries but symbols has " + symbols.size()
-                            + "; they are parallel arrays");
-        }
-        if (leases.size() != symbols.size()) {
-            throw new BadInputException(
-                    "lease_tokens",
-                    "lease_tokens has " + leases.size() + " entries but symbols has " + symbols.size()
-                            + "; they are parallel arrays");
+        parallel("job_run_ids", ids, symbols);
+        parallel("lease_tokens", leases, symbols);
+        List<String> froms = sliced ? RequestFields.requiredList("froms", r.froms()) : null;
+        List<String> tos = sliced ? RequestFields.requiredList("tos", r.tos()) : null;
+        if (sliced) {
+            parallel("froms", froms, symbols);
+            parallel("tos", tos, symbols);
         }
         Timeframe timeframe = RequestFields.timeframe("timeframe", r.timeframe());
-        Slice slice = slice(r.from(), r.to());
+        Slice window = slice(r.from(), r.to());
         List<LeasedRun> runs = new ArrayList<>();
-        Map<Ticker, Integer> seenSymbols = new HashMap<>();
+        List<Slice> slices = new ArrayList<>();
+        Map<Ticker, List<Integer>> bySymbol = new HashMap<>();
         Map<UUID, Integer> seenRuns = new HashMap<>();
         for (int i = 0; i < symbols.size(); i++) {
             try {
-                runs.add(batchRun(i, ids.get(i), leases.get(i), symbols.get(i), seenSymbols, seenRuns));
+                Slice own = sliced ? runSlice(froms, tos, i, window) : window;
+                runs.add(batchRun(i, ids.get(i), leases.get(i), symbols.get(i), own, slices, bySymbol, seenRuns));
+                slices.add(own);
             } catch (BadInputException e) {
                 throw e.ofRun(i, uuidOrNull(ids.get(i)));
             }
         }
-        return new FetchCommand(timeframe, slice, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs);
+        if (bySymbol.size() > FetchBarsBatchRequest.MAX_SYMBOLS) {
+            throw new BadInputException(
+                    "symbols",
+                    "symbols names " + bySymbol.size() + " distinct tickers; at most "
+                            + FetchBarsBatchRequest.MAX_SYMBOLS + " per batch");
+        }
+        return new FetchCommand(
+                timeframe, window, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs, slices);
+    }
+
+    private static void parallel(String field, List<String> list, List<String> symbols) {
+        if (list.size() != symbols.size()) {
+            throw new BadInputException(
+                    field,
+                    field + " has " + list.size() + " entries but symbols has " + symbols.size()
+                            + "; they are parallel arrays");
+        }
+    }
+
+    /** Run {@code i}'s own slice {@code [froms[i], tos[i])}, which must lie inside the request's window. */
+    private static Slice runSlice(List<String> froms, List<String> tos, int i, Slice window) {
+        Instant from = RequestFields.instant("froms[" + i + "]", froms.get(i));
+        Instant to = RequestFields.instant("tos[" + i + "]", tos.get(i));
+        RequestFields.ordered(from, to, "tos[" + i + "]");
+        if (from.isBefore(window.from())) {
+            throw new BadInputException("froms[" + i + "]", "froms[" + i + "] lies before from " + window.from());
+        }
+        if (to.isAfter(window.to())) {
+            throw new BadInputException("tos[" + i + "]", "tos[" + i + "] lies after to " + window.to());
+        }
+        return new Slice(from, to);
     }
 
     /**
@@ -104,22 +134,29 @@ public final class FetchRequests {
         };
     }
 
+    /** Run {@code i}; a ticker twice for overlapping slices, or a run id twice, is bad input. */
     private static LeasedRun batchRun(
             int i,
             String id,
             String leaseToken,
             String ticker,
-            Map<Ticker, Integer> seenSymbols,
+            Slice own,
+            List<Slice> slices,
+            Map<Ticker, List<Integer>> bySymbol,
             Map<UUID, Integer> seenRuns) {
         Ticker symbol = RequestFields.ticker("symbols[" + i + "]", ticker);
         UUID runId = RequestFields.uuid("job_run_ids[" + i + "]", id);
         UUID lease = RequestFields.uuid("lease_tokens[" + i + "]", leaseToken);
-        Integer earlier = seenSymbols.putIfAbsent(symbol, i);
-        if (earlier != null) {
-            throw new BadInputException(
-                    "symbols[" + i + "]", symbol + " is listed twice (also symbols[" + earlier + "])");
+        List<Integer> sameSymbol = bySymbol.computeIfAbsent(symbol, k -> new ArrayList<>());
+        for (int j : sameSymbol) {
+            Slice other = slices.get(j);
+            if (own.from().isBefore(other.to()) && other.from().isBefore(own.to())) {
+                throw new BadInputException(
+                        "symbols[" + i + "]", symbol + " is listed twice (also symbols[" + j + "])");
+            }
         }
-        earlier = seenRuns.putIfAbsent(runId, i);
+        sameSymbol.add(i);
+        Integer earlier = seenRuns.putIfAbsent(runId, i);
         if (earlier != null) {
             throw new BadInputException(
                     "job_run_ids[" + i + "]",

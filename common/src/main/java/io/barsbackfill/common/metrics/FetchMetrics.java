@@ -1,6 +1,7 @@
 package io.barsbackfill.common.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,7 @@ import java.time.Duration;
 
 /**
  * The fetchers' metrics at {@code /q/metrics} (names are a contract with users' dashboards): bars written, provider
- * requests by outcome, provider latency (a histogram) and 429s received.
+ * requests by outcome, provider latency (a histogram), 429s received and the bars a fetch holds per page.
  */
 @ApplicationScoped
 public class FetchMetrics {
@@ -17,6 +18,7 @@ public class FetchMetrics {
     private final Counter barsWritten;
     private final Counter rateLimited;
     private final Timer providerLatency;
+    private final DistributionSummary barsHeld;
 
     FetchMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +34,24 @@ public class FetchMetrics {
                 .minimumExpectedValue(Duration.ofMillis(5))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
+        this.barsHeld = DistributionSummary.builder("backfill.fetch.bars.held")
+                .description("Bars a fetch holds in memory when a page arrives: the page and the unfinished run's")
+                .register(registry);
+    }
+
+    /** Recorded per page: a fetch's memory is bounded by one page, whatever its number of pages. */
+    public void barsHeld(int bars) {
+        barsHeld.record(bars);
+    }
+
+    /** The most bars one fetch held at once (recently: Micrometer keeps the maximum for a few minutes). */
+    public double maxBarsHeld() {
+        return barsHeld.max();
+    }
+
+    /** Pages recorded by {@link #barsHeld}. */
+    public long pagesHeld() {
+        return barsHeld.count();
     }
 
     public void barsWritten(int rows) {

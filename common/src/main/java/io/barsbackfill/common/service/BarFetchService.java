@@ -13,6 +13,7 @@ import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.metrics.FetchMetrics;
@@ -32,8 +33,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,9 +46,10 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * The work of both fetch functions: check the leases, fetch every page for the leased symbols in as few
- * provider calls as pagination allows, and store each symbol's bars together with its run's completion in
- * one transaction fenced by the lease. A ticker the provider rejects fails only its own run; the request is
+ * The work of both fetch functions: check the leases, fetch every page for the leased symbols over the union of
+ * the runs' slices in as few provider calls as pagination allows, and store each run's bars together with its
+ * completion in one transaction fenced by the lease, as soon as the pages have moved past the run (so a fetch
+ * holds one page, not all of them; see {@link RunStream}). A ticker the provider rejects fails only its own run; the request is
  * repeated without it for the others. The series fetched is the runs' own (stored on them when planned), never
  * this instance's settings, so fetchers configured differently cannot mix series.
  */
@@ -164,11 +168,8 @@ public class BarFetchService {
             if (state == null) {
                 throw new RunMismatchException(Mismatch.UNKNOWN_RUN, i, run.jobRunId(), "no job run " + run.jobRunId());
             }
-            if (!state.isWorkOf(
-                    run.symbol(),
-                    command.timeframe(),
-                    command.slice().from(),
-                    command.slice().to())) {
+            Slice slice = command.slices().get(i);
+            if (!state.isWorkOf(run.symbol(), command.timeframe(), slice.from(), slice.to())) {
                 throw new RunMismatchException(
                         Mismatch.OTHER_WORK,
                         i,
@@ -223,15 +224,33 @@ public class BarFetchService {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).toList();
-        return provider.fetch(symbols, command.timeframe(), series, command.slice(), calls, extendingLeases(leased))
-                .call(ignored -> gate.succeeded().onFailure().recoverWithNull())
-                .chain(barsBySymbol -> storeAll(
-                        command, new BarLineage(AlpacaBarsClient.PROVIDER, series), leased, barsBySymbol, results))
+        Map<LeasedRun, Slice> slices = slicesOf(command, leased);
+        Slice window = new Slice(
+                slices.values().stream()
+                        .map(Slice::from)
+                        .min(Instant::compareTo)
+                        .orElseThrow(),
+                slices.values().stream().map(Slice::to).max(Instant::compareTo).orElseThrow());
+        List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).distinct().toList();
+        BarLineage lineage = new BarLineage(AlpacaBarsClient.PROVIDER, series);
+        RunStream stream = new RunStream(leased, slices);
+        Set<UUID> lost = new HashSet<>();
+        AlpacaBarsClient.PageSink sink = (page, last) -> {
+            metrics.barsHeld(page.values().stream().mapToInt(List::size).sum() + stream.held());
+            return Uni.createFrom()
+                    .item(() -> stream.page(page, last))
+                    .chain(complete -> storeAll(command.timeframe(), lineage, complete, results))
+                    .chain(() -> last ? Uni.createFrom().item(true) : extendLeases(stream.pending(), lost));
+        };
+        return provider.fetch(symbols, command.timeframe(), series, window, calls, sink)
+                .call(() -> gate.succeeded().onFailure().recoverWithNull())
                 .onFailure(FetchAbandonedException.class)
                 .recoverWithItem(e -> {
-                    LOG.warnf("fetch of %d runs abandoned: %s", leased.size(), e.getMessage());
-                    leased.forEach(r -> results.put(
+                    List<LeasedRun> left = notDone(leased, results);
+                    if (!left.isEmpty()) {
+                        LOG.warnf("fetch of %d runs abandoned: %s", left.size(), e.getMessage());
+                    }
+                    left.forEach(r -> results.put(
                             r.jobRunId(),
                             RunResult.of(r, FetchStatus.conflict, 0, 0, ErrorCode.STALE_LEASE, e.getMessage())));
                     return null;
@@ -239,23 +258,41 @@ public class BarFetchService {
                 .onFailure(ProviderException.class)
                 .recoverWithUni(e -> {
                     ProviderException failure = (ProviderException) e;
+                    List<LeasedRun> left = notDone(leased, results);
                     if (failure.invalidSymbol().isPresent()) {
-                        return isolateInvalidSymbol(command, series, leased, failure, calls, results);
+                        return isolateInvalidSymbol(command, series, left, failure, calls, results);
                     }
-                    return endAfterProviderFailure(leased, failure, results);
+                    return endAfterProviderFailure(left, failure, results);
                 });
     }
 
+    /** Each run's own slice (runs of a batch without {@code froms}/{@code tos} share the request's). */
+    private static Map<LeasedRun, Slice> slicesOf(FetchCommand command, List<LeasedRun> leased) {
+        Map<LeasedRun, Slice> all = new HashMap<>();
+        for (int i = 0; i < command.runs().size(); i++) {
+            all.put(command.runs().get(i), command.slices().get(i));
+        }
+        Map<LeasedRun, Slice> slices = new HashMap<>();
+        leased.forEach(r -> slices.put(r, all.get(r)));
+        return slices;
+    }
+
+    /** Runs of {@code leased} that have no result yet: not stored, not failed. */
+    private static List<LeasedRun> notDone(List<LeasedRun> leased, Map<UUID, RunResult> results) {
+        return leased.stream().filter(r -> !results.containsKey(r.jobRunId())).toList();
+    }
+
     /**
-     * After each page: one fenced UPDATE extends the leases still held. Runs whose lease was lost stay lost
-     * (storing them will find the fence closed); when none is left the fetch stops calling the provider.
+     * After each page: one fenced UPDATE extends the leases of the runs not stored yet. Runs whose lease was lost
+     * stay lost (storing them will find the fence closed); when none is left the fetch stops calling the provider.
      */
-    private AlpacaBarsClient.AfterPage extendingLeases(List<LeasedRun> leased) {
-        List<LeasedRun> held = new ArrayList<>(leased);
-        return () -> runs.extendLeases(held)
+    private Uni<Boolean> extendLeases(List<LeasedRun> pending, Set<UUID> lost) {
+        List<LeasedRun> held =
+                pending.stream().filter(r -> !lost.contains(r.jobRunId())).toList();
+        return runs.extendLeases(held)
                 .map(kept -> {
-                    held.removeIf(r -> !kept.contains(r.jobRunId()));
-                    return !held.isEmpty();
+                    held.stream().filter(r -> !kept.contains(r.jobRunId())).forEach(r -> lost.add(r.jobRunId()));
+                    return !kept.isEmpty();
                 })
                 .onFailure()
                 .recoverWithItem(e -> {
@@ -266,6 +303,7 @@ public class BarFetchService {
                     return true;
                 });
     }
+
     /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */
     private Uni<Void> isolateInvalidSymbol(
             FetchCommand command,
@@ -358,13 +396,12 @@ public class BarFetchService {
     }
 
     private Uni<Void> storeAll(
-            FetchCommand command,
-            BarLineage lineage,
-            List<LeasedRun> leased,
-            Map<Ticker, ServedBars> barsBySymbol,
-            Map<UUID, RunResult> results) {
-        List<Uni<RunResult>> stores = leased.stream()
-                .map(run -> store(command, lineage, run, barsBySymbol.getOrDefault(run.symbol(), new ServedBars())))
+            Timeframe timeframe, BarLineage lineage, List<RunStream.Complete> complete, Map<UUID, RunResult> results) {
+        if (complete.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<RunResult>> stores = complete.stream()
+                .map(c -> store(timeframe, lineage, c.run(), c.slice(), c.bars()))
                 .toList();
         return Uni.join()
                 .all(stores)
@@ -375,13 +412,14 @@ public class BarFetchService {
     }
 
     /** Bars and completion in one transaction: both commit, or (stale lease, database error) neither does. */
-    private Uni<RunResult> store(FetchCommand command, BarLineage lineage, LeasedRun run, ServedBars received) {
-        CleanBars clean = CleanBars.of(received, command.slice());
+    private Uni<RunResult> store(
+            Timeframe timeframe, BarLineage lineage, LeasedRun run, Slice slice, ServedBars received) {
+        CleanBars clean = CleanBars.of(received, slice);
         String note = clean.rejected() == 0
                 ? null
                 : clean.rejected() + " bars dropped: outside the slice, duplicated, failing OHLC checks or lacking a "
                         + "required field (t o h l c v)";
-        return pool.withTransaction(conn -> bars.upsert(conn, run.symbol(), command.timeframe(), clean.bars(), lineage)
+        return pool.withTransaction(conn -> bars.upsert(conn, run.symbol(), timeframe, clean.bars(), lineage)
                         .call(written -> runs.complete(
                                         conn,
                                         run,

@@ -6,8 +6,30 @@ import io.barsbackfill.common.domain.Timeframe;
 import java.util.List;
 
 /**
- * Validated fetch input: leased runs with distinct tickers, all for one timeframe and slice. {@code feed} and
- * {@code adjustment} are null when the request leaves the series to the runs; when set, the runs must be of
- * that series.
+ * Validated fetch input: leased runs of one timeframe, run {@code i} of {@code slices[i]} (a ticker at most once
+ * per slice, its slices not overlapping), all inside {@code slice}, the window asked of the provider.
+ * {@code feed} and {@code adjustment} are null when the request leaves the series to the runs; when set, the runs
+ * must be of that series.
  */
-public record FetchCommand(Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs) {}
+public record FetchCommand(
+        Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs, List<Slice> slices) {
+
+    public FetchCommand {
+        runs = List.copyOf(runs);
+        slices = List.copyOf(slices);
+        if (runs.size() != slices.size()) {
+            throw new IllegalArgumentException("one slice per run");
+        }
+    }
+
+    /** Every run of the one slice {@code slice}. */
+    public FetchCommand(Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs) {
+        this(
+                timeframe,
+                slice,
+                feed,
+                adjustment,
+                runs,
+                runs.stream().map(r -> slice).toList());
+    }
+}

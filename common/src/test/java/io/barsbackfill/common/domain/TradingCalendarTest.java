@@ -270,4 +270,30 @@ class TradingCalendarTest {
                 .filter(d -> calendar.session(d).map(TradingSession::earlyClose).orElse(false))
                 .toList();
     }
+
+    @Test
+    void maxBarsCountsTheSlotsOfTheExtendedSessionsInsideASlice() {
+        Slice january = new Slice(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-02-01T00:00:00Z"));
+        assertThat(calendar.maxBars(Timeframe.h1, january))
+                .as("21 sessions of 16 hours, but the 19:00 bar of 31 January starts in February (UTC)")
+                .isEqualTo(21 * 16 - 1);
+        assertThat(calendar.maxBars(Timeframe.h4, january)).isEqualTo(21 * 4);
+        Slice year = new Slice(Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"));
+        assertThat(calendar.maxBars(Timeframe.d1, year)).isEqualTo(252);
+        assertThat(calendar.maxBars(Timeframe.w1, year)).as("53 Mondays").isEqualTo(53);
+        // a UTC day holds the end of one New York session and the start of the next
+        Slice day = new Slice(Instant.parse("2024-01-03T00:00:00Z"), Instant.parse("2024-01-04T00:00:00Z"));
+        assertThat(calendar.maxBars(Timeframe.m1, day)).isEqualTo(60 + 900);
+        Slice dayAfterThanksgiving =
+                new Slice(Instant.parse("2024-11-29T00:00:00Z"), Instant.parse("2024-11-30T00:00:00Z"));
+        assertThat(calendar.maxBars(Timeframe.m1, dayAfterThanksgiving))
+                .as("early close: extended session 04:00-17:00")
+                .isEqualTo(13 * 60);
+        Slice saturday = new Slice(Instant.parse("2024-01-06T00:00:00Z"), Instant.parse("2024-01-07T00:00:00Z"));
+        assertThat(calendar.maxBars(Timeframe.m1, saturday))
+                .as("Friday's session ends at 01:00 UTC")
+                .isEqualTo(60);
+        Slice sunday = new Slice(Instant.parse("2024-01-07T00:00:00Z"), Instant.parse("2024-01-08T00:00:00Z"));
+        assertThat(calendar.maxBars(Timeframe.m1, sunday)).isZero();
+    }
 }

@@ -47,9 +47,21 @@ public interface OrchestratorConfig {
         @WithDefault("5")
         int maxInFlight();
 
-        /** Runs per dispatch: runs sharing a timeframe and slice go to fetch-bars-batch together (1..50). */
+        /** Symbols per batch dispatch (1..50): runs of one series go to fetch-bars-batch together. */
         @WithDefault("50")
         int batchSize();
+
+        /**
+         * Provider pages a batch dispatch is sized to: consecutive slices of its symbols are added while the most
+         * bars they can have (from the trading calendar) fit in this many pages of {@code backfill.alpaca.page-limit}
+         * bars. More pages per dispatch waste fewer calls on part-filled last pages.
+         */
+        @WithDefault("10")
+        int dispatchPages();
+
+        /** Runs per batch dispatch at most (50..2,000). */
+        @WithDefault("1000")
+        int dispatchMaxRuns();
 
         /** Name of this instance in leases and the heartbeat; default {@code <hostname>-<pid>}. */
         Optional<String> instanceId();

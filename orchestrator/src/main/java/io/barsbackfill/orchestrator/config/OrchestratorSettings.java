@@ -13,13 +13,18 @@ public class OrchestratorSettings {
         check(config).orFail();
     }
 
-    /** A batch holds at most 50 runs: fetch-bars-batch refuses more, and a group is one claim's worth. */
+    /**
+     * A batch holds at most 50 symbols and 2,000 runs: fetch-bars-batch refuses more. At least 50 runs, so a
+     * dispatch can always take a whole slice of its symbols.
+     */
     public static SettingsCheck check(OrchestratorConfig config) {
         OrchestratorConfig.Orchestrator o = config.orchestrator();
         SettingsCheck check = new SettingsCheck()
                 .positive("backfill.orchestrator.tick-budget", o.tickBudget())
                 .atLeast("backfill.orchestrator.max-in-flight", o.maxInFlight(), 0)
                 .between("backfill.orchestrator.batch-size", o.batchSize(), 1, 50)
+                .between("backfill.orchestrator.dispatch-pages", o.dispatchPages(), 1, 100)
+                .between("backfill.orchestrator.dispatch-max-runs", o.dispatchMaxRuns(), 50, 2_000)
                 .positive("backfill.orchestrator.connect-timeout", o.connectTimeout())
                 .atLeast("backfill.orchestrator.plan-max-runs", o.planMaxRuns(), 1)
                 .positive("backfill.orchestrator.max-ahead", o.maxAhead())

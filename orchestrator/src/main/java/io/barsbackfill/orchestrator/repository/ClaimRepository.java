@@ -6,16 +6,22 @@ import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.orchestrator.Dispatch;
+import io.barsbackfill.orchestrator.DispatchPacking;
+import io.barsbackfill.orchestrator.DispatchPacking.Candidate;
+import io.barsbackfill.orchestrator.DispatchPacking.Limits;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,7 +31,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Claims ready runs in groups of one timeframe, series and slice, leasing each run with its own token. Claimers of
+ * Claims ready runs in dispatches of one timeframe and series sized to fill whole provider pages
+ * ({@link DispatchPacking}), leasing each run with its own token. Claimers of
  * every instance take turns on an advisory lock, so the number of dispatches in flight they read cannot
  * change before they claim: across all instances it never exceeds {@code max-in-flight}.
  */
@@ -54,33 +61,27 @@ public class ClaimRepository {
                          FOR UPDATE SKIP LOCKED)""";
 
     /**
-     * $1 groups wanted, $2 runs per group, $3 lease seconds, $4 instance. Highest priority first, then the
-     * oldest slice. It reads {@code job_runs_claimable} in this order, which holds no run waiting out a
-     * backoff, so the scan stops after at most $1 * $2 rows at any queue depth and any number of backoffs.
+     * $1 rows: the ready runs in claim order, highest priority first, then the oldest slice, locked for this
+     * claim. It reads {@code job_runs_claimable} in this order, which holds no run waiting out a backoff, so the
+     * scan stops after at most $1 rows at any queue depth and any number of backoffs. The rows the packing leaves
+     * out are unlocked when the claim commits.
      */
-    static final String CLAIM = """
-            WITH ready AS (
-                SELECT id, symbol, timeframe, feed, adjustment, slice_from, priority
-                FROM job_runs
-                WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()
-                ORDER BY priority DESC, slice_from, timeframe, symbol
-                LIMIT $1::int * $2::int
-                FOR UPDATE SKIP LOCKED),
-            grp AS (
-                SELECT timeframe, feed, adjustment, slice_from, gen_random_uuid() AS dispatch_id,
-                       row_number() OVER (ORDER BY max(priority) DESC, slice_from, timeframe, feed, adjustment) AS rank
-                FROM ready GROUP BY timeframe, feed, adjustment, slice_from),
-            picked AS (
-                SELECT r.id, g.dispatch_id,
-                       row_number() OVER (PARTITION BY g.dispatch_id ORDER BY r.priority DESC, r.symbol) AS nth
-                FROM ready r JOIN grp g USING (timeframe, feed, adjustment, slice_from)
-                WHERE g.rank <= $1)
+    static final String CANDIDATES = """
+            SELECT id, symbol, timeframe, feed, adjustment, slice_from, slice_to, priority
+            FROM job_runs
+            WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()
+            ORDER BY priority DESC, slice_from, timeframe, symbol
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED""";
+
+    /** Leases the packed runs: $1 run ids, $2 their dispatch ids, $3 lease seconds, $4 instance. */
+    static final String LEASE = """
             UPDATE job_runs j
             SET status = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(),
                 lease_expires_at = now() + make_interval(secs => $3), leased_by = $4, dispatch_id = p.dispatch_id,
                 started_at = now(), finished_at = NULL, updated_at = now()
-            FROM picked p
-            WHERE j.id = p.id AND p.nth <= $2
+            FROM unnest($1::uuid[], $2::uuid[]) AS p(id, dispatch_id)
+            WHERE j.id = p.id AND j.status = 'queued'
             RETURNING j.id, j.symbol, j.timeframe, j.feed, j.adjustment, j.slice_from, j.slice_to, j.priority,
                       j.lease_token, j.dispatch_id""";
 
@@ -91,13 +92,17 @@ public class ClaimRepository {
 
     private final Pool pool;
     private final int maxInFlight;
-    private final int batchSize;
+    private final Limits limits;
     private final Duration lease;
 
     ClaimRepository(Pool pool, OrchestratorConfig config, BackfillConfig backfill) {
         this.pool = pool;
         this.maxInFlight = config.orchestrator().maxInFlight();
-        this.batchSize = config.orchestrator().batchSize();
+        this.limits = new Limits(
+                config.orchestrator().batchSize(),
+                config.orchestrator().dispatchMaxRuns(),
+                config.orchestrator().dispatchPages(),
+                backfill.alpaca().pageLimit());
         this.lease = backfill.queue().leaseDuration();
     }
 
@@ -124,9 +129,11 @@ public class ClaimRepository {
                     }
                     return conn.query(COME_DUE)
                             .execute()
-                            .chain(() -> conn.preparedQuery(CLAIM)
-                                    .execute(Tuple.of(groups, batchSize, Rows.seconds(lease), instance)))
-                            .map(claimed -> new Claim(free, dispatches(claimed)));
+                            .chain(() -> conn.preparedQuery(CANDIDATES).execute(Tuple.of(groups * limits.maxRuns())))
+                            .map(ready -> DispatchPacking.pack(
+                                    candidates(ready), groups, limits, TradingCalendar.nyse()::maxBars))
+                            .chain(packed -> lease(conn, packed, instance))
+                            .map(claimed -> new Claim(free, claimed));
                 }));
     }
 
@@ -136,6 +143,39 @@ public class ClaimRepository {
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
                         : Optional.of(new Ticker(rows.iterator().next().getString("symbol"))));
+    }
+
+    private Uni<List<Dispatch>> lease(SqlConnection conn, List<List<Candidate>> packed, String instance) {
+        if (packed.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<UUID> ids = new ArrayList<>();
+        List<UUID> dispatchIds = new ArrayList<>();
+        for (List<Candidate> dispatch : packed) {
+            UUID dispatchId = UUID.randomUUID();
+            dispatch.forEach(c -> {
+                ids.add(c.id());
+                dispatchIds.add(dispatchId);
+            });
+        }
+        return conn.preparedQuery(LEASE)
+                .execute(Tuple.of(
+                        ids.toArray(UUID[]::new), dispatchIds.toArray(UUID[]::new), Rows.seconds(lease), instance))
+                .map(ClaimRepository::dispatches);
+    }
+
+    private static List<Candidate> candidates(RowSet<Row> rows) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Row r : rows) {
+            candidates.add(new Candidate(
+                    r.getUUID("id"),
+                    new Ticker(r.getString("symbol")),
+                    Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
+                    new Series(r.getString("feed"), r.getString("adjustment")),
+                    new Slice(Rows.instant(r, "slice_from"), Rows.instant(r, "slice_to")),
+                    r.getInteger("priority")));
+        }
+        return candidates;
     }
 
     /** Groups the claimed rows by dispatch, in claim order: priority, then slice, then timeframe. */
@@ -151,24 +191,38 @@ public class ClaimRepository {
                         .mapToInt(r -> r.getInteger("priority"))
                         .max()
                         .orElse(0))
-                .thenComparing(g -> Rows.instant(g.get(0), "slice_from"))
+                .thenComparing(g -> g.stream()
+                        .map(r -> Rows.instant(r, "slice_from"))
+                        .min(Instant::compareTo)
+                        .orElseThrow())
                 .thenComparing(
                         g -> Timeframe.fromName(g.get(0).getString("timeframe")).orElseThrow()));
         List<Dispatch> dispatches = new ArrayList<>();
         groups.forEach(group -> {
             UUID id = group.get(0).getUUID("dispatch_id");
             Row first = group.get(0);
-            List<LeasedRun> runs = group.stream()
+            // symbol by symbol, each in time order: the order the provider serves the bars in
+            List<Row> ordered = group.stream()
+                    .sorted(Comparator.comparing((Row r) -> r.getString("symbol"))
+                            .thenComparing(r -> Rows.instant(r, "slice_from")))
+                    .toList();
+            List<LeasedRun> runs = ordered.stream()
                     .map(r ->
                             new LeasedRun(r.getUUID("id"), r.getUUID("lease_token"), new Ticker(r.getString("symbol"))))
-                    .sorted(Comparator.comparing(run -> run.symbol().value()))
                     .toList();
+            List<Slice> slices = ordered.stream()
+                    .map(r -> new Slice(Rows.instant(r, "slice_from"), Rows.instant(r, "slice_to")))
+                    .toList();
+            Slice window = new Slice(
+                    slices.stream().map(Slice::from).min(Instant::compareTo).orElseThrow(),
+                    slices.stream().map(Slice::to).max(Instant::compareTo).orElseThrow());
             dispatches.add(new Dispatch(
                     id,
                     Timeframe.fromName(first.getString("timeframe")).orElseThrow(),
                     new Series(first.getString("feed"), first.getString("adjustment")),
-                    new Slice(Rows.instant(first, "slice_from"), Rows.instant(first, "slice_to")),
-                    runs));
+                    window,
+                    runs,
+                    slices));
         });
         return dispatches;
     }

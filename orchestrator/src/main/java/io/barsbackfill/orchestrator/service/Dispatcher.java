@@ -88,7 +88,9 @@ public class Dispatcher {
                 d.series().adjustment());
     }
 
+    /** Runs of one slice in the original contract; runs of several slices name each run's own in froms/tos. */
     private static FetchBarsBatchRequest batch(Dispatch d) {
+        boolean sliced = !d.isOneSlice();
         return new FetchBarsBatchRequest(
                 d.runs().stream().map(r -> r.jobRunId().toString()).toList(),
                 d.runs().stream().map(r -> r.leaseToken().toString()).toList(),
@@ -97,7 +99,9 @@ public class Dispatcher {
                 d.slice().from().toString(),
                 d.slice().to().toString(),
                 d.series().feed(),
-                d.series().adjustment());
+                d.series().adjustment(),
+                sliced ? d.slices().stream().map(s -> s.from().toString()).toList() : null,
+                sliced ? d.slices().stream().map(s -> s.to().toString()).toList() : null);
     }
 
     /** What a fetcher's answer leaves to the orchestrator (package-private: tested with replies no fetcher sends). */
