@@ -268,9 +268,10 @@ class MultiSliceBatchTest {
     }
 
     private List<Bar> storedBars(String symbol, Instant from, Instant to) {
-        return db.query("""
+        String sql = """
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = 'h1' AND ts >= ? AND ts < ? ORDER BY ts""", symbol, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)).stream()
+                WHERE symbol = ? AND timeframe = 'h1' AND ts >= ? AND ts < ? ORDER BY ts""";
+        return db.query(sql, symbol, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)).stream()
                 .map(r -> new Bar(
                         (Instant) r.get("ts"),
                         (double) r.get("open"),
