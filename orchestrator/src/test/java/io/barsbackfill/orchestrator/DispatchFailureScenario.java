@@ -34,7 +34,8 @@ abstract class DispatchFailureScenario extends OrchestratorTestBase {
     @Test
     void theRunsGoBackWithBackoffAndTheTickStopsClaiming() {
         queuedRun("SPY", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100); // the oldest slice: first
-        for (int day = 1; day <= 8; day++) {
+        for (int day = 1; day <= 15; day += 2) {
+            // every other day: consecutive slices of the same tickers would share one dispatch
             queuedRun("AAPL", "m1", day(day), day(day + 1), 100);
             queuedRun("MSFT", "m1", day(day), day(day + 1), 100);
         }

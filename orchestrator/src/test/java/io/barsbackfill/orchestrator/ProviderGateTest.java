@@ -152,8 +152,12 @@ class ProviderGateTest extends OrchestratorTestBase {
         tickUntilAllSucceeded(Duration.ofSeconds(20));
     }
 
+    /**
+     * Every other day: consecutive slices of the same tickers would share one dispatch, and these cases need as
+     * many dispatches in flight as the cap allows.
+     */
     private void queueDays(int days, String... symbols) {
-        for (int day = 1; day <= days; day++) {
+        for (int day = 1; day <= 2 * days - 1; day += 2) {
             for (String symbol : symbols) {
                 queuedRun(
                         symbol,
