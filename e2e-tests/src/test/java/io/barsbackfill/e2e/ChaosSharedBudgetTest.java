@@ -40,9 +40,14 @@ class ChaosSharedBudgetTest {
                 LocalStack stack = Chaos.stack(ChaosSharedBudgetTest.class, db.libpqUrl(), token)
                         .orchestrators(3)
                         .fetcherInstances(3)
-                        // one run per dispatch: every dispatch goes to a fetch-bars instance, one request per run
+                        // one run per dispatch: every dispatch goes to a fetch-bars instance. Pages of 50 bars and
+                        // dispatches sized to one page keep consecutive slices apart (the first slice of a dispatch
+                        // is always taken, the next only if both fit) and make several requests per run, so the
+                        // load outlasts a minute at this budget
                         .only(Service.ORCHESTRATOR, Service.FETCH_BARS, Service.SIMULATOR)
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "1")
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_DISPATCH_PAGES", "1")
+                        .env("BACKFILL_ALPACA_PAGE_LIMIT", "50")
                         .env(Service.ORCHESTRATOR, "BACKFILL_FETCH_BARS_BATCH_URL", "http://127.0.0.1:9")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "6")
                         .env("BACKFILL_RATE_LIMIT_PER_MINUTE", Integer.toString(PER_MINUTE))

@@ -47,6 +47,10 @@ class TwoOrchestratorsTest {
                 .orchestrators(2)
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                // dispatches sized to one page of 1,000 bars: two tickers' month of h1 fits (at most 2 x 368 bars),
+                // two months do not, so each dispatch is one slice and there are enough for both orchestrators
+                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_DISPATCH_PAGES", "1")
+                .env("BACKFILL_ALPACA_PAGE_LIMIT", "1000")
                 // short ticks, so that both keep coming back for the slots the other frees
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
                 .build()
