@@ -110,15 +110,16 @@ class ChaosSoakTest {
     private static String tables(TestDatabase db) {
         List<Map<String, Object>> rows = db.query("""
                 SELECT t.name,
-                       (SELECT coalesce(sum(s.n_live_tup), 0) FROM pg_stat_user_tables s
-                        WHERE s.relid IN (SELECT relid FROM pg_partition_tree(t.name::regclass))) AS live,
-                       (SELECT coalesce(sum(s.n_dead_tup), 0) FROM pg_stat_user_tables s
-                        WHERE s.relid IN (SELECT relid FROM pg_partition_tree(t.name::regclass))) AS dead,
-                       pg_size_pretty((SELECT sum(pg_total_relation_size(relid))
-                                       FROM pg_partition_tree(t.name::regclass))) AS size
+                       coalesce(sum(s.n_live_tup), 0) AS live,
+                       coalesce(sum(s.n_dead_tup), 0) AS dead,
+                       pg_size_pretty(sum(pg_total_relation_size(r.relid))) AS size
                 FROM (VALUES ('job_runs'), ('job_definitions'), ('job_definition_runs'), ('ohlc_bars'),
                              ('rate_limits'), ('symbols'), ('orchestrator_heartbeat'), ('run_counts'),
-                             ('definition_run_counts')) t(name)""");
+                             ('definition_run_counts')) t(name)
+                CROSS JOIN LATERAL (SELECT relid FROM pg_partition_tree(t.name::regclass)
+                                    UNION SELECT t.name::regclass) r
+                LEFT JOIN pg_stat_user_tables s ON s.relid = r.relid
+                GROUP BY t.name ORDER BY t.name""");
         return rows.stream()
                 .map(r -> String.format(
                         "  %-22s live %8s  dead %8s  size %s%n",
