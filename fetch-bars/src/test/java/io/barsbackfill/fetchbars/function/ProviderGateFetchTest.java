@@ -20,7 +20,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -248,14 +247,11 @@ class ProviderGateFetchTest {
             Instant deadline = Instant.now().plusSeconds(20);
             while (terminated == 0 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(50);
-                try (Statement s = holder.createStatement();
-                        ResultSet rs = s.executeQuery("""
+                // from a connection of its own: pg_stat_activity is a snapshot per transaction, and the holder's
+                // transaction stays open, so it would keep seeing the activity of its first look
+                terminated = (int) db.queryLong("""
                         SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                        WHERE datname = current_database() AND pid <> pg_backend_pid()
-                          AND wait_event_type = 'Lock'""")) {
-                    rs.next();
-                    terminated = rs.getInt(1);
-                }
+                        WHERE datname = current_database() AND wait_event_type = 'Lock'""");
             }
             assertThat(terminated)
                     .as(
