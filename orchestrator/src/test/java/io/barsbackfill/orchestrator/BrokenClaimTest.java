@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** A claim that fails is an error of the tick and of the heartbeat, never an empty queue. */
 @QuarkusTest
-@WithTestResource(FetcherProcessesResource.class)
+@WithTestResource(InProcessFetchersResource.class)
 class BrokenClaimTest extends OrchestratorTestBase {
 
     @Test

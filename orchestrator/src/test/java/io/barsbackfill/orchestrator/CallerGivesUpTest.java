@@ -3,7 +3,7 @@ package io.barsbackfill.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(
-        value = FetcherProcessesResource.class,
+        value = InProcessFetchersResource.class,
         initArgs = {
             @ResourceArg(name = "simulator-latency-ms", value = "500"),
             @ResourceArg(name = "dispatch-timeout", value = "1500ms"),

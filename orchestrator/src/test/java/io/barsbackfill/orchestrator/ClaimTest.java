@@ -12,7 +12,7 @@ import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /** Claims straight from the repository, with the real fetchers there for the one test that ticks. */
 @QuarkusTest
-@WithTestResource(FetcherProcessesResource.class)
+@WithTestResource(InProcessFetchersResource.class)
 class ClaimTest extends OrchestratorTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

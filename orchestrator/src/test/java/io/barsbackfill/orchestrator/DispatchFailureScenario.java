@@ -5,28 +5,46 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.orchestrator.testing.FetchFunction;
+import io.barsbackfill.orchestrator.testing.FetcherFault;
 import io.barsbackfill.orchestrator.testing.Fetchers;
-import io.barsbackfill.orchestrator.testing.InjectFetchers;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real fetchers that refuse every dispatch with one HTTP status: the tick gives the runs back with backoff,
- * without spending more than the claim's attempt, and stops claiming after max-in-flight dispatches. Each case
- * (a subclass) starts the fetchers so that they answer {@link #status()}.
+ * Fetchers that refuse every dispatch with one HTTP status: the tick gives the runs back with backoff, without
+ * spending more than the claim's attempt, and stops claiming after max-in-flight dispatches. Each case (a
+ * subclass) scripts the fetchers' {@link #fault()}, which answers {@link #status()}.
  */
 abstract class DispatchFailureScenario extends OrchestratorTestBase {
 
-    @InjectFetchers
+    @Inject
     Fetchers fetchers;
 
+    /** How the fetchers misbehave. */
+    abstract FetcherFault fault();
+
     /** The status every dispatch is answered with. */
-    abstract int status();
+    int status() {
+        return fault().status();
+    }
+
+    @BeforeEach
+    void scriptFault() {
+        fetchers.script(fault());
+    }
+
+    @AfterEach
+    void fetchersWork() {
+        fetchers.script(FetcherFault.none());
+    }
 
     /** What the tick reports for fetch-bars and for fetch-bars-batch. */
     abstract List<String> tickErrors();
@@ -39,8 +57,8 @@ abstract class DispatchFailureScenario extends OrchestratorTestBase {
             queuedRun("AAPL", "m1", day(day), day(day + 1), 100);
             queuedRun("MSFT", "m1", day(day), day(day + 1), 100);
         }
-        int singleBefore = fetchers.answered(Service.FETCH_BARS).size();
-        int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
+        int singleBefore = fetchers.answered(FetchFunction.FETCH_BARS).size();
+        int batchBefore = fetchers.answered(FetchFunction.FETCH_BARS_BATCH).size();
 
         ValidatableResponse tick = action("tick")
                 .statusCode(200)
@@ -65,9 +83,9 @@ abstract class DispatchFailureScenario extends OrchestratorTestBase {
                 .isEqualTo(8);
         assertThat(count("SELECT count(*) FROM job_runs WHERE status = 'running'"))
                 .isZero();
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS, singleBefore, 1))
+        assertThat(fetchers.answeredAfter(FetchFunction.FETCH_BARS, singleBefore, 1))
                 .containsExactly("POST /fetch-bars " + status());
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 4))
+        assertThat(fetchers.answeredAfter(FetchFunction.FETCH_BARS_BATCH, batchBefore, 4))
                 .containsExactlyElementsOf(Collections.nCopies(4, "POST /fetch-bars-batch " + status()));
         assertThat(simulator.barRequests()).isZero();
     }

@@ -4,28 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Bar;
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.FetchFunction;
 import io.barsbackfill.orchestrator.testing.Fetchers;
-import io.barsbackfill.orchestrator.testing.InjectFetchers;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dispatch to the real fetch functions (processes, on this application's database, fetching from the market
- * simulator). What the orchestrator sent is judged by what the fetchers did with it: a fetcher refuses a wrong
- * token (401), a run id that is not the row's or a ticker or slice that is not the run's (400), and a lease that
- * is not the run's (conflict, nothing written). Misconfigured fetchers are in the {@code DispatchTo*Test}s.
+ * Dispatch to the fetch functions' real work, in process over HTTP (on this application's database, fetching from
+ * the market simulator; the packaged fetchers as processes are the end-to-end tests'). What the orchestrator sent is
+ * judged by what the fetchers did with it: a fetcher refuses a wrong token (401), a run id that is not the row's or
+ * a ticker or slice that is not the run's (400), and a lease that is not the run's (conflict, nothing written).
+ * Misconfigured fetchers are in the {@code DispatchTo*Test}s.
  */
 @QuarkusTest
-@WithTestResource(FetcherProcessesResource.class)
+@WithTestResource(InProcessFetchersResource.class)
 class DispatchTest extends OrchestratorTestBase {
 
-    @InjectFetchers
+    @Inject
     Fetchers fetchers;
 
     @Test
@@ -37,8 +38,8 @@ class DispatchTest extends OrchestratorTestBase {
             }
         }
         queuedRun("SPY", "d1", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z", 100);
-        int singleBefore = fetchers.answered(Service.FETCH_BARS).size();
-        int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
+        int singleBefore = fetchers.answered(FetchFunction.FETCH_BARS).size();
+        int batchBefore = fetchers.answered(FetchFunction.FETCH_BARS_BATCH).size();
 
         // 9 groups, at most 5 in flight: the tick claims again as dispatches end
         action("tick")
@@ -75,10 +76,10 @@ class DispatchTest extends OrchestratorTestBase {
         assertThat(simulator.barRequests())
                 .as("one provider request per group: each went out once, whole")
                 .isEqualTo(9);
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS, singleBefore, 1))
+        assertThat(fetchers.answeredAfter(FetchFunction.FETCH_BARS, singleBefore, 1))
                 .as("the single run")
                 .containsExactly("POST /fetch-bars 200");
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 8))
+        assertThat(fetchers.answeredAfter(FetchFunction.FETCH_BARS_BATCH, batchBefore, 8))
                 .as("the 8 groups of 3")
                 .hasSize(8)
                 .containsOnly("POST /fetch-bars-batch 200");
@@ -91,7 +92,7 @@ class DispatchTest extends OrchestratorTestBase {
                 queuedRun(symbol, "m1", day(day), day(day + 1), 100);
             }
         }
-        int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
+        int batchBefore = fetchers.answered(FetchFunction.FETCH_BARS_BATCH).size();
         long requestsBefore = simulator.barRequests();
 
         action("tick")
@@ -117,7 +118,7 @@ class DispatchTest extends OrchestratorTestBase {
         assertThat(simulator.barRequests() - requestsBefore)
                 .as("whole pages: %d bars of 8 slices in one request sequence", bars)
                 .isEqualTo((bars + 9_999) / 10_000);
-        assertThat(fetchers.answeredAfter(Service.FETCH_BARS_BATCH, batchBefore, 1))
+        assertThat(fetchers.answeredAfter(FetchFunction.FETCH_BARS_BATCH, batchBefore, 1))
                 .containsExactly("POST /fetch-bars-batch 200");
     }
 

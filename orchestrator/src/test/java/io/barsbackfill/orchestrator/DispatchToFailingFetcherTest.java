@@ -3,8 +3,8 @@ package io.barsbackfill.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
-import io.quarkus.test.common.ResourceArg;
+import io.barsbackfill.orchestrator.testing.FetcherFault;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -13,14 +13,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dispatch-failure scenario with real fetchers whose database does not exist: alive, but every call fails
- * checking its leases and is answered 500, as a fetcher whose database is down would answer.
+ * The dispatch-failure scenario with fetchers that answer every call 500, as a fetcher whose database does not
+ * exist answers (alive, but every call fails checking its leases).
  */
 @QuarkusTest
-@WithTestResource(
-        value = FetcherProcessesResource.class,
-        initArgs = @ResourceArg(name = "fetcher-database", value = "missing"))
+@WithTestResource(InProcessFetchersResource.class)
 class DispatchToFailingFetcherTest extends DispatchFailureScenario {
+
+    @Override
+    FetcherFault fault() {
+        return FetcherFault.status(500);
+    }
 
     @Override
     int status() {

@@ -5,24 +5,39 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
-import io.quarkus.test.common.ResourceArg;
+import io.barsbackfill.orchestrator.testing.FetcherFault;
+import io.barsbackfill.orchestrator.testing.Fetchers;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real fetchers on another (migrated) database than the orchestrator's: they know none of the runs and reject
- * the first of each request as bad input (400 naming {@code job_run_id} or {@code job_run_ids[0]}).
+ * Fetchers on another (migrated) database than the orchestrator's: they know none of the runs and reject the
+ * first of each request as bad input (400 naming {@code job_run_id} or {@code job_run_ids[0]}).
  */
 @QuarkusTest
-@WithTestResource(
-        value = FetcherProcessesResource.class,
-        initArgs = @ResourceArg(name = "fetcher-database", value = "other"))
+@WithTestResource(InProcessFetchersResource.class)
 class DispatchToFetcherOnAnotherDatabaseTest extends OrchestratorTestBase {
+
+    @Inject
+    Fetchers fetchers;
+
+    @BeforeEach
+    void fetchersOnAnotherDatabase() {
+        fetchers.script(FetcherFault.unknownRuns());
+    }
+
+    @AfterEach
+    void fetchersWork() {
+        fetchers.script(FetcherFault.none());
+    }
 
     @Test
     void theRunA400NamesFailsAndTheOthersOfItsBatchGoBackWithBackoff() {

@@ -1,20 +1,23 @@
 package io.barsbackfill.orchestrator;
 
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
-import io.quarkus.test.common.ResourceArg;
+import io.barsbackfill.orchestrator.testing.FetcherFault;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 
 /**
- * The dispatch-failure scenario with real fetchers started with another internal token than the orchestrator's:
- * they answer 401 to every dispatch.
+ * The dispatch-failure scenario with fetchers that expect another internal token than the orchestrator's: they
+ * answer 401 to every dispatch.
  */
 @QuarkusTest
-@WithTestResource(
-        value = FetcherProcessesResource.class,
-        initArgs = @ResourceArg(name = "fetcher-token", value = "not-the-orchestrators-token"))
+@WithTestResource(InProcessFetchersResource.class)
 class DispatchToWrongTokenFetcherTest extends DispatchFailureScenario {
+
+    @Override
+    FetcherFault fault() {
+        return FetcherFault.wrongToken();
+    }
 
     @Override
     int status() {

@@ -4,27 +4,27 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.cli.stack.Service;
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.FetchFunction;
 import io.barsbackfill.orchestrator.testing.Fetchers;
-import io.barsbackfill.orchestrator.testing.InjectFetchers;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.barsbackfill.testing.ScrapedMetrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an operator watches while a backfill runs: {@code /q/metrics} of the orchestrator and of the real fetchers
- * move with the work, health reports the heartbeat, and each dispatch reaches its fetcher with its id and the trace
- * context (so logs of the three functions can be joined).
+ * What an operator watches while a backfill runs: {@code /q/metrics} of the orchestrator and of the fetchers (in
+ * process here, so in the same page) move with the work, health reports the heartbeat, and each dispatch reaches
+ * its fetcher with its id and the trace context (so logs of the three functions can be joined).
  */
 @QuarkusTest
-@WithTestResource(FetcherProcessesResource.class)
+@WithTestResource(InProcessFetchersResource.class)
 class ObservabilityTest extends OrchestratorTestBase {
 
-    @InjectFetchers
+    @Inject
     Fetchers fetchers;
 
     @Test
@@ -34,8 +34,8 @@ class ObservabilityTest extends OrchestratorTestBase {
         queuedRun("SPY", "h1", "2022-03-01T00:00:00Z", "2022-04-01T00:00:00Z", 100);
         ScrapedMetrics before = ScrapedMetrics.scrape();
         double fetchersBefore = barsWrittenByFetchers();
-        int headersBefore = fetchers.headersAnswered(Service.FETCH_BARS).size()
-                + fetchers.headersAnswered(Service.FETCH_BARS_BATCH).size();
+        int headersBefore = fetchers.headersAnswered(FetchFunction.FETCH_BARS).size()
+                + fetchers.headersAnswered(FetchFunction.FETCH_BARS_BATCH).size();
 
         action("tick").statusCode(200).body("status", equalTo("healthy")).body("jobs_dispatched", equalTo(3));
 
@@ -61,8 +61,8 @@ class ObservabilityTest extends OrchestratorTestBase {
         assertThat(written).isPositive();
         assertThat(barsWrittenByFetchers() - fetchersBefore).isEqualTo(written);
 
-        List<String> headers = new ArrayList<>(fetchers.headersAnswered(Service.FETCH_BARS));
-        headers.addAll(fetchers.headersAnswered(Service.FETCH_BARS_BATCH));
+        List<String> headers = new ArrayList<>(fetchers.headersAnswered(FetchFunction.FETCH_BARS));
+        headers.addAll(fetchers.headersAnswered(FetchFunction.FETCH_BARS_BATCH));
         assertThat(headers.subList(headersBefore, headers.size()))
                 .as("one line per dispatch: a batch and a single")
                 .hasSize(2)
@@ -75,8 +75,8 @@ class ObservabilityTest extends OrchestratorTestBase {
                 .body("checks.find { it.name == 'heartbeat' }.data.last_status", equalTo("healthy"));
     }
 
-    private double barsWrittenByFetchers() {
-        return ScrapedMetrics.scrape(fetchers.url(Service.FETCH_BARS)).value("backfill_bars_written_total")
-                + ScrapedMetrics.scrape(fetchers.url(Service.FETCH_BARS_BATCH)).value("backfill_bars_written_total");
+    /** The fetchers run in this application, so their counter is in its {@code /q/metrics}. */
+    private static double barsWrittenByFetchers() {
+        return ScrapedMetrics.scrape().value("backfill_bars_written_total");
     }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Shared by the orchestrator tests: one application on a throw-away database (emptied before each test) with
- * the market simulator as provider. Where the fetchers come from is up to each test class: the real fetch
- * functions as processes ({@code FetcherProcessesResource}), or none with dispatch paused
+ * the market simulator as provider. Where the fetchers come from is up to each test class: the fetch functions'
+ * real work in process ({@code InProcessFetchersResource}), or none with dispatch paused
  * ({@code DispatchPausedResource}) where a test is about planning, queue control or input and a dispatch would
  * only be in the way.
  */

@@ -3,16 +3,16 @@ package io.barsbackfill.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.cli.stack.Service;
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.FetchFunction;
 import io.barsbackfill.orchestrator.testing.Fetchers;
-import io.barsbackfill.orchestrator.testing.InjectFetchers;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.barsbackfill.simulator.SimulatorFaults;
 import io.barsbackfill.testing.ScrapedMetrics;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(
-        value = FetcherProcessesResource.class,
+        value = InProcessFetchersResource.class,
         initArgs = {
             @ResourceArg(name = "backfill.queue.backoff-base", value = "1s"),
             @ResourceArg(name = "backfill.queue.backoff-max", value = "3s"),
@@ -43,7 +43,7 @@ class ProviderGateTest extends OrchestratorTestBase {
     private static final int ATTEMPTS_PER_PAGE = 4;
     private static final int GATE_FAILURE_THRESHOLD = 3;
 
-    @InjectFetchers
+    @Inject
     Fetchers fetchers;
 
     @Test
@@ -135,14 +135,15 @@ class ProviderGateTest extends OrchestratorTestBase {
     @Test
     void truncatedAndWrongTypeBodiesNeverMakeAFetcher500AndRunsSucceedOnceTheProviderRecovers() {
         queueDays(4, "AAPL", "MSFT");
-        int batchBefore = fetchers.answered(Service.FETCH_BARS_BATCH).size();
+        int batchBefore = fetchers.answered(FetchFunction.FETCH_BARS_BATCH).size();
         simulator.faults(SimulatorFaults.NONE.withTruncatedRate(0.5).withWrongTypeRate(1));
         tickFor(Duration.ofSeconds(3));
 
-        assertThat(fetchers.answered(Service.FETCH_BARS_BATCH)
+        assertThat(fetchers.answered(FetchFunction.FETCH_BARS_BATCH)
                         .subList(
                                 batchBefore,
-                                fetchers.answered(Service.FETCH_BARS_BATCH).size()))
+                                fetchers.answered(FetchFunction.FETCH_BARS_BATCH)
+                                        .size()))
                 .isNotEmpty()
                 .containsOnly("POST /fetch-bars-batch 200");
         assertThat(count("SELECT count(*) FROM job_runs WHERE error_code = 'DISPATCH_FAILED'"))

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * writes only what changed; the audit finds nothing wrong with what the simulator served.
  */
 @QuarkusTest
-@WithTestResource(FetcherProcessesResource.class)
+@WithTestResource(InProcessFetchersResource.class)
 class SeriesTest extends OrchestratorTestBase {
 
     private static final Instant FROM = Instant.parse("2020-01-01T00:00:00Z");

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
-import io.barsbackfill.orchestrator.testing.FetcherProcessesResource;
+import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
@@ -16,7 +16,7 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(FetcherProcessesResource.class)
+@WithTestResource(InProcessFetchersResource.class)
 class StatusTest extends OrchestratorTestBase {
 
     @Test

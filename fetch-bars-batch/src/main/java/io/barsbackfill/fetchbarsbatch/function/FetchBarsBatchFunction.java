@@ -1,16 +1,13 @@
 package io.barsbackfill.fetchbarsbatch.function;
 
-import io.barsbackfill.common.domain.FetchStatus;
+import io.barsbackfill.common.function.FetchAnswers;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchRequests;
 import io.barsbackfill.common.function.FunctionInput;
 import io.barsbackfill.common.function.LogContext;
-import io.barsbackfill.common.function.StaleLeaseException;
-import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.service.BarFetchService;
 import io.barsbackfill.common.service.FetchCommand;
-import io.barsbackfill.common.service.FetchOutcome;
 import io.barsbackfill.common.service.RunMismatchException;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -39,23 +36,6 @@ public class FetchBarsBatchFunction {
         return service.fetch(command)
                 .onFailure(RunMismatchException.class)
                 .transform(e -> FetchRequests.mismatch((RunMismatchException) e, true))
-                .map(FetchBarsBatchFunction::answer);
-    }
-
-    /** The service's outcome on the wire: the one place this function maps it. */
-    private static FetchBarsBatchResponse answer(FetchOutcome outcome) {
-        if (outcome.allConflict()) {
-            throw new StaleLeaseException("no run of this batch is leased with the given tokens");
-        }
-        return new FetchBarsBatchResponse(
-                outcome.results().size(),
-                outcome.totalBars(),
-                outcome.results().stream()
-                        .filter(r -> r.status() == FetchStatus.success)
-                        .map(r -> r.symbol().value())
-                        .toList(),
-                outcome.apiCalls(),
-                outcome.durationMs(),
-                outcome.results().stream().map(SymbolResult::of).toList());
+                .map(FetchAnswers::batch);
     }
 }

@@ -1,19 +1,14 @@
 package io.barsbackfill.fetchbars.function;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
-import io.barsbackfill.common.domain.FetchStatus;
+import io.barsbackfill.common.function.FetchAnswers;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.FetchRequests;
 import io.barsbackfill.common.function.FunctionInput;
 import io.barsbackfill.common.function.LogContext;
-import io.barsbackfill.common.function.StaleLeaseException;
-import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.service.BarFetchService;
 import io.barsbackfill.common.service.FetchCommand;
-import io.barsbackfill.common.service.FetchOutcome;
 import io.barsbackfill.common.service.RunMismatchException;
-import io.barsbackfill.common.service.RunResult;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Produces;
@@ -40,21 +35,6 @@ public class FetchBarsFunction {
         return service.fetch(command)
                 .onFailure(RunMismatchException.class)
                 .transform(e -> FetchRequests.mismatch((RunMismatchException) e, false))
-                .map(outcome -> answer(command, outcome));
-    }
-
-    /** The service's outcome on the wire: the one place this function maps it. */
-    private static FetchBarsResponse answer(FetchCommand command, FetchOutcome outcome) {
-        RunResult r = outcome.results().get(0);
-        if (r.status() == FetchStatus.conflict) {
-            throw new StaleLeaseException("job run " + r.jobRunId() + ": " + r.message());
-        }
-        return FetchBarsResponse.of(
-                SymbolResult.of(r),
-                AlpacaBarsClient.PROVIDER,
-                command.slice().from().toString(),
-                command.slice().to().toString(),
-                outcome.apiCalls(),
-                outcome.durationMs());
+                .map(outcome -> FetchAnswers.single(command, outcome));
     }
 }

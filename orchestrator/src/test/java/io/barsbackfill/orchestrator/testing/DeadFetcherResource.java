@@ -1,10 +1,6 @@
 package io.barsbackfill.orchestrator.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /** Points both fetcher URLs at a local port where nothing listens (connections are refused). */
@@ -20,13 +16,7 @@ public class DeadFetcherResource implements QuarkusTestResourceLifecycleManager 
 
     /** Both fetcher URLs at a port that was free a moment ago: nothing answers there. */
     static Map<String, String> unreachableFetchers() {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String url = "http://127.0.0.1:" + port;
+        String url = "http://127.0.0.1:" + LocalPorts.free();
         return Map.of("backfill.fetch-bars-url", url, "backfill.fetch-bars-batch-url", url);
     }
 }
