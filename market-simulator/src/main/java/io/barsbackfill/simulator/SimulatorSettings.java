@@ -103,18 +103,6 @@ public record SimulatorSettings(
             "KO",
             "PEP");
 
-    /** Without injected faults. */
-    public SimulatorSettings(
-            Set<String> universe,
-            int requestsPerMinute,
-            double errorRate,
-            Duration latency,
-            long seed,
-            Optional<String> keyId,
-            Optional<String> secretKey) {
-        this(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, SimulatorFaults.NONE);
-    }
-
     public SimulatorSettings {
         Objects.requireNonNull(universe, "universe");
         Objects.requireNonNull(faults, "faults");
@@ -154,7 +142,14 @@ public record SimulatorSettings(
     /** The default universe, unlimited, no errors, no latency, seed 42, no keys required. */
     public static SimulatorSettings defaults() {
         return new SimulatorSettings(
-                Set.copyOf(DEFAULT_UNIVERSE), 0, 0, Duration.ZERO, 42, Optional.empty(), Optional.empty());
+                Set.copyOf(DEFAULT_UNIVERSE),
+                0,
+                0,
+                Duration.ZERO,
+                42,
+                Optional.empty(),
+                Optional.empty(),
+                SimulatorFaults.NONE);
     }
 
     public SimulatorSettings withUniverse(Collection<String> universe) {

@@ -49,7 +49,8 @@ class StandaloneTest {
                         Duration.ofMillis(25),
                         -3,
                         Optional.of("id"),
-                        Optional.of("secret")));
+                        Optional.of("secret"),
+                        SimulatorFaults.NONE));
     }
 
     @Test

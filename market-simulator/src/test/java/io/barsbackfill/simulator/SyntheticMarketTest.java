@@ -14,31 +14,20 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class SyntheticMarketTest {
 
     private static final TradingCalendar NYSE = TradingCalendar.nyse();
-    private static MarketSimulator simulator;
-    private static ApiClient api;
 
-    @BeforeAll
-    static void start() {
-        simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
-        api = new ApiClient(simulator);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-    }
+    @RegisterExtension
+    static final DefaultMarket MARKET = new DefaultMarket();
 
     private static List<Bar> bars(String ticker, Timeframe timeframe, String from, String to) {
-        return simulator.bars(ticker, timeframe, Instant.parse(from), Instant.parse(to));
+        return MARKET.simulator().bars(ticker, timeframe, Instant.parse(from), Instant.parse(to));
     }
 
     private static LocalTime newYorkTime(Instant t) {
@@ -46,7 +35,7 @@ class SyntheticMarketTest {
     }
 
     private static List<Bar> session(String ticker, Timeframe timeframe, TradingSession s) {
-        return simulator.bars(ticker, timeframe, s.preOpen(), s.postClose());
+        return MARKET.simulator().bars(ticker, timeframe, s.preOpen(), s.postClose());
     }
 
     @Test
@@ -60,16 +49,18 @@ class SyntheticMarketTest {
                     .as(tf.name())
                     .isEmpty();
         }
-        ApiClient.Answer answer = api.get("/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Min"
-                + "&start=2024-07-04T00:00:00Z&end=2024-07-04T23:59:59Z");
+        ApiClient.Answer answer = MARKET.api()
+                .get("/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Min"
+                        + "&start=2024-07-04T00:00:00Z&end=2024-07-04T23:59:59Z");
         assertThat(answer.raw().body()).isEqualTo("{\"bars\":{},\"next_page_token\":null}");
     }
 
     @Test
     void earlyCloseEndsRegularHoursAtOneAndExtendedHoursAtFive() {
         TradingSession blackFriday = NYSE.session(LocalDate.of(2024, 11, 29)).orElseThrow();
-        ApiClient.Answer answer = api.get("/v2/stocks/AAPL/bars?timeframe=1Min&limit=10000"
-                + "&start=2024-11-29T00:00:00Z&end=2024-11-30T04:59:59Z");
+        ApiClient.Answer answer = MARKET.api()
+                .get("/v2/stocks/AAPL/bars?timeframe=1Min&limit=10000"
+                        + "&start=2024-11-29T00:00:00Z&end=2024-11-30T04:59:59Z");
         List<Bar> minutes = answer.barArray();
         assertThat(answer.nextPageToken()).isNull();
         assertThat(minutes).isEqualTo(session("AAPL", Timeframe.m1, blackFriday));
@@ -266,7 +257,7 @@ class SyntheticMarketTest {
         List<Bar> wide = bars("AMD", Timeframe.m5, "2024-04-01T00:00:00Z", "2024-04-13T00:00:00Z");
         Instant from = Instant.parse("2024-04-03T14:17:00Z");
         Instant to = Instant.parse("2024-04-09T18:00:00Z");
-        assertThat(simulator.bars("AMD", Timeframe.m5, from, to))
+        assertThat(MARKET.simulator().bars("AMD", Timeframe.m5, from, to))
                 .isEqualTo(wide.stream()
                         .filter(b -> !b.ts().isBefore(from) && b.ts().isBefore(to))
                         .toList())
@@ -281,7 +272,7 @@ class SyntheticMarketTest {
                 MarketSimulator.start(0, SimulatorSettings.defaults().withSeed(7))) {
             String query = "/v2/stocks/bars?symbols=AAPL,TSLA,BRK.A&timeframe=15Min"
                     + "&start=2024-05-01T00:00:00Z&end=2024-05-10T00:00:00Z&limit=700";
-            ApiClient.Answer mine = api.get(query);
+            ApiClient.Answer mine = MARKET.api().get(query);
             ApiClient.Answer theirs = new ApiClient(other).get(query);
             assertThat(theirs.raw().body()).isEqualTo(mine.raw().body());
             String token = mine.nextPageToken();
@@ -289,7 +280,10 @@ class SyntheticMarketTest {
                             .get(query + "&page_token=" + token)
                             .raw()
                             .body())
-                    .isEqualTo(api.get(query + "&page_token=" + token).raw().body());
+                    .isEqualTo(MARKET.api()
+                            .get(query + "&page_token=" + token)
+                            .raw()
+                            .body());
             assertThat(other.bars(
                             "ZIM",
                             Timeframe.d1,

@@ -26,7 +26,8 @@ import java.util.List;
  * @param duplicates          bars beyond the first in one slot
  * @param summary             the findings in one line
  * @param symbols             the same figures per symbol and timeframe
- * @param findings            slices with unexplained gaps, duplicates or no bars (at most {@link #MAX_FINDINGS})
+ * @param findings            slices with unexplained gaps, duplicates or no bars (at most
+ *                            {@code AuditService.MAX_FINDINGS})
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -48,8 +49,6 @@ public record AuditReport(
         String summary,
         List<SymbolAudit> symbols,
         List<Finding> findings) {
-
-    public static final int MAX_FINDINGS = 200;
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

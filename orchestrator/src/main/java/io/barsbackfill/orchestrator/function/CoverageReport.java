@@ -20,19 +20,4 @@ public record CoverageReport(
         List<String> symbols,
         List<String> slices,
         List<String> status,
-        List<int[]> bars) {
-
-    public static final char NOT_PLANNED = '-';
-
-    /** The letter of a {@code job_runs.status}. */
-    public static char letter(String status) {
-        return switch (status) {
-            case "queued" -> 'q';
-            case "running" -> 'r';
-            case "success" -> 's';
-            case "failed" -> 'f';
-            case "cancelled" -> 'c';
-            default -> '?';
-        };
-    }
-}
+        List<int[]> bars) {}

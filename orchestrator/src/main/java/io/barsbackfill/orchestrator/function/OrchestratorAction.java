@@ -1,10 +1,7 @@
 package io.barsbackfill.orchestrator.function;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.RequestFields;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -21,7 +18,6 @@ enum OrchestratorAction {
     refresh("definition", "since");
 
     static final String NAMES = Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(" "));
-    private static final PropertyNamingStrategies.NamingBase WIRE = new PropertyNamingStrategies.SnakeCaseStrategy();
 
     private final Set<String> fields;
 
@@ -45,9 +41,8 @@ enum OrchestratorAction {
      * (fields no action knows are refused before, by {@code FunctionHttp}).
      */
     void refuseOtherFields(OrchestratorRequest request) {
-        for (RecordComponent component : OrchestratorRequest.class.getRecordComponents()) {
-            String field = WIRE.translate(component.getName());
-            if (!field.equals("action") && !fields.contains(field) && value(component, request) != null) {
+        for (String field : request.optionsGiven().keySet()) {
+            if (!fields.contains(field)) {
                 throw new BadInputException(
                         field,
                         "action " + name() + " does not take " + field
@@ -58,14 +53,6 @@ enum OrchestratorAction {
                                                         ", ",
                                                         fields.stream().sorted().toList())));
             }
-        }
-    }
-
-    private static Object value(RecordComponent component, OrchestratorRequest request) {
-        try {
-            return component.getAccessor().invoke(request);
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -64,7 +64,7 @@ public class OrchestratorFunction {
         OrchestratorAction action = OrchestratorAction.parse(request.action());
         action.refuseOtherFields(request);
         return switch (action) {
-            case tick -> ticks.tick().map(OrchestratorResponse::of);
+            case tick -> ticks.tick().map(t -> OrchestratorResponse.of(OrchestratorAnswers.tick(t)));
             case status -> status.status().map(s -> OrchestratorResponse.of(StatusReports.of(s)));
             case enqueue ->
                 enqueue.enqueue(OrchestratorCommands.enqueue(
@@ -86,13 +86,15 @@ public class OrchestratorFunction {
             case audit ->
                 audit.audit(OrchestratorCommands.audit(
                                 request, backfill.alpaca().defaultSeries()))
-                        .map(OrchestratorResponse::of);
+                        .map(a -> OrchestratorResponse.of(OrchestratorAnswers.audit(a)));
             case refresh -> {
                 Refresh refresh = OrchestratorCommands.refresh(request);
                 yield queue.refresh(refresh)
                         .map(n -> OrchestratorResponse.of(new UpdateResult("refresh", n, refresh.definition(), null)));
             }
-            case coverage -> coverage.report(request.definition()).map(OrchestratorResponse::of);
+            case coverage ->
+                coverage.report(request.definition())
+                        .map(g -> OrchestratorResponse.of(OrchestratorAnswers.coverage(g)));
         };
     }
 }

@@ -3,7 +3,10 @@ package io.barsbackfill.orchestrator.function;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code POST /orchestrator}. {@code action} is one of {@code tick}, {@code status}, {@code enqueue},
@@ -38,4 +41,25 @@ public record OrchestratorRequest(
         String onUnknown,
         String feed,
         String adjustment,
-        String since) {}
+        String since) {
+
+    /** The fields given besides {@code action}, by wire name, in the order above. */
+    Map<String, Object> optionsGiven() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("name", name);
+        all.put("symbols", symbols);
+        all.put("timeframe", timeframe);
+        all.put("from", from);
+        all.put("to", to);
+        all.put("priority", priority);
+        all.put("definition", definition);
+        all.put("symbol", symbol);
+        all.put("error_code", errorCode);
+        all.put("on_unknown", onUnknown);
+        all.put("feed", feed);
+        all.put("adjustment", adjustment);
+        all.put("since", since);
+        all.values().removeIf(Objects::isNull);
+        return all;
+    }
+}

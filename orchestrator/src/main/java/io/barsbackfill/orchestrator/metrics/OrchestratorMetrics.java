@@ -2,7 +2,6 @@ package io.barsbackfill.orchestrator.metrics;
 
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.service.ProviderGate;
-import io.barsbackfill.orchestrator.function.TickResult;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
@@ -105,10 +104,10 @@ public class OrchestratorMetrics {
         gauges.forEach(registry::remove);
     }
 
-    /** Counts the tick by its result and refreshes the queue figures. */
-    public Uni<Void> tickEnded(TickResult tick) {
+    /** Counts the tick by its result ({@code healthy}, {@code warning}, {@code error}); refreshes the figures. */
+    public Uni<Void> tickEnded(String result) {
         Counter.builder("backfill.ticks")
-                .tag("result", tick.status())
+                .tag("result", result)
                 .description("Ticks by result")
                 .register(registry)
                 .increment();

@@ -2,10 +2,8 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.CalendarPeriods;
 import io.barsbackfill.common.domain.Series;
+import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.Definition;
-import io.barsbackfill.orchestrator.function.AuditReport;
-import io.barsbackfill.orchestrator.function.AuditReport.Finding;
-import io.barsbackfill.orchestrator.function.AuditReport.SymbolAudit;
 import io.barsbackfill.orchestrator.repository.AuditRepository;
 import io.barsbackfill.orchestrator.repository.AuditRepository.RunAudit;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
@@ -16,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -27,6 +24,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class AuditService {
+
+    /** Slices that need a look, at most, in an audit's findings. */
+    public static final int MAX_FINDINGS = 200;
 
     /** Sessions around the audited slices, so that a gap at a slice's edge is judged by its neighbours. */
     private static final Duration MARGIN = Duration.ofDays(14);
@@ -42,14 +42,71 @@ public class AuditService {
     /** What to audit: one definition (by name), or every run of one series. */
     public record AuditScope(String definition, Series series) {}
 
-    public Uni<AuditReport> audit(AuditScope scope) {
+    /**
+     * An audit's figures over some successful runs.
+     *
+     * @param slices              runs (one per symbol, timeframe and slice)
+     * @param sessions            sessions within those slices
+     * @param bars                bars stored within those slices
+     * @param slots               slots of those sessions
+     * @param slotsWithoutBar     slots holding no bar (normal for thin tickers off-hours)
+     * @param longestGap          most consecutive slots without a bar within one session
+     * @param unexplainedSessions whole sessions without a bar for a ticker that has bars before and after them
+     * @param barsOutside         bars outside every extended session, or not at a day's (week's) start for d1
+     *                            (w1): a timezone error
+     * @param emptyRuns           runs without a single bar although their slice has sessions
+     * @param duplicates          bars beyond the first in one slot
+     */
+    public record Figures(
+            long slices,
+            long sessions,
+            long bars,
+            long slots,
+            long slotsWithoutBar,
+            long longestGap,
+            long unexplainedSessions,
+            long barsOutside,
+            long emptyRuns,
+            long duplicates) {
+
+        static Figures of(List<RunAudit> runs) {
+            return new Figures(
+                    runs.size(),
+                    runs.stream().mapToLong(RunAudit::sessions).sum(),
+                    runs.stream().mapToLong(RunAudit::bars).sum(),
+                    runs.stream().mapToLong(RunAudit::slots).sum(),
+                    runs.stream().mapToLong(r -> r.slots() - r.slotsFilled()).sum(),
+                    runs.stream().mapToLong(RunAudit::longestGap).max().orElse(0),
+                    runs.stream().mapToLong(RunAudit::unexplainedSessions).sum(),
+                    runs.stream().mapToLong(RunAudit::barsOutside).sum(),
+                    runs.stream().filter(RunAudit::isEmpty).count(),
+                    runs.stream().mapToLong(RunAudit::duplicates).sum());
+        }
+
+        /** Whole sessions without a bar plus bars outside every session. */
+        public long unexplainedGaps() {
+            return unexplainedSessions + barsOutside;
+        }
+    }
+
+    /** The figures of one symbol in one timeframe. */
+    public record SymbolFigures(String symbol, Timeframe timeframe, Figures figures) {}
+
+    /**
+     * @param definition the definition audited, or null for every run of the series
+     * @param findings   runs with unexplained gaps, duplicates or no bars (at most {@link #MAX_FINDINGS})
+     */
+    public record Audit(
+            String definition, Series series, Figures total, List<SymbolFigures> symbols, List<RunAudit> findings) {}
+
+    public Uni<Audit> audit(AuditScope scope) {
         if (scope.definition() == null) {
             return audit(null, scope.series());
         }
         return definitions.named(scope.definition()).chain(d -> audit(d, d.series()));
     }
 
-    private Uni<AuditReport> audit(Definition definition, Series series) {
+    private Uni<Audit> audit(Definition definition, Series series) {
         UUID id = definition == null ? null : definition.id();
         return audits.scope(id, series)
                 .chain(scopes -> Multi.createFrom()
@@ -65,92 +122,17 @@ public class AuditService {
                 .map(runs -> report(definition == null ? null : definition.name(), series, runs));
     }
 
-    static AuditReport report(String definition, Series series, List<RunAudit> runs) {
+    static Audit report(String definition, Series series, List<RunAudit> runs) {
         Map<String, List<RunAudit>> bySymbol = new LinkedHashMap<>();
         runs.forEach(r -> bySymbol.computeIfAbsent(r.symbol() + " " + r.timeframe(), k -> new ArrayList<>())
                 .add(r));
-        List<SymbolAudit> symbols =
-                bySymbol.values().stream().map(AuditService::symbol).toList();
-        List<Finding> findings = runs.stream()
-                .filter(r -> r.unexplainedSessions() > 0 || r.barsOutside() > 0 || r.duplicates() > 0 || r.isEmpty())
-                .limit(AuditReport.MAX_FINDINGS)
-                .map(r -> new Finding(
-                        r.symbol(),
-                        r.timeframe().name(),
-                        r.sliceFrom().toString(),
-                        r.sliceTo().toString(),
-                        r.sessions(),
-                        r.bars(),
-                        r.unexplainedSessions(),
-                        r.barsOutside(),
-                        r.duplicates()))
+        List<SymbolFigures> symbols = bySymbol.values().stream()
+                .map(rs -> new SymbolFigures(rs.get(0).symbol(), rs.get(0).timeframe(), Figures.of(rs)))
                 .toList();
-        SymbolAudit all = total(runs);
-        long unexplained = all.unexplainedSessions() + all.barsOutsideSession();
-        long slots = runs.stream().mapToLong(RunAudit::slots).sum();
-        String summary = String.format(
-                Locale.ROOT,
-                "audit %s (%s): %,d slices of %,d symbols, %,d sessions, %,d bars; %,d slots without a bar (%.1f%%, "
-                        + "longest gap %d); %d unexplained gaps, %d duplicates, %d empty runs",
-                definition == null ? "all definitions" : definition,
-                series,
-                runs.size(),
-                bySymbol.size(),
-                all.sessionsExpected(),
-                all.barsStored(),
-                all.slotsWithoutBar(),
-                slots == 0 ? 0.0 : all.slotsWithoutBar() * 100.0 / slots,
-                all.longestGap(),
-                unexplained,
-                all.duplicates(),
-                all.emptyRuns());
-        return new AuditReport(
-                definition,
-                series.feed(),
-                series.adjustment(),
-                runs.size(),
-                all.sessionsExpected(),
-                all.barsStored(),
-                all.slotsWithoutBar(),
-                all.longestGap(),
-                all.unexplainedSessions(),
-                all.barsOutsideSession(),
-                unexplained,
-                all.emptyRuns(),
-                all.duplicates(),
-                summary,
-                symbols,
-                findings);
-    }
-
-    private static SymbolAudit symbol(List<RunAudit> runs) {
-        SymbolAudit t = total(runs);
-        return new SymbolAudit(
-                runs.get(0).symbol(),
-                runs.get(0).timeframe().name(),
-                t.slices(),
-                t.sessionsExpected(),
-                t.barsStored(),
-                t.slotsWithoutBar(),
-                t.longestGap(),
-                t.unexplainedSessions(),
-                t.barsOutsideSession(),
-                t.emptyRuns(),
-                t.duplicates());
-    }
-
-    private static SymbolAudit total(List<RunAudit> runs) {
-        return new SymbolAudit(
-                null,
-                null,
-                runs.size(),
-                runs.stream().mapToLong(RunAudit::sessions).sum(),
-                runs.stream().mapToLong(RunAudit::bars).sum(),
-                runs.stream().mapToLong(r -> r.slots() - r.slotsFilled()).sum(),
-                runs.stream().mapToLong(RunAudit::longestGap).max().orElse(0),
-                runs.stream().mapToLong(RunAudit::unexplainedSessions).sum(),
-                runs.stream().mapToLong(RunAudit::barsOutside).sum(),
-                runs.stream().filter(RunAudit::isEmpty).count(),
-                runs.stream().mapToLong(RunAudit::duplicates).sum());
+        List<RunAudit> findings = runs.stream()
+                .filter(r -> r.unexplainedSessions() > 0 || r.barsOutside() > 0 || r.duplicates() > 0 || r.isEmpty())
+                .limit(MAX_FINDINGS)
+                .toList();
+        return new Audit(definition, series, Figures.of(runs), symbols, findings);
     }
 }

@@ -1,9 +1,10 @@
 package io.barsbackfill.orchestrator.service;
 
+import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.orchestrator.Definition;
-import io.barsbackfill.orchestrator.function.CoverageReport;
 import io.barsbackfill.orchestrator.repository.CoverageRepository;
 import io.barsbackfill.orchestrator.repository.CoverageRepository.Cell;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
@@ -29,7 +30,20 @@ public class CoverageService {
         this.definitions = definitions;
     }
 
-    public Uni<CoverageReport> report(String definition) {
+    /**
+     * One definition's runs: {@code status.get(i)[j]} is the status of the run of {@code symbols[i]} (the
+     * definition's order) for {@code slices[j]} (slice starts, ascending), null where none is planned yet;
+     * {@code bars.get(i)[j]} the bars that run wrote.
+     */
+    public record Grid(
+            String definition,
+            Timeframe timeframe,
+            List<Ticker> symbols,
+            List<Instant> slices,
+            List<JobStatus[]> status,
+            List<int[]> bars) {}
+
+    public Uni<Grid> report(String definition) {
         if (definition == null || definition.isBlank()) {
             throw new BadInputException("definition", "coverage needs a definition name");
         }
@@ -37,8 +51,7 @@ public class CoverageService {
         return definitions.named(name).chain(def -> coverage.runs(def.id()).map(cells -> grid(def, cells)));
     }
 
-    static CoverageReport grid(Definition def, List<Cell> cells) {
-        List<String> symbols = def.symbols().stream().map(Ticker::value).toList();
+    static Grid grid(Definition def, List<Cell> cells) {
         List<Instant> slices = new ArrayList<>(
                 new TreeSet<>(cells.stream().map(Cell::sliceFrom).toList()));
         Map<Instant, Integer> column = new HashMap<>();
@@ -46,26 +59,25 @@ public class CoverageService {
             column.put(slices.get(j), j);
         }
         Map<String, Integer> row = new HashMap<>();
-        char[][] letters = new char[symbols.size()][slices.size()];
-        int[][] bars = new int[symbols.size()][slices.size()];
-        for (int i = 0; i < symbols.size(); i++) {
-            row.put(symbols.get(i), i);
-            Arrays.fill(letters[i], CoverageReport.NOT_PLANNED);
+        JobStatus[][] status = new JobStatus[def.symbols().size()][slices.size()];
+        int[][] bars = new int[def.symbols().size()][slices.size()];
+        for (int i = 0; i < def.symbols().size(); i++) {
+            row.put(def.symbols().get(i).value(), i);
         }
         for (Cell c : cells) {
             Integer i = row.get(c.symbol());
             if (i != null) {
                 int j = column.get(c.sliceFrom());
-                letters[i][j] = CoverageReport.letter(c.status());
+                status[i][j] = JobStatus.valueOf(c.status());
                 bars[i][j] = c.rowsWritten();
             }
         }
-        return new CoverageReport(
+        return new Grid(
                 def.name(),
-                def.timeframe().name(),
-                symbols,
-                slices.stream().map(Instant::toString).toList(),
-                Arrays.stream(letters).map(String::new).toList(),
+                def.timeframe(),
+                def.symbols(),
+                List.copyOf(slices),
+                Arrays.asList(status),
                 Arrays.asList(bars));
     }
 }

@@ -1,19 +1,18 @@
 package io.barsbackfill.orchestrator.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
-import io.barsbackfill.orchestrator.function.TickResult;
 import io.barsbackfill.orchestrator.metrics.OrchestratorMetrics;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.HeartbeatRepository;
 import io.barsbackfill.orchestrator.repository.ReapRepository;
 import io.barsbackfill.orchestrator.repository.ReapRepository.Reaped;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +39,6 @@ public class TickService {
     private final GateProbe gateProbe;
     private final ProviderGate gate;
     private final InstanceIdentity identity;
-    private final ObjectMapper json;
     private final Duration budget;
     private final int maxInFlight;
     private final OrchestratorMetrics metrics;
@@ -55,7 +53,6 @@ public class TickService {
             GateProbe gateProbe,
             ProviderGate gate,
             InstanceIdentity identity,
-            ObjectMapper json,
             OrchestratorConfig config,
             OrchestratorMetrics metrics,
             Clock clock) {
@@ -69,12 +66,11 @@ public class TickService {
         this.claims = claims;
         this.dispatcher = dispatcher;
         this.identity = identity;
-        this.json = json;
         this.budget = config.orchestrator().tickBudget();
         this.maxInFlight = config.orchestrator().maxInFlight();
     }
 
-    public Uni<TickResult> tick() {
+    public Uni<TickSummary> tick() {
         Instant started = clock.instant();
         Stopwatch watch = Stopwatch.start();
         TickLog log = new TickLog();
@@ -92,13 +88,13 @@ public class TickService {
                 .chain(reaped -> planner.plan(started, log)
                         .chain(planned -> probeGate(log)
                                 .chain(gateState -> dispatch(gateState, log, started)
-                                        .map(sent -> new TickResult(
+                                        .map(sent -> new TickSummary(
                                                 planned.scanned(),
                                                 planned.created(),
                                                 sent.delivered(),
                                                 reaped.total(),
                                                 log.errors(),
-                                                watch.elapsed().toMillis(),
+                                                watch.elapsed(),
                                                 gateState != null
                                                                 && gateState.open()
                                                                 && log.status().equals("healthy")
@@ -110,7 +106,7 @@ public class TickService {
                                                 sent.failed() + reaped.failed(),
                                                 gateState == null ? null : gateState.describe(clock.instant()))))))
                 .call(this::recordHeartbeat)
-                .call(metrics::tickEnded)
+                .call(r -> metrics.tickEnded(r.status()))
                 .invoke(r -> LOG.infof(
                         "tick %s: scanned=%d slices_created=%d jobs_dispatched=%d reaped=%d "
                                 + "dispatches=%d released=%d failed=%d errors=%d duration_ms=%d gate=%s",
@@ -123,7 +119,7 @@ public class TickService {
                         r.runsReleased(),
                         r.runsFailed(),
                         r.errors().size(),
-                        r.durationMs(),
+                        r.duration().toMillis(),
                         r.gate()));
     }
 
@@ -144,7 +140,7 @@ public class TickService {
                 .run();
     }
 
-    private Uni<Void> recordHeartbeat(TickResult result) {
+    private Uni<Void> recordHeartbeat(TickSummary result) {
         String message = result.errors().isEmpty()
                 ? "scanned=" + result.scanned() + " slices_created=" + result.slicesCreated() + " jobs_dispatched="
                         + result.jobsDispatched() + " reaped=" + result.reaped()
@@ -156,19 +152,33 @@ public class TickService {
         if (result.gate() != null && !result.gate().equals("closed")) {
             message = "gate: " + result.gate() + "; " + message;
         }
-        String tickJson;
-        try {
-            tickJson = json.writeValueAsString(result);
-        } catch (JsonProcessingException e) {
-            tickJson = null;
-        }
         return heartbeats
-                .finished(identity.instance(), identity.version(), result.status(), message, tickJson)
+                .finished(identity.instance(), identity.version(), result.status(), message, lastTick(result))
                 .onFailure()
                 .recoverWithUni(e -> {
                     LOG.errorf(
                             "could not write the heartbeat of %s: %s", identity.instance(), Messages.firstMessage(e));
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    /** {@code last_tick}: the tick with the names and values of the {@code tick} action's answer. */
+    static String lastTick(TickSummary tick) {
+        JsonObject json = new JsonObject()
+                .put("scanned", tick.scanned())
+                .put("slices_created", tick.slicesCreated())
+                .put("jobs_dispatched", tick.jobsDispatched())
+                .put("reaped", tick.reaped())
+                .put("errors", new JsonArray(tick.errors()))
+                .put("duration_ms", tick.duration().toMillis())
+                .put("status", tick.status())
+                .put("instance", tick.instance())
+                .put("dispatches", tick.dispatches())
+                .put("runs_released", tick.runsReleased())
+                .put("runs_failed", tick.runsFailed());
+        if (tick.gate() != null) {
+            json.put("gate", tick.gate());
+        }
+        return json.encode();
     }
 }

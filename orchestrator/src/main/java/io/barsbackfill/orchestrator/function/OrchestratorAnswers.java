@@ -1,0 +1,130 @@
+package io.barsbackfill.orchestrator.function;
+
+import io.barsbackfill.common.domain.JobStatus;
+import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.orchestrator.function.AuditReport.Finding;
+import io.barsbackfill.orchestrator.function.AuditReport.SymbolAudit;
+import io.barsbackfill.orchestrator.service.AuditService.Audit;
+import io.barsbackfill.orchestrator.service.AuditService.Figures;
+import io.barsbackfill.orchestrator.service.CoverageService.Grid;
+import io.barsbackfill.orchestrator.service.TickSummary;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The results of {@code tick}, {@code coverage} and {@code audit} as their wire answers: the one place they are
+ * mapped ({@link StatusReports} maps {@code status}).
+ */
+final class OrchestratorAnswers {
+
+    /** The letter of a slice without a run yet. */
+    private static final char NOT_PLANNED = '-';
+
+    private OrchestratorAnswers() {}
+
+    static TickResult tick(TickSummary t) {
+        return new TickResult(
+                t.scanned(),
+                t.slicesCreated(),
+                t.jobsDispatched(),
+                t.reaped(),
+                t.errors(),
+                t.duration().toMillis(),
+                t.status(),
+                t.instance(),
+                t.dispatches(),
+                t.runsReleased(),
+                t.runsFailed(),
+                t.gate());
+    }
+
+    static CoverageReport coverage(Grid g) {
+        return new CoverageReport(
+                g.definition(),
+                g.timeframe().name(),
+                g.symbols().stream().map(Ticker::value).toList(),
+                g.slices().stream().map(Instant::toString).toList(),
+                g.status().stream()
+                        .map(row -> Arrays.stream(row)
+                                .map(s -> String.valueOf(letter(s)))
+                                .collect(Collectors.joining()))
+                        .toList(),
+                g.bars());
+    }
+
+    /** {@code q} queued, {@code r} running, {@code s} success, {@code f} failed, {@code c} cancelled. */
+    private static char letter(JobStatus status) {
+        return status == null ? NOT_PLANNED : status.name().charAt(0);
+    }
+
+    static AuditReport audit(Audit a) {
+        Figures all = a.total();
+        return new AuditReport(
+                a.definition(),
+                a.series().feed(),
+                a.series().adjustment(),
+                all.slices(),
+                all.sessions(),
+                all.bars(),
+                all.slotsWithoutBar(),
+                all.longestGap(),
+                all.unexplainedSessions(),
+                all.barsOutside(),
+                all.unexplainedGaps(),
+                all.emptyRuns(),
+                all.duplicates(),
+                summary(a),
+                a.symbols().stream()
+                        .map(s -> symbol(s.symbol(), s.timeframe().name(), s.figures()))
+                        .toList(),
+                a.findings().stream()
+                        .map(r -> new Finding(
+                                r.symbol(),
+                                r.timeframe().name(),
+                                r.sliceFrom().toString(),
+                                r.sliceTo().toString(),
+                                r.sessions(),
+                                r.bars(),
+                                r.unexplainedSessions(),
+                                r.barsOutside(),
+                                r.duplicates()))
+                        .toList());
+    }
+
+    private static SymbolAudit symbol(String symbol, String timeframe, Figures f) {
+        return new SymbolAudit(
+                symbol,
+                timeframe,
+                f.slices(),
+                f.sessions(),
+                f.bars(),
+                f.slotsWithoutBar(),
+                f.longestGap(),
+                f.unexplainedSessions(),
+                f.barsOutside(),
+                f.emptyRuns(),
+                f.duplicates());
+    }
+
+    private static String summary(Audit a) {
+        Figures all = a.total();
+        return String.format(
+                Locale.ROOT,
+                "audit %s (%s): %,d slices of %,d symbols, %,d sessions, %,d bars; %,d slots without a bar (%.1f%%, "
+                        + "longest gap %d); %d unexplained gaps, %d duplicates, %d empty runs",
+                a.definition() == null ? "all definitions" : a.definition(),
+                a.series(),
+                all.slices(),
+                a.symbols().size(),
+                all.sessions(),
+                all.bars(),
+                all.slotsWithoutBar(),
+                all.slots() == 0 ? 0.0 : all.slotsWithoutBar() * 100.0 / all.slots(),
+                all.longestGap(),
+                all.unexplainedGaps(),
+                all.duplicates(),
+                all.emptyRuns());
+    }
+}
