@@ -12,6 +12,7 @@ import io.barsbackfill.common.repository.BenchmarkRepositories;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.common.repository.JobRunRepository.RunState;
+import io.barsbackfill.common.service.StoreGroups;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -23,8 +24,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -32,12 +36,10 @@ import java.util.stream.Collectors;
 /**
  * A fetcher that does no provider work: it answers {@code POST /fetch-bars} and {@code /fetch-bars-batch} as the
  * real fetchers do with zero bars, through their own statements ({@link JobRunRepository}): one read of the runs'
- * leases, then each run completed in its own transaction, fenced by its lease, four at a time. What remains of a
- * dispatch is the queue's own path: claim, HTTP, lease check, fenced completion.
+ * leases, then the runs in up to four groups, each locked and completed in one transaction fenced by the leases.
+ * What remains of a dispatch is the queue's own path: claim, HTTP, lease check, fenced completion.
  */
 final class NoOpFetcher implements AutoCloseable {
-
-    private static final int STORE_CONCURRENCY = 4;
 
     private final Vertx vertx;
     private final Pool pool;
@@ -128,23 +130,44 @@ final class NoOpFetcher implements AutoCloseable {
         return new LeasedRun(UUID.fromString(id.asText()), UUID.fromString(token.asText()), new Ticker(symbol));
     }
 
-    /** As the fetchers store: leases read once, then each run in its own fenced transaction. */
+    /**
+     * As the fetchers store: leases read once, then the runs still leased in groups ({@link StoreGroups}), each
+     * group in one transaction that locks the leased runs and completes them in one fenced statement.
+     */
     private Uni<List<SymbolResult>> complete(List<LeasedRun> leased) {
         return runs.states(leased.stream().map(LeasedRun::jobRunId).toList()).chain(states -> {
             Map<UUID, RunState> byId = states.stream().collect(Collectors.toMap(RunState::id, Function.identity()));
-            List<Uni<SymbolResult>> stores = leased.stream()
-                    .map(run -> {
-                        RunState state = byId.get(run.jobRunId());
-                        if (state == null || !state.isLeasedTo(run)) {
-                            return Uni.createFrom().item(result(run, FetchStatus.conflict));
-                        }
-                        return pool.withTransaction(
-                                        conn -> runs.complete(conn, run, new Completion(0, 0, 0, "alpaca", null)))
-                                .map(done -> result(run, done ? FetchStatus.success : FetchStatus.conflict));
-                    })
+            List<LeasedRun> held = leased.stream()
+                    .filter(run -> byId.containsKey(run.jobRunId())
+                            && byId.get(run.jobRunId()).isLeasedTo(run))
                     .toList();
-            return Uni.join().all(stores).usingConcurrencyOf(STORE_CONCURRENCY).andFailFast();
+            List<Uni<Set<UUID>>> stores = StoreGroups.split(held).stream()
+                    .map(group -> pool.withTransaction(conn -> runs.lockLeased(conn, group)
+                            .chain(locked -> runs.completeAll(conn, completions(group, locked)))))
+                    .toList();
+            Uni<List<Set<UUID>>> stored = stores.isEmpty()
+                    ? Uni.createFrom().item(List.of())
+                    : Uni.join()
+                            .all(stores)
+                            .usingConcurrencyOf(StoreGroups.CONCURRENCY)
+                            .andFailFast();
+            return stored.map(groups -> {
+                Set<UUID> done = new HashSet<>();
+                groups.forEach(done::addAll);
+                return leased.stream()
+                        .map(run ->
+                                result(run, done.contains(run.jobRunId()) ? FetchStatus.success : FetchStatus.conflict))
+                        .toList();
+            });
         });
+    }
+
+    private static Map<LeasedRun, Completion> completions(List<LeasedRun> group, Set<UUID> locked) {
+        Map<LeasedRun, Completion> completions = new LinkedHashMap<>();
+        group.stream()
+                .filter(run -> locked.contains(run.jobRunId()))
+                .forEach(run -> completions.put(run, new Completion(0, 0, 0, "alpaca", null)));
+        return completions;
     }
 
     private static SymbolResult result(LeasedRun run, FetchStatus status) {

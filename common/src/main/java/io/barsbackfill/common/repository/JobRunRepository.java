@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -42,6 +43,27 @@ public class JobRunRepository {
                 error_code = NULL, error_message = $7, finished_at = now(), updated_at = now(),
                 lease_token = NULL, lease_expires_at = NULL
             WHERE id = $1 AND lease_token = $2 AND status = 'running'""";
+
+    /**
+     * Locks, in the storing transaction, the runs still leased with their tokens, before anything of theirs is
+     * written: until it commits nobody can re-claim or end them, so the completion that follows cannot miss.
+     */
+    private static final String LOCK_LEASED = """
+            SELECT r.id
+            FROM job_runs r JOIN unnest($1::uuid[], $2::uuid[]) AS l(id, token) ON r.id = l.id
+            WHERE r.lease_token = l.token AND r.status = 'running'
+            ORDER BY r.id
+            FOR UPDATE OF r""";
+
+    private static final String COMPLETE_ALL = """
+            UPDATE job_runs r
+            SET status = 'success', rows_written = l.rows_written, bars_fetched = l.bars_fetched,
+                bars_rejected = l.bars_rejected, provider = l.provider, error_code = NULL, error_message = l.note,
+                finished_at = now(), updated_at = now(), lease_token = NULL, lease_expires_at = NULL
+            FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[])
+                AS l(id, token, rows_written, bars_fetched, bars_rejected, provider, note)
+            WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
+            RETURNING r.id""";
 
     private static final String FAIL = """
             UPDATE job_runs r
@@ -126,6 +148,41 @@ public class JobRunRepository {
                         completion.provider(),
                         completion.note())))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * In {@code conn}'s transaction, locks the runs still leased with these tokens and answers them; the others'
+     * leases are stale, so nothing of theirs may be written.
+     */
+    public Uni<Set<UUID>> lockLeased(SqlConnection conn, List<LeasedRun> runs) {
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return conn.preparedQuery(LOCK_LEASED)
+                .execute(Tuple.of(ids(runs), tokens(runs)))
+                .map(JobRunRepository::idsOf);
+    }
+
+    /**
+     * Marks the runs {@code success} on {@code conn} (the transaction that wrote their bars) in one statement,
+     * each fenced by its lease; answers the runs it completed.
+     */
+    public Uni<Set<UUID>> completeAll(SqlConnection conn, Map<LeasedRun, Completion> completions) {
+        if (completions.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        List<LeasedRun> done = List.copyOf(completions.keySet());
+        List<Completion> figures = done.stream().map(completions::get).toList();
+        return conn.preparedQuery(COMPLETE_ALL)
+                .execute(Tuple.tuple(Arrays.asList(
+                        ids(done),
+                        tokens(done),
+                        figures.stream().map(Completion::rowsWritten).toArray(Integer[]::new),
+                        figures.stream().map(Completion::barsFetched).toArray(Integer[]::new),
+                        figures.stream().map(Completion::barsRejected).toArray(Integer[]::new),
+                        figures.stream().map(Completion::provider).toArray(String[]::new),
+                        figures.stream().map(Completion::note).toArray(String[]::new))))
+                .map(JobRunRepository::idsOf);
     }
 
     /** Final failure (not retried); answers how many runs it ended. */

@@ -27,6 +27,7 @@ import io.barsbackfill.common.repository.JobRunRepository.RunState;
 import io.barsbackfill.common.service.RunMismatchException.Mismatch;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +59,6 @@ import org.jboss.logging.Logger;
 public class BarFetchService {
 
     private static final Logger LOG = Logger.getLogger(BarFetchService.class);
-    private static final int STORE_CONCURRENCY = 4;
     private static final Duration GIVE_BACK_RETRY = Duration.ofMillis(200);
     private static final int GIVE_BACK_ATTEMPTS = 5;
 
@@ -395,80 +396,139 @@ public class BarFetchService {
         return released == JobStatus.queued ? FetchStatus.retry : FetchStatus.failed;
     }
 
+    /**
+     * The runs a page completed, in groups ({@link StoreGroups}), up to {@link StoreGroups#CONCURRENCY}
+     * transactions at once.
+     */
     private Uni<Void> storeAll(
             Timeframe timeframe, BarLineage lineage, List<RunStream.Complete> complete, Map<UUID, RunResult> results) {
         if (complete.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Uni<RunResult>> stores = complete.stream()
-                .map(c -> store(timeframe, lineage, c.run(), c.slice(), c.bars()))
+        List<RunBars> cleaned = complete.stream().map(RunBars::of).toList();
+        List<Uni<List<RunResult>>> stores = StoreGroups.split(cleaned).stream()
+                .map(group -> store(timeframe, lineage, group))
                 .toList();
         return Uni.join()
                 .all(stores)
-                .usingConcurrencyOf(STORE_CONCURRENCY)
+                .usingConcurrencyOf(StoreGroups.CONCURRENCY)
                 .andFailFast()
-                .invoke(stored -> stored.forEach(r -> results.put(r.jobRunId(), r)))
+                .invoke(stored -> stored.forEach(group -> group.forEach(r -> results.put(r.jobRunId(), r))))
                 .replaceWithVoid();
     }
 
-    /** Bars and completion in one transaction: both commit, or (stale lease, database error) neither does. */
-    private Uni<RunResult> store(
-            Timeframe timeframe, BarLineage lineage, LeasedRun run, Slice slice, ServedBars received) {
-        CleanBars clean = CleanBars.of(received, slice);
-        String note = clean.rejected() == 0
-                ? null
-                : clean.rejected() + " bars dropped: outside the slice, duplicated, failing OHLC checks or lacking a "
-                        + "required field (t o h l c v)";
-        return pool.withTransaction(conn -> bars.upsert(conn, run.symbol(), timeframe, clean.bars(), lineage)
-                        .call(written -> runs.complete(
-                                        conn,
-                                        run,
-                                        new Completion(
-                                                written,
-                                                clean.bars().size(),
-                                                clean.rejected(),
-                                                lineage.provider(),
-                                                note))
-                                .invoke(completed -> {
-                                    if (!completed) {
-                                        throw new StaleLeaseException("lease lost while storing");
-                                    }
-                                })))
-                .invoke(metrics::barsWritten)
-                .map(written -> RunResult.of(
-                        run, FetchStatus.success, written, clean.bars().size(), null, note))
-                .onFailure(StaleLeaseException.class)
-                .recoverWithItem(e -> RunResult.of(
-                        run, FetchStatus.conflict, 0, clean.bars().size(), ErrorCode.STALE_LEASE, e.getMessage()))
-                .onFailure(ConnectionFaults::isConnectionFault)
-                .recoverWithUni(e -> {
-                    String message = "storing bars failed, database connection lost: "
-                            + e.getClass().getSimpleName();
-                    LOG.warnf(
-                            "storing %s: %s; run %s goes back to the queue without spending an attempt",
-                            run.symbol(), message, run.jobRunId());
-                    return runs.giveBack(List.of(run), ErrorCode.STORAGE_ERROR, message, soon())
-                            .onFailure()
-                            .retry()
-                            .withBackOff(GIVE_BACK_RETRY)
-                            .atMost(GIVE_BACK_ATTEMPTS)
-                            .map(given -> given.isEmpty() ? FetchStatus.conflict : FetchStatus.retry)
-                            .onFailure()
-                            .recoverWithItem(FetchStatus.retry)
-                            .map(status -> RunResult.of(
-                                    run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
-                })
-                .onFailure(e -> !(e instanceof StaleLeaseException))
-                .recoverWithUni(e -> {
-                    LOG.errorf(e, "storing %s failed; run %s goes back to the queue", run.symbol(), run.jobRunId());
-                    String message = "storing bars failed: " + e.getClass().getSimpleName();
-                    return runs.releaseForRetry(List.of(run), ErrorCode.STORAGE_ERROR, message)
-                            .map(released -> retryStatus(released.get(run.jobRunId())))
-                            .onFailure()
-                            .recoverWithItem(FetchStatus.retry)
-                            .map(status -> RunResult.of(
-                                    run, status, 0, clean.bars().size(), ErrorCode.STORAGE_ERROR, message));
-                });
+    /**
+     * The group's bars and completions in one transaction, all-or-nothing per run: the runs still leased are
+     * locked first, only their bars are written, and one fenced statement completes them all; a run whose lease
+     * is stale gets nothing written. When the transaction fails, each run is stored again alone, so a failure
+     * stays the failing run's own.
+     */
+    private Uni<List<RunResult>> store(Timeframe timeframe, BarLineage lineage, List<RunBars> group) {
+        return pool.withTransaction(conn -> runs.lockLeased(
+                                conn, group.stream().map(RunBars::run).toList())
+                        .chain(held -> writeBars(conn, timeframe, lineage, group, held))
+                        .call(completions -> runs.completeAll(conn, completions).invoke(completed -> {
+                            if (completed.size() != completions.size()) {
+                                throw new StaleLeaseException("lease lost while storing");
+                            }
+                        })))
+                .map(completions -> group.stream()
+                        .map(r -> completions.containsKey(r.run())
+                                ? stored(r, completions.get(r.run()))
+                                : r.stale("lease lost while storing"))
+                        .toList())
+                .onFailure()
+                .recoverWithUni(e -> group.size() == 1
+                        ? storeFailed(group.get(0), e).map(List::of)
+                        : storeEachAlone(timeframe, lineage, group));
+    }
+
+    /** The bars of the runs {@code held} (leased and locked), one run after the other; answers their completions. */
+    private Uni<Map<LeasedRun, Completion>> writeBars(
+            SqlConnection conn, Timeframe timeframe, BarLineage lineage, List<RunBars> group, Set<UUID> held) {
+        Map<LeasedRun, Completion> completions = new LinkedHashMap<>();
+        Uni<Void> written = Uni.createFrom().voidItem();
+        for (RunBars r : group) {
+            if (held.contains(r.run().jobRunId())) {
+                written = written.chain(() -> bars.upsert(
+                                conn, r.run().symbol(), timeframe, r.clean().bars(), lineage)
+                        .invoke(rows -> completions.put(r.run(), r.completion(rows, lineage.provider())))
+                        .replaceWithVoid());
+            }
+        }
+        return written.map(done -> completions);
+    }
+
+    private RunResult stored(RunBars r, Completion completion) {
+        metrics.barsWritten(completion.rowsWritten());
+        return RunResult.of(
+                r.run(),
+                FetchStatus.success,
+                completion.rowsWritten(),
+                completion.barsFetched(),
+                null,
+                completion.note());
+    }
+
+    private Uni<List<RunResult>> storeEachAlone(Timeframe timeframe, BarLineage lineage, List<RunBars> group) {
+        return Uni.join()
+                .all(group.stream()
+                        .map(r -> store(timeframe, lineage, List.of(r)))
+                        .toList())
+                .usingConcurrencyOf(1)
+                .andFailFast()
+                .map(stored -> stored.stream().flatMap(List::stream).toList());
+    }
+
+    /** A run stored alone failed: a connection lost gives it back uncharged, any other error spends an attempt. */
+    private Uni<RunResult> storeFailed(RunBars r, Throwable e) {
+        LeasedRun run = r.run();
+        int barsFetched = r.clean().bars().size();
+        if (e instanceof StaleLeaseException) {
+            return Uni.createFrom().item(r.stale(e.getMessage()));
+        }
+        if (ConnectionFaults.isConnectionFault(e)) {
+            String message = "storing bars failed, database connection lost: "
+                    + e.getClass().getSimpleName();
+            LOG.warnf(
+                    "storing %s: %s; run %s goes back to the queue without spending an attempt",
+                    run.symbol(), message, run.jobRunId());
+            return runs.giveBack(List.of(run), ErrorCode.STORAGE_ERROR, message, soon())
+                    .onFailure()
+                    .retry()
+                    .withBackOff(GIVE_BACK_RETRY)
+                    .atMost(GIVE_BACK_ATTEMPTS)
+                    .map(given -> given.isEmpty() ? FetchStatus.conflict : FetchStatus.retry)
+                    .onFailure()
+                    .recoverWithItem(FetchStatus.retry)
+                    .map(status -> RunResult.of(run, status, 0, barsFetched, ErrorCode.STORAGE_ERROR, message));
+        }
+        LOG.errorf(e, "storing %s failed; run %s goes back to the queue", run.symbol(), run.jobRunId());
+        String message = "storing bars failed: " + e.getClass().getSimpleName();
+        return runs.releaseForRetry(List.of(run), ErrorCode.STORAGE_ERROR, message)
+                .map(released -> retryStatus(released.get(run.jobRunId())))
+                .onFailure()
+                .recoverWithItem(FetchStatus.retry)
+                .map(status -> RunResult.of(run, status, 0, barsFetched, ErrorCode.STORAGE_ERROR, message));
+    }
+
+    /** A complete run and the bars of it worth storing. */
+    record RunBars(LeasedRun run, CleanBars clean) {
+        static RunBars of(RunStream.Complete complete) {
+            return new RunBars(complete.run(), CleanBars.of(complete.bars(), complete.slice()));
+        }
+
+        Completion completion(int rowsWritten, String provider) {
+            String note = clean.rejected() == 0
+                    ? null
+                    : clean.rejected() + " bars dropped: outside the slice, duplicated, failing OHLC checks or "
+                            + "lacking a required field (t o h l c v)";
+            return new Completion(rowsWritten, clean.bars().size(), clean.rejected(), provider, note);
+        }
+
+        RunResult stale(String message) {
+            return RunResult.of(run, FetchStatus.conflict, 0, clean.bars().size(), ErrorCode.STALE_LEASE, message);
+        }
     }
 
     /**

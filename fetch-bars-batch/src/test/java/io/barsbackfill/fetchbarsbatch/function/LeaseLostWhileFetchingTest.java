@@ -1,0 +1,135 @@
+package io.barsbackfill.fetchbarsbatch.function;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.SimulatorFaults;
+import io.barsbackfill.testing.InjectSimulator;
+import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.QueueFixtures;
+import io.barsbackfill.testing.QueueFixtures.Leased;
+import io.barsbackfill.testing.SimulatorResource;
+import io.barsbackfill.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leases lost after the fetcher checked them, while the provider answers: the runs of one page are stored in
+ * groups, one transaction each, and a run re-claimed in the meantime must get nothing written while the runs
+ * of its group whose leases hold are stored and completed.
+ */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(SimulatorResource.class)
+class LeaseLostWhileFetchingTest {
+
+    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
+    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
+    /** Five runs on one page: stored in groups of two, so the stale one shares its transaction with another. */
+    static final String[] SYMBOLS = {"A", "AA", "AAPL", "ABTC", "ACN"};
+
+    @InjectTestDatabase
+    TestDatabase db;
+
+    @InjectSimulator
+    MarketSimulator simulator;
+
+    QueueFixtures queue;
+
+    @BeforeEach
+    void setUp() {
+        queue = new QueueFixtures(db);
+        db.execute("DELETE FROM ohlc_bars");
+        db.execute("DELETE FROM job_runs");
+        simulator.resetCounters();
+        // time to re-claim a run between the lease check and the store
+        simulator.faults(SimulatorFaults.NONE.withLatencySpikes(1, Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void noMoreSpikes() {
+        simulator.faults(SimulatorFaults.NONE);
+    }
+
+    @Test
+    void aRunReclaimedDuringTheFetchGetsNoBarsAndTheOthersOfItsGroupAreStored() throws Exception {
+        List<Leased> runs = queue.leased("d1", JAN, FEB, Duration.ofMinutes(5), SYMBOLS);
+        CompletableFuture<JsonPath> answer = postWhileProviderAnswers(runs, 200);
+        Leased newer = queue.reclaim(runs.get(1));
+        JsonPath results = answer.get(180, TimeUnit.SECONDS);
+
+        assertThat(results.getString("results[1].status")).isEqualTo("conflict");
+        assertThat(results.getString("results[1].error_code")).isEqualTo("STALE_LEASE");
+        assertThat(stored("AA")).as("no bars for the stale run").isZero();
+        assertThat(db.query("SELECT status, lease_token, rows_written FROM job_runs WHERE symbol = 'AA'")
+                        .get(0))
+                .as("the newer lease untouched")
+                .containsEntry("status", "running")
+                .containsEntry("lease_token", newer.token())
+                .containsEntry("rows_written", 0);
+        for (int i : new int[] {0, 2, 3, 4}) {
+            String symbol = SYMBOLS[i];
+            int served = simulator.bars(symbol, Timeframe.d1, JAN, FEB).size();
+            assertThat(results.getString("results[" + i + "].status"))
+                    .as(symbol)
+                    .isEqualTo("success");
+            assertThat(stored(symbol)).as(symbol).isEqualTo(served).isPositive();
+            assertThat(db.query("SELECT status, rows_written FROM job_runs WHERE symbol = ?", symbol)
+                            .get(0))
+                    .as(symbol)
+                    .containsEntry("status", "success")
+                    .containsEntry("rows_written", served);
+        }
+    }
+
+    @Test
+    void runsAllReclaimedDuringTheFetchChangeNothing() throws Exception {
+        List<Leased> runs = queue.leased("d1", JAN, FEB, Duration.ofMinutes(5), SYMBOLS);
+        CompletableFuture<JsonPath> answer = postWhileProviderAnswers(runs, 409);
+        runs.forEach(queue::reclaim);
+        JsonPath error = answer.get(180, TimeUnit.SECONDS);
+
+        assertThat(error.getString("code")).as("no run of the request left").isEqualTo("STALE_LEASE");
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running' AND rows_written = 0"))
+                .isEqualTo(SYMBOLS.length);
+    }
+
+    /** Posts the batch and answers once its provider request has arrived (the answer is 5 s away then). */
+    private CompletableFuture<JsonPath> postWhileProviderAnswers(List<Leased> runs, int status)
+            throws InterruptedException {
+        Map<String, Object> body = FetchBarsBatchFunctionTest.batch(runs, "d1", JAN, FEB);
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer test-token")
+                .body(body)
+                .post("/fetch-bars-batch")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (simulator.barRequests() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(simulator.barRequests()).as("the provider request arrived").isPositive();
+        return answer;
+    }
+
+    private long stored(String symbol) {
+        return db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = ?", symbol);
+    }
+}
