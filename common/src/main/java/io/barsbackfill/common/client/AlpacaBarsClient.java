@@ -151,7 +151,7 @@ public class AlpacaBarsClient {
                         .failure(new ProviderException(
                                 ErrorCode.PAGINATION_ERROR, "provider repeated a page token; refusing to loop"));
             }
-            Prefetch prefetched = last ? null : prefetch(request, next, calls, seenTokens);
+            Prefetch prefetched = last || !config.prefetchPage() ? null : prefetch(request, next, calls, seenTokens);
             return sink.accept(served(request, page), last)
                     .onFailure()
                     .invoke(() -> cancel(prefetched))
@@ -165,7 +165,10 @@ public class AlpacaBarsClient {
                                     .failure(new FetchAbandonedException(
                                             "every lease of this fetch was lost; no further pages read"));
                         }
-                        return pagesFrom(request, prefetched.page(), calls, seenTokens, sink);
+                        Uni<Page> following = prefetched == null
+                                ? prefetch(request, next, calls, seenTokens).page()
+                                : prefetched.page();
+                        return pagesFrom(request, following, calls, seenTokens, sink);
                     });
         });
     }
