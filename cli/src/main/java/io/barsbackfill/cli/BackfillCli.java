@@ -60,6 +60,7 @@ public final class BackfillCli {
                 "  BACKFILL_STATE_DIR          token and logs (default .backfill under the project)",
                 "  BACKFILL_JAVA_OPTS          JVM options for the processes started, after the memory caps",
                 "                              (-Xmx128m ...; a later option wins)",
+                "  BACKFILL_READY_TIMEOUT      seconds start and demo wait for the processes to be ready (120)",
                 "  Any other BACKFILL_* / QUARKUS_* setting reaches the functions unchanged.",
                 "",
                 "Exit codes: 0 ok, 1 failed (demo: some run did not succeed), 2 orchestrator request failed,",

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 final class LocalDeployment {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Seconds to wait for the processes instead of {@link #READY_TIMEOUT} (a loaded machine migrates slowly). */
+    static final String READY_TIMEOUT_ENV = "BACKFILL_READY_TIMEOUT";
 
     private final Map<String, String> env;
     private final Console console;
@@ -105,11 +107,24 @@ final class LocalDeployment {
         stack.describe().forEach(console::line);
         long t0 = System.nanoTime();
         try {
-            stack.start().awaitReady(READY_TIMEOUT);
+            stack.start().awaitReady(readyTimeout());
         } catch (ProcessFailedException e) {
             stack.close();
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         }
         console.line(String.format("ready in %.1f s", (System.nanoTime() - t0) / 1e9));
+    }
+
+    private Duration readyTimeout() {
+        String seconds = env.get(READY_TIMEOUT_ENV);
+        if (seconds == null || seconds.isBlank()) {
+            return READY_TIMEOUT;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(seconds.trim()));
+        } catch (NumberFormatException e) {
+            throw new CliException(
+                    ExitCodes.USAGE, READY_TIMEOUT_ENV + " must be a number of seconds, not '" + seconds + "'");
+        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,7 +122,7 @@ public class AlpacaBarsClient {
             return Uni.createFrom().voidItem();
         }
         Request request = new Request(List.copyOf(symbols), timeframe, series, window, config.pageLimit());
-        return pagesFrom(request, null, calls, new HashSet<>(), sink);
+        return pagesFrom(request, page(request, null, calls, 1), calls, new HashSet<>(), sink);
     }
 
     /**
@@ -134,15 +135,15 @@ public class AlpacaBarsClient {
                 .replaceWithVoid();
     }
 
+    /**
+     * Hands {@code answer} to the sink while the next page is already on its way: the next request goes out as
+     * soon as this page's token is known, so storing one page overlaps fetching the next (a fetch holds at most
+     * two pages). The sink still sees the pages one at a time and in order; a failed prefetch fails the fetch
+     * only after the sink has taken the page before it.
+     */
     private Uni<Void> pagesFrom(
-            Request request, String pageToken, AtomicInteger calls, Set<String> seenTokens, PageSink sink) {
-        if (seenTokens.size() >= config.maxPages()) {
-            return Uni.createFrom()
-                    .failure(new ProviderException(
-                            ErrorCode.PAGINATION_ERROR,
-                            "more than " + config.maxPages() + " pages for one request; refusing to truncate"));
-        }
-        return page(request, pageToken, calls, 1).chain(page -> {
+            Request request, Uni<Page> answer, AtomicInteger calls, Set<String> seenTokens, PageSink sink) {
+        return answer.chain(page -> {
             String next = page.nextPageToken();
             boolean last = next == null || next.isEmpty();
             if (!last && !seenTokens.add(next)) {
@@ -150,18 +151,54 @@ public class AlpacaBarsClient {
                         .failure(new ProviderException(
                                 ErrorCode.PAGINATION_ERROR, "provider repeated a page token; refusing to loop"));
             }
-            return sink.accept(served(request, page), last).chain(proceed -> {
-                if (last) {
-                    return Uni.createFrom().voidItem();
-                }
-                return proceed
-                        ? pagesFrom(request, next, calls, seenTokens, sink)
-                        : Uni.createFrom()
-                                .failure(new FetchAbandonedException(
-                                        "every lease of this fetch was lost; no further provider calls"));
-            });
+            Prefetch prefetched = last || !config.prefetchPage() ? null : prefetch(request, next, calls, seenTokens);
+            return sink.accept(served(request, page), last)
+                    .onFailure()
+                    .invoke(() -> cancel(prefetched))
+                    .chain(proceed -> {
+                        if (last) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        if (!proceed) {
+                            cancel(prefetched);
+                            return Uni.createFrom()
+                                    .failure(new FetchAbandonedException(
+                                            "every lease of this fetch was lost; no further pages read"));
+                        }
+                        Uni<Page> following = prefetched == null
+                                ? prefetch(request, next, calls, seenTokens).page()
+                                : prefetched.page();
+                        return pagesFrom(request, following, calls, seenTokens, sink);
+                    });
         });
     }
+
+    /**
+     * Requests the page at {@code token} now, and keeps its outcome, item or failure, for the next step. A fetch
+     * that stops before it reads the page cancels it: its retries stop, though a request already sent counts.
+     */
+    private Prefetch prefetch(Request request, String token, AtomicInteger calls, Set<String> seenTokens) {
+        if (seenTokens.size() >= config.maxPages()) {
+            return new Prefetch(
+                    Uni.createFrom()
+                            .failure(new ProviderException(
+                                    ErrorCode.PAGINATION_ERROR,
+                                    "more than " + config.maxPages() + " pages for one request; refusing to truncate")),
+                    null);
+        }
+        CompletableFuture<Page> started =
+                page(request, token, calls, 1).subscribe().asCompletionStage();
+        return new Prefetch(Uni.createFrom().completionStage(started), started);
+    }
+
+    private static void cancel(Prefetch prefetched) {
+        if (prefetched != null && prefetched.started() != null) {
+            prefetched.started().cancel(false);
+        }
+    }
+
+    /** The next page, requested before the sink took the current one; {@code started} is null when not sent. */
+    private record Prefetch(Uni<Page> page, CompletableFuture<Page> started) {}
 
     /** A page's bars per requested symbol, in the order served; bars of symbols not requested are dropped. */
     private static Map<Ticker, List<ServedBar>> served(Request request, Page page) {

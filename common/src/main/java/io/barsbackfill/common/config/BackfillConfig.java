@@ -69,6 +69,13 @@ public interface BackfillConfig {
         @WithDefault("10000")
         int pageLimit();
 
+        /**
+         * Request the next page while the current one is being stored (a fetch then holds up to two pages); off
+         * reads the pages strictly one after another.
+         */
+        @WithDefault("true")
+        boolean prefetchPage();
+
         /** A request that pages beyond this is an error, never a silent truncation. */
         @WithDefault("500")
         int maxPages();
