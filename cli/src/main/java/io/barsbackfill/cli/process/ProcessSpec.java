@@ -37,18 +37,6 @@ public record ProcessSpec(
         return new Builder(name);
     }
 
-    public Builder toBuilder() {
-        Builder b = new Builder(name)
-                .command(command)
-                .workingDirectory(workingDirectory)
-                .logFile(logFile)
-                .readiness(readiness)
-                .stopTier(stopTier);
-        b.env.putAll(env);
-        b.unset.addAll(unset);
-        return b;
-    }
-
     /** Environment values are often secrets (tokens, keys, passwords): never print them. */
     @Override
     public String toString() {

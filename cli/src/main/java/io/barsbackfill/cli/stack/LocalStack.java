@@ -97,14 +97,6 @@ public final class LocalStack implements AutoCloseable {
         return fetchBarsBatchUrls.isEmpty() ? null : fetchBarsBatchUrls.get(0);
     }
 
-    public List<URI> fetchBarsUrls() {
-        return fetchBarsUrls;
-    }
-
-    public List<URI> fetchBarsBatchUrls() {
-        return fetchBarsBatchUrls;
-    }
-
     /** The provider base URL handed to the functions; empty for the real Alpaca default. */
     public Optional<URI> providerUrl() {
         return providerUrl;
