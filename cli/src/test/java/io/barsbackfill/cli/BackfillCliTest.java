@@ -67,6 +67,23 @@ class BackfillCliTest {
         return env;
     }
 
+    /** A complete {@code enqueue} but for {@code option}, which is given {@code value}. */
+    private static String[] enqueueWith(String option, String value) {
+        return new String[] {
+            "enqueue",
+            "--name",
+            "X",
+            "--symbols",
+            "A",
+            "--timeframe",
+            "h1",
+            "--from",
+            "2024-01-01T00:00:00Z",
+            option,
+            value
+        };
+    }
+
     private static Run run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -87,19 +104,7 @@ class BackfillCliTest {
                 new String[] {"status", "--nope"},
                 new String[] {"demo", "--fast"},
                 new String[] {"enqueue", "--name", "X"},
-                new String[] {
-                    "enqueue",
-                    "--name",
-                    "X",
-                    "--symbols",
-                    "A",
-                    "--timeframe",
-                    "h1",
-                    "--from",
-                    "2024-01-01T00:00:00Z",
-                    "--priority",
-                    "high"
-                })) {
+                enqueueWith("--priority", "high"))) {
             Run r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(64);
             assertThat(r.err()).contains("usage: ./backfill");
@@ -123,19 +128,7 @@ class BackfillCliTest {
                 new String[] {"enqueue", "--name"},
                 new String[] {"retry", "--symbol", "A", "--symbol", "B"},
                 new String[] {"status", "--json=yes"},
-                new String[] {
-                    "enqueue",
-                    "--name",
-                    "X",
-                    "--symbols",
-                    "A",
-                    "--timeframe",
-                    "h1",
-                    "--from",
-                    "2024-01-01T00:00:00Z",
-                    "--on-unknown",
-                    "ignore"
-                })) {
+                enqueueWith("--on-unknown", "ignore"))) {
             Run bad = run(args);
             assertThat(bad.code()).as(String.join(" ", args)).isEqualTo(64);
             assertThat(bad.err())

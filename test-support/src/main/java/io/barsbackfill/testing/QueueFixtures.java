@@ -1,11 +1,14 @@
 package io.barsbackfill.testing;
 
+import io.barsbackfill.common.domain.Bar;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -14,10 +17,45 @@ import java.util.UUID;
  */
 public final class QueueFixtures {
 
+    private static final String BARS = """
+            SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
+            WHERE symbol = ? AND timeframe = ?""";
+
     private final TestDatabase db;
 
     public QueueFixtures(TestDatabase db) {
         this.db = db;
+    }
+
+    /** Deletes every run and every stored bar: each test starts from an empty queue. */
+    public QueueFixtures emptied() {
+        db.execute("DELETE FROM ohlc_bars");
+        db.execute("DELETE FROM job_runs");
+        return this;
+    }
+
+    /** The bars stored for {@code symbol} in {@code timeframe}, in time order. */
+    public List<Bar> storedBars(String symbol, String timeframe) {
+        return bars(db.query(BARS + " ORDER BY ts", symbol, timeframe));
+    }
+
+    /** The bars stored for {@code symbol} in {@code timeframe} within {@code [from, to)}, in time order. */
+    public List<Bar> storedBars(String symbol, String timeframe, Instant from, Instant to) {
+        return bars(db.query(BARS + " AND ts >= ? AND ts < ? ORDER BY ts", symbol, timeframe, utc(from), utc(to)));
+    }
+
+    private static List<Bar> bars(List<Map<String, Object>> rows) {
+        return rows.stream()
+                .map(r -> new Bar(
+                        (Instant) r.get("ts"),
+                        (double) r.get("open"),
+                        (double) r.get("high"),
+                        (double) r.get("low"),
+                        (double) r.get("close"),
+                        (long) r.get("volume"),
+                        (double) r.get("vwap"),
+                        (long) r.get("trade_count")))
+                .toList();
     }
 
     /**
@@ -78,5 +116,18 @@ public final class QueueFixtures {
     }
 
     /** A leased run as a test holds it. */
-    public record Leased(UUID id, UUID token, String symbol) {}
+    public record Leased(UUID id, UUID token, String symbol) {
+
+        /** The {@code POST /fetch-bars} body for this run (a mutable map, for tests that spoil a field). */
+        public Map<String, Object> fetchBarsRequest(String timeframe, Instant from, Instant to) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("job_run_id", id.toString());
+            body.put("lease_token", token.toString());
+            body.put("symbol", symbol);
+            body.put("timeframe", timeframe);
+            body.put("from", from.toString());
+            body.put("to", to.toString());
+            return body;
+        }
+    }
 }

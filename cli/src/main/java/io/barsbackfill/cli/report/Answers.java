@@ -1,6 +1,7 @@
 package io.barsbackfill.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -18,33 +19,31 @@ public final class Answers {
                 .append(", report of ")
                 .append(s.path("generated_at").asText("?"))
                 .append('\n');
-        JsonNode runs = s.path("runs");
-        out.append(String.format(
+        out.append(counts(
+                s,
                 "runs       %s total: %s queued (%s ready), %s running, %s success, %s failed, %s cancelled%n",
-                num(runs.path("total")),
-                num(runs.path("queued")),
-                num(s.path("ready")),
-                num(runs.path("running")),
-                num(runs.path("success")),
-                num(runs.path("failed")),
-                num(runs.path("cancelled"))));
+                "/runs/total",
+                "/runs/queued",
+                "/ready",
+                "/runs/running",
+                "/runs/success",
+                "/runs/failed",
+                "/runs/cancelled"));
         JsonNode progress = s.path("progress");
         out.append(String.format(
                 "progress   %s of %s runs done (%s%%)%n",
                 num(progress.path("done")),
                 num(progress.path("total")),
                 progress.path("percent").asText("0")));
-        out.append(String.format(
-                "bars       %s written, %s fetched%n",
-                num(s.path("bars").path("rows_written")), num(s.path("bars").path("bars_fetched"))));
+        out.append(counts(s, "bars       %s written, %s fetched%n", "/bars/rows_written", "/bars/bars_fetched"));
         provider(out, s.path("provider"));
-        JsonNode inFlight = s.path("in_flight");
-        out.append(String.format(
+        out.append(counts(
+                s.path("in_flight"),
                 "in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
-                num(inFlight.path("dispatches")),
-                num(inFlight.path("max_dispatches")),
-                num(inFlight.path("runs")),
-                num(inFlight.path("expired_leases"))));
+                "/dispatches",
+                "/max_dispatches",
+                "/runs",
+                "/expired_leases"));
         JsonNode t = s.path("throughput");
         out.append(String.format(
                 "last %s min  %s runs succeeded, %s failed, %s bars written, %s runs/min%n",
@@ -239,10 +238,13 @@ public final class Answers {
     public static String refresh(JsonNode status, String name) {
         for (JsonNode d : status.path("definitions")) {
             if (name.equals(d.path("name").asText()) && d.hasNonNull("refresh")) {
-                JsonNode r = d.path("refresh");
-                return String.format(
-                        "refresh %s: %s slices fetched again (%s still queued or running), %s bars changed%n",
-                        name, num(r.path("runs")), num(r.path("pending")), num(r.path("bars_changed")));
+                return "refresh " + name
+                        + counts(
+                                d.path("refresh"),
+                                ": %s slices fetched again (%s still queued or running), %s bars changed%n",
+                                "/runs",
+                                "/pending",
+                                "/bars_changed");
             }
         }
         return "refresh " + name + ": nothing to fetch again\n";
@@ -260,6 +262,11 @@ public final class Answers {
 
     static String window(JsonNode from, JsonNode to) {
         return from.asText("?") + " .. " + (to.isMissingNode() || to.isNull() ? "open" : to.asText());
+    }
+
+    /** {@code format} filled with the counts at the JSON pointers {@code at} of {@code node}. */
+    private static String counts(JsonNode node, String format, String... at) {
+        return String.format(format, Arrays.stream(at).map(p -> num(node.at(p))).toArray());
     }
 
     /** A count with thousands separators; blank when absent. */

@@ -32,17 +32,4 @@ public record FetchBarsBatchRequest(
 
     /** Runs per request when {@code froms}/{@code tos} give each run its own slice. */
     public static final int MAX_RUNS = 2_000;
-
-    /** The original contract: every run of one slice. */
-    public FetchBarsBatchRequest(
-            List<String> jobRunIds,
-            List<String> leaseTokens,
-            List<String> symbols,
-            String timeframe,
-            String from,
-            String to,
-            String feed,
-            String adjustment) {
-        this(jobRunIds, leaseTokens, symbols, timeframe, from, to, feed, adjustment, null, null);
-    }
 }

@@ -99,7 +99,7 @@ public class BarFetchService {
                     Map<UUID, RunResult> results = new HashMap<>();
                     Series series = seriesOf(command, states);
                     List<LeasedRun> leased = checkLeases(command, states, results);
-                    return fetchUnlessGateOpen(command, series, leased, calls, results)
+                    return fetchUnlessGateOpen(new Fetch(command, series, calls, results), leased)
                             .replaceWith(results);
                 })
                 .onFailure(ConnectionFaults::isConnectionFault)
@@ -197,34 +197,34 @@ public class BarFetchService {
     }
 
     /** While the provider gate is open nobody calls the provider: the runs go back uncharged until the next probe. */
-    private Uni<Void> fetchUnlessGateOpen(
-            FetchCommand command,
-            Series series,
-            List<LeasedRun> leased,
-            AtomicInteger calls,
-            Map<UUID, RunResult> results) {
+    private Uni<Void> fetchUnlessGateOpen(Fetch fetch, List<LeasedRun> leased) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return gate.state().chain(state -> {
             if (!state.open()) {
-                return fetchAndStore(command, series, leased, calls, results);
+                return fetchAndStore(fetch, leased);
             }
             ErrorCode code = ErrorCode.named(state.reason()).orElse(ErrorCode.PROVIDER_UNAVAILABLE);
             return giveBack(
-                    leased, code, "provider gate " + state.describe(clock.instant()), state.nextProbeAt(), results);
+                    leased,
+                    code,
+                    "provider gate " + state.describe(clock.instant()),
+                    state.nextProbeAt(),
+                    fetch.results());
         });
     }
 
-    private Uni<Void> fetchAndStore(
-            FetchCommand command,
-            Series series,
-            List<LeasedRun> leased,
-            AtomicInteger calls,
-            Map<UUID, RunResult> results) {
+    /** One call of {@link #fetch}: its command, the runs' series, the provider calls made, a result per run. */
+    private record Fetch(FetchCommand command, Series series, AtomicInteger calls, Map<UUID, RunResult> results) {}
+
+    private Uni<Void> fetchAndStore(Fetch fetch, List<LeasedRun> leased) {
         if (leased.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        FetchCommand command = fetch.command();
+        Series series = fetch.series();
+        Map<UUID, RunResult> results = fetch.results();
         Map<LeasedRun, Slice> slices = slicesOf(command, leased);
         Slice window = new Slice(
                 slices.values().stream()
@@ -243,7 +243,7 @@ public class BarFetchService {
                     .chain(complete -> storeAll(command.timeframe(), lineage, complete, results))
                     .chain(() -> last ? Uni.createFrom().item(true) : extendLeases(stream.pending(), lost));
         };
-        return provider.fetch(symbols, command.timeframe(), series, window, calls, sink)
+        return provider.fetch(symbols, command.timeframe(), series, window, fetch.calls(), sink)
                 .call(() -> gate.succeeded().onFailure().recoverWithNull())
                 .onFailure(FetchAbandonedException.class)
                 .recoverWithItem(e -> {
@@ -261,7 +261,7 @@ public class BarFetchService {
                     ProviderException failure = (ProviderException) e;
                     List<LeasedRun> left = notDone(leased, results);
                     if (failure.invalidSymbol().isPresent()) {
-                        return isolateInvalidSymbol(command, series, left, failure, calls, results);
+                        return isolateInvalidSymbol(fetch, left, failure);
                     }
                     return endAfterProviderFailure(left, failure, results);
                 });
@@ -306,13 +306,7 @@ public class BarFetchService {
     }
 
     /** Fails the rejected ticker's run (not retried) and fetches the rest again without it. */
-    private Uni<Void> isolateInvalidSymbol(
-            FetchCommand command,
-            Series series,
-            List<LeasedRun> leased,
-            ProviderException failure,
-            AtomicInteger calls,
-            Map<UUID, RunResult> results) {
+    private Uni<Void> isolateInvalidSymbol(Fetch fetch, List<LeasedRun> leased, ProviderException failure) {
         Ticker rejected = failure.invalidSymbol().orElseThrow();
         List<LeasedRun> bad =
                 leased.stream().filter(r -> r.symbol().equals(rejected)).toList();
@@ -320,9 +314,11 @@ public class BarFetchService {
                 leased.stream().filter(r -> !r.symbol().equals(rejected)).toList();
         String message = "provider rejected " + rejected + ": " + failure.getMessage();
         return runs.fail(bad, ErrorCode.INVALID_SYMBOL, message)
-                .invoke(() -> bad.forEach(r -> results.put(
-                        r.jobRunId(), RunResult.of(r, FetchStatus.failed, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
-                .chain(() -> fetchAndStore(command, series, rest, calls, results));
+                .invoke(() -> bad.forEach(r -> fetch.results()
+                        .put(
+                                r.jobRunId(),
+                                RunResult.of(r, FetchStatus.failed, 0, 0, ErrorCode.INVALID_SYMBOL, message))))
+                .chain(() -> fetchAndStore(fetch, rest));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.HostileRequests;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
@@ -54,9 +55,7 @@ class FetchBarsBatchFunctionTest {
 
     @BeforeEach
     void setUp() {
-        queue = new QueueFixtures(db);
-        db.execute("DELETE FROM ohlc_bars");
-        db.execute("DELETE FROM job_runs");
+        queue = new QueueFixtures(db).emptied();
         simulator.resetCounters();
     }
 
@@ -80,7 +79,7 @@ class FetchBarsBatchFunctionTest {
 
         assertThat(simulator.barRequests()).isEqualTo(pages);
         for (String s : symbols) {
-            assertThat(storedBars(s, "h1")).as(s).isEqualTo(simulator.bars(s, Timeframe.h1, JAN, FEB));
+            assertThat(queue.storedBars(s, "h1")).as(s).isEqualTo(simulator.bars(s, Timeframe.h1, JAN, FEB));
         }
         assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'"))
                 .isEqualTo(50);
@@ -117,7 +116,7 @@ class FetchBarsBatchFunctionTest {
                 .isEqualTo(19);
         for (String s : symbols) {
             if (!s.equals("ZZZZ")) {
-                assertThat(storedBars(s, "d1"))
+                assertThat(queue.storedBars(s, "d1"))
                         .as(s)
                         .hasSize(252)
                         .isEqualTo(simulator.bars(s, Timeframe.d1, JAN, Instant.parse("2025-01-01T00:00:00Z")));
@@ -133,12 +132,12 @@ class FetchBarsBatchFunctionTest {
         Map<String, Object> request = batch(runs, "h1", FEB, MAR);
         post(request).statusCode(200);
         List<Map<String, Object>> before = db.query("SELECT * FROM job_runs ORDER BY symbol");
-        List<Bar> bars = storedBars("AAPL", "h1");
+        List<Bar> bars = queue.storedBars("AAPL", "h1");
 
         post(request).statusCode(409).body("code", equalTo("STALE_LEASE"));
 
         assertThat(db.query("SELECT * FROM job_runs ORDER BY symbol")).isEqualTo(before);
-        assertThat(storedBars("AAPL", "h1")).isEqualTo(bars);
+        assertThat(queue.storedBars("AAPL", "h1")).isEqualTo(bars);
     }
 
     @Test
@@ -276,20 +275,10 @@ class FetchBarsBatchFunctionTest {
         cases.forEach((field, body) ->
                 post(body).statusCode(400).body("code", equalTo("BAD_INPUT")).body("field", equalTo(field.trim())));
 
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body("{\"symbols\": \"AAPL\"}")
-                .post("/fetch-bars-batch")
-                .then()
+        FunctionCalls.post("/fetch-bars-batch", "{\"symbols\": \"AAPL\"}")
                 .statusCode(400)
                 .body("field", equalTo("symbols"));
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body("{not json")
-                .post("/fetch-bars-batch")
-                .then()
-                .statusCode(400)
-                .body("code", equalTo("BAD_INPUT"));
+        FunctionCalls.post("/fetch-bars-batch", "{not json").statusCode(400).body("code", equalTo("BAD_INPUT"));
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
         assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'"))
@@ -336,11 +325,7 @@ class FetchBarsBatchFunctionTest {
     }
 
     private ValidatableResponse post(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(body)
-                .post("/fetch-bars-batch")
-                .then();
+        return FunctionCalls.post("/fetch-bars-batch", body);
     }
 
     static Map<String, Object> batch(List<Leased> runs, String timeframe, Instant from, Instant to) {
@@ -358,21 +343,5 @@ class FetchBarsBatchFunctionTest {
         Map<String, Object> copy = new HashMap<>(body);
         copy.put(key, value);
         return copy;
-    }
-
-    private List<Bar> storedBars(String symbol, String timeframe) {
-        return db.query("""
-                SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = ? ORDER BY ts""", symbol, timeframe).stream()
-                .map(r -> new Bar(
-                        (Instant) r.get("ts"),
-                        (double) r.get("open"),
-                        (double) r.get("high"),
-                        (double) r.get("low"),
-                        (double) r.get("close"),
-                        (long) r.get("volume"),
-                        (double) r.get("vwap"),
-                        (long) r.get("trade_count")))
-                .toList();
     }
 }

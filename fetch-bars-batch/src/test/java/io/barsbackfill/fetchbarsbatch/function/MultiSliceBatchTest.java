@@ -1,6 +1,5 @@
 package io.barsbackfill.fetchbarsbatch.function;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -9,6 +8,7 @@ import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -18,7 +18,6 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -57,9 +56,7 @@ class MultiSliceBatchTest {
 
     @BeforeEach
     void setUp() {
-        queue = new QueueFixtures(db);
-        db.execute("DELETE FROM ohlc_bars");
-        db.execute("DELETE FROM job_runs");
+        queue = new QueueFixtures(db).emptied();
         simulator.resetCounters();
     }
 
@@ -89,7 +86,7 @@ class MultiSliceBatchTest {
         long stored = 0;
         for (Run r : runs) {
             List<Bar> expected = simulator.bars(r.leased().symbol(), Timeframe.h1, r.from(), r.to());
-            assertThat(storedBars(r.leased().symbol(), r.from(), r.to()))
+            assertThat(queue.storedBars(r.leased().symbol(), "h1", r.from(), r.to()))
                     .as("%s [%s, %s)", r.leased().symbol(), r.from(), r.to())
                     .isEqualTo(expected);
             Map<String, Object> row = db.query(
@@ -126,10 +123,10 @@ class MultiSliceBatchTest {
             if (r == stale) {
                 answer.body("results[" + i + "].status", equalTo("conflict"))
                         .body("results[" + i + "].error_code", equalTo("STALE_LEASE"));
-                assertThat(storedBars("MSFT", r.from(), r.to())).isEmpty();
+                assertThat(queue.storedBars("MSFT", "h1", r.from(), r.to())).isEmpty();
             } else {
                 answer.body("results[" + i + "].status", equalTo("success"));
-                assertThat(storedBars(r.leased().symbol(), r.from(), r.to()))
+                assertThat(queue.storedBars(r.leased().symbol(), "h1", r.from(), r.to()))
                         .isEqualTo(simulator.bars(r.leased().symbol(), Timeframe.h1, r.from(), r.to()))
                         .isNotEmpty();
             }
@@ -205,7 +202,7 @@ class MultiSliceBatchTest {
                             "SELECT status FROM job_runs WHERE id = ?",
                             r.leased().id())
                     .get(0);
-            List<Bar> stored = storedBars(s, r.from(), r.to());
+            List<Bar> stored = queue.storedBars(s, "h1", r.from(), r.to());
             if (servedInFull) {
                 complete++;
                 assertThat(row.get("status")).as(r.toString()).isEqualTo("success");
@@ -260,28 +257,7 @@ class MultiSliceBatchTest {
     }
 
     private ValidatableResponse post(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(body)
-                .post("/fetch-bars-batch")
-                .then();
-    }
-
-    private List<Bar> storedBars(String symbol, Instant from, Instant to) {
-        String sql = """
-                SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = 'h1' AND ts >= ? AND ts < ? ORDER BY ts""";
-        return db.query(sql, symbol, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)).stream()
-                .map(r -> new Bar(
-                        (Instant) r.get("ts"),
-                        (double) r.get("open"),
-                        (double) r.get("high"),
-                        (double) r.get("low"),
-                        (double) r.get("close"),
-                        (long) r.get("volume"),
-                        (double) r.get("vwap"),
-                        (long) r.get("trade_count")))
-                .toList();
+        return FunctionCalls.post("/fetch-bars-batch", body);
     }
 
     private record Run(Leased leased, Instant from, Instant to) {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.not;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.HostileRequests;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
@@ -49,9 +50,7 @@ class FetchBarsFunctionTest {
 
     @BeforeEach
     void setUp() {
-        queue = new QueueFixtures(db);
-        db.execute("DELETE FROM ohlc_bars");
-        db.execute("DELETE FROM job_runs");
+        queue = new QueueFixtures(db).emptied();
         simulator.resetCounters();
     }
 
@@ -307,22 +306,11 @@ class FetchBarsFunctionTest {
     }
 
     private ValidatableResponse post(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(body)
-                .post("/fetch-bars")
-                .then();
+        return FunctionCalls.post("/fetch-bars", body);
     }
 
     static Map<String, Object> request(Leased run, String timeframe, Instant from, Instant to) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("job_run_id", run.id().toString());
-        body.put("lease_token", run.token().toString());
-        body.put("symbol", run.symbol());
-        body.put("timeframe", timeframe);
-        body.put("from", from.toString());
-        body.put("to", to.toString());
-        return body;
+        return run.fetchBarsRequest(timeframe, from, to);
     }
 
     private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {

@@ -80,6 +80,6 @@ class FetchBarsLambdaTest {
     }
 
     private static Map<String, Object> body(Leased run) {
-        return FetchBarsFunctionTest.request(run, "h1", JAN, FEB);
+        return run.fetchBarsRequest("h1", JAN, FEB);
     }
 }

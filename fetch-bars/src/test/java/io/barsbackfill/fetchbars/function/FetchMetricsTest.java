@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -16,7 +17,6 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -44,12 +44,7 @@ class FetchMetricsTest {
         int served = simulator.bars("AMZN", Timeframe.h1, JAN, FEB).size();
         ScrapedMetrics before = ScrapedMetrics.scrape();
 
-        given().contentType(ContentType.JSON)
-                .auth()
-                .oauth2("test-token")
-                .body(FetchBarsFunctionTest.request(run, "h1", JAN, FEB))
-                .post("/fetch-bars")
-                .then()
+        FunctionCalls.post("/fetch-bars", run.fetchBarsRequest("h1", JAN, FEB))
                 .statusCode(200)
                 .body("rows_written", equalTo(served));
 

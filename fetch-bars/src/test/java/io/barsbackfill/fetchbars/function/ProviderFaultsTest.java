@@ -1,10 +1,10 @@
 package io.barsbackfill.fetchbars.function;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -15,12 +15,10 @@ import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A provider that fails 40 % of its answers with 500: retries with backoff still store every bar. */
@@ -36,23 +34,7 @@ class ProviderFaultsTest {
     MarketSimulator simulator;
 
     private ExtractableResponse<Response> fetch(Leased run, Instant from, Instant to) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(Map.of(
-                        "job_run_id",
-                        run.id().toString(),
-                        "lease_token",
-                        run.token().toString(),
-                        "symbol",
-                        run.symbol(),
-                        "timeframe",
-                        "m5",
-                        "from",
-                        from.toString(),
-                        "to",
-                        to.toString()))
-                .post("/fetch-bars")
-                .then()
+        return FunctionCalls.post("/fetch-bars", run.fetchBarsRequest("m5", from, to))
                 .statusCode(200)
                 .extract();
     }

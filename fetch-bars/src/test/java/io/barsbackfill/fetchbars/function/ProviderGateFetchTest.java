@@ -1,11 +1,11 @@
 package io.barsbackfill.fetchbars.function;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorFaults;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -17,7 +17,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -195,26 +194,11 @@ class ProviderGateFetchTest {
                 .get(0);
         int pages = pages("AAPL");
         long before = simulator.barRequests();
-        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(Map.of(
-                        "job_run_id",
-                        leased.id().toString(),
-                        "lease_token",
-                        leased.token().toString(),
-                        "symbol",
-                        "AAPL",
-                        "timeframe",
-                        "m1",
-                        "from",
-                        DAY_FROM.toString(),
-                        "to",
-                        DAY_TO.toString()))
-                .post("/fetch-bars")
-                .then()
-                .statusCode(409)
-                .extract()
-                .jsonPath());
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(
+                () -> FunctionCalls.post("/fetch-bars", leased.fetchBarsRequest("m1", DAY_FROM, DAY_TO))
+                        .statusCode(409)
+                        .extract()
+                        .jsonPath());
         Thread.sleep(1_000);
         db.execute("UPDATE job_runs SET lease_token = gen_random_uuid() WHERE id = ?", leased.id()); // another holder
         JsonPath result = answer.get(60, TimeUnit.SECONDS);
@@ -316,23 +300,7 @@ class ProviderGateFetchTest {
     }
 
     private JsonPath fetch(Leased run, String timeframe, Instant from, Instant to) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(Map.of(
-                        "job_run_id",
-                        run.id().toString(),
-                        "lease_token",
-                        run.token().toString(),
-                        "symbol",
-                        run.symbol(),
-                        "timeframe",
-                        timeframe,
-                        "from",
-                        from.toString(),
-                        "to",
-                        to.toString()))
-                .post("/fetch-bars")
-                .then()
+        return FunctionCalls.post("/fetch-bars", run.fetchBarsRequest(timeframe, from, to))
                 .statusCode(200)
                 .extract()
                 .jsonPath();

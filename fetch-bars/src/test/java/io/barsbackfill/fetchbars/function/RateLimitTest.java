@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -18,7 +19,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,23 +114,7 @@ class RateLimitTest {
     }
 
     private ValidatableResponse fetch(Leased run, Instant from, Instant to) {
-        return given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(Map.of(
-                        "job_run_id",
-                        run.id().toString(),
-                        "lease_token",
-                        run.token().toString(),
-                        "symbol",
-                        run.symbol(),
-                        "timeframe",
-                        "d1",
-                        "from",
-                        from.toString(),
-                        "to",
-                        to.toString()))
-                .post("/fetch-bars")
-                .then()
+        return FunctionCalls.post("/fetch-bars", run.fetchBarsRequest("d1", from, to))
                 .statusCode(200);
     }
 

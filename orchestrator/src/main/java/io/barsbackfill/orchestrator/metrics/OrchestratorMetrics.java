@@ -22,8 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The orchestrator's metrics at {@code /q/metrics} (names are a contract with users' dashboards). The queue figures
- * are the whole deployment's, read from the database's run counters after every tick and every {@value #REFRESH}
- * (a scrape never waits on the database; each refresh first compacts the counters): {@code backfill_runs{status}},
+ * are the whole deployment's, read from the database's run counters after every tick (which first compacts the
+ * counters) and every {@value #REFRESH} (a scrape never waits on the database): {@code backfill_runs{status}},
  * {@code backfill_dispatches_in_flight},
  * {@code backfill_queue_oldest_queued_seconds}, {@code backfill_provider_gate_open} (1 while the provider health gate
  * is open, so nothing is claimed). Ticks are counted by result; claim latency is timed on the
@@ -111,14 +111,24 @@ public class OrchestratorMetrics {
                 .description("Ticks by result")
                 .register(registry)
                 .increment();
-        return refresh();
+        return read(status.compactCounts());
     }
 
     @Scheduled(identity = "metrics-refresh", every = REFRESH, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
+        return read(Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Compacting after each tick, not on the timer: a run changes (and appends a delta row) only once a tick has
+     * planned, claimed or reaped it (an operator's retry or cancel appends one row per status it touches), so the
+     * rows between two compactions are bounded by the runs the ticks keep in flight (the in-flight cap) at any load
+     * and in every deployment; the timer does not fire in a frozen Lambda or a Knative pod scaled to zero, where
+     * the external tick still does.
+     */
+    private Uni<Void> read(Uni<Void> first) {
         long started = System.nanoTime();
-        return status.compactCounts()
-                .chain(status::totals)
+        return first.chain(status::totals)
                 .invoke(totals -> keepNewest(last, new Reading<>(started, totals)))
                 .chain(gate::state)
                 .invoke(state -> keepNewest(lastGate, new Reading<>(started, state)))
