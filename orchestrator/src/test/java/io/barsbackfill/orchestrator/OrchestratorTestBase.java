@@ -8,6 +8,7 @@ import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorFaults;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.QueueFixtures;
 import io.barsbackfill.testing.TestDatabase;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -111,22 +112,7 @@ public abstract class OrchestratorTestBase {
 
     /** The bars stored for {@code symbol} at {@code timeframe} with {@code from <= ts < to}, in time order. */
     protected List<Bar> storedBars(String symbol, String timeframe, Instant from, Instant to) {
-        return db.query("""
-                SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND
-                    timeframe = ?::timeframe
-                    AND ts >= ? AND ts < ?
-                    ORDER BY ts""", symbol, timeframe, Timestamp.from(from), Timestamp.from(to)).stream()
-                .map(r -> new Bar(
-                        instant(r.get("ts")),
-                        (Double) r.get("open"),
-                        (Double) r.get("high"),
-                        (Double) r.get("low"),
-                        (Double) r.get("close"),
-                        (Long) r.get("volume"),
-                        (Double) r.get("vwap"),
-                        (Long) r.get("trade_count")))
-                .toList();
+        return new QueueFixtures(db).storedBars(symbol, timeframe, from, to);
     }
 
     /** Exactly what the simulator serves for a run's symbol and slice. */

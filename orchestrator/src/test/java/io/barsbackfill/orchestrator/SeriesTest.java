@@ -8,10 +8,10 @@ import static org.hamcrest.Matchers.nullValue;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
+import io.barsbackfill.testing.QueueFixtures;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -285,19 +285,6 @@ class SeriesTest extends OrchestratorTestBase {
     }
 
     private List<Bar> stored(String symbol, String adjustment) {
-        return db.query("""
-                SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = 'd1' AND feed = 'iex' AND adjustment = ? AND ts >= ? AND ts < ?
-                ORDER BY ts""", symbol, adjustment, Timestamp.from(FROM), Timestamp.from(TO)).stream()
-                .map(r -> new Bar(
-                        instant(r.get("ts")),
-                        (Double) r.get("open"),
-                        (Double) r.get("high"),
-                        (Double) r.get("low"),
-                        (Double) r.get("close"),
-                        (Long) r.get("volume"),
-                        (Double) r.get("vwap"),
-                        (Long) r.get("trade_count")))
-                .toList();
+        return new QueueFixtures(db).storedBarsInSeries("iex", adjustment, symbol, "d1", FROM, TO);
     }
 }

@@ -44,6 +44,19 @@ public final class QueueFixtures {
         return bars(db.query(BARS + " AND ts >= ? AND ts < ? ORDER BY ts", symbol, timeframe, utc(from), utc(to)));
     }
 
+    /** As {@link #storedBars(String, String, Instant, Instant)}, of the series {@code feed}/{@code adjustment}. */
+    public List<Bar> storedBarsInSeries(
+            String feed, String adjustment, String symbol, String timeframe, Instant from, Instant to) {
+        return bars(db.query(
+                BARS + " AND feed = ? AND adjustment = ? AND ts >= ? AND ts < ? ORDER BY ts",
+                symbol,
+                timeframe,
+                feed,
+                adjustment,
+                utc(from),
+                utc(to)));
+    }
+
     private static List<Bar> bars(List<Map<String, Object>> rows) {
         return rows.stream()
                 .map(r -> new Bar(

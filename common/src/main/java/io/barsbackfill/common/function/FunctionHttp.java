@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -202,25 +203,15 @@ public class FunctionHttp {
         if (failure instanceof ApplicationException && failure.getCause() != null) {
             failure = failure.getCause();
         }
-        if (failure instanceof BadInputException bad) {
-            send(
-                    ctx,
-                    400,
-                    new ErrorBody(
-                            bad.getMessage(),
-                            ErrorCode.BAD_INPUT.name(),
-                            bad.field(),
-                            bad.jobRunId() == null ? null : bad.jobRunId().toString(),
-                            bad.index()));
-        } else if (failure instanceof StaleLeaseException stale) {
-            send(ctx, 409, new ErrorBody(stale.getMessage(), ErrorCode.STALE_LEASE.name(), "lease_token"));
-        } else if (failure instanceof ServiceUnavailableException unavailable) {
-            LOG.warnf("request to %s: %s", ctx.normalizedPath(), unavailable.getMessage());
-            ctx.response().putHeader("Retry-After", "60");
-            send(
-                    ctx,
-                    503,
-                    new ErrorBody(unavailable.getMessage(), unavailable.code().name(), null));
+        Optional<ErrorAnswer> expected = ErrorAnswer.of(failure);
+        if (expected.isPresent()) {
+            ErrorAnswer answer = expected.get();
+            if (answer.retryLater()) {
+                LOG.warnf(
+                        "request to %s: %s", ctx.normalizedPath(), answer.body().error());
+                ctx.response().putHeader("Retry-After", "60");
+            }
+            send(ctx, answer.status(), answer.body());
         } else if (ctx.statusCode() == 413) {
             ctx.response().putHeader("Connection", "close");
             send(ctx, 413, tooLarge());

@@ -1,11 +1,11 @@
 package io.barsbackfill.fetchbarsbatch.function;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorFaults;
+import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -15,7 +15,6 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,9 +51,7 @@ class LeaseLostWhileFetchingTest {
 
     @BeforeEach
     void setUp() {
-        queue = new QueueFixtures(db);
-        db.execute("DELETE FROM ohlc_bars");
-        db.execute("DELETE FROM job_runs");
+        queue = new QueueFixtures(db).emptied();
         simulator.resetCounters();
         // time to re-claim a run between the lease check and the store
         simulator.faults(SimulatorFaults.NONE.withLatencySpikes(1, Duration.ofSeconds(5)));
@@ -113,14 +110,11 @@ class LeaseLostWhileFetchingTest {
     private CompletableFuture<JsonPath> postWhileProviderAnswers(List<Leased> runs, int status)
             throws InterruptedException {
         Map<String, Object> body = FetchBarsBatchFunctionTest.batch(runs, "d1", JAN, FEB);
-        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body(body)
-                .post("/fetch-bars-batch")
-                .then()
-                .statusCode(status)
-                .extract()
-                .jsonPath());
+        CompletableFuture<JsonPath> answer =
+                CompletableFuture.supplyAsync(() -> FunctionCalls.post("/fetch-bars-batch", body)
+                        .statusCode(status)
+                        .extract()
+                        .jsonPath());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (simulator.barRequests() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);

@@ -3,15 +3,13 @@ package io.barsbackfill.orchestrator.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
-import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.function.ErrorAnswer;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchAnswers;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchRequests;
 import io.barsbackfill.common.function.LogContext;
-import io.barsbackfill.common.function.ServiceUnavailableException;
-import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.service.BarFetchService;
 import io.barsbackfill.common.service.FetchCommand;
 import io.barsbackfill.common.service.RunMismatchException;
@@ -187,26 +185,12 @@ public class Fetchers {
 
     /** As the functions' HTTP edge maps failures. */
     private void fail(FetchFunction function, RoutingContext ctx, Throwable failure) {
-        if (failure instanceof BadInputException bad) {
-            send(
-                    function,
-                    ctx,
-                    400,
-                    new ErrorBody(
-                            bad.getMessage(),
-                            ErrorCode.BAD_INPUT.name(),
-                            bad.field(),
-                            bad.jobRunId() == null ? null : bad.jobRunId().toString(),
-                            bad.index()));
-        } else if (failure instanceof StaleLeaseException stale) {
-            send(function, ctx, 409, new ErrorBody(stale.getMessage(), ErrorCode.STALE_LEASE.name(), "lease_token"));
-        } else if (failure instanceof ServiceUnavailableException unavailable) {
-            ctx.response().putHeader("Retry-After", "60");
-            send(
-                    function,
-                    ctx,
-                    503,
-                    new ErrorBody(unavailable.getMessage(), unavailable.code().name(), null));
+        Optional<ErrorAnswer> expected = ErrorAnswer.of(failure);
+        if (expected.isPresent()) {
+            if (expected.get().retryLater()) {
+                ctx.response().putHeader("Retry-After", "60");
+            }
+            send(function, ctx, expected.get().status(), expected.get().body());
         } else if (failure instanceof IOException) {
             send(function, ctx, 400, new ErrorBody("request body could not be read", "BAD_INPUT", null));
         } else {
