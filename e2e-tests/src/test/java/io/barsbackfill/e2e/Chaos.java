@@ -53,6 +53,7 @@ final class Chaos {
                 .env("BACKFILL_QUEUE_BACKOFF_BASE", "1s")
                 .env("BACKFILL_QUEUE_BACKOFF_MAX", "3s")
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "3s")
+                .env(Service.ORCHESTRATOR, E2e.CONNECTION_WAIT, "30s")
                 .events(line -> System.out.println(test.getSimpleName() + ": " + line));
     }
 

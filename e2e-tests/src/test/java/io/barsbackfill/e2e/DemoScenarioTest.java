@@ -13,6 +13,7 @@ import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -279,17 +280,22 @@ class DemoScenarioTest {
         env.put("BACKFILL_STATE_DIR", dir.toString());
         env.put("BACKFILL_NO_BUILD", "1"); // the reactor packaged the jars; never rebuild inside a test run
         env.putAll(settings);
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        boolean ended = p.waitFor(DEMO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+        Process p;
+        boolean ended;
+        double seconds;
+        try (Closeable ports = E2e.defaultPorts()) {
+            long t0 = System.nanoTime();
+            p = pb.start();
+            ended = p.waitFor(DEMO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                p.waitFor(20, TimeUnit.SECONDS);
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         String output = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println("---- ./backfill demo (" + label + " run) ----\n" + output + "---- end ----");
         assertThat(ended).as("demo ended within %s: %s", DEMO_TIMEOUT, output).isTrue();

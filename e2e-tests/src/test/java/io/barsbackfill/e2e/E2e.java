@@ -9,15 +9,19 @@ import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
+import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.testing.TestDatabase;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +44,12 @@ import java.util.function.Supplier;
 final class E2e {
 
     static final Duration READY = Duration.ofSeconds(120);
+
+    /**
+     * The orchestrator's wait for a JDBC connection (its start-up migration): Agroal's default of 5 s was too short
+     * on two busy cores with two test JVMs starting stacks at once (a chaos stack failed to start on it).
+     */
+    static final String CONNECTION_WAIT = "QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT";
 
     private E2e() {}
 
@@ -69,7 +79,9 @@ final class E2e {
                 .provider(Provider.external(provider))
                 .preferDefaultPorts(false)
                 .inheritSettings(false)
+                .javaOptions("-XX:TieredStopAtLevel=1") // less JIT at start, as the chaos stacks
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
+                .env(Service.ORCHESTRATOR, CONNECTION_WAIT, "30s")
                 .events(line -> System.out.println(test.getSimpleName() + ": " + line));
     }
 
@@ -166,6 +178,22 @@ final class E2e {
             return bars;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Held while {@code ./backfill demo} or {@code ./backfill start} runs: those take 8080, 8081, 8082 and 18080
+     * when free, and two of them starting at once in parallel test JVMs could both find a port free. A lock on
+     * a file, so it holds across the JVMs; closing it lets the next one start.
+     */
+    static Closeable defaultPorts() {
+        Path file = layout().home().resolve("e2e-tests").resolve("target").resolve("default-ports.lock");
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel.lock(); // released when the channel closes
+            return channel;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file, e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.barsbackfill.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.testing.TestDatabase;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,8 @@ class StartAndASecondShellTest {
         Path state = E2e.logDir(StartAndASecondShellTest.class);
         Files.createDirectories(state);
         Path startOut = state.resolve("backfill-start.out");
-        try (TestDatabase db = TestDatabase.create()) {
+        try (TestDatabase db = TestDatabase.create();
+                Closeable ports = E2e.defaultPorts()) {
             ProcessBuilder start = shell(db, state, "start").redirectOutput(startOut.toFile());
             Process started = start.start();
             try {
