@@ -15,6 +15,9 @@ import io.barsbackfill.testing.SimulatorResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -41,6 +44,10 @@ class LeaseLostWhileFetchingTest {
     static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
     /** Five runs on one page: stored in groups of two, so the stale one shares its transaction with another. */
     static final String[] SYMBOLS = {"A", "AA", "AAPL", "ABTC", "ACN"};
+
+    /** The answer waits out the provider's spike; on a loaded machine that is more than the default 30 s. */
+    static final RestAssuredConfig SLOW = RestAssured.config()
+            .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 180_000));
 
     @InjectTestDatabase
     TestDatabase db;
@@ -113,7 +120,8 @@ class LeaseLostWhileFetchingTest {
     private CompletableFuture<JsonPath> postWhileProviderAnswers(List<Leased> runs, int status)
             throws InterruptedException {
         Map<String, Object> body = FetchBarsBatchFunctionTest.batch(runs, "d1", JAN, FEB);
-        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given().config(SLOW)
+                .contentType(ContentType.JSON)
                 .header("Authorization", "Bearer test-token")
                 .body(body)
                 .post("/fetch-bars-batch")
