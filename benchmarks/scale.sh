@@ -22,6 +22,10 @@ psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db" 2>/dev/null
 export DATABASE_URL="postgresql://postgres@$pg_host:5432/$db" BACKFILL_STATE_DIR="$state" BACKFILL_NO_BUILD=1
 export SIMULATOR_UNIVERSE="$symbols" SIMULATOR_REQUESTS_PER_MINUTE=0 BACKFILL_RATE_LIMIT_PER_MINUTE=1000000
 export BACKFILL_ORCHESTRATOR_SCHEDULE=off BACKFILL_ORCHESTRATOR_TICK_BUDGET=600s
+# a loaded machine migrates a fresh database and starts four JVMs slowly; the production lease (and so dispatch
+# timeout) of 5 minutes keeps a dispatch of ten pages from timing out there
+export BACKFILL_READY_TIMEOUT="${BACKFILL_READY_TIMEOUT:-900}"
+export BACKFILL_QUEUE_LEASE_DURATION="${BACKFILL_QUEUE_LEASE_DURATION:-300s}"
 echo "scale: $tickers tickers, h1, $from .. $to, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 ./backfill start > "$state/start.out" 2>&1 &
 start_pid=$!
