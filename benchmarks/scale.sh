@@ -52,7 +52,7 @@ kill "$start_pid"; wait "$start_pid" 2>/dev/null || true
 sleep 1
 
 # the reference: COPY of the same rows into the same (emptied) table over loopback
-psql -h "$pg_host" -U postgres -d "$db" -qAt -c "\\copy ohlc_bars TO '$state/bars.csv' (FORMAT csv)"
+psql -h "$pg_host" -U postgres -d "$db" -qAt -c "\\copy (SELECT * FROM ohlc_bars) TO '$state/bars.csv' (FORMAT csv)"
 sql "TRUNCATE ohlc_bars"; sql "CHECKPOINT"
 c0=$(date +%s.%N)
 psql -h "$pg_host" -U postgres -d "$db" -qAt -c "\\copy ohlc_bars FROM '$state/bars.csv' (FORMAT csv)"
