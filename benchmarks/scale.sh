@@ -59,9 +59,9 @@ psql -h "$pg_host" -U postgres -d "$db" -qAt -c "\\copy ohlc_bars FROM '$state/b
 c1=$(date +%s.%N)
 rm -f "$state/bars.csv"
 
-awk -v b="$bars" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v runs="$runs" -v load="$load_end" 'BEGIN {
+awk -v b="$bars" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v runs="$runs" -v ld="$load_end" 'BEGIN {
   w = t1 - t0; c = c1 - c0
-  printf "backfill: %s, %d bars in %.1f s = %.0f bars/s (enqueue to the last run done; load average at end %s)\n", runs, b, w, b / w, load
+  printf "backfill: %s, %d bars in %.1f s = %.0f bars/s (enqueue to the last run done; load average at end %s)\n", runs, b, w, b / w, ld
   printf "COPY of the same rows: %.1f s = %.0f rows/s; backfill = %.2f x COPY\n", c, b / c, (b / w) / (b / c) }'
 print_peaks "$state/peaks"
 psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db"
