@@ -22,6 +22,10 @@ psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db" 2>/dev/null
 export DATABASE_URL="postgresql://postgres@$pg_host:5432/$db" BACKFILL_STATE_DIR="$state" BACKFILL_NO_BUILD=1
 export SIMULATOR_UNIVERSE="$symbols" SIMULATOR_REQUESTS_PER_MINUTE=0 BACKFILL_RATE_LIMIT_PER_MINUTE=1000000
 export BACKFILL_ORCHESTRATOR_SCHEDULE=off BACKFILL_ORCHESTRATOR_TICK_BUDGET=600s
+# a loaded machine migrates a fresh database and starts four JVMs slowly; the production lease (and so dispatch
+# timeout) of 5 minutes keeps a dispatch of ten pages from timing out there
+export BACKFILL_READY_TIMEOUT="${BACKFILL_READY_TIMEOUT:-900}"
+export BACKFILL_QUEUE_LEASE_DURATION="${BACKFILL_QUEUE_LEASE_DURATION:-300s}"
 echo "scale: $tickers tickers, h1, $from .. $to, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 ./backfill start > "$state/start.out" 2>&1 &
 start_pid=$!
@@ -48,16 +52,16 @@ kill "$start_pid"; wait "$start_pid" 2>/dev/null || true
 sleep 1
 
 # the reference: COPY of the same rows into the same (emptied) table over loopback
-psql -h "$pg_host" -U postgres -d "$db" -qAt -c "\\copy ohlc_bars TO '$state/bars.csv' (FORMAT csv)"
+psql -h "$pg_host" -U postgres -d "$db" -qAt -c "\\copy (SELECT * FROM ohlc_bars) TO '$state/bars.csv' (FORMAT csv)"
 sql "TRUNCATE ohlc_bars"; sql "CHECKPOINT"
 c0=$(date +%s.%N)
 psql -h "$pg_host" -U postgres -d "$db" -qAt -c "\\copy ohlc_bars FROM '$state/bars.csv' (FORMAT csv)"
 c1=$(date +%s.%N)
 rm -f "$state/bars.csv"
 
-awk -v b="$bars" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v runs="$runs" -v load="$load_end" 'BEGIN {
+awk -v b="$bars" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v runs="$runs" -v ld="$load_end" 'BEGIN {
   w = t1 - t0; c = c1 - c0
-  printf "backfill: %s, %d bars in %.1f s = %.0f bars/s (enqueue to the last run done; load average at end %s)\n", runs, b, w, b / w, load
+  printf "backfill: %s, %d bars in %.1f s = %.0f bars/s (enqueue to the last run done; load average at end %s)\n", runs, b, w, b / w, ld
   printf "COPY of the same rows: %.1f s = %.0f rows/s; backfill = %.2f x COPY\n", c, b / c, (b / w) / (b / c) }'
 print_peaks "$state/peaks"
 psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db"

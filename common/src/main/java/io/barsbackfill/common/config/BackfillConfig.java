@@ -70,10 +70,12 @@ public interface BackfillConfig {
         int pageLimit();
 
         /**
-         * Request the next page while the current one is being stored (a fetch then holds up to two pages); off
-         * reads the pages strictly one after another.
+         * Request the next page while the current one is being stored (a fetch then holds up to two pages, and
+         * five dispatches in flight ten bodies); off (the default) reads the pages strictly one after another.
+         * Off by default: with the 128 MB heap the functions run with, the prefetched bodies ran fetch-bars-batch
+         * out of heap on a loaded machine (docs/benchmarks.md, Provider calls).
          */
-        @WithDefault("true")
+        @WithDefault("false")
         boolean prefetchPage();
 
         /** A request that pages beyond this is an error, never a silent truncation. */

@@ -16,12 +16,15 @@ import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
+@TestProfile(PagePrefetchTest.Prefetching.class)
 class PagePrefetchTest {
+
+    /** The prefetch is off by default ({@code backfill.alpaca.prefetch-page}). */
+    public static class Prefetching implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("backfill.alpaca.prefetch-page", "true");
+        }
+    }
 
     static final Duration WAIT = Duration.ofSeconds(20);
 
