@@ -1,10 +1,10 @@
 package io.barsbackfill.benchmarks;
 
 import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -127,9 +127,8 @@ public final class QueueThroughputBenchmark {
         String token = Tokens.generate();
         Path logs = Path.of("benchmarks", "target", "queue-throughput");
         Files.createDirectories(logs);
-        LocalStack.Builder builder = LocalStack.builder(Layout.of(Path.of("")))
+        TestStack.Builder builder = TestStack.builder(Layout.of(Path.of("")))
                 .only(Service.ORCHESTRATOR)
-                .inheritSettings(false)
                 .logDir(logs)
                 .databaseUrl(db.libpqUrl())
                 .token(token)
@@ -146,7 +145,7 @@ public final class QueueThroughputBenchmark {
         if (jfr != null && batch == 50) {
             builder.javaOptions("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         }
-        try (LocalStack stack = builder.build()) {
+        try (TestStack stack = builder.build()) {
             stack.start().awaitReady(Duration.ofMinutes(5)); // minutes on a loaded machine
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest tick = HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + "/orchestrator"))

@@ -1,10 +1,10 @@
 package io.barsbackfill.benchmarks;
 
 import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,9 +52,8 @@ public final class StartupBenchmark {
                 List<Long> quarkus = new ArrayList<>();
                 List<Long> cpu = new ArrayList<>();
                 for (int i = 0; i < starts; i++) {
-                    LocalStack stack = LocalStack.builder(Layout.of(Path.of("")))
+                    TestStack stack = TestStack.builder(Layout.of(Path.of("")))
                             .only(service)
-                            .inheritSettings(false)
                             .logDir(logs)
                             .databaseUrl(db.libpqUrl())
                             .token(Tokens.generate())
@@ -96,7 +95,7 @@ public final class StartupBenchmark {
         }
     }
 
-    private static String url(LocalStack stack, Service service) {
+    private static String url(TestStack stack, Service service) {
         return switch (service) {
             case ORCHESTRATOR -> stack.orchestratorUrl().toString();
             case FETCH_BARS -> stack.fetchBarsUrl().toString();

@@ -1,8 +1,8 @@
 package io.barsbackfill.e2e;
 
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class BadSettingsTest {
     @Test
     void functionsRefuseToStartWithASettingOutOfRange() {
         try (TestDatabase db = TestDatabase.create();
-                LocalStack stack = E2e.stack(BadSettingsTest.class, db, URI.create("http://127.0.0.1:9"), E2e.token())
+                TestStack stack = E2e.stack(BadSettingsTest.class, db, URI.create("http://127.0.0.1:9"), E2e.token())
                         .env(Service.FETCH_BARS, "BACKFILL_ALPACA_PAGE_LIMIT", "20000")
                         .env(Service.FETCH_BARS_BATCH, "BACKFILL_ALPACA_PAGE_LIMIT", "20000")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "51")

@@ -2,10 +2,10 @@ package io.barsbackfill.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -38,14 +38,12 @@ final class Chaos {
      * Unattended operation with the short retry settings under which the original failed in bulk (backoff
      * 1 s..3 s, 5 attempts): every orchestrator ticks every second by itself; tests only watch and break things.
      */
-    static LocalStack.Builder stack(Class<?> test, String databaseUrl, String token) {
-        return LocalStack.builder(E2e.layout())
+    static TestStack.Builder stack(Class<?> test, String databaseUrl, String token) {
+        return TestStack.builder(E2e.layout())
                 .logDir(E2e.logDir(test))
                 .databaseUrl(databaseUrl)
                 .token(token)
                 .provider(Provider.simulator())
-                .preferDefaultPorts(false)
-                .inheritSettings(false)
                 // many JVMs on two cores: the quick compiler only, one GC thread, a small heap
                 .javaOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m")
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
@@ -57,7 +55,7 @@ final class Chaos {
                 .events(line -> System.out.println(test.getSimpleName() + ": " + line));
     }
 
-    static URI simulatorUrl(LocalStack stack) {
+    static URI simulatorUrl(TestStack stack) {
         return stack.providerUrl().orElseThrow();
     }
 
@@ -65,7 +63,7 @@ final class Chaos {
      * Changes the provider faults the simulator process injects ({@code POST /_simulator/faults}: the fields
      * named in {@code json}, e.g. {@code {"outage_status":503}}); answers the faults now in force.
      */
-    static JsonNode faults(LocalStack stack, String json) {
+    static JsonNode faults(TestStack stack, String json) {
         try {
             HttpJson.Answer answer = new HttpJson()
                     .post(URI.create(simulatorUrl(stack) + "/_simulator/faults"), null, json, Duration.ofSeconds(5));
@@ -79,12 +77,12 @@ final class Chaos {
     }
 
     /** Provider requests so far, as the simulator process counts them. */
-    static long providerCalls(LocalStack stack) {
+    static long providerCalls(TestStack stack) {
         return E2e.simulatorStats(simulatorUrl(stack)).path("bar_requests").asLong();
     }
 
     /** When each provider request arrived (epoch ms, ascending). */
-    static List<Long> providerCallTimes(LocalStack stack) {
+    static List<Long> providerCallTimes(TestStack stack) {
         JsonNode times = E2e.simulatorStats(simulatorUrl(stack)).path("bar_request_times_ms");
         List<Long> out = new ArrayList<>();
         times.forEach(t -> out.add(t.asLong()));

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class ChaosHostileInputTest {
         long t0 = System.nanoTime();
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.create();
-                LocalStack stack = Chaos.stack(ChaosHostileInputTest.class, db.libpqUrl(), token)
+                TestStack stack = Chaos.stack(ChaosHostileInputTest.class, db.libpqUrl(), token)
                         .build()
                         .start()
                         .awaitReady(Chaos.READY);
@@ -105,7 +105,7 @@ class ChaosHostileInputTest {
     }
 
     /** Per endpoint, bodies no well-behaved caller sends. */
-    private static Map<URI, List<String>> hostile(LocalStack stack) {
+    private static Map<URI, List<String>> hostile(TestStack stack) {
         String huge = "\"" + "A".repeat(2 * 1024 * 1024) + "\"";
         String deep = "[".repeat(100_000);
         List<String> anyEndpoint = List.of(

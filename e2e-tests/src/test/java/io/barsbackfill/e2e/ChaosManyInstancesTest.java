@@ -3,12 +3,12 @@ package io.barsbackfill.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ class ChaosManyInstancesTest {
         String token = E2e.token();
         // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
         try (TestDatabase db = TestDatabase.createMigrated();
-                LocalStack stack = Chaos.stack(ChaosManyInstancesTest.class, db.libpqUrl(), token)
+                TestStack stack = Chaos.stack(ChaosManyInstancesTest.class, db.libpqUrl(), token)
                         .orchestrators(4)
                         .fetcherInstances(2)
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "300")

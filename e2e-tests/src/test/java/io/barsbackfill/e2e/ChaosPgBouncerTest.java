@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.command.DemoScenario;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +43,7 @@ class ChaosPgBouncerTest {
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.createMigrated();
                 PgBouncer bouncer = PgBouncer.start(host(db), port(db), SERVER_CONNECTIONS);
-                LocalStack stack = Chaos.stack(ChaosPgBouncerTest.class, bouncer.through(db.libpqUrl()), token)
+                TestStack stack = Chaos.stack(ChaosPgBouncerTest.class, bouncer.through(db.libpqUrl()), token)
                         .env("QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS", "false")
                         .env("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY", "true")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +36,7 @@ class ChaosPostgresRestartTest {
         String token = E2e.token();
         try (PrivatePostgres pg = PrivatePostgres.start();
                 TestDatabase db = TestDatabase.create(pg.adminUrl());
-                LocalStack stack = Chaos.stack(ChaosPostgresRestartTest.class, db.libpqUrl(), token)
+                TestStack stack = Chaos.stack(ChaosPostgresRestartTest.class, db.libpqUrl(), token)
                         .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "250")
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
                         .build()
@@ -85,7 +85,7 @@ class ChaosPostgresRestartTest {
         }
     }
 
-    private static Map<String, Long> pids(LocalStack stack) {
+    private static Map<String, Long> pids(TestStack stack) {
         return stack.processes().stream().collect(Collectors.toMap(ManagedProcess::name, ManagedProcess::pid));
     }
 

@@ -3,12 +3,12 @@ package io.barsbackfill.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class ChaosProviderFaultsTest {
 
     private static final List<ChaosAudit.Window> windows = new ArrayList<>();
     private static TestDatabase db;
-    private static LocalStack stack;
+    private static TestStack stack;
     private static MarketSimulator generator;
     private static OrchestratorClient orchestrator;
 

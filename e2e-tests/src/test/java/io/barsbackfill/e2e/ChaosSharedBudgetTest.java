@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +37,7 @@ class ChaosSharedBudgetTest {
         String token = E2e.token();
         // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
         try (TestDatabase db = TestDatabase.createMigrated();
-                LocalStack stack = Chaos.stack(ChaosSharedBudgetTest.class, db.libpqUrl(), token)
+                TestStack stack = Chaos.stack(ChaosSharedBudgetTest.class, db.libpqUrl(), token)
                         .orchestrators(3)
                         .fetcherInstances(3)
                         // one run per dispatch: every dispatch goes to a fetch-bars instance. Pages of 50 bars and

@@ -3,12 +3,12 @@ package io.barsbackfill.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -43,7 +43,7 @@ class ChaosSoakTest {
         String token = E2e.token();
         SimulatorSettings universe = SimulatorSettings.defaults().withUniverse(SYMBOLS);
         try (TestDatabase db = TestDatabase.create();
-                LocalStack stack = Chaos.stack(ChaosSoakTest.class, db.libpqUrl(), token)
+                TestStack stack = Chaos.stack(ChaosSoakTest.class, db.libpqUrl(), token)
                         .env(Service.SIMULATOR, "SIMULATOR_UNIVERSE", String.join(",", SYMBOLS))
                         .env(
                                 Service.SIMULATOR,

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.BackfillCli;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.command.DemoScenario;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -169,7 +169,7 @@ class DemoScenarioTest {
     private static JsonNode auditAsAUserWould(TestDatabase db) throws Exception {
         String token = E2e.token();
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
-                LocalStack stack = E2e.stack(DemoScenarioTest.class, db, simulator.baseUrl(), token)
+                TestStack stack = E2e.stack(DemoScenarioTest.class, db, simulator.baseUrl(), token)
                         .only(Service.ORCHESTRATOR)
                         .build()
                         .start()

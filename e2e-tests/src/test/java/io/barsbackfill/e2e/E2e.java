@@ -7,7 +7,6 @@ import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
@@ -15,6 +14,7 @@ import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +38,8 @@ import java.util.function.Supplier;
 
 /**
  * Shared plumbing of the end-to-end tests: the packaged functions started as processes with the CLI's own
- * launcher ({@link LocalStack}), against a throw-away database and an embedded market simulator, so
- * assertions can compare the database with exactly what the simulator serves.
+ * launcher ({@link TestStack} composes its instances), against a throw-away database and an embedded market
+ * simulator, so assertions can compare the database with exactly what the simulator serves.
  */
 final class E2e {
 
@@ -71,14 +71,12 @@ final class E2e {
      * The three functions on free ports, wired to {@code db} and {@code provider} with {@code token}; the
      * orchestrator's schedule is off so the test decides when to tick.
      */
-    static LocalStack.Builder stack(Class<?> test, TestDatabase db, URI provider, String token) {
-        return LocalStack.builder(layout())
+    static TestStack.Builder stack(Class<?> test, TestDatabase db, URI provider, String token) {
+        return TestStack.builder(layout())
                 .logDir(logDir(test))
                 .databaseUrl(db.libpqUrl())
                 .token(token)
                 .provider(Provider.external(provider))
-                .preferDefaultPorts(false)
-                .inheritSettings(false)
                 .javaOptions("-XX:TieredStopAtLevel=1") // less JIT at start, as the chaos stacks
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
                 .env(Service.ORCHESTRATOR, CONNECTION_WAIT, "30s")
@@ -214,7 +212,7 @@ final class E2e {
      * Every process of {@code stack} exits non-zero within a minute of its start ({@code why} it should), its log
      * naming what {@code expected} says for it.
      */
-    static void assertEachRefusesToStart(LocalStack stack, String why, Function<ManagedProcess, String> expected) {
+    static void assertEachRefusesToStart(TestStack stack, String why, Function<ManagedProcess, String> expected) {
         for (ManagedProcess p : stack.processes()) {
             int code = p.waitFor(Duration.ofSeconds(60));
             System.out.printf("%s %s: exit %d%n", p.name(), why, code);

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ class FetcherKilledTest {
 
     private static TestDatabase db;
     private static MarketSimulator simulator;
-    private static LocalStack stack;
+    private static TestStack stack;
     private static OrchestratorClient orchestrator;
 
     @BeforeAll

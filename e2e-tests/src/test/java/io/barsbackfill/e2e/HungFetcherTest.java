@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,7 @@ class HungFetcherTest {
                 MarketSimulator simulator =
                         MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(Duration.ofSeconds(3)))) {
             String token = E2e.token();
-            try (LocalStack stack = E2e.stack(HungFetcherTest.class, db, simulator.baseUrl(), token)
+            try (TestStack stack = E2e.stack(HungFetcherTest.class, db, simulator.baseUrl(), token)
                     .env("BACKFILL_QUEUE_LEASE_DURATION", LEASE.toSeconds() + "s")
                     .env("BACKFILL_QUEUE_BACKOFF_BASE", "1s")
                     .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +21,7 @@ class InternalTokenTest {
     @Test
     void functionsRefuseToStartWithoutAToken() {
         try (TestDatabase db = TestDatabase.create();
-                LocalStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), null)
+                TestStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), null)
                         .logDir(E2e.logDir(InternalTokenTest.class).resolve("no-token"))
                         .build()
                         .start()) {
@@ -33,7 +33,7 @@ class InternalTokenTest {
     void aMissingOrWrongTokenGets401() throws Exception {
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.create();
-                LocalStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), token)
+                TestStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), token)
                         .logDir(E2e.logDir(InternalTokenTest.class).resolve("with-token"))
                         .build()
                         .start()

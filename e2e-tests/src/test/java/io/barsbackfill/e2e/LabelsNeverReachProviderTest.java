@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.command.DemoScenario;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ class LabelsNeverReachProviderTest {
 
     private static TestDatabase db;
     private static MarketSimulator simulator;
-    private static LocalStack stack;
+    private static TestStack stack;
     private static OrchestratorClient orchestrator;
 
     @BeforeAll

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.command.DemoScenario;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -45,7 +45,7 @@ class StatusPageTest {
 
     private static TestDatabase db;
     private static MarketSimulator simulator;
-    private static LocalStack stack;
+    private static TestStack stack;
     private static OrchestratorClient orchestrator;
     private static String token;
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
+import io.barsbackfill.teststack.TestStack;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,7 @@ class TwoOrchestratorsTest {
 
     private static TestDatabase db;
     private static MarketSimulator simulator;
-    private static LocalStack stack;
+    private static TestStack stack;
     private static List<OrchestratorClient> orchestrators;
 
     @BeforeAll

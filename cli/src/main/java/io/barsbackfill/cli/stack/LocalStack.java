@@ -11,18 +11,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * A deployment on this machine: the three functions as separate processes (and, for the simulator provider,
  * the market simulator) wired over HTTP on 127.0.0.1 with one internal token and one database. Used by
- * {@code backfill demo} and {@code backfill start}, and by the end-to-end tests.
+ * {@code backfill demo} and {@code backfill start}; the end-to-end tests and benchmarks compose several
+ * instances from {@link Builder#instance} (module test-stack).
  *
  * <p>Wiring settings (ports, URLs, token, database, provider URL) are set here; every other {@code BACKFILL_*}
  * or {@code QUARKUS_*} setting of the caller's environment reaches the functions unchanged, so they can be
@@ -36,31 +35,27 @@ public final class LocalStack implements AutoCloseable {
     private final Builder settings;
     private final ProcessGroup group;
     private final Map<String, ProcessSpec> specs;
-    private final URI orchestratorUrl;
-    private final List<URI> orchestratorUrls;
-    private final List<URI> fetchBarsUrls;
-    private final List<URI> fetchBarsBatchUrls;
-    private final Optional<URI> providerUrl;
 
-    private LocalStack(
-            Builder settings,
-            Map<String, ProcessSpec> specs,
-            List<URI> orchestratorUrls,
-            List<URI> fetchBarsUrls,
-            List<URI> fetchBarsBatchUrls,
-            Optional<URI> providerUrl) {
+    private LocalStack(Builder settings, List<ProcessSpec> specs) {
         this.settings = settings;
         this.group = new ProcessGroup(settings.grace).onEvent(settings.events);
-        this.specs = specs;
-        this.orchestratorUrls = List.copyOf(orchestratorUrls);
-        this.orchestratorUrl = orchestratorUrls.isEmpty() ? null : orchestratorUrls.get(0);
-        this.fetchBarsUrls = List.copyOf(fetchBarsUrls);
-        this.fetchBarsBatchUrls = List.copyOf(fetchBarsBatchUrls);
-        this.providerUrl = providerUrl;
+        Map<String, ProcessSpec> byName = new LinkedHashMap<>();
+        specs.forEach(spec -> byName.put(spec.name(), spec));
+        this.specs = byName;
     }
 
+    /** Settings of this JVM's environment reach the processes. */
     public static Builder builder(Layout layout) {
-        return new Builder(layout);
+        return new Builder(layout, System.getenv());
+    }
+
+    /**
+     * Only the {@code BACKFILL_*}, {@code QUARKUS_*}, {@code SIMULATOR_*} and {@code DATABASE_URL} settings of
+     * {@code environment} reach the processes (those of this JVM's environment that it lacks are removed);
+     * {@code BACKFILL_JAVA_OPTS} in it adds JVM options.
+     */
+    public static Builder builder(Layout layout, Map<String, String> environment) {
+        return new Builder(layout, environment);
     }
 
     /** Starts every process at once (see {@link #awaitReady}); stops them on JVM exit if {@link Builder#stopOnExit}. */
@@ -78,53 +73,20 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
-    /** The first orchestrator. */
+    /** The orchestrator ({@code orchestrator}); null when it is not part of this deployment. */
     public URI orchestratorUrl() {
-        return orchestratorUrl;
-    }
-
-    public List<URI> orchestratorUrls() {
-        return orchestratorUrls;
-    }
-
-    /** The first {@code fetch-bars} instance. */
-    public URI fetchBarsUrl() {
-        return fetchBarsUrls.isEmpty() ? null : fetchBarsUrls.get(0);
-    }
-
-    /** The first {@code fetch-bars-batch} instance. */
-    public URI fetchBarsBatchUrl() {
-        return fetchBarsBatchUrls.isEmpty() ? null : fetchBarsBatchUrls.get(0);
-    }
-
-    /** The provider base URL handed to the functions; empty for the real Alpaca default. */
-    public Optional<URI> providerUrl() {
-        return providerUrl;
+        ProcessSpec orchestrator = specs.get(Service.ORCHESTRATOR.module());
+        return orchestrator == null ? null : url(orchestrator);
     }
 
     public ProcessGroup group() {
         return group;
     }
 
-    public List<ManagedProcess> processes() {
-        return group.processes();
-    }
-
     /** The running process named {@code name} ({@code orchestrator}, {@code fetch-bars-batch}, ...). */
     public ManagedProcess process(String name) {
         return group.find(name)
                 .orElseThrow(() -> new IllegalArgumentException("no process " + name + " in " + specs.keySet()));
-    }
-
-    public ManagedProcess process(Service service) {
-        return process(service.module());
-    }
-
-    /** Replaces {@code name} by a fresh process with the same settings and port, and waits until it is ready. */
-    public ManagedProcess restart(String name, Duration readyTimeout) {
-        ManagedProcess fresh = group.restart(process(name));
-        fresh.awaitReady(readyTimeout);
-        return fresh;
     }
 
     /** What {@link #start} starts, in start order. */
@@ -136,14 +98,16 @@ public final class LocalStack implements AutoCloseable {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         for (ProcessSpec spec : specs.values()) {
-            lines.add(String.format("  %-18s %-26s log %s", spec.name(), url(spec), spec.logFile()));
+            URI url = url(spec);
+            lines.add(String.format("  %-18s %-26s log %s", spec.name(), url == null ? "" : url, spec.logFile()));
         }
         return lines;
     }
 
-    private String url(ProcessSpec spec) {
+    /** Where a process of this deployment listens: its {@code QUARKUS_HTTP_PORT} or {@code SIMULATOR_PORT}. */
+    public static URI url(ProcessSpec spec) {
         String port = spec.env().getOrDefault("QUARKUS_HTTP_PORT", spec.env().get("SIMULATOR_PORT"));
-        return port == null ? "" : "http://127.0.0.1:" + port;
+        return port == null ? null : URI.create("http://127.0.0.1:" + port);
     }
 
     @Override
@@ -154,29 +118,24 @@ public final class LocalStack implements AutoCloseable {
     /** What to start and how to wire it. */
     public static final class Builder {
         private final Layout layout;
+        private final Map<String, String> environment;
         private Path logDir;
         private String databaseUrl;
         private String token;
         private boolean tokenSet;
         private Provider provider = Provider.simulator();
         private boolean preferDefaultPorts;
-        private int orchestrators = 1;
-        private int fetcherInstances = 1;
-        private final Set<Service> services = EnumSet.allOf(Service.class);
         private final Map<String, String> functionEnv = new LinkedHashMap<>();
-        private final Map<Service, Map<String, String>> serviceEnv = new EnumMap<>(Service.class);
         private final List<String> javaOptions = new ArrayList<>();
         private Duration grace = ProcessGroup.DEFAULT_GRACE;
         private Consumer<String> events = line -> {};
         private boolean stopOnExit = true;
-        private boolean inheritSettings = true;
-        private final Map<String, String> parentEnv;
 
-        private Builder(Layout layout) {
+        private Builder(Layout layout, Map<String, String> environment) {
             this.layout = layout;
+            this.environment = Map.copyOf(environment);
             this.logDir = layout.logDir();
-            this.parentEnv = System.getenv();
-            String opts = parentEnv.get("BACKFILL_JAVA_OPTS");
+            String opts = environment.get("BACKFILL_JAVA_OPTS");
             if (opts != null && !opts.isBlank()) {
                 javaOptions.addAll(Arrays.asList(opts.trim().split("\\s+")));
             }
@@ -211,45 +170,9 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
-        /** How many orchestrator processes on the same database ({@code orchestrator}, {@code orchestrator-2}, ...). */
-        public Builder orchestrators(int n) {
-            this.orchestrators = n;
-            return this;
-        }
-
-        /**
-         * How many processes of each fetcher ({@code fetch-bars}, {@code fetch-bars-2}, ...); orchestrator
-         * {@code i} dispatches to fetcher instance {@code i mod n}, so every instance gets work.
-         */
-        public Builder fetcherInstances(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("fetcherInstances must be >= 1: " + n);
-            }
-            this.fetcherInstances = n;
-            return this;
-        }
-
-        /** Only these services (the simulator is still left out unless the provider is the simulator). */
-        public Builder only(Service... only) {
-            services.clear();
-            services.addAll(Arrays.asList(only));
-            return this;
-        }
-
         /** A setting for all three functions; null removes it from their environment. */
         public Builder env(String name, String value) {
             functionEnv.put(name, value);
-            return this;
-        }
-
-        /** A setting for one service's processes; null removes it from their environment. */
-        public Builder env(Service service, String name, String value) {
-            serviceEnv.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(name, value);
-            return this;
-        }
-
-        public Builder javaOptions(String... options) {
-            javaOptions.addAll(Arrays.asList(options));
             return this;
         }
 
@@ -270,85 +193,86 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
-        /**
-         * With false, the {@code BACKFILL_*}, {@code QUARKUS_*}, {@code SIMULATOR_*} and {@code DATABASE_URL}
-         * settings of this JVM's environment do not reach the processes: only what this builder sets (tests).
-         */
-        public Builder inheritSettings(boolean inherit) {
-            this.inheritSettings = inherit;
-            return this;
+        /** One process of each service (the simulator only for the simulator provider). */
+        public LocalStack build() {
+            requireDatabase();
+            Ports ports = new Ports();
+            List<ProcessSpec> specs = new ArrayList<>();
+            Optional<URI> providerUrl = provider.baseUrl();
+            if (provider.kind() == Provider.Kind.SIMULATOR) {
+                ProcessSpec simulator = instance(
+                                Service.SIMULATOR,
+                                Service.SIMULATOR.module(),
+                                port(ports, Service.SIMULATOR),
+                                providerUrl)
+                        .build();
+                specs.add(simulator);
+                providerUrl = Optional.of(url(simulator));
+            }
+            Map<Service, URI> fetchers = new EnumMap<>(Service.class);
+            for (Service fetcher : List.of(Service.FETCH_BARS, Service.FETCH_BARS_BATCH)) {
+                ProcessSpec spec = instance(fetcher, fetcher.module(), port(ports, fetcher), providerUrl)
+                        .build();
+                specs.add(spec);
+                fetchers.put(fetcher, url(spec));
+            }
+            specs.add(instance(
+                            Service.ORCHESTRATOR,
+                            Service.ORCHESTRATOR.module(),
+                            port(ports, Service.ORCHESTRATOR),
+                            providerUrl)
+                    .env(
+                            "BACKFILL_FETCH_BARS_URL",
+                            fetchers.get(Service.FETCH_BARS).toString())
+                    .env(
+                            "BACKFILL_FETCH_BARS_BATCH_URL",
+                            fetchers.get(Service.FETCH_BARS_BATCH).toString())
+                    .build());
+            return new LocalStack(this, specs);
         }
 
-        public LocalStack build() {
-            if (databaseUrl == null && services.stream().anyMatch(Service::isFunction)) {
+        /**
+         * A deployment of exactly {@code specs} (made with {@link #instance}), in start order, with this
+         * builder's grace period, events and stop-on-exit.
+         */
+        public LocalStack build(List<ProcessSpec> specs) {
+            return new LocalStack(this, specs);
+        }
+
+        /**
+         * The spec of one process of {@code service} named {@code name}, listening on {@code port}: its jar and JVM
+         * options, log file, readiness and this builder's wiring; a function also gets the database, token,
+         * {@code providerUrl} and settings. Its fetcher URLs (for the orchestrator) are the caller's to add.
+         */
+        public ProcessSpec.Builder instance(Service service, String name, int port, Optional<URI> providerUrl) {
+            if (service == Service.SIMULATOR) {
+                return spec(service, name)
+                        .env("SIMULATOR_PORT", Integer.toString(port))
+                        .readiness(new Readiness.LogLine(SIMULATOR_READY_LINE));
+            }
+            requireDatabase();
+            ProcessSpec.Builder b = spec(service, name);
+            b.env("DATABASE_URL", databaseUrl);
+            if (tokenSet) {
+                b.env("BACKFILL_INTERNAL_TOKEN", token);
+            }
+            providerUrl.ifPresent(u -> b.env("BACKFILL_ALPACA_BASE_URL", u.toString()));
+            b.env("QUARKUS_HTTP_PORT", Integer.toString(port));
+            if (!environment.containsKey("QUARKUS_HTTP_HOST")) {
+                b.env("QUARKUS_HTTP_HOST", "127.0.0.1");
+            }
+            if (!environment.containsKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED")) {
+                b.env("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // deployed functions log JSON; people read these
+            }
+            functionEnv.forEach(b::env);
+            b.readiness(new Readiness.Http(URI.create("http://127.0.0.1:" + port + READY_PATH)));
+            return b;
+        }
+
+        private void requireDatabase() {
+            if (databaseUrl == null) {
                 throw new IllegalStateException("databaseUrl is required");
             }
-            Ports ports = new Ports();
-            Map<String, ProcessSpec> specs = new LinkedHashMap<>();
-            Optional<URI> providerUrl = provider.baseUrl();
-            if (provider.kind() == Provider.Kind.SIMULATOR && services.contains(Service.SIMULATOR)) {
-                int port = port(ports, Service.SIMULATOR);
-                providerUrl = Optional.of(URI.create("http://127.0.0.1:" + port));
-                specs.put(
-                        Service.SIMULATOR.module(),
-                        spec(Service.SIMULATOR, Service.SIMULATOR.module())
-                                .env("SIMULATOR_PORT", Integer.toString(port))
-                                .readiness(new Readiness.LogLine(SIMULATOR_READY_LINE))
-                                .build());
-            }
-            Map<Service, List<URI>> fetchers = new EnumMap<>(Service.class);
-            for (Service fetcher : List.of(Service.FETCH_BARS, Service.FETCH_BARS_BATCH)) {
-                List<URI> urls = new ArrayList<>();
-                fetchers.put(fetcher, urls);
-                if (!services.contains(fetcher)) {
-                    continue;
-                }
-                for (int i = 1; i <= fetcherInstances; i++) {
-                    int port = i == 1 ? port(ports, fetcher) : ports.free();
-                    urls.add(URI.create("http://127.0.0.1:" + port));
-                    String name = instanceName(fetcher, i);
-                    specs.put(name, function(fetcher, name, port, providerUrl).build());
-                }
-            }
-            List<URI> orchestratorUrls = new ArrayList<>();
-            if (services.contains(Service.ORCHESTRATOR)) {
-                for (int i = 1; i <= orchestrators; i++) {
-                    int port = i == 1 ? port(ports, Service.ORCHESTRATOR) : ports.free();
-                    String name = instanceName(Service.ORCHESTRATOR, i);
-                    ProcessSpec.Builder b = function(Service.ORCHESTRATOR, name, port, providerUrl);
-                    List<URI> single = fetchers.get(Service.FETCH_BARS);
-                    List<URI> batch = fetchers.get(Service.FETCH_BARS_BATCH);
-                    if (!single.isEmpty()) {
-                        b.env(
-                                "BACKFILL_FETCH_BARS_URL",
-                                single.get((i - 1) % single.size()).toString());
-                    }
-                    if (!batch.isEmpty()) {
-                        b.env(
-                                "BACKFILL_FETCH_BARS_BATCH_URL",
-                                batch.get((i - 1) % batch.size()).toString());
-                    }
-                    if (orchestrators > 1
-                            && !serviceEnv
-                                    .getOrDefault(Service.ORCHESTRATOR, Map.of())
-                                    .containsKey("BACKFILL_ORCHESTRATOR_INSTANCE_ID")) {
-                        b.env("BACKFILL_ORCHESTRATOR_INSTANCE_ID", name);
-                    }
-                    specs.put(name, b.build());
-                    orchestratorUrls.add(URI.create("http://127.0.0.1:" + port));
-                }
-            }
-            return new LocalStack(
-                    this,
-                    specs,
-                    orchestratorUrls,
-                    fetchers.get(Service.FETCH_BARS),
-                    fetchers.get(Service.FETCH_BARS_BATCH),
-                    providerUrl);
-        }
-
-        private static String instanceName(Service service, int i) {
-            return i == 1 ? service.module() : service.module() + "-" + i;
         }
 
         private int port(Ports ports, Service service) {
@@ -367,10 +291,14 @@ public final class LocalStack implements AutoCloseable {
                     .workingDirectory(layout.home())
                     .logFile(logDir.resolve(name + ".log"))
                     .stopTier(service.stopTier());
-            if (!inheritSettings) {
-                parentEnv.keySet().stream().filter(Builder::isSetting).forEach(k -> b.env(k, null));
-            }
-            serviceEnv.getOrDefault(service, Map.of()).forEach(b::env);
+            System.getenv().keySet().stream()
+                    .filter(k -> isSetting(k) && !environment.containsKey(k))
+                    .forEach(k -> b.env(k, null));
+            environment.forEach((k, v) -> {
+                if (isSetting(k) && !v.equals(System.getenv(k))) {
+                    b.env(k, v);
+                }
+            });
             return b;
         }
 
@@ -379,26 +307,6 @@ public final class LocalStack implements AutoCloseable {
                     || name.startsWith("QUARKUS_")
                     || name.startsWith("SIMULATOR_")
                     || name.equals("DATABASE_URL");
-        }
-
-        private ProcessSpec.Builder function(Service service, String name, int port, Optional<URI> providerUrl) {
-            ProcessSpec.Builder b = spec(service, name);
-            b.env("DATABASE_URL", databaseUrl);
-            if (tokenSet) {
-                b.env("BACKFILL_INTERNAL_TOKEN", token);
-            }
-            providerUrl.ifPresent(u -> b.env("BACKFILL_ALPACA_BASE_URL", u.toString()));
-            b.env("QUARKUS_HTTP_PORT", Integer.toString(port));
-            if (!inheritSettings || !parentEnv.containsKey("QUARKUS_HTTP_HOST")) {
-                b.env("QUARKUS_HTTP_HOST", "127.0.0.1");
-            }
-            if (!inheritSettings || !parentEnv.containsKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED")) {
-                b.env("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // deployed functions log JSON; people read these
-            }
-            functionEnv.forEach(b::env);
-            serviceEnv.getOrDefault(service, Map.of()).forEach(b::env);
-            b.readiness(new Readiness.Http(URI.create("http://127.0.0.1:" + port + READY_PATH)));
-            return b;
         }
     }
 }

@@ -30,7 +30,7 @@ class LocalStackTest {
         assertThat(sim.readiness()).isEqualTo(new Readiness.LogLine("market-simulator listening on "));
         assertThat(sim.command()).endsWith("-jar", "/project/market-simulator/target/market-simulator.jar");
         assertThat(sim.env()).doesNotContainKeys("BACKFILL_INTERNAL_TOKEN", "DATABASE_URL");
-        assertThat(stack.providerUrl()).contains(URI.create("http://127.0.0.1:" + simPort));
+        assertThat(LocalStack.url(sim)).isEqualTo(URI.create("http://127.0.0.1:" + simPort));
         for (ProcessSpec f : specs.subList(1, 4)) {
             assertThat(f.env())
                     .containsEntry("DATABASE_URL", DB)
@@ -45,10 +45,12 @@ class LocalStackTest {
         }
         ProcessSpec orchestrator = specs.get(3);
         assertThat(orchestrator.env())
-                .containsEntry("BACKFILL_FETCH_BARS_URL", stack.fetchBarsUrl().toString())
+                .containsEntry(
+                        "BACKFILL_FETCH_BARS_URL", LocalStack.url(specs.get(1)).toString())
                 .containsEntry(
                         "BACKFILL_FETCH_BARS_BATCH_URL",
-                        stack.fetchBarsBatchUrl().toString());
+                        LocalStack.url(specs.get(2)).toString());
+        assertThat(stack.orchestratorUrl()).isEqualTo(LocalStack.url(orchestrator));
         assertThat(orchestrator.stopTier()).isLessThan(specs.get(1).stopTier()).isLessThan(sim.stopTier());
         assertThat(specs.stream()
                         .map(s -> s.env()
@@ -60,16 +62,15 @@ class LocalStackTest {
 
     @Test
     void everyProcessStartsWithTheMemoryFlagsAndTheCallersOptionsWin() {
-        LocalStack stack = LocalStack.builder(LAYOUT)
+        LocalStack stack = LocalStack.builder(LAYOUT, Map.of("BACKFILL_JAVA_OPTS", "-Xmx300m"))
                 .databaseUrl(DB)
                 .token("t0k3n")
-                .javaOptions("-Xmx300m")
                 .build();
         for (ProcessSpec spec : stack.specs()) {
             List<String> command = spec.command();
             assertThat(command.subList(1, 1 + Service.JAVA_OPTIONS.size())).isEqualTo(Service.JAVA_OPTIONS);
             assertThat(command).contains("-Xmx128m", "-XX:+UseSerialGC");
-            // HotSpot takes the last of repeated options: BACKFILL_JAVA_OPTS and javaOptions(...) come later
+            // HotSpot takes the last of repeated options: BACKFILL_JAVA_OPTS comes later
             assertThat(command.indexOf("-Xmx300m")).isGreaterThan(command.indexOf("-Xmx128m"));
             assertThat(command.indexOf("-Xmx300m")).isLessThan(command.indexOf("-jar"));
         }
@@ -86,7 +87,6 @@ class LocalStackTest {
                 .extracting(ProcessSpec::name)
                 .containsExactly("fetch-bars", "fetch-bars-batch", "orchestrator");
         assertThat(stack.specs()).allSatisfy(s -> assertThat(s.env()).doesNotContainKey("BACKFILL_ALPACA_BASE_URL"));
-        assertThat(stack.providerUrl()).isEmpty();
     }
 
     @Test
@@ -108,23 +108,35 @@ class LocalStackTest {
                 .databaseUrl(DB)
                 .token(null)
                 .provider(Provider.alpaca())
-                .orchestrators(2)
                 .env("BACKFILL_QUEUE_LEASE_DURATION", "5s")
-                .env(Service.ORCHESTRATOR, "DATABASE_URL", "postgresql://role@127.0.0.1/bars")
+                .env("BACKFILL_ORCHESTRATOR_SCHEDULE", null)
                 .build();
         assertThat(stack.specs())
                 .extracting(ProcessSpec::name)
-                .containsExactly("fetch-bars", "fetch-bars-batch", "orchestrator", "orchestrator-2");
+                .containsExactly("fetch-bars", "fetch-bars-batch", "orchestrator");
         assertThat(stack.specs()).allSatisfy(s -> {
-            assertThat(s.unset()).contains("BACKFILL_INTERNAL_TOKEN");
+            assertThat(s.unset()).contains("BACKFILL_INTERNAL_TOKEN", "BACKFILL_ORCHESTRATOR_SCHEDULE");
             assertThat(s.env()).containsEntry("BACKFILL_QUEUE_LEASE_DURATION", "5s");
+            assertThat(s.env()).containsEntry("DATABASE_URL", DB);
+            assertThat(s.env()).doesNotContainKey("BACKFILL_ORCHESTRATOR_INSTANCE_ID");
         });
-        assertThat(stack.specs().get(0).env()).containsEntry("DATABASE_URL", DB);
-        assertThat(stack.specs().get(2).env())
-                .containsEntry("DATABASE_URL", "postgresql://role@127.0.0.1/bars")
-                .containsEntry("BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator");
-        assertThat(stack.specs().get(3).env()).containsEntry("BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator-2");
-        assertThat(stack.orchestratorUrls()).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void onlyTheGivenEnvironmentsSettingsReachTheProcesses() {
+        LocalStack stack = LocalStack.builder(LAYOUT, Map.of("BACKFILL_ALPACA_PAGE_LIMIT", "50", "HOME", "/h"))
+                .databaseUrl(DB)
+                .build();
+        assertThat(stack.specs()).allSatisfy(s -> {
+            assertThat(s.env())
+                    .containsEntry("BACKFILL_ALPACA_PAGE_LIMIT", "50")
+                    .doesNotContainKey("HOME");
+            System.getenv().keySet().stream()
+                    .filter(k -> k.startsWith("QUARKUS_") || k.equals("DATABASE_URL"))
+                    .filter(k -> !s.env().containsKey(k))
+                    .forEach(k -> assertThat(s.unset()).contains(k));
+        });
+        assertThat(stack.specs().get(3).env()).containsEntry("QUARKUS_HTTP_HOST", "127.0.0.1");
     }
 
     @Test
