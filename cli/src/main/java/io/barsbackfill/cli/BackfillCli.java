@@ -59,7 +59,7 @@ public final class BackfillCli {
                 "                              one into <state dir>/token and the operator commands read it there",
                 "  BACKFILL_STATE_DIR          token and logs (default .backfill under the project)",
                 "  BACKFILL_JAVA_OPTS          JVM options for the processes started, after the memory caps",
-                "                              (-Xmx128m ...; a later option wins)",
+                "                              (-Xmx192m ...; a later option wins)",
                 "  BACKFILL_READY_TIMEOUT      seconds start and demo wait for the processes to be ready (120)",
                 "  Any other BACKFILL_* / QUARKUS_* setting reaches the functions unchanged.",
                 "",

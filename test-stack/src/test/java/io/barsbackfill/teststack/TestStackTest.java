@@ -86,7 +86,7 @@ class TestStackTest {
         for (ProcessSpec spec : stack.specs()) {
             List<String> command = spec.command();
             assertThat(command.indexOf("-Xmx300m"))
-                    .isGreaterThan(command.indexOf("-Xmx128m"))
+                    .isGreaterThan(command.indexOf("-Xmx192m"))
                     .isLessThan(command.indexOf("-jar"));
             assertThat(command).contains("-XX:TieredStopAtLevel=1");
             System.getenv().keySet().stream()

@@ -11,13 +11,14 @@ public enum Service {
     SIMULATOR("market-simulator", 18080, 2);
 
     /**
-     * JVM options every process starts with (before {@code BACKFILL_JAVA_OPTS}, whose options win): each stays
-     * within 256 MB resident during the demo, throttled or not (docs/benchmarks.md, "Memory"). Without them the
-     * JVM sizes its heap to a quarter of the machine and grows into it. The same flags are in the Dockerfiles'
-     * {@code JAVA_OPTS_APPEND} and the SAM template's {@code JAVA_TOOL_OPTIONS}.
+     * JVM options every process starts with (before {@code BACKFILL_JAVA_OPTS}, whose options win). Without them the
+     * JVM sizes its heap to a quarter of the machine and grows into it. The heap is 192 MB, not 128: with five
+     * dispatches in flight, each holding a page, the batch fetcher ran out of a 128 MB heap on a loaded machine.
+     * The same flags are in the Dockerfiles' {@code JAVA_OPTS_APPEND}; the SAM template keeps 128 MB, because a
+     * Lambda instance serves one dispatch at a time.
      */
     public static final List<String> JAVA_OPTIONS = List.of(
-            "-Xmx128m",
+            "-Xmx192m",
             "-Xss512k",
             "-XX:MaxMetaspaceSize=128m",
             "-XX:ReservedCodeCacheSize=64m",
