@@ -58,8 +58,13 @@ class BackfillCliTest {
         return run(env(), args);
     }
 
+    /** Never the checkout's own {@code .backfill}: a token file a local `./backfill start` wrote would be read. */
+    @TempDir
+    Path emptyState;
+
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
+        env.put("BACKFILL_STATE_DIR", emptyState.toString());
         env.put(
                 "BACKFILL_ORCHESTRATOR_URL",
                 "http://127.0.0.1:" + server.getAddress().getPort() + "/");
