@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,10 +87,15 @@ class FetcherKilledTest {
         System.out.printf(
                 "killed fetch-bars-batch (pid %d) holding %d runs; leases end by %s%n",
                 fetcher.pid(), leases.size(), latestLease);
-        ManagedProcess restarted = stack.restart(Service.FETCH_BARS_BATCH.module(), E2e.READY);
-        System.out.printf(
-                "fetch-bars-batch restarted (pid %d) %d ms after the kill%n",
-                restarted.pid(), Duration.between(killed, Instant.now()).toMillis());
+        // restart beside the watch below: a restart slower than the release plus the backoff would otherwise let
+        // the runs go back to the queue and run again before the first look, and no reason would be seen
+        CompletableFuture<ManagedProcess> restarted = CompletableFuture.supplyAsync(() -> {
+            ManagedProcess p = stack.restart(Service.FETCH_BARS_BATCH.module(), E2e.READY);
+            System.out.printf(
+                    "fetch-bars-batch restarted (pid %d) %d ms after the kill%n",
+                    p.pid(), Duration.between(killed, Instant.now()).toMillis());
+            return p;
+        });
 
         // none of those runs stays running past its lease (plus one tick), and each shows why it came back
         Set<String> seenReasons = new HashSet<>();
@@ -121,6 +127,8 @@ class FetcherKilledTest {
         System.out.printf(
                 "no run of the killed dispatch left running %d ms after the kill; reasons seen: %s%n",
                 Duration.between(killed, noneRunning).toMillis(), seenReasons);
+
+        restarted.join();
 
         // in the end every run succeeds, the killed ones on a later attempt
         E2e.awaitUntil(
