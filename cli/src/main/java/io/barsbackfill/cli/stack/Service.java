@@ -12,12 +12,15 @@ public enum Service {
 
     /**
      * JVM options every process starts with (before {@code BACKFILL_JAVA_OPTS}, whose options win). Without them the
-     * JVM sizes its heap to a quarter of the machine and grows into it. The heap is 192 MB, not 128: with five
-     * dispatches in flight, each holding a page, the batch fetcher ran out of a 128 MB heap on a loaded machine.
-     * The same flags are in the Dockerfiles' {@code JAVA_OPTS_APPEND}; the SAM template keeps 128 MB, because a
-     * Lambda instance serves one dispatch at a time.
+     * JVM sizes its heap to a quarter of the machine and grows into it. The heap may reach 192 MB, room for bursts
+     * (five dispatches in flight, each parsing and storing a page), but starts at 16 MB and grows only as far as
+     * it is used: the JVM's default initial heap here (1/64 of the machine) is larger than the cap, so without
+     * {@code -Xms} the whole cap is committed and, once the collector has cycled through it, resident. The same
+     * flags are in the Dockerfiles' {@code JAVA_OPTS_APPEND}; the SAM template caps at 128 MB, because a Lambda
+     * instance serves one dispatch at a time.
      */
     public static final List<String> JAVA_OPTIONS = List.of(
+            "-Xms16m",
             "-Xmx192m",
             "-Xss512k",
             "-XX:MaxMetaspaceSize=128m",

@@ -69,7 +69,7 @@ class LocalStackTest {
         for (ProcessSpec spec : stack.specs()) {
             List<String> command = spec.command();
             assertThat(command.subList(1, 1 + Service.JAVA_OPTIONS.size())).isEqualTo(Service.JAVA_OPTIONS);
-            assertThat(command).contains("-Xmx192m", "-XX:+UseSerialGC");
+            assertThat(command).contains("-Xms16m", "-Xmx192m", "-XX:+UseSerialGC");
             // HotSpot takes the last of repeated options: BACKFILL_JAVA_OPTS comes later
             assertThat(command.indexOf("-Xmx300m")).isGreaterThan(command.indexOf("-Xmx192m"));
             assertThat(command.indexOf("-Xmx300m")).isLessThan(command.indexOf("-jar"));

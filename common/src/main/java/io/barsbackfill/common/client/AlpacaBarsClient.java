@@ -13,6 +13,7 @@ import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.common.service.ProviderRateLimiter;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
@@ -122,7 +123,18 @@ public class AlpacaBarsClient {
             return Uni.createFrom().voidItem();
         }
         Request request = new Request(List.copyOf(symbols), timeframe, series, window, config.pageLimit());
-        return pagesFrom(request, page(request, null, calls, 1), calls, new HashSet<>(), sink);
+        Pager pager = new Pager(request, calls);
+        // a loop over pages, not a chain that nests one level per page: each page's objects are released once the
+        // sink took it, where a nested chain kept every page of the fetch reachable until its last one
+        return Multi.createBy()
+                .repeating()
+                .uni(pager::next)
+                .whilst(page -> !page.isLast())
+                .onItem()
+                .transformToUniAndConcatenate(page -> pager.handOver(page, sink))
+                .collect()
+                .last()
+                .replaceWithVoid();
     }
 
     /**
@@ -136,64 +148,81 @@ public class AlpacaBarsClient {
     }
 
     /**
-     * Hands {@code answer} to the sink while the next page is already on its way: the next request goes out as
-     * soon as this page's token is known, so storing one page overlaps fetching the next (a fetch holds at most
-     * two pages). The sink still sees the pages one at a time and in order; a failed prefetch fails the fetch
-     * only after the sink has taken the page before it.
+     * The pages of one fetch, read one after another: the next request goes out when the sink took the page
+     * before it, or, with {@code prefetch-page}, as soon as that page's token is known, so storing one page
+     * overlaps fetching the next (a fetch then holds at most two pages). The sink sees the pages in order; a
+     * failed prefetch fails the fetch only after the sink has taken the page before it.
      */
-    private Uni<Void> pagesFrom(
-            Request request, Uni<Page> answer, AtomicInteger calls, Set<String> seenTokens, PageSink sink) {
-        return answer.chain(page -> {
-            String next = page.nextPageToken();
-            boolean last = next == null || next.isEmpty();
+    private final class Pager {
+        private final Request request;
+        private final AtomicInteger calls;
+        private final Set<String> seenTokens = new HashSet<>();
+        private String next;
+        private Prefetch ahead;
+
+        Pager(Request request, AtomicInteger calls) {
+            this.request = request;
+            this.calls = calls;
+        }
+
+        /** The first page, then the page at the last page's token. */
+        Uni<Page> next() {
+            if (ahead != null) {
+                Uni<Page> page = ahead.page();
+                ahead = null;
+                return page;
+            }
+            return next == null ? page(request, null, calls, 1) : send(next).page();
+        }
+
+        Uni<Void> handOver(Page page, PageSink sink) {
+            next = page.nextPageToken();
+            boolean last = page.isLast();
             if (!last && !seenTokens.add(next)) {
                 return Uni.createFrom()
                         .failure(new ProviderException(
                                 ErrorCode.PAGINATION_ERROR, "provider repeated a page token; refusing to loop"));
             }
-            Prefetch prefetched = last || !config.prefetchPage() ? null : prefetch(request, next, calls, seenTokens);
+            ahead = last || !config.prefetchPage() ? null : send(next);
             return sink.accept(served(request, page), last)
                     .onFailure()
-                    .invoke(() -> cancel(prefetched))
+                    .invoke(this::cancel)
                     .chain(proceed -> {
-                        if (last) {
+                        if (last || proceed) {
                             return Uni.createFrom().voidItem();
                         }
-                        if (!proceed) {
-                            cancel(prefetched);
-                            return Uni.createFrom()
-                                    .failure(new FetchAbandonedException(
-                                            "every lease of this fetch was lost; no further pages read"));
-                        }
-                        Uni<Page> following = prefetched == null
-                                ? prefetch(request, next, calls, seenTokens).page()
-                                : prefetched.page();
-                        return pagesFrom(request, following, calls, seenTokens, sink);
+                        cancel();
+                        return Uni.createFrom()
+                                .failure(new FetchAbandonedException(
+                                        "every lease of this fetch was lost; no further pages read"));
                     });
-        });
-    }
-
-    /**
-     * Requests the page at {@code token} now, and keeps its outcome, item or failure, for the next step. A fetch
-     * that stops before it reads the page cancels it: its retries stop, though a request already sent counts.
-     */
-    private Prefetch prefetch(Request request, String token, AtomicInteger calls, Set<String> seenTokens) {
-        if (seenTokens.size() >= config.maxPages()) {
-            return new Prefetch(
-                    Uni.createFrom()
-                            .failure(new ProviderException(
-                                    ErrorCode.PAGINATION_ERROR,
-                                    "more than " + config.maxPages() + " pages for one request; refusing to truncate")),
-                    null);
         }
-        CompletableFuture<Page> started =
-                page(request, token, calls, 1).subscribe().asCompletionStage();
-        return new Prefetch(Uni.createFrom().completionStage(started), started);
-    }
 
-    private static void cancel(Prefetch prefetched) {
-        if (prefetched != null && prefetched.started() != null) {
-            prefetched.started().cancel(false);
+        /**
+         * Requests the page at {@code token} now, and keeps its outcome, item or failure, for the next step. A
+         * fetch that stops before it reads the page cancels it: its retries stop, though a request already sent
+         * counts.
+         */
+        private Prefetch send(String token) {
+            if (seenTokens.size() >= config.maxPages()) {
+                return new Prefetch(
+                        Uni.createFrom()
+                                .failure(new ProviderException(
+                                        ErrorCode.PAGINATION_ERROR,
+                                        "more than " + config.maxPages()
+                                                + " pages for one request; refusing to truncate")),
+                        null);
+            }
+            CompletableFuture<Page> started =
+                    page(request, token, calls, 1).subscribe().asCompletionStage();
+            return new Prefetch(Uni.createFrom().completionStage(started), started);
+        }
+
+        private void cancel() {
+            if (ahead != null && ahead.started() != null) {
+                ahead.started().cancel(false);
+            }
+            ahead = null;
         }
     }
 
@@ -439,5 +468,9 @@ public class AlpacaBarsClient {
         }
     }
 
-    private record Page(Map<String, List<AlpacaPages.WireBar>> bars, String nextPageToken) {}
+    private record Page(Map<String, List<AlpacaPages.WireBar>> bars, String nextPageToken) {
+        boolean isLast() {
+            return nextPageToken == null || nextPageToken.isEmpty();
+        }
+    }
 }
