@@ -14,9 +14,10 @@ async function main() {
   await quickAddJob({ pgPool: pool }, 'noop', {}); // the functions graphile-worker installs, once
   await pool.query(`SELECT graphile_worker.add_job('noop', '{}'::json) FROM generate_series(2, $1)`, [jobs]);
   let done = 0;
+  let target = jobs;
   let finished;
-  const allDone = new Promise((resolve) => (finished = resolve));
-  const start = process.hrtime.bigint();
+  let allDone = new Promise((resolve) => (finished = resolve));
+  let start = process.hrtime.bigint();
   const runner = await run({
     pgPool: pool,
     logger,
@@ -27,13 +28,21 @@ async function main() {
   });
   runner.events.on('job:success', () => {
     done += 1;
-    if (done === jobs) finished();
+    if (done === target) finished();
   });
   await allDone;
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cold = Number(process.hrtime.bigint() - start) / 1e9;
+  // the same jobs once more through the running worker (its code compiled by then), timed from the commit of
+  // their insert (one transaction: the worker sees none before it, as the orchestrator's tick sees queued runs)
+  target = 2 * jobs;
+  allDone = new Promise((resolve) => (finished = resolve));
+  await pool.query(`SELECT graphile_worker.add_job('noop', '{}'::json) FROM generate_series(1, $1)`, [jobs]);
+  start = process.hrtime.bigint();
+  await allDone;
+  const warm = Number(process.hrtime.bigint() - start) / 1e9;
   await runner.stop();
   await pool.end();
-  console.log(`graphile-worker: ${done} jobs in ${seconds.toFixed(3)} s`);
+  console.log(`graphile-worker: ${jobs} jobs in ${cold.toFixed(3)} s, then ${done - jobs} jobs in ${warm.toFixed(3)} s`);
 }
 
 main().catch((e) => {
