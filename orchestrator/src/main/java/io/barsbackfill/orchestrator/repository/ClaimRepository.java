@@ -61,26 +61,20 @@ public class ClaimRepository {
                          FOR UPDATE SKIP LOCKED)""";
 
     /**
-     * $1 rows: the ready runs in claim order, highest priority first, then the oldest slice. It reads
-     * {@code job_runs_claimable} in this order, which holds no run waiting out a backoff, so the scan stops after
-     * at most $1 rows at any queue depth and any number of backoffs. It locks nothing: the packing keeps a few
-     * hundred of the up to {@code groups × dispatch-max-runs} rows read, and {@link #LEASE} locks only those.
-     * Claimers take turns ({@link #TAKE_TURN}), so no other claim can lease a row between the two statements.
+     * $1 rows: the ready runs in claim order, highest priority first, then the oldest slice, locked for this
+     * claim. It reads {@code job_runs_claimable} in this order, which holds no run waiting out a backoff, so the
+     * scan stops after at most $1 rows at any queue depth and any number of backoffs. The rows the packing leaves
+     * out are unlocked when the claim commits.
      */
     static final String CANDIDATES = """
             SELECT id, symbol, timeframe, feed, adjustment, slice_from, slice_to, priority
             FROM job_runs
             WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()
             ORDER BY priority DESC, slice_from, timeframe, symbol
-            LIMIT $1""";
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED""";
 
-    /**
-     * Leases the packed runs: $1 run ids, $2 their dispatch ids, $3 lease seconds, $4 instance. A run another
-     * transaction holds (a {@code cancel} under way) is skipped, not waited for ({@code SKIP LOCKED}); one that
-     * left {@code queued} since it was read is not leased. Locking only the packed rows matters: locking every
-     * candidate writes each one's tuple header and a WAL record, which made a claim of 5 dispatches lock up to
-     * 5,000 rows to lease a few hundred.
-     */
+    /** Leases the packed runs: $1 run ids, $2 their dispatch ids, $3 lease seconds, $4 instance. */
     static final String LEASE = """
             UPDATE job_runs j
             SET status = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(),
@@ -88,8 +82,6 @@ public class ClaimRepository {
                 started_at = now(), finished_at = NULL, updated_at = now()
             FROM unnest($1::uuid[], $2::uuid[]) AS p(id, dispatch_id)
             WHERE j.id = p.id AND j.status = 'queued'
-              AND j.id IN (SELECT id FROM job_runs WHERE id = ANY ($1::uuid[]) AND status = 'queued'
-                           FOR UPDATE SKIP LOCKED)
             RETURNING j.id, j.symbol, j.timeframe, j.feed, j.adjustment, j.slice_from, j.slice_to, j.priority,
                       j.lease_token, j.dispatch_id""";
 
