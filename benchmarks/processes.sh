@@ -29,3 +29,38 @@ print_peaks() {
   printf '%-18s %12s\n' process 'peak RSS MB'
   sort "$1" | while read -r name kb; do printf '%-18s %12d\n' "$name" $(( kb / 1024 )); done
 }
+
+# CPU time (user + system, clock ticks) of a process; 0 once it has gone.
+cpu_ticks() { { awk '{print $14 + $15}' "/proc/$1/stat"; } 2>/dev/null || echo 0; }
+
+# CPU ticks the PostgreSQL server used so far: the postmaster's own and its reaped children's (backends that
+# ended), plus its live children's.
+postgres_ticks() {
+  local pm total pid
+  pm="$(pgrep -o -x postgres || true)"
+  [ -n "$pm" ] || { echo 0; return; }
+  total="$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")"
+  for pid in $(pgrep -P "$pm" || true); do total=$(( total + $(cpu_ticks "$pid") )); done
+  echo "$total"
+}
+
+# cpu_snapshot PARENT OUT: "name ticks" lines for each JVM started under PARENT and for PostgreSQL.
+cpu_snapshot() {
+  local pid name
+  : > "$2"
+  for pid in $(pgrep -P "$1" || true); do
+    name="$(module "$pid")"; [ -n "$name" ] && echo "$name $(cpu_ticks "$pid")" >> "$2"
+  done
+  echo "postgresql $(postgres_ticks)" >> "$2"
+}
+
+# print_cpu BEFORE AFTER SECONDS: CPU seconds each process used between two snapshots, and its share of the
+# machine's cores over those wall seconds.
+print_cpu() {
+  local hz cores; hz="$(getconf CLK_TCK)"; cores="$(nproc)"
+  printf '%-18s %10s %12s\n' process 'CPU s' "of $cores cores"
+  join <(sort "$1") <(sort "$2") | while read -r name before after; do
+    awk -v n="$name" -v d=$(( after - before )) -v hz="$hz" -v s="$3" -v c="$cores" \
+      'BEGIN { printf "%-18s %10.1f %11.0f%%\n", n, d / hz, 100 * d / hz / s / c }'
+  done
+}

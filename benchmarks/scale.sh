@@ -37,6 +37,7 @@ until grep -q '^running' "$state/start.out"; do
 done
 export BACKFILL_ORCHESTRATOR_URL="$(sed -n 's#^orchestrator \(http://[^ ]*\)/orchestrator.*#\1#p' "$state/start.out")"
 
+cpu_snapshot "$start_pid" "$state/cpu.before"
 t0=$(date +%s.%N)
 ./backfill enqueue --name "SCALE_$tickers" --symbols "$symbols" --timeframe h1 \
   --from "${from}T00:00:00Z" --to "${to}T00:00:00Z" > "$state/enqueue.out"
@@ -45,6 +46,7 @@ while [ "$(sql "SELECT count(*) FROM job_runs WHERE status IN ('queued', 'runnin
   ./backfill tick > /dev/null
 done
 t1=$(date +%s.%N)
+cpu_snapshot "$start_pid" "$state/cpu.after"
 bars="$(sql "SELECT count(*) FROM ohlc_bars")"
 runs="$(sql "SELECT count(*) || ' runs, ' || count(*) FILTER (WHERE status = 'success') || ' succeeded' FROM job_runs")"
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -64,5 +66,7 @@ awk -v b="$bars" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v runs="$runs"
   printf "backfill: %s, %d bars in %.1f s = %.0f bars/s (enqueue to the last run done; load average at end %s)\n", runs, b, w, b / w, ld
   printf "COPY of the same rows: %.1f s = %.0f rows/s; backfill = %.2f x COPY\n", c, b / c, (b / w) / (b / c) }'
 print_peaks "$state/peaks"
+echo "CPU during the backfill (enqueue to the last run done):"
+print_cpu "$state/cpu.before" "$state/cpu.after" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 psql -h "$pg_host" -U postgres -qAt -c "DROP DATABASE IF EXISTS $db"
 echo "(logs: $state/logs)"
