@@ -22,11 +22,12 @@ import java.util.List;
  * of them; the conflict's {@code IS DISTINCT FROM} covers a row written by someone else in between.
  *
  * <p>Most writes are a first backfill, into a range of the series that holds no bar yet. Those take a plain
- * {@code INSERT} ({@link #INSERT_INTO_EMPTY}), which skips the per-row probe and the speculative insertion of
- * {@code ON CONFLICT}: the upsert costs PostgreSQL about 2.6 times the CPU per bar (benchmarks/scale.sh). It checks
- * once that no bar is stored between the first and the last timestamp written; if one is, it inserts nothing and
- * the upsert runs. A writer that stores into the same range at the same moment makes the plain insert fail on the
- * key (it never overwrites); the caller's transaction fails, and stored again, the bars take the upsert.
+ * {@code INSERT} ({@link #INSERT_ROWS}), which skips the per-row probe and the speculative insertion of
+ * {@code ON CONFLICT}: the upsert costs PostgreSQL about 2.6 times the CPU per bar (benchmarks/scale.sh). One
+ * small query first ({@link #HOLDS_BARS}) asks whether a bar is stored between the first and the last timestamp
+ * to write; if one is, the upsert runs. A writer that stores into the same range at the same moment makes the
+ * plain insert fail on the key (it never overwrites); the caller's transaction fails, and stored again, the bars
+ * take the upsert.
  */
 @ApplicationScoped
 public class BarRepository {
@@ -55,12 +56,12 @@ public class BarRepository {
                   IS DISTINCT FROM (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume,
                                     excluded.vwap, excluded.trade_count)""";
 
-    /** $14 and $15: the first and last timestamp of the bars. */
-    private static final String INSERT_INTO_EMPTY = INSERT_ROWS + """
-            WHERE NOT EXISTS (
-                SELECT 1 FROM ohlc_bars s
-                WHERE s.symbol = $1 AND s.timeframe = $2::timeframe AND s.feed = $4 AND s.adjustment = $5
-                  AND s.ts BETWEEN $14 AND $15)""";
+    /** Whether the series holds a bar of $1 between $5 and $6 (the first and last timestamp to write). */
+    private static final String HOLDS_BARS = """
+            SELECT EXISTS (
+                SELECT 1 FROM ohlc_bars
+                WHERE symbol = $1 AND timeframe = $2::timeframe AND feed = $3 AND adjustment = $4
+                  AND ts BETWEEN $5 AND $6) AS holds""";
 
     /** Upserts {@code bars} (distinct timestamps) and answers how many rows were inserted or changed. */
     public Uni<Integer> upsert(
@@ -90,7 +91,7 @@ public class BarRepository {
         }
         OffsetDateTime first = Arrays.stream(ts).min(OffsetDateTime::compareTo).orElseThrow();
         OffsetDateTime last = Arrays.stream(ts).max(OffsetDateTime::compareTo).orElseThrow();
-        List<Object> values = Arrays.asList(
+        Tuple rows = Tuple.tuple(Arrays.asList(
                 symbol.value(),
                 timeframe.name(),
                 lineage.provider(),
@@ -103,16 +104,19 @@ public class BarRepository {
                 close,
                 volume,
                 vwap,
-                trades,
+                trades));
+        Tuple range = Tuple.of(
+                symbol.value(),
+                timeframe.name(),
+                lineage.series().feed(),
+                lineage.series().adjustment(),
                 first,
                 last);
-        return conn.preparedQuery(INSERT_INTO_EMPTY)
-                .execute(Tuple.tuple(values))
-                .chain(inserted -> inserted.rowCount() > 0
-                        ? Uni.createFrom().item(inserted.rowCount())
-                        : conn.preparedQuery(UPSERT)
-                                .execute(Tuple.tuple(values.subList(0, 13)))
-                                .map(rows -> rows.rowCount()));
+        return conn.preparedQuery(HOLDS_BARS)
+                .execute(range)
+                .chain(holds -> conn.preparedQuery(holds.iterator().next().getBoolean("holds") ? UPSERT : INSERT_ROWS)
+                        .execute(rows))
+                .map(written -> written.rowCount());
     }
 
     /** Where stored bars came from: the provider, and the series (feed and price adjustment) they belong to. */
