@@ -2,6 +2,7 @@ package io.barsbackfill.common.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.barsbackfill.common.domain.Bar;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
@@ -33,7 +34,7 @@ final class AlpacaPages {
      * One bar: start time, OHLC, volume, trade count, volume-weighted average price. Fields are boxed so that a
      * field the provider left out stays absent instead of becoming 0.
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = WireBarDeserializer.class)
     @RegisterForReflection
     record WireBar(Instant t, Double o, Double h, Double l, Double c, Long v, Long n, Double vw) {
         /** The bar, or empty when a required field ({@code t o h l c v}) is missing. */
