@@ -16,14 +16,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chaos 5: four orchestrators, each ticking on its own schedule, and two instances of each fetcher, on one
- * database. The lease history comes from the database itself: a trigger the test installs on {@code job_runs}
- * logs every claim (with the dispatches in flight at that moment, counted inside the claiming transaction)
- * and every release. From it: no run was ever held by two leases at once (claims and releases of a run
- * alternate, each release ending the lease its claim began) and the global in-flight cap held at every claim.
+ * Chaos 5: four orchestrators, each ticked by the test again as soon as its tick ends (as four schedulers would),
+ * and two instances of each fetcher, on one database. The lease history comes from the database itself: a
+ * trigger the test installs on {@code job_runs} logs every claim (with the dispatches in flight at that moment,
+ * counted inside the claiming transaction) and every release. From it: no run was ever held by two leases at once
+ * (claims and releases of a run alternate, each release ending the lease its claim began) and the global in-flight
+ * cap held at every claim.
  */
 class ChaosManyInstancesTest {
 
@@ -62,7 +67,7 @@ class ChaosManyInstancesTest {
             """;
 
     @Test
-    void noRunIsEverHeldTwiceAndTheInFlightCapHoldsAcrossFourOrchestrators() {
+    void noRunIsEverHeldTwiceAndTheInFlightCapHoldsAcrossFourOrchestrators() throws Exception {
         long t0 = System.nanoTime();
         String token = E2e.token();
         // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
@@ -76,6 +81,11 @@ class ChaosManyInstancesTest {
                                 "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT",
                                 Integer.toString(MAX_IN_FLIGHT))
                         .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                        // ticks come from the test, to all four at once (as four schedulers would), each claiming
+                        // for a second: on their own schedules one orchestrator could keep every slot busy itself,
+                        // claiming again the moment one of its dispatches ended, and no claim would ever race
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
                         .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
                         .build()
                         .start()
@@ -83,8 +93,26 @@ class ChaosManyInstancesTest {
                 MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             db.execute(LEASE_LOG);
             new OrchestratorClient(stack.orchestratorUrl(), token).call(WINDOW.enqueue("MANY_INSTANCES"));
+            AtomicBoolean settling = new AtomicBoolean(true);
+            ExecutorService tickers =
+                    Executors.newFixedThreadPool(stack.orchestratorUrls().size());
+            for (var url : stack.orchestratorUrls()) {
+                OrchestratorClient orchestrator = new OrchestratorClient(url, token);
+                tickers.submit(() -> {
+                    while (settling.get()) {
+                        try {
+                            orchestrator.tick();
+                        } catch (RuntimeException e) {
+                            E2e.sleep(Duration.ofMillis(100)); // a tick refused or timed out: tick again
+                        }
+                    }
+                });
+            }
 
             boolean settled = Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE);
+            settling.set(false);
+            tickers.shutdown();
+            tickers.awaitTermination(2, TimeUnit.MINUTES);
             ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
             List<Map<String, Object>> log =
                     db.query("SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM "
