@@ -17,8 +17,11 @@ SIMULATOR_REQUESTS_PER_MINUTE="$per_minute" BACKFILL_RATE_LIMIT_PER_MINUTE="$per
   ./backfill demo > "$state/demo.out" 2>&1 &
 cli=$!
 stats=""
+simulator=""
 while kill -0 "$cli" 2>/dev/null; do
-  now="$(curl -fsS http://127.0.0.1:18080/_simulator/stats 2>/dev/null || true)"
+  # the simulator the demo started, at the address it printed (18080 unless that port was taken)
+  [ -n "$simulator" ] || simulator="$(sed -n 's#^ *market-simulator *\(http://[^ ]*\).*#\1#p' "$state/demo.out")"
+  now="$([ -n "$simulator" ] && curl -fsS "$simulator/_simulator/stats" 2>/dev/null || true)"
   [ -n "$now" ] && stats="$now"
   sleep 0.5
 done

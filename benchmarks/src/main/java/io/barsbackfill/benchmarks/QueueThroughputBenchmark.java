@@ -42,6 +42,10 @@ public final class QueueThroughputBenchmark {
             .mapToInt(b -> Integer.parseInt(b.trim()))
             .toArray();
 
+    /** A line of the claim timer in the orchestrator's Prometheus metrics: count, sum or max. */
+    private static final Pattern CLAIM_TIMER =
+            Pattern.compile("^backfill_claim_seconds_(count|sum|max)(?:\\{[^}]*})? ([0-9.eE+-]+)$");
+
     private static final String CLAIM = """
             UPDATE job_runs j
             SET status = 'running', attempt = j.attempt + 1, lease_token = gen_random_uuid(),
@@ -185,8 +189,7 @@ public final class QueueThroughputBenchmark {
         Map<String, Double> claim = new LinkedHashMap<>();
         for (String line :
                 http.send(metrics, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
-            Matcher m = Pattern.compile("^backfill_claim_seconds_(count|sum|max)(?:\\{[^}]*})? ([0-9.eE+-]+)$")
-                    .matcher(line);
+            Matcher m = CLAIM_TIMER.matcher(line);
             if (m.find()) {
                 claim.put(m.group(1), Double.parseDouble(m.group(2)));
             }

@@ -40,7 +40,10 @@ final class WireBarDeserializer extends StdDeserializer<AlpacaPages.WireBar> {
         for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
             JsonToken token = p.nextToken();
             switch (field) {
-                case "t" -> t = token == JsonToken.VALUE_STRING ? instant(p.getText()) : orNull(p, ctxt);
+                case "t" ->
+                    t = token == JsonToken.VALUE_STRING
+                            ? instant(p.getText())
+                            : (Instant) standard(p, ctxt, Instant.class);
                 case "o" -> o = decimal(p, ctxt, token);
                 case "h" -> h = decimal(p, ctxt, token);
                 case "l" -> l = decimal(p, ctxt, token);
@@ -106,10 +109,6 @@ final class WireBarDeserializer extends StdDeserializer<AlpacaPages.WireBar> {
         return token == JsonToken.VALUE_NUMBER_INT
                 ? Long.valueOf(p.getLongValue())
                 : (Long) standard(p, ctxt, Long.class);
-    }
-
-    private static Instant orNull(JsonParser p, DeserializationContext ctxt) throws IOException {
-        return (Instant) standard(p, ctxt, Instant.class);
     }
 
     /** What Jackson makes of a value this reader does not take itself: null, a coerced string, or an error. */

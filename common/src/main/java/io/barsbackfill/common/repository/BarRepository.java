@@ -78,9 +78,13 @@ public class BarRepository {
         Long[] volume = new Long[n];
         Double[] vwap = new Double[n];
         Long[] trades = new Long[n];
+        OffsetDateTime first = null;
+        OffsetDateTime last = null;
         for (int i = 0; i < n; i++) {
             Bar b = bars.get(i);
             ts[i] = b.ts().atOffset(ZoneOffset.UTC);
+            first = first == null || ts[i].isBefore(first) ? ts[i] : first;
+            last = last == null || ts[i].isAfter(last) ? ts[i] : last;
             open[i] = b.open();
             high[i] = b.high();
             low[i] = b.low();
@@ -89,8 +93,6 @@ public class BarRepository {
             vwap[i] = b.vwap();
             trades[i] = b.tradeCount();
         }
-        OffsetDateTime first = Arrays.stream(ts).min(OffsetDateTime::compareTo).orElseThrow();
-        OffsetDateTime last = Arrays.stream(ts).max(OffsetDateTime::compareTo).orElseThrow();
         Tuple rows = Tuple.tuple(Arrays.asList(
                 symbol.value(),
                 timeframe.name(),
