@@ -199,7 +199,7 @@ final class ApiHandler implements HttpHandler {
         }
         try {
             QueryString params = QueryString.parse(exchange.getRequestURI().getRawQuery());
-            byte[] body = endpoint.answer(params, route.get().symbol(), faults.distortion(injected));
+            byte[] body = endpoint.answer(params, route.get().symbol(), injected, faults.distortion(injected));
             return withRateLimit(Response.of(200, body), budget);
         } catch (ApiException e) {
             return withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())), budget);

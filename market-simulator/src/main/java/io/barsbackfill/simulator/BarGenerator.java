@@ -21,4 +21,12 @@ final class BarGenerator {
                 .map(factory::barAt)
                 .map(bar -> Splits.adjust(ticker, bar, adjustment));
     }
+
+    /**
+     * A well-formed bar of {@code ticker} stamped {@code t}, with values as if the market had one then (it need
+     * not): for faults that serve bars which should not exist.
+     */
+    Bar barAt(String ticker, Timeframe timeframe, Instant t, String adjustment) {
+        return Splits.adjust(ticker, new BarFactory(ticker, timeframe).barAt(new BarSlot(t, true)), adjustment);
+    }
 }

@@ -10,35 +10,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** Answers a valid, authorised bars request: parse, page, write the JSON body (distorted when asked to). */
+/**
+ * Answers a valid, authorised bars request: parse, page, apply the quiet faults, write the JSON body (distorted
+ * when asked to).
+ */
 final class BarsEndpoint {
 
     private final BarsQueryParser parser;
     private final BarsPager pager;
+    private final QuietFaults quietFaults;
 
-    BarsEndpoint(BarsQueryParser parser, BarsPager pager) {
+    BarsEndpoint(BarsQueryParser parser, BarsPager pager, QuietFaults quietFaults) {
         this.parser = parser;
         this.pager = pager;
+        this.quietFaults = quietFaults;
     }
 
-    /** The 200 body; {@code pathSymbol} selects the single-symbol shape. Refusals throw {@link ApiException}. */
-    byte[] answer(QueryString params, Optional<String> pathSymbol) {
-        return answer(params, pathSymbol, FaultInjector.Distortion.NONE);
-    }
-
-    byte[] answer(QueryString params, Optional<String> pathSymbol, FaultInjector.Distortion distortion) {
+    /**
+     * The 200 body; {@code pathSymbol} selects the single-symbol shape. Refusals throw {@link ApiException}. The
+     * quiet faults of {@code faults} apply to every answer, after {@code distortion} picked the page (so a
+     * looping token never points at a stray bar) and before it breaks the body.
+     */
+    byte[] answer(
+            QueryString params,
+            Optional<String> pathSymbol,
+            SimulatorFaults faults,
+            FaultInjector.Distortion distortion) {
         BarsQuery query = parser.parse(params, pathSymbol);
-        BarsPage page = pager.page(query);
+        boolean multiSymbol = pathSymbol.isEmpty();
+        BarsPage page = pager.page(query, multiSymbol ? faults.endEarlySymbols() : Set.of());
+        BarsPage distorted = switch (distortion) {
+            case PAGE_TOKEN_LOOP -> loop(query, page);
+            case OUT_OF_RANGE -> outOfRange(query, page);
+            case NONE, TRUNCATED, WRONG_TYPE -> page;
+        };
+        byte[] body = write(quietFaults.apply(query, distorted, multiSymbol, faults), pathSymbol);
         return switch (distortion) {
-            case NONE -> write(page, pathSymbol);
-            case TRUNCATED -> {
-                byte[] body = write(page, pathSymbol);
-                yield Arrays.copyOf(body, body.length / 2); // any strict prefix of a JSON object is invalid JSON
-            }
-            case WRONG_TYPE -> wrongTypes(write(page, pathSymbol));
-            case PAGE_TOKEN_LOOP -> write(loop(query, page), pathSymbol);
-            case OUT_OF_RANGE -> write(outOfRange(query, page), pathSymbol);
+            case TRUNCATED -> Arrays.copyOf(body, body.length / 2); // any strict prefix of a JSON object is invalid
+            case WRONG_TYPE -> wrongTypes(body);
+            case NONE, PAGE_TOKEN_LOOP, OUT_OF_RANGE -> body;
         };
     }
 

@@ -37,14 +37,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code latency_spike_rate} with {@code latency_spike_ms} (the answer is delayed that long first),
  * {@code page_token_loop_rate} (the next page token points back at the same page) and
  * {@code out_of_range_rate} (one extra bar a day after the requested end). Rates are probabilities 0..1.
+ * The quiet faults are arrays of tickers, deterministic 200s with wrong data ({@link SimulatorFaults} has the
+ * details): {@code omit_symbols} (left out of multi-symbol answers), {@code end_early_symbols} (a multi-symbol
+ * sequence ends without token right before the first of them), {@code stray_bar_symbols} (the page with a
+ * symbol's first bars also carries one a day before the start) and {@code duplicate_timestamp_symbols} (a
+ * page's first bar of the symbol is served twice).
  * Example: {@code curl -d '{"outage_status":503}' http://127.0.0.1:18080/_simulator/faults}.
  * <li>{@code DELETE /_simulator/faults}: every fault off.
  * </ul>
  * Faults apply to bars requests in this order: latency spike, revoked keys (401), outage, the rate limit (a
  * real 429), injected 429, the settings' {@code errorRate} 500, injected 5xx, then at most one distorted 200
- * body. Error bodies are Alpaca's {@code {"message": "..."}}. All faults are off unless set at start
- * ({@link SimulatorSettings#faults()}, standalone: {@code SIMULATOR_FAULTS} holding the same JSON as the
- * {@code POST}) or at runtime.
+ * body, on top of the quiet faults. Error bodies are Alpaca's {@code {"message": "..."}}. All faults are off
+ * unless set at start ({@link SimulatorSettings#faults()}, standalone: {@code SIMULATOR_FAULTS} holding the
+ * same JSON as the {@code POST}) or at runtime.
  */
 public final class MarketSimulator implements AutoCloseable {
 
@@ -90,7 +95,10 @@ public final class MarketSimulator implements AutoCloseable {
                 settings,
                 new RateLimiter(settings.requestsPerMinute(), clock),
                 new FaultInjector(settings.errorRate(), settings.seed(), settings.faults()),
-                new BarsEndpoint(new BarsQueryParser(settings.universe(), clock), new BarsPager(generator)));
+                new BarsEndpoint(
+                        new BarsQueryParser(settings.universe(), clock),
+                        new BarsPager(generator),
+                        new QuietFaults(generator)));
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);

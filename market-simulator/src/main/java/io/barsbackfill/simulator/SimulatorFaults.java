@@ -8,16 +8,29 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Provider faults a {@link MarketSimulator} injects into bars requests, all off by default. Set at start
- * ({@link SimulatorSettings#withFaults}, {@code SIMULATOR_FAULT_*}) and changed at runtime through
- * {@code POST /_simulator/faults} (JSON, snake_case names of these components; {@code latency_spike_ms} for
- * {@code latencySpike}).
+ * ({@link SimulatorSettings#withFaults}, standalone: {@code SIMULATOR_FAULTS} holding the JSON of the
+ * {@code POST}) and changed at runtime through {@code POST /_simulator/faults} (JSON, snake_case names of these
+ * components; {@code latency_spike_ms} for {@code latencySpike}; the symbol sets are arrays of strings).
+ *
+ * <p>The rates draw from a seeded sequence. The symbol sets are the quiet faults: deterministic 200s whose data
+ * is wrong, for the tickers they name. Their entries must look like tickers (1 to 20 characters, no whitespace,
+ * no commas) but need not be in the universe. The multi-symbol endpoint applies all four, the single-symbol one
+ * only {@code strayBarSymbols} and {@code duplicateTimestampSymbols}.
  *
  * @param outageStatus        0 = off; otherwise every bars request is answered with this 5xx status
  * @param authRevoked         every bars request is answered 401, whatever keys it carries
@@ -30,6 +43,17 @@ import java.util.function.Consumer;
  * @param latencySpike        the delay of a latency spike
  * @param pageTokenLoopRate   probability that a page's {@code next_page_token} points back at the same page
  * @param outOfRangeRate      probability that a page carries one extra bar a day after the requested end
+ * @param omitSymbols         left out of multi-symbol answers: pages are cut as without the fault (same bars of
+ *                            the other symbols, same tokens), then these symbols' bars are dropped, so a page
+ *                            may be short or even empty and still carry a token
+ * @param endEarlySymbols     a multi-symbol sequence ends, without token, right before the first of these in page
+ *                            (alphabetical) order, whether or not it has bars; it and every later symbol get
+ *                            nothing. A token at or after that symbol (from before the fault) gets an empty page
+ * @param strayBarSymbols     a page that carries the first bars of such a symbol's sequence (not a resumption
+ *                            inside it) carries first, for it, one extra well-formed bar stamped one day before
+ *                            the requested start, truncated to the minute
+ * @param duplicateTimestampSymbols a page that carries bars of such a symbol repeats its first bar on the page
+ *                            right after it (same timestamp, same values; after the stray bar, that one)
  */
 public record SimulatorFaults(
         int outageStatus,
@@ -42,9 +66,17 @@ public record SimulatorFaults(
         double latencySpikeRate,
         Duration latencySpike,
         double pageTokenLoopRate,
-        double outOfRangeRate) {
+        double outOfRangeRate,
+        Set<String> omitSymbols,
+        Set<String> endEarlySymbols,
+        Set<String> strayBarSymbols,
+        Set<String> duplicateTimestampSymbols) {
 
-    public static final SimulatorFaults NONE = new SimulatorFaults(0, false, 0, 0, 0, 1, 0, 0, Duration.ZERO, 0, 0);
+    public static final SimulatorFaults NONE = new SimulatorFaults(
+            0, false, 0, 0, 0, 1, 0, 0, Duration.ZERO, 0, 0, Set.of(), Set.of(), Set.of(), Set.of());
+
+    /** Longer than any real ticker, short enough to rule out a list pasted into one entry. */
+    private static final int MAX_TICKER_LENGTH = 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
@@ -67,12 +99,36 @@ public record SimulatorFaults(
         if (latencySpike.isNegative() || latencySpike.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("latency_spike_ms must be within 0..600000: " + latencySpike.toMillis());
         }
+        omitSymbols = tickers("omit_symbols", omitSymbols);
+        endEarlySymbols = tickers("end_early_symbols", endEarlySymbols);
+        strayBarSymbols = tickers("stray_bar_symbols", strayBarSymbols);
+        duplicateTimestampSymbols = tickers("duplicate_timestamp_symbols", duplicateTimestampSymbols);
     }
 
     private static void rate(String name, double value) {
         if (!(value >= 0 && value <= 1)) {
             throw new IllegalArgumentException(name + " must be within 0..1: " + value);
         }
+    }
+
+    /** Validated, sorted (so {@code GET /_simulator/faults} lists them in a stable order) and unmodifiable. */
+    private static Set<String> tickers(String name, Set<String> symbols) {
+        Objects.requireNonNull(symbols, name);
+        for (String symbol : symbols) {
+            if (!isPlausibleTicker(symbol)) {
+                throw new IllegalArgumentException(name + " must hold tickers (1.." + MAX_TICKER_LENGTH
+                        + " characters, no whitespace or commas): \"" + symbol + "\"");
+            }
+        }
+        return Collections.unmodifiableSortedSet(new TreeSet<>(symbols));
+    }
+
+    private static boolean isPlausibleTicker(String symbol) {
+        return symbol != null
+                && !symbol.isEmpty()
+                && symbol.length() <= MAX_TICKER_LENGTH
+                && symbol.codePoints()
+                        .noneMatch(c -> c == ',' || Character.isWhitespace(c) || Character.isSpaceChar(c));
     }
 
     public SimulatorFaults withOutage(int status) {
@@ -117,6 +173,47 @@ public record SimulatorFaults(
         return edit(f -> f.outOfRangeRate = rate);
     }
 
+    /** Replaces {@link #omitSymbols()}; an empty collection turns the fault off. */
+    public SimulatorFaults withOmittedSymbols(Collection<String> symbols) {
+        return edit(f -> f.omitSymbols = copy(symbols));
+    }
+
+    public SimulatorFaults withOmittedSymbols(String... symbols) {
+        return withOmittedSymbols(Arrays.asList(symbols));
+    }
+
+    /** Replaces {@link #endEarlySymbols()}; an empty collection turns the fault off. */
+    public SimulatorFaults withEarlyEndSymbols(Collection<String> symbols) {
+        return edit(f -> f.endEarlySymbols = copy(symbols));
+    }
+
+    public SimulatorFaults withEarlyEndSymbols(String... symbols) {
+        return withEarlyEndSymbols(Arrays.asList(symbols));
+    }
+
+    /** Replaces {@link #strayBarSymbols()}; an empty collection turns the fault off. */
+    public SimulatorFaults withStraySymbols(Collection<String> symbols) {
+        return edit(f -> f.strayBarSymbols = copy(symbols));
+    }
+
+    public SimulatorFaults withStraySymbols(String... symbols) {
+        return withStraySymbols(Arrays.asList(symbols));
+    }
+
+    /** Replaces {@link #duplicateTimestampSymbols()}; an empty collection turns the fault off. */
+    public SimulatorFaults withDuplicateSymbols(Collection<String> symbols) {
+        return edit(f -> f.duplicateTimestampSymbols = copy(symbols));
+    }
+
+    public SimulatorFaults withDuplicateSymbols(String... symbols) {
+        return withDuplicateSymbols(Arrays.asList(symbols));
+    }
+
+    /** A null entry survives the copy, so that the constructor refuses it with the field's name. */
+    private static Set<String> copy(Collection<String> symbols) {
+        return new HashSet<>(Objects.requireNonNull(symbols, "symbols"));
+    }
+
     /** A copy with {@code change} applied; the constructor validates the result. */
     private SimulatorFaults edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -137,6 +234,10 @@ public record SimulatorFaults(
         Duration latencySpike;
         double pageTokenLoopRate;
         double outOfRangeRate;
+        Set<String> omitSymbols;
+        Set<String> endEarlySymbols;
+        Set<String> strayBarSymbols;
+        Set<String> duplicateTimestampSymbols;
 
         Draft(SimulatorFaults f) {
             outageStatus = f.outageStatus;
@@ -150,6 +251,10 @@ public record SimulatorFaults(
             latencySpike = f.latencySpike;
             pageTokenLoopRate = f.pageTokenLoopRate;
             outOfRangeRate = f.outOfRangeRate;
+            omitSymbols = f.omitSymbols;
+            endEarlySymbols = f.endEarlySymbols;
+            strayBarSymbols = f.strayBarSymbols;
+            duplicateTimestampSymbols = f.duplicateTimestampSymbols;
         }
 
         SimulatorFaults build() {
@@ -164,7 +269,11 @@ public record SimulatorFaults(
                     latencySpikeRate,
                     latencySpike,
                     pageTokenLoopRate,
-                    outOfRangeRate);
+                    outOfRangeRate,
+                    omitSymbols,
+                    endEarlySymbols,
+                    strayBarSymbols,
+                    duplicateTimestampSymbols);
         }
     }
 
@@ -205,6 +314,10 @@ public record SimulatorFaults(
             case "latency_spike_ms" -> withLatencySpikes(latencySpikeRate, Duration.ofMillis(integer(name, value)));
             case "page_token_loop_rate" -> withPageTokenLoopRate(number(name, value));
             case "out_of_range_rate" -> withOutOfRangeRate(number(name, value));
+            case "omit_symbols" -> withOmittedSymbols(strings(name, value));
+            case "end_early_symbols" -> withEarlyEndSymbols(strings(name, value));
+            case "stray_bar_symbols" -> withStraySymbols(strings(name, value));
+            case "duplicate_timestamp_symbols" -> withDuplicateSymbols(strings(name, value));
             default -> throw new IllegalArgumentException("unknown field: " + name);
         };
     }
@@ -230,6 +343,20 @@ public record SimulatorFaults(
         return value.doubleValue();
     }
 
+    private static List<String> strings(String name, JsonNode value) {
+        if (!value.isArray()) {
+            throw new IllegalArgumentException(name + " must be an array of ticker strings");
+        }
+        List<String> strings = new ArrayList<>();
+        for (JsonNode element : value) {
+            if (!element.isTextual()) {
+                throw new IllegalArgumentException(name + " must be an array of ticker strings");
+            }
+            strings.add(element.textValue());
+        }
+        return strings;
+    }
+
     /** The JSON {@code GET /_simulator/faults} answers: every field, snake_case. */
     byte[] json() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -246,10 +373,22 @@ public record SimulatorFaults(
             json.writeNumberField("latency_spike_ms", latencySpike.toMillis());
             json.writeNumberField("page_token_loop_rate", pageTokenLoopRate);
             json.writeNumberField("out_of_range_rate", outOfRangeRate);
+            writeStrings(json, "omit_symbols", omitSymbols);
+            writeStrings(json, "end_early_symbols", endEarlySymbols);
+            writeStrings(json, "stray_bar_symbols", strayBarSymbols);
+            writeStrings(json, "duplicate_timestamp_symbols", duplicateTimestampSymbols);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static void writeStrings(JsonGenerator json, String name, Set<String> strings) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (String s : strings) {
+            json.writeString(s);
+        }
+        json.writeEndArray();
     }
 }
