@@ -75,10 +75,11 @@ class SettingsDocumentedTest {
     @Test
     void everyDocumentedBackfillKeyExists() throws IOException {
         List<String> keys = declared().stream().map(Setting::key).toList();
-        assertThat(documented().keySet())
-                .filteredOn(k -> k.startsWith("backfill."))
+        assertThat(documented().keySet().stream()
+                        .filter(k -> k.startsWith("backfill.") && !keys.contains(k))
+                        .toList())
                 .as("rows of docs/settings.md naming a backfill.* property no mapping declares")
-                .isSubsetOf(keys);
+                .isEmpty();
     }
 
     /** Every setting of the mappings, in declaration order of the walk. */
