@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The {@code backfill.*} settings shared by every function (environment: {@code BACKFILL_*}). Names are a
- * contract with users' deployments; the README lists each with its default.
+ * contract with users' deployments; docs/settings.md lists each with its default (SettingsDocumentedTest).
  */
 @ConfigMapping(prefix = "backfill")
 public interface BackfillConfig {
@@ -72,8 +72,8 @@ public interface BackfillConfig {
         /**
          * Request the next page while the current one is being stored (a fetch then holds up to two pages, and
          * five dispatches in flight ten bodies); off (the default) reads the pages strictly one after another.
-         * Off by default: with the 128 MB heap the functions run with, the prefetched bodies ran fetch-bars-batch
-         * out of heap on a loaded machine (docs/benchmarks.md, Provider calls).
+         * Off by default: with the 128 MB heap the functions ran with then (192 MB now, 128 MB on Lambda), the
+         * prefetched bodies ran fetch-bars-batch out of heap on a loaded machine (docs/benchmarks.md).
          */
         @WithDefault("false")
         boolean prefetchPage();
