@@ -167,6 +167,15 @@ function cell(text, cls) {
   return td;
 }
 
+/** "with / expected"; the sessions without bars, verified empty or unexplained, in the title. */
+function completenessCell(c) {
+  if (!c || !c.sessions_expected) return cell('–', 'num muted');
+  const td = cell(`${fmt(c.sessions_with_bars)} / ${fmt(c.sessions_expected)}`, 'num' + (c.sessions_unexplained ? ' bad' : ''));
+  td.title = `${c.percent} %; without bars: ${fmt(c.sessions_verified_empty)} verified empty, `
+      + `${fmt(c.sessions_unexplained)} unexplained; ${fmt(c.runs_verified)} runs verified, ${fmt(c.runs_healed)} healed`;
+  return td;
+}
+
 function renderDefinitions(defs) {
   const body = $('definitions').tBodies[0];
   body.replaceChildren();
@@ -183,13 +192,14 @@ function renderDefinitions(defs) {
     tr.append(cell(d.name + (d.enabled ? '' : ' (disabled)')), cell(d.timeframe), cell(fmt(d.symbols), 'num'),
         cell(`${(d.window_from || '').slice(0, 10)} → ${d.window_to ? d.window_to.slice(0, 10) : 'open'}`), bar,
         cell(fmt(d.runs.queued), 'num'), cell(fmt(d.runs.running), 'num'), cell(fmt(d.runs.success), 'num'),
-        cell(fmt(d.runs.failed), 'num' + (d.runs.failed ? ' bad' : '')), cell(fmt(d.bars.rows_written), 'num'));
+        cell(fmt(d.runs.failed), 'num' + (d.runs.failed ? ' bad' : '')), cell(fmt(d.bars.rows_written), 'num'),
+        completenessCell(d.completeness));
     body.append(tr);
   }
   if (defs.length === 0) {
     const tr = document.createElement('tr');
     const td = cell('No definitions yet: ./backfill enqueue …', 'muted');
-    td.colSpan = 10; tr.append(td); body.append(tr);
+    td.colSpan = 11; tr.append(td); body.append(tr);
   }
   const select = $('heatmap-definition');
   const names = defs.map(d => d.name);
@@ -303,6 +313,8 @@ function drawHeatmap() {
       const letter = line[j];
       ctx.fillStyle = mode === 'bars'
           ? (barsColor(cov.bars[i][j], maxBars) || (letter === 's' ? '#f3f6f9' : BY_LETTER['-'].color))
+          : mode === 'completeness'
+          ? completenessColor(cov.completeness ? cov.completeness[i][j] : -1)
           : (BY_LETTER[letter] || BY_LETTER['-']).color;
       ctx.fillRect(left + j * cw, top + i * ch, cw - gap, ch - gap);
     }
@@ -319,7 +331,11 @@ function drawHeatmap() {
   $('heatmap-title').textContent = `${cov.definition} · ${fmt(rows)} tickers × ${fmt(cols)} slices (${cov.timeframe})`;
   const legend = $('heatmap-legend');
   legend.replaceChildren();
-  if (mode === 'bars') {
+  if (mode === 'completeness') {
+    legend.append(legendItem(completenessColor(100), 'every session has bars'),
+        legendItem(completenessColor(50), 'sessions without bars (verified before success)'),
+        legendItem(completenessColor(-1), 'not finished, or not recorded'));
+  } else if (mode === 'bars') {
     legend.append(legendItem(barsColor(1, maxBars), 'few bars'), legendItem(barsColor(maxBars, maxBars), `${fmt(maxBars)} bars`),
         legendItem(BY_LETTER['-'].color, 'nothing stored'));
   } else {
@@ -328,6 +344,14 @@ function drawHeatmap() {
       legend.append(legendItem(st.color, `${st.name} ${fmt(n)}`, st.letter));
     }
   }
+}
+
+/** Green when every session of the slice holds a bar, amber to red as fewer do, grey when unknown (-1). */
+function completenessColor(percent) {
+  if (percent < 0) return BY_LETTER['-'].color;
+  if (percent >= 100) return '#2f9e5e';
+  const t = percent / 100;
+  return `rgb(${Math.round(214 + (227 - 214) * t)},${Math.round(69 + (179 - 69) * t)},${Math.round(69 + (65 - 69) * t)})`;
 }
 
 function sliceLabel(iso, timeframe) {

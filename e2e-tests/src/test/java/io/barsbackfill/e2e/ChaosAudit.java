@@ -24,6 +24,8 @@ import java.util.TreeMap;
  * @param runs             runs in the queue
  * @param expectedRuns     runs the enqueued windows ask for (symbols x grid slices)
  * @param lostRuns         expected runs missing from the queue, or {@code success} without exactly the served bars
+ * @param successWithBarsMissing runs {@code success} that store fewer bars than the simulator serves for their
+ *                         symbol and slice (the quiet failure: a 200 that left data out)
  * @param duplicateBars    bars stored more than once for one (symbol, timeframe, ts), plus bars nobody asked for
  * @param stuckRuns        runs still {@code queued} or {@code running} at the end
  * @param failedForGood    runs ended {@code failed}
@@ -37,6 +39,7 @@ record ChaosAudit(
         long runs,
         long expectedRuns,
         long lostRuns,
+        long successWithBarsMissing,
         long duplicateBars,
         long stuckRuns,
         long failedForGood,
@@ -87,6 +90,7 @@ record ChaosAudit(
         }
         long expected = 0;
         long lost = 0;
+        long missing = 0;
         long served = 0;
         List<String> mismatches = new ArrayList<>();
         for (Window w : windows) {
@@ -105,6 +109,9 @@ record ChaosAudit(
                     }
                     if (run == null || (success && (Long) run.get("stored") != servedHere)) {
                         lost++;
+                    }
+                    if (success && (Long) run.get("stored") < servedHere) {
+                        missing++;
                     }
                 }
                 if (mismatches.size() < 5
@@ -131,6 +138,7 @@ record ChaosAudit(
                 runs,
                 expected,
                 lost,
+                missing,
                 duplicates,
                 stuck,
                 failed,
@@ -150,6 +158,9 @@ record ChaosAudit(
         assertThat(stuckRuns).as("runs left queued or running: %s", this).isZero();
         assertThat(foreignFailures)
                 .as("runs failed for a reason not their own: %s", failuresByCode)
+                .isZero();
+        assertThat(successWithBarsMissing)
+                .as("runs success with bars missing: %s", this)
                 .isZero();
         assertThat(lostRuns).as("runs lost: %s", this).isZero();
         assertThat(runs).as("runs in the queue").isEqualTo(expectedRuns);

@@ -245,7 +245,8 @@ class ClaimTest extends OrchestratorTestBase {
                         }
                         // the runs end as a fetcher ends them: the fenced completion of common's repository
                         for (LeasedRun r : d.runs()) {
-                            assertThat(jobRuns.complete(pool, r, new Completion(0, 0, 0, "alpaca", null))
+                            assertThat(jobRuns.complete(
+                                                    pool, r, new Completion(0, 0, 0, "alpaca", null, null, null, null))
                                             .await()
                                             .atMost(WAIT))
                                     .isTrue();

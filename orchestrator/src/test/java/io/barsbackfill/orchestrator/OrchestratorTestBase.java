@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
@@ -49,7 +50,7 @@ public abstract class OrchestratorTestBase {
     void emptyDatabase() {
         db.execute("""
                 TRUNCATE job_definitions, job_runs, job_definition_runs, symbols, orchestrator_heartbeat, rate_limits,
-                         ohlc_bars, provider_gate""");
+                         ohlc_bars, provider_gate, verified_gaps""");
         simulator.resetCounters();
         simulator.faults(SimulatorFaults.NONE);
     }
@@ -96,6 +97,17 @@ public abstract class OrchestratorTestBase {
                 VALUES (?, ?, ?::timestamptz,
                     ?::timestamptz, ?, now() - interval
                     '1 second') RETURNING id""", symbol, timeframe, from, to, priority).get(0).get("id");
+    }
+
+    /** Ticks until no run is queued or running (at most ten ticks); every run must then be {@code success}. */
+    protected void tickUntilDone() {
+        for (int i = 0;
+                i < 10 && count("SELECT count(*) FROM job_runs WHERE status IN ('queued', 'running')") > 0 || i == 0;
+                i++) {
+            action("tick").statusCode(200);
+        }
+        assertThat(count("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
+                .isZero();
     }
 
     protected long count(String sql, Object... params) {

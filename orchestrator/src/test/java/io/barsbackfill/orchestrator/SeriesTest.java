@@ -274,16 +274,6 @@ class SeriesTest extends OrchestratorTestBase {
         return orchestrator(body).statusCode(200);
     }
 
-    private void tickUntilDone() {
-        for (int i = 0;
-                i < 10 && count("SELECT count(*) FROM job_runs WHERE status IN ('queued', 'running')") > 0 || i == 0;
-                i++) {
-            action("tick").statusCode(200);
-        }
-        assertThat(count("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
-                .isZero();
-    }
-
     private List<Bar> stored(String symbol, String adjustment) {
         return new QueueFixtures(db).storedBarsInSeries("iex", adjustment, symbol, "d1", FROM, TO);
     }

@@ -27,8 +27,9 @@ public final class QueueFixtures {
         this.db = db;
     }
 
-    /** Deletes every run and every stored bar: each test starts from an empty queue. */
+    /** Deletes every run, every stored bar and the gap ledger: each test starts from an empty queue. */
     public QueueFixtures emptied() {
+        db.execute("DELETE FROM verified_gaps");
         db.execute("DELETE FROM ohlc_bars");
         db.execute("DELETE FROM job_runs");
         return this;

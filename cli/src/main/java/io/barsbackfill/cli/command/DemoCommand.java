@@ -267,10 +267,22 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void summary(LocalDeployment deployment, Outcome o) {
-        Table table = new Table("DEFINITION", "RUNS", "SUCCEEDED", "FAILED", "CANCELLED", "UNFINISHED", "BARS WRITTEN")
+        Table table = new Table(
+                        "DEFINITION",
+                        "RUNS",
+                        "SUCCEEDED",
+                        "FAILED",
+                        "CANCELLED",
+                        "UNFINISHED",
+                        "BARS WRITTEN",
+                        "SESSIONS WITH BARS")
                 .numeric(1, 2, 3, 4, 5, 6);
+        List<JsonNode> defined = new ArrayList<>();
         for (DefinitionSpec def : SCENARIO) {
             ScenarioProgress one = ScenarioProgress.of(o.status(), List.of(def));
+            List<JsonNode> found =
+                    ScenarioProgress.definition(o.status(), def.name()).stream().toList();
+            defined.addAll(found);
             table.row(
                     def.name(),
                     Answers.num(one.total()),
@@ -278,7 +290,8 @@ public final class DemoCommand implements Callable<Integer> {
                     Answers.num(one.failed()),
                     Answers.num(one.cancelled()),
                     Answers.num(one.queued() + one.running()),
-                    Answers.num(one.bars()));
+                    Answers.num(one.bars()),
+                    Answers.sessions(found));
         }
         ScenarioProgress all = o.progress();
         table.row(
@@ -288,7 +301,8 @@ public final class DemoCommand implements Callable<Integer> {
                 Answers.num(all.failed()),
                 Answers.num(all.cancelled()),
                 Answers.num(all.queued() + all.running()),
-                Answers.num(all.bars()));
+                Answers.num(all.bars()),
+                Answers.sessions(defined));
         console.line("");
         console.line("summary");
         console.line(table.render("  ").stripTrailing());

@@ -2,6 +2,7 @@ package io.barsbackfill.cli.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -71,7 +72,8 @@ public final class Answers {
                         "FAILED",
                         "CANCELLED",
                         "BARS",
-                        "DONE")
+                        "DONE",
+                        "SESSIONS WITH BARS")
                 .numeric(3, 5, 6, 7, 8, 9, 10, 11);
         for (JsonNode d : s.path("definitions")) {
             JsonNode r = d.path("runs");
@@ -87,7 +89,8 @@ public final class Answers {
                     num(r.path("failed")),
                     num(r.path("cancelled")),
                     num(d.path("bars").path("rows_written")),
-                    d.path("progress").path("percent").asText("0") + "%");
+                    d.path("progress").path("percent").asText("0") + "%",
+                    sessions(List.of(d)));
         }
         out.append(defs.isEmpty() ? "definitions: none\n" : "definitions\n" + defs.render("  "));
         Table beats = new Table("ORCHESTRATOR", "STATUS", "SEEN", "VERSION", "LAST TICK");
@@ -219,8 +222,8 @@ public final class Answers {
         StringBuilder out = new StringBuilder(a.path("summary").asText()).append('\n');
         for (JsonNode f : a.path("findings")) {
             out.append(String.format(
-                    "  %s %s [%s, %s): %s bars for %s sessions; %s unexplained sessions, %s bars "
-                            + "outside the session, %s duplicates%n",
+                    "  %s %s [%s, %s): %s bars for %s sessions; %s unexplained sessions (%s unverified, %s provider "
+                            + "holes), %s bars outside the session, %s duplicates%n",
                     f.path("symbol").asText(),
                     f.path("timeframe").asText(),
                     f.path("slice_from").asText(),
@@ -228,6 +231,8 @@ public final class Answers {
                     num(f.path("bars_stored")),
                     num(f.path("sessions_expected")),
                     num(f.path("unexplained_sessions")),
+                    num(f.path("gaps").path("unverified")),
+                    num(f.path("gaps").path("provider_holes")),
                     num(f.path("bars_outside_session")),
                     num(f.path("duplicates"))));
         }
@@ -258,6 +263,27 @@ public final class Answers {
             }
         }
         return 0;
+    }
+
+    /**
+     * The completeness of some definitions of a status answer: sessions holding a bar of those expected, and of
+     * the others those confirmed empty and those unexplained; the runs a verification healed.
+     */
+    public static String sessions(List<JsonNode> definitions) {
+        long expected = 0, withBars = 0, verifiedEmpty = 0, unexplained = 0, healed = 0;
+        for (JsonNode d : definitions) {
+            JsonNode c = d.path("completeness");
+            expected += c.path("sessions_expected").asLong();
+            withBars += c.path("sessions_with_bars").asLong();
+            verifiedEmpty += c.path("sessions_verified_empty").asLong();
+            unexplained += c.path("sessions_unexplained").asLong();
+            healed += c.path("runs_healed").asLong();
+        }
+        return num(withBars) + "/" + num(expected)
+                + (expected == withBars
+                        ? ""
+                        : " (" + num(verifiedEmpty) + " verified empty, " + num(unexplained) + " unexplained)")
+                + (healed == 0 ? "" : ", " + num(healed) + " runs healed");
     }
 
     static String window(JsonNode from, JsonNode to) {

@@ -4,26 +4,38 @@ import io.barsbackfill.common.domain.Bar;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One symbol's bars over all pages of a fetch, and how many it served without a required field. */
+/**
+ * One run's bars over all pages of a fetch, and the bars served for it that cannot be stored: lacking a required
+ * field, or stamped outside its slice. Those are the symbol's own trouble: counted on its run, never a failure of
+ * the page that carried them.
+ */
 public final class ServedBars {
 
     private final List<Bar> bars = new ArrayList<>();
-    private int incomplete;
+    private int rejected;
+    private String firstRejected;
 
     public void add(Bar bar) {
         bars.add(bar);
     }
 
-    public void countIncomplete() {
-        incomplete++;
+    /** A bar served for this run that is not stored; {@code what} names it, for the run's note. */
+    public void reject(String what) {
+        if (rejected++ == 0) {
+            firstRejected = what;
+        }
     }
 
     public List<Bar> bars() {
         return bars;
     }
 
-    /** Bars lacking {@code t}, {@code o}, {@code h}, {@code l}, {@code c} or {@code v}: rejected, never stored. */
-    public int incomplete() {
-        return incomplete;
+    public int rejected() {
+        return rejected;
+    }
+
+    /** The first bar rejected, named, or null. */
+    public String firstRejected() {
+        return firstRejected;
     }
 }

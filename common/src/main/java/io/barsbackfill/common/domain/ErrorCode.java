@@ -23,10 +23,17 @@ public enum ErrorCode {
     /** 5xx, timeout or connection failure at the provider. */
     PROVIDER_UNAVAILABLE(true),
     /**
-     * The provider answered 200 with a body that is not valid bars data: truncated or invalid JSON, wrong
-     * types, bars outside the requested range.
+     * The provider answered 200 with a body that is not bars data: truncated or invalid JSON, wrong types, pages
+     * out of order. (A stray bar of one symbol is not this: it is dropped and counted on that symbol's run.)
      */
     PROVIDER_MALFORMED(true),
+    /**
+     * The run's slice has sessions without bars, and a single-symbol request for exactly the slice disagreed with
+     * the first answer (each held sessions the other lacked): nothing is stored, the run is retried, and after its
+     * last attempt it is failed with this code ({@code retry_failed} takes it again). The run's own trouble: it
+     * does not count toward the provider gate.
+     */
+    PROVIDER_INCOMPLETE(true),
     /** The provider's pages did not end (token repeated or page cap reached). */
     PAGINATION_ERROR(true),
     /** The orchestrator could not deliver the run to a fetcher, or got no answer. */

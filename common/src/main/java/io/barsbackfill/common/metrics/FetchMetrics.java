@@ -59,25 +59,29 @@ public class FetchMetrics {
     }
 
     /** A provider answer with {@code status}, to a request sent when {@code sent} started. */
-    public void providerAnswered(int status, Stopwatch sent) {
+    public void providerAnswered(String provider, Enum<?> purpose, int status, Stopwatch sent) {
         if (status == 429) {
             rateLimited.increment();
         }
         request(
                 status == 200 ? "ok" : status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "client_error",
+                provider,
+                purpose,
                 sent);
     }
 
     /** A provider request that got no answer (refused, reset, timed out). */
-    public void providerUnreachable(Stopwatch sent) {
-        request("unreachable", sent);
+    public void providerUnreachable(String provider, Enum<?> purpose, Stopwatch sent) {
+        request("unreachable", provider, purpose, sent);
     }
 
-    private void request(String outcome, Stopwatch sent) {
+    private void request(String outcome, String provider, Enum<?> purpose, Stopwatch sent) {
         providerLatency.record(sent.elapsed());
         Counter.builder("backfill.provider.requests")
-                .description("Provider HTTP requests by outcome")
+                .description("Provider HTTP requests by outcome, provider and purpose (fetch, verify, probe)")
                 .tag("outcome", outcome)
+                .tag("provider", provider)
+                .tag("purpose", purpose.name())
                 .register(registry)
                 .increment();
     }

@@ -7,6 +7,7 @@ import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.domain.Verification;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,8 +41,8 @@ public class JobRunRepository {
     private static final String COMPLETE = """
             UPDATE job_runs
             SET status = 'success', rows_written = $3, bars_fetched = $4, bars_rejected = $5, provider = $6,
-                error_code = NULL, error_message = $7, finished_at = now(), updated_at = now(),
-                lease_token = NULL, lease_expires_at = NULL
+                error_code = NULL, error_message = $7, sessions_expected = $8, sessions_with_bars = $9,
+                verification = $10, finished_at = now(), updated_at = now(), lease_token = NULL, lease_expires_at = NULL
             WHERE id = $1 AND lease_token = $2 AND status = 'running'""";
 
     /**
@@ -59,9 +60,13 @@ public class JobRunRepository {
             UPDATE job_runs r
             SET status = 'success', rows_written = l.rows_written, bars_fetched = l.bars_fetched,
                 bars_rejected = l.bars_rejected, provider = l.provider, error_code = NULL, error_message = l.note,
+                sessions_expected = l.sessions_expected, sessions_with_bars = l.sessions_with_bars,
+                verification = l.verification,
                 finished_at = now(), updated_at = now(), lease_token = NULL, lease_expires_at = NULL
-            FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[])
-                AS l(id, token, rows_written, bars_fetched, bars_rejected, provider, note)
+            FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::int[],
+                        $9::int[], $10::text[])
+                AS l(id, token, rows_written, bars_fetched, bars_rejected, provider, note, sessions_expected,
+                     sessions_with_bars, verification)
             WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
             RETURNING r.id""";
 
@@ -146,7 +151,10 @@ public class JobRunRepository {
                         completion.barsFetched(),
                         completion.barsRejected(),
                         completion.provider(),
-                        completion.note())))
+                        completion.note(),
+                        completion.sessionsExpected(),
+                        completion.sessionsWithBars(),
+                        completion.verificationName())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -181,7 +189,10 @@ public class JobRunRepository {
                         figures.stream().map(Completion::barsFetched).toArray(Integer[]::new),
                         figures.stream().map(Completion::barsRejected).toArray(Integer[]::new),
                         figures.stream().map(Completion::provider).toArray(String[]::new),
-                        figures.stream().map(Completion::note).toArray(String[]::new))))
+                        figures.stream().map(Completion::note).toArray(String[]::new),
+                        figures.stream().map(Completion::sessionsExpected).toArray(Integer[]::new),
+                        figures.stream().map(Completion::sessionsWithBars).toArray(Integer[]::new),
+                        figures.stream().map(Completion::verificationName).toArray(String[]::new))))
                 .map(JobRunRepository::idsOf);
     }
 
@@ -276,6 +287,22 @@ public class JobRunRepository {
         }
     }
 
-    /** What a successful run stored; {@code note} says what was odd (e.g. bars rejected), or null. */
-    public record Completion(int rowsWritten, int barsFetched, int barsRejected, String provider, String note) {}
+    /**
+     * What a successful run stored; {@code note} says what was odd (e.g. bars rejected), or null. The sessions its
+     * slice expects and those holding a bar, and how a gap was verified (null: none was, or there was no gap).
+     */
+    public record Completion(
+            int rowsWritten,
+            int barsFetched,
+            int barsRejected,
+            String provider,
+            String note,
+            Integer sessionsExpected,
+            Integer sessionsWithBars,
+            Verification verification) {
+
+        String verificationName() {
+            return verification == null ? null : verification.name();
+        }
+    }
 }

@@ -1,11 +1,10 @@
 package io.barsbackfill.common.service;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.AlpacaBarsClient.Purpose;
 import io.barsbackfill.common.client.FetchAbandonedException;
 import io.barsbackfill.common.client.ProviderException;
-import io.barsbackfill.common.client.ServedBars;
 import io.barsbackfill.common.config.BackfillConfig;
-import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.JobStatus;
@@ -24,7 +23,11 @@ import io.barsbackfill.common.repository.ConnectionFaults;
 import io.barsbackfill.common.repository.JobRunRepository;
 import io.barsbackfill.common.repository.JobRunRepository.Completion;
 import io.barsbackfill.common.repository.JobRunRepository.RunState;
+import io.barsbackfill.common.repository.VerifiedGapRepository;
+import io.barsbackfill.common.repository.VerifiedGapRepository.Gap;
+import io.barsbackfill.common.service.RunChecker.Checked;
 import io.barsbackfill.common.service.RunMismatchException.Mismatch;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -39,7 +42,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +72,8 @@ public class BarFetchService {
     private final Duration backoffBase;
     private final FetchMetrics metrics;
     private final Clock clock;
+    private final RunChecker checker;
+    private final VerifiedGapRepository ledger;
 
     BarFetchService(
             AlpacaBarsClient provider,
@@ -79,7 +83,11 @@ public class BarFetchService {
             ProviderGate gate,
             BackfillConfig config,
             FetchMetrics metrics,
-            Clock clock) {
+            Clock clock,
+            RunChecker checker,
+            VerifiedGapRepository ledger) {
+        this.checker = checker;
+        this.ledger = ledger;
         this.metrics = metrics;
         this.clock = clock;
         this.provider = provider;
@@ -234,16 +242,17 @@ public class BarFetchService {
                 slices.values().stream().map(Slice::to).max(Instant::compareTo).orElseThrow());
         List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).distinct().toList();
         BarLineage lineage = new BarLineage(AlpacaBarsClient.PROVIDER, series);
-        RunStream stream = new RunStream(leased, slices);
+        RunStream stream = new RunStream(leased, slices, window);
         Set<UUID> lost = new HashSet<>();
         AlpacaBarsClient.PageSink sink = (page, last) -> {
             metrics.barsHeld(page.values().stream().mapToInt(List::size).sum() + stream.held());
             return Uni.createFrom()
                     .item(() -> stream.page(page, last))
-                    .chain(complete -> storeAll(command.timeframe(), lineage, complete, results))
+                    .chain(complete -> checkAll(fetch, window, symbols.size(), complete))
+                    .chain(checked -> storeAll(command.timeframe(), lineage, checked, results))
                     .chain(() -> last ? Uni.createFrom().item(true) : extendLeases(stream.pending(), lost));
         };
-        return provider.fetch(symbols, command.timeframe(), series, window, fetch.calls(), sink)
+        return provider.fetch(symbols, command.timeframe(), series, window, Purpose.fetch, fetch.calls(), sink)
                 .call(() -> gate.succeeded().onFailure().recoverWithNull())
                 .onFailure(FetchAbandonedException.class)
                 .recoverWithItem(e -> {
@@ -265,6 +274,27 @@ public class BarFetchService {
                     }
                     return endAfterProviderFailure(left, failure, results);
                 });
+    }
+
+    /**
+     * The runs a page completed, checked one after another (a suspect run's verification is a provider call under
+     * the shared budget). A run's own answer is a single-symbol request for exactly its slice.
+     */
+    private Uni<List<Checked>> checkAll(Fetch fetch, Slice window, int symbols, List<RunStream.Complete> complete) {
+        if (complete.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Multi.createFrom()
+                .iterable(complete)
+                .onItem()
+                .transformToUniAndConcatenate(c -> checker.check(
+                        c,
+                        fetch.command().timeframe(),
+                        fetch.series(),
+                        symbols == 1 && c.slice().equals(window),
+                        fetch.calls()))
+                .collect()
+                .asList();
     }
 
     /** Each run's own slice (runs of a batch without {@code froms}/{@code tos} share the request's). */
@@ -393,24 +423,36 @@ public class BarFetchService {
     }
 
     /**
-     * The runs a page completed, in groups ({@link StoreGroups}), up to {@link StoreGroups#CONCURRENCY}
-     * transactions at once.
+     * The runs a page completed: the settled ones in groups ({@link StoreGroups}), up to
+     * {@link StoreGroups#CONCURRENCY} transactions at once; an unsettled one goes back to the queue, spending an
+     * attempt (the provider answered, so the gate is not charged).
      */
     private Uni<Void> storeAll(
-            Timeframe timeframe, BarLineage lineage, List<RunStream.Complete> complete, Map<UUID, RunResult> results) {
-        if (complete.isEmpty()) {
+            Timeframe timeframe, BarLineage lineage, List<Checked> checked, Map<UUID, RunResult> results) {
+        if (checked.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<RunBars> cleaned = complete.stream().map(RunBars::of).toList();
-        List<Uni<List<RunResult>>> stores = StoreGroups.split(cleaned).stream()
-                .map(group -> store(timeframe, lineage, group))
-                .toList();
-        return Uni.join()
+        List<Uni<List<RunResult>>> stores =
+                StoreGroups.split(checked.stream().filter(Checked::isSettled).toList()).stream()
+                        .map(group -> store(timeframe, lineage, group))
+                        .toList();
+        Uni<Void> unsettled = Uni.createFrom().voidItem();
+        for (Checked c : checked) {
+            if (!c.isSettled()) {
+                LOG.warnf("run %s not settled: %s", c.run().jobRunId(), c.unsettled());
+                unsettled = unsettled.chain(
+                        () -> releaseForRetry(List.of(c.run()), ErrorCode.PROVIDER_INCOMPLETE, c.unsettled(), results));
+            }
+        }
+        if (stores.isEmpty()) {
+            return unsettled;
+        }
+        return unsettled.chain(() -> Uni.join()
                 .all(stores)
                 .usingConcurrencyOf(StoreGroups.CONCURRENCY)
                 .andFailFast()
                 .invoke(stored -> stored.forEach(group -> group.forEach(r -> results.put(r.jobRunId(), r))))
-                .replaceWithVoid();
+                .replaceWithVoid());
     }
 
     /**
@@ -419,19 +461,21 @@ public class BarFetchService {
      * is stale gets nothing written. When the transaction fails, each run is stored again alone, so a failure
      * stays the failing run's own.
      */
-    private Uni<List<RunResult>> store(Timeframe timeframe, BarLineage lineage, List<RunBars> group) {
+    private Uni<List<RunResult>> store(Timeframe timeframe, BarLineage lineage, List<Checked> group) {
         return pool.withTransaction(conn -> runs.lockLeased(
-                                conn, group.stream().map(RunBars::run).toList())
+                                conn, group.stream().map(Checked::run).toList())
                         .chain(held -> writeBars(conn, timeframe, lineage, group, held))
                         .call(completions -> runs.completeAll(conn, completions).invoke(completed -> {
                             if (completed.size() != completions.size()) {
                                 throw new StaleLeaseException("lease lost while storing");
                             }
-                        })))
+                        }))
+                        .call(completions -> ledger.record(
+                                conn, lineage.series(), timeframe, confirmedGaps(group, completions.keySet()))))
                 .map(completions -> group.stream()
                         .map(r -> completions.containsKey(r.run())
                                 ? stored(r, completions.get(r.run()))
-                                : r.stale("lease lost while storing"))
+                                : stale(r, "lease lost while storing"))
                         .toList())
                 .onFailure()
                 .recoverWithUni(e -> group.size() == 1
@@ -441,21 +485,42 @@ public class BarFetchService {
 
     /** The bars of the runs {@code held} (leased and locked), one run after the other; answers their completions. */
     private Uni<Map<LeasedRun, Completion>> writeBars(
-            SqlConnection conn, Timeframe timeframe, BarLineage lineage, List<RunBars> group, Set<UUID> held) {
+            SqlConnection conn, Timeframe timeframe, BarLineage lineage, List<Checked> group, Set<UUID> held) {
         Map<LeasedRun, Completion> completions = new LinkedHashMap<>();
         Uni<Void> written = Uni.createFrom().voidItem();
-        for (RunBars r : group) {
+        for (Checked r : group) {
             if (held.contains(r.run().jobRunId())) {
                 written = written.chain(() -> bars.upsert(
                                 conn, r.run().symbol(), timeframe, r.clean().bars(), lineage)
-                        .invoke(rows -> completions.put(r.run(), r.completion(rows, lineage.provider())))
+                        .invoke(rows -> completions.put(r.run(), completion(r, rows, lineage.provider())))
                         .replaceWithVoid());
             }
         }
         return written.map(done -> completions);
     }
 
-    private RunResult stored(RunBars r, Completion completion) {
+    private static Completion completion(Checked r, int rowsWritten, String provider) {
+        return new Completion(
+                rowsWritten,
+                r.clean().bars().size(),
+                r.clean().rejected(),
+                provider,
+                r.clean().note(),
+                r.coverage().sessionsExpected(),
+                r.coverage().sessionsWithBars(),
+                r.verification());
+    }
+
+    /** The sessions that verified runs among {@code completed} still lack: confirmed empty, for the ledger. */
+    private static List<Gap> confirmedGaps(List<Checked> group, Set<LeasedRun> completed) {
+        return group.stream()
+                .filter(r -> r.verification() != null && completed.contains(r.run()))
+                .flatMap(r -> r.coverage().missing().stream()
+                        .map(day -> new Gap(r.run().symbol(), day, r.run().jobRunId())))
+                .toList();
+    }
+
+    private RunResult stored(Checked r, Completion completion) {
         metrics.barsWritten(completion.rowsWritten());
         return RunResult.of(
                 r.run(),
@@ -466,7 +531,7 @@ public class BarFetchService {
                 completion.note());
     }
 
-    private Uni<List<RunResult>> storeEachAlone(Timeframe timeframe, BarLineage lineage, List<RunBars> group) {
+    private Uni<List<RunResult>> storeEachAlone(Timeframe timeframe, BarLineage lineage, List<Checked> group) {
         return Uni.join()
                 .all(group.stream()
                         .map(r -> store(timeframe, lineage, List.of(r)))
@@ -477,11 +542,11 @@ public class BarFetchService {
     }
 
     /** A run stored alone failed: a connection lost gives it back uncharged, any other error spends an attempt. */
-    private Uni<RunResult> storeFailed(RunBars r, Throwable e) {
+    private Uni<RunResult> storeFailed(Checked r, Throwable e) {
         LeasedRun run = r.run();
         int barsFetched = r.clean().bars().size();
         if (e instanceof StaleLeaseException) {
-            return Uni.createFrom().item(r.stale(e.getMessage()));
+            return Uni.createFrom().item(stale(r, e.getMessage()));
         }
         if (ConnectionFaults.isConnectionFault(e)) {
             String message = "storing bars failed, database connection lost: "
@@ -508,39 +573,7 @@ public class BarFetchService {
                 .map(status -> RunResult.of(run, status, 0, barsFetched, ErrorCode.STORAGE_ERROR, message));
     }
 
-    /** A complete run and the bars of it worth storing. */
-    record RunBars(LeasedRun run, CleanBars clean) {
-        static RunBars of(RunStream.Complete complete) {
-            return new RunBars(complete.run(), CleanBars.of(complete.bars(), complete.slice()));
-        }
-
-        Completion completion(int rowsWritten, String provider) {
-            String note = clean.rejected() == 0
-                    ? null
-                    : clean.rejected() + " bars dropped: outside the slice, duplicated, failing OHLC checks or "
-                            + "lacking a required field (t o h l c v)";
-            return new Completion(rowsWritten, clean.bars().size(), clean.rejected(), provider, note);
-        }
-
-        RunResult stale(String message) {
-            return RunResult.of(run, FetchStatus.conflict, 0, clean.bars().size(), ErrorCode.STALE_LEASE, message);
-        }
-    }
-
-    /**
-     * The bars worth storing: complete, inside the slice, sane, one per timestamp (the last one served wins).
-     * Everything else served is counted as rejected.
-     */
-    record CleanBars(List<Bar> bars, int rejected) {
-        static CleanBars of(ServedBars received, Slice slice) {
-            TreeMap<Instant, Bar> byTs = new TreeMap<>();
-            for (Bar b : received.bars()) {
-                if (slice.contains(b.ts()) && b.isSane()) {
-                    byTs.put(b.ts(), b);
-                }
-            }
-            return new CleanBars(
-                    List.copyOf(byTs.values()), received.bars().size() - byTs.size() + received.incomplete());
-        }
+    private static RunResult stale(Checked r, String message) {
+        return RunResult.of(r.run(), FetchStatus.conflict, 0, r.clean().bars().size(), ErrorCode.STALE_LEASE, message);
     }
 }

@@ -26,17 +26,21 @@ import java.util.Set;
  * symbol, or when the last page has been read. A bar that contradicts this order (a symbol served again after
  * another one, or a bar before a slice already completed) is a malformed answer: runs already stored were
  * complete, the others are not stored. Bars inside the request's window but in no run's slice (a slice of the
- * same symbols that is not part of this fetch) are not kept.
+ * same symbols that is not part of this fetch) are not kept. A bar stamped outside the window, or without a time,
+ * is the symbol's own trouble: it is counted as rejected on the symbol's next run (if it has one left), completes
+ * nothing, and the page goes on.
  */
 final class RunStream {
 
     private final Map<Ticker, Deque<Pending>> pendingBySymbol = new LinkedHashMap<>();
     private final Set<Ticker> finished = new HashSet<>();
+    private final Slice window;
     private Ticker current;
     private Instant completedBefore;
     private int held;
 
-    RunStream(List<LeasedRun> runs, Map<LeasedRun, Slice> slices) {
+    RunStream(List<LeasedRun> runs, Map<LeasedRun, Slice> slices, Slice window) {
+        this.window = window;
         runs.stream()
                 .sorted(Comparator.comparing((LeasedRun r) -> slices.get(r).from()))
                 .forEach(r -> pendingBySymbol
@@ -60,6 +64,15 @@ final class RunStream {
             }
             Deque<Pending> pending = pendingBySymbol.getOrDefault(symbol, new ArrayDeque<>());
             for (ServedBar bar : bars) {
+                if (bar.ts() == null) {
+                    reject(pending, "a bar of " + symbol + " without a time");
+                    continue;
+                }
+                if (!window.contains(bar.ts())) {
+                    // a stray: it neither belongs to a run nor tells that a run's bars are all served
+                    reject(pending, "a bar of " + symbol + " at " + bar.ts() + ", outside the requested window");
+                    continue;
+                }
                 if (completedBefore != null && bar.ts().isBefore(completedBefore)) {
                     throw new ProviderException(
                             ErrorCode.PROVIDER_MALFORMED,
@@ -71,12 +84,13 @@ final class RunStream {
                     complete.add(complete(pending.poll()));
                 }
                 Pending run = pending.peek();
-                if (run != null && run.slice().contains(bar.ts())) {
-                    if (bar.bar() == null) {
-                        run.bars().countIncomplete();
-                    } else {
-                        run.bars().add(bar.bar());
-                    }
+                if (run == null || !run.slice().contains(bar.ts())) {
+                    continue; // in a slice of the symbol that this fetch does not hold
+                }
+                if (bar.bar() == null) {
+                    run.bars().reject("a bar of " + symbol + " at " + bar.ts() + " lacking a required field");
+                } else {
+                    run.bars().add(bar.bar());
                     held++;
                 }
             }
@@ -99,6 +113,13 @@ final class RunStream {
                 .toList();
     }
 
+    /** A stray bar counts against the symbol's next run (it has one when this is called), not the page. */
+    private void reject(Deque<Pending> pending, String what) {
+        if (!pending.isEmpty()) {
+            pending.peek().bars().reject(what);
+        }
+    }
+
     private void completeSymbol(Ticker symbol, List<Complete> complete) {
         if (symbol == null) {
             return;
@@ -111,7 +132,7 @@ final class RunStream {
     }
 
     private Complete complete(Pending p) {
-        held -= p.bars().bars().size() + p.bars().incomplete();
+        held -= p.bars().bars().size();
         return new Complete(p.run(), p.slice(), p.bars());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.AlpacaBarsClient.Purpose;
 import io.barsbackfill.common.client.FetchAbandonedException;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
@@ -73,7 +74,7 @@ class PagePrefetchTest {
         List<Long> requestsSeenBySink = new ArrayList<>();
         List<Boolean> lastFlags = new ArrayList<>();
 
-        provider.fetch(symbols, Timeframe.h1, new Series("iex", "raw"), window, calls, (page, last) -> {
+        provider.fetch(symbols, Timeframe.h1, new Series("iex", "raw"), window, Purpose.fetch, calls, (page, last) -> {
                     lastFlags.add(last);
                     int taken = lastFlags.size();
                     // hold this page until the provider saw the next request (or, for the last page, at once)
@@ -107,6 +108,7 @@ class PagePrefetchTest {
                                 Timeframe.h1,
                                 new Series("iex", "raw"),
                                 window,
+                                Purpose.fetch,
                                 calls,
                                 (page, last) -> Uni.createFrom().item(taken.incrementAndGet() < 2))
                         .await()

@@ -3,6 +3,7 @@ package io.barsbackfill.fetchbarsbatch.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.client.AlpacaBarsClient.Purpose;
 import io.barsbackfill.common.client.ServedBar;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
@@ -47,14 +48,21 @@ class PagesReleasedTest {
         List<WeakReference<Map<Ticker, List<ServedBar>>>> taken = new ArrayList<>();
         List<Integer> stillReachable = new ArrayList<>();
 
-        provider.fetch(symbols, Timeframe.h1, new Series("iex", "raw"), window, new AtomicInteger(), (page, last) -> {
-                    taken.add(new WeakReference<>(page));
-                    if (last) {
-                        stillReachable.addAll(reachableAfterGc(taken.subList(0, taken.size() - 2)));
-                    }
-                    // like the fetchers' sink, the answer is computed from the page, so it refers to it
-                    return Uni.createFrom().item(() -> !page.isEmpty());
-                })
+        provider.fetch(
+                        symbols,
+                        Timeframe.h1,
+                        new Series("iex", "raw"),
+                        window,
+                        Purpose.fetch,
+                        new AtomicInteger(),
+                        (page, last) -> {
+                            taken.add(new WeakReference<>(page));
+                            if (last) {
+                                stillReachable.addAll(reachableAfterGc(taken.subList(0, taken.size() - 2)));
+                            }
+                            // like the fetchers' sink, the answer is computed from the page, so it refers to it
+                            return Uni.createFrom().item(() -> !page.isEmpty());
+                        })
                 .await()
                 .atMost(Duration.ofSeconds(60));
 

@@ -52,8 +52,12 @@ class FetchMetricsTest {
         assertThat(served).isPositive();
         assertThat(after.value("backfill_bars_written_total") - before.value("backfill_bars_written_total"))
                 .isEqualTo(served);
-        assertThat(after.value("backfill_provider_requests_total", "outcome=\"ok\"")
-                        - before.value("backfill_provider_requests_total", "outcome=\"ok\""))
+        assertThat(after.value(
+                                "backfill_provider_requests_total",
+                                "outcome=\"ok\",provider=\"alpaca\",purpose=\"fetch\"")
+                        - before.value(
+                                "backfill_provider_requests_total",
+                                "outcome=\"ok\",provider=\"alpaca\",purpose=\"fetch\""))
                 .isEqualTo(1);
         assertThat(after.value("backfill_provider_latency_seconds_count")
                         - before.value("backfill_provider_latency_seconds_count"))

@@ -124,7 +124,6 @@ class ProviderGateFetchTest {
         Map<SimulatorFaults, String> faults = Map.of(
                 SimulatorFaults.NONE.withTruncatedRate(1), "PROVIDER_MALFORMED",
                 SimulatorFaults.NONE.withWrongTypeRate(1), "PROVIDER_MALFORMED",
-                SimulatorFaults.NONE.withOutOfRangeRate(1), "PROVIDER_MALFORMED",
                 SimulatorFaults.NONE.withPageTokenLoopRate(1), "PAGINATION_ERROR");
         faults.forEach((fault, code) -> {
             db.execute("TRUNCATE job_runs, ohlc_bars, provider_gate CASCADE");
@@ -143,6 +142,24 @@ class ProviderGateFetchTest {
                             .bars("AAPL", Timeframe.m5, WEEK_FROM, WEEK_TO)
                             .size());
         });
+    }
+
+    @Test
+    void aBarPastTheRequestedWindowIsDroppedAndTheRunSucceedsWithoutChargingTheGate() {
+        simulator.faults(SimulatorFaults.NONE.withOutOfRangeRate(1)); // every page: one bar a day past the end
+        Leased leased = week("AAPL");
+        long before = simulator.barRequests();
+
+        assertThat(fetch(leased).getString("status")).isEqualTo("success");
+        long pages = simulator.barRequests() - before;
+        assertThat(pages).as("small pages: the week spans several").isGreaterThan(1);
+        assertThat(queue.storedBars("AAPL", "m5")).isEqualTo(simulator.bars("AAPL", Timeframe.m5, WEEK_FROM, WEEK_TO));
+        assertThat(run("AAPL"))
+                .as("a stray bar completes nothing: every page is read, and each page's stray is counted")
+                .containsEntry("bars_rejected", (int) pages)
+                .containsEntry("attempt", 1);
+        assertThat(db.queryLong("SELECT count(*) FROM provider_gate WHERE consecutive_failures > 0 OR state = 'open'"))
+                .isZero();
     }
 
     @Test
@@ -286,7 +303,7 @@ class ProviderGateFetchTest {
     }
 
     private Map<String, Object> run(String symbol) {
-        return db.query("SELECT status, attempt, error_code FROM job_runs WHERE symbol = ?", symbol)
+        return db.query("SELECT status, attempt, error_code, bars_rejected FROM job_runs WHERE symbol = ?", symbol)
                 .get(0);
     }
 

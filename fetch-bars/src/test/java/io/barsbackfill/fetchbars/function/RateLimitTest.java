@@ -89,9 +89,12 @@ class RateLimitTest {
         // what an operator sees: the 429 counted, the provider reported blocked, the function still live and ready
         ScrapedMetrics metrics = ScrapedMetrics.scrape();
         assertThat(metrics.value("backfill_provider_rate_limited_total")).isEqualTo(1);
-        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"rate_limited\""))
+        assertThat(metrics.value(
+                        "backfill_provider_requests_total",
+                        "outcome=\"rate_limited\",provider=\"alpaca\",purpose=\"fetch\""))
                 .isEqualTo(1);
-        assertThat(metrics.value("backfill_provider_requests_total", "outcome=\"ok\""))
+        assertThat(metrics.value(
+                        "backfill_provider_requests_total", "outcome=\"ok\",provider=\"alpaca\",purpose=\"fetch\""))
                 .isEqualTo(2);
         given().get("/q/health/well")
                 .then()

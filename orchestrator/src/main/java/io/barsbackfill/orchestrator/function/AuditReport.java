@@ -17,10 +17,16 @@ import java.util.List;
  * @param barsStored          bars stored within those slices
  * @param slotsWithoutBar     slots of those sessions holding no bar (normal for thin tickers off-hours)
  * @param longestGap          most consecutive slots without a bar within one session
- * @param unexplainedSessions whole sessions without a bar for a ticker that has bars before and after them
+ * @param unexplainedSessions sessions without a bar that nothing explains: {@code sessions_unverified +
+ *                            provider_holes}
  * @param barsOutsideSession  bars outside every extended session, or not at a day's (week's) start for d1
  *                            (w1): a timezone error
  * @param unexplainedGaps     {@code unexplainedSessions + barsOutsideSession}
+ * @param gaps                every session without a bar, by class: {@code not_listed} (before the ticker's
+ *                            first bar or after its last: not listed yet, delisted or renamed), {@code no_trades}
+ *                            (a single-symbol request for the run's slice confirmed it empty), {@code
+ *                            provider_holes} (confirmed empty, yet another timeframe of the series holds a bar
+ *                            that day), {@code unverified} (nothing checked it)
  * @param emptyRuns           successful runs without a single bar although their slice has sessions (a
  *                            renamed or delisted ticker)
  * @param duplicates          bars beyond the first in one slot
@@ -46,9 +52,15 @@ public record AuditReport(
         long unexplainedGaps,
         long emptyRuns,
         long duplicates,
+        GapCounts gaps,
         String summary,
         List<SymbolAudit> symbols,
         List<Finding> findings) {
+
+    /** Sessions without a bar, by class. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record GapCounts(long notListed, long noTrades, long providerHoles, long unverified) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -63,7 +75,8 @@ public record AuditReport(
             long unexplainedSessions,
             long barsOutsideSession,
             long emptyRuns,
-            long duplicates) {}
+            long duplicates,
+            GapCounts gaps) {}
 
     /** One slice that needs a look. */
     @RegisterForReflection
@@ -77,5 +90,6 @@ public record AuditReport(
             long barsStored,
             long unexplainedSessions,
             long barsOutsideSession,
-            long duplicates) {}
+            long duplicates,
+            GapCounts gaps) {}
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * are the rows (the definition's order), {@code slices} the columns (slice starts, ascending);
  * {@code status[i]} has one letter per slice for {@code symbols[i]}: {@code q} queued, {@code r} running,
  * {@code s} success, {@code f} failed, {@code c} cancelled, {@code -} not planned yet; {@code bars[i][j]}
- * the bars that run wrote.
+ * the bars that run wrote; {@code completeness[i][j]} the percent of its calendar sessions holding a bar (-1:
+ * unknown, the run is not finished or finished before sessions were recorded).
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -20,4 +21,5 @@ public record CoverageReport(
         List<String> symbols,
         List<String> slices,
         List<String> status,
-        List<int[]> bars) {}
+        List<int[]> bars,
+        List<int[]> completeness) {}

@@ -3,7 +3,9 @@ package io.barsbackfill.orchestrator.function;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.orchestrator.function.AuditReport.Finding;
+import io.barsbackfill.orchestrator.function.AuditReport.GapCounts;
 import io.barsbackfill.orchestrator.function.AuditReport.SymbolAudit;
+import io.barsbackfill.orchestrator.repository.AuditRepository.GapClasses;
 import io.barsbackfill.orchestrator.service.AuditService.Audit;
 import io.barsbackfill.orchestrator.service.AuditService.Figures;
 import io.barsbackfill.orchestrator.service.CoverageService.Grid;
@@ -51,7 +53,8 @@ final class OrchestratorAnswers {
                                 .map(s -> String.valueOf(letter(s)))
                                 .collect(Collectors.joining()))
                         .toList(),
-                g.bars());
+                g.bars(),
+                g.completeness());
     }
 
     /** {@code q} queued, {@code r} running, {@code s} success, {@code f} failed, {@code c} cancelled. */
@@ -75,6 +78,7 @@ final class OrchestratorAnswers {
                 all.unexplainedGaps(),
                 all.emptyRuns(),
                 all.duplicates(),
+                gaps(all.gaps()),
                 summary(a),
                 a.symbols().stream()
                         .map(s -> symbol(s.symbol(), s.timeframe().name(), s.figures()))
@@ -89,8 +93,13 @@ final class OrchestratorAnswers {
                                 r.bars(),
                                 r.unexplainedSessions(),
                                 r.barsOutside(),
-                                r.duplicates()))
+                                r.duplicates(),
+                                gaps(r.gaps())))
                         .toList());
+    }
+
+    private static GapCounts gaps(GapClasses g) {
+        return new GapCounts(g.notListed(), g.noTrades(), g.providerHoles(), g.unverified());
     }
 
     private static SymbolAudit symbol(String symbol, String timeframe, Figures f) {
@@ -105,7 +114,8 @@ final class OrchestratorAnswers {
                 f.unexplainedSessions(),
                 f.barsOutside(),
                 f.emptyRuns(),
-                f.duplicates());
+                f.duplicates(),
+                gaps(f.gaps()));
     }
 
     private static String summary(Audit a) {
@@ -113,7 +123,8 @@ final class OrchestratorAnswers {
         return String.format(
                 Locale.ROOT,
                 "audit %s (%s): %,d slices of %,d symbols, %,d sessions, %,d bars; %,d slots without a bar (%.1f%%, "
-                        + "longest gap %d); %d unexplained gaps, %d duplicates, %d empty runs",
+                        + "longest gap %d); %d unexplained gaps, %d duplicates, %d empty runs; sessions without a bar: "
+                        + "%d not listed, %d verified no trades, %d provider holes, %d unverified",
                 a.definition() == null ? "all definitions" : a.definition(),
                 a.series(),
                 all.slices(),
@@ -125,6 +136,10 @@ final class OrchestratorAnswers {
                 all.longestGap(),
                 all.unexplainedGaps(),
                 all.duplicates(),
-                all.emptyRuns());
+                all.emptyRuns(),
+                all.gaps().notListed(),
+                all.gaps().noTrades(),
+                all.gaps().providerHoles(),
+                all.gaps().unverified());
     }
 }

@@ -127,7 +127,27 @@ public record StatusReport(
             RunCounts runs,
             BarTotals bars,
             Progress progress,
-            RefreshProgress refresh) {}
+            RefreshProgress refresh,
+            CompletenessStatus completeness) {}
+
+    /**
+     * What the definition's successful runs hold of their calendar sessions (d1: trading days, w1: weeks with one):
+     * {@code sessions_with_bars} of {@code sessions_expected} ({@code percent}); of the sessions without bars,
+     * those a single-symbol request for the run's slice confirmed empty ({@code sessions_verified_empty}) and the
+     * others ({@code sessions_unexplained}); the runs verified, those of them healed (the verification served bars
+     * the first answer lacked), and runs finished before completeness was recorded ({@code runs_unchecked}).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @RegisterForReflection
+    public record CompletenessStatus(
+            long sessionsExpected,
+            long sessionsWithBars,
+            double percent,
+            long sessionsVerifiedEmpty,
+            long sessionsUnexplained,
+            long runsVerified,
+            long runsHealed,
+            long runsUnchecked) {}
 
     /**
      * The definition's latest {@code refresh}: when it was asked for, the runs it queued again, how many of them

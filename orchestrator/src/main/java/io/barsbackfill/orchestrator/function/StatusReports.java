@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.orchestrator.function.StatusReport.BarTotals;
+import io.barsbackfill.orchestrator.function.StatusReport.CompletenessStatus;
 import io.barsbackfill.orchestrator.function.StatusReport.DefinitionStatus;
 import io.barsbackfill.orchestrator.function.StatusReport.FailureGroup;
 import io.barsbackfill.orchestrator.function.StatusReport.HeartbeatStatus;
@@ -12,6 +13,7 @@ import io.barsbackfill.orchestrator.function.StatusReport.RefreshProgress;
 import io.barsbackfill.orchestrator.function.StatusReport.RunCounts;
 import io.barsbackfill.orchestrator.function.StatusReport.Throughput;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Bars;
+import io.barsbackfill.orchestrator.repository.StatusRepository.Completeness;
 import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
 import io.barsbackfill.orchestrator.repository.StatusRepository.DefinitionRow;
 import io.barsbackfill.orchestrator.repository.StatusRepository.ErrorGroup;
@@ -99,7 +101,20 @@ final class StatusReports {
                                 d.refresh().requestedAt(),
                                 d.refresh().runs(),
                                 d.refresh().pending(),
-                                d.refresh().barsChanged()));
+                                d.refresh().barsChanged()),
+                completeness(d.completeness()));
+    }
+
+    private static CompletenessStatus completeness(Completeness c) {
+        return new CompletenessStatus(
+                c.sessionsExpected(),
+                c.sessionsWithBars(),
+                Progress.of(c.sessionsWithBars(), c.sessionsExpected()).percent(),
+                c.sessionsVerifiedEmpty(),
+                c.sessionsUnexplained(),
+                c.runsVerified(),
+                c.runsHealed(),
+                c.runsUnchecked());
     }
 
     private static HeartbeatStatus heartbeat(Heartbeat h) {

@@ -35,8 +35,10 @@ public class AuditRepository {
     /**
      * One row per successful run of one timeframe in scope. $1 definition (null: all), $2 feed, $3 adjustment,
      * $4 timeframe; the periods: $5 days, $6 starts, $7 ends, $8 slots; $9 bars must start their period (d1,
-     * w1); $10 bar length in seconds; $11 periods are weeks. A session is unexplained when it has no bar while
-     * the same ticker has bars in an earlier and a later session.
+     * w1); $10 bar length in seconds; $11 periods are weeks. A session without a bar is classed: before the
+     * ticker's first bar or after its last in the audited range, {@code not_listed}; otherwise, confirmed empty by
+     * a verification (the gap ledger, migration V7) {@code no_trades}, or {@code provider_hole} when another
+     * timeframe of the series holds a bar that day (the ticker traded); not in the ledger, {@code unverified}.
      */
     private static final String AUDIT = """
             WITH runs AS (
@@ -63,35 +65,54 @@ public class AuditRepository {
                        slot - lag(slot, 1, -1) OVER (PARTITION BY symbol, day ORDER BY slot) - 1 AS gap_before
                 FROM (SELECT DISTINCT symbol, day, slot FROM bars WHERE slot IS NOT NULL) f),
             sessions AS (
-                SELECT s.symbol, p.p_from, p.slots, coalesce(f.filled, 0) AS filled,
+                SELECT s.symbol, p.day, p.p_from, p.slots, coalesce(f.filled, 0) AS filled,
                        coalesce(greatest(f.gap, p.slots - 1 - f.last_slot), p.slots) AS longest_gap
                 FROM (SELECT DISTINCT symbol FROM runs) s
                 CROSS JOIN periods p
                 LEFT JOIN (SELECT symbol, day, count(*) AS filled, max(gap_before) AS gap, max(slot) AS last_slot
                            FROM filled GROUP BY symbol, day) f ON f.symbol = s.symbol AND f.day = p.day),
             judged AS (
-                SELECT symbol, p_from, slots, filled, longest_gap,
+                SELECT symbol, day, p_from, slots, filled, longest_gap,
                        filled = 0
                        AND coalesce(max(filled) OVER (PARTITION BY symbol ORDER BY p_from
                                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) > 0
                        AND coalesce(max(filled) OVER (PARTITION BY symbol ORDER BY p_from
                                                       ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) > 0
-                       AS unexplained
+                       AS inside
                 FROM sessions),
+            classed AS (
+                SELECT j.*,
+                       CASE WHEN j.filled > 0 THEN NULL
+                            WHEN NOT j.inside THEN 'not_listed'
+                            WHEN g.day IS NULL THEN 'unverified'
+                            WHEN NOT $11 AND EXISTS (
+                                SELECT 1 FROM ohlc_bars o
+                                WHERE o.symbol = j.symbol AND o.feed = $2 AND o.adjustment = $3 AND o.timeframe <> $4
+                                  AND o.ts >= (j.day::timestamp AT TIME ZONE 'America/New_York')
+                                  AND o.ts < ((j.day + 1)::timestamp AT TIME ZONE 'America/New_York'))
+                                THEN 'provider_hole'
+                            ELSE 'no_trades' END AS gap
+                FROM judged j
+                LEFT JOIN verified_gaps g ON g.symbol = j.symbol AND g.feed = $2 AND g.adjustment = $3
+                                         AND g.timeframe = $4 AND g.day = j.day),
             run_sessions AS (
                 SELECT r.id, count(j.p_from) AS sessions, coalesce(sum(j.slots), 0)::bigint AS slots,
                        coalesce(sum(j.filled), 0)::bigint AS filled, coalesce(max(j.longest_gap), 0)::bigint AS
                            longest_gap,
-                       count(*) FILTER (WHERE j.unexplained) AS unexplained
+                       count(*) FILTER (WHERE j.gap = 'not_listed') AS not_listed,
+                       count(*) FILTER (WHERE j.gap = 'no_trades') AS no_trades,
+                       count(*) FILTER (WHERE j.gap = 'provider_hole') AS holes,
+                       count(*) FILTER (WHERE j.gap = 'unverified') AS unverified
                 FROM runs r
-                LEFT JOIN judged j ON j.symbol = r.symbol AND j.p_from >= r.slice_from AND j.p_from < r.slice_to
+                LEFT JOIN classed j ON j.symbol = r.symbol AND j.p_from >= r.slice_from AND j.p_from < r.slice_to
                 GROUP BY r.id),
             run_bars AS (
                 SELECT run_id, count(*) AS bars, count(*) FILTER (WHERE slot IS NULL) AS outside,
                        count(*) FILTER (WHERE slot IS NOT NULL)
                          - count(DISTINCT (day, slot)) FILTER (WHERE slot IS NOT NULL) AS duplicates
                 FROM bars GROUP BY run_id)
-            SELECT r.symbol, r.slice_from, r.slice_to, s.sessions, s.slots, s.filled, s.longest_gap, s.unexplained,
+            SELECT r.symbol, r.slice_from, r.slice_to, s.sessions, s.slots, s.filled, s.longest_gap, s.not_listed,
+                   s.no_trades, s.holes, s.unverified,
                    coalesce(b.bars, 0) AS bars, coalesce(b.outside, 0) AS outside,
                    coalesce(b.duplicates, 0) AS duplicates
             FROM runs r
@@ -153,7 +174,11 @@ public class AuditRepository {
                                 r.getLong("slots"),
                                 r.getLong("filled"),
                                 r.getLong("longest_gap"),
-                                r.getLong("unexplained"),
+                                new GapClasses(
+                                        r.getLong("not_listed"),
+                                        r.getLong("no_trades"),
+                                        r.getLong("holes"),
+                                        r.getLong("unverified")),
                                 r.getLong("bars"),
                                 r.getLong("outside"),
                                 r.getLong("duplicates")));
@@ -174,13 +199,32 @@ public class AuditRepository {
             long slots,
             long slotsFilled,
             long longestGap,
-            long unexplainedSessions,
+            GapClasses gaps,
             long bars,
             long barsOutside,
             long duplicates) {
 
         public boolean isEmpty() {
             return bars == 0 && sessions > 0;
+        }
+
+        /** Sessions without a bar that nothing explains: unverified ones and provider holes. */
+        public long unexplainedSessions() {
+            return gaps.unverified() + gaps.providerHoles();
+        }
+    }
+
+    /** A run's sessions without a bar, by class (see {@link #AUDIT}). */
+    public record GapClasses(long notListed, long noTrades, long providerHoles, long unverified) {
+
+        public static final GapClasses NONE = new GapClasses(0, 0, 0, 0);
+
+        public GapClasses plus(GapClasses o) {
+            return new GapClasses(
+                    notListed + o.notListed,
+                    noTrades + o.noTrades,
+                    providerHoles + o.providerHoles,
+                    unverified + o.unverified);
         }
     }
 }

@@ -99,6 +99,26 @@ public class StatusRepository {
             FROM refreshed f JOIN latest USING (job_def_id, refreshed_at)
             GROUP BY f.job_def_id, f.refreshed_at""";
 
+    /**
+     * Per definition, the sessions its successful runs expect and those holding a bar (migration V7; runs finished
+     * before it have no figures and are counted apart), the sessions a verification confirmed empty, and the runs
+     * verified and healed.
+     */
+    static final String COMPLETENESS = """
+            SELECT l.job_def_id,
+                   coalesce(sum(r.sessions_expected), 0)::bigint AS sessions_expected,
+                   coalesce(sum(r.sessions_with_bars), 0)::bigint AS sessions_with_bars,
+                   coalesce(sum(r.sessions_expected - r.sessions_with_bars)
+                            FILTER (WHERE r.verification IS NOT NULL), 0)::bigint AS sessions_verified_empty,
+                   coalesce(sum(r.sessions_expected - r.sessions_with_bars)
+                            FILTER (WHERE r.verification IS NULL), 0)::bigint AS sessions_unexplained,
+                   count(*) FILTER (WHERE r.verification IS NOT NULL) AS runs_verified,
+                   count(*) FILTER (WHERE r.verification = 'healed') AS runs_healed,
+                   count(*) FILTER (WHERE r.sessions_expected IS NULL) AS runs_unchecked
+            FROM job_definition_runs l JOIN job_runs r ON r.id = l.job_run_id
+            WHERE r.status = 'success'
+            GROUP BY l.job_def_id""";
+
     static final String COMPACT = "SELECT compact_run_counts()";
 
     static final String HEARTBEATS = """
@@ -173,27 +193,52 @@ public class StatusRepository {
             }
             return byDefinition;
         });
-        return refreshes.chain(refresh -> pool.query(DEFINITIONS).execute().map(rows -> {
-            List<DefinitionRow> defs = new ArrayList<>();
-            for (Row r : rows) {
-                defs.add(new DefinitionRow(
-                        r.getUUID("id"),
-                        r.getString("name"),
-                        r.getBoolean("enabled"),
-                        r.getString("timeframe"),
-                        r.getString("feed"),
-                        r.getString("adjustment"),
-                        r.getInteger("symbols"),
-                        r.getString("window_from"),
-                        r.getString("window_to"),
-                        r.getInteger("priority"),
-                        r.getString("planned_to"),
-                        counts(r),
-                        bars(r),
-                        refresh.get(r.getUUID("id"))));
-            }
-            return defs;
-        }));
+        Uni<Map<UUID, Completeness>> completeness = pool.query(COMPLETENESS)
+                .execute()
+                .map(rows -> {
+                    Map<UUID, Completeness> byDefinition = new HashMap<>();
+                    for (Row r : rows) {
+                        byDefinition.put(
+                                r.getUUID("job_def_id"),
+                                new Completeness(
+                                        r.getLong("sessions_expected"),
+                                        r.getLong("sessions_with_bars"),
+                                        r.getLong("sessions_verified_empty"),
+                                        r.getLong("sessions_unexplained"),
+                                        r.getLong("runs_verified"),
+                                        r.getLong("runs_healed"),
+                                        r.getLong("runs_unchecked")));
+                    }
+                    return byDefinition;
+                });
+        return Uni.combine()
+                .all()
+                .unis(refreshes, completeness)
+                .asTuple()
+                .chain(both -> pool.query(DEFINITIONS).execute().map(rows -> {
+                    Map<UUID, Refreshed> refresh = both.getItem1();
+                    Map<UUID, Completeness> complete = both.getItem2();
+                    List<DefinitionRow> defs = new ArrayList<>();
+                    for (Row r : rows) {
+                        defs.add(new DefinitionRow(
+                                r.getUUID("id"),
+                                r.getString("name"),
+                                r.getBoolean("enabled"),
+                                r.getString("timeframe"),
+                                r.getString("feed"),
+                                r.getString("adjustment"),
+                                r.getInteger("symbols"),
+                                r.getString("window_from"),
+                                r.getString("window_to"),
+                                r.getInteger("priority"),
+                                r.getString("planned_to"),
+                                counts(r),
+                                bars(r),
+                                refresh.get(r.getUUID("id")),
+                                complete.getOrDefault(r.getUUID("id"), Completeness.NONE)));
+                    }
+                    return defs;
+                }));
     }
 
     public Uni<List<Heartbeat>> heartbeats() {
@@ -265,7 +310,21 @@ public class StatusRepository {
             String plannedTo,
             Counts runs,
             Bars bars,
-            Refreshed refresh) {}
+            Refreshed refresh,
+            Completeness completeness) {}
+
+    /** What a definition's successful runs hold of their sessions; see {@link #COMPLETENESS}. */
+    public record Completeness(
+            long sessionsExpected,
+            long sessionsWithBars,
+            long sessionsVerifiedEmpty,
+            long sessionsUnexplained,
+            long runsVerified,
+            long runsHealed,
+            long runsUnchecked) {
+
+        static final Completeness NONE = new Completeness(0, 0, 0, 0, 0, 0, 0);
+    }
 
     /** A definition's latest refresh: when, the runs it queued again, those still pending, bars changed. */
     public record Refreshed(String requestedAt, long runs, long pending, long barsChanged) {}

@@ -5,6 +5,7 @@ import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.Definition;
 import io.barsbackfill.orchestrator.repository.AuditRepository;
+import io.barsbackfill.orchestrator.repository.AuditRepository.GapClasses;
 import io.barsbackfill.orchestrator.repository.AuditRepository.RunAudit;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.smallrye.mutiny.Multi;
@@ -51,7 +52,8 @@ public class AuditService {
      * @param slots               slots of those sessions
      * @param slotsWithoutBar     slots holding no bar (normal for thin tickers off-hours)
      * @param longestGap          most consecutive slots without a bar within one session
-     * @param unexplainedSessions whole sessions without a bar for a ticker that has bars before and after them
+     * @param gaps                sessions without a bar, by class: not listed, verified no trades, provider
+     *                            holes, unverified
      * @param barsOutside         bars outside every extended session, or not at a day's (week's) start for d1
      *                            (w1): a timezone error
      * @param emptyRuns           runs without a single bar although their slice has sessions
@@ -64,7 +66,7 @@ public class AuditService {
             long slots,
             long slotsWithoutBar,
             long longestGap,
-            long unexplainedSessions,
+            GapClasses gaps,
             long barsOutside,
             long emptyRuns,
             long duplicates) {
@@ -77,15 +79,20 @@ public class AuditService {
                     runs.stream().mapToLong(RunAudit::slots).sum(),
                     runs.stream().mapToLong(r -> r.slots() - r.slotsFilled()).sum(),
                     runs.stream().mapToLong(RunAudit::longestGap).max().orElse(0),
-                    runs.stream().mapToLong(RunAudit::unexplainedSessions).sum(),
+                    runs.stream().map(RunAudit::gaps).reduce(GapClasses.NONE, GapClasses::plus),
                     runs.stream().mapToLong(RunAudit::barsOutside).sum(),
                     runs.stream().filter(RunAudit::isEmpty).count(),
                     runs.stream().mapToLong(RunAudit::duplicates).sum());
         }
 
-        /** Whole sessions without a bar plus bars outside every session. */
+        /** Sessions without a bar that nothing explains: unverified ones and provider holes. */
+        public long unexplainedSessions() {
+            return gaps.unverified() + gaps.providerHoles();
+        }
+
+        /** Unexplained sessions plus bars outside every session. */
         public long unexplainedGaps() {
-            return unexplainedSessions + barsOutside;
+            return unexplainedSessions() + barsOutside;
         }
     }
 

@@ -33,7 +33,8 @@ public class CoverageService {
     /**
      * One definition's runs: {@code status.get(i)[j]} is the status of the run of {@code symbols[i]} (the
      * definition's order) for {@code slices[j]} (slice starts, ascending), null where none is planned yet;
-     * {@code bars.get(i)[j]} the bars that run wrote.
+     * {@code bars.get(i)[j]} the bars that run wrote; {@code completeness.get(i)[j]} the percent of its sessions
+     * holding a bar, -1 when unknown (not finished, or finished before sessions were recorded).
      */
     public record Grid(
             String definition,
@@ -41,7 +42,8 @@ public class CoverageService {
             List<Ticker> symbols,
             List<Instant> slices,
             List<JobStatus[]> status,
-            List<int[]> bars) {}
+            List<int[]> bars,
+            List<int[]> completeness) {}
 
     public Uni<Grid> report(String definition) {
         if (definition == null || definition.isBlank()) {
@@ -61,6 +63,8 @@ public class CoverageService {
         Map<String, Integer> row = new HashMap<>();
         JobStatus[][] status = new JobStatus[def.symbols().size()][slices.size()];
         int[][] bars = new int[def.symbols().size()][slices.size()];
+        int[][] completeness = new int[def.symbols().size()][slices.size()];
+        Arrays.stream(completeness).forEach(r -> Arrays.fill(r, -1));
         for (int i = 0; i < def.symbols().size(); i++) {
             row.put(def.symbols().get(i).value(), i);
         }
@@ -70,6 +74,7 @@ public class CoverageService {
                 int j = column.get(c.sliceFrom());
                 status[i][j] = JobStatus.valueOf(c.status());
                 bars[i][j] = c.rowsWritten();
+                completeness[i][j] = c.completeness();
             }
         }
         return new Grid(
@@ -78,6 +83,7 @@ public class CoverageService {
                 def.symbols(),
                 List.copyOf(slices),
                 Arrays.asList(status),
-                Arrays.asList(bars));
+                Arrays.asList(bars),
+                Arrays.asList(completeness));
     }
 }
