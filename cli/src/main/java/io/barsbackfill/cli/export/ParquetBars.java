@@ -10,8 +10,8 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Parquet written by an in-memory DuckDB: a partition's bars are appended to a table, copied to the file with
- * the series in the file's key-value metadata, then the table is dropped, so memory holds one partition (a symbol-year) at
- * most. {@code ts} is a Parquet TIMESTAMP (isAdjustedToUTC, microseconds); zstd compression.
+ * the series in the file's key-value metadata, then the table is dropped, so memory holds one partition (a
+ * symbol-year) at most. {@code ts} is a Parquet TIMESTAMP (isAdjustedToUTC, microseconds); zstd compression.
  */
 final class ParquetBars extends PartitionedBars {
 
