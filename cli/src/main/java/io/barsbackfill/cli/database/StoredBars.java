@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.postgresql.Driver;
+import org.postgresql.PGStatement;
 
 /** Reads what is actually stored, straight from {@code ohlc_bars}, independent of what the functions report. */
 public final class StoredBars {
@@ -142,6 +143,8 @@ public final class StoredBars {
             String sql = BARS + (to == null ? "" : " AND ts < ?") + " ORDER BY symbol, ts";
             try (PreparedStatement st = c.prepareStatement(sql)) {
                 st.setFetchSize(FETCH_SIZE);
+                // Prepared on the server at once, so that rows come in binary: no number text to parse per value.
+                st.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 st.setArray(1, c.createArrayOf("text", new ArrayList<>(symbols).toArray()));
                 st.setString(2, series.timeframe());
                 st.setString(3, series.feed());
