@@ -35,23 +35,24 @@ public final class StoredBars {
         }
     }
 
+    /**
+     * A stored bar: {@code tsMicros} is its start in microseconds since the epoch (UTC); {@code vwap} and
+     * {@code tradeCount} are null when the provider did not send them.
+     */
+    public record Bar(
+            String symbol,
+            long tsMicros,
+            double open,
+            double high,
+            double low,
+            double close,
+            long volume,
+            Double vwap,
+            Long tradeCount) {}
+
     /** Receives bars ordered by symbol, then {@code ts}. */
     public interface BarSink {
-        /**
-         * One bar; {@code tsMicros} is its start in microseconds since the epoch (UTC). {@code vwap} and
-         * {@code tradeCount} are null when the provider did not send them.
-         */
-        void bar(
-                String symbol,
-                long tsMicros,
-                double open,
-                double high,
-                double low,
-                double close,
-                long volume,
-                Double vwap,
-                Long tradeCount)
-                throws Exception;
+        void bar(Bar bar) throws Exception;
     }
 
     static final String IN_SLICES = """
@@ -160,7 +161,7 @@ public final class StoredBars {
                         Double vwapOrNull = rs.wasNull() ? null : vwap;
                         long trades = rs.getLong(9);
                         Long tradesOrNull = rs.wasNull() ? null : trades;
-                        sink.bar(
+                        sink.bar(new Bar(
                                 rs.getString(1),
                                 rs.getLong(2),
                                 rs.getDouble(3),
@@ -169,7 +170,7 @@ public final class StoredBars {
                                 rs.getDouble(6),
                                 rs.getLong(7),
                                 vwapOrNull,
-                                tradesOrNull);
+                                tradesOrNull));
                         n++;
                     }
                 }

@@ -1,5 +1,6 @@
 package io.barsbackfill.cli.export;
 
+import io.barsbackfill.cli.database.StoredBars;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -29,36 +30,27 @@ final class CsvBars extends PartitionedBars {
     }
 
     @Override
-    void write(
-            long tsMicros,
-            double open,
-            double high,
-            double low,
-            double close,
-            long volume,
-            Double vwap,
-            Long tradeCount)
-            throws IOException {
-        StringBuilder line = new StringBuilder(96);
-        line.append(Instant.ofEpochSecond(
-                        Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L))
+    void write(StoredBars.Bar bar) throws IOException {
+        long ts = bar.tsMicros();
+        StringBuilder line = new StringBuilder(96)
+                .append(Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000L), Math.floorMod(ts, 1_000_000L) * 1000L))
                 .append(',')
-                .append(open)
+                .append(bar.open())
                 .append(',')
-                .append(high)
+                .append(bar.high())
                 .append(',')
-                .append(low)
+                .append(bar.low())
                 .append(',')
-                .append(close)
+                .append(bar.close())
                 .append(',')
-                .append(volume)
+                .append(bar.volume())
                 .append(',');
-        if (vwap != null) {
-            line.append(vwap.doubleValue());
+        if (bar.vwap() != null) {
+            line.append(bar.vwap().doubleValue());
         }
         line.append(',');
-        if (tradeCount != null) {
-            line.append(tradeCount.longValue());
+        if (bar.tradeCount() != null) {
+            line.append(bar.tradeCount().longValue());
         }
         out.write(line.append('\n').toString());
     }

@@ -1,5 +1,6 @@
 package io.barsbackfill.cli.export;
 
+import io.barsbackfill.cli.database.StoredBars;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -47,25 +48,16 @@ final class ParquetBars extends PartitionedBars {
     }
 
     @Override
-    void write(
-            long tsMicros,
-            double open,
-            double high,
-            double low,
-            double close,
-            long volume,
-            Double vwap,
-            Long tradeCount)
-            throws SQLException {
+    void write(StoredBars.Bar bar) throws SQLException {
         appender.beginRow()
-                .appendEpochMicros(tsMicros)
-                .append(open)
-                .append(high)
-                .append(low)
-                .append(close)
-                .append(volume)
-                .append(vwap)
-                .append(tradeCount)
+                .appendEpochMicros(bar.tsMicros())
+                .append(bar.open())
+                .append(bar.high())
+                .append(bar.low())
+                .append(bar.close())
+                .append(bar.volume())
+                .append(bar.vwap())
+                .append(bar.tradeCount())
                 .endRow();
     }
 

@@ -34,17 +34,9 @@ public abstract class PartitionedBars implements StoredBars.BarSink, AutoCloseab
     }
 
     @Override
-    public final void bar(
-            String symbol,
-            long tsMicros,
-            double open,
-            double high,
-            double low,
-            double close,
-            long volume,
-            Double vwap,
-            Long tradeCount)
-            throws Exception {
+    public final void bar(StoredBars.Bar bar) throws Exception {
+        String symbol = bar.symbol();
+        long tsMicros = bar.tsMicros();
         if (!symbol.equals(this.symbol) || tsMicros >= nextYearMicros) {
             if (this.symbol != null) {
                 endPartition();
@@ -59,7 +51,7 @@ public abstract class PartitionedBars implements StoredBars.BarSink, AutoCloseab
             beginPartition(file, symbol, year);
             files++;
         }
-        write(tsMicros, open, high, low, close, volume, vwap, tradeCount);
+        write(bar);
     }
 
     /** Files written so far. */
@@ -77,16 +69,7 @@ public abstract class PartitionedBars implements StoredBars.BarSink, AutoCloseab
 
     abstract void beginPartition(Path file, String symbol, int year) throws Exception;
 
-    abstract void write(
-            long tsMicros,
-            double open,
-            double high,
-            double low,
-            double close,
-            long volume,
-            Double vwap,
-            Long tradeCount)
-            throws Exception;
+    abstract void write(StoredBars.Bar bar) throws Exception;
 
     abstract void endPartition() throws Exception;
 

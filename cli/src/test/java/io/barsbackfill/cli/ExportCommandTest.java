@@ -1,15 +1,13 @@
-package io.barsbackfill.cli.command;
+package io.barsbackfill.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.barsbackfill.cli.BackfillCli;
+import io.barsbackfill.cli.BackfillCliTest.Run;
+import io.barsbackfill.cli.command.ExitCodes;
 import io.barsbackfill.testing.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -94,24 +92,12 @@ class ExportCommandTest {
         }
     }
 
-    record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
         return runOn(db.libpqUrl(), args);
     }
 
     private static Run runOn(String databaseUrl, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", databaseUrl);
-        int code = new BackfillCli(
-                        env,
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        false)
-                .run(args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return BackfillCliTest.run(Map.of("DATABASE_URL", databaseUrl), args);
     }
 
     /** A bar as compared: symbol, partition year, ts, prices, volume, vwap, trade_count. */
@@ -195,16 +181,29 @@ class ExportCommandTest {
         return bars;
     }
 
-    /** The bars of an export's Parquet files as DuckDB reads them, symbol and year from the Hive partitions. */
-    private static List<Bar> readParquet(Path dir) throws Exception {
-        List<Bar> bars = new ArrayList<>();
+    interface Row<T> {
+        T read(ResultSet rs) throws Exception;
+    }
+
+    /** The rows of a query run by DuckDB (which reads the Parquet files). */
+    private static <T> List<T> duckdb(String sql, Row<T> row) throws Exception {
+        List<T> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT symbol, year, ts, open, high, low, close, volume, vwap,"
-                        + " trade_count FROM read_parquet('" + dir + "/**/*.parquet', hive_partitioning = true)"
-                        + " ORDER BY symbol, ts")) {
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                bars.add(new Bar(
+                rows.add(row.read(rs));
+            }
+        }
+        return rows;
+    }
+
+    /** The bars of an export's Parquet files as DuckDB reads them, symbol and year from the Hive partitions. */
+    private static List<Bar> readParquet(Path dir) throws Exception {
+        return duckdb(
+                "SELECT symbol, year, ts, open, high, low, close, volume, vwap, trade_count FROM read_parquet('" + dir
+                        + "/**/*.parquet', hive_partitioning = true) ORDER BY symbol, ts",
+                rs -> new Bar(
                         rs.getString(1),
                         rs.getInt(2),
                         rs.getObject(3, OffsetDateTime.class).toInstant(),
@@ -215,42 +214,30 @@ class ExportCommandTest {
                         rs.getLong(8),
                         (Double) rs.getObject(9),
                         (Long) rs.getObject(10)));
-            }
-        }
-        return bars;
     }
 
-    /** Per Parquet file (relative path): the column types and the series' metadata. */
+    /** Per Parquet file (relative path): the series' metadata. */
     private static Map<String, JsonNode> parquetMetadata(Path dir) throws Exception {
         Map<String, JsonNode> metadata = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT file_name, decode(key), decode(value) FROM parquet_kv_metadata('"
-                        + dir + "/**/*.parquet')")) {
-            while (rs.next()) {
-                assertThat(rs.getString(2)).isEqualTo("bars_backfill.series");
-                metadata.put(dir.relativize(Path.of(rs.getString(1))).toString(), JSON.readTree(rs.getString(3)));
-            }
+        for (String[] kv : duckdb(
+                "SELECT file_name, decode(key), decode(value) FROM parquet_kv_metadata('" + dir + "/**/*.parquet')",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})) {
+            assertThat(kv[1]).isEqualTo("bars_backfill.series");
+            metadata.put(dir.relativize(Path.of(kv[0])).toString(), JSON.readTree(kv[2]));
         }
         return metadata;
     }
 
-    private static List<String> parquetSchema(Path dir) throws Exception {
-        List<String> columns = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT name, type, coalesce(logical_type::varchar, '')"
-                        + " FROM parquet_schema('" + dir + "/symbol=AAPL/year=2024/bars.parquet')"
-                        + " WHERE name <> 'duckdb_schema'")) {
-            while (rs.next()) {
-                String logical = rs.getString(3);
-                columns.add(rs.getString(1) + " " + rs.getString(2)
-                        + (logical.contains("isAdjustedToUTC=1") && logical.contains("MICROS=MicroSeconds")
+    /** A file's columns: name, physical type, and whether a timestamp is UTC in microseconds. */
+    private static List<String> parquetSchema(Path file) throws Exception {
+        return duckdb(
+                "SELECT name, type, coalesce(logical_type::varchar, '') FROM parquet_schema('" + file
+                        + "') WHERE name <> 'duckdb_schema'",
+                rs -> rs.getString(1) + " " + rs.getString(2)
+                        + (rs.getString(3).contains("isAdjustedToUTC=1")
+                                        && rs.getString(3).contains("MICROS=MicroSeconds")
                                 ? " UTC micros"
                                 : ""));
-            }
-        }
-        return columns;
     }
 
     private static JsonNode sidecar(Path dir) throws IOException {
@@ -311,7 +298,7 @@ class ExportCommandTest {
                         "symbol=AAPL/year=2024/bars.parquet",
                         "symbol=MSFT/year=2023/bars.parquet",
                         "symbol=MSFT/year=2024/bars.parquet");
-        assertThat(parquetSchema(out))
+        assertThat(parquetSchema(out.resolve("symbol=AAPL/year=2024/bars.parquet")))
                 .containsExactly(
                         "ts INT64 UTC micros",
                         "open DOUBLE",
