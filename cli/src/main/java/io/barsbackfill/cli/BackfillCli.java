@@ -7,6 +7,7 @@ import io.barsbackfill.cli.command.Console;
 import io.barsbackfill.cli.command.DemoCommand;
 import io.barsbackfill.cli.command.EnqueueCommand;
 import io.barsbackfill.cli.command.ExitCodes;
+import io.barsbackfill.cli.command.ExportCommand;
 import io.barsbackfill.cli.command.RefreshCommand;
 import io.barsbackfill.cli.command.RetryCommand;
 import io.barsbackfill.cli.command.StartCommand;
@@ -64,7 +65,7 @@ public final class BackfillCli {
                 "  Any other BACKFILL_* / QUARKUS_* setting reaches the functions unchanged.",
                 "",
                 "Exit codes: 0 ok, 1 failed (demo: some run did not succeed), 2 orchestrator request failed,",
-                "64 usage error.",
+                "64 usage error (export: also an unknown definition or symbol, a non-empty --out).",
                 "",
                 "./backfill help <command> (or <command> --help) shows a command's flags."
             })
@@ -99,6 +100,7 @@ public final class BackfillCli {
                 .addSubcommand("cancel", new CancelCommand(env, console))
                 .addSubcommand("audit", new AuditCommand(env, console))
                 .addSubcommand("refresh", new RefreshCommand(env, console))
+                .addSubcommand("export", new ExportCommand(env, console))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         cli.setOut(new PrintWriter(console.out(), true));
         cli.setErr(new PrintWriter(console.err(), true));

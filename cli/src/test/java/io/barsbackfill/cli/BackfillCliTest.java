@@ -89,7 +89,7 @@ class BackfillCliTest {
         };
     }
 
-    private static Run run(Map<String, String> env, String... args) {
+    static Run run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new BackfillCli(
