@@ -48,7 +48,9 @@ class GapLedgerTest extends OrchestratorTestBase {
         deleteSession("MSFT", "h1", "2024-02-15");
         deleteSession("MSFT", "d1", "2024-02-15");
         deleteSession("MSFT", "h1", "2024-02-16");
-        db.execute("DELETE FROM ohlc_bars WHERE symbol = 'AAPL' AND timeframe = 'h1' AND ts < '2024-02-01Z'");
+        // (by New York date: 31 January's late extended hours lie past midnight UTC)
+        db.execute("DELETE FROM ohlc_bars WHERE symbol = 'AAPL' AND timeframe = 'h1'"
+                + " AND (ts AT TIME ZONE 'America/New_York')::date < '2024-02-01'");
         db.execute("""
                 INSERT INTO verified_gaps (symbol, feed, adjustment, timeframe, day)
                 VALUES ('MSFT', 'iex', 'raw', 'h1', '2024-02-14'), ('MSFT', 'iex', 'raw', 'h1', '2024-02-15')""");

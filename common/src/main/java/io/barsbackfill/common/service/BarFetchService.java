@@ -248,7 +248,7 @@ public class BarFetchService {
             metrics.barsHeld(page.values().stream().mapToInt(List::size).sum() + stream.held());
             return Uni.createFrom()
                     .item(() -> stream.page(page, last))
-                    .chain(complete -> checkAll(fetch, window, symbols.size(), complete))
+                    .chain(complete -> checkAll(fetch, window, symbols.size(), complete, stream, lost))
                     .chain(checked -> storeAll(command.timeframe(), lineage, checked, results))
                     .chain(() -> last ? Uni.createFrom().item(true) : extendLeases(stream.pending(), lost));
         };
@@ -278,21 +278,37 @@ public class BarFetchService {
 
     /**
      * The runs a page completed, checked one after another (a suspect run's verification is a provider call under
-     * the shared budget). A run's own answer is a single-symbol request for exactly its slice.
+     * the shared budget). A run's own answer is a single-symbol request for exactly its slice. After each
+     * verification the leases of every run not stored yet are extended, as after a page: many suspect runs in one
+     * page must not outlast their leases.
      */
-    private Uni<List<Checked>> checkAll(Fetch fetch, Slice window, int symbols, List<RunStream.Complete> complete) {
+    private Uni<List<Checked>> checkAll(
+            Fetch fetch,
+            Slice window,
+            int symbols,
+            List<RunStream.Complete> complete,
+            RunStream stream,
+            Set<UUID> lost) {
         if (complete.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
+        List<LeasedRun> unstored = new ArrayList<>(stream.pending());
+        complete.forEach(c -> unstored.add(c.run()));
         return Multi.createFrom()
                 .iterable(complete)
                 .onItem()
-                .transformToUniAndConcatenate(c -> checker.check(
-                        c,
-                        fetch.command().timeframe(),
-                        fetch.series(),
-                        symbols == 1 && c.slice().equals(window),
-                        fetch.calls()))
+                .transformToUniAndConcatenate(c -> {
+                    int callsBefore = fetch.calls().get();
+                    return checker.check(
+                                    c,
+                                    fetch.command().timeframe(),
+                                    fetch.series(),
+                                    symbols == 1 && c.slice().equals(window),
+                                    fetch.calls())
+                            .call(checked -> fetch.calls().get() == callsBefore
+                                    ? Uni.createFrom().voidItem()
+                                    : extendLeases(unstored, lost));
+                })
                 .collect()
                 .asList();
     }
