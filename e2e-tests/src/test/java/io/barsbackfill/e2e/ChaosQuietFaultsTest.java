@@ -104,6 +104,7 @@ class ChaosQuietFaultsTest {
                 CUT);
         long verified = db.queryLong("SELECT count(*) FROM job_runs WHERE verification IS NOT NULL");
         JsonNode status = orchestrator.status();
+        long providerCalls = Chaos.providerCalls(stack);
         Chaos.report(
                 "7 quiet faults: a ticker left out, sequences ended early, a stray bar, a repeated timestamp",
                 audit,
@@ -112,14 +113,16 @@ class ChaosQuietFaultsTest {
                 Duration.ofNanos(System.nanoTime() - t0),
                 String.format(
                         "success with bars missing %d; runs verified %d (healed: left out %d, cut and after %d); "
-                                + "rejected bars: stray %d, repeated %d; batch-mates charged %d",
+                                + "rejected bars: stray %d, repeated %d; batch-mates charged %d; provider calls %d "
+                                + "(the verifications and the enqueue probes included)",
                         audit.successWithBarsMissing(),
                         verified,
                         healed.getOrDefault(OMITTED, 0L),
                         cutAndAfter,
                         rejected(STRAY),
                         rejected(REPEATED),
-                        chargedBatchMates));
+                        chargedBatchMates,
+                        providerCalls));
 
         assertThat(settled).as("settled: %s", audit).isTrue();
         audit.assertClean();
