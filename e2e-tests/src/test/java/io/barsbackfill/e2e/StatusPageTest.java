@@ -150,10 +150,31 @@ class StatusPageTest {
                             Duration.ofSeconds(20)))
                     .as("the page refreshed by itself while work is queued")
                     .isTrue();
+            assertThat(browser.eval("document.querySelector('#definitions tbody tr td:last-child').textContent")
+                            .asText())
+                    .as("sessions holding bars of those expected, of the definition's successful runs")
+                    .matches("[0-9,]+ / [0-9,]+");
+            browser.eval(HEATMAP_MODE.formatted("completeness"));
+            assertThat(browser.await(
+                            "document.getElementById('heatmap').dataset.mode === 'completeness'"
+                                    + " && document.getElementById('heatmap-legend').textContent"
+                                    + ".includes('every session has bars')",
+                            Duration.ofSeconds(10)))
+                    .as("the heatmap colours by completeness")
+                    .isTrue();
+            browser.eval(HEATMAP_MODE.formatted("status"));
             browser.eval("window.scrollTo(0, 0)");
             browser.screenshot(target.resolve("status-page.png"));
         }
     }
+
+    /** Picks the heatmap's colouring as a user does (%s: status, bars or completeness). */
+    private static final String HEATMAP_MODE = """
+            (() => {
+              const mode = document.getElementById('heatmap-mode');
+              mode.value = '%s';
+              mode.dispatchEvent(new Event('change'));
+            })()""";
 
     /** The heatmap's cells as the user sees them: each cell's centre pixel, named by the legend's colours. */
     private static final String READ_GRID = """
