@@ -53,7 +53,9 @@ import org.jboss.logging.Logger;
  * The work of both fetch functions: check the leases, fetch every page for the leased symbols over the union of
  * the runs' slices in as few provider calls as pagination allows, and store each run's bars together with its
  * completion in one transaction fenced by the lease, as soon as the pages have moved past the run (so a fetch
- * holds one page, not all of them; see {@link RunStream}). A ticker the provider rejects fails only its own
+ * holds one page, not all of them; see {@link RunStream}). Before it is stored, each run is checked against its
+ * slice's calendar sessions, and one lacking a session is verified by a request of its own ({@link RunChecker}).
+ * A ticker the provider rejects fails only its own
  * run; the request is repeated without it for the others. The series fetched is the runs' own (stored on them
  * when planned), never this instance's settings, so fetchers configured differently cannot mix series.
  */
