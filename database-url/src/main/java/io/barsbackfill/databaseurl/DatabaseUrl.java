@@ -1,12 +1,15 @@
 package io.barsbackfill.databaseurl;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A libpq connection URI ({@code postgresql://user:pass@host:5432/db?sslmode=require}, as in
@@ -23,6 +26,7 @@ public record DatabaseUrl(
         String query) {
 
     private static final String DEFAULT = "postgresql://postgres@127.0.0.1:5432/bars_backfill";
+    private static final Pattern SECRET_PARAMETER = Pattern.compile("^([^=]*(?i:password|secret|token)[^=]*)=.*$");
 
     /** {@code DATABASE_URL} as set, or the local default database when it is unset or blank. */
     public static String orDefault(String url) {
@@ -91,11 +95,18 @@ public record DatabaseUrl(
         return p;
     }
 
-    /** The URL with its password masked, for messages. */
+    /**
+     * The URL with every secret masked, for messages: the password of the user info, and the value of each query
+     * parameter whose name holds {@code password}, {@code secret} or {@code token} (libpq's {@code password},
+     * {@code sslpassword}).
+     */
     public String redacted() {
         String auth =
                 user.map(u -> u + password.map(pw -> ":***").orElse("") + "@").orElse("");
-        return "postgresql://" + auth + host + ":" + port + "/" + database + suffix();
+        String masked = Arrays.stream(query.split("&"))
+                .map(param -> SECRET_PARAMETER.matcher(param).replaceFirst("$1=***"))
+                .collect(Collectors.joining("&"));
+        return "postgresql://" + auth + host + ":" + port + "/" + database + (query.isEmpty() ? "" : "?" + masked);
     }
 
     @Override
@@ -107,7 +118,30 @@ public record DatabaseUrl(
         return query.isEmpty() ? "" : "?" + query;
     }
 
+    /**
+     * Percent-decoding only, as libpq reads a URI: a {@code +} stays a plus (form decoding, {@code URLDecoder},
+     * would turn a password's {@code +} into a space).
+     */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && isHex(s, i + 1) && isHex(s, i + 2)) {
+                out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else if (c == '%') {
+                throw new IllegalArgumentException("DATABASE_URL has a malformed percent escape");
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isHex(String s, int i) {
+        return i < s.length() && Character.digit(s.charAt(i), 16) >= 0;
     }
 }

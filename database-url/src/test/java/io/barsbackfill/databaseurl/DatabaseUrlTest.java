@@ -37,6 +37,26 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void masksEverySecretOfTheQueryStringAndKeepsTheRest() {
+        DatabaseUrl url = DatabaseUrl.parse(
+                "postgresql://app@db/bars?sslmode=verify-full&sslpassword=k3y&password=p4ss&application_name=bf");
+        assertThat(url.redacted())
+                .isEqualTo("postgresql://app@db:5432/bars?sslmode=verify-full&sslpassword=***&password=***"
+                        + "&application_name=bf")
+                .doesNotContain("k3y", "p4ss");
+        assertThat(url.toString()).doesNotContain("k3y", "p4ss");
+    }
+
+    @Test
+    void userInfoIsPercentDecodedOnlyAsLibpqReadsIt() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://app:a+b%2Bc%3Ad%40e@db/bars");
+        assertThat(url.password()).contains("a+b+c:d@e");
+        assertThat(url.jdbcProperties()).containsEntry("password", "a+b+c:d@e");
+        assertThat(DatabaseUrl.parse("postgresql://%C3%A9mile:x@db/bars").user())
+                .contains("émile");
+    }
+
+    @Test
     void defaultsPortAndAcceptsTheShortScheme() {
         DatabaseUrl url = DatabaseUrl.parse("postgres://postgres@127.0.0.1/bars");
         assertThat(url.port()).isEqualTo(5432);
