@@ -2,6 +2,7 @@ package io.barsbackfill.databaseurl;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -68,6 +69,52 @@ public record DatabaseUrl(
                 uri.getRawQuery() == null ? "" : uri.getRawQuery());
     }
 
+    /**
+     * The server named by the environment, for the tests (which create their own databases there): {@code
+     * DATABASE_URL} when set, else libpq's {@code PGHOST}, {@code PGPORT}, {@code PGUSER} and {@code PGPASSWORD}
+     * (127.0.0.1, 5432, postgres and no password when unset), with its {@code postgres} database.
+     */
+    public static DatabaseUrl ofEnvironment(Map<String, String> env) {
+        String url = env.get("DATABASE_URL");
+        if (url != null && !url.isBlank()) {
+            return parse(url);
+        }
+        String host = nonBlank(env.get("PGHOST")).orElse("127.0.0.1");
+        int port;
+        try {
+            port = Integer.parseInt(nonBlank(env.get("PGPORT")).orElse("5432").trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PGPORT is not a port number: " + env.get("PGPORT"));
+        }
+        return of(
+                host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host,
+                port,
+                "postgres",
+                Optional.of(nonBlank(env.get("PGUSER")).orElse("postgres")),
+                nonBlank(env.get("PGPASSWORD")),
+                "");
+    }
+
+    /** Another database on the same server, with the same user, password and options. */
+    public DatabaseUrl withDatabase(String otherDatabase) {
+        return of(host, port, otherDatabase, user, password, query);
+    }
+
+    /** The same database as another user ({@code otherPassword} may be null). */
+    public DatabaseUrl as(String otherUser, String otherPassword) {
+        return of(host, port, database, Optional.of(otherUser), Optional.ofNullable(otherPassword), query);
+    }
+
+    private static DatabaseUrl of(
+            String host, int port, String database, Optional<String> user, Optional<String> password, String query) {
+        String auth = user.map(
+                        u -> encode(u) + password.map(pw -> ":" + encode(pw)).orElse("") + "@")
+                .orElse("");
+        String raw = "postgresql://" + auth + host + ":" + port + "/" + encode(database)
+                + (query.isEmpty() ? "" : "?" + query);
+        return new DatabaseUrl(raw, host, port, database, user, password, query);
+    }
+
     /** Quarkus datasource properties for the reactive client and, where present, JDBC (Flyway). */
     public Map<String, String> quarkusProperties() {
         Map<String, String> p = new HashMap<>();
@@ -116,6 +163,15 @@ public record DatabaseUrl(
 
     private String suffix() {
         return query.isEmpty() ? "" : "?" + query;
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return Optional.ofNullable(s).filter(v -> !v.isBlank());
+    }
+
+    /** Percent-encoding that {@link #decode} reverses: a space is {@code %20}, never form encoding's {@code +}. */
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /**

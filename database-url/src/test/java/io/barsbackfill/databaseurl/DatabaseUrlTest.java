@@ -74,4 +74,35 @@ class DatabaseUrlTest {
                 .hasMessageContaining("postgresql://");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("no host");
     }
+
+    @Test
+    void theTestsServerIsDatabaseUrlElseTheLibpqVariablesElseLocalPostgres() {
+        assertThat(DatabaseUrl.ofEnvironment(Map.of()).raw())
+                .isEqualTo("postgresql://postgres@127.0.0.1:5432/postgres");
+        DatabaseUrl pg = DatabaseUrl.ofEnvironment(
+                Map.of("PGHOST", "db.local", "PGPORT", "6432", "PGUSER", "app", "PGPASSWORD", "p@ss:w+rd"));
+        assertThat(pg.host()).isEqualTo("db.local");
+        assertThat(pg.port()).isEqualTo(6432);
+        assertThat(pg.database()).isEqualTo("postgres");
+        assertThat(pg.jdbcProperties()).containsEntry("user", "app").containsEntry("password", "p@ss:w+rd");
+        assertThat(pg.redacted()).isEqualTo("postgresql://app:***@db.local:6432/postgres");
+        DatabaseUrl url = DatabaseUrl.ofEnvironment(
+                Map.of("DATABASE_URL", "postgresql://u:pw@h:5433/bars?sslmode=require", "PGHOST", "ignored"));
+        assertThat(url.host()).isEqualTo("h");
+        assertThat(url.database()).isEqualTo("bars");
+        assertThatThrownBy(() -> DatabaseUrl.ofEnvironment(Map.of("PGPORT", "x")))
+                .hasMessageContaining("PGPORT");
+    }
+
+    @Test
+    void anotherDatabaseOrUserKeepsTheRestAndParsesBackTheSame() {
+        DatabaseUrl server = DatabaseUrl.parse("postgresql://app:p%40ss%3Aw%2Brd@db:6543/postgres?sslmode=require");
+        DatabaseUrl other = server.withDatabase("bars_test_1");
+        assertThat(DatabaseUrl.parse(other.raw())).isEqualTo(other);
+        assertThat(other.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/bars_test_1?sslmode=require");
+        assertThat(other.password()).contains("p@ss:w+rd");
+        DatabaseUrl role = other.as("reader", null);
+        assertThat(DatabaseUrl.parse(role.raw())).isEqualTo(role);
+        assertThat(role.raw()).isEqualTo("postgresql://reader@db:6543/bars_test_1?sslmode=require");
+    }
 }

@@ -42,13 +42,14 @@ class BrokenClaimTest {
     @BeforeAll
     static void start() {
         db = TestDatabase.createMigrated();
-        db.execute("CREATE ROLE " + ROLE + " LOGIN");
+        String rolePassword = E2e.token(); // for a server that asks for passwords (DATABASE_URL, PGPASSWORD)
+        db.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + rolePassword + "'");
         db.execute("GRANT CONNECT ON DATABASE " + db.name() + " TO " + ROLE);
         db.execute("GRANT USAGE ON SCHEMA public TO " + ROLE);
         db.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + ROLE);
         simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
         token = E2e.token();
-        String asRole = db.libpqUrl().replaceFirst("^postgresql://[^@]*@", "postgresql://" + ROLE + "@");
+        String asRole = db.url().as(ROLE, rolePassword).raw();
         stack = E2e.stack(BrokenClaimTest.class, db, simulator.baseUrl(), token)
                 .env(Service.ORCHESTRATOR, "DATABASE_URL", asRole)
                 .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false") // its role may not migrate

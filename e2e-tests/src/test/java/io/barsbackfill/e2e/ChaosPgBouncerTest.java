@@ -42,7 +42,7 @@ class ChaosPgBouncerTest {
         long t0 = System.nanoTime();
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.createMigrated();
-                PgBouncer bouncer = PgBouncer.start(host(db), port(db), SERVER_CONNECTIONS);
+                PgBouncer bouncer = PgBouncer.start(db.url(), SERVER_CONNECTIONS);
                 TestStack stack = Chaos.stack(ChaosPgBouncerTest.class, bouncer.through(db.libpqUrl()), token)
                         .env("QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS", "false")
                         .env("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY", "true")
@@ -105,19 +105,5 @@ class ChaosPgBouncerTest {
             assertThat(orchestrator.status().path("runs").path("success").asLong())
                     .isEqualTo(runs);
         }
-    }
-
-    /** The host of the database's server, as given in its libpq URI. */
-    private static String host(TestDatabase db) {
-        return server(db).replaceFirst(":\\d+$", "");
-    }
-
-    private static int port(TestDatabase db) {
-        String server = server(db);
-        return server.matches(".*:\\d+$") ? Integer.parseInt(server.replaceFirst("^.*:", "")) : 5432;
-    }
-
-    private static String server(TestDatabase db) {
-        return db.libpqUrl().replaceFirst("^postgresql://[^@]*@", "").replaceFirst("/.*$", "");
     }
 }

@@ -51,15 +51,7 @@ final class Chromium implements AutoCloseable {
 
     /** The browser binary, if installed. */
     static Optional<Path> binary() {
-        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) {
-                    return Optional.of(p);
-                }
-            }
-        }
-        return Optional.empty();
+        return OptionalTool.find(List.of("chromium", "chromium-browser", "google-chrome"));
     }
 
     static Chromium launch(Path binary, int width, int height) throws IOException, InterruptedException {

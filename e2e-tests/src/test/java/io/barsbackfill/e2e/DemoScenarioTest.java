@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -303,11 +302,8 @@ class DemoScenarioTest {
     }
 
     private static void dropSoTheDemoCreatesIt(TestDatabase db) {
-        String url = db.jdbcUrl().substring(0, db.jdbcUrl().lastIndexOf('/')) + "/postgres";
-        Properties props = new Properties();
-        props.setProperty(
-                "user", db.libpqUrl().replaceFirst("^postgresql://", "").replaceFirst("@.*$", ""));
-        try (Connection c = new Driver().connect(url, props);
+        try (Connection c = new Driver()
+                        .connect(db.url().jdbcUrl("postgres"), db.url().jdbcProperties());
                 Statement st = c.createStatement()) {
             st.execute("DROP DATABASE " + db.name());
         } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package io.barsbackfill.e2e;
 
 import io.barsbackfill.cli.process.Ports;
+import io.barsbackfill.databaseurl.DatabaseUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +12,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real PgBouncer (Debian package {@code pgbouncer}; {@code .ci/run} installs it) in transaction pooling
- * mode on a random port, in front of a PostgreSQL server, with at most {@code poolSize} server connections
- * per database. Started as a daemon, stopped by its pid.
+ * A real PgBouncer (Debian package {@code pgbouncer}; {@code .ci/run} installs it, and without it the test is
+ * skipped: {@link OptionalTool}) in transaction pooling mode on a random port, in front of a PostgreSQL server,
+ * with at most {@code poolSize} server connections per database. Started as a daemon with its files in a
+ * temporary directory ({@link PostgresTools#workDir}), stopped by its pid.
  */
 final class PgBouncer implements AutoCloseable {
-
-    static final Path BINARY = Path.of("/usr/sbin/pgbouncer");
 
     private final Path dir;
     private final int port;
@@ -27,16 +27,20 @@ final class PgBouncer implements AutoCloseable {
         this.port = port;
     }
 
-    static PgBouncer start(String upstreamHost, int upstreamPort, int poolSize) {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException("PgBouncer is not installed (" + BINARY + "): apt-get install pgbouncer; "
-                    + ".ci/run installs it when missing");
-        }
+    /** In front of the server of {@code upstream}, logging in there as its user (with its password, if any). */
+    static PgBouncer start(DatabaseUrl upstream, int poolSize) {
+        Path binary = OptionalTool.require(
+                "pgbouncer", "pgbouncer", () -> OptionalTool.find(List.of("pgbouncer"), "/usr/sbin"));
+        String user = upstream.jdbcProperties().getProperty("user");
+        String login = " user=" + user
+                + upstream.password()
+                        .map(pw -> " password='" + pw.replace("\\", "\\\\").replace("'", "\\'") + "'")
+                        .orElse("");
         Path dir = PostgresTools.workDir("pgbouncer");
         int port = new Ports().free();
         String ini = """
                 [databases]
-                * = host=%s port=%d
+                * = host=%s port=%d%s
                 [pgbouncer]
                 listen_addr = 127.0.0.1
                 listen_port = %d
@@ -52,26 +56,35 @@ final class PgBouncer implements AutoCloseable {
                 logfile = %s
                 pidfile = %s
                 """.formatted(
-                        upstreamHost,
-                        upstreamPort,
+                        upstream.host().replaceAll("^\\[|\\]$", ""),
+                        upstream.port(),
+                        login,
                         port,
                         dir,
                         dir.resolve("users.txt"),
                         poolSize,
                         dir.resolve("pgbouncer.log"),
                         dir.resolve("pgbouncer.pid"));
+        PgBouncer bouncer = new PgBouncer(dir, port);
         try {
             Files.writeString(dir.resolve("pgbouncer.ini"), ini, StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("users.txt"), "\"postgres\" \"\"\n", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("users.txt"), "\"" + user + "\" \"\"\n", StandardCharsets.UTF_8);
+            PostgresTools.runAsPostgres(
+                    List.of(
+                            binary.toString(),
+                            "-d",
+                            dir.resolve("pgbouncer.ini").toString()),
+                    dir.resolve("start.log"),
+                    Duration.ofSeconds(30));
+            PostgresTools.awaitPort(port, Duration.ofSeconds(30), dir.resolve("pgbouncer.log"));
         } catch (IOException e) {
+            bouncer.close();
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            bouncer.close();
+            throw e;
         }
-        PostgresTools.runAsPostgres(
-                List.of(BINARY.toString(), "-d", dir.resolve("pgbouncer.ini").toString()),
-                dir.resolve("start.log"),
-                Duration.ofSeconds(30));
-        PostgresTools.awaitPort(port, Duration.ofSeconds(30), dir.resolve("pgbouncer.log"));
-        return new PgBouncer(dir, port);
+        return bouncer;
     }
 
     int port() {
@@ -81,10 +94,6 @@ final class PgBouncer implements AutoCloseable {
     /** {@code url} (a libpq URI on the upstream server) with PgBouncer's port instead. */
     String through(String url) {
         return url.replaceFirst("@[^/]+/", "@127.0.0.1:" + port + "/");
-    }
-
-    Path log() {
-        return dir.resolve("pgbouncer.log");
     }
 
     @Override
@@ -103,6 +112,8 @@ final class PgBouncer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            PostgresTools.delete(dir);
         }
     }
 }

@@ -7,57 +7,70 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Running PostgreSQL's own programs (initdb, pg_ctl, pgbouncer) for the chaos tests. Both refuse to run as
  * root, and CI runs as root: there they run as the {@code postgres} OS user ({@code runuser}), in a working
- * directory under {@code e2e-tests/target/} that user owns.
+ * directory under {@code java.io.tmpdir} that user owns (the checkout itself may be in a directory that user
+ * cannot enter), deleted when the test is done.
  */
 final class PostgresTools {
 
     private PostgresTools() {}
 
-    /** A fresh directory under {@code e2e-tests/target/<kind>/}, owned by the user the tools run as. */
+    /** A fresh directory {@code <java.io.tmpdir>/bars-backfill-<kind>-*}, 0700, owned by the user the tools run as. */
     static Path workDir(String kind) {
-        Path dir = E2e.layout()
-                .home()
-                .resolve("e2e-tests")
-                .resolve("target")
-                .resolve(kind)
-                .resolve(UUID.randomUUID().toString().substring(0, 8));
         try {
-            Files.createDirectories(dir);
+            Path dir = Files.createTempDirectory(
+                    "bars-backfill-" + kind + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (isRoot()) {
+                UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+                view.setOwner(users.lookupPrincipalByName("postgres"));
+                view.setGroup(users.lookupPrincipalByGroupName("postgres"));
+            }
+            return dir;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot create a working directory for " + kind, e);
         }
-        if (isRoot()) {
-            run(
-                    List.of("chown", "postgres:postgres", dir.toString()),
-                    dir.getParent().resolve("chown.log"),
-                    Duration.ofSeconds(10));
-        }
-        return dir;
     }
 
-    /** The newest PostgreSQL server binaries of this machine ({@code /usr/lib/postgresql/<version>/bin}). */
-    static Path serverBin() {
+    /** Deletes a {@link #workDir} and everything in it. */
+    static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    /** The newest PostgreSQL server binaries of this machine ({@code /usr/lib/postgresql/<version>/bin}), if any. */
+    static Optional<Path> serverBin() {
         Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
         try (Stream<Path> versions = Files.list(root)) {
-            return versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve("pg_ctl")))
+            return versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve("pg_ctl"))
+                            && Files.isExecutable(v.resolve("bin").resolve("initdb")))
                     .max(Comparator.comparingInt(
                             v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
-                    .map(v -> v.resolve("bin"))
-                    .orElseThrow(() -> new IllegalStateException("no pg_ctl under " + root));
+                    .map(v -> v.resolve("bin"));
         } catch (IOException e) {
-            throw new IllegalStateException(
-                    "PostgreSQL server binaries not found under " + root + " (Debian package postgresql)", e);
+            throw new UncheckedIOException("cannot list " + root, e);
         }
     }
 

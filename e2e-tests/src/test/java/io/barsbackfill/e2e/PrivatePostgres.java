@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A PostgreSQL cluster of the test's own (initdb + pg_ctl) on a random port with its data under
- * {@code e2e-tests/target/private-pg/}, so it can really be stopped and started again without touching the
- * machine's server that other tests use.
+ * A PostgreSQL cluster of the test's own (initdb + pg_ctl of the Debian package {@code postgresql}) on a random
+ * port with its data in a temporary directory ({@link PostgresTools#workDir}), so it can really be stopped and
+ * started again without touching the machine's server that other tests use. Without those binaries the test is
+ * skipped ({@link OptionalTool}).
  */
 final class PrivatePostgres implements AutoCloseable {
 
@@ -28,13 +29,24 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** initdb (trust authentication, superuser {@code postgres}) and start. */
     static PrivatePostgres start() {
+        Path bin = OptionalTool.require("PostgreSQL's server (initdb, pg_ctl)", "postgresql", PostgresTools::serverBin);
         Path dir = PostgresTools.workDir("private-pg");
-        PrivatePostgres pg = new PrivatePostgres(dir, PostgresTools.serverBin(), new Ports().free());
+        PrivatePostgres pg = new PrivatePostgres(dir, bin, new Ports().free());
+        try {
+            pg.initAndStart();
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+        return pg;
+    }
+
+    private void initAndStart() {
         PostgresTools.runAsPostgres(
                 List.of(
-                        pg.bin.resolve("initdb").toString(),
+                        bin.resolve("initdb").toString(),
                         "-D",
-                        pg.data().toString(),
+                        data().toString(),
                         "-U",
                         "postgres",
                         "-A",
@@ -42,10 +54,9 @@ final class PrivatePostgres implements AutoCloseable {
                         "-E",
                         "UTF8",
                         "--no-sync"),
-                pg.log,
+                log,
                 PG_CTL_TIMEOUT);
-        pg.startAgain();
-        return pg;
+        startAgain();
     }
 
     /** The libpq URI of its {@code postgres} database, for {@code TestDatabase.create(adminUrl)}. */
@@ -93,8 +104,9 @@ final class PrivatePostgres implements AutoCloseable {
         try {
             stop("immediate");
         } catch (IllegalStateException e) {
-            // already stopped
+            // already stopped, or never started
         }
+        PostgresTools.delete(dir);
     }
 
     @Override

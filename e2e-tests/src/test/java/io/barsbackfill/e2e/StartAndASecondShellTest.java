@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.barsbackfill.testing.TestDatabase;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./backfill start} in one shell, {@code ./backfill status} in another, neither with
- * {@code BACKFILL_INTERNAL_TOKEN} set: start writes the token it generated to {@code <state dir>/token} (0600)
- * and says so without showing it, and status reads it from there.
+ * {@code BACKFILL_INTERNAL_TOKEN} nor {@code BACKFILL_ORCHESTRATOR_URL} set, while another program holds port 8080:
+ * start writes the token it generated to {@code <state dir>/token} (0600) and says so without showing it, and its
+ * orchestrator's address (not 8080) to {@code <state dir>/orchestrator-url}; status reads both from there and
+ * reaches that orchestrator. When start stops, the address file goes.
  */
 class StartAndASecondShellTest {
 
@@ -32,7 +37,8 @@ class StartAndASecondShellTest {
         Files.createDirectories(state);
         Path startOut = state.resolve("backfill-start.out");
         try (TestDatabase db = TestDatabase.create();
-                Closeable ports = E2e.defaultPorts()) {
+                Closeable ports = E2e.defaultPorts();
+                Closeable otherProgram = holdPort8080()) {
             ProcessBuilder start = shell(db, state, "start").redirectOutput(startOut.toFile());
             Process started = start.start();
             try {
@@ -46,10 +52,14 @@ class StartAndASecondShellTest {
                 assertThat(output).doesNotContain(Files.readString(token).trim());
                 Matcher url = ORCHESTRATOR.matcher(output);
                 assertThat(url.find()).as(output).isTrue();
+                assertThat(url.group(1)).isNotEqualTo("http://127.0.0.1:8080");
+                Path address = state.resolve("orchestrator-url");
+                assertThat(output)
+                        .contains("the default port was taken: the operator commands find " + url.group(1) + " in "
+                                + address);
+                assertThat(Files.readString(address).trim()).isEqualTo(url.group(1));
 
-                ProcessBuilder status = shell(db, state, "status").redirectErrorStream(true);
-                status.environment().put("BACKFILL_ORCHESTRATOR_URL", url.group(1));
-                Process second = status.start();
+                Process second = shell(db, state, "status").start();
                 String answer = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(second.exitValue()).as(answer).isZero();
@@ -60,6 +70,18 @@ class StartAndASecondShellTest {
                     started.destroyForcibly();
                 }
             }
+            assertThat(state.resolve("orchestrator-url"))
+                    .as("removed when start stopped")
+                    .doesNotExist();
+        }
+    }
+
+    /** A socket on 8080 that never answers, as another program's; nothing to do when one holds it already. */
+    private static Closeable holdPort8080() throws IOException {
+        try {
+            return new ServerSocket(8080, 50, InetAddress.getLoopbackAddress());
+        } catch (BindException e) {
+            return () -> {};
         }
     }
 

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -105,13 +104,7 @@ class StatusPageTest {
         List<String> partial = expectedGrid();
         assertThat(String.join("", partial)).contains("s").contains("q").contains("c");
 
-        Path binary = Chromium.binary().orElse(null);
-        if (binary == null) {
-            assertThat(System.getenv("CI"))
-                    .as("chromium is not installed (Debian package chromium)")
-                    .isNull();
-            Assumptions.abort("chromium is not installed (apt-get install chromium); .ci/run installs it");
-        }
+        Path binary = OptionalTool.require("chromium", "chromium", Chromium::binary);
         Path target = E2e.layout().home().resolve("e2e-tests").resolve("target");
         try (Chromium browser = Chromium.launch(binary, 1360, 1000)) {
             browser.navigate(page.toString());

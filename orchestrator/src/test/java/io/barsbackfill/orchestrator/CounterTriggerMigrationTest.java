@@ -125,7 +125,8 @@ class CounterTriggerMigrationTest {
     }
 
     private FluentConfiguration flyway() {
-        String user = db.libpqUrl().replaceFirst("^postgresql://", "").replaceFirst("@.*$", "");
-        return Flyway.configure().dataSource(db.jdbcUrl(), user, null).locations("classpath:db/migration");
+        return Flyway.configure()
+                .dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations("classpath:db/migration");
     }
 }

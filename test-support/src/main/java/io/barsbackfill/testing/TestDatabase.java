@@ -1,5 +1,6 @@
 package io.barsbackfill.testing;
 
+import io.barsbackfill.databaseurl.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,26 +11,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.postgresql.Driver;
 
 /**
- * A throw-away database on the real PostgreSQL of this machine (system property {@code test.pg.url}, default
- * {@code postgresql://postgres@127.0.0.1:5432/postgres}), migrated with the project's Flyway migrations and
- * dropped on {@link #close()}. Each test run gets its own, so runs never collide.
+ * A throw-away database on the real PostgreSQL of this machine, migrated with the project's Flyway migrations and
+ * dropped on {@link #close()}. Each test run gets its own, so runs never collide. The server: system property
+ * {@code test.pg.url} when set, else {@code DATABASE_URL}, else libpq's {@code PGHOST}, {@code PGPORT},
+ * {@code PGUSER}, {@code PGPASSWORD} (default {@code postgresql://postgres@127.0.0.1:5432/postgres}).
  */
 public final class TestDatabase implements AutoCloseable {
 
-    private final String server;
-    private final String user;
-    private final String name;
+    private final DatabaseUrl url;
 
-    private TestDatabase(String server, String user, String name) {
-        this.server = server;
-        this.user = user;
-        this.name = name;
+    private TestDatabase(DatabaseUrl url) {
+        this.url = url;
     }
 
     public static TestDatabase createMigrated() {
@@ -39,7 +36,7 @@ public final class TestDatabase implements AutoCloseable {
     /** Applies the project's migrations up to {@code version} ({@code "latest"}: all of them). */
     public void migrateTo(String version) {
         Flyway.configure()
-                .dataSource(jdbcUrl(), user, null)
+                .dataSource(jdbcUrl(), user(), password())
                 .locations("classpath:db/migration")
                 .target(version)
                 .load()
@@ -54,41 +51,61 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase create() {
-        return create(System.getProperty("test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres"));
+        return create(server());
     }
 
     /** A throw-away database on the server of {@code admin} (a libpq URI of a database to connect to first). */
     public static TestDatabase create(String admin) {
-        String rest = admin.replaceFirst("^postgres(ql)?://", "");
-        String user = rest.contains("@") ? rest.substring(0, rest.indexOf('@')) : "postgres";
-        String hostAndDb = rest.contains("@") ? rest.substring(rest.indexOf('@') + 1) : rest;
-        String server = hostAndDb.substring(0, hostAndDb.indexOf('/'));
+        return create(DatabaseUrl.parse(admin));
+    }
+
+    /** The server the tests use (see the class comment); its password is never printed. */
+    public static DatabaseUrl server() {
+        String property = System.getProperty("test.pg.url");
+        return property != null && !property.isBlank()
+                ? DatabaseUrl.parse(property)
+                : DatabaseUrl.ofEnvironment(System.getenv());
+    }
+
+    private static TestDatabase create(DatabaseUrl server) {
         String name =
                 "bars_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        TestDatabase db = new TestDatabase(server, user, name);
+        TestDatabase db = new TestDatabase(server.withDatabase(name));
         db.adminExecute("CREATE DATABASE " + name);
         return db;
     }
 
     public String name() {
-        return name;
+        return url.database();
+    }
+
+    /** Where this database is, with its credentials (its {@link DatabaseUrl#toString()} masks the password). */
+    public DatabaseUrl url() {
+        return url;
+    }
+
+    public String user() {
+        return url.jdbcProperties().getProperty("user");
+    }
+
+    /** The password, null without one. */
+    public String password() {
+        return url.password().orElse(null);
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + server + "/" + name;
+        return url.jdbcUrl();
     }
 
-    /** The libpq URI, as users give it in {@code DATABASE_URL}. */
+    /** The libpq URI, as users give it in {@code DATABASE_URL} (with the password, if any). */
     public String libpqUrl() {
-        return "postgresql://" + user + "@" + server + "/" + name;
+        return url.raw();
     }
 
     /** Quarkus datasource settings pointing at this database. */
     public Map<String, String> quarkusProperties() {
-        Map<String, String> p = new HashMap<>();
-        p.put("quarkus.datasource.reactive.url", "postgresql://" + server + "/" + name);
-        p.put("quarkus.datasource.jdbc.url", jdbcUrl());
-        p.put("quarkus.datasource.username", user);
+        Map<String, String> p = new HashMap<>(url.quarkusProperties());
+        p.putIfAbsent("quarkus.datasource.username", user());
         return p;
     }
 
@@ -139,27 +156,26 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        adminExecute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        adminExecute("DROP DATABASE IF EXISTS " + name() + " WITH (FORCE)");
     }
 
     private void adminExecute(String sql) {
-        try (Connection c = connect("jdbc:postgresql://" + server + "/postgres");
+        try (Connection c = connect(url.jdbcUrl("postgres"));
                 Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "cannot " + sql + " on " + server
-                            + " (is PostgreSQL running? pg_ctlcluster --skip-systemctl-redirect $(ls "
-                            + "/etc/postgresql) main start)",
+                    "cannot " + sql + " on " + url.host() + ":" + url.port() + " as " + user()
+                            + " (the tests' server: -Dtest.pg.url, else DATABASE_URL, else PGHOST/PGPORT/PGUSER/"
+                            + "PGPASSWORD, else 127.0.0.1:5432 as postgres; is PostgreSQL running? "
+                            + "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)",
                     e);
         }
     }
 
     /** The driver directly, not DriverManager: Quarkus test class loaders hide drivers from DriverManager. */
-    private Connection connect(String url) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        return new Driver().connect(url, props);
+    private Connection connect(String jdbcUrl) throws SQLException {
+        return new Driver().connect(jdbcUrl, url.jdbcProperties());
     }
 
     private static void bind(PreparedStatement st, Object[] params) throws SQLException {

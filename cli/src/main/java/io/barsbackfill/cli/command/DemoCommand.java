@@ -11,6 +11,7 @@ import io.barsbackfill.cli.report.ProgressMeter;
 import io.barsbackfill.cli.report.ScenarioProgress;
 import io.barsbackfill.cli.report.Table;
 import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.OrchestratorAddress;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Tokens;
 import java.time.Duration;
@@ -82,14 +83,16 @@ public final class DemoCommand implements Callable<Integer> {
         Outcome outcome;
         try (LocalStack stack = builder.build()) {
             deployment.startAndAwait(stack);
-            console.line(
-                    "status page " + stack.orchestratorUrl() + "/ui  (token in " + deployment.writeToken(token) + ")");
-            OrchestratorClient client = new OrchestratorClient(stack.orchestratorUrl(), token);
-            enqueueScenario(client);
-            outcome = drive(client, stack);
-            summary(deployment, outcome);
-            audit(client);
-            console.line("stopping the processes started:");
+            try (OrchestratorAddress address = deployment.publishAddress(stack)) {
+                console.line("status page " + stack.orchestratorUrl() + "/ui  (token in " + deployment.writeToken(token)
+                        + ")");
+                OrchestratorClient client = new OrchestratorClient(stack.orchestratorUrl(), token);
+                enqueueScenario(client);
+                outcome = drive(client, stack);
+                summary(deployment, outcome);
+                audit(client);
+                console.line("stopping the processes started:");
+            }
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);

@@ -4,6 +4,7 @@ import io.barsbackfill.cli.database.DatabaseCreator;
 import io.barsbackfill.cli.process.ProcessFailedException;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.OrchestratorAddress;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
@@ -99,6 +100,18 @@ final class LocalDeployment {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         }
         return file;
+    }
+
+    /**
+     * Keeps the orchestrator's address beside the token while {@code stack} runs, for the operator commands (it may
+     * not be on 8080); closing the answer, or this JVM's exit, removes it.
+     */
+    OrchestratorAddress publishAddress(LocalStack stack) {
+        try {
+            return OrchestratorAddress.publish(layout, stack.orchestratorUrl());
+        } catch (UncheckedIOException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        }
     }
 
     /** Starts and waits; on failure stops what started and explains which process failed and why. */

@@ -6,6 +6,7 @@ import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.stack.Layout;
+import io.barsbackfill.cli.stack.OrchestratorAddress;
 import io.barsbackfill.cli.stack.Tokens;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
 /**
  * What {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel}, {@code audit} and
  * {@code refresh} share: one request to a
- * running orchestrator at {@code BACKFILL_ORCHESTRATOR_URL} with {@code BACKFILL_INTERNAL_TOKEN} (or the token
+ * running orchestrator at {@code BACKFILL_ORCHESTRATOR_URL} (else the address a running {@code start} or
+ * {@code demo} wrote beside its token, else {@link #DEFAULT_URL}) with {@code BACKFILL_INTERNAL_TOKEN} (or the token
  * {@code start} wrote), the answer as text or {@code --json}. Non-2xx answers and unreachable orchestrators: the
  * server's message (with its {@code field}) on stderr, exit 2.
  */
@@ -68,16 +70,28 @@ public abstract class OperateCommand implements Callable<Integer> {
 
     OrchestratorClient client() {
         String url = env.getOrDefault("BACKFILL_ORCHESTRATOR_URL", "");
+        String source = "BACKFILL_ORCHESTRATOR_URL";
+        if (url.isBlank()) {
+            Layout layout = Layout.detect(env);
+            Optional<String> published;
+            try {
+                published = OrchestratorAddress.read(layout);
+            } catch (UncheckedIOException e) {
+                throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
+            }
+            url = published.orElse(DEFAULT_URL);
+            source = "the address in " + OrchestratorAddress.file(layout);
+        }
         URI base;
         try {
-            base = URI.create(url.isBlank() ? DEFAULT_URL : url.trim());
+            base = URI.create(url.trim());
             if (base.getScheme() == null || base.getHost() == null) {
                 throw new IllegalArgumentException("no scheme or host");
             }
         } catch (IllegalArgumentException e) {
             throw new CliException(
                     ExitCodes.REQUEST_FAILED,
-                    "BACKFILL_ORCHESTRATOR_URL is not a URL (" + e.getMessage() + "); expected e.g. " + DEFAULT_URL);
+                    source + " is not a URL (" + e.getMessage() + "); expected e.g. " + DEFAULT_URL);
         }
         return new OrchestratorClient(base, token());
     }

@@ -2,6 +2,7 @@ package io.barsbackfill.cli.command;
 
 import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.stack.LocalStack;
+import io.barsbackfill.cli.stack.OrchestratorAddress;
 import io.barsbackfill.cli.stack.Tokens;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Command;
  * wired as in the demo, until Ctrl-C. The orchestrator ticks on its own schedule
  * ({@code BACKFILL_ORCHESTRATOR_SCHEDULE}, 30s by default). Operate it from another shell with
  * {@code ./backfill status|tick|enqueue|retry|cancel}: without {@code BACKFILL_INTERNAL_TOKEN} a token is
- * generated and written to {@code <state dir>/token} (mode 0600), where those commands find it.
+ * generated and written to {@code <state dir>/token} (mode 0600), where those commands find it; the
+ * orchestrator's address goes to {@code <state dir>/orchestrator-url} while the stack runs, so they find it too
+ * when port 8080 was taken.
  */
 @Command(
         name = "start",
@@ -23,7 +26,8 @@ import picocli.CommandLine.Command;
                     + "are set) in the foreground, until Ctrl-C. The orchestrator ticks every "
                     + "BACKFILL_ORCHESTRATOR_SCHEDULE (30s).",
             "Without BACKFILL_INTERNAL_TOKEN a token is generated and written to <state dir>/token (mode 0600); "
-                    + "status, tick, enqueue, retry and cancel read it from there."
+                    + "status, tick, enqueue, retry and cancel read it from there, and the orchestrator's address "
+                    + "from <state dir>/orchestrator-url (unless BACKFILL_ORCHESTRATOR_URL is set)."
         })
 public final class StartCommand implements Callable<Integer> {
 
@@ -45,6 +49,7 @@ public final class StartCommand implements Callable<Integer> {
         String token = generated ? Tokens.generate() : given.trim();
         LocalStack stack = deployment.stack(token).build();
         deployment.startAndAwait(stack);
+        OrchestratorAddress address = deployment.publishAddress(stack);
         String schedule = env.get("BACKFILL_ORCHESTRATOR_SCHEDULE");
         console.line("orchestrator " + stack.orchestratorUrl() + "/orchestrator  (schedule "
                 + (schedule == null ? "default, BACKFILL_ORCHESTRATOR_SCHEDULE changes it" : schedule) + ")");
@@ -56,7 +61,8 @@ public final class StartCommand implements Callable<Integer> {
             console.line("internal token: BACKFILL_INTERNAL_TOKEN from the environment");
         }
         if (!stack.orchestratorUrl().toString().equals(OperateCommand.DEFAULT_URL)) {
-            console.line("the default port was taken: export BACKFILL_ORCHESTRATOR_URL=" + stack.orchestratorUrl());
+            console.line("the default port was taken: the operator commands find " + stack.orchestratorUrl() + " in "
+                    + address.file());
         }
         console.line("running; Ctrl-C stops everything");
         while (true) {
@@ -64,12 +70,14 @@ public final class StartCommand implements Callable<Integer> {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                address.close();
                 stack.close();
                 return ExitCodes.OK;
             }
             Optional<ManagedProcess> dead = stack.group().unexpectedlyDead();
             if (dead.isPresent()) {
                 String failure = dead.get().describeFailure();
+                address.close();
                 stack.close();
                 throw new CliException(ExitCodes.FAILED, "a process died, stopped the others: " + failure);
             }

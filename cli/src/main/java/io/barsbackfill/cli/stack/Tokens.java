@@ -34,7 +34,10 @@ public final class Tokens {
         return layout.stateDir().resolve("token");
     }
 
-    /** Writes {@code token} readable by its owner only: created 0600 beside the target, then moved over it. */
+    /**
+     * Writes {@code token} (or any other text of the state directory) readable by its owner only: created 0600
+     * beside the target, then moved over it.
+     */
     public static void write(Path file, String token) {
         try {
             Files.createDirectories(file.getParent());
@@ -53,7 +56,7 @@ public final class Tokens {
         }
     }
 
-    /** The token in {@code file}, if it exists and is not blank. */
+    /** The token (or other text) in {@code file}, if it exists and is not blank. */
     public static Optional<String> read(Path file) {
         try {
             return Files.isRegularFile(file)

@@ -13,15 +13,17 @@ import org.postgresql.Driver;
 /** Against the PostgreSQL of this machine, like every other database test of the build. */
 class DatabaseCreatorTest {
 
-    private static final String SERVER = System.getProperty(
-                    "test.pg.url", "postgresql://postgres@127.0.0.1:5432/postgres")
-            .replaceFirst("/[^/]*$", "");
+    /** As TestDatabase: -Dtest.pg.url, else DATABASE_URL, else PGHOST/PGPORT/PGUSER/PGPASSWORD, else local. */
+    private static final DatabaseUrl SERVER =
+            System.getProperty("test.pg.url", "").isBlank()
+                    ? DatabaseUrl.ofEnvironment(System.getenv())
+                    : DatabaseUrl.parse(System.getProperty("test.pg.url"));
 
     @Test
     void createsTheDatabaseOnceThenReusesIt() throws Exception {
         String name =
                 "bars_cli_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        DatabaseUrl url = DatabaseUrl.parse(SERVER + "/" + name);
+        DatabaseUrl url = SERVER.withDatabase(name);
         try {
             assertThat(DatabaseCreator.ensureExists(url)).isTrue();
             assertThat(DatabaseCreator.ensureExists(url)).isFalse();
@@ -29,7 +31,7 @@ class DatabaseCreatorTest {
                 assertThat(c.isValid(2)).isTrue();
             }
         } finally {
-            DatabaseUrl admin = DatabaseUrl.parse(SERVER + "/postgres");
+            DatabaseUrl admin = SERVER.withDatabase("postgres");
             try (Connection c = new Driver().connect(admin.jdbcUrl(), admin.jdbcProperties());
                     Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + name);
