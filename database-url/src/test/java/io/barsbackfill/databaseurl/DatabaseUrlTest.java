@@ -54,6 +54,10 @@ class DatabaseUrlTest {
         assertThat(url.jdbcProperties()).containsEntry("password", "a+b+c:d@e");
         assertThat(DatabaseUrl.parse("postgresql://%C3%A9mile:x@db/bars").user())
                 .contains("émile");
+        DatabaseUrl other = DatabaseUrl.parse("postgresql://app@db/bars").as("ops", "a b+c:d");
+        assertThat(DatabaseUrl.parse(other.raw()).password())
+                .as("written and read back")
+                .contains("a b+c:d");
     }
 
     @Test
