@@ -249,7 +249,8 @@ function renderProvider(gate) {
   body.replaceChildren();
   for (const [k, v] of Object.entries(gate)) {
     const tr = document.createElement('tr');
-    tr.append(cell(k.replaceAll('_', ' ')), cell(v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)));
+    const text = v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    tr.append(cell(k.replaceAll('_', ' ')), cell(text, v === null || v === undefined ? 'muted' : ''));
     body.append(tr);
   }
 }

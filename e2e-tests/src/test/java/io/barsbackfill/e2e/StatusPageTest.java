@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.command.DefinitionSpec;
 import io.barsbackfill.cli.command.DemoScenario;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
@@ -31,14 +32,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The status page in real headless Chromium against the packaged functions: the page loads without the token,
  * the user types it, and the coverage heatmap's pixels show, cell by cell, the status of the runs in the
- * database (61 tickers x 25 monthly slices, part done); when runs change, the page refreshes to match. The
+ * database (the demo's two definitions; US_BATCH_1's 50 tickers x 25 monthly slices, part done); when runs change, the page refreshes to match. The
  * screenshot goes to {@code e2e-tests/target/status-page.png}. Chromium is the Debian package {@code chromium}; {@code
  * .ci/run}
  * installs it. Without it the test is skipped on a developer machine and fails in CI ({@code CI} set).
  */
 class StatusPageTest {
 
-    private static final String NAME = "STATUS_PAGE";
+    /** The demo's definitions (the README's picture is this test's screenshot); the heatmap shows the first. */
+    private static final String NAME = "US_BATCH_1";
+
     private static final String CANCELLED_TICKER = "AI";
     private static final String CANCELLED_LATER = "AMD";
 
@@ -91,13 +94,15 @@ class StatusPageTest {
                 .as("actions still need the token")
                 .isEqualTo(401);
 
-        orchestrator.call(OrchestratorClient.enqueueRequest(
-                NAME,
-                DemoScenario.tickers(),
-                DemoScenario.TIMEFRAME,
-                DemoScenario.FROM.toString(),
-                DemoScenario.TO.toString(),
-                null));
+        for (DefinitionSpec definition : DemoScenario.DEFINITIONS) {
+            orchestrator.call(OrchestratorClient.enqueueRequest(
+                    definition.name(),
+                    definition.symbols(),
+                    definition.timeframe(),
+                    definition.from().toString(),
+                    definition.to().toString(),
+                    null));
+        }
         JsonNode tick = orchestrator.tick();
         assertThat(tick.path("dispatches").asLong()).as("tick %s", tick).isPositive();
         orchestrator.call(OrchestratorClient.request("cancel").put("symbol", CANCELLED_TICKER));
@@ -225,7 +230,7 @@ class StatusPageTest {
                 }
             }
         }
-        assertThat(symbols).hasSize(61);
+        assertThat(symbols).hasSize(DemoScenario.US_BATCH_1.size());
         assertThat(slices).hasSize(25);
         List<String> lines = new ArrayList<>();
         for (String symbol : symbols) {
