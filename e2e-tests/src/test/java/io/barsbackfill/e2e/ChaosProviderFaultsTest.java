@@ -37,22 +37,10 @@ class ChaosProviderFaultsTest {
     private static final Duration OUTAGE = Duration.ofSeconds(40);
 
     private static final Duration REVOKED = Duration.ofSeconds(25);
-    /**
-     * Dispatches in flight (BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT) times attempts per page
-     * (BACKFILL_ALPACA_MAX_ATTEMPTS).
-     */
-    private static final int IN_FLIGHT_CALLS = 5 * 4;
-    /**
-     * Probes the gate may send in {@code d} at its default schedule: the first 5 s after it opened, then
-     * doubling (5, 15, 35, 75 s ...), plus one for a probe racing the fault's end.
-     */
-    private static int probesWithin(Duration d) {
-        int probes = 1;
-        for (long at = 5, step = 5; at <= d.toSeconds(); step *= 2, at += step) {
-            probes++;
-        }
-        return probes;
-    }
+    /** Attempts per page (BACKFILL_ALPACA_MAX_ATTEMPTS): a 5xx page is tried this often, a 401 once. */
+    private static final int PAGE_ATTEMPTS = 4;
+    /** The gate's first probe after it opened, doubling after each failed probe (BACKFILL_GATE_PROBE_INTERVAL). */
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private static final List<ChaosAudit.Window> windows = new ArrayList<>();
     private static TestDatabase db;
@@ -69,6 +57,8 @@ class ChaosProviderFaultsTest {
                 .env(Service.SIMULATOR, "SIMULATOR_SECRET_KEY", SECRET)
                 .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "100")
                 .env("BACKFILL_ALPACA_KEY_ID", KEY_ID)
+                .env("BACKFILL_ALPACA_MAX_ATTEMPTS", Integer.toString(PAGE_ATTEMPTS))
+                .env("BACKFILL_GATE_PROBE_INTERVAL", PROBE_INTERVAL.toSeconds() + "s")
                 .env("BACKFILL_ALPACA_SECRET_KEY", SECRET)
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
                 // a latency spike of the storm outlasts the client's timeouts
@@ -77,6 +67,7 @@ class ChaosProviderFaultsTest {
                 .build()
                 .start()
                 .awaitReady(Chaos.READY);
+        ChaosTimeline.install(db);
         generator = MarketSimulator.start(0, SimulatorSettings.defaults());
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
@@ -91,20 +82,22 @@ class ChaosProviderFaultsTest {
     void anOutageLongerThanTheRetryBudgetFailsNoRun() {
         long t0 = System.nanoTime();
         awaitProgress(enqueue("OUTAGE", SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 20)));
-        long during = providerCallsWhile("{\"outage_status\":503}", OUTAGE, () -> {}, "{\"outage_status\":0}");
+        ChaosTimeline.Span outage = fault("{\"outage_status\":503}", OUTAGE, () -> {}, "{\"outage_status\":0}");
+        ProviderCalls calls = ProviderCalls.during(outage, PAGE_ATTEMPTS);
 
         ChaosAudit audit = settleReportAudit(
                 "2 provider outage (503 for " + OUTAGE.toSeconds() + " s)",
-                Long.toString(during),
+                calls.toString(),
                 t0,
                 "backoff 1-3 s, 5 attempts");
         assertThat(audit.failedForGood()).as("runs failed after the outage").isZero();
-        assertThat(during)
+        calls.assertGateHeld("PROVIDER_UNAVAILABLE");
+        assertThat(calls.calls())
                 .as(
-                        "provider calls during a %s s outage: the runs in flight finishing their page retries, "
-                                + "then only the gate's probes",
-                        OUTAGE.toSeconds())
-                .isLessThanOrEqualTo(IN_FLIGHT_CALLS + probesWithin(OUTAGE));
+                        "provider calls during the %s s outage (%s): at most %d attempts of one page per dispatch "
+                                + "that was in flight and found the gate closed, then one per probe the gate logged",
+                        OUTAGE.toSeconds(), outage, PAGE_ATTEMPTS)
+                .isLessThanOrEqualTo(calls.bound());
     }
 
     @Test
@@ -113,15 +106,16 @@ class ChaosProviderFaultsTest {
         long t0 = System.nanoTime();
         awaitProgress(enqueue("KEYS_REVOKED", SimulatorSettings.DEFAULT_UNIVERSE.subList(20, 40)));
         StringBuilder statusWhileRevoked = new StringBuilder();
-        long during = providerCallsWhile(
+        ChaosTimeline.Span revoked = fault(
                 "{\"auth_revoked\":true}",
                 REVOKED,
                 () -> statusWhileRevoked.append(orchestrator.status()),
                 "{\"auth_revoked\":false}");
+        ProviderCalls calls = ProviderCalls.during(revoked, 1);
 
         ChaosAudit audit = settleReportAudit(
                 "3 keys revoked " + REVOKED.toSeconds() + " s, then restored",
-                Long.toString(during),
+                calls.toString(),
                 t0,
                 "no retry_failed run by anyone");
         assertThat(audit.failuresByCode())
@@ -130,10 +124,23 @@ class ChaosProviderFaultsTest {
         assertThat(statusWhileRevoked.toString())
                 .as("status names the reason while the keys are revoked")
                 .contains("PROVIDER_AUTH");
-        assertThat(during)
-                .as("provider calls while the keys were revoked: one per dispatch in flight (401 is not "
-                        + "retried), then the probes")
-                .isLessThanOrEqualTo(5 + probesWithin(REVOKED));
+        calls.assertGateHeld("PROVIDER_AUTH");
+        List<ChaosTimeline.RunEvent> refused =
+                calls.timeline().releasesDuring(new ChaosTimeline.Span(revoked.from(), Instant.now())).stream()
+                        .filter(e -> "PROVIDER_AUTH".equals(e.errorCode()))
+                        .toList();
+        assertThat(refused)
+                .as("runs refused with 401 go back queued with the claim's attempt undone (no attempt spent)")
+                .allSatisfy(e -> {
+                    assertThat(e.status()).isEqualTo("queued");
+                    assertThat(e.attemptAfter()).isEqualTo(e.attemptBefore() - 1);
+                });
+        assertThat(calls.calls())
+                .as(
+                        "provider calls while the keys were revoked (%s): one per dispatch that was in flight and "
+                                + "found the gate closed (401 is not retried), then one per probe the gate logged",
+                        revoked)
+                .isLessThanOrEqualTo(calls.bound());
     }
 
     @Test
@@ -179,16 +186,73 @@ class ChaosProviderFaultsTest {
 
     /**
      * Turns the provider fault {@code on} for {@code d}, runs {@code atTheEnd} while it is still on, turns it
-     * {@code off}; answers the provider calls made meanwhile.
+     * {@code off}; answers the span in which it was certainly on: from the answer to {@code on} to the request
+     * {@code off}.
      */
-    private static long providerCallsWhile(String on, Duration d, Runnable atTheEnd, String off) {
-        long before = Chaos.providerCalls(stack);
+    private static ChaosTimeline.Span fault(String on, Duration d, Runnable atTheEnd, String off) {
         Chaos.faults(stack, on);
+        Instant from = Instant.now();
         E2e.sleep(d);
         atTheEnd.run();
-        long during = Chaos.providerCalls(stack) - before;
+        Instant to = Instant.now();
         Chaos.faults(stack, off);
-        return during;
+        return new ChaosTimeline.Span(from, to);
+    }
+
+    /**
+     * Provider calls that arrived while a fault was on, and their bound, derived from what the database logged:
+     * up to {@code perDispatch} calls by each dispatch that was in flight during the fault and found the gate
+     * closed at some moment of its flight (the dispatches in flight when the fault began, and any claimed before
+     * the gate opened), plus one call by each probe the gate logged in flight during the fault.
+     */
+    private record ProviderCalls(
+            ChaosTimeline.Span fault,
+            ChaosTimeline.Snapshot timeline,
+            long calls,
+            int perDispatch,
+            long dispatches,
+            long probes) {
+
+        static ProviderCalls during(ChaosTimeline.Span fault, int perDispatch) {
+            ChaosTimeline.Snapshot timeline = ChaosTimeline.read(db);
+            return new ProviderCalls(
+                    fault,
+                    timeline,
+                    ChaosTimeline.arrivalsInside(Chaos.providerCallTimes(stack), fault),
+                    perDispatch,
+                    timeline.dispatchesThatCouldCall(fault),
+                    timeline.probesDuring(fault));
+        }
+
+        long bound() {
+            return perDispatch * dispatches + probes;
+        }
+
+        /**
+         * The gate was open for {@code reason} during the fault and still open when it ended, and no probe went
+         * out before the gate's schedule.
+         */
+        void assertGateHeld(String reason) {
+            assertThat(timeline.gateDuring(fault))
+                    .as("the gate open for %s during the fault", reason)
+                    .anySatisfy(e -> {
+                        assertThat(e.state()).isEqualTo("open");
+                        assertThat(e.reason()).isEqualTo(reason);
+                    });
+            assertThat(timeline.openAt(fault.to()))
+                    .as("the gate open at the fault's end")
+                    .isTrue();
+            assertThat(timeline.probesBeforeSchedule(PROBE_INTERVAL))
+                    .as("probes before the gate's schedule (%s, doubling)", PROBE_INTERVAL)
+                    .isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return calls + " in " + Duration.between(fault.from(), fault.to()).toSeconds() + " s (bound: "
+                    + (perDispatch == 1 ? "" : perDispatch + " x ") + dispatches + " dispatches + " + probes
+                    + " probes = " + bound() + ")";
+        }
     }
 
     private static ChaosAudit settleReportAudit(String scenario, String outageCalls, long t0, String notes) {
