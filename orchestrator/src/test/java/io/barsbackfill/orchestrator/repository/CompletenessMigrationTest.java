@@ -30,7 +30,8 @@ class CompletenessMigrationTest {
         flyway().target(MigrationVersion.fromVersion("6")).load().migrate();
         db.execute("""
                 INSERT INTO job_definitions (id, name, symbols, timeframe, window_from, window_to, planned_to)
-                VALUES ('%s', 'OLD', '{SA,SB}', 'h1', '2024-01-01Z', '2024-03-01Z', '2024-03-01Z')""".formatted(DEFINITION));
+                VALUES ('%s', 'OLD', '{SA,SB}', 'h1',
+                        '2024-01-01Z', '2024-03-01Z', '2024-03-01Z')""".formatted(DEFINITION));
         db.execute("""
                 INSERT INTO job_runs (job_def_id, symbol, timeframe, slice_from, slice_to, status, rows_written,
                                       bars_fetched, finished_at)
@@ -39,7 +40,8 @@ class CompletenessMigrationTest {
                      unnest('{2024-01-01Z,2024-02-01Z}'::timestamptz[]) AS m""".formatted(DEFINITION));
         db.execute("INSERT INTO job_definition_runs (job_def_id, job_run_id) SELECT job_def_id, id FROM job_runs");
         db.execute("""
-                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed, adjustment)
+                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed,
+                                       adjustment)
                 SELECT 'SA', 'h1', '2024-01-02T15:00Z'::timestamptz + h * interval '1 hour', 10, 11, 9, 10, 100,
                        'alpaca', 'iex', 'raw'
                 FROM generate_series(0, 4) AS h""");
