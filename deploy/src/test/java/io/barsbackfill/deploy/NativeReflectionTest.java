@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Native readiness of the {@code -Pnative-sources} build (full native augmentation, no GraalVM needed): every class
  * of ours that Jackson reads or writes (it carries a Jackson annotation: provider pages, REST client bodies, the
- * JSON error body, answers stored as JSON) is registered for reflection in the native-image configuration Quarkus
- * generated for each function. A class missing there works on the JVM and fails only in a native binary.
+ * JSON error body, answers stored as JSON, the orchestrator's records in orchestrator-api) is registered for
+ * reflection in the native-image configuration Quarkus generated for each function. A class missing there works on
+ * the JVM and fails only in a native binary.
  */
 @Tag("native")
 class NativeReflectionTest {
@@ -33,6 +34,11 @@ class NativeReflectionTest {
         for (String function : FUNCTIONS) {
             List<String> json = jsonTypes(ROOT.resolve("common/target/classes"));
             json.addAll(jsonTypes(ROOT.resolve(function).resolve("target/classes")));
+            if (function.equals("orchestrator")) {
+                // its request and answer records, in a module of their own that the cli compiles against too
+                json.addAll(jsonTypes(ROOT.resolve("orchestrator-api/target/classes")));
+                assertThat(json).contains("io.barsbackfill.orchestrator.api.StatusReport$DefinitionStatus");
+            }
             assertThat(json)
                     .as("JSON types found for %s", function)
                     .contains(

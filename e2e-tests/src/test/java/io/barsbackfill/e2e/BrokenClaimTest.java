@@ -2,10 +2,12 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.BackfillCli;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.StatusReport.HeartbeatStatus;
+import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -81,24 +83,20 @@ class BrokenClaimTest {
                 "BROKEN_CLAIM", List.of("AAPL", "MSFT"), "h1", "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", null));
         breakClaim();
 
-        JsonNode tick = orchestrator.tick();
+        TickResult tick = orchestrator.tick();
         System.out.println("tick with a broken claim: " + tick);
-        assertThat(tick.path("status").asText()).isEqualTo("error");
-        assertThat(tick.path("jobs_dispatched").asInt()).isZero();
-        assertThat(tick.path("slices_created").asInt())
-                .as("planning still works")
-                .isEqualTo(4);
-        List<String> errors = E2e.texts(tick.path("errors"));
+        assertThat(tick.status()).isEqualTo("error");
+        assertThat(tick.jobsDispatched()).isZero();
+        assertThat(tick.slicesCreated()).as("planning still works").isEqualTo(4);
+        List<String> errors = tick.errors();
         assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("claim").contains("permission denied"));
 
-        JsonNode status = orchestrator.status();
-        assertThat(status.path("runs").path("queued").asInt())
-                .as("the queue is not empty")
-                .isEqualTo(4);
-        assertThat(status.path("ready").asInt()).isEqualTo(4);
-        JsonNode heartbeat = heartbeat(status);
-        assertThat(heartbeat.path("status").asText()).isEqualTo("error");
-        assertThat(heartbeat.path("message").asText()).contains("claim").contains("permission denied");
+        StatusReport status = orchestrator.status();
+        assertThat(status.runs().queued()).as("the queue is not empty").isEqualTo(4);
+        assertThat(status.ready()).isEqualTo(4);
+        HeartbeatStatus heartbeat = heartbeat(status);
+        assertThat(heartbeat.status()).isEqualTo("error");
+        assertThat(heartbeat.message()).contains("claim").contains("permission denied");
 
         Cli tickCli = cli("tick");
         assertThat(tickCli.code()).isZero();
@@ -112,15 +110,13 @@ class BrokenClaimTest {
         System.out.println("./backfill status with a broken claim:\n" + statusCli.out());
 
         restoreClaim();
-        List<JsonNode> ticks = E2e.tickUntilDone(orchestrator, db, Duration.ofSeconds(60));
-        assertThat(ticks.get(0).path("errors")).isEmpty();
-        assertThat(ticks.get(0).path("status").asText()).isEqualTo("healthy");
-        assertThat(ticks.get(0).path("jobs_dispatched").asInt())
-                .as("the next tick dispatches")
-                .isEqualTo(4);
+        List<TickResult> ticks = E2e.tickUntilDone(orchestrator, db, Duration.ofSeconds(60));
+        assertThat(ticks.get(0).errors()).isEmpty();
+        assertThat(ticks.get(0).status()).isEqualTo("healthy");
+        assertThat(ticks.get(0).jobsDispatched()).as("the next tick dispatches").isEqualTo(4);
         assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", 4L));
-        assertThat(heartbeat(orchestrator.status()).path("status").asText()).isEqualTo("healthy");
+        assertThat(heartbeat(orchestrator.status()).status()).isEqualTo("healthy");
     }
 
     /** The orchestrator's role keeps UPDATE on every column of job_runs but the one the claim sets. */
@@ -139,13 +135,13 @@ class BrokenClaimTest {
         db.execute("GRANT UPDATE ON job_runs TO " + ROLE);
     }
 
-    private static JsonNode heartbeat(JsonNode status) {
-        for (JsonNode h : status.path("heartbeats")) {
-            if (h.path("name").asText().equals("orchestrator-as-" + ROLE)) {
+    private static HeartbeatStatus heartbeat(StatusReport status) {
+        for (HeartbeatStatus h : status.heartbeats()) {
+            if (h.name().equals("orchestrator-as-" + ROLE)) {
                 return h;
             }
         }
-        throw new AssertionError("no heartbeat of the orchestrator in " + status.path("heartbeats"));
+        throw new AssertionError("no heartbeat of the orchestrator in " + status.heartbeats());
     }
 
     record Cli(int code, String out, String err) {}

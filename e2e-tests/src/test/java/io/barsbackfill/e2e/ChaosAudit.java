@@ -2,10 +2,10 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.testing.TestDatabase;
 import java.time.Instant;
@@ -57,7 +57,7 @@ record ChaosAudit(
         }
 
         /** The {@code enqueue} request of a definition named {@code name} covering this window. */
-        ObjectNode enqueue(String name) {
+        OrchestratorRequest enqueue(String name) {
             return OrchestratorClient.enqueueRequest(
                     name, symbols, timeframe.name(), from.toString(), to.toString(), null);
         }

@@ -102,8 +102,7 @@ class ChaosPgBouncerTest {
                             "every function's connection went through PgBouncer's %d server " + "connections",
                             SERVER_CONNECTIONS)
                     .isBetween(1L, SERVER_CONNECTIONS + 1L);
-            assertThat(orchestrator.status().path("runs").path("success").asLong())
-                    .isEqualTo(runs);
+            assertThat(orchestrator.status().runs().success()).isEqualTo(runs);
         }
     }
 }

@@ -78,9 +78,8 @@ class ChaosPostgresRestartTest {
             assertThat(stack.processes()).allMatch(ManagedProcess::isAlive);
             assertThat(new OrchestratorClient(stack.orchestratorUrl(), token)
                             .status()
-                            .path("runs")
-                            .path("success")
-                            .asLong())
+                            .runs()
+                            .success())
                     .isEqualTo(runs);
         }
     }

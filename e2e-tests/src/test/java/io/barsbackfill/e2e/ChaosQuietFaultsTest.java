@@ -2,9 +2,11 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.StatusReport.CompletenessStatus;
+import io.barsbackfill.orchestrator.api.StatusReport.DefinitionStatus;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -103,7 +105,7 @@ class ChaosQuietFaultsTest {
                 REPEATED,
                 CUT);
         long verified = db.queryLong("SELECT count(*) FROM job_runs WHERE verification IS NOT NULL");
-        JsonNode status = orchestrator.status();
+        StatusReport status = orchestrator.status();
         long providerCalls = Chaos.providerCalls(stack);
         Chaos.report(
                 "7 quiet faults: a ticker left out, sequences ended early, a stray bar, a repeated timestamp",
@@ -143,11 +145,11 @@ class ChaosQuietFaultsTest {
         assertThat(db.queryLong("SELECT count(*) FROM provider_gate WHERE consecutive_failures > 0 OR state = 'open'"))
                 .as("one ticker's bars never charge the provider gate")
                 .isZero();
-        for (JsonNode d : status.path("definitions")) {
-            JsonNode c = d.path("completeness");
-            assertThat(c.path("sessions_with_bars").asLong())
-                    .as("%s: every session holds bars", d.path("name").asText())
-                    .isEqualTo(c.path("sessions_expected").asLong())
+        for (DefinitionStatus d : status.definitions()) {
+            CompletenessStatus c = d.completeness();
+            assertThat(c.sessionsWithBars())
+                    .as("%s: every session holds bars", d.name())
+                    .isEqualTo(c.sessionsExpected())
                     .isPositive();
         }
     }

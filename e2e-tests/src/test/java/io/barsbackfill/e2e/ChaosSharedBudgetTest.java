@@ -2,10 +2,10 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -94,9 +94,9 @@ class ChaosSharedBudgetTest {
             OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
             orchestrator.call(WINDOW.enqueue("SHARED_BUDGET"));
             E2e.sleep(Duration.ofSeconds(LOAD_SECONDS));
-            ObjectNode cancel = OrchestratorClient.request("cancel");
-            cancel.put("definition", "SHARED_BUDGET");
-            orchestrator.call(cancel);
+            orchestrator.call(OrchestratorRequest.builder("cancel")
+                    .definition("SHARED_BUDGET")
+                    .build());
             boolean settled = Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE);
 
             List<Long> times = Chaos.providerCallTimes(stack);

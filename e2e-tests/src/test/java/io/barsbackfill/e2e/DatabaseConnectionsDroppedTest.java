@@ -2,10 +2,11 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.api.StatusReport.RunCounts;
+import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -82,8 +83,8 @@ class DatabaseConnectionsDroppedTest {
         try {
             while (System.nanoTime() < chaosEnds) {
                 try {
-                    JsonNode tick = orchestrator.tick();
-                    tick.path("errors").forEach(e -> failedTicks.add(e.asText()));
+                    TickResult tick = orchestrator.tick();
+                    failedTicks.addAll(tick.errors());
                 } catch (RuntimeException e) {
                     failedTicks.add(e.getMessage());
                 }
@@ -108,11 +109,8 @@ class DatabaseConnectionsDroppedTest {
                     .as(symbol)
                     .isEmpty();
         }
-        JsonNode runs = orchestrator.status().path("runs");
-        assertThat(runs.path("success").asLong()).isEqualTo(SYMBOLS.size() * 6L);
-        assertThat(runs.path("running").asLong()
-                        + runs.path("queued").asLong()
-                        + runs.path("failed").asLong())
-                .isZero();
+        RunCounts runs = orchestrator.status().runs();
+        assertThat(runs.success()).isEqualTo(SYMBOLS.size() * 6L);
+        assertThat(runs.running() + runs.queued() + runs.failed()).isZero();
     }
 }

@@ -12,6 +12,7 @@ import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.cli.stack.Tokens;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
@@ -88,19 +89,19 @@ final class E2e {
     }
 
     /** Ticks until a tick planned nothing and nothing is queued or running; answers every tick's result. */
-    static List<JsonNode> tickUntilDone(OrchestratorClient orchestrator, TestDatabase db, Duration timeout) {
+    static List<TickResult> tickUntilDone(OrchestratorClient orchestrator, TestDatabase db, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<JsonNode> ticks = new ArrayList<>();
+        List<TickResult> ticks = new ArrayList<>();
         while (true) {
-            JsonNode tick = orchestrator.tick();
+            TickResult tick = orchestrator.tick();
             ticks.add(tick);
-            if (tick.path("slices_created").asLong() == 0 && unfinished(db) == 0) {
+            if (tick.slicesCreated() == 0 && unfinished(db) == 0) {
                 return ticks;
             }
             assertThat(System.nanoTime())
                     .as("backfill not done within %s; last tick %s", timeout, tick)
                     .isLessThan(deadline);
-            if (tick.path("dispatches").asLong() == 0) {
+            if (tick.dispatches() == 0) {
                 sleep(Duration.ofMillis(300)); // runs waiting for their backoff
             }
         }

@@ -2,11 +2,12 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.command.DefinitionSpec;
 import io.barsbackfill.cli.command.DemoScenario;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
+import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -103,9 +104,10 @@ class StatusPageTest {
                     definition.to().toString(),
                     null));
         }
-        JsonNode tick = orchestrator.tick();
-        assertThat(tick.path("dispatches").asLong()).as("tick %s", tick).isPositive();
-        orchestrator.call(OrchestratorClient.request("cancel").put("symbol", CANCELLED_TICKER));
+        TickResult tick = orchestrator.tick();
+        assertThat(tick.dispatches()).as("tick %s", tick).isPositive();
+        orchestrator.call(
+                OrchestratorRequest.builder("cancel").symbol(CANCELLED_TICKER).build());
         List<String> partial = expectedGrid();
         assertThat(String.join("", partial)).contains("s").contains("q").contains("c");
 
@@ -139,7 +141,9 @@ class StatusPageTest {
 
             E2e.sleep(Duration.ofSeconds(3)); // a second point for the throughput chart
             orchestrator.tick();
-            orchestrator.call(OrchestratorClient.request("cancel").put("symbol", CANCELLED_LATER));
+            orchestrator.call(OrchestratorRequest.builder("cancel")
+                    .symbol(CANCELLED_LATER)
+                    .build());
             List<String> later = expectedGrid();
             assertThat(later).isNotEqualTo(partial);
             assertThat(browser.awaitValue(

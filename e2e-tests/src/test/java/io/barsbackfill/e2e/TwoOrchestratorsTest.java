@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -76,21 +77,18 @@ class TwoOrchestratorsTest {
         simulator.resetCounters(); // count only what the fetchers ask from here on (enqueue probed the tickers)
 
         // each orchestrator ticked in a loop of its own, both at once, until the work is done
-        List<CompletableFuture<List<JsonNode>>> loops = orchestrators.stream()
+        List<CompletableFuture<List<TickResult>>> loops = orchestrators.stream()
                 .map(o -> CompletableFuture.supplyAsync(() -> tickUntilDone(o)))
                 .toList();
-        List<JsonNode> ticks = new ArrayList<>();
+        List<TickResult> ticks = new ArrayList<>();
         loops.forEach(l -> ticks.addAll(l.join()));
         int rounds = ticks.size();
         long runs = SYMBOLS.size() * SLICES;
         assertThat(db.query("SELECT status, attempt, count(*) AS n FROM job_runs GROUP BY status, attempt"))
                 .as("every run succeeded on its first and only attempt")
                 .containsExactly(Map.of("status", "success", "attempt", 1, "n", runs));
-        long delivered = ticks.stream()
-                .mapToLong(t -> t.path("jobs_dispatched").asLong())
-                .sum();
-        long requests =
-                ticks.stream().mapToLong(t -> t.path("dispatches").asLong()).sum();
+        long delivered = ticks.stream().mapToLong(TickResult::jobsDispatched).sum();
+        long requests = ticks.stream().mapToLong(TickResult::dispatches).sum();
         long dispatchIds = db.queryLong("SELECT count(DISTINCT dispatch_id) FROM job_runs");
         MarketSimulator.Stats stats = simulator.stats();
         JsonNode overHttp = E2e.simulatorStats(simulator.baseUrl());
@@ -124,15 +122,15 @@ class TwoOrchestratorsTest {
         assertThat(stack.orchestratorUrls()).extracting(URI::getPort).doesNotHaveDuplicates();
     }
 
-    private static List<JsonNode> tickUntilDone(OrchestratorClient orchestrator) {
-        List<JsonNode> ticks = new ArrayList<>();
+    private static List<TickResult> tickUntilDone(OrchestratorClient orchestrator) {
+        List<TickResult> ticks = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (E2e.unfinished(db) > 0 || db.queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * SLICES) {
-            JsonNode tick = orchestrator.tick();
+            TickResult tick = orchestrator.tick();
             ticks.add(tick);
-            assertThat(tick.path("errors")).as("tick errors").isEmpty();
+            assertThat(tick.errors()).as("tick errors").isEmpty();
             assertThat(System.nanoTime()).as("not done; last tick %s", tick).isLessThan(deadline);
-            if (tick.path("dispatches").asLong() == 0) {
+            if (tick.dispatches() == 0) {
                 E2e.sleep(Duration.ofMillis(50)); // the other one holds every slot
             }
         }

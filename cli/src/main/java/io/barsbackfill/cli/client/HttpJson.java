@@ -1,6 +1,7 @@
 package io.barsbackfill.cli.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -19,7 +20,12 @@ import java.util.concurrent.ExecutionException;
 /** JSON over HTTP with {@code java.net.http}: one POST or GET, the answer as status plus Jackson tree. */
 public final class HttpJson {
 
-    public static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads records leniently: a field this client does not know (a newer orchestrator's) is ignored. The records
+     * name their fields ({@code @JsonNaming}), as the orchestrator does.
+     */
+    public static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final HttpClient http;
 
@@ -107,11 +113,21 @@ public final class HttpJson {
         }
     }
 
-    public static String write(JsonNode node) {
+    /** A tree, or a record as its {@code @JsonNaming} names its fields. */
+    public static String write(Object value) {
         try {
-            return JSON.writeValueAsString(node);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code tree} as a {@code type}; a field of the wrong type is an {@link IllegalArgumentException}. */
+    public static <T> T read(JsonNode tree, Class<T> type) {
+        try {
+            return JSON.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
     }
 

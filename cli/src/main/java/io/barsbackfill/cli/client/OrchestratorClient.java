@@ -1,8 +1,9 @@
 package io.barsbackfill.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.TickResult;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,9 +12,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code POST <url>/orchestrator {action, ...}} with the internal bearer token. Answers are Jackson trees, not
- * the orchestrator's records, so a field added or renamed there does not break this client; anything but 2xx
- * is an {@link OrchestratorException} carrying the server's {@code error}, {@code code} and {@code field}.
+ * {@code POST <url>/orchestrator {action, ...}} with the internal bearer token. Requests and answers are the
+ * orchestrator's own records (module orchestrator-api), so a field renamed there breaks this client's build; a
+ * field added there is ignored when read ({@link HttpJson#JSON}). {@link #call(OrchestratorRequest)} gives the
+ * answer as it came, a Jackson tree. Anything but 2xx is an {@link OrchestratorException} carrying the server's
+ * {@code error}, {@code code} and {@code field}.
  */
 public final class OrchestratorClient {
 
@@ -41,17 +44,16 @@ public final class OrchestratorClient {
         return endpoint;
     }
 
-    public static ObjectNode request(String action) {
-        ObjectNode r = HttpJson.JSON.createObjectNode();
-        r.put("action", action);
-        return r;
+    /** A request of {@code action} alone. */
+    public static OrchestratorRequest request(String action) {
+        return OrchestratorRequest.builder(action).build();
     }
 
     /**
      * {@code enqueue} request that rejects tickers the provider does not know; {@code to}, {@code priority} may be
      * null.
      */
-    public static ObjectNode enqueueRequest(
+    public static OrchestratorRequest enqueueRequest(
             String name, List<String> symbols, String timeframe, String from, String to, Integer priority) {
         return enqueueRequest(name, symbols, timeframe, from, to, priority, null);
     }
@@ -59,7 +61,7 @@ public final class OrchestratorClient {
     /**
      * {@code enqueue} request; {@code to}, {@code priority} and {@code onUnknown} ({@code reject|skip}) may be null.
      */
-    public static ObjectNode enqueueRequest(
+    public static OrchestratorRequest enqueueRequest(
             String name,
             List<String> symbols,
             String timeframe,
@@ -67,42 +69,65 @@ public final class OrchestratorClient {
             String to,
             Integer priority,
             String onUnknown) {
-        ObjectNode r = request("enqueue");
-        r.put("name", name);
-        ArrayNode list = r.putArray("symbols");
-        symbols.forEach(list::add);
-        r.put("timeframe", timeframe);
-        r.put("from", from);
-        putIfSet(r, "to", to);
-        putIfSet(r, "priority", priority);
-        return putIfSet(r, "on_unknown", onUnknown);
+        return OrchestratorRequest.builder("enqueue")
+                .name(name)
+                .symbols(symbols)
+                .timeframe(timeframe)
+                .from(from)
+                .to(to)
+                .priority(priority)
+                .onUnknown(onUnknown)
+                .build();
     }
 
-    /** Sets {@code field} unless {@code value} is null (the orchestrator's default then applies). */
-    public static ObjectNode putIfSet(ObjectNode request, String field, Object value) {
-        if (value != null) {
-            request.set(field, HttpJson.JSON.valueToTree(value));
+    public TickResult tick() {
+        return call(request("tick"), TickResult.class);
+    }
+
+    public StatusReport status() {
+        return call(request("status"), StatusReport.class);
+    }
+
+    /** The answer to {@code request} as {@code type}, the record of its action. */
+    public <T> T call(OrchestratorRequest request, Class<T> type) {
+        return read(request.action(), call(request), type);
+    }
+
+    /**
+     * A 2xx answer to {@code action} as {@code type}; an answer that is no JSON object, or has a field of another
+     * type, is an {@link OrchestratorException}.
+     */
+    public <T> T read(String action, JsonNode answer, Class<T> type) {
+        if (!answer.isObject()) {
+            throw new OrchestratorException(
+                    0,
+                    "the orchestrator at " + endpoint + " answered '" + action + "' without a JSON object",
+                    null,
+                    null,
+                    null);
         }
-        return request;
+        try {
+            return HttpJson.read(answer, type);
+        } catch (IllegalArgumentException e) {
+            throw new OrchestratorException(
+                    0,
+                    "the orchestrator at " + endpoint + " answered '" + action + "' with " + e.getMessage(),
+                    null,
+                    null,
+                    null);
+        }
     }
 
-    public JsonNode tick() {
-        return call(request("tick"), TICK_TIMEOUT);
+    /** The answer to {@code request} as it came. */
+    public JsonNode call(OrchestratorRequest request) {
+        return call(request, "tick".equals(request.action()) ? TICK_TIMEOUT : DEFAULT_TIMEOUT);
     }
 
-    public JsonNode status() {
-        return call(request("status"));
-    }
-
-    public JsonNode call(ObjectNode request) {
-        return call(request, "tick".equals(request.path("action").asText()) ? TICK_TIMEOUT : DEFAULT_TIMEOUT);
-    }
-
-    public JsonNode call(ObjectNode request, Duration timeout) {
-        String action = request.path("action").asText();
+    public JsonNode call(OrchestratorRequest request, Duration timeout) {
+        String action = request.action();
         HttpJson.Answer answer;
         try {
-            answer = http.post(endpoint, authorization, request, timeout);
+            answer = http.post(endpoint, authorization, HttpJson.write(request), timeout);
         } catch (ConnectException e) {
             throw new OrchestratorException(
                     0,

@@ -1,6 +1,6 @@
 package io.barsbackfill.cli.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.barsbackfill.orchestrator.api.TickResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,18 +17,18 @@ import java.util.function.Consumer;
 public final class TickDriver implements AutoCloseable {
 
     /** One finished tick: its answer and when it came back. */
-    public record Completed(JsonNode tick, Instant at, long sequence) {
+    public record Completed(TickResult tick, Instant at, long sequence) {
 
         public long slicesCreated() {
-            return tick.path("slices_created").asLong();
+            return tick.slicesCreated();
         }
 
         public long dispatched() {
-            return tick.path("jobs_dispatched").asLong();
+            return tick.jobsDispatched();
         }
 
         public boolean claimFailed() {
-            return "error".equals(tick.path("status").asText());
+            return "error".equals(tick.status());
         }
     }
 
@@ -76,13 +76,15 @@ public final class TickDriver implements AutoCloseable {
         while (!stopped) {
             Duration pause;
             try {
-                JsonNode tick = client.tick();
+                TickResult tick = client.tick();
                 Completed done = new Completed(tick, Instant.now(), sequence.incrementAndGet());
                 last = done;
                 dispatchedTotal += done.dispatched();
                 report(tick);
                 failingSince = done.claimFailed() ? (failingSince == null ? done.at() : failingSince) : null;
-                pause = done.dispatched() == 0 && tick.path("dispatches").asLong() == 0 ? IDLE_PAUSE : Duration.ZERO;
+                pause = done.dispatched() == 0 && (tick.dispatches() == null || tick.dispatches() == 0)
+                        ? IDLE_PAUSE
+                        : Duration.ZERO;
             } catch (OrchestratorException e) {
                 if (stopped) {
                     return;
@@ -97,10 +99,11 @@ public final class TickDriver implements AutoCloseable {
         }
     }
 
-    private void report(JsonNode tick) {
+    private void report(TickResult tick) {
         List<String> errors = new ArrayList<>();
-        tick.path("errors")
-                .forEach(e -> errors.add("tick " + tick.path("status").asText() + ": " + e.asText()));
+        if (tick.errors() != null) {
+            tick.errors().forEach(e -> errors.add("tick " + tick.status() + ": " + e));
+        }
         reportOnce(errors);
     }
 

@@ -1,8 +1,8 @@
 package io.barsbackfill.cli.command;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.report.Answers;
+import io.barsbackfill.orchestrator.api.AuditReport;
+import io.barsbackfill.orchestrator.api.OrchestratorRequestBuilder;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
             "Without --definition: every finished run of one series (--feed/--adjustment, default the "
                     + "orchestrator's BACKFILL_ALPACA_FEED/_ADJUSTMENT)."
         })
-public final class AuditCommand extends OperateCommand {
+public final class AuditCommand extends OperateCommand<AuditReport> {
 
     @Option(names = "--definition", paramLabel = "NAME", description = "Only this definition's runs (its series).")
     String definition;
@@ -31,11 +31,11 @@ public final class AuditCommand extends OperateCommand {
     SeriesOptions series;
 
     public AuditCommand(Map<String, String> env, Console console) {
-        super(env, console, "audit", Answers::audit);
+        super(env, console, "audit", AuditReport.class, Answers::audit);
     }
 
     @Override
-    ObjectNode request() {
-        return series.addTo(OrchestratorClient.putIfSet(super.request(), "definition", definition));
+    OrchestratorRequestBuilder request() {
+        return series.addTo(super.request().definition(definition));
     }
 }

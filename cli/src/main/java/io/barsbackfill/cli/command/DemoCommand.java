@@ -1,6 +1,5 @@
 package io.barsbackfill.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.client.TickDriver;
@@ -14,6 +13,11 @@ import io.barsbackfill.cli.stack.LocalStack;
 import io.barsbackfill.cli.stack.OrchestratorAddress;
 import io.barsbackfill.cli.stack.Provider;
 import io.barsbackfill.cli.stack.Tokens;
+import io.barsbackfill.orchestrator.api.AuditReport;
+import io.barsbackfill.orchestrator.api.EnqueueResult;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.StatusReport.DefinitionStatus;
+import io.barsbackfill.orchestrator.api.StatusReport.FailureGroup;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -114,23 +118,25 @@ public final class DemoCommand implements Callable<Integer> {
     private void enqueueScenario(OrchestratorClient client) {
         for (DefinitionSpec def : SCENARIO) {
             try {
-                JsonNode created = client.call(OrchestratorClient.enqueueRequest(
-                        def.name(),
-                        def.symbols(),
-                        def.timeframe(),
-                        def.from().toString(),
-                        def.to().toString(),
-                        null,
-                        "skip"));
+                EnqueueResult created = client.call(
+                        OrchestratorClient.enqueueRequest(
+                                def.name(),
+                                def.symbols(),
+                                def.timeframe(),
+                                def.from().toString(),
+                                def.to().toString(),
+                                null,
+                                "skip"),
+                        EnqueueResult.class);
                 console.line(String.format(
                         "enqueued   %s: %d symbols, %s slices, %s runs",
                         def.name(),
-                        created.path("symbols").size(),
-                        Answers.num(created.path("slices")),
-                        Answers.num(created.path("runs"))));
-                for (JsonNode s : created.path("skipped")) {
+                        Answers.list(created.symbols()).size(),
+                        Answers.num(created.slices()),
+                        Answers.num(created.runs())));
+                for (EnqueueResult.Skipped s : Answers.list(created.skipped())) {
                     String named =
-                            s.path("symbol").asText() + " (" + s.path("reason").asText("unknown to the provider") + ")";
+                            s.symbol() + " (" + (s.reason() == null ? "unknown to the provider" : s.reason()) + ")";
                     skipped.add(named);
                     console.line("skipped    " + def.name() + ": " + named);
                 }
@@ -138,8 +144,8 @@ public final class DemoCommand implements Callable<Integer> {
                 if (e.status() != 400 || !"name".equals(e.field())) {
                     throw new CliException(ExitCodes.FAILED, "enqueue " + def.name() + " failed: " + e.getMessage(), e);
                 }
-                JsonNode status = status(client);
-                JsonNode existing = ScenarioProgress.definition(status, def.name())
+                StatusReport status = status(client);
+                DefinitionStatus existing = ScenarioProgress.definition(status, def.name())
                         .orElseThrow(() -> new CliException(
                                 ExitCodes.FAILED, "enqueue " + def.name() + " failed: " + e.getMessage()));
                 String difference = difference(existing, def);
@@ -150,51 +156,50 @@ public final class DemoCommand implements Callable<Integer> {
                                     + " already exists in this database with " + difference
                                     + "; point DATABASE_URL at another database to run the demo");
                 }
-                int have = existing.path("symbols").asInt();
+                int have = existing.symbols();
                 console.line("enqueued   " + def.name() + ": already there, same settings (nothing enqueued)"
                         + (have < def.symbols().size()
                                 ? "; " + (def.symbols().size() - have)
                                         + " of its tickers were skipped when it was enqueued"
                                 : "")
-                        + (existing.path("enabled").asBoolean(true) ? "" : "; it is DISABLED (cancelled earlier)"));
+                        + (existing.enabled() ? "" : "; it is DISABLED (cancelled earlier)"));
             }
         }
     }
 
     /** How an existing definition differs from the one the demo wants; null when it is the same. */
-    static String difference(JsonNode existing, DefinitionSpec wanted) {
+    static String difference(DefinitionStatus existing, DefinitionSpec wanted) {
         List<String> diffs = new ArrayList<>();
-        if (!wanted.timeframe().equals(existing.path("timeframe").asText())) {
-            diffs.add("timeframe " + existing.path("timeframe").asText());
+        if (!wanted.timeframe().equals(existing.timeframe())) {
+            diffs.add("timeframe " + existing.timeframe());
         }
         // fewer is the same definition: enqueue with on_unknown=skip leaves out what the provider does not know
-        int symbols = existing.path("symbols").asInt(-1);
+        int symbols = existing.symbols();
         if (symbols < 1 || symbols > wanted.symbols().size()) {
-            diffs.add(existing.path("symbols").asText() + " symbols instead of "
-                    + wanted.symbols().size());
+            diffs.add(symbols + " symbols instead of " + wanted.symbols().size());
         }
-        if (!sameInstant(existing.path("window_from"), wanted.from())) {
-            diffs.add("window_from " + existing.path("window_from").asText());
+        if (!sameInstant(existing.windowFrom(), wanted.from())) {
+            diffs.add("window_from " + existing.windowFrom());
         }
-        if (!sameInstant(existing.path("window_to"), wanted.to())) {
-            diffs.add("window_to " + existing.path("window_to").asText("open"));
+        if (!sameInstant(existing.windowTo(), wanted.to())) {
+            diffs.add("window_to " + (existing.windowTo() == null ? "open" : existing.windowTo()));
         }
         return diffs.isEmpty() ? null : String.join(", ", diffs);
     }
 
-    private static boolean sameInstant(JsonNode value, Instant wanted) {
-        if (value.isMissingNode() || value.isNull()) {
+    private static boolean sameInstant(String value, Instant wanted) {
+        if (value == null) {
             return wanted == null;
         }
         try {
-            return Instant.parse(value.asText()).equals(wanted);
+            return Instant.parse(value).equals(wanted);
         } catch (DateTimeParseException e) {
             return false;
         }
     }
 
     record Outcome(
-            JsonNode status, ScenarioProgress progress, ProgressMeter meter, Instant finished, long dispatched) {}
+            StatusReport status, ScenarioProgress progress, ProgressMeter meter, Instant finished, long dispatched) {}
 
     private Outcome drive(OrchestratorClient client, LocalStack stack) {
         ScenarioProgress baseline = ScenarioProgress.of(status(client), SCENARIO);
@@ -227,7 +232,7 @@ public final class DemoCommand implements Callable<Integer> {
                             ExitCodes.FAILED, "a process died: " + dead.get().describeFailure());
                 }
                 Instant asked = Instant.now();
-                JsonNode status;
+                StatusReport status;
                 try {
                     status = client.status();
                 } catch (OrchestratorException e) {
@@ -280,10 +285,10 @@ public final class DemoCommand implements Callable<Integer> {
                         "BARS WRITTEN",
                         "SESSIONS WITH BARS")
                 .numeric(1, 2, 3, 4, 5, 6);
-        List<JsonNode> defined = new ArrayList<>();
+        List<DefinitionStatus> defined = new ArrayList<>();
         for (DefinitionSpec def : SCENARIO) {
             ScenarioProgress one = ScenarioProgress.of(o.status(), List.of(def));
-            List<JsonNode> found =
+            List<DefinitionStatus> found =
                     ScenarioProgress.definition(o.status(), def.name()).stream().toList();
             defined.addAll(found);
             table.row(
@@ -309,12 +314,12 @@ public final class DemoCommand implements Callable<Integer> {
         console.line("");
         console.line("summary");
         console.line(table.render("  ").stripTrailing());
-        JsonNode failures = o.status().path("failures");
-        if (failures.isArray() && !failures.isEmpty()) {
+        List<FailureGroup> failures = Answers.list(o.status().failures());
+        if (!failures.isEmpty()) {
             console.line("failed runs by error code (all definitions):");
-            for (JsonNode g : failures) {
-                console.line("  " + g.path("error_code").asText() + ": " + Answers.num(g.path("runs")) + " runs, e.g. "
-                        + g.path("sample").asText(""));
+            for (FailureGroup g : failures) {
+                console.line("  " + g.errorCode() + ": " + Answers.num(g.runs()) + " runs, e.g. "
+                        + (g.sample() == null ? "" : g.sample()));
             }
             console.line("to retry them: export BACKFILL_INTERNAL_TOKEN=<any secret>; ./backfill start, then in "
                     + "another shell ./backfill retry (same token) and ./backfill status");
@@ -353,9 +358,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** The audit of the stored bars against the calendar, in one line ({@code ./backfill audit} for the details). */
     private void audit(OrchestratorClient client) {
         try {
-            console.line(client.call(OrchestratorClient.request("audit"))
-                    .path("summary")
-                    .asText());
+            console.line(client.call(OrchestratorClient.request("audit"), AuditReport.class)
+                    .summary());
         } catch (OrchestratorException e) {
             console.error("audit failed: " + e.getMessage());
         }
@@ -381,7 +385,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + "ORDER BY symbol\"");
     }
 
-    private static JsonNode status(OrchestratorClient client) {
+    private static StatusReport status(OrchestratorClient client) {
         try {
             return client.status();
         } catch (OrchestratorException e) {

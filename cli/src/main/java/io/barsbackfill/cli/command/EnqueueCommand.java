@@ -1,8 +1,8 @@
 package io.barsbackfill.cli.command;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.report.Answers;
+import io.barsbackfill.orchestrator.api.EnqueueResult;
+import io.barsbackfill.orchestrator.api.OrchestratorRequestBuilder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = "A new definition: tickers x timeframe x window, planned into runs by the next ticks.")
-public final class EnqueueCommand extends OperateCommand {
+public final class EnqueueCommand extends OperateCommand<EnqueueResult> {
 
     @Option(
             names = "--name",
@@ -59,11 +59,11 @@ public final class EnqueueCommand extends OperateCommand {
     SeriesOptions series;
 
     public EnqueueCommand(Map<String, String> env, Console console) {
-        super(env, console, "enqueue", Answers::enqueue);
+        super(env, console, "enqueue", EnqueueResult.class, Answers::enqueue);
     }
 
     @Override
-    ObjectNode request() {
+    OrchestratorRequestBuilder request() {
         if (onUnknown != null && !List.of("reject", "skip").contains(onUnknown)) {
             throw new UsageException("--on-unknown must be reject or skip (got '" + onUnknown + "')");
         }
@@ -71,6 +71,13 @@ public final class EnqueueCommand extends OperateCommand {
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
-        return series.addTo(OrchestratorClient.enqueueRequest(name, list, timeframe, from, to, priority, onUnknown));
+        return series.addTo(super.request()
+                .name(name)
+                .symbols(list)
+                .timeframe(timeframe)
+                .from(from)
+                .to(to)
+                .priority(priority)
+                .onUnknown(onUnknown));
     }
 }

@@ -1,22 +1,23 @@
 package io.barsbackfill.cli.command;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.report.Answers;
+import io.barsbackfill.orchestrator.api.OrchestratorRequestBuilder;
+import io.barsbackfill.orchestrator.api.UpdateResult;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 
 /** {@code retry} and {@code cancel}: one action on the runs {@link RunFilters} select; answers an update count. */
-abstract class FilteredCommand extends OperateCommand {
+abstract class FilteredCommand extends OperateCommand<UpdateResult> {
 
     @Mixin
     RunFilters filters;
 
     FilteredCommand(Map<String, String> env, Console console, String action) {
-        super(env, console, action, Answers::update);
+        super(env, console, action, UpdateResult.class, Answers::update);
     }
 
     @Override
-    ObjectNode request() {
+    OrchestratorRequestBuilder request() {
         return filters.addTo(super.request());
     }
 }

@@ -1,13 +1,14 @@
 package io.barsbackfill.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.OrchestratorAddress;
 import io.barsbackfill.cli.stack.Tokens;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
+import io.barsbackfill.orchestrator.api.OrchestratorRequestBuilder;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,9 +24,9 @@ import picocli.CommandLine.Option;
  * running orchestrator at {@code BACKFILL_ORCHESTRATOR_URL} (else the address a running {@code start} or
  * {@code demo} wrote beside its token, else {@link #DEFAULT_URL}) with {@code BACKFILL_INTERNAL_TOKEN} (or the token
  * {@code start} wrote), the answer as text or {@code --json}. Non-2xx answers and unreachable orchestrators: the
- * server's message (with its {@code field}) on stderr, exit 2.
+ * server's message (with its {@code field}) on stderr, exit 2. {@code T}: the record of the action's answer.
  */
-public abstract class OperateCommand implements Callable<Integer> {
+public abstract class OperateCommand<T> implements Callable<Integer> {
 
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
@@ -35,36 +36,40 @@ public abstract class OperateCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final Console console;
     private final String action;
-    private final Function<JsonNode, String> text;
+    private final Class<T> answer;
+    private final Function<T, String> text;
 
-    /** {@code text}: the answer as text for a person. */
-    OperateCommand(Map<String, String> env, Console console, String action, Function<JsonNode, String> text) {
+    /** {@code answer}: the record of the action's answer; {@code text}: that answer as text for a person. */
+    OperateCommand(Map<String, String> env, Console console, String action, Class<T> answer, Function<T, String> text) {
         this.env = env;
         this.console = console;
         this.action = action;
+        this.answer = answer;
         this.text = text;
     }
 
-    /** The request body: the action alone unless a command adds its options; may throw {@link UsageException}. */
-    ObjectNode request() {
-        return OrchestratorClient.request(action);
+    /** The request: the action alone unless a command adds its options; may throw {@link UsageException}. */
+    OrchestratorRequestBuilder request() {
+        return OrchestratorRequest.builder(action);
     }
 
-    String text(JsonNode answer) {
+    String text(T answer) {
         return text.apply(answer);
     }
 
     @Override
     public Integer call() {
-        ObjectNode request = request();
+        OrchestratorRequest request = request().build();
         OrchestratorClient client = client();
-        JsonNode answer;
         try {
-            answer = client.call(request);
+            JsonNode body = client.call(request);
+            console.line(
+                    json
+                            ? HttpJson.pretty(body)
+                            : text(client.read(action, body, answer)).stripTrailing());
         } catch (OrchestratorException e) {
             throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
         }
-        console.line(json ? HttpJson.pretty(answer) : text(answer).stripTrailing());
         return ExitCodes.OK;
     }
 

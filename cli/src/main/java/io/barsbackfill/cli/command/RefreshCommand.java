@@ -1,10 +1,11 @@
 package io.barsbackfill.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.report.Answers;
+import io.barsbackfill.orchestrator.api.OrchestratorRequestBuilder;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.UpdateResult;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
                     + "only bars that changed are written. Ticks until they are fetched, then prints how many bars "
                     + "changed (with --json: the orchestrator's answer, without waiting)."
         })
-public final class RefreshCommand extends OperateCommand {
+public final class RefreshCommand extends OperateCommand<UpdateResult> {
 
     /** Ticks to wait for the refreshed slices before reporting what is known so far. */
     private static final int MAX_TICKS = 50;
@@ -33,19 +34,19 @@ public final class RefreshCommand extends OperateCommand {
     String since;
 
     public RefreshCommand(Map<String, String> env, Console console) {
-        super(env, console, "refresh", Answers::update);
+        super(env, console, "refresh", UpdateResult.class, Answers::update);
     }
 
     @Override
-    ObjectNode request() {
-        return OrchestratorClient.putIfSet(super.request().put("definition", definition), "since", since);
+    OrchestratorRequestBuilder request() {
+        return super.request().definition(definition).since(since);
     }
 
     @Override
-    String text(JsonNode answer) {
+    String text(UpdateResult answer) {
         OrchestratorClient client = client();
         try {
-            JsonNode status = client.status();
+            StatusReport status = client.status();
             for (int i = 0; i < MAX_TICKS && Answers.refreshPending(status, definition) > 0; i++) {
                 client.tick();
                 status = client.status();

@@ -1,8 +1,6 @@
 package io.barsbackfill.cli.command;
 
-import static io.barsbackfill.cli.client.OrchestratorClient.putIfSet;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barsbackfill.orchestrator.api.OrchestratorRequestBuilder;
 import picocli.CommandLine.Option;
 
 /** The filters of {@code retry} and {@code cancel}; none means every run. */
@@ -21,9 +19,7 @@ final class RunFilters {
                     "Only runs that failed with this code, " + "e.g. RATE_LIMITED, INVALID_SYMBOL, LEASE_EXPIRED.")
     String errorCode;
 
-    ObjectNode addTo(ObjectNode request) {
-        putIfSet(request, "definition", definition);
-        putIfSet(request, "symbol", symbol);
-        return putIfSet(request, "error_code", errorCode);
+    OrchestratorRequestBuilder addTo(OrchestratorRequestBuilder request) {
+        return request.definition(definition).symbol(symbol).errorCode(errorCode);
     }
 }

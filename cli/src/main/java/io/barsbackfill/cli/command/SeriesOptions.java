@@ -1,8 +1,6 @@
 package io.barsbackfill.cli.command;
 
-import static io.barsbackfill.cli.client.OrchestratorClient.putIfSet;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.barsbackfill.orchestrator.api.OrchestratorRequestBuilder;
 import picocli.CommandLine.Option;
 
 /** {@code --feed} and {@code --adjustment}: a series; absent ones are the orchestrator's defaults. */
@@ -22,8 +20,7 @@ final class SeriesOptions {
                     + "dividend, spin-off or all (default the orchestrator's BACKFILL_ALPACA_ADJUSTMENT, raw).")
     String adjustment;
 
-    ObjectNode addTo(ObjectNode request) {
-        putIfSet(request, "feed", feed);
-        return putIfSet(request, "adjustment", adjustment);
+    OrchestratorRequestBuilder addTo(OrchestratorRequestBuilder request) {
+        return request.feed(feed).adjustment(adjustment);
     }
 }

@@ -1,65 +1,84 @@
 package io.barsbackfill.cli.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Arrays;
+import io.barsbackfill.orchestrator.api.AuditReport;
+import io.barsbackfill.orchestrator.api.AuditReport.Finding;
+import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
+import io.barsbackfill.orchestrator.api.EnqueueResult;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.StatusReport.BarTotals;
+import io.barsbackfill.orchestrator.api.StatusReport.CompletenessStatus;
+import io.barsbackfill.orchestrator.api.StatusReport.DefinitionStatus;
+import io.barsbackfill.orchestrator.api.StatusReport.FailureGroup;
+import io.barsbackfill.orchestrator.api.StatusReport.HeartbeatStatus;
+import io.barsbackfill.orchestrator.api.StatusReport.InFlight;
+import io.barsbackfill.orchestrator.api.StatusReport.ProviderStatus;
+import io.barsbackfill.orchestrator.api.StatusReport.RefreshProgress;
+import io.barsbackfill.orchestrator.api.StatusReport.RunCounts;
+import io.barsbackfill.orchestrator.api.StatusReport.Throughput;
+import io.barsbackfill.orchestrator.api.TickResult;
+import io.barsbackfill.orchestrator.api.UpdateResult;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
- * Readable text for the orchestrator's answers. Reads the JSON trees leniently ({@code path}, defaults), so a
- * field the orchestrator adds, drops or renames shows as blank instead of failing the command.
+ * Readable text for the orchestrator's answers, the records of orchestrator-api. A part of an answer that is
+ * absent (an older orchestrator's) shows as blank or {@code ?} instead of failing the command.
  */
 public final class Answers {
 
     private Answers() {}
 
-    public static String status(JsonNode s) {
+    public static String status(StatusReport s) {
         StringBuilder out = new StringBuilder();
         out.append("orchestrator ")
-                .append(s.path("version").asText("?"))
+                .append(or(s.version(), "?"))
                 .append(", report of ")
-                .append(s.path("generated_at").asText("?"))
+                .append(or(s.generatedAt(), "?"))
                 .append('\n');
-        out.append(counts(
-                s,
+        RunCounts runs = s.runs();
+        out.append(String.format(
                 "runs       %s total: %s queued (%s ready), %s running, %s success, %s failed, %s cancelled%n",
-                "/runs/total",
-                "/runs/queued",
-                "/ready",
-                "/runs/running",
-                "/runs/success",
-                "/runs/failed",
-                "/runs/cancelled"));
-        JsonNode progress = s.path("progress");
+                num(runs, RunCounts::total),
+                num(runs, RunCounts::queued),
+                num(s.ready()),
+                num(runs, RunCounts::running),
+                num(runs, RunCounts::success),
+                num(runs, RunCounts::failed),
+                num(runs, RunCounts::cancelled)));
+        StatusReport.Progress progress = s.progress();
         out.append(String.format(
                 "progress   %s of %s runs done (%s%%)%n",
-                num(progress.path("done")),
-                num(progress.path("total")),
-                progress.path("percent").asText("0")));
-        out.append(counts(s, "bars       %s written, %s fetched%n", "/bars/rows_written", "/bars/bars_fetched"));
-        provider(out, s.path("provider"));
-        out.append(counts(
-                s.path("in_flight"),
+                num(progress, StatusReport.Progress::done),
+                num(progress, StatusReport.Progress::total),
+                text(progress, p -> p.percent(), "0")));
+        out.append(String.format(
+                "bars       %s written, %s fetched%n",
+                num(s.bars(), BarTotals::rowsWritten), num(s.bars(), BarTotals::barsFetched)));
+        provider(out, s.provider());
+        InFlight inFlight = s.inFlight();
+        out.append(String.format(
                 "in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
-                "/dispatches",
-                "/max_dispatches",
-                "/runs",
-                "/expired_leases"));
-        JsonNode t = s.path("throughput");
+                num(inFlight, InFlight::dispatches),
+                num(inFlight, InFlight::maxDispatches),
+                num(inFlight, InFlight::runs),
+                num(inFlight, InFlight::expiredLeases)));
+        Throughput t = s.throughput();
         out.append(String.format(
                 "last %s min  %s runs succeeded, %s failed, %s bars written, %s runs/min%n",
-                t.path("window_minutes").asText("?"),
-                num(t.path("runs_succeeded")),
-                num(t.path("runs_failed")),
-                num(t.path("rows_written")),
-                t.path("runs_per_minute").asText("0")));
-        if (s.hasNonNull("oldest_queued_age_seconds")) {
+                text(t, Throughput::windowMinutes, "?"),
+                num(t, Throughput::runsSucceeded),
+                num(t, Throughput::runsFailed),
+                num(t, Throughput::rowsWritten),
+                text(t, Throughput::runsPerMinute, "0")));
+        if (s.oldestQueuedAgeSeconds() != null) {
             out.append("oldest queued run waits since ")
-                    .append(duration(s.path("oldest_queued_age_seconds").asLong()))
+                    .append(duration(s.oldestQueuedAgeSeconds()))
                     .append('\n');
         }
-        failures(out, "failed runs by error code", s.path("failures"));
-        failures(out, "queued for retry, by last error", s.path("retrying"));
+        failures(out, "failed runs by error code", s.failures());
+        failures(out, "queued for retry, by last error", s.retrying());
         Table defs = new Table(
                         "DEFINITION",
                         "ON",
@@ -75,191 +94,181 @@ public final class Answers {
                         "DONE",
                         "SESSIONS WITH BARS")
                 .numeric(3, 5, 6, 7, 8, 9, 10, 11);
-        for (JsonNode d : s.path("definitions")) {
-            JsonNode r = d.path("runs");
+        for (DefinitionStatus d : list(s.definitions())) {
+            RunCounts r = d.runs();
             defs.row(
-                    d.path("name").asText(),
-                    d.path("enabled").asBoolean(true) ? "yes" : "no",
-                    d.path("timeframe").asText(),
-                    d.path("symbols").asText(),
-                    window(d.path("window_from"), d.path("window_to")),
-                    num(r.path("queued")),
-                    num(r.path("running")),
-                    num(r.path("success")),
-                    num(r.path("failed")),
-                    num(r.path("cancelled")),
-                    num(d.path("bars").path("rows_written")),
-                    d.path("progress").path("percent").asText("0") + "%",
+                    or(d.name(), ""),
+                    d.enabled() ? "yes" : "no",
+                    or(d.timeframe(), ""),
+                    String.valueOf(d.symbols()),
+                    window(d.windowFrom(), d.windowTo()),
+                    num(r, RunCounts::queued),
+                    num(r, RunCounts::running),
+                    num(r, RunCounts::success),
+                    num(r, RunCounts::failed),
+                    num(r, RunCounts::cancelled),
+                    num(d.bars(), BarTotals::rowsWritten),
+                    text(d.progress(), p -> p.percent(), "0") + "%",
                     sessions(List.of(d)));
         }
         out.append(defs.isEmpty() ? "definitions: none\n" : "definitions\n" + defs.render("  "));
         Table beats = new Table("ORCHESTRATOR", "STATUS", "SEEN", "VERSION", "LAST TICK");
-        for (JsonNode h : s.path("heartbeats")) {
+        for (HeartbeatStatus h : list(s.heartbeats())) {
             beats.row(
-                    h.path("name").asText(),
-                    h.path("status").asText(),
-                    duration(h.path("age_seconds").asLong()) + " ago",
-                    h.path("version").asText(""),
-                    h.path("message").asText(""));
+                    or(h.name(), ""),
+                    or(h.status(), ""),
+                    duration(h.ageSeconds() == null ? 0 : h.ageSeconds()) + " ago",
+                    or(h.version(), ""),
+                    or(h.message(), ""));
         }
         out.append(beats.isEmpty() ? "heartbeats: none (no tick yet)\n" : "heartbeats\n" + beats.render("  "));
         return out.toString();
     }
 
     /** {@code provider   alpaca closed}, or open with its reason, since when, the next probe and the last error. */
-    private static void provider(StringBuilder out, JsonNode p) {
-        if (p.isMissingNode() || p.isNull()) {
+    private static void provider(StringBuilder out, ProviderStatus p) {
+        if (p == null) {
             return;
         }
-        out.append("provider   ")
-                .append(p.path("name").asText("?"))
-                .append(' ')
-                .append(p.path("state").asText("?"));
-        if (p.hasNonNull("reason")) {
-            out.append(" (").append(p.path("reason").asText()).append(')');
+        out.append("provider   ").append(or(p.name(), "?")).append(' ').append(or(p.state(), "?"));
+        if (p.reason() != null) {
+            out.append(" (").append(p.reason()).append(')');
         }
-        if (p.hasNonNull("since")) {
-            out.append(" since ").append(p.path("since").asText());
+        if (p.since() != null) {
+            out.append(" since ").append(p.since());
         }
-        if (p.hasNonNull("next_probe_at")) {
-            out.append(", next probe ").append(p.path("next_probe_at").asText());
+        if (p.nextProbeAt() != null) {
+            out.append(", next probe ").append(p.nextProbeAt());
         }
-        if (!"closed".equals(p.path("state").asText()) && p.hasNonNull("last_error")) {
-            out.append(", last error: ").append(clip(p.path("last_error").asText(), 160));
+        boolean closed = "closed".equals(p.state());
+        if (!closed && p.lastError() != null) {
+            out.append(", last error: ").append(clip(p.lastError(), 160));
         }
-        if (!"closed".equals(p.path("state").asText())) {
+        if (!closed) {
             out.append(
                     "\n           nothing is claimed until a probe succeeds; queued runs spend no attempts meanwhile");
         }
         out.append('\n');
     }
 
-    private static void failures(StringBuilder out, String title, JsonNode groups) {
-        if (!groups.isArray() || groups.isEmpty()) {
+    private static void failures(StringBuilder out, String title, List<FailureGroup> groups) {
+        if (list(groups).isEmpty()) {
             return;
         }
         Table t = new Table("ERROR CODE", "RUNS", "LAST HOUR", "LATEST MESSAGE").numeric(1, 2);
-        for (JsonNode g : groups) {
-            t.row(
-                    g.path("error_code").asText(),
-                    num(g.path("runs")),
-                    num(g.path("last_hour")),
-                    clip(g.path("sample").asText(""), 100));
+        for (FailureGroup g : groups) {
+            t.row(or(g.errorCode(), ""), num(g.runs()), num(g.lastHour()), clip(or(g.sample(), ""), 100));
         }
         out.append(title).append('\n').append(t.render("  "));
     }
 
-    public static String tick(JsonNode t) {
+    public static String tick(TickResult t) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 "tick %s in %s ms (instance %s): %s definitions scanned, %s runs planned, "
                         + "%s runs dispatched in %s requests, %s leases reaped, %s runs released, %s runs failed%n",
-                t.path("status").asText("?"),
-                t.path("duration_ms").asText("?"),
-                t.path("instance").asText("?"),
-                num(t.path("scanned")),
-                num(t.path("slices_created")),
-                num(t.path("jobs_dispatched")),
-                num(t.path("dispatches")),
-                num(t.path("reaped")),
-                num(t.path("runs_released")),
-                num(t.path("runs_failed"))));
-        if (t.hasNonNull("gate") && !"closed".equals(t.path("gate").asText())) {
-            out.append("  gate: ").append(t.path("gate").asText()).append('\n');
+                or(t.status(), "?"),
+                t.durationMs(),
+                or(t.instance(), "?"),
+                num(t.scanned()),
+                num(t.slicesCreated()),
+                num(t.jobsDispatched()),
+                num(t.dispatches()),
+                num(t.reaped()),
+                num(t.runsReleased()),
+                num(t.runsFailed())));
+        if (t.gate() != null && !"closed".equals(t.gate())) {
+            out.append("  gate: ").append(t.gate()).append('\n');
         }
-        for (JsonNode e : t.path("errors")) {
-            out.append("  error: ").append(e.asText()).append('\n');
+        for (String e : list(t.errors())) {
+            out.append("  error: ").append(e).append('\n');
         }
         return out.toString();
     }
 
-    public static String enqueue(JsonNode e) {
+    public static String enqueue(EnqueueResult e) {
         return String.format(
                         "definition %s created (id %s): %d symbols, %s, %s, priority %s; %s slices (%s ready now), "
                                 + "%s runs; ticks plan them%n",
-                        e.path("name").asText(),
-                        e.path("id").asText(),
-                        e.path("symbols").size(),
-                        e.path("timeframe").asText(),
-                        window(e.path("window_from"), e.path("window_to")),
-                        e.path("priority").asText(),
-                        num(e.path("slices")),
-                        num(e.path("slices_ready")),
-                        num(e.path("runs")))
+                        or(e.name(), ""),
+                        or(e.id(), ""),
+                        list(e.symbols()).size(),
+                        or(e.timeframe(), ""),
+                        window(e.windowFrom(), e.windowTo()),
+                        e.priority(),
+                        num(e.slices()),
+                        num(e.slicesReady()),
+                        num(e.runs()))
                 + skipped(e);
     }
 
     /** The tickers an {@code enqueue} with {@code on_unknown: skip} left out, one line each; empty when none. */
-    public static String skipped(JsonNode enqueued) {
+    public static String skipped(EnqueueResult enqueued) {
         StringBuilder out = new StringBuilder();
-        for (JsonNode s : enqueued.path("skipped")) {
-            out.append(String.format(
-                    "skipped %s: %s%n",
-                    s.path("symbol").asText(), s.path("reason").asText("")));
+        for (EnqueueResult.Skipped s : list(enqueued.skipped())) {
+            out.append(String.format("skipped %s: %s%n", or(s.symbol(), ""), or(s.reason(), "")));
         }
         return out.toString();
     }
 
-    public static String update(JsonNode u) {
-        String action = u.path("action").asText("?");
+    public static String update(UpdateResult u) {
+        String action = or(u.action(), "?");
         String what = switch (action) {
             case "cancel" -> "queued runs cancelled";
             case "refresh" -> "finished runs queued to be fetched again";
             default -> "failed runs queued again";
         };
-        StringBuilder out = new StringBuilder(String.format("%s: %s %s", action, num(u.path("runs_changed")), what));
-        if (u.hasNonNull("definition")) {
-            out.append(" (definition ").append(u.path("definition").asText()).append(')');
+        StringBuilder out = new StringBuilder(String.format("%s: %s %s", action, num(u.runsChanged()), what));
+        if (u.definition() != null) {
+            out.append(" (definition ").append(u.definition()).append(')');
         }
-        if (u.path("definition_disabled").asBoolean(false)) {
+        if (Boolean.TRUE.equals(u.definitionDisabled())) {
             out.append("; the definition is disabled and plans nothing more");
         }
         return out.append('\n').toString();
     }
 
     /** The audit's one-line summary, then the slices that need a look. */
-    public static String audit(JsonNode a) {
-        StringBuilder out = new StringBuilder(a.path("summary").asText()).append('\n');
-        for (JsonNode f : a.path("findings")) {
+    public static String audit(AuditReport a) {
+        StringBuilder out = new StringBuilder(or(a.summary(), "")).append('\n');
+        for (Finding f : list(a.findings())) {
             out.append(String.format(
                     "  %s %s [%s, %s): %s bars for %s sessions; %s unexplained sessions (%s unverified, %s provider "
                             + "holes), %s bars outside the session, %s duplicates%n",
-                    f.path("symbol").asText(),
-                    f.path("timeframe").asText(),
-                    f.path("slice_from").asText(),
-                    f.path("slice_to").asText(),
-                    num(f.path("bars_stored")),
-                    num(f.path("sessions_expected")),
-                    num(f.path("unexplained_sessions")),
-                    num(f.path("gaps").path("unverified")),
-                    num(f.path("gaps").path("provider_holes")),
-                    num(f.path("bars_outside_session")),
-                    num(f.path("duplicates"))));
+                    or(f.symbol(), ""),
+                    or(f.timeframe(), ""),
+                    or(f.sliceFrom(), ""),
+                    or(f.sliceTo(), ""),
+                    num(f.barsStored()),
+                    num(f.sessionsExpected()),
+                    num(f.unexplainedSessions()),
+                    num(f.gaps(), GapCounts::unverified),
+                    num(f.gaps(), GapCounts::providerHoles),
+                    num(f.barsOutsideSession()),
+                    num(f.duplicates())));
         }
         return out.toString();
     }
 
     /** The latest refresh of definition {@code name} in a status answer, in one line. */
-    public static String refresh(JsonNode status, String name) {
-        for (JsonNode d : status.path("definitions")) {
-            if (name.equals(d.path("name").asText()) && d.hasNonNull("refresh")) {
+    public static String refresh(StatusReport status, String name) {
+        for (DefinitionStatus d : list(status.definitions())) {
+            RefreshProgress r = d.refresh();
+            if (name.equals(d.name()) && r != null) {
                 return "refresh " + name
-                        + counts(
-                                d.path("refresh"),
+                        + String.format(
                                 ": %s slices fetched again (%s still queued or running), %s bars changed%n",
-                                "/runs",
-                                "/pending",
-                                "/bars_changed");
+                                num(r.runs()), num(r.pending()), num(r.barsChanged()));
             }
         }
         return "refresh " + name + ": nothing to fetch again\n";
     }
 
     /** Runs of definition {@code name}'s latest refresh still queued or running, in a status answer. */
-    public static long refreshPending(JsonNode status, String name) {
-        for (JsonNode d : status.path("definitions")) {
-            if (name.equals(d.path("name").asText())) {
-                return d.path("refresh").path("pending").asLong(0);
+    public static long refreshPending(StatusReport status, String name) {
+        for (DefinitionStatus d : list(status.definitions())) {
+            if (name.equals(d.name())) {
+                return d.refresh() == null ? 0 : d.refresh().pending();
             }
         }
         return 0;
@@ -269,15 +278,17 @@ public final class Answers {
      * The completeness of some definitions of a status answer: sessions holding a bar of those expected, and of
      * the others those confirmed empty and those unexplained; the runs a verification healed.
      */
-    public static String sessions(List<JsonNode> definitions) {
+    public static String sessions(List<DefinitionStatus> definitions) {
         long expected = 0, withBars = 0, verifiedEmpty = 0, unexplained = 0, healed = 0;
-        for (JsonNode d : definitions) {
-            JsonNode c = d.path("completeness");
-            expected += c.path("sessions_expected").asLong();
-            withBars += c.path("sessions_with_bars").asLong();
-            verifiedEmpty += c.path("sessions_verified_empty").asLong();
-            unexplained += c.path("sessions_unexplained").asLong();
-            healed += c.path("runs_healed").asLong();
+        for (DefinitionStatus d : definitions) {
+            CompletenessStatus c = d.completeness();
+            if (c != null) {
+                expected += c.sessionsExpected();
+                withBars += c.sessionsWithBars();
+                verifiedEmpty += c.sessionsVerifiedEmpty();
+                unexplained += c.sessionsUnexplained();
+                healed += c.runsHealed();
+            }
         }
         return num(withBars) + "/" + num(expected)
                 + (expected == withBars
@@ -286,18 +297,32 @@ public final class Answers {
                 + (healed == 0 ? "" : ", " + num(healed) + " runs healed");
     }
 
-    static String window(JsonNode from, JsonNode to) {
-        return from.asText("?") + " .. " + (to.isMissingNode() || to.isNull() ? "open" : to.asText());
+    static String window(String from, String to) {
+        return or(from, "?") + " .. " + or(to, "open");
     }
 
-    /** {@code format} filled with the counts at the JSON pointers {@code at} of {@code node}. */
-    private static String counts(JsonNode node, String format, String... at) {
-        return String.format(format, Arrays.stream(at).map(p -> num(node.at(p))).toArray());
+    /** {@code list}, or empty when the answer has none. */
+    public static <T> List<T> list(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    static String or(String value, String absent) {
+        return value == null ? absent : value;
+    }
+
+    /** A figure of a part of an answer as the orchestrator writes it; {@code absent} when the part is. */
+    private static <T> String text(T part, Function<T, Object> figure, String absent) {
+        return part == null ? absent : String.valueOf(figure.apply(part));
+    }
+
+    /** A count of a part of an answer; blank when the part is absent. */
+    private static <T> String num(T part, ToLongFunction<T> count) {
+        return part == null ? "" : num(count.applyAsLong(part));
     }
 
     /** A count with thousands separators; blank when absent. */
-    public static String num(JsonNode n) {
-        return n.isMissingNode() || n.isNull() ? "" : num(n.asLong());
+    public static String num(Number n) {
+        return n == null ? "" : num(n.longValue());
     }
 
     public static String num(long n) {

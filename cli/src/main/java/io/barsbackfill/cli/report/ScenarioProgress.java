@@ -1,7 +1,9 @@
 package io.barsbackfill.cli.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.command.DefinitionSpec;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.StatusReport.DefinitionStatus;
+import io.barsbackfill.orchestrator.api.StatusReport.RunCounts;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -22,47 +24,48 @@ public record ScenarioProgress(
         boolean planned,
         int found) {
 
-    public static ScenarioProgress of(JsonNode status, List<DefinitionSpec> definitions) {
+    public static ScenarioProgress of(StatusReport status, List<DefinitionSpec> definitions) {
         long total = 0, queued = 0, running = 0, success = 0, failed = 0, cancelled = 0, bars = 0;
         boolean planned = true;
         int found = 0;
         for (DefinitionSpec spec : definitions) {
-            Optional<JsonNode> d = definition(status, spec.name());
+            Optional<DefinitionStatus> d = definition(status, spec.name());
             if (d.isEmpty()) {
                 planned = false;
                 continue;
             }
             found++;
-            JsonNode r = d.get().path("runs");
-            total += r.path("total").asLong();
-            queued += r.path("queued").asLong();
-            running += r.path("running").asLong();
-            success += r.path("success").asLong();
-            failed += r.path("failed").asLong();
-            cancelled += r.path("cancelled").asLong();
-            bars += d.get().path("bars").path("rows_written").asLong();
+            RunCounts r = d.get().runs();
+            if (r != null) {
+                total += r.total();
+                queued += r.queued();
+                running += r.running();
+                success += r.success();
+                failed += r.failed();
+                cancelled += r.cancelled();
+            }
+            bars += d.get().bars() == null ? 0 : d.get().bars().rowsWritten();
             planned &= plannedToEnd(d.get(), spec);
         }
         return new ScenarioProgress(total, queued, running, success, failed, cancelled, bars, planned, found);
     }
 
     /** The definition named {@code name} in a status answer. */
-    public static Optional<JsonNode> definition(JsonNode status, String name) {
-        for (JsonNode d : status.path("definitions")) {
-            if (name.equals(d.path("name").asText())) {
+    public static Optional<DefinitionStatus> definition(StatusReport status, String name) {
+        for (DefinitionStatus d : Answers.list(status.definitions())) {
+            if (name.equals(d.name())) {
                 return Optional.of(d);
             }
         }
         return Optional.empty();
     }
 
-    static boolean plannedToEnd(JsonNode d, DefinitionSpec spec) {
-        JsonNode plannedTo = d.path("planned_to");
-        if (plannedTo.isMissingNode() || plannedTo.isNull()) {
+    static boolean plannedToEnd(DefinitionStatus d, DefinitionSpec spec) {
+        if (d.plannedTo() == null) {
             return false;
         }
         try {
-            return spec.to() != null && !Instant.parse(plannedTo.asText()).isBefore(spec.to());
+            return spec.to() != null && !Instant.parse(d.plannedTo()).isBefore(spec.to());
         } catch (DateTimeParseException e) {
             return false;
         }

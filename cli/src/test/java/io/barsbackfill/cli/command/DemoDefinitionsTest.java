@@ -2,8 +2,8 @@ package io.barsbackfill.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
+import io.barsbackfill.orchestrator.api.StatusReport.DefinitionStatus;
 import org.junit.jupiter.api.Test;
 
 class DemoDefinitionsTest {
@@ -32,23 +32,27 @@ class DemoDefinitionsTest {
     @Test
     void anExistingDefinitionWithTheSameSettingsIsAlreadyThere() {
         DefinitionSpec wanted = DemoScenario.DEFINITIONS.get(1);
-        JsonNode same = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":11,"
+        DefinitionStatus same = definition("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":11,"
                 + "\"window_from\":\"2024-01-01T00:00:00Z\",\"window_to\":\"2026-01-10T00:00:00.000Z\"}");
         assertThat(DemoCommand.difference(same, wanted)).isNull();
-        JsonNode other = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"d1\",\"symbols\":12,"
+        DefinitionStatus other = definition("{\"name\":\"US_BATCH_2\",\"timeframe\":\"d1\",\"symbols\":12,"
                 + "\"window_from\":\"2020-01-01T00:00:00Z\"}");
         assertThat(DemoCommand.difference(other, wanted))
                 .isEqualTo("timeframe d1, 12 symbols instead of 11, window_from 2020-01-01T00:00:00Z, window_to open");
-        JsonNode noSymbols = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":0,"
+        DefinitionStatus noSymbols = definition("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":0,"
                 + "\"window_from\":\"2024-01-01T00:00:00Z\",\"window_to\":\"2026-01-10T00:00:00Z\"}");
         assertThat(DemoCommand.difference(noSymbols, wanted)).isEqualTo("0 symbols instead of 11");
     }
 
     @Test
     void aDefinitionThatSkippedTickersTheProviderDidNotKnowIsTheSame() {
-        JsonNode skippedVix = HttpJson.parse("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":10,"
+        DefinitionStatus skippedVix = definition("{\"name\":\"US_BATCH_2\",\"timeframe\":\"h1\",\"symbols\":10,"
                 + "\"window_from\":\"2024-01-01T00:00:00Z\",\"window_to\":\"2026-01-10T00:00:00Z\"}");
         assertThat(DemoCommand.difference(skippedVix, DemoScenario.DEFINITIONS.get(1)))
                 .isNull();
+    }
+
+    private static DefinitionStatus definition(String json) {
+        return HttpJson.read(HttpJson.parse(json), DefinitionStatus.class);
     }
 }

@@ -2,10 +2,12 @@ package io.barsbackfill.cli.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.command.DefinitionSpec;
 import io.barsbackfill.cli.command.DemoScenario;
+import io.barsbackfill.orchestrator.api.StatusReport;
+import io.barsbackfill.orchestrator.api.TickResult;
+import io.barsbackfill.orchestrator.api.UpdateResult;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ public class ReportTest {
 
     @Test
     void statusIsReadable() {
-        String text = Answers.status(HttpJson.parse(STATUS));
+        String text = Answers.status(status(STATUS));
         assertThat(text)
                 .contains("1,525 total: 100 queued (90 ready), 50 running, 1,300 success, 75 failed")
                 .contains("1,300 of 1,525 runs done (85.25%)")
@@ -55,34 +57,35 @@ public class ReportTest {
                 ,"provider":{"name":"alpaca","state":"open","reason":"PROVIDER_AUTH","since":"2026-11-29T07:40:00Z",
                             "last_error":"provider refused the request (HTTP 401): unauthorized.",
                             "next_probe_at":"2026-11-29T07:44:00Z","consecutive_failures":4}}""";
-        assertThat(Answers.status(HttpJson.parse(open)))
+        assertThat(Answers.status(status(open)))
                 .contains("provider   alpaca open (PROVIDER_AUTH) since 2026-11-29T07:40:00Z, next probe "
                         + "2026-11-29T07:44:00Z, last error: provider refused the request (HTTP 401)")
                 .contains("nothing is claimed until a probe succeeds");
         String closed = STATUS.substring(0, STATUS.length() - 1)
                 + ",\"provider\":{\"name\":\"alpaca\",\"state\":\"closed\",\"consecutive_failures\":0}}";
-        assertThat(Answers.status(HttpJson.parse(closed))).contains("provider   alpaca closed\n");
-        assertThat(Answers.tick(HttpJson.parse("{\"status\":\"warning\",\"gate\":\"open (PROVIDER_AUTH) since x\"}")))
+        assertThat(Answers.status(status(closed))).contains("provider   alpaca closed\n");
+        assertThat(Answers.tick(tick("{\"status\":\"warning\",\"gate\":\"open (PROVIDER_AUTH) since x\"}")))
                 .contains("  gate: open (PROVIDER_AUTH) since x");
     }
 
     @Test
     void answersMissingFieldsDoNotBreakTheText() {
-        JsonNode empty = HttpJson.parse("{}");
-        assertThat(Answers.status(empty)).contains("definitions: none").contains("heartbeats: none");
-        assertThat(Answers.tick(empty)).startsWith("tick ?");
-        assertThat(Answers.update(HttpJson.parse("{\"action\":\"cancel\",\"runs_changed\":3,\"definition\":\"X\","
-                        + "\"definition_disabled\":true}")))
+        assertThat(Answers.status(status("{}"))).contains("definitions: none").contains("heartbeats: none");
+        assertThat(Answers.tick(tick("{}"))).startsWith("tick ?");
+        assertThat(Answers.update(HttpJson.read(
+                        HttpJson.parse("{\"action\":\"cancel\",\"runs_changed\":3,\"definition\":\"X\","
+                                + "\"definition_disabled\":true}"),
+                        UpdateResult.class)))
                 .contains("cancel: 3 queued runs cancelled (definition X)")
                 .contains("disabled");
-        assertThat(Answers.tick(HttpJson.parse("{\"status\":\"error\",\"errors\":[\"claim: boom\"]}")))
+        assertThat(Answers.tick(tick("{\"status\":\"error\",\"errors\":[\"claim: boom\"]}")))
                 .contains("tick error")
                 .contains("  error: claim: boom");
     }
 
     @Test
     void scenarioProgressSumsTheDefinitionsAsked() {
-        JsonNode status = HttpJson.parse(STATUS);
+        StatusReport status = status(STATUS);
         ScenarioProgress p = ScenarioProgress.of(status, DemoScenario.DEFINITIONS);
         assertThat(p.total()).isEqualTo(1525);
         assertThat(p.success()).isEqualTo(1300);
@@ -130,6 +133,20 @@ public class ReportTest {
                 .row("x", "1,000")
                 .render("  ");
         assertThat(t).isEqualTo("  A          NUMBER\n  long name       1\n  x           1,000\n");
+    }
+
+    @Test
+    void fieldsANewerOrchestratorAddsAreIgnored() {
+        String newer = STATUS.substring(0, STATUS.length() - 1) + ",\"shiny\":{\"new\":1}}";
+        assertThat(Answers.status(status(newer))).isEqualTo(Answers.status(status(STATUS)));
+    }
+
+    static StatusReport status(String json) {
+        return HttpJson.read(HttpJson.parse(json), StatusReport.class);
+    }
+
+    private static TickResult tick(String json) {
+        return HttpJson.read(HttpJson.parse(json), TickResult.class);
     }
 
     @Test

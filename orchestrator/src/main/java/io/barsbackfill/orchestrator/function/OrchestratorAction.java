@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.RequestFields;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -2,9 +2,12 @@ package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.Ticker;
-import io.barsbackfill.orchestrator.function.AuditReport.Finding;
-import io.barsbackfill.orchestrator.function.AuditReport.GapCounts;
-import io.barsbackfill.orchestrator.function.AuditReport.SymbolAudit;
+import io.barsbackfill.orchestrator.api.AuditReport;
+import io.barsbackfill.orchestrator.api.AuditReport.Finding;
+import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
+import io.barsbackfill.orchestrator.api.AuditReport.SymbolAudit;
+import io.barsbackfill.orchestrator.api.CoverageReport;
+import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.orchestrator.repository.AuditRepository.GapClasses;
 import io.barsbackfill.orchestrator.service.AuditService.Audit;
 import io.barsbackfill.orchestrator.service.AuditService.Figures;

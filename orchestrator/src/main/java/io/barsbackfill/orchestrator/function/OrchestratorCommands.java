@@ -7,6 +7,7 @@ import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.function.RequestFields;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.service.AuditService.AuditScope;
 import io.barsbackfill.orchestrator.service.NewDefinition;

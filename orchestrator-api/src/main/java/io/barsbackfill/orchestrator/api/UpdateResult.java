@@ -1,9 +1,8 @@
-package io.barsbackfill.orchestrator.function;
+package io.barsbackfill.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Answer of {@code retry_failed} and {@code cancel}: how many runs changed state, and for a {@code cancel}
@@ -11,5 +10,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@RegisterForReflection
 public record UpdateResult(String action, int runsChanged, String definition, Boolean definitionDisabled) {}

@@ -1,8 +1,7 @@
-package io.barsbackfill.orchestrator.function;
+package io.barsbackfill.orchestrator.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -13,7 +12,6 @@ import java.util.List;
  * the bars that run wrote; {@code completeness[i][j]} the percent of its calendar sessions holding a bar (-1:
  * unknown, the run is not finished or finished before sessions were recorded).
  */
-@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CoverageReport(
         String definition,

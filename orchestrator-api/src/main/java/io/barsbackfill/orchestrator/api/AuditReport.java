@@ -1,9 +1,8 @@
-package io.barsbackfill.orchestrator.function;
+package io.barsbackfill.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -35,7 +34,6 @@ import java.util.List;
  * @param findings            slices with unexplained gaps, duplicates or no bars (at most
  *                            {@code AuditService.MAX_FINDINGS})
  */
-@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditReport(
@@ -58,11 +56,9 @@ public record AuditReport(
         List<Finding> findings) {
 
     /** Sessions without a bar, by class. */
-    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record GapCounts(long notListed, long noTrades, long providerHoles, long unverified) {}
 
-    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SymbolAudit(
             String symbol,
@@ -79,7 +75,6 @@ public record AuditReport(
             GapCounts gaps) {}
 
     /** One slice that needs a look. */
-    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Finding(
             String symbol,

@@ -1,8 +1,8 @@
-package io.barsbackfill.orchestrator.function;
+package io.barsbackfill.orchestrator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +24,10 @@ import java.util.Objects;
  * settings');</li>
  * <li>refresh: {@code definition}, optional {@code since} (a date or instant: slices ending after it).</li>
  * </ul>
+ * Clients leave out the fields they do not set ({@link #builder}).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record OrchestratorRequest(
         String action,
         String name,
@@ -43,8 +44,13 @@ public record OrchestratorRequest(
         String adjustment,
         String since) {
 
+    /** A request for {@code action}; set the fields the action uses, then {@code build()}. */
+    public static OrchestratorRequestBuilder builder(String action) {
+        return new OrchestratorRequestBuilder(action);
+    }
+
     /** The fields given besides {@code action}, by wire name, in the order above. */
-    Map<String, Object> optionsGiven() {
+    public Map<String, Object> optionsGiven() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("name", name);
         all.put("symbols", symbols);

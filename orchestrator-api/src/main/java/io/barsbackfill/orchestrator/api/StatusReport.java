@@ -1,9 +1,8 @@
-package io.barsbackfill.orchestrator.function;
+package io.barsbackfill.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -27,7 +26,6 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@RegisterForReflection
 public record StatusReport(
         String version,
         String generatedAt,
@@ -55,7 +53,6 @@ public record StatusReport(
      * @param nextProbeAt         when the next probe request may go out; null when closed
      * @param consecutiveFailures provider-wide failures since the provider last answered
      */
-    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ProviderStatus(
             String name,
@@ -67,16 +64,13 @@ public record StatusReport(
             int consecutiveFailures) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @RegisterForReflection
     public record RunCounts(long queued, long running, long success, long failed, long cancelled, long total) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @RegisterForReflection
     public record BarTotals(long rowsWritten, long barsFetched) {}
 
     /** {@code done} successful runs of {@code total} runs that are not cancelled. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @RegisterForReflection
     public record Progress(long done, long total, double percent) {
 
         public static Progress of(long done, long total) {
@@ -85,7 +79,6 @@ public record StatusReport(
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @RegisterForReflection
     public record Throughput(
             int windowMinutes,
             long runsSucceeded,
@@ -101,17 +94,14 @@ public record StatusReport(
      * @param expiredLeases running runs whose lease expired; the next tick reaps them
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @RegisterForReflection
     public record InFlight(long dispatches, long runs, int maxDispatches, long expiredLeases) {}
 
     /** Runs with one error code: all of them, those that ended in the last hour, and the latest message. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @RegisterForReflection
     public record FailureGroup(String errorCode, long runs, long lastHour, String sample) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @RegisterForReflection
     public record DefinitionStatus(
             String id,
             String name,
@@ -138,7 +128,6 @@ public record StatusReport(
      * the first answer lacked), and runs finished before completeness was recorded ({@code runs_unchecked}).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @RegisterForReflection
     public record CompletenessStatus(
             long sessionsExpected,
             long sessionsWithBars,
@@ -154,13 +143,11 @@ public record StatusReport(
      * are still queued or running, and the bars their new fetches changed (inserted or updated). Null when the
      * definition was never refreshed.
      */
-    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record RefreshProgress(String requestedAt, long runs, long pending, long barsChanged) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @RegisterForReflection
     public record HeartbeatStatus(
             String name, String status, String message, String version, String lastSeen, Long ageSeconds) {}
 }

@@ -1,8 +1,7 @@
-package io.barsbackfill.orchestrator.function;
+package io.barsbackfill.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Answer of {@code POST /orchestrator}: exactly one part is set, the one of the action asked for, and its
@@ -11,7 +10,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@link EnqueueResult}, {@link UpdateResult}, {@link CoverageReport}, {@link AuditReport}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@RegisterForReflection
 public record OrchestratorResponse(
         @JsonUnwrapped TickResult tick,
         @JsonUnwrapped StatusReport status,

@@ -1,9 +1,8 @@
-package io.barsbackfill.orchestrator.function;
+package io.barsbackfill.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -16,7 +15,6 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@RegisterForReflection
 public record EnqueueResult(
         String id,
         String name,
@@ -34,6 +32,5 @@ public record EnqueueResult(
         List<Skipped> skipped) {
 
     /** A ticker {@code enqueue} left out, and the provider's words for why. */
-    @RegisterForReflection
     public record Skipped(String symbol, String reason) {}
 }
