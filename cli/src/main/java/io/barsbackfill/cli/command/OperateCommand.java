@@ -18,8 +18,8 @@ import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel}, {@code audit} and
- * {@code refresh} share: one request to a
+ * What {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel}, {@code audit},
+ * {@code refresh}, {@code remove} and {@code recount} share: one request to a
  * running orchestrator at {@code BACKFILL_ORCHESTRATOR_URL} (else the address a running {@code start} or
  * {@code demo} wrote beside its token, else {@link #DEFAULT_URL}) with {@code BACKFILL_INTERNAL_TOKEN} (or the token
  * {@code start} wrote), the answer as text or {@code --json}. Non-2xx answers and unreachable orchestrators: the
@@ -56,16 +56,23 @@ public abstract class OperateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ObjectNode request = request();
+        JsonNode answer = send(request());
+        console.line(json ? HttpJson.pretty(answer) : text(answer).stripTrailing());
+        return ExitCodes.OK;
+    }
+
+    /** One request; a refusal or an unreachable orchestrator exits 2. */
+    JsonNode send(ObjectNode request) {
         OrchestratorClient client = client();
-        JsonNode answer;
         try {
-            answer = client.call(request);
+            return client.call(request);
         } catch (OrchestratorException e) {
             throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
         }
-        console.line(json ? HttpJson.pretty(answer) : text(answer).stripTrailing());
-        return ExitCodes.OK;
+    }
+
+    Console console() {
+        return console;
     }
 
     OrchestratorClient client() {

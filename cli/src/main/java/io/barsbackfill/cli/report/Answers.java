@@ -217,6 +217,51 @@ public final class Answers {
         return out.append('\n').toString();
     }
 
+    /** What {@code remove} did, or with {@code dry_run} would do. */
+    public static String remove(JsonNode r) {
+        boolean dry = r.path("dry_run").asBoolean(false);
+        String definition = r.path("definition").asText("?");
+        StringBuilder out = new StringBuilder(
+                dry ? "remove " + definition + " would: " : "remove: definition " + definition + " removed; ");
+        out.append(String.format(
+                "%s runs of its own cancelled, %s runs shared with other definitions kept",
+                num(r.path("runs_cancelled")), num(r.path("runs_shared"))));
+        if (r.hasNonNull("bars_deleted")) {
+            out.append(String.format(
+                    "; %s bars no other definition covers %s",
+                    num(r.path("bars_deleted")), dry ? "to delete" : "deleted"));
+        } else if (!dry) {
+            out.append("; its bars are kept");
+        }
+        return out.append('\n').toString();
+    }
+
+    /** What {@code recount} found: nothing, or each counter that differed, as counted and as the runs are. */
+    public static String recount(JsonNode r) {
+        int drift = r.path("drift").asInt();
+        if (drift == 0) {
+            return "recount: the run counters equal the runs\n";
+        }
+        StringBuilder out = new StringBuilder(String.format(
+                "recount: %d counters differed from the runs%s%n",
+                drift, r.path("repaired").asBoolean(false) ? " and were repaired" : ""));
+        Table t = new Table(
+                        "DEFINITION", "STATUS", "RUNS COUNTED", "RUNS", "ROWS COUNTED", "ROWS", "BARS COUNTED", "BARS")
+                .numeric(2, 3, 4, 5, 6, 7);
+        for (JsonNode d : r.path("differences")) {
+            t.row(
+                    d.path("definition").asText("(all)"),
+                    d.path("status").asText(),
+                    num(d.path("counted_runs")),
+                    num(d.path("actual_runs")),
+                    num(d.path("counted_rows_written")),
+                    num(d.path("actual_rows_written")),
+                    num(d.path("counted_bars_fetched")),
+                    num(d.path("actual_bars_fetched")));
+        }
+        return out.append(t.render("")).toString();
+    }
+
     /** The audit's one-line summary, then the slices that need a look. */
     public static String audit(JsonNode a) {
         StringBuilder out = new StringBuilder(a.path("summary").asText()).append('\n');
