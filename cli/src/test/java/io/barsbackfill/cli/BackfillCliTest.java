@@ -91,13 +91,20 @@ class BackfillCliTest {
     }
 
     static Run run(Map<String, String> env, String... args) {
+        return runTyped(env, null, args);
+    }
+
+    /** {@code typed} null: standard input is not a terminal; else a terminal on which {@code typed} is typed. */
+    static Run runTyped(Map<String, String> env, String typed, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new BackfillCli(
                         env,
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8),
-                        false)
+                        false,
+                        new ByteArrayInputStream((typed == null ? "" : typed).getBytes(StandardCharsets.UTF_8)),
+                        typed != null)
                 .run(args);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -254,19 +261,8 @@ class BackfillCliTest {
         assertThat(HttpJson.write(requests.get(1))).isEqualTo("{\"action\":\"cancel\"}");
     }
 
-    /** A run whose standard input is a terminal on which {@code typed} is typed. */
     private Run onTerminal(String typed, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new BackfillCli(
-                        env(),
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        false,
-                        new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
-                        true)
-                .run(args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return runTyped(env(), typed, args);
     }
 
     @Test

@@ -33,24 +33,6 @@ class RemoveAndRecountTest extends OrchestratorTestBase {
     private static final String AAPL_BARS = "SELECT count(*) FROM ohlc_bars WHERE symbol = 'AAPL'";
     private static final String MSFT_BARS = "SELECT count(*) FROM ohlc_bars WHERE symbol = 'MSFT'";
 
-    private static final String BY_STATUS = """
-            SELECT status, sum(runs)::bigint AS runs, sum(rows_written)::bigint AS rows_written,
-                   sum(bars_fetched)::bigint AS bars_fetched
-            FROM run_counts GROUP BY status HAVING sum(runs) <> 0 ORDER BY status""";
-    private static final String ACTUAL_BY_STATUS = """
-            SELECT status, count(*)::bigint AS runs, sum(rows_written)::bigint AS rows_written,
-                   sum(bars_fetched)::bigint AS bars_fetched
-            FROM job_runs GROUP BY status ORDER BY status""";
-    private static final String BY_DEFINITION = """
-            SELECT job_def_id, status, sum(runs)::bigint AS runs, sum(rows_written)::bigint AS rows_written,
-                   sum(bars_fetched)::bigint AS bars_fetched
-            FROM definition_run_counts GROUP BY job_def_id, status HAVING sum(runs) <> 0 ORDER BY 1, 2""";
-    private static final String ACTUAL_BY_DEFINITION = """
-            SELECT l.job_def_id, r.status, count(*)::bigint AS runs, sum(r.rows_written)::bigint AS rows_written,
-                   sum(r.bars_fetched)::bigint AS bars_fetched
-            FROM job_definition_runs l JOIN job_runs r ON r.id = l.job_run_id
-            GROUP BY l.job_def_id, r.status ORDER BY 1, 2""";
-
     /** ALPHA and BETA fetched: 2 monthly h1 slices each of AAPL (ALPHA's own) and MSFT (shared). */
     private UUID backfilled() {
         UUID alpha = definition("ALPHA", "h1", FROM, TO, 100, "AAPL", "MSFT");
@@ -251,7 +233,11 @@ class RemoveAndRecountTest extends OrchestratorTestBase {
     }
 
     private void assertCountersEqualRuns() {
-        assertThat(db.query(BY_STATUS)).as("counters by status").isEqualTo(db.query(ACTUAL_BY_STATUS));
-        assertThat(db.query(BY_DEFINITION)).as("counters by definition").isEqualTo(db.query(ACTUAL_BY_DEFINITION));
+        assertThat(db.query(CounterTriggerMigrationTest.BY_STATUS))
+                .as("counters by status")
+                .isEqualTo(db.query(CounterTriggerMigrationTest.ACTUAL_BY_STATUS));
+        assertThat(db.query(CounterTriggerMigrationTest.BY_DEFINITION))
+                .as("counters by definition")
+                .isEqualTo(db.query(CounterTriggerMigrationTest.ACTUAL_BY_DEFINITION));
     }
 }
