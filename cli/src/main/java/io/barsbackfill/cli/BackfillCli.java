@@ -8,12 +8,15 @@ import io.barsbackfill.cli.command.DemoCommand;
 import io.barsbackfill.cli.command.EnqueueCommand;
 import io.barsbackfill.cli.command.ExitCodes;
 import io.barsbackfill.cli.command.ExportCommand;
+import io.barsbackfill.cli.command.RecountCommand;
 import io.barsbackfill.cli.command.RefreshCommand;
+import io.barsbackfill.cli.command.RemoveCommand;
 import io.barsbackfill.cli.command.RetryCommand;
 import io.barsbackfill.cli.command.StartCommand;
 import io.barsbackfill.cli.command.StatusCommand;
 import io.barsbackfill.cli.command.TickCommand;
 import io.barsbackfill.cli.command.UsageException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -35,8 +38,21 @@ public final class BackfillCli {
         this.console = new Console(out, err, terminal);
     }
 
+    /** {@code interactive}: {@code in} is a terminal, where a command may ask for a confirmation. */
+    public BackfillCli(
+            Map<String, String> env,
+            PrintStream out,
+            PrintStream err,
+            boolean terminal,
+            InputStream in,
+            boolean interactive) {
+        this.env = env;
+        this.console = new Console(out, err, terminal, in, interactive);
+    }
+
     public static void main(String[] args) {
-        int code = new BackfillCli(System.getenv(), System.out, System.err, System.console() != null).run(args);
+        boolean terminal = System.console() != null;
+        int code = new BackfillCli(System.getenv(), System.out, System.err, terminal, System.in, terminal).run(args);
         System.out.flush();
         System.exit(code);
     }
@@ -67,7 +83,8 @@ public final class BackfillCli {
                 "  Any other BACKFILL_* / QUARKUS_* setting reaches the functions unchanged.",
                 "",
                 "Exit codes: 0 ok, 1 failed (demo: some run did not succeed), 2 orchestrator request failed,",
-                "64 usage error (export: also an unknown definition or symbol, a non-empty --out).",
+                "64 usage error (export: also an unknown definition or symbol, a non-empty --out;",
+                "remove --delete-bars: no --yes and no terminal to confirm on).",
                 "",
                 "./backfill help <command> (or <command> --help) shows a command's flags."
             })
@@ -102,6 +119,8 @@ public final class BackfillCli {
                 .addSubcommand("cancel", new CancelCommand(env, console))
                 .addSubcommand("audit", new AuditCommand(env, console))
                 .addSubcommand("refresh", new RefreshCommand(env, console))
+                .addSubcommand("remove", new RemoveCommand(env, console))
+                .addSubcommand("recount", new RecountCommand(env, console))
                 .addSubcommand("export", new ExportCommand(env, console))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         cli.setOut(new PrintWriter(console.out(), true));

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.report.ReportTest;
 import io.barsbackfill.cli.stack.Tokens;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -90,13 +91,20 @@ class BackfillCliTest {
     }
 
     static Run run(Map<String, String> env, String... args) {
+        return runTyped(env, null, args);
+    }
+
+    /** {@code typed} null: standard input is not a terminal; else a terminal on which {@code typed} is typed. */
+    static Run runTyped(Map<String, String> env, String typed, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new BackfillCli(
                         env,
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8),
-                        false)
+                        false,
+                        new ByteArrayInputStream((typed == null ? "" : typed).getBytes(StandardCharsets.UTF_8)),
+                        typed != null)
                 .run(args);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -251,6 +259,71 @@ class BackfillCliTest {
                 .isEqualTo("{\"action\":\"retry_failed\",\"definition\":\"US_BATCH_1\","
                         + "\"symbol\":\"AAPL\",\"error_code\":\"RATE_LIMITED\"}");
         assertThat(HttpJson.write(requests.get(1))).isEqualTo("{\"action\":\"cancel\"}");
+    }
+
+    private Run onTerminal(String typed, String... args) {
+        return runTyped(env(), typed, args);
+    }
+
+    @Test
+    void removeKeepsTheBarsUnlessAskedAndThenAsksFirst() {
+        answer = "{\"action\":\"remove\",\"definition\":\"OLD\",\"dry_run\":false,\"definition_removed\":true,"
+                + "\"runs_cancelled\":3,\"runs_shared\":2}";
+        Run kept = run("remove", "--definition", "OLD");
+        assertThat(kept.code()).isZero();
+        assertThat(kept.out())
+                .contains("definition OLD removed")
+                .contains("3 runs of its own cancelled")
+                .contains("its bars are kept");
+        assertThat(HttpJson.write(requests.get(0))).isEqualTo("{\"action\":\"remove\",\"definition\":\"OLD\"}");
+
+        requests.clear();
+        answer = "{\"action\":\"remove\",\"definition\":\"OLD\",\"dry_run\":true,\"runs_cancelled\":3,"
+                + "\"runs_shared\":2,\"bars_deleted\":1234}";
+        Run declined = onTerminal("n\n", "remove", "--definition", "OLD", "--delete-bars");
+        assertThat(declined.code()).isZero();
+        assertThat(declined.out())
+                .contains("1,234 bars no other definition covers to delete")
+                .contains("Delete 1234 bars and remove definition OLD? [y/N]")
+                .contains("nothing removed");
+        assertThat(requests).hasSize(1);
+        assertThat(HttpJson.write(requests.get(0)))
+                .isEqualTo("{\"action\":\"remove\",\"definition\":\"OLD\",\"delete_bars\":true,\"dry_run\":true}");
+
+        requests.clear();
+        Run confirmed = onTerminal("y\n", "remove", "--definition", "OLD", "--delete-bars");
+        assertThat(confirmed.code()).isZero();
+        assertThat(requests).hasSize(2);
+        assertThat(HttpJson.write(requests.get(1)))
+                .isEqualTo("{\"action\":\"remove\",\"definition\":\"OLD\",\"delete_bars\":true}");
+
+        requests.clear();
+        Run refused = run("remove", "--definition", "OLD", "--delete-bars");
+        assertThat(refused.code()).isEqualTo(64);
+        assertThat(refused.err()).contains("standard input is not a terminal").contains("--yes");
+        assertThat(requests).isEmpty();
+
+        Run scripted = run("remove", "--definition", "OLD", "--delete-bars", "--yes");
+        assertThat(scripted.code()).isZero();
+        assertThat(requests).hasSize(1);
+        assertThat(HttpJson.write(requests.get(0)))
+                .isEqualTo("{\"action\":\"remove\",\"definition\":\"OLD\",\"delete_bars\":true}");
+    }
+
+    @Test
+    void recountPrintsTheCountersThatDiffered() {
+        answer = "{\"action\":\"recount\",\"drift\":0,\"repaired\":false,\"differences\":[]}";
+        assertThat(run("recount").out()).contains("the run counters equal the runs");
+        answer = "{\"action\":\"recount\",\"drift\":1,\"repaired\":true,\"differences\":[{\"status\":\"success\","
+                + "\"counted_runs\":9,\"actual_runs\":4,\"counted_rows_written\":10,\"actual_rows_written\":3,"
+                + "\"counted_bars_fetched\":0,\"actual_bars_fetched\":0}]}";
+        Run r = run("recount");
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
+                .contains("1 counters differed from the runs and were repaired")
+                .contains("(all)")
+                .contains("success");
+        assertThat(HttpJson.write(requests.get(1))).isEqualTo("{\"action\":\"recount\"}");
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.TreeMap;
 
 /**
  * The end-of-scenario audit every chaos scenario ends with: every run terminal, {@code failed} only for the
- * run's own reason, the bars stored equal to the bars the (deterministic) simulator serves, no duplicate, and
- * nothing left {@code running}.
+ * run's own reason, the bars stored equal to the bars the (deterministic) simulator serves, no duplicate,
+ * nothing left {@code running}, and the run counters {@code status} reads equal to the runs ({@code recount}).
  *
  * @param runs             runs in the queue
  * @param expectedRuns     runs the enqueued windows ask for (symbols x grid slices)
@@ -34,6 +34,8 @@ import java.util.TreeMap;
  * @param barsStored       rows in {@code ohlc_bars}
  * @param barsServed       bars the simulator serves for the runs that succeeded
  * @param valueMismatches  first differences between stored and served bar values (empty when equal)
+ * @param counterDrift     run counters that differed from {@code count(*)} over the runs, by the orchestrator's
+ *                         {@code recount} at the end of the scenario (which also repairs them)
  */
 record ChaosAudit(
         long runs,
@@ -47,7 +49,8 @@ record ChaosAudit(
         long foreignFailures,
         long barsStored,
         long barsServed,
-        List<String> valueMismatches) {
+        List<String> valueMismatches,
+        long counterDrift) {
 
     /** A backfill the scenario enqueued: these tickers, this timeframe, this window. */
     record Window(List<String> symbols, Timeframe timeframe, Instant from, Instant to) {
@@ -63,8 +66,16 @@ record ChaosAudit(
         }
     }
 
-    /** Reads the queue and the bars of {@code db} and compares them with what {@code generator} serves. */
-    static ChaosAudit of(TestDatabase db, MarketSimulator generator, List<Window> windows, Set<String> ownReasons) {
+    /**
+     * Reads the queue and the bars of {@code db} and compares them with what {@code generator} serves; asks
+     * {@code orchestrator} to {@code recount} its run counters.
+     */
+    static ChaosAudit of(
+            TestDatabase db,
+            OrchestratorClient orchestrator,
+            MarketSimulator generator,
+            List<Window> windows,
+            Set<String> ownReasons) {
         long runs = db.queryLong("SELECT count(*) FROM job_runs");
         long stuck = E2e.unfinished(db);
         Map<String, Long> failures = new TreeMap<>();
@@ -146,7 +157,11 @@ record ChaosAudit(
                 foreign,
                 stored,
                 served,
-                List.copyOf(mismatches));
+                List.copyOf(mismatches),
+                orchestrator
+                        .call(OrchestratorClient.request("recount"))
+                        .path("drift")
+                        .asLong(-1));
     }
 
     private static String key(String symbol, String timeframe, Instant sliceFrom) {
@@ -167,6 +182,7 @@ record ChaosAudit(
         assertThat(duplicateBars).as("duplicate or unasked-for bars: %s", this).isZero();
         assertThat(valueMismatches).as("stored vs served").isEmpty();
         assertThat(barsStored).as("bars stored = bars served").isEqualTo(barsServed);
+        assertThat(counterDrift).as("counter drift (recount): %s", this).isZero();
         return this;
     }
 

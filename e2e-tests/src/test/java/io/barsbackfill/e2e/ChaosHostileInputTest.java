@@ -85,7 +85,7 @@ class ChaosHostileInputTest {
                             "{\"action\":\"status\"}",
                             Duration.ofSeconds(10))
                     .status();
-            ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
+            ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, List.of(WINDOW), Set.of());
             Chaos.report(
                     "7 hostile input, every endpoint",
                     audit,

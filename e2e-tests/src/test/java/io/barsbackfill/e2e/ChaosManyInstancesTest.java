@@ -113,7 +113,8 @@ class ChaosManyInstancesTest {
             settling.set(false);
             tickers.shutdown();
             tickers.awaitTermination(2, TimeUnit.MINUTES);
-            ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
+            ChaosAudit audit = ChaosAudit.of(
+                    db, new OrchestratorClient(stack.orchestratorUrl(), token), generator, List.of(WINDOW), Set.of());
             List<Map<String, Object>> log =
                     db.query("SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM "
                             + "chaos_lease_log ORDER BY n");

@@ -85,7 +85,7 @@ class ChaosPgBouncerTest {
                 watching.set(false);
                 watcher.join();
             }
-            ChaosAudit audit = ChaosAudit.of(db, generator, WINDOWS, Set.of());
+            ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, WINDOWS, Set.of());
             Chaos.report(
                     "8 through PgBouncer (transaction mode)",
                     audit,

@@ -62,7 +62,8 @@ class ChaosPostgresRestartTest {
             pg.startAgain();
 
             boolean settled = Chaos.awaitSettled(db, runs, Chaos.SETTLE);
-            ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
+            ChaosAudit audit = ChaosAudit.of(
+                    db, new OrchestratorClient(stack.orchestratorUrl(), token), generator, List.of(WINDOW), Set.of());
             Chaos.report(
                     "1 PostgreSQL restarted (fast, immediate)",
                     audit,

@@ -257,7 +257,7 @@ class ChaosProviderFaultsTest {
 
     private static ChaosAudit settleReportAudit(String scenario, String outageCalls, long t0, String notes) {
         boolean settled = Chaos.awaitSettled(db, expectedRuns(), Chaos.SETTLE);
-        ChaosAudit audit = ChaosAudit.of(db, generator, windows, Set.of());
+        ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, windows, Set.of());
         Chaos.report(scenario, audit, 0, outageCalls, Duration.ofNanos(System.nanoTime() - t0), notes);
         assertThat(settled).as("settled: %s", audit).isTrue();
         return audit.assertClean();

@@ -93,7 +93,7 @@ class ChaosQuietFaultsTest {
                     {"omit_symbols":[],"end_early_symbols":[],"stray_bar_symbols":[],
                      "duplicate_timestamp_symbols":[]}""");
         }
-        ChaosAudit audit = ChaosAudit.of(db, generator, windows, Set.of());
+        ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, windows, Set.of());
         Map<String, Long> healed = countsBySymbol("verification = 'healed'");
         long cutAndAfter = TICKERS.subList(TICKERS.indexOf(CUT), TICKERS.size()).stream()
                 .mapToLong(s -> healed.getOrDefault(s, 0L))

@@ -111,7 +111,7 @@ class ChaosSharedBudgetTest {
             // arrivals in a 60 s window came from grants in that window widened by the spread of the delays
             int arrivalBound =
                     maxInWindow(grants.stream().map(Instant::toEpochMilli).toList(), 60_000 + delays.spreadMs() + 1);
-            ChaosAudit audit = ChaosAudit.of(db, generator, List.of(WINDOW), Set.of());
+            ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, List.of(WINDOW), Set.of());
             long cancelled = db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'cancelled'");
             Chaos.report(
                     "6 three fetchers, one budget of " + PER_MINUTE + "/min",

@@ -76,7 +76,7 @@ class ChaosSoakTest {
             boolean settled = Chaos.awaitSettled(db, expected, Duration.ofMinutes(10));
             E2e.sleep(Duration.ofSeconds(2)); // the functions' backends report their statistics within a second
             String after = tables(db);
-            ChaosAudit audit = ChaosAudit.of(db, generator, windows, Set.of());
+            ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, windows, Set.of());
             long calls = Chaos.providerCalls(stack);
             Chaos.report(
                     "9 soak: 200 symbols, 10 % faults, " + SOAK_MINUTES + " min",

@@ -20,19 +20,19 @@ import org.junit.jupiter.api.Test;
  */
 class CounterTriggerMigrationTest {
 
-    private static final String BY_STATUS = """
+    static final String BY_STATUS = """
             SELECT status, sum(runs)::bigint AS runs, sum(rows_written)::bigint AS rows_written,
                    sum(bars_fetched)::bigint AS bars_fetched
             FROM run_counts GROUP BY status HAVING sum(runs) <> 0 ORDER BY status""";
-    private static final String ACTUAL_BY_STATUS = """
+    static final String ACTUAL_BY_STATUS = """
             SELECT status, count(*)::bigint AS runs, sum(rows_written)::bigint AS rows_written,
                    sum(bars_fetched)::bigint AS bars_fetched
             FROM job_runs GROUP BY status ORDER BY status""";
-    private static final String BY_DEFINITION = """
+    static final String BY_DEFINITION = """
             SELECT job_def_id, status, sum(runs)::bigint AS runs, sum(rows_written)::bigint AS rows_written,
                    sum(bars_fetched)::bigint AS bars_fetched
             FROM definition_run_counts GROUP BY job_def_id, status HAVING sum(runs) <> 0 ORDER BY 1, 2""";
-    private static final String ACTUAL_BY_DEFINITION = """
+    static final String ACTUAL_BY_DEFINITION = """
             SELECT l.job_def_id, r.status, count(*)::bigint AS runs, sum(r.rows_written)::bigint AS rows_written,
                    sum(r.bars_fetched)::bigint AS bars_fetched
             FROM job_definition_runs l JOIN job_runs r ON r.id = l.job_run_id

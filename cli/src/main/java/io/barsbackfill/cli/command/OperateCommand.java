@@ -19,8 +19,8 @@ import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel}, {@code audit} and
- * {@code refresh} share: one request to a
+ * What {@code status}, {@code tick}, {@code enqueue}, {@code retry}, {@code cancel}, {@code audit},
+ * {@code refresh}, {@code remove} and {@code recount} share: one request to a
  * running orchestrator at {@code BACKFILL_ORCHESTRATOR_URL} (else the address a running {@code start} or
  * {@code demo} wrote beside its token, else {@link #DEFAULT_URL}) with {@code BACKFILL_INTERNAL_TOKEN} (or the token
  * {@code start} wrote), the answer as text or {@code --json}. Non-2xx answers and unreachable orchestrators: the
@@ -71,6 +71,19 @@ public abstract class OperateCommand<T> implements Callable<Integer> {
             throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
         }
         return ExitCodes.OK;
+    }
+
+    /** One request, its answer as the action's record; a refusal or an unreachable orchestrator exits 2. */
+    T send(OrchestratorRequestBuilder request) {
+        try {
+            return client().call(request.build(), answer);
+        } catch (OrchestratorException e) {
+            throw new CliException(ExitCodes.REQUEST_FAILED, e.getMessage(), e);
+        }
+    }
+
+    Console console() {
+        return console;
     }
 
     OrchestratorClient client() {

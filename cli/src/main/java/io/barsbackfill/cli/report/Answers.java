@@ -4,6 +4,8 @@ import io.barsbackfill.orchestrator.api.AuditReport;
 import io.barsbackfill.orchestrator.api.AuditReport.Finding;
 import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
 import io.barsbackfill.orchestrator.api.EnqueueResult;
+import io.barsbackfill.orchestrator.api.RecountResult;
+import io.barsbackfill.orchestrator.api.RemoveResult;
 import io.barsbackfill.orchestrator.api.StatusReport;
 import io.barsbackfill.orchestrator.api.StatusReport.BarTotals;
 import io.barsbackfill.orchestrator.api.StatusReport.CompletenessStatus;
@@ -226,6 +228,49 @@ public final class Answers {
             out.append("; the definition is disabled and plans nothing more");
         }
         return out.append('\n').toString();
+    }
+
+    /** What {@code remove} did, or with {@code dry_run} would do. */
+    public static String remove(RemoveResult r) {
+        boolean dry = r.dryRun();
+        String definition = or(r.definition(), "?");
+        StringBuilder out = new StringBuilder(
+                dry ? "remove " + definition + " would: " : "remove: definition " + definition + " removed; ");
+        out.append(String.format(
+                "%s runs of its own cancelled, %s runs shared with other definitions kept",
+                num(r.runsCancelled()), num(r.runsShared())));
+        if (r.barsDeleted() != null) {
+            out.append(String.format(
+                    "; %s bars no other definition covers %s", num(r.barsDeleted()), dry ? "to delete" : "deleted"));
+        } else if (!dry) {
+            out.append("; its bars are kept");
+        }
+        return out.append('\n').toString();
+    }
+
+    /** What {@code recount} found: nothing, or each counter that differed, as counted and as the runs are. */
+    public static String recount(RecountResult r) {
+        if (r.drift() == 0) {
+            return "recount: the run counters equal the runs\n";
+        }
+        StringBuilder out = new StringBuilder(String.format(
+                "recount: %d counters differed from the runs%s%n",
+                r.drift(), r.repaired() ? " and were repaired" : ""));
+        Table t = new Table(
+                        "DEFINITION", "STATUS", "RUNS COUNTED", "RUNS", "ROWS COUNTED", "ROWS", "BARS COUNTED", "BARS")
+                .numeric(2, 3, 4, 5, 6, 7);
+        for (RecountResult.Difference d : list(r.differences())) {
+            t.row(
+                    or(d.definition(), "(all)"),
+                    d.status(),
+                    num(d.countedRuns()),
+                    num(d.actualRuns()),
+                    num(d.countedRowsWritten()),
+                    num(d.actualRowsWritten()),
+                    num(d.countedBarsFetched()),
+                    num(d.actualBarsFetched()));
+        }
+        return out.append(t.render("")).toString();
     }
 
     /** The audit's one-line summary, then the slices that need a look. */

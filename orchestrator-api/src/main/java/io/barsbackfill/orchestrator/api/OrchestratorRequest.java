@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * {@code POST /orchestrator}. {@code action} is one of {@code tick}, {@code status}, {@code enqueue},
- * {@code retry_failed}, {@code cancel}, {@code coverage}, {@code audit}, {@code refresh}; the other fields belong
+ * {@code retry_failed}, {@code cancel}, {@code coverage}, {@code audit}, {@code refresh}, {@code remove},
+ * {@code recount}; the other fields belong
  * to the action that uses them, and a field the action does not use is refused (400 naming it):
  * <ul>
  * <li>enqueue: {@code name}, {@code symbols}, {@code timeframe}, {@code from}, {@code to} (optional: up to the
@@ -22,7 +23,9 @@ import java.util.Objects;
  * <li>coverage: {@code definition} (a definition name);</li>
  * <li>audit: optional {@code definition}, or a series {@code feed}/{@code adjustment} (default the
  * settings');</li>
- * <li>refresh: {@code definition}, optional {@code since} (a date or instant: slices ending after it).</li>
+ * <li>refresh: {@code definition}, optional {@code since} (a date or instant: slices ending after it);</li>
+ * <li>remove: {@code definition}, optional {@code delete_bars} (also delete its bars no other definition covers)
+ * and {@code dry_run} (only answer what it would change).</li>
  * </ul>
  * Clients leave out the fields they do not set ({@link #builder}).
  */
@@ -42,7 +45,9 @@ public record OrchestratorRequest(
         String onUnknown,
         String feed,
         String adjustment,
-        String since) {
+        String since,
+        Boolean deleteBars,
+        Boolean dryRun) {
 
     /** A request for {@code action}; set the fields the action uses, then {@code build()}. */
     public static OrchestratorRequestBuilder builder(String action) {
@@ -65,6 +70,8 @@ public record OrchestratorRequest(
         all.put("feed", feed);
         all.put("adjustment", adjustment);
         all.put("since", since);
+        all.put("delete_bars", deleteBars);
+        all.put("dry_run", dryRun);
         all.values().removeIf(Objects::isNull);
         return all;
     }

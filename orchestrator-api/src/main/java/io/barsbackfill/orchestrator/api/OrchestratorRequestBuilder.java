@@ -19,6 +19,8 @@ public final class OrchestratorRequestBuilder {
     private String feed;
     private String adjustment;
     private String since;
+    private Boolean deleteBars;
+    private Boolean dryRun;
 
     OrchestratorRequestBuilder(String action) {
         this.action = action;
@@ -89,6 +91,18 @@ public final class OrchestratorRequestBuilder {
         return this;
     }
 
+    /** {@code remove}: also delete the bars no other definition covers; false leaves the field out. */
+    public OrchestratorRequestBuilder deleteBars(boolean value) {
+        deleteBars = value ? Boolean.TRUE : null;
+        return this;
+    }
+
+    /** {@code remove}: only answer what it would change; false leaves the field out. */
+    public OrchestratorRequestBuilder dryRun(boolean value) {
+        dryRun = value ? Boolean.TRUE : null;
+        return this;
+    }
+
     public OrchestratorRequest build() {
         return new OrchestratorRequest(
                 action,
@@ -104,6 +118,8 @@ public final class OrchestratorRequestBuilder {
                 onUnknown,
                 feed,
                 adjustment,
-                since);
+                since,
+                deleteBars,
+                dryRun);
     }
 }

@@ -16,7 +16,9 @@ enum OrchestratorAction {
     cancel("definition", "symbol", "error_code"),
     coverage("definition"),
     audit("definition", "feed", "adjustment"),
-    refresh("definition", "since");
+    refresh("definition", "since"),
+    remove("definition", "delete_bars", "dry_run"),
+    recount();
 
     static final String NAMES = Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(" "));
 

@@ -7,19 +7,26 @@ import io.barsbackfill.orchestrator.api.AuditReport.Finding;
 import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
 import io.barsbackfill.orchestrator.api.AuditReport.SymbolAudit;
 import io.barsbackfill.orchestrator.api.CoverageReport;
+import io.barsbackfill.orchestrator.api.RecountResult;
+import io.barsbackfill.orchestrator.api.RemoveResult;
 import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.orchestrator.repository.AuditRepository.GapClasses;
+import io.barsbackfill.orchestrator.repository.RecountRepository;
+import io.barsbackfill.orchestrator.repository.RemovalRepository.Removal;
 import io.barsbackfill.orchestrator.service.AuditService.Audit;
 import io.barsbackfill.orchestrator.service.AuditService.Figures;
 import io.barsbackfill.orchestrator.service.CoverageService.Grid;
+import io.barsbackfill.orchestrator.service.QueueControlService.Remove;
 import io.barsbackfill.orchestrator.service.TickSummary;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The results of {@code tick}, {@code coverage} and {@code audit} as their wire answers: the one place they are
+ * The results of {@code tick}, {@code coverage}, {@code audit}, {@code remove} and {@code recount} as their wire
+ * answers: the one place they are
  * mapped ({@link StatusReports} maps {@code status}).
  */
 final class OrchestratorAnswers {
@@ -43,6 +50,39 @@ final class OrchestratorAnswers {
                 t.runsReleased(),
                 t.runsFailed(),
                 t.gate());
+    }
+
+    static RemoveResult remove(Remove r, Removal done) {
+        return new RemoveResult(
+                "remove",
+                r.definition(),
+                r.dryRun(),
+                !r.dryRun(),
+                done.runsCancelled(),
+                done.runsShared(),
+                r.deleteBars() ? done.barsDeleted() : null);
+    }
+
+    static RecountResult recount(List<RecountRepository.Difference> found) {
+        return new RecountResult(
+                "recount",
+                found.size(),
+                !found.isEmpty(),
+                found.stream()
+                        .map(d -> new RecountResult.Difference(
+                                d.definitionId() == null
+                                        ? null
+                                        : d.definition() == null
+                                                ? d.definitionId().toString()
+                                                : d.definition(),
+                                d.status(),
+                                d.countedRuns(),
+                                d.actualRuns(),
+                                d.countedRowsWritten(),
+                                d.actualRowsWritten(),
+                                d.countedBarsFetched(),
+                                d.actualBarsFetched()))
+                        .toList());
     }
 
     static CoverageReport coverage(Grid g) {

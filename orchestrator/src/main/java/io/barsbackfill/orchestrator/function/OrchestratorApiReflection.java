@@ -5,6 +5,8 @@ import io.barsbackfill.orchestrator.api.CoverageReport;
 import io.barsbackfill.orchestrator.api.EnqueueResult;
 import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import io.barsbackfill.orchestrator.api.OrchestratorResponse;
+import io.barsbackfill.orchestrator.api.RecountResult;
+import io.barsbackfill.orchestrator.api.RemoveResult;
 import io.barsbackfill.orchestrator.api.StatusReport;
 import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.orchestrator.api.UpdateResult;
@@ -39,7 +41,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
             AuditReport.class,
             AuditReport.GapCounts.class,
             AuditReport.SymbolAudit.class,
-            AuditReport.Finding.class
+            AuditReport.Finding.class,
+            RemoveResult.class,
+            RecountResult.class,
+            RecountResult.Difference.class
         })
 final class OrchestratorApiReflection {
 

@@ -13,6 +13,7 @@ import io.barsbackfill.orchestrator.service.AuditService.AuditScope;
 import io.barsbackfill.orchestrator.service.NewDefinition;
 import io.barsbackfill.orchestrator.service.NewDefinition.OnUnknown;
 import io.barsbackfill.orchestrator.service.QueueControlService.Refresh;
+import io.barsbackfill.orchestrator.service.QueueControlService.Remove;
 import io.barsbackfill.orchestrator.service.QueueControlService.RunFilter;
 import io.barsbackfill.orchestrator.service.SlicePlan;
 import java.time.Instant;
@@ -85,6 +86,12 @@ final class OrchestratorCommands {
         String name = RequestFields.required("definition", r.definition()).trim();
         Instant since = r.since() == null ? null : RequestFields.dateOrInstant("since", r.since());
         return new Refresh(name, since);
+    }
+
+    /** {@code remove}: a definition; deleting its bars and a dry run are off unless asked for. */
+    static Remove remove(OrchestratorRequest r) {
+        String name = definitionName(RequestFields.required("definition", r.definition()));
+        return new Remove(name, Boolean.TRUE.equals(r.deleteBars()), Boolean.TRUE.equals(r.dryRun()));
     }
 
     private static String definitionName(String raw) {

@@ -12,6 +12,7 @@ import io.barsbackfill.orchestrator.service.CoverageService;
 import io.barsbackfill.orchestrator.service.EnqueueService;
 import io.barsbackfill.orchestrator.service.QueueControlService;
 import io.barsbackfill.orchestrator.service.QueueControlService.Refresh;
+import io.barsbackfill.orchestrator.service.QueueControlService.Remove;
 import io.barsbackfill.orchestrator.service.QueueControlService.RunFilter;
 import io.barsbackfill.orchestrator.service.StatusService;
 import io.barsbackfill.orchestrator.service.TickService;
@@ -95,6 +96,11 @@ public class OrchestratorFunction {
                 yield queue.refresh(refresh)
                         .map(n -> OrchestratorResponse.of(new UpdateResult("refresh", n, refresh.definition(), null)));
             }
+            case remove -> {
+                Remove remove = OrchestratorCommands.remove(request);
+                yield queue.remove(remove).map(r -> OrchestratorResponse.of(OrchestratorAnswers.remove(remove, r)));
+            }
+            case recount -> queue.recount().map(d -> OrchestratorResponse.of(OrchestratorAnswers.recount(d)));
             case coverage ->
                 coverage.report(request.definition())
                         .map(g -> OrchestratorResponse.of(OrchestratorAnswers.coverage(g)));

@@ -6,16 +6,22 @@ import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.barsbackfill.orchestrator.repository.QueueControlRepository;
 import io.barsbackfill.orchestrator.repository.QueueControlRepository.Filter;
+import io.barsbackfill.orchestrator.repository.RecountRepository;
+import io.barsbackfill.orchestrator.repository.RecountRepository.Difference;
+import io.barsbackfill.orchestrator.repository.RemovalRepository;
+import io.barsbackfill.orchestrator.repository.RemovalRepository.Removal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * {@code retry_failed} and {@code cancel}, filtered by definition (a name), ticker and error code; no filter
  * means every failed (or queued) run. {@code refresh} queues a definition's finished slices again: their next
  * fetch writes only the bars that changed, and {@code status} reports how many did. Each answers the number of
- * runs it changed.
+ * runs it changed. {@code remove} deletes a definition (its own unfinished runs cancelled, optionally its bars no
+ * other definition covers deleted); {@code recount} checks the run counters against the runs and repairs them.
  */
 @ApplicationScoped
 public class QueueControlService {
@@ -24,11 +30,20 @@ public class QueueControlService {
 
     private final DefinitionRepository definitions;
     private final QueueControlRepository queue;
+    private final RemovalRepository removals;
+    private final RecountRepository recounts;
     private final int attempts;
 
-    QueueControlService(DefinitionRepository definitions, QueueControlRepository queue, BackfillConfig config) {
+    QueueControlService(
+            DefinitionRepository definitions,
+            QueueControlRepository queue,
+            RemovalRepository removals,
+            RecountRepository recounts,
+            BackfillConfig config) {
         this.definitions = definitions;
         this.queue = queue;
+        this.removals = removals;
+        this.recounts = recounts;
         this.attempts = config.queue().maxAttempts();
     }
 
@@ -37,6 +52,9 @@ public class QueueControlService {
 
     /** A definition's successful runs whose slices end after {@code since} (null: all of them). */
     public record Refresh(String definition, Instant since) {}
+
+    /** Removes a definition; {@code dryRun} only counts what it would change. */
+    public record Remove(String definition, boolean deleteBars, boolean dryRun) {}
 
     public Uni<Integer> retryFailed(RunFilter f) {
         return filter(f)
@@ -54,6 +72,24 @@ public class QueueControlService {
                 .named(r.definition())
                 .chain(d -> queue.refresh(d.id(), r.since(), attempts))
                 .invoke(n -> LOG.infof("refresh %s since %s: %d runs queued again", r.definition(), r.since(), n));
+    }
+
+    public Uni<Removal> remove(Remove r) {
+        return definitions
+                .named(r.definition())
+                .chain(d -> removals.remove(d.id(), r.deleteBars(), r.dryRun()))
+                .invoke(n -> LOG.infof("remove %s%s: %s", r.definition(), r.dryRun() ? " (dry run)" : "", n));
+    }
+
+    /** The counters' differences from the runs, repaired when there are any. */
+    public Uni<List<Difference>> recount() {
+        return recounts.recount().invoke(found -> {
+            if (found.isEmpty()) {
+                LOG.info("recount: the run counters equal the runs");
+            } else {
+                LOG.warnf("recount: %d run counters differed from the runs and were replaced: %s", found.size(), found);
+            }
+        });
     }
 
     private Uni<Filter> filter(RunFilter f) {

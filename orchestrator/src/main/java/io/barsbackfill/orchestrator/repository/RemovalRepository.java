@@ -1,0 +1,138 @@
+package io.barsbackfill.orchestrator.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * {@code remove}: a definition, its links and its own unfinished runs go; runs another definition also links stay
+ * as they are. $1 is the definition's id throughout. A run is the definition's own when no other definition
+ * links it.
+ *
+ * <p>Its own queued, failed and <em>running</em> runs become {@code cancelled}, with their leases cleared: every
+ * statement a fetcher makes about a run is fenced by {@code (lease_token, status = 'running')}, so a fetcher still
+ * working on one finds at its next lease check (lease extension, or the lock it takes before storing bars) that
+ * the run is no longer leased to it, and writes nothing. Letting them finish instead would store bars that belong
+ * to no definition after the removal (and after {@code delete_bars} counted and deleted them), and the runs would
+ * still be counted nowhere. Successful runs keep their status, unless their bars are deleted too.
+ *
+ * <p>Bars deleted with {@code delete_bars}: those in the slice (symbol, timeframe, series, time range) of a run the
+ * definition links and in no slice of a run another definition links.
+ */
+@ApplicationScoped
+public class RemovalRepository {
+
+    /** Holds off the definition's planning (which locks it with SKIP LOCKED) until the removal commits. */
+    static final String LOCK = "SELECT id FROM job_definitions WHERE id = $1 FOR UPDATE";
+
+    /** The definition's runs: its own by status, and those shared with another definition. */
+    static final String RUNS = """
+            SELECT count(*) FILTER (WHERE NOT shared AND status IN ('queued', 'running', 'failed')) AS unfinished,
+                   count(*) FILTER (WHERE NOT shared AND status = 'success') AS succeeded,
+                   count(*) FILTER (WHERE shared) AS shared
+            FROM (SELECT r.status, EXISTS (SELECT 1 FROM job_definition_runs o
+                                           WHERE o.job_run_id = r.id AND o.job_def_id <> $1) AS shared
+                  FROM job_definition_runs l JOIN job_runs r ON r.id = l.job_run_id
+                  WHERE l.job_def_id = $1) AS mine""";
+
+    /** The bars in the definition's slices that no slice of another definition's run covers. */
+    private static final String BARS_OF_NO_OTHER = """
+            FROM job_definition_runs l
+            JOIN job_runs m ON m.id = l.job_run_id
+            JOIN ohlc_bars b ON b.symbol = m.symbol AND b.timeframe = m.timeframe AND b.feed = m.feed
+                            AND b.adjustment = m.adjustment AND b.ts >= m.slice_from AND b.ts < m.slice_to
+            WHERE l.job_def_id = $1
+              AND NOT EXISTS (SELECT 1 FROM job_definition_runs o JOIN job_runs r ON r.id = o.job_run_id
+                              WHERE o.job_def_id <> $1 AND r.symbol = b.symbol AND r.timeframe = b.timeframe
+                                AND r.feed = b.feed AND r.adjustment = b.adjustment
+                                AND r.slice_from <= b.ts AND b.ts < r.slice_to)""";
+
+    static final String COUNT_BARS = "SELECT count(*) AS bars " + BARS_OF_NO_OTHER;
+
+    static final String DELETE_BARS = """
+            DELETE FROM ohlc_bars d
+            USING (SELECT b.symbol, b.timeframe, b.feed, b.adjustment, b.ts
+            """ + BARS_OF_NO_OTHER + """
+            ) AS gone
+            WHERE d.symbol = gone.symbol AND d.timeframe = gone.timeframe AND d.feed = gone.feed
+              AND d.adjustment = gone.adjustment AND d.ts = gone.ts""";
+
+    /**
+     * The definition's own runs in the given statuses ($2) to {@code cancelled}, leases cleared. Runs a fetcher is
+     * storing are locked by it: this waits for that commit, then finds them {@code success} (and leaves them,
+     * unless $2 names success).
+     */
+    static final String CANCEL_OWN = """
+            UPDATE job_runs r
+            SET status = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = now(),
+                updated_at = now()
+            WHERE r.status = ANY ($2::text[])
+              AND EXISTS (SELECT 1 FROM job_definition_runs l WHERE l.job_run_id = r.id AND l.job_def_id = $1)
+              AND NOT EXISTS (SELECT 1 FROM job_definition_runs o WHERE o.job_run_id = r.id AND o.job_def_id <> $1)""";
+
+    /**
+     * Its links go with it (ON DELETE CASCADE, counted by the link trigger); {@code job_runs.job_def_id} (the
+     * definition that asked first, which nothing reads) becomes null in its runs, shared ones included.
+     */
+    static final String DELETE_DEFINITION = "DELETE FROM job_definitions WHERE id = $1";
+
+    private static final String[] UNFINISHED = {"queued", "running", "failed"};
+    private static final String[] ALL_BUT_CANCELLED = {"queued", "running", "failed", "success"};
+
+    private final Pool pool;
+
+    RemovalRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** What a removal changed (or, dry, would change). */
+    public record Removal(long runsCancelled, long runsShared, long barsDeleted) {}
+
+    /**
+     * Removes the definition in one transaction; {@code dryRun} only counts (the definition is locked while it
+     * does, and nothing is written).
+     */
+    public Uni<Removal> remove(UUID definition, boolean deleteBars, boolean dryRun) {
+        return pool.withTransaction(conn -> conn.preparedQuery(LOCK)
+                .execute(Tuple.of(definition))
+                .chain(() -> dryRun ? count(conn, definition, deleteBars) : apply(conn, definition, deleteBars)));
+    }
+
+    private static Uni<Removal> count(SqlConnection conn, UUID definition, boolean deleteBars) {
+        return conn.preparedQuery(RUNS).execute(Tuple.of(definition)).chain(rows -> {
+            Row r = rows.iterator().next();
+            long cancelled = r.getLong("unfinished") + (deleteBars ? r.getLong("succeeded") : 0);
+            long shared = r.getLong("shared");
+            if (!deleteBars) {
+                return Uni.createFrom().item(new Removal(cancelled, shared, 0));
+            }
+            return conn.preparedQuery(COUNT_BARS)
+                    .execute(Tuple.of(definition))
+                    .map(bars -> new Removal(
+                            cancelled, shared, bars.iterator().next().getLong("bars")));
+        });
+    }
+
+    /**
+     * Cancels first: a completion under way is waited for, so its bars are stored before the bars are deleted
+     * (this statement's snapshot is taken after it) and no fetcher stores any afterwards.
+     */
+    private static Uni<Removal> apply(SqlConnection conn, UUID definition, boolean deleteBars) {
+        Uni<Long> shared = conn.preparedQuery(RUNS)
+                .execute(Tuple.of(definition))
+                .map(rows -> rows.iterator().next().getLong("shared"));
+        return shared.chain(kept -> conn.preparedQuery(CANCEL_OWN)
+                .execute(Tuple.of(definition, deleteBars ? ALL_BUT_CANCELLED : UNFINISHED))
+                .chain(cancelled -> (deleteBars
+                                ? conn.preparedQuery(DELETE_BARS)
+                                        .execute(Tuple.of(definition))
+                                        .map(rows -> (long) rows.rowCount())
+                                : Uni.createFrom().item(0L))
+                        .call(() -> conn.preparedQuery(DELETE_DEFINITION).execute(Tuple.of(definition)))
+                        .map(bars -> new Removal(cancelled.rowCount(), kept, bars))));
+    }
+}
