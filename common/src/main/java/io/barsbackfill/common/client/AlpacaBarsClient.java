@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,9 +52,6 @@ public class AlpacaBarsClient {
     private static final Logger LOG = Logger.getLogger(AlpacaBarsClient.class);
     private static final Pattern INVALID_SYMBOL =
             Pattern.compile("invalid symbol:?\\s*([^\\s\"]+)", Pattern.CASE_INSENSITIVE);
-
-    /** Bound on a provider's Retry-After, so a garbled header cannot stop fetching for hours. */
-    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
 
     private final AlpacaBarsApi api;
     private final BackfillConfig.Alpaca config;
@@ -427,22 +425,33 @@ public class AlpacaBarsClient {
     }
 
     private Duration retryAfter(Response response) {
+        return providerWait(
+                response.getHeaderString("Retry-After"),
+                response.getHeaderString("X-RateLimit-Reset"),
+                clock.instant(),
+                config.maxRetryAfter());
+    }
+
+    /**
+     * The wait a 429 asks for: {@code Retry-After} (seconds), else {@code X-RateLimit-Reset} (epoch seconds), else
+     * or when garbled 1 s; at least 1 s and at most {@code max} ({@code backfill.alpaca.max-retry-after}), so a
+     * garbled or far-off header cannot stop fetching for days.
+     */
+    static Duration providerWait(String retryAfter, String reset, Instant now, Duration max) {
         Duration wait = Duration.ofSeconds(1);
         try {
-            String retryAfter = response.getHeaderString("Retry-After");
-            String reset = response.getHeaderString("X-RateLimit-Reset");
             if (retryAfter != null) {
                 wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
             } else if (reset != null) {
-                wait = Duration.between(clock.instant(), Instant.ofEpochSecond(Long.parseLong(reset.trim())));
+                wait = Duration.between(now, Instant.ofEpochSecond(Long.parseLong(reset.trim())));
             }
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException | DateTimeException e) {
             // keep the default
         }
         if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
             return Duration.ofSeconds(1);
         }
-        return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+        return wait.compareTo(max) > 0 ? max : wait;
     }
 
     /** base * 2^(attempt-1), between 50 % and 100 % of it (equal jitter), so retries never align. */

@@ -94,6 +94,13 @@ public interface BackfillConfig {
         @WithDefault("60s")
         Duration maxRateLimitWait();
 
+        /**
+         * Longest wait a provider may impose by a 429's {@code Retry-After} or {@code X-RateLimit-Reset}: a longer
+         * (or garbled) one blocks the shared budget this long only, so a header a year ahead cannot stop fetching.
+         */
+        @WithDefault("15m")
+        Duration maxRetryAfter();
+
         /** Connecting to the provider. */
         @WithDefault("5s")
         Duration connectTimeout();
@@ -102,8 +109,11 @@ public interface BackfillConfig {
         @WithDefault("30s")
         Duration readTimeout();
 
-        /** Longest a single provider request may take in total, however slowly its bytes trickle in. */
-        @WithDefault("60s")
+        /**
+         * Longest a single provider request may take in total, however slowly its bytes trickle in. 50 s, so that
+         * one page's worst case (Deadlines) stays within the default lease of 5 minutes.
+         */
+        @WithDefault("50s")
         Duration requestDeadline();
     }
 

@@ -3,14 +3,34 @@ package io.barsbackfill.common.config;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import org.jboss.logging.Logger;
 
-/** Stops every function's start-up when a shared {@code backfill.*} setting is out of range. */
+/**
+ * Stops every function's start-up when a shared {@code backfill.*} setting is out of range, and warns when the
+ * lease does not outlast one page's worst case ({@link Deadlines}).
+ */
 @ApplicationScoped
 public class BackfillSettings {
 
+    private static final Logger LOG = Logger.getLogger(BackfillSettings.class);
+
     void check(@Observes StartupEvent event, BackfillConfig config) {
         check(config).orFail();
+        // a warning, not a refusal: the demo and the chaos suites run short leases against a fast simulator
+        relations(config).problems().forEach(p -> LOG.warnf("runs may lose their lease in a slow page: %s", p));
     }
+
+    /** The relations between the shared settings: the lease outlasts one page's worst case. */
+    public static SettingsCheck relations(BackfillConfig config) {
+        return Deadlines.leaseOutlastsAPage(new SettingsCheck(), config);
+    }
+
+    /**
+     * The most a 429 may block the shared budget: beyond a day a garbled header would stop fetching unnoticed
+     * for longer than any alert waits.
+     */
+    static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
     /** Alpaca accepts 1 to 10,000 bars per page. */
     public static SettingsCheck check(BackfillConfig config) {
@@ -24,6 +44,11 @@ public class BackfillSettings {
                 .atLeast("backfill.alpaca.max-attempts", alpaca.maxAttempts(), 1)
                 .positive("backfill.alpaca.retry-base-delay", alpaca.retryBaseDelay())
                 .positive("backfill.alpaca.max-rate-limit-wait", alpaca.maxRateLimitWait())
+                .between(
+                        "backfill.alpaca.max-retry-after",
+                        alpaca.maxRetryAfter(),
+                        Duration.ofSeconds(1),
+                        MAX_RETRY_AFTER)
                 .positive("backfill.alpaca.connect-timeout", alpaca.connectTimeout())
                 .positive("backfill.alpaca.read-timeout", alpaca.readTimeout())
                 .positive("backfill.alpaca.request-deadline", alpaca.requestDeadline())

@@ -34,6 +34,29 @@ public final class SettingsCheck {
         return this;
     }
 
+    public SettingsCheck between(String property, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            problems.add(named(property) + " must be " + min + ".." + max + " (got " + value + ")");
+        }
+        return this;
+    }
+
+    /** A relation between settings: {@code value} must exceed {@code other}, described by {@code otherTerms}. */
+    public SettingsCheck longer(String property, Duration value, Duration other, String otherTerms) {
+        if (value.compareTo(other) <= 0) {
+            problems.add(named(property) + " " + value + " must be longer than " + otherTerms);
+        }
+        return this;
+    }
+
+    /** A relation between settings: {@code value} must be at least {@code other}, described by {@code otherTerms}. */
+    public SettingsCheck notShorter(String property, Duration value, Duration other, String otherTerms) {
+        if (value.compareTo(other) < 0) {
+            problems.add(named(property) + " " + value + " must not be shorter than " + otherTerms);
+        }
+        return this;
+    }
+
     public List<String> problems() {
         return List.copyOf(problems);
     }

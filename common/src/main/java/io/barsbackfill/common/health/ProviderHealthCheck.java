@@ -1,6 +1,7 @@
 package io.barsbackfill.common.health;
 
 import io.barsbackfill.common.client.AlpacaBarsClient;
+import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.repository.RateLimitRepository;
 import io.barsbackfill.common.service.ProviderGate;
 import io.smallrye.health.api.AsyncHealthCheck;
@@ -12,7 +13,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 
 /**
  * The provider's state as every instance sees it (the health gate and the shared budget in Postgres): the gate
- * closed or open (and why), the budget open or blocked by a 429 and for how long. A wellness check ({@code
+ * closed or open (and why), the budget open or blocked by a 429 and for how long, the rate it runs at and this
+ * instance's configured rate (the smallest configured rate wins). A wellness check ({@code
  * /q/health/well}, and in {@code /q/health}): a rate-limited provider is something
  * to watch, never a reason to restart or unroute a function, so liveness and readiness ignore it.
  */
@@ -23,9 +25,11 @@ public class ProviderHealthCheck implements AsyncHealthCheck {
     private final RateLimitRepository budget;
     private final ProviderGate gate;
     private final Clock clock;
+    private final int configuredPerMinute;
 
-    ProviderHealthCheck(RateLimitRepository budget, ProviderGate gate, Clock clock) {
+    ProviderHealthCheck(RateLimitRepository budget, ProviderGate gate, Clock clock, BackfillConfig config) {
         this.budget = budget;
+        this.configuredPerMinute = config.rateLimitPerMinute();
         this.clock = clock;
         this.gate = gate;
     }
@@ -54,6 +58,8 @@ public class ProviderHealthCheck implements AsyncHealthCheck {
                                             .withData("state", blocked == 0 ? "open" : "rate_limited")
                                             .withData("blocked_seconds", blocked)
                                             .withData("per_minute", state.get().perMinute())
+                                            // differs when another instance is configured with a smaller R
+                                            .withData("configured_per_minute", configuredPerMinute)
                                             .withData("tokens", (long)
                                                     Math.floor(state.get().tokens()))
                                             .build();

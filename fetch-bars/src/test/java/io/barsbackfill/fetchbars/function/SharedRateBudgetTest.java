@@ -3,7 +3,10 @@ package io.barsbackfill.fetchbars.function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.repository.RateLimitRepository;
+import io.barsbackfill.common.repository.RateLimitRepository.Take;
+import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -22,12 +25,15 @@ class SharedRateBudgetTest {
     @Inject
     RateLimitRepository buckets;
 
+    @InjectTestDatabase
+    TestDatabase db;
+
     @Test
     void concurrentTakersShareOneBudget() {
         int perMinute = 30;
         List<Uni<Duration>> takes = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            takes.add(buckets.take("budget-test", perMinute));
+            takes.add(buckets.take("budget-test", perMinute).map(Take::pause));
         }
         List<Duration> waits = Uni.join().all(takes).andFailFast().await().atMost(Duration.ofSeconds(30));
 
@@ -49,7 +55,10 @@ class SharedRateBudgetTest {
     void sustainedTakersGetOneGrantPerSlotFromTheStart() throws Exception {
         int perMinute = 600;
         long started = System.nanoTime();
-        assertThat(buckets.take("sustained-test", perMinute).await().indefinitely())
+        assertThat(buckets.take("sustained-test", perMinute)
+                        .await()
+                        .indefinitely()
+                        .pause())
                 .as("the first request of a backfill does not wait")
                 .isZero();
         AtomicInteger grants = new AtomicInteger(1);
@@ -58,8 +67,10 @@ class SharedRateBudgetTest {
         for (int i = 0; i < 3; i++) {
             Thread taker = new Thread(() -> {
                 while (System.nanoTime() < until) {
-                    Duration wait =
-                            buckets.take("sustained-test", perMinute).await().indefinitely();
+                    Duration wait = buckets.take("sustained-test", perMinute)
+                            .await()
+                            .indefinitely()
+                            .pause();
                     if (wait.isZero()) {
                         grants.incrementAndGet();
                     } else {
@@ -91,7 +102,66 @@ class SharedRateBudgetTest {
         buckets.take("blocked-test", 600).await().indefinitely();
         buckets.block("blocked-test", Duration.ofSeconds(20)).await().indefinitely();
 
-        Duration wait = buckets.take("blocked-test", 600).await().indefinitely();
+        Duration wait = buckets.take("blocked-test", 600).await().indefinitely().pause();
         assertThat(wait).isBetween(Duration.ofSeconds(18), Duration.ofSeconds(20));
+    }
+
+    /**
+     * Two instances configured with different rates take from one budget: it runs at the smaller one, whoever
+     * took first, and the larger one never raises it again (issue 17, item 5).
+     */
+    @Test
+    void instancesWithDifferentRatesShareTheSmallest() {
+        Take fast = buckets.take("two-rates", 600).await().indefinitely();
+        assertThat(fast.pause()).isZero();
+        assertThat(fast.perMinute()).isEqualTo(600);
+
+        Take slow = buckets.take("two-rates", 60).await().indefinitely();
+        assertThat(slow.perMinute()).as("the smaller R wins").isEqualTo(60);
+        assertThat(slow.wasPerMinute())
+                .as("and the taker learns what it lowered")
+                .isEqualTo(600);
+
+        Take again = buckets.take("two-rates", 600).await().indefinitely();
+        assertThat(again.perMinute()).as("the larger R does not raise it").isEqualTo(60);
+        assertThat(again.pause())
+                .as("the refill runs at 60/min: a slot of 1.05 s, not the 105 ms of 600/min")
+                .isGreaterThan(Duration.ofMillis(600));
+        assertThat(db.queryLong("SELECT per_minute FROM rate_limits WHERE provider = 'two-rates'"))
+                .isEqualTo(60);
+    }
+
+    /** After minutes without any take, the next taker's rate starts a new agreement. */
+    @Test
+    void anIdleBudgetTakesTheNextTakersRate() {
+        buckets.take("idle-reset", 60).await().indefinitely();
+        db.execute("UPDATE rate_limits SET refilled_at = now() - interval '11 minutes' WHERE provider = 'idle-reset'");
+
+        assertThat(buckets.take("idle-reset", 600).await().indefinitely().perMinute())
+                .isEqualTo(600);
+    }
+
+    /** A Retry-After or reset a year ahead blocks the budget for backfill.alpaca.max-retry-after (15m) at most. */
+    @Test
+    void aBlockAYearAheadBlocksAtMostTheCap() {
+        buckets.take("year-block", 600).await().indefinitely();
+        buckets.block("year-block", Duration.ofDays(365)).await().indefinitely();
+
+        Duration wait = buckets.take("year-block", 600).await().indefinitely().pause();
+        assertThat(wait).isBetween(Duration.ofMinutes(14), Duration.ofMinutes(15));
+    }
+
+    /** A row an older version (or a garbled header) blocked for a year heals on the next take. */
+    @Test
+    void aRowBlockedAYearAheadIsCutToTheCapOnTheNextTake() {
+        buckets.take("year-row", 600).await().indefinitely();
+        db.execute("UPDATE rate_limits SET blocked_until = now() + interval '365 days' WHERE provider = 'year-row'");
+
+        Duration wait = buckets.take("year-row", 600).await().indefinitely().pause();
+        assertThat(wait).isBetween(Duration.ofMinutes(14), Duration.ofMinutes(15));
+        long cut = db.queryLong("""
+                SELECT count(*) FROM rate_limits
+                WHERE provider = 'year-row' AND blocked_until <= now() + interval '15 minutes'""");
+        assertThat(cut).as("the row itself is cut to the cap").isEqualTo(1);
     }
 }

@@ -1,16 +1,38 @@
 package io.barsbackfill.orchestrator.config;
 
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.config.Deadlines;
 import io.barsbackfill.common.config.SettingsCheck;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
-/** Stops the orchestrator's start-up when one of its own settings is out of range. */
+/**
+ * Stops the orchestrator's start-up when one of its own settings is out of range, or its dispatch timeout is
+ * shorter than the lease ({@link Deadlines}).
+ */
 @ApplicationScoped
 public class OrchestratorSettings {
 
-    void check(@Observes StartupEvent event, OrchestratorConfig config) {
+    private static final Logger LOG = Logger.getLogger(OrchestratorSettings.class);
+
+    void check(@Observes StartupEvent event, OrchestratorConfig config, BackfillConfig backfill) {
         check(config).orFail();
+        SettingsCheck relations = relations(config, backfill);
+        if (LaunchMode.current() == LaunchMode.TEST) {
+            // @QuarkusTests shorten the dispatch timeout on purpose, to provoke what it does
+            relations.problems().forEach(p -> LOG.warnf("would refuse to start: %s", p));
+        } else {
+            relations.orFail();
+        }
+    }
+
+    /** The relations between the orchestrator's deadlines and the shared ones: dispatch timeout ≥ lease. */
+    public static SettingsCheck relations(OrchestratorConfig config, BackfillConfig backfill) {
+        return Deadlines.dispatchOutlastsTheLease(
+                new SettingsCheck(), config.orchestrator().dispatchTimeout(), backfill);
     }
 
     /**
