@@ -54,7 +54,7 @@ public final class RemoveCommand extends OperateCommand<RemoveResult> {
             console.line(Answers.remove(dry).stripTrailing());
             String reply = console.ask(String.format(
                     "Delete %s bars and remove definition %s? [y/N] ",
-                    dry.barsDeleted() == null ? "?" : Answers.num(dry.barsDeleted()), definition));
+                    dry.barsDeleted() == null ? "?" : String.valueOf(dry.barsDeleted()), definition));
             if (!reply.toLowerCase(Locale.ROOT).matches("y|yes")) {
                 console.line("remove: nothing removed");
                 return ExitCodes.OK;
