@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chaos 7: the provider answers 200 but quietly gets the data wrong during a whole backfill, all four ways at
+ * Chaos 10: the provider answers 200 but quietly gets the data wrong during a whole backfill, all four ways at
  * once: one ticker left out of multi-symbol answers, multi-symbol sequences that end before another ticker (and
  * everything after it), a bar before the requested window for a third, a repeated timestamp for a fourth. The
  * audit's extra figure: runs {@code success} with bars missing (stored fewer than the simulator serves for the
@@ -108,7 +108,7 @@ class ChaosQuietFaultsTest {
         StatusReport status = orchestrator.status();
         long providerCalls = Chaos.providerCalls(stack);
         Chaos.report(
-                "7 quiet faults: a ticker left out, sequences ended early, a stray bar, a repeated timestamp",
+                "10 quiet faults: a ticker left out, sequences ended early, a stray bar, a repeated timestamp",
                 audit,
                 0,
                 "-",
