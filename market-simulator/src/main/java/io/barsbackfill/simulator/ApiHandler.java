@@ -99,13 +99,17 @@ final class ApiHandler implements HttpHandler {
             if (barsRequest) {
                 stats.entered();
             }
+            Response response;
             try {
-                answer(exchange);
+                response = answer(exchange);
             } finally {
+                // left before the answer is sent: a client that sends its next request as soon as it has this
+                // answer must not find this one still counted as in progress
                 if (barsRequest) {
                     stats.left();
                 }
             }
+            send(exchange, response);
         }
     }
 
@@ -143,7 +147,7 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private void answer(HttpExchange exchange) throws IOException {
+    private Response answer(HttpExchange exchange) {
         Response response;
         try {
             response = respond(exchange);
@@ -153,7 +157,7 @@ final class ApiHandler implements HttpHandler {
             System.err.println("market-simulator: request failed: " + e);
             response = withRateLimit(Response.of(500, WireFormat.error("internal server error")), rateLimiter.peek());
         }
-        send(exchange, response);
+        return response;
     }
 
     private Response respond(HttpExchange exchange) {

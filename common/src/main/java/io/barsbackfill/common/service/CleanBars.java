@@ -18,16 +18,12 @@ record CleanBars(List<Bar> bars, int rejected, String firstRejected) {
         TreeMap<Instant, Bar> byTs = new TreeMap<>();
         String first = received.firstRejected();
         for (Bar b : received.bars()) {
-            String why = !slice.contains(b.ts())
-                    ? "outside the slice"
-                    : !b.isSane()
-                            ? "failing the OHLC checks"
-                            : byTs.containsKey(b.ts()) ? "a repeated timestamp" : null;
+            String why = !slice.contains(b.ts()) ? "outside the slice" : !b.isSane() ? "failing the OHLC checks" : null;
+            if (why == null && byTs.put(b.ts(), b) != null) {
+                why = "a repeated timestamp";
+            }
             if (why != null && first == null) {
                 first = "a bar at " + b.ts() + ", " + why;
-            }
-            if (slice.contains(b.ts()) && b.isSane()) {
-                byTs.put(b.ts(), b);
             }
         }
         return new CleanBars(
