@@ -39,6 +39,8 @@ class ChaosQuietFaultsTest {
     private static final String REPEATED = TICKERS.get(5);
     private static final String CUT = TICKERS.get(9);
 
+    private static final String QUIET_LEASE = "2m";
+
     private static TestDatabase db;
     private static TestStack stack;
     private static MarketSimulator generator;
@@ -49,6 +51,10 @@ class ChaosQuietFaultsTest {
         db = TestDatabase.create();
         String token = E2e.token();
         stack = Chaos.stack(ChaosQuietFaultsTest.class, db.libpqUrl(), token)
+                // Nothing here is killed or hung, so no lease needs to expire soon; with the chaos stack's 15 s
+                // lease (the dispatch timeout), a dispatch of 72 runs on a starved machine (load average 23 on
+                // 2 cores) timed out, and those runs' second attempts read as batch-mates charged.
+                .env("BACKFILL_QUEUE_LEASE_DURATION", QUIET_LEASE)
                 .build()
                 .start()
                 .awaitReady(Chaos.READY);
