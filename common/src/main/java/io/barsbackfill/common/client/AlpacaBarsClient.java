@@ -23,11 +23,13 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -428,22 +430,30 @@ public class AlpacaBarsClient {
         return providerWait(
                 response.getHeaderString("Retry-After"),
                 response.getHeaderString("X-RateLimit-Reset"),
+                response.getHeaderString("Date"),
                 clock.instant(),
                 config.maxRetryAfter());
     }
 
     /**
-     * The wait a 429 asks for: {@code Retry-After} (seconds), else {@code X-RateLimit-Reset} (epoch seconds), else
-     * or when garbled 1 s; at least 1 s and at most {@code max} ({@code backfill.alpaca.max-retry-after}), so a
-     * garbled or far-off header cannot stop fetching for days.
+     * The wait a 429 asks for, as a duration (the caller stores it as the database's now plus that wait):
+     * {@code Retry-After} (seconds, or an HTTP date), else {@code X-RateLimit-Reset} (epoch seconds), else or when
+     * garbled 1 s; at least 1 s and at most {@code max} ({@code backfill.alpaca.max-retry-after}), so a garbled or
+     * far-off header cannot stop fetching for days. A point in time is measured from the provider's own
+     * {@code Date} header, so neither this instance's clock nor the provider's error moves the wait; only without
+     * a readable {@code Date} from {@code received} (this instance's clock when the answer came).
      */
-    static Duration providerWait(String retryAfter, String reset, Instant now, Duration max) {
+    static Duration providerWait(String retryAfter, String reset, String date, Instant received, Duration max) {
         Duration wait = Duration.ofSeconds(1);
         try {
+            Instant providerNow = date == null ? received : httpDate(date).orElse(received);
             if (retryAfter != null) {
-                wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+                String value = retryAfter.trim();
+                wait = value.chars().allMatch(Character::isDigit)
+                        ? Duration.ofSeconds(Long.parseLong(value))
+                        : Duration.between(providerNow, httpDate(value).orElseThrow(NumberFormatException::new));
             } else if (reset != null) {
-                wait = Duration.between(now, Instant.ofEpochSecond(Long.parseLong(reset.trim())));
+                wait = Duration.between(providerNow, Instant.ofEpochSecond(Long.parseLong(reset.trim())));
             }
         } catch (NumberFormatException | ArithmeticException | DateTimeException e) {
             // keep the default
@@ -452,6 +462,14 @@ public class AlpacaBarsClient {
             return Duration.ofSeconds(1);
         }
         return wait.compareTo(max) > 0 ? max : wait;
+    }
+
+    private static Optional<Instant> httpDate(String text) {
+        try {
+            return Optional.of(DateTimeFormatter.RFC_1123_DATE_TIME.parse(text.trim(), Instant::from));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** base * 2^(attempt-1), between 50 % and 100 % of it (equal jitter), so retries never align. */

@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -89,12 +90,14 @@ public class JobRunRepository {
             RETURNING r.id, r.status""";
 
     /**
-     * The run goes back to the queue as if never claimed: the claim's attempt is undone. For failures that are
-     * not the run's own (provider gate open, connection to the database lost). $5 run_after.
+     * The run goes back to the queue as if never claimed: the claim's attempt undone. For failures that are
+     * not the run's own (provider gate open, connection to the database lost). Due at $5 (a time the database
+     * gave, or null) or $6 seconds after the database's now, whichever is later: never this instance's clock.
      */
     private static final String GIVE_BACK = """
             UPDATE job_runs r
-            SET status = 'queued', attempt = GREATEST(r.attempt - 1, 0), run_after = $5, finished_at = NULL,
+            SET status = 'queued', attempt = GREATEST(r.attempt - 1, 0),
+                run_after = GREATEST($5::timestamptz, now() + make_interval(secs => $6::float8)), finished_at = NULL,
                 error_code = $3, error_message = $4, updated_at = now(),
                 lease_token = NULL, lease_expires_at = NULL
             FROM unnest($1::uuid[], $2::uuid[]) AS l(id, token)
@@ -229,14 +232,34 @@ public class JobRunRepository {
                 });
     }
 
-    /** Back to the queue at {@code runAfter} without spending an attempt; answers the runs it gave back. */
-    public Uni<Set<UUID>> giveBack(List<LeasedRun> runs, ErrorCode code, String message, Instant runAfter) {
+    /**
+     * Back to the queue {@code after} the database's now, without spending an attempt; answers the runs it gave
+     * back.
+     */
+    public Uni<Set<UUID>> giveBack(List<LeasedRun> runs, ErrorCode code, String message, Duration after) {
+        return giveBack(runs, code, message, null, after);
+    }
+
+    /**
+     * Back to the queue at {@code due} (a time read from the database, such as the provider gate's next probe, never
+     * this instance's clock), without spending an attempt; answers the runs it gave back.
+     */
+    public Uni<Set<UUID>> giveBackUntil(List<LeasedRun> runs, ErrorCode code, String message, Instant due) {
+        return giveBack(runs, code, message, due, Duration.ZERO);
+    }
+
+    private Uni<Set<UUID>> giveBack(List<LeasedRun> runs, ErrorCode code, String message, Instant due, Duration after) {
         if (runs.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
         return pool.preparedQuery(GIVE_BACK)
                 .execute(Tuple.tuple(Arrays.asList(
-                        ids(runs), tokens(runs), code.name(), message, runAfter.atOffset(ZoneOffset.UTC))))
+                        ids(runs),
+                        tokens(runs),
+                        code.name(),
+                        message,
+                        due == null ? null : due.atOffset(ZoneOffset.UTC),
+                        after.toMillis() / 1000.0)))
                 .map(JobRunRepository::idsOf);
     }
 

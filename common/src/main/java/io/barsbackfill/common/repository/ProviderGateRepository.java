@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,13 +31,15 @@ public class ProviderGateRepository {
 
     /**
      * A provider-wide failure. $2 code, $3 message, $4 threshold, $5 first probe delay (s), $6 open at once,
-     * $7 open at least until (null: no minimum). An open gate stays open, its reason and last error follow the
-     * latest failure; a closed one opens when forced or when the failures in a row reach the threshold.
+     * $7 open at least this many seconds from the database's now (null: no minimum). An open gate stays open, its
+     * reason and last error follow the latest failure; a closed one opens when forced or when the failures in a
+     * row reach the threshold.
      */
     static final String FAILED = """
             WITH o AS (SELECT provider, state AS was, opened_at AS was_opened, probes AS was_probes,
                               next_probe_at AS was_next, consecutive_failures AS was_failures,
-                              state = 'open' OR $6 OR consecutive_failures + 1 >= $4 AS opens
+                              state = 'open' OR $6 OR consecutive_failures + 1 >= $4 AS opens,
+                              now() + make_interval(secs => $7::float8) AS open_until
                        FROM provider_gate WHERE provider = $1 FOR UPDATE)
             UPDATE provider_gate g
             SET consecutive_failures = o.was_failures + 1,
@@ -48,8 +49,8 @@ public class ProviderGateRepository {
                 opened_at = CASE WHEN o.was = 'open' THEN o.was_opened WHEN o.opens THEN now() END,
                 probes = CASE WHEN o.was = 'open' THEN o.was_probes ELSE 0 END,
                 next_probe_at = CASE
-                    WHEN o.was = 'open' THEN GREATEST(o.was_next, $7)
-                    WHEN o.opens THEN GREATEST(now() + make_interval(secs => $5), $7) END
+                    WHEN o.was = 'open' THEN GREATEST(o.was_next, o.open_until)
+                    WHEN o.opens THEN GREATEST(now() + make_interval(secs => $5), o.open_until) END
             FROM o WHERE g.provider = o.provider
             """ + "RETURNING " + COLUMNS;
 
@@ -69,15 +70,16 @@ public class ProviderGateRepository {
             RETURNING probes""";
 
     /**
-     * $2 token, $3 code, $4 message, $5 interval base (s), $6 interval cap (s), $7 not before (null: no minimum).
-     * The next probe waits base * 2^probes, capped.
+     * $2 token, $3 code, $4 message, $5 interval base (s), $6 interval cap (s), $7 not before this many seconds
+     * from the database's now (null: no minimum). The next probe waits base * 2^probes, capped.
      */
     static final String PROBE_FAILED = """
             UPDATE provider_gate g
             SET probes = probes + 1, reason = $3, last_error = $4, last_failure_at = now(),
                 consecutive_failures = consecutive_failures + 1,
                 next_probe_at = GREATEST(now() + LEAST(make_interval(secs => $6),
-                                                       make_interval(secs => $5) * power(2, LEAST(probes, 30))), $7),
+                                                       make_interval(secs => $5) * power(2, LEAST(probes, 30))),
+                                     now() + make_interval(secs => $7::float8)),
                 probe_token = NULL, probe_lease_until = NULL, updated_at = now()
             WHERE g.provider = $1 AND g.probe_token = $2
             """ + "RETURNING " + COLUMNS;
@@ -103,9 +105,9 @@ public class ProviderGateRepository {
             int threshold,
             Duration firstProbe,
             boolean openNow,
-            Instant openUntil) {
+            Duration openFor) {
         Tuple args = Tuple.tuple(
-                Arrays.asList(provider, code, message, threshold, seconds(firstProbe), openNow, utc(openUntil)));
+                Arrays.asList(provider, code, message, threshold, seconds(firstProbe), openNow, seconds(openFor)));
         return ensure(provider)
                 .chain(() -> pool.preparedQuery(FAILED).execute(args))
                 .map(ProviderGateRepository::first);
@@ -124,9 +126,9 @@ public class ProviderGateRepository {
     }
 
     public Uni<GateState> probeFailed(
-            String provider, UUID token, String code, String message, Duration base, Duration cap, Instant notBefore) {
-        Tuple args =
-                Tuple.tuple(Arrays.asList(provider, token, code, message, seconds(base), seconds(cap), utc(notBefore)));
+            String provider, UUID token, String code, String message, Duration base, Duration cap, Duration notBefore) {
+        Tuple args = Tuple.tuple(
+                Arrays.asList(provider, token, code, message, seconds(base), seconds(cap), seconds(notBefore)));
         return pool.preparedQuery(PROBE_FAILED)
                 .execute(args)
                 .chain(rows ->
@@ -158,11 +160,8 @@ public class ProviderGateRepository {
         return t == null ? null : t.toInstant();
     }
 
-    private static OffsetDateTime utc(Instant t) {
-        return t == null ? null : t.atOffset(ZoneOffset.UTC);
-    }
-
-    private static double seconds(Duration d) {
-        return d.toMillis() / 1000.0;
+    /** Null stays null: SQL's {@code now() + make_interval(secs => NULL)} is NULL, which GREATEST ignores. */
+    private static Double seconds(Duration d) {
+        return d == null ? null : d.toMillis() / 1000.0;
     }
 }

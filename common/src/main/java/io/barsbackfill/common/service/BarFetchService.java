@@ -216,7 +216,7 @@ public class BarFetchService {
                 return fetchAndStore(fetch, leased);
             }
             ErrorCode code = ErrorCode.named(state.reason()).orElse(ErrorCode.PROVIDER_UNAVAILABLE);
-            return giveBack(
+            return giveBackUntil(
                     leased,
                     code,
                     "provider gate " + state.describe(clock.instant()),
@@ -384,7 +384,7 @@ public class BarFetchService {
         if (failure.code().providerWide()) {
             return gate.failed(failure)
                     .chain(state -> state.open()
-                            ? giveBack(
+                            ? giveBackUntil(
                                     leased,
                                     failure.code(),
                                     failure.getMessage() + "; provider gate open, no attempt spent",
@@ -410,10 +410,25 @@ public class BarFetchService {
                 .replaceWithVoid();
     }
 
-    /** Back to the queue at {@code runAfter}, the claim's attempt undone. */
+    /** Back to the queue {@code after} the database's now, the claim's attempt undone. */
     private Uni<Void> giveBack(
-            List<LeasedRun> leased, ErrorCode code, String message, Instant runAfter, Map<UUID, RunResult> results) {
-        return runs.giveBack(leased, code, message, runAfter)
+            List<LeasedRun> leased, ErrorCode code, String message, Duration after, Map<UUID, RunResult> results) {
+        return gaveBack(leased, code, message, runs.giveBack(leased, code, message, after), results);
+    }
+
+    /** Back to the queue at the gate's next probe (the database's time), the claim's attempt undone. */
+    private Uni<Void> giveBackUntil(
+            List<LeasedRun> leased, ErrorCode code, String message, Instant nextProbe, Map<UUID, RunResult> results) {
+        return gaveBack(leased, code, message, runs.giveBackUntil(leased, code, message, nextProbe), results);
+    }
+
+    private static Uni<Void> gaveBack(
+            List<LeasedRun> leased,
+            ErrorCode code,
+            String message,
+            Uni<Set<UUID>> givenBack,
+            Map<UUID, RunResult> results) {
+        return givenBack
                 .invoke(given -> leased.forEach(r -> results.put(
                         r.jobRunId(),
                         RunResult.of(
@@ -427,9 +442,9 @@ public class BarFetchService {
     }
 
     /** The queue's first backoff (50-100 % of it), for runs given back through no fault of their own. */
-    private Instant soon() {
+    private Duration soon() {
         long base = backoffBase.toMillis();
-        return clock.instant().plusMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
     }
 
     /** {@code retry} when the run went back to the queue, {@code failed} when that was its last attempt. */

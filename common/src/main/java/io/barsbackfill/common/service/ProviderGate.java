@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,8 +51,7 @@ public class ProviderGate {
                 .filter(wait -> wait.compareTo(maxRateLimitWait) > 0)
                 .isPresent();
         boolean openNow = failure.code() == ErrorCode.PROVIDER_AUTH || longRetryAfter;
-        Instant openUntil =
-                longRetryAfter ? clock.instant().plus(failure.retryAfter().get()) : null;
+        Duration openFor = longRetryAfter ? failure.retryAfter().get() : null;
         return repository
                 .failed(
                         AlpacaBarsClient.PROVIDER,
@@ -62,7 +60,7 @@ public class ProviderGate {
                         config.failureThreshold(),
                         config.probeInterval(),
                         openNow,
-                        openUntil)
+                        openFor)
                 .invoke(gate -> {
                     if (gate.open()) {
                         LOG.warnf("provider gate %s", gate.describe(clock.instant()));

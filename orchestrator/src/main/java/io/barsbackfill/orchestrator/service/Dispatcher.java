@@ -17,7 +17,6 @@ import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +52,11 @@ public class Dispatcher {
     private final FetchersClient fetchers;
     private final JobRunRepository runs;
     private final Duration backoff;
-    private final Clock clock;
 
-    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config, Clock clock) {
+    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config) {
         this.fetchers = fetchers;
         this.runs = runs;
         this.backoff = config.queue().backoffBase();
-        this.clock = clock;
     }
 
     public Uni<DispatchOutcome> dispatch(Dispatch dispatch) {
@@ -186,11 +183,7 @@ public class Dispatcher {
      */
     private Uni<DispatchOutcome> storageUnavailable(Dispatch d, String message) {
         LOG.warnf("dispatch %s: %s; runs go back to the queue, no attempt spent", d.describe(), message);
-        return runs.giveBack(
-                        d.runs(),
-                        ErrorCode.STORAGE_UNAVAILABLE,
-                        message,
-                        clock.instant().plus(backoff))
+        return runs.giveBack(d.runs(), ErrorCode.STORAGE_UNAVAILABLE, message, backoff)
                 .map(given -> new DispatchOutcome(
                         0,
                         given.size(),

@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.service;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.repository.DatabaseClock;
 import io.barsbackfill.orchestrator.Definition;
 import io.barsbackfill.orchestrator.api.EnqueueResult;
 import io.barsbackfill.orchestrator.api.EnqueueResult.Skipped;
@@ -10,7 +11,6 @@ import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +33,10 @@ public class EnqueueService {
 
     private final DefinitionRepository definitions;
     private final SymbolVerifier verifier;
-    private final Clock clock;
+    private final DatabaseClock databaseClock;
 
-    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, Clock clock) {
-        this.clock = clock;
+    EnqueueService(DefinitionRepository definitions, SymbolVerifier verifier, DatabaseClock databaseClock) {
+        this.databaseClock = databaseClock;
         this.definitions = definitions;
         this.verifier = verifier;
     }
@@ -69,7 +69,7 @@ public class EnqueueService {
                             .toList();
                     return definitions
                             .insert(d.name(), d.symbols(), d.timeframe(), d.series(), d.from(), d.to(), d.priority())
-                            .map(created -> result(created, skipped));
+                            .chain(created -> databaseClock.now().map(now -> result(created, skipped, now)));
                 })
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
                 .transform(e -> nameTaken(requested.name()))
@@ -85,8 +85,9 @@ public class EnqueueService {
                         r.skipped().size()));
     }
 
-    private EnqueueResult result(Definition d, List<Skipped> skipped) {
-        Instant horizon = TradingCalendar.nyse().historyHorizon(clock.instant());
+    /** {@code now}: the database's, which the ticks plan against, so that {@code slices_ready} is what they plan. */
+    private static EnqueueResult result(Definition d, List<Skipped> skipped, Instant now) {
+        Instant horizon = TradingCalendar.nyse().historyHorizon(now);
         long slices = SlicePlan.count(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         long ready = SlicePlan.countReady(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
         return new EnqueueResult(

@@ -14,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -58,9 +57,10 @@ public class GateProbe {
     /** The gate after probing it if a probe was due. */
     public Uni<GateState> check() {
         return gate.state().chain(state -> {
-            if (!state.open() || state.nextProbeAt().isAfter(clock.instant())) {
+            if (!state.open()) {
                 return Uni.createFrom().item(state);
             }
+            // whether the probe is due is the database's call (takeProbe), never this instance's clock
             return repository
                     .takeProbe(AlpacaBarsClient.PROVIDER, probeLease)
                     .chain(token -> token.isEmpty()
@@ -87,8 +87,7 @@ public class GateProbe {
                         LOG.infof("provider probe answered %s: gate closes", p.code());
                         return gate.succeeded().chain(gate::state);
                     }
-                    Instant notBefore =
-                            p.retryAfter().map(clock.instant()::plus).orElse(null);
+                    Duration notBefore = p.retryAfter().orElse(null);
                     return repository
                             .probeFailed(
                                     AlpacaBarsClient.PROVIDER,

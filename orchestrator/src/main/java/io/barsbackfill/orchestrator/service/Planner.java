@@ -41,6 +41,7 @@ public class Planner {
         this.maxRuns = config.orchestrator().planMaxRuns();
     }
 
+    /** {@code now}: the database's ({@code DatabaseClock}), never an instance's own clock. */
     public Uni<Planned> plan(Instant now, TickLog log) {
         Instant horizon = TradingCalendar.nyse().historyHorizon(now);
         AtomicInteger created = new AtomicInteger();

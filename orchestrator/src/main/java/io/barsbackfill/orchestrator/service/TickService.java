@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.service;
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.metrics.Stopwatch;
+import io.barsbackfill.common.repository.DatabaseClock;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.metrics.OrchestratorMetrics;
@@ -43,6 +44,7 @@ public class TickService {
     private final int maxInFlight;
     private final OrchestratorMetrics metrics;
     private final Clock clock;
+    private final DatabaseClock databaseClock;
 
     TickService(
             HeartbeatRepository heartbeats,
@@ -55,8 +57,10 @@ public class TickService {
             InstanceIdentity identity,
             OrchestratorConfig config,
             OrchestratorMetrics metrics,
-            Clock clock) {
+            Clock clock,
+            DatabaseClock databaseClock) {
         this.clock = clock;
+        this.databaseClock = databaseClock;
         this.metrics = metrics;
         this.gateProbe = gateProbe;
         this.gate = gate;
@@ -85,7 +89,7 @@ public class TickService {
                     log.fatal("reap", e);
                     return new Reaped(0, 0);
                 }))
-                .chain(reaped -> planner.plan(started, log)
+                .chain(reaped -> plan(log)
                         .chain(planned -> probeGate(log)
                                 .chain(gateState -> dispatch(gateState, log, started)
                                         .map(sent -> new TickSummary(
@@ -121,6 +125,21 @@ public class TickService {
                         r.errors().size(),
                         r.duration().toMillis(),
                         r.gate()));
+    }
+
+    /**
+     * Plans against the database's now, read once for the tick: which slices are final is stored for good, so it
+     * must not depend on this instance's clock (one running an hour ahead would plan a month before its last bars).
+     */
+    private Uni<Planner.Planned> plan(TickLog log) {
+        return databaseClock
+                .now()
+                .chain(now -> planner.plan(now, log))
+                .onFailure()
+                .recoverWithItem(e -> {
+                    log.error("plan", e);
+                    return new Planner.Planned(0, 0);
+                });
     }
 
     /** The gate after a probe if one was due; a gate that cannot be read is a claim that cannot be made. */

@@ -16,11 +16,14 @@ import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.OrchestratorTestBase;
 import io.barsbackfill.orchestrator.client.FetcherReply;
 import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
+import io.barsbackfill.orchestrator.testing.PinnedClock;
+import io.barsbackfill.orchestrator.testing.PinnedClockProfile;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.QueueFixtures;
 import io.barsbackfill.testing.SimulatorResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,9 +41,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * version, a proxy, a bug): a 400 blaming one run of a batch by index, a 409, a 2xx that leaves runs running.
  * They are given straight to {@link Dispatcher}'s settling of a reply, on runs leased in the real database as a
  * claim leaves them; no HTTP involved. What real fetchers do answer (2xx, 400, 401, 5xx, no answer) is tested
- * over HTTP against them in the {@code Dispatch*Test}s.
+ * over HTTP against them in the {@code Dispatch*Test}s. A run given back is due after its backoff by the
+ * database's clock, whatever the instance's own clock says.
  */
 @QuarkusTest
+@TestProfile(PinnedClockProfile.class) // PinnedTimeTest's application: no restart of its own
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
 @WithTestResource(DispatchPausedResource.class)
@@ -57,6 +63,14 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
 
     @Inject
     Pool pool;
+
+    @Inject
+    PinnedClock clock;
+
+    @AfterEach
+    void unpin() {
+        clock.pin(null);
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"symbols[1]", "job_run_ids[1]", "lease_tokens[1]"})
@@ -154,6 +168,26 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                     .containsEntry("lease_token", null);
             assertThat(instant(row.get("run_after"))).as("backoff").isAfter(before);
         }
+    }
+
+    /** An orchestrator whose clock runs a day ahead gives runs back due in the backoff (15 s), not in a day. */
+    @Test
+    void aRunGivenBackIsDueAfterTheBackoffByTheDatabasesClockWhateverTheInstancesClock() {
+        Dispatch d = leased("AAPL");
+        clock.pin(Instant.now().plus(Duration.ofDays(1)));
+
+        dispatcher
+                .settle(d, new FetcherReply(503, null, new ErrorBody("database down", "STORAGE_UNAVAILABLE", null)))
+                .await()
+                .atMost(WAIT);
+
+        double dueIn = ((Number) db.query(
+                                "SELECT EXTRACT(EPOCH FROM run_after - now())::float8 AS s FROM job_runs WHERE id = ?",
+                                id(d, "AAPL"))
+                        .get(0)
+                        .get("s"))
+                .doubleValue();
+        assertThat(dueIn).as("seconds from the database's now").isBetween(10.0, 15.0);
     }
 
     @Test
