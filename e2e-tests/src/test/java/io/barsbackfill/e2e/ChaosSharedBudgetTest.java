@@ -39,6 +39,10 @@ class ChaosSharedBudgetTest {
     private static final Duration SLOT =
             Duration.ofMinutes(1).plus(ARRIVAL_SLACK).dividedBy(PER_MINUTE);
     private static final int LOAD_SECONDS = 75;
+    private static final int SLOW_PER_MINUTE = 10;
+    /** About 310 h1 bars a ticker a month in the simulator: 3 pages each. */
+    private static final int SLOW_PAGE_LIMIT = 120;
+
     private static final List<String> SYMBOLS = SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 40);
     private static final ChaosAudit.Window WINDOW = new ChaosAudit.Window(
             SYMBOLS, Timeframe.h1, Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
@@ -160,6 +164,101 @@ class ChaosSharedBudgetTest {
             assertThat(audit.duplicateBars()).isZero();
             assertThat(audit.valueMismatches()).isEmpty();
             assertThat(audit.barsStored()).isEqualTo(audit.barsServed());
+        }
+    }
+
+    /**
+     * Issue 17, item 4: settings that look tight are not churn. R = {@value #SLOW_PER_MINUTE} requests a minute,
+     * dispatches sized to 10 pages, 5 in flight, the default lease (5 m, and the dispatch timeout with it): five
+     * tickers of one month each, one ticker per dispatch, pages of {@value #SLOW_PAGE_LIMIT} bars (3 requests a
+     * ticker), so all five dispatches go out at once and queue for one slot ({@code 63/R} = 6.3 s) after another:
+     * 16 grants with the enqueue's ticker check, about 95 s, and the last dispatch waits longer than
+     * {@code BACKFILL_ALPACA_MAX_RATE_LIMIT_WAIT} (60 s) in all. Every run ends {@code success} on its first
+     * attempt, none is released {@code DISPATCH_FAILED}, and a run given back because one wait for the budget
+     * ran out gets its attempt back. The orchestrator starts, warning that the worst case (5 dispatches of 10 full
+     * pages: 5 x 10 x 6.3 s = 315 s) exceeds the 5 m dispatch timeout; that case is not run here.
+     */
+    @Test
+    void aBudgetOfTenAMinuteForFiveDispatchesInFlightSpendsNoAttempt() {
+        long t0 = System.nanoTime();
+        String token = E2e.token();
+        ChaosAudit.Window window = new ChaosAudit.Window(
+                List.of("AAPL", "MSFT", "NVDA", "AMZN", "META"),
+                Timeframe.h1,
+                Instant.parse("2025-03-01T00:00:00Z"),
+                Instant.parse("2025-04-01T00:00:00Z"));
+        try (TestDatabase db = TestDatabase.createMigrated();
+                TestStack stack = Chaos.stack(ChaosSharedBudgetTest.class, db.libpqUrl(), token)
+                        // one run per dispatch: fetch-bars only
+                        .only(Service.ORCHESTRATOR, Service.FETCH_BARS, Service.SIMULATOR)
+                        .env(Service.ORCHESTRATOR, "BACKFILL_FETCH_BARS_BATCH_URL", "http://127.0.0.1:9")
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "1")
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_DISPATCH_PAGES", "10")
+                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "5")
+                        .env("BACKFILL_ALPACA_PAGE_LIMIT", Integer.toString(SLOW_PAGE_LIMIT))
+                        .env("BACKFILL_RATE_LIMIT_PER_MINUTE", Integer.toString(SLOW_PER_MINUTE))
+                        .env("BACKFILL_QUEUE_LEASE_DURATION", null) // the default, 5 m
+                        .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
+                        .build()
+                        .start()
+                        .awaitReady(Chaos.READY);
+                MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
+            ChaosTimeline.install(db);
+            OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
+            long requests = window.symbols().stream()
+                    .mapToLong(s -> (generator
+                                            .bars(s, Timeframe.h1, window.from(), window.to())
+                                            .size()
+                                    + SLOW_PAGE_LIMIT
+                                    - 1)
+                            / SLOW_PAGE_LIMIT)
+                    .sum();
+            Duration slot = Duration.ofMinutes(1).plus(ARRIVAL_SLACK).dividedBy(SLOW_PER_MINUTE);
+            orchestrator.call(window.enqueue("TEN_A_MINUTE"));
+            // the budget alone needs a slot per request after the first (the enqueue's ticker check took one)
+            boolean settled = Chaos.awaitSettled(
+                    db, window.runs(), slot.multipliedBy(requests).plus(Chaos.SETTLE));
+
+            ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, List.of(window), Set.of());
+            // from a run's first claim to its success, given back and claimed again or not
+            long longest = db.queryLong("""
+                    SELECT max(extract(epoch FROM s.at - c.at))::bigint
+                    FROM (SELECT run_id, min(at) AS at FROM chaos_dispatch_log WHERE event = 'claim' GROUP BY 1) c
+                    JOIN chaos_dispatch_log s ON s.run_id = c.run_id AND s.event = 'release'
+                                             AND s.status = 'success'""");
+            List<Map<String, Object>> releases = db.query("SELECT error_code, attempt_before, attempt_after "
+                    + "FROM chaos_dispatch_log WHERE event = 'release' AND status <> 'success'");
+            long givenBack = releases.stream()
+                    .filter(r -> (Integer) r.get("attempt_after") < (Integer) r.get("attempt_before"))
+                    .count();
+            Chaos.report(
+                    "6b one budget of " + SLOW_PER_MINUTE + "/min, 5 dispatches in flight, default lease",
+                    audit,
+                    0,
+                    "-",
+                    Duration.ofNanos(System.nanoTime() - t0),
+                    Chaos.providerCalls(stack) + " provider calls (" + requests + " pages + the ticker check); "
+                            + "longest run from claim to success " + longest + " s; " + givenBack
+                            + " runs given back (a budget wait ran out), attempt undone");
+
+            assertThat(settled).as("settled: %s", audit).isTrue();
+            assertThat(String.join("\n", stack.process(Service.ORCHESTRATOR).logLines()))
+                    .as("started, with a warning that a dispatch of 10 full pages may wait longer than its timeout")
+                    .contains("PT5M15S = BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT 5 x "
+                            + "BACKFILL_ORCHESTRATOR_DISPATCH_PAGES 10");
+            audit.assertClean();
+            assertThat(db.query("SELECT status, attempt, count(*) AS n FROM job_runs GROUP BY 1, 2"))
+                    .as("every run success on its first attempt")
+                    .containsExactly(Map.of("status", "success", "attempt", 1, "n", window.runs()));
+            assertThat(releases)
+                    .as("runs released other than by their own success: none DISPATCH_FAILED, none charged")
+                    .allSatisfy(r -> {
+                        assertThat(r.get("error_code")).isNotEqualTo("DISPATCH_FAILED");
+                        assertThat((Integer) r.get("attempt_after")).isLessThan((Integer) r.get("attempt_before"));
+                    });
+            assertThat(Duration.ofSeconds(longest))
+                    .as("a run waited for the budget longer than one wait may last (60 s)")
+                    .isGreaterThan(Duration.ofSeconds(60));
         }
     }
 

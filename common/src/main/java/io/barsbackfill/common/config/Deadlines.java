@@ -1,5 +1,6 @@
 package io.barsbackfill.common.config;
 
+import io.barsbackfill.common.repository.RateLimitRepository;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -46,6 +47,40 @@ public final class Deadlines {
                 config.queue().leaseDuration(),
                 pageWorstCase(config.alpaca()),
                 pageWorstCaseTerms(config.alpaca()));
+    }
+
+    /**
+     * The budget alone that the last page of a dispatch may wait for: each of its {@code dispatchPages} pages takes
+     * one slot of the shared budget ({@code 63/R} s), and the other dispatches in flight take theirs in turn.
+     */
+    public static Duration dispatchBudgetWorstCase(int maxInFlight, int dispatchPages, int perMinute) {
+        return Duration.ofMillis((long) Math.ceil(
+                1000.0 * RateLimitRepository.WINDOW_SECONDS * maxInFlight * dispatchPages / Math.max(perMinute, 1)));
+    }
+
+    /**
+     * The dispatch timeout does not move when the fetcher extends its leases: a dispatch that waits longer for the
+     * budget than the timeout has its runs released (an attempt spent) while its fetcher still works. A worst case
+     * (every page full, every dispatch in flight taking its turn), so the orchestrator warns rather than refuses.
+     */
+    public static SettingsCheck dispatchOutlastsItsBudget(
+            SettingsCheck check,
+            Optional<Duration> dispatchTimeout,
+            int maxInFlight,
+            int dispatchPages,
+            BackfillConfig config) {
+        return check.notShorter(
+                dispatchTimeout.isPresent()
+                        ? "backfill.orchestrator.dispatch-timeout"
+                        : "backfill.queue.lease-duration",
+                dispatchTimeout.orElse(config.queue().leaseDuration()),
+                dispatchBudgetWorstCase(maxInFlight, dispatchPages, config.rateLimitPerMinute()),
+                "the budget the last page of a dispatch may wait for, "
+                        + dispatchBudgetWorstCase(maxInFlight, dispatchPages, config.rateLimitPerMinute())
+                        + " = BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT " + maxInFlight
+                        + " x BACKFILL_ORCHESTRATOR_DISPATCH_PAGES " + dispatchPages + " x "
+                        + RateLimitRepository.WINDOW_SECONDS + " s / BACKFILL_RATE_LIMIT_PER_MINUTE "
+                        + config.rateLimitPerMinute());
     }
 
     /**

@@ -33,7 +33,7 @@ public class RateLimitRepository {
             ON CONFLICT (provider) DO NOTHING""";
 
     static final int ARRIVAL_SLACK_SECONDS = 3;
-    static final int WINDOW_SECONDS = 60 + ARRIVAL_SLACK_SECONDS;
+    public static final int WINDOW_SECONDS = 60 + ARRIVAL_SLACK_SECONDS;
 
     /**
      * Minutes without any take after which the next taker's R starts a new agreement (the instances that set a

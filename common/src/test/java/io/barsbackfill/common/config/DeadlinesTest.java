@@ -58,6 +58,30 @@ class DeadlinesTest {
     }
 
     @Test
+    void aDispatchThatMayWaitLongerForTheBudgetThanItsTimeoutIsNamedWithItsTerms() {
+        BackfillConfig defaults = BackfillSettingsTest.config(Map.of());
+        assertThat(Deadlines.dispatchBudgetWorstCase(5, 10, 200))
+                .as("5 in flight x 10 pages x 63 s / 200")
+                .isEqualTo(Duration.ofMillis(15_750));
+        assertThat(Deadlines.dispatchOutlastsItsBudget(new SettingsCheck(), Optional.empty(), 5, 10, defaults)
+                        .problems())
+                .isEmpty();
+
+        BackfillConfig tenAMinute = BackfillSettingsTest.config(Map.of("backfill.rate-limit-per-minute", "10"));
+        assertThat(Deadlines.dispatchOutlastsItsBudget(new SettingsCheck(), Optional.empty(), 5, 10, tenAMinute)
+                        .problems())
+                .containsExactly("BACKFILL_QUEUE_LEASE_DURATION (backfill.queue.lease-duration) PT5M must not be"
+                        + " shorter than the budget the last page of a dispatch may wait for, PT5M15S ="
+                        + " BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT 5 x BACKFILL_ORCHESTRATOR_DISPATCH_PAGES 10 x 63 s"
+                        + " / BACKFILL_RATE_LIMIT_PER_MINUTE 10");
+        assertThat(Deadlines.dispatchOutlastsItsBudget(
+                                new SettingsCheck(), Optional.of(Duration.ofMinutes(6)), 5, 10, tenAMinute)
+                        .problems())
+                .as("a dispatch timeout of 6 m covers it")
+                .isEmpty();
+    }
+
+    @Test
     void maxRetryAfterIsValidated() {
         assertThat(BackfillSettings.check(BackfillSettingsTest.config(Map.of("backfill.alpaca.max-retry-after", "2d")))
                         .problems())

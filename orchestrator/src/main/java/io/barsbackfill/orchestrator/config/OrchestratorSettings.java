@@ -27,6 +27,16 @@ public class OrchestratorSettings {
         } else {
             relations.orFail();
         }
+        budget(config, backfill)
+                .problems()
+                .forEach(p -> LOG.warnf("dispatches may be released while their fetcher waits for the budget: %s", p));
+    }
+
+    /** A warning, not a refusal: a worst case that sized dispatches and a simulator's data rarely reach. */
+    public static SettingsCheck budget(OrchestratorConfig config, BackfillConfig backfill) {
+        OrchestratorConfig.Orchestrator o = config.orchestrator();
+        return Deadlines.dispatchOutlastsItsBudget(
+                new SettingsCheck(), o.dispatchTimeout(), o.maxInFlight(), o.dispatchPages(), backfill);
     }
 
     /** The relations between the orchestrator's deadlines and the shared ones: dispatch timeout ≥ lease. */
