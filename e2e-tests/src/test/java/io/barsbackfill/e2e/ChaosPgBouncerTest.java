@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * default for PostgreSQL) and {@code QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true} (each
  * execution parses its unnamed statement again, in the same round trip). Migrations run on a direct connection (Flyway
  * holds a session
- * lock), so the orchestrator does not migrate at start here.
+ * lock), so the orchestrator does not migrate at start here. The functions' statement, lock and
+ * idle-in-transaction timeouts, startup parameters PgBouncer 1.18 refuses, are in its {@code
+ * ignore_startup_parameters} and set as the database's own defaults ({@link PgBouncer}).
  */
 class ChaosPgBouncerTest {
 
@@ -42,7 +44,7 @@ class ChaosPgBouncerTest {
         long t0 = System.nanoTime();
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.createMigrated();
-                PgBouncer bouncer = PgBouncer.start(db.url(), SERVER_CONNECTIONS);
+                PgBouncer bouncer = PgBouncer.start(db, SERVER_CONNECTIONS);
                 TestStack stack = Chaos.stack(ChaosPgBouncerTest.class, bouncer.through(db.libpqUrl()), token)
                         .env("QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS", "false")
                         .env("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY", "true")
