@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false} (Quarkus caches them, as named statements, by
  * default for PostgreSQL) and {@code QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true} (each
  * execution parses its unnamed statement again, in the same round trip). Migrations run on a direct connection
- * (Flyway holds a session lock), so the orchestrator does not migrate at start here.
+ * (Flyway holds a session lock), so the orchestrator does not migrate at start here. The functions'
+ * statement, lock and idle-in-transaction timeouts are set as the database's own defaults ({@link PgBouncer}).
  */
 class ChaosPgBouncerTest {
 
@@ -92,7 +93,7 @@ class ChaosPgBouncerTest {
         long t0 = System.nanoTime();
         String token = E2e.token();
         try (TestDatabase db = migratedWithTimeline();
-                PgBouncer bouncer = PgBouncer.start(db.url(), SERVER_CONNECTIONS);
+                PgBouncer bouncer = PgBouncer.start(db, SERVER_CONNECTIONS);
                 TestStack stack = Chaos.stack(
                                 ChaosPgBouncerTest.class, withPassword(bouncer.through(db.libpqUrl())), token)
                         .env(Service.SIMULATOR, "SIMULATOR_KEY_ID", KEY_ID)

@@ -2,6 +2,7 @@ package io.barsbackfill.e2e;
 
 import io.barsbackfill.cli.process.Ports;
 import io.barsbackfill.databaseurl.DatabaseUrl;
+import io.barsbackfill.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  * skipped: {@link OptionalTool}) in transaction pooling mode on a random port, in front of a PostgreSQL server,
  * with at most {@code poolSize} server connections per database. Started as a daemon with its files in a
  * temporary directory ({@link PostgresTools#workDir}), stopped by its pid.
+ *
+ * <p>As users must configure it (docs/operations.md): PgBouncer 1.18 refuses a client whose startup packet holds a
+ * parameter it does not know, so through a layer-7 proxy the functions do not send their statement, lock and
+ * idle-in-transaction timeouts that way, and the server's own defaults must hold them ({@link #boundOnTheServer}).
  */
 final class PgBouncer implements AutoCloseable {
 
@@ -85,6 +90,22 @@ final class PgBouncer implements AutoCloseable {
             throw e;
         }
         return bouncer;
+    }
+
+    /** In front of {@code db}, whose own defaults then hold the functions' bounds ({@link #boundOnTheServer}). */
+    static PgBouncer start(TestDatabase db, int poolSize) {
+        boundOnTheServer(db);
+        return start(db.url(), poolSize);
+    }
+
+    /**
+     * The functions' default bounds as the database's own defaults, for the server connections PgBouncer opens
+     * (what users do with {@code ALTER DATABASE} or {@code ALTER ROLE ... SET}).
+     */
+    static void boundOnTheServer(TestDatabase db) {
+        db.execute("ALTER DATABASE " + db.name() + " SET statement_timeout = '60s'");
+        db.execute("ALTER DATABASE " + db.name() + " SET lock_timeout = '10s'");
+        db.execute("ALTER DATABASE " + db.name() + " SET idle_in_transaction_session_timeout = '60s'");
     }
 
     int port() {

@@ -29,6 +29,42 @@ public interface BackfillConfig {
 
     Http http();
 
+    Database database();
+
+    /**
+     * Bounds on every statement of the functions' database pools (DatabaseTimeouts sends them as startup
+     * parameters of each connection), so that a stray lock or a runaway query delays a run instead of stopping
+     * the queue.
+     */
+    interface Database {
+        /**
+         * Longest one statement may run. 60 s: the longest statements of ours measured well under a second at a
+         * million runs (docs/benchmarks.md), and a page of 10,000 bars is stored in about 90 ms
+         * (docs/reliability.md, "Waits the database cuts short").
+         */
+        @WithDefault("60s")
+        Duration statementTimeout();
+
+        /**
+         * Longest one statement waits for a lock (a row another transaction holds). 10 s: ours hold their locks
+         * for milliseconds; only a stray lock (an open transaction in someone's psql) or a long operator action
+         * makes a statement wait longer.
+         */
+        @WithDefault("10s")
+        Duration lockTimeout();
+
+        /** A connection of ours left idle inside a transaction this long is closed by the server. */
+        @WithDefault("60s")
+        Duration idleInTransactionTimeout();
+
+        /**
+         * The statement bound of operator actions that read or rewrite whole tables ({@code audit}, {@code
+         * recount}, {@code remove}, {@code retry}, {@code refresh}, {@code cancel}), set for their transaction only.
+         */
+        @WithDefault("30m")
+        Duration operatorStatementTimeout();
+    }
+
     interface Http {
         /**
          * Largest request body a function reads; larger ones get 413. Each function's application.properties

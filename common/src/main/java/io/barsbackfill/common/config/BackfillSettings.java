@@ -32,6 +32,11 @@ public class BackfillSettings {
      */
     static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
+    /** PostgreSQL counts its timeouts in whole milliseconds (0 turns one off); beyond a day a bound means nothing. */
+    static final Duration MIN_DATABASE_TIMEOUT = Duration.ofMillis(1);
+
+    static final Duration MAX_DATABASE_TIMEOUT = Duration.ofDays(1);
+
     /** Alpaca accepts 1 to 10,000 bars per page. */
     public static SettingsCheck check(BackfillConfig config) {
         BackfillConfig.Alpaca alpaca = config.alpaca();
@@ -58,6 +63,33 @@ public class BackfillSettings {
                 .positive("backfill.queue.lease-duration", queue.leaseDuration())
                 .atLeast("backfill.queue.max-attempts", queue.maxAttempts(), 1)
                 .positive("backfill.queue.backoff-base", queue.backoffBase())
-                .positive("backfill.queue.backoff-max", queue.backoffMax());
+                .positive("backfill.queue.backoff-max", queue.backoffMax())
+                .and(database(config.database()));
+    }
+
+    /**
+     * Each timeout 1 ms..1 d; a lock wait ends before the statement's bound (else the lock timeout never fires), and
+     * operator actions get at least the functions' bound.
+     */
+    static SettingsCheck database(BackfillConfig.Database db) {
+        String statement = "backfill.database.statement-timeout";
+        String lock = "backfill.database.lock-timeout";
+        String idle = "backfill.database.idle-in-transaction-timeout";
+        String operator = "backfill.database.operator-statement-timeout";
+        return new SettingsCheck()
+                .between(statement, db.statementTimeout(), MIN_DATABASE_TIMEOUT, MAX_DATABASE_TIMEOUT)
+                .between(lock, db.lockTimeout(), MIN_DATABASE_TIMEOUT, MAX_DATABASE_TIMEOUT)
+                .between(idle, db.idleInTransactionTimeout(), MIN_DATABASE_TIMEOUT, MAX_DATABASE_TIMEOUT)
+                .between(operator, db.operatorStatementTimeout(), MIN_DATABASE_TIMEOUT, MAX_DATABASE_TIMEOUT)
+                .notShorter(
+                        statement,
+                        db.statementTimeout(),
+                        db.lockTimeout(),
+                        SettingsCheck.named(lock) + " " + db.lockTimeout())
+                .notShorter(
+                        operator,
+                        db.operatorStatementTimeout(),
+                        db.statementTimeout(),
+                        SettingsCheck.named(statement) + " " + db.statementTimeout());
     }
 }

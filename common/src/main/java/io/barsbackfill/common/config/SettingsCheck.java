@@ -57,6 +57,12 @@ public final class SettingsCheck {
         return this;
     }
 
+    /** The problems {@code other} found, after this one's. */
+    public SettingsCheck and(SettingsCheck other) {
+        problems.addAll(other.problems);
+        return this;
+    }
+
     public List<String> problems() {
         return List.copyOf(problems);
     }
@@ -69,7 +75,7 @@ public final class SettingsCheck {
     }
 
     /** {@code BACKFILL_ALPACA_PAGE_LIMIT (backfill.alpaca.page-limit)}. */
-    static String named(String property) {
+    public static String named(String property) {
         return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + " (" + property + ")";
     }
 }

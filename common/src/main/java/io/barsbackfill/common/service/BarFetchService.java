@@ -574,7 +574,10 @@ public class BarFetchService {
                 .map(stored -> stored.stream().flatMap(List::stream).toList());
     }
 
-    /** A run stored alone failed: a connection lost gives it back uncharged, any other error spends an attempt. */
+    /**
+     * A run stored alone failed: a connection lost, or a lock or statement timeout, gives it back uncharged; any
+     * other error spends an attempt.
+     */
     private Uni<RunResult> storeFailed(Checked r, Throwable e) {
         LeasedRun run = r.run();
         int barsFetched = r.clean().bars().size();
@@ -582,8 +585,7 @@ public class BarFetchService {
             return Uni.createFrom().item(stale(r, e.getMessage()));
         }
         if (ConnectionFaults.isConnectionFault(e)) {
-            String message = "storing bars failed, database connection lost: "
-                    + e.getClass().getSimpleName();
+            String message = "storing bars failed, database unavailable (" + ConnectionFaults.describe(e) + ")";
             LOG.warnf(
                     "storing %s: %s; run %s goes back to the queue without spending an attempt",
                     run.symbol(), message, run.jobRunId());

@@ -55,6 +55,46 @@ class BackfillSettingsTest {
                 .isEmpty();
     }
 
+    @Test
+    void databaseTimeoutsAreBoundedAndALockWaitEndsBeforeTheStatementsBound() {
+        assertThat(BackfillSettings.check(config(Map.of(
+                                "backfill.database.statement-timeout", "0s",
+                                "backfill.database.idle-in-transaction-timeout", "2d",
+                                "backfill.database.operator-statement-timeout", "PT0.0005S")))
+                        .problems())
+                .containsExactly(
+                        "BACKFILL_DATABASE_STATEMENT_TIMEOUT (backfill.database.statement-timeout) must be"
+                                + " PT0.001S..PT24H (got PT0S)",
+                        "BACKFILL_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT"
+                                + " (backfill.database.idle-in-transaction-timeout) must be PT0.001S..PT24H"
+                                + " (got PT48H)",
+                        "BACKFILL_DATABASE_OPERATOR_STATEMENT_TIMEOUT (backfill.database.operator-statement-timeout)"
+                                + " must be PT0.001S..PT24H (got PT0.0005S)",
+                        "BACKFILL_DATABASE_STATEMENT_TIMEOUT (backfill.database.statement-timeout) PT0S must not be"
+                                + " shorter than BACKFILL_DATABASE_LOCK_TIMEOUT (backfill.database.lock-timeout)"
+                                + " PT10S");
+
+        assertThat(BackfillSettings.check(config(Map.of(
+                                "backfill.database.statement-timeout", "5s",
+                                "backfill.database.operator-statement-timeout", "2s")))
+                        .problems())
+                .containsExactly(
+                        "BACKFILL_DATABASE_STATEMENT_TIMEOUT (backfill.database.statement-timeout) PT5S must not be"
+                                + " shorter than BACKFILL_DATABASE_LOCK_TIMEOUT (backfill.database.lock-timeout) PT10S",
+                        "BACKFILL_DATABASE_OPERATOR_STATEMENT_TIMEOUT (backfill.database.operator-statement-timeout)"
+                                + " PT2S must not be shorter than BACKFILL_DATABASE_STATEMENT_TIMEOUT"
+                                + " (backfill.database.statement-timeout) PT5S");
+
+        assertThat(BackfillSettings.check(config(Map.of(
+                                "backfill.database.statement-timeout", "1ms",
+                                "backfill.database.lock-timeout", "1ms",
+                                "backfill.database.idle-in-transaction-timeout", "1d",
+                                "backfill.database.operator-statement-timeout", "1d")))
+                        .problems())
+                .as("the edges, and a lock timeout equal to the statement timeout")
+                .isEmpty();
+    }
+
     /** The real mapping with its defaults, read from {@code properties} as Quarkus would. */
     static BackfillConfig config(Map<String, String> properties) {
         return new SmallRyeConfigBuilder()

@@ -4,7 +4,6 @@ import io.barsbackfill.common.domain.CalendarPeriods.Period;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Timeframe;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -120,15 +119,15 @@ public class AuditRepository {
             LEFT JOIN run_bars b ON b.run_id = r.id
             ORDER BY r.symbol, r.slice_from""";
 
-    private final Pool pool;
+    private final OperatorTransactions operator;
 
-    AuditRepository(Pool pool) {
-        this.pool = pool;
+    AuditRepository(OperatorTransactions operator) {
+        this.operator = operator;
     }
 
     /** Per timeframe in scope, the time its finished runs cover. */
     public Uni<List<Scope>> scope(UUID definition, Series series) {
-        return pool.preparedQuery(RUNS_IN_SCOPE)
+        return operator.run(conn -> conn.preparedQuery(RUNS_IN_SCOPE)
                 .execute(Tuple.tuple(Arrays.asList(definition, series.feed(), series.adjustment())))
                 .map(rows -> {
                     List<Scope> scopes = new ArrayList<>();
@@ -139,7 +138,7 @@ public class AuditRepository {
                                 Rows.instant(r, "last_to")));
                     }
                     return scopes;
-                });
+                }));
     }
 
     /** One {@link RunAudit} per successful run of {@code timeframe} in scope, by symbol and slice. */
@@ -149,7 +148,7 @@ public class AuditRepository {
         var ends = Rows.utc(periods.stream().map(Period::to).toList());
         Integer[] slots = periods.stream().map(Period::slots).toArray(Integer[]::new);
         boolean exact = timeframe == Timeframe.d1 || timeframe == Timeframe.w1;
-        return pool.preparedQuery(AUDIT)
+        return operator.run(conn -> conn.preparedQuery(AUDIT)
                 .execute(Tuple.tuple(Arrays.asList(
                         definition,
                         series.feed(),
@@ -184,7 +183,7 @@ public class AuditRepository {
                                 r.getLong("duplicates")));
                     }
                     return audits;
-                });
+                }));
     }
 
     public record Scope(Timeframe timeframe, Instant from, Instant to) {}

@@ -2,7 +2,6 @@ package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.orchestrator.Definition;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -61,29 +60,29 @@ public class QueueControlRepository {
     static final String DISABLE = """
             UPDATE job_definitions SET enabled = false, updated_at = now() WHERE id = $1""";
 
-    private final Pool pool;
+    private final OperatorTransactions operator;
 
-    QueueControlRepository(Pool pool) {
-        this.pool = pool;
+    QueueControlRepository(OperatorTransactions operator) {
+        this.operator = operator;
     }
 
     public Uni<Integer> retryFailed(Filter filter, int extraAttempts) {
-        return pool.preparedQuery(RETRY_FAILED)
+        return operator.run(conn -> conn.preparedQuery(RETRY_FAILED)
                 .execute(Tuple.tuple(
                         Arrays.asList(filter.definitionId(), filter.symbol(), filter.errorCode(), extraAttempts)))
-                .map(rows -> rows.rowCount());
+                .map(rows -> rows.rowCount()));
     }
 
     /** Queues a definition's finished slices (ending after {@code since}, when given) to be fetched again. */
     public Uni<Integer> refresh(UUID definitionId, Instant since, int attempts) {
-        return pool.preparedQuery(REFRESH)
+        return operator.run(conn -> conn.preparedQuery(REFRESH)
                 .execute(Tuple.tuple(Arrays.asList(definitionId, since == null ? null : Rows.utc(since), attempts)))
-                .map(rows -> rows.rowCount());
+                .map(rows -> rows.rowCount()));
     }
 
     /** Disables the filter's definition (it plans nothing more) and cancels its queued runs, together. */
     public Uni<Integer> cancel(Filter filter) {
-        return pool.withTransaction(conn -> {
+        return operator.run(conn -> {
             Uni<?> disabled = filter.definitionId() == null
                     ? Uni.createFrom().voidItem()
                     : conn.preparedQuery(DISABLE).execute(Tuple.of(filter.definitionId()));

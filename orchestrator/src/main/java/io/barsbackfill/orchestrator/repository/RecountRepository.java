@@ -1,7 +1,6 @@
 package io.barsbackfill.orchestrator.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,10 +85,10 @@ public class RecountRepository {
             SELECT job_def_id, status, runs, rows_written, bars_fetched FROM recount_actual
             WHERE job_def_id IS NOT NULL""";
 
-    private final Pool pool;
+    private final OperatorTransactions operator;
 
-    RecountRepository(Pool pool) {
-        this.pool = pool;
+    RecountRepository(OperatorTransactions operator) {
+        this.operator = operator;
     }
 
     /** A key whose counter differed: {@code definition} null is the whole queue's counter of that status. */
@@ -106,7 +105,7 @@ public class RecountRepository {
 
     /** Compares, and replaces the counters when anything differs; answers the differences found. */
     public Uni<List<Difference>> recount() {
-        return pool.withTransaction(conn -> conn.query(LOCK_TIMEOUT)
+        return operator.run(conn -> conn.query(LOCK_TIMEOUT)
                 .execute()
                 .call(() -> conn.query(LOCK_RUNS).execute())
                 .call(() -> conn.query(LOCK_COUNTERS).execute())

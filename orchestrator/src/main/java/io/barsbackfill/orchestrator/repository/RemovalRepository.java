@@ -1,7 +1,6 @@
 package io.barsbackfill.orchestrator.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -83,10 +82,10 @@ public class RemovalRepository {
     private static final String[] UNFINISHED = {"queued", "running", "failed"};
     private static final String[] ALL_BUT_CANCELLED = {"queued", "running", "failed", "success"};
 
-    private final Pool pool;
+    private final OperatorTransactions operator;
 
-    RemovalRepository(Pool pool) {
-        this.pool = pool;
+    RemovalRepository(OperatorTransactions operator) {
+        this.operator = operator;
     }
 
     /** What a removal changed (or, dry, would change). */
@@ -97,7 +96,7 @@ public class RemovalRepository {
      * does, and nothing is written).
      */
     public Uni<Removal> remove(UUID definition, boolean deleteBars, boolean dryRun) {
-        return pool.withTransaction(conn -> conn.preparedQuery(LOCK)
+        return operator.run(conn -> conn.preparedQuery(LOCK)
                 .execute(Tuple.of(definition))
                 .chain(() -> dryRun ? count(conn, definition, deleteBars) : apply(conn, definition, deleteBars)));
     }

@@ -21,6 +21,8 @@ import java.util.Map;
  * <li>{@code simulator-latency-ms}: delay of every provider answer;</li>
  * <li>{@code dispatch-timeout}: the orchestrator's {@code backfill.orchestrator.dispatch-timeout} (default
  * {@code 30s}, so that a first fetch in a cold JVM is never mistaken for a slow one);</li>
+ * <li>{@code backfill.database.lock-timeout} is 2 s unless given (the default is 10 s), so that a test of a stray
+ * row lock waits little; no statement of these tests holds a lock nearly that long;</li>
  * <li>any {@code backfill.*} setting (e.g. {@code backfill.queue.backoff-base}): the application's, so the
  * orchestrator's and the fetchers' alike.</li>
  * </ul>
@@ -69,6 +71,7 @@ public class InProcessFetchersResource implements QuarkusTestResourceLifecycleMa
         config.put("backfill.fetch-bars-url", fetchers);
         config.put("backfill.fetch-bars-batch-url", fetchers);
         config.put("backfill.orchestrator.dispatch-timeout", args.getOrDefault("dispatch-timeout", "30s"));
+        config.put("backfill.database.lock-timeout", "2s");
         args.forEach((name, value) -> {
             if (name.startsWith("backfill.")) {
                 config.put(name, value);
