@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
 /**
  * At start, asks the server which bounds a connection of ours really has: through a layer-7 proxy (PgBouncer) the
  * pool sends no startup parameters ({@link BoundedPoolCreator}), and a pooler told to ignore them drops them
- * silently; then only the server's own defaults hold. A difference is logged as a warning naming the setting; nothing is refused, and a database that
- * cannot be reached yet is no concern of this check.
+ * silently; then only the server's own defaults hold. A difference is logged as a warning naming the setting;
+ * nothing is refused, and a database that cannot be reached yet is no concern of this check.
  */
 @ApplicationScoped
 public class DatabaseTimeoutsCheck {
@@ -48,10 +48,10 @@ public class DatabaseTimeoutsCheck {
         expected.forEach((name, wanted) -> {
             String value = actual.get(name);
             if (value != null && !value.equals(wanted)) {
-                found.add(
-                        name + " is " + value + " ms on this database connection (0: unbounded), not the " + wanted
-                                + " ms of " + SettingsCheck.named(DatabaseTimeouts.setting(name))
-                                + ": behind a connection pooler, make it the database's default (docs/operations.md, PgBouncer)");
+                found.add(name + " is " + value + " ms on this database connection (0: unbounded), not the " + wanted
+                        + " ms of " + SettingsCheck.named(DatabaseTimeouts.setting(name))
+                        + ": behind a connection pooler, make it the database's default"
+                        + " (docs/operations.md, PgBouncer)");
             }
         });
         return found;
