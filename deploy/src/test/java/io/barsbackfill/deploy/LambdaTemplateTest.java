@@ -85,10 +85,8 @@ class LambdaTemplateTest {
         });
         assertSecrets(at(resources.get("FetchBars"), "Properties.Environment.Variables"), PROVIDER_KEYS);
         assertSecrets(at(resources.get("FetchBarsBatch"), "Properties.Environment.Variables"), PROVIDER_KEYS);
-        assertThat(at(resources.get("Orchestrator"), "Properties.Environment.Variables")
-                        .keySet())
-                .as("the orchestrator's settings")
-                .doesNotContainAnyElementsOf(PROVIDER_KEYS);
+        Map<String, Object> orchestrator = at(resources.get("Orchestrator"), "Properties.Environment.Variables");
+        assertThat(orchestrator.keySet()).as("the orchestrator's settings").doesNotContainAnyElementsOf(PROVIDER_KEYS);
     }
 
     private static void assertSecrets(Map<String, Object> env, List<String> names) {
