@@ -18,8 +18,10 @@ class LambdaTemplateTest {
     static final Path TEMPLATE = ROOT.resolve("deploy/lambda/template.yaml");
     static final Map<String, String> FUNCTIONS =
             Map.of("Orchestrator", "orchestrator", "FetchBars", "fetch-bars", "FetchBarsBatch", "fetch-bars-batch");
-    static final List<String> SECRETS =
-            List.of("DATABASE_URL", "BACKFILL_INTERNAL_TOKEN", "BACKFILL_ALPACA_KEY_ID", "BACKFILL_ALPACA_SECRET_KEY");
+    /** Every function's secrets. */
+    static final List<String> SECRETS = List.of("DATABASE_URL", "BACKFILL_INTERNAL_TOKEN");
+    /** The fetch functions' only: the orchestrator asks the provider through fetch-bars. */
+    static final List<String> PROVIDER_KEYS = List.of("BACKFILL_ALPACA_KEY_ID", "BACKFILL_ALPACA_SECRET_KEY");
 
     final Map<String, Object> template = Manifests.documents(TEMPLATE).get(0);
     final Map<String, Map<String, Object>> resources = at(template, "Resources");
@@ -73,17 +75,26 @@ class LambdaTemplateTest {
     @Test
     void everySecretComesFromSecretsManagerAndNoneIsWrittenHere() {
         Map<String, Object> env = at(template, "Globals.Function.Environment.Variables");
-        for (String name : SECRETS) {
-            assertThat(sub(env.get(name)))
-                    .as(name)
-                    .isEqualTo("{{resolve:secretsmanager:${SecretName}:SecretString:" + name + "}}");
-        }
+        assertSecrets(env, SECRETS);
+        assertThat(env.keySet()).doesNotContainAnyElementsOf(PROVIDER_KEYS);
         FUNCTIONS.keySet().forEach(id -> {
             Map<String, Object> own = at(resources.get(id), "Properties.Environment.Variables");
             if (own != null) {
                 assertThat(own.keySet()).as(id).doesNotContainAnyElementsOf(SECRETS);
             }
         });
+        assertSecrets(at(resources.get("FetchBars"), "Properties.Environment.Variables"), PROVIDER_KEYS);
+        assertSecrets(at(resources.get("FetchBarsBatch"), "Properties.Environment.Variables"), PROVIDER_KEYS);
+        Map<String, Object> orchestrator = at(resources.get("Orchestrator"), "Properties.Environment.Variables");
+        assertThat(orchestrator.keySet()).as("the orchestrator's settings").doesNotContainAnyElementsOf(PROVIDER_KEYS);
+    }
+
+    private static void assertSecrets(Map<String, Object> env, List<String> names) {
+        for (String name : names) {
+            assertThat(sub(env.get(name)))
+                    .as(name)
+                    .isEqualTo("{{resolve:secretsmanager:${SecretName}:SecretString:" + name + "}}");
+        }
     }
 
     @Test

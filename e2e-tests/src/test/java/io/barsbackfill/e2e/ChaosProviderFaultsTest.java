@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * under which the original failed 162 of 246 runs (backoff 1 s..3 s, 5 attempts). One deployment (the
  * simulator requires keys), three scenarios in turn, each on a backfill of its own and each ending with the
  * audit over everything stored so far: no run fails for the provider's fault, and the bars are exactly the
- * served ones.
+ * served ones. The orchestrator's own provider settings are wrong (stale keys, a base URL where nothing
+ * listens): it asks the provider only through fetch-bars, so the gate still closes after each fault.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosProviderFaultsTest {
@@ -60,6 +61,10 @@ class ChaosProviderFaultsTest {
                 .env("BACKFILL_ALPACA_MAX_ATTEMPTS", Integer.toString(PAGE_ATTEMPTS))
                 .env("BACKFILL_GATE_PROBE_INTERVAL", PROBE_INTERVAL.toSeconds() + "s")
                 .env("BACKFILL_ALPACA_SECRET_KEY", SECRET)
+                // settings the orchestrator must not depend on: probes and ticker checks go through fetch-bars
+                .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_KEY_ID", "stale-" + KEY_ID)
+                .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_SECRET_KEY", "stale-secret")
+                .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9")
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
                 // a latency spike of the storm outlasts the client's timeouts
                 .env("BACKFILL_ALPACA_READ_TIMEOUT", "2s")
@@ -82,7 +87,12 @@ class ChaosProviderFaultsTest {
     void anOutageLongerThanTheRetryBudgetFailsNoRun() {
         long t0 = System.nanoTime();
         awaitProgress(enqueue("OUTAGE", SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 20)));
-        ChaosTimeline.Span outage = fault("{\"outage_status\":503}", OUTAGE, () -> {}, "{\"outage_status\":0}");
+        StringBuilder statusInOutage = new StringBuilder();
+        ChaosTimeline.Span outage = fault(
+                "{\"outage_status\":503}",
+                OUTAGE,
+                () -> statusInOutage.append(orchestrator.status()),
+                "{\"outage_status\":0}");
         ProviderCalls calls = ProviderCalls.during(outage, PAGE_ATTEMPTS);
 
         ChaosAudit audit = settleReportAudit(
@@ -91,6 +101,9 @@ class ChaosProviderFaultsTest {
                 t0,
                 "backoff 1-3 s, 5 attempts");
         assertThat(audit.failedForGood()).as("runs failed after the outage").isZero();
+        assertThat(statusInOutage.toString())
+                .as("status names the last probe's failure, as fetch-bars met it")
+                .contains("probe through fetch-bars: provider answered HTTP 503");
         calls.assertGateHeld("PROVIDER_UNAVAILABLE");
         assertThat(calls.calls())
                 .as(

@@ -7,12 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.barsbackfill.orchestrator.testing.DeadFetcherResource;
+import io.barsbackfill.orchestrator.testing.GateRows;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +37,7 @@ class DeadFetcherTest {
                        ('MSFT', 'h1', '2024-01-01', '2024-02-01'),
                        ('SPY', 'd1', '2023-01-01', '2024-01-01')""");
 
-        given().auth()
-                .oauth2("test-token")
-                .contentType(ContentType.JSON)
-                .body(Map.of("action", "tick"))
-                .when()
-                .post("/orchestrator")
-                .then()
-                .statusCode(200)
+        tick().statusCode(200)
                 .body("jobs_dispatched", equalTo(0))
                 .body("dispatches", equalTo(2))
                 .body("runs_released", equalTo(3))
@@ -60,5 +55,40 @@ class DeadFetcherTest {
                     .containsEntry("lease_expires_at", null);
             assertThat(OrchestratorTestBase.instant(r.get("run_after"))).isAfter(Instant.now());
         });
+    }
+
+    /**
+     * The gate's probe goes through fetch-bars: where it does not listen, the probe fails for that reason (named),
+     * the gate stays open and the next probe waits its interval; nothing is asked of the provider directly.
+     */
+    @Test
+    void aDueProbeWhereFetchBarsDoesNotListenKeepsTheGateOpenAndNamesWhy() {
+        GateRows.openWithProbeDue(db);
+        try {
+            tick().statusCode(200)
+                    .body("gate", containsString("(DISPATCH_FAILED)"))
+                    .body("gate", containsString("probe through fetch-bars: fetch-bars unreachable"));
+
+            Map<String, Object> gate = db.query("SELECT * FROM provider_gate").get(0);
+            assertThat(gate)
+                    .containsEntry("state", "open")
+                    .containsEntry("reason", "DISPATCH_FAILED")
+                    .containsEntry("probes", 1);
+            assertThat(gate.get("last_error").toString())
+                    .startsWith("probe through fetch-bars: fetch-bars unreachable: ");
+            assertThat(OrchestratorTestBase.instant(gate.get("next_probe_at"))).isAfter(Instant.now());
+        } finally {
+            GateRows.close(db);
+        }
+    }
+
+    private static ValidatableResponse tick() {
+        return given().auth()
+                .oauth2("test-token")
+                .contentType(ContentType.JSON)
+                .body(Map.of("action", "tick"))
+                .when()
+                .post("/orchestrator")
+                .then();
     }
 }

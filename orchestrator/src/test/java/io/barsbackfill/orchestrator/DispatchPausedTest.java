@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code backfill.orchestrator.max-in-flight=0} pauses dispatch: ticks go on reaping and planning, claim and send
- * nothing, and {@code status} shows the cap of 0. (The fetcher URLs point where nothing listens: a dispatch would
- * be an error of the tick.)
+ * nothing, and {@code status} shows the cap of 0. (A dispatch would reach the in-process fetchers and the
+ * provider, which counts no request.)
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)

@@ -1,9 +1,12 @@
 package io.barsbackfill.orchestrator;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.barsbackfill.orchestrator.testing.FetchFunction;
+import io.barsbackfill.orchestrator.testing.FetcherFault;
 import io.barsbackfill.orchestrator.testing.Fetchers;
 import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.barsbackfill.simulator.SimulatorFaults;
@@ -132,6 +135,41 @@ class ProviderGateTest extends OrchestratorTestBase {
         System.out.printf("keys revoked: %d provider calls while revoked, 0 runs failed, 0 attempts spent%n", calls);
     }
 
+    /**
+     * The gate's probe goes through fetch-bars: while fetch-bars cannot deliver it (it answers 503), the gate
+     * stays open though the provider is back, and status and health name the fetcher's answer; once it can, the
+     * gate closes within a probe interval and the backfill resumes by itself.
+     */
+    @Test
+    void whileFetchBarsCannotDeliverTheProbeTheGateStaysOpenNamingWhyThenWorkResumesByItself() {
+        queueDays(2, "AAPL", "MSFT");
+        simulator.faults(SimulatorFaults.NONE.withAuthRevoked(true));
+        tickUntilGateOpen();
+        assertThat(tickUntilGateReason("PROVIDER_AUTH").getString("provider.last_error"))
+                .as("a probe's failure as fetch-bars saw it")
+                .startsWith("probe through fetch-bars: provider refused the request (HTTP 401)");
+
+        simulator.faults(SimulatorFaults.NONE);
+        fetchers.script(FetcherFault.status(503));
+        try {
+            JsonPath status = tickUntilGateReason("DISPATCH_FAILED");
+            String cause = "probe through fetch-bars: fetch-bars answered HTTP 503: ";
+            assertThat(status.getString("provider.last_error")).startsWith(cause);
+            assertThat(status.getInt("runs.failed")).isZero();
+            given().get("/q/health/well")
+                    .then()
+                    .body("checks.find { it.name == 'provider' }.data.gate_reason", equalTo("DISPATCH_FAILED"))
+                    .body("checks.find { it.name == 'provider' }.data.gate_last_error", startsWith(cause));
+        } finally {
+            fetchers.script(FetcherFault.none());
+        }
+        tickUntilAllSucceeded(Duration.ofSeconds(20));
+        action("status").statusCode(200).body("provider.state", equalTo("closed"));
+        assertThat(count("SELECT max(attempt) FROM job_runs"))
+                .as("no attempt spent while the gate was open")
+                .isLessThanOrEqualTo(1);
+    }
+
     @Test
     void truncatedAndWrongTypeBodiesNeverMakeAFetcher500AndRunsSucceedOnceTheProviderRecovers() {
         queueDays(4, "AAPL", "MSFT");
@@ -184,6 +222,22 @@ class ProviderGateTest extends OrchestratorTestBase {
             pause(Duration.ofMillis(200));
         }
         throw new AssertionError("the gate did not open: " + db.query("SELECT * FROM provider_gate"));
+    }
+
+    /** Ticks until a probe left the gate open for {@code reason} (at most 10 s); answers {@code status}. */
+    private JsonPath tickUntilGateReason(String reason) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        JsonPath status;
+        do {
+            action("tick").statusCode(200);
+            status = action("status").statusCode(200).extract().jsonPath();
+            if (reason.equals(status.getString("provider.reason"))
+                    && status.getString("provider.last_error").startsWith("probe through fetch-bars: ")) {
+                return status;
+            }
+            pause(Duration.ofMillis(200));
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("no probe left the gate open for " + reason + ": " + status.prettify());
     }
 
     /**

@@ -85,12 +85,13 @@ public class AlpacaBarsClient {
     }
 
     /**
-     * One small request for the health gate's probe: the first page of {@code symbol}'s daily bars in
+     * One small request for the health gate's probe: the first page of {@code symbols}' daily bars in
      * {@code slice}, one attempt, no retry and no gate check. Fails with the {@link ProviderException} the
      * answer maps to.
      */
-    public Uni<Void> probe(Ticker symbol, Slice slice) {
-        Request request = new Request(List.of(symbol), Timeframe.d1, config.defaultSeries(), slice, 10, Purpose.probe);
+    public Uni<Void> probe(List<Ticker> symbols, Slice slice) {
+        Request request =
+                new Request(List.copyOf(symbols), Timeframe.d1, config.defaultSeries(), slice, 10, Purpose.probe);
         return rateLimiter
                 .acquire(config.maxRateLimitWait())
                 .chain(() -> send(request, null))

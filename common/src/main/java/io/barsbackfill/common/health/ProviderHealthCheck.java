@@ -13,8 +13,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 
 /**
  * The provider's state as every instance sees it (the health gate and the shared budget in Postgres): the gate
- * closed or open (and why), the budget open or blocked by a 429 and for how long, the rate it runs at and this
- * instance's configured rate (the smallest configured rate wins). A wellness check ({@code
+ * closed or open (and why: its reason and its last error, e.g. the last probe's failure), the budget open or
+ * blocked by a 429 and for how long, the rate it runs at and this instance's configured rate (the smallest
+ * configured rate wins). A wellness check ({@code
  * /q/health/well}, and in {@code /q/health}): a rate-limited provider is something
  * to watch, never a reason to restart or unroute a function, so liveness and readiness ignore it.
  */
@@ -46,6 +47,7 @@ public class ProviderHealthCheck implements AsyncHealthCheck {
                                             .withData("gate", gateState.stateName(clock.instant()));
                                     if (gateState.open()) {
                                         response.withData("gate_reason", gateState.reason())
+                                                .withData("gate_last_error", String.valueOf(gateState.lastError()))
                                                 .withData("next_probe_at", String.valueOf(gateState.nextProbeAt()));
                                     }
                                     if (state.isEmpty()) {

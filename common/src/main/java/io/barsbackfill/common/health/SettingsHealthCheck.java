@@ -1,7 +1,9 @@
 package io.barsbackfill.common.health;
 
 import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.function.FunctionInput;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,16 +14,19 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: the settings a function cannot work without are there (the database's own check comes with the
- * reactive client). Names what is missing, never a value.
+ * reactive client). Names what is missing, never a value. Provider keys only where the function calls the
+ * provider: the fetch functions (the orchestrator asks the provider through fetch-bars' probe).
  */
 @Readiness
 @ApplicationScoped
 public class SettingsHealthCheck implements HealthCheck {
 
     private final BackfillConfig config;
+    private final boolean callsProvider;
 
-    SettingsHealthCheck(BackfillConfig config) {
+    SettingsHealthCheck(BackfillConfig config, Instance<FunctionInput> functions) {
         this.config = config;
+        this.callsProvider = functions.stream().anyMatch(f -> f.path().startsWith("/fetch-bars"));
     }
 
     @Override
@@ -31,7 +36,7 @@ public class SettingsHealthCheck implements HealthCheck {
             missing.add("BACKFILL_INTERNAL_TOKEN");
         }
         String host = URI.create(config.alpaca().baseUrl()).getHost();
-        if (host != null && host.endsWith("alpaca.markets")) {
+        if (callsProvider && host != null && host.endsWith("alpaca.markets")) {
             if (blank(config.alpaca().keyId())) {
                 missing.add("BACKFILL_ALPACA_KEY_ID");
             }

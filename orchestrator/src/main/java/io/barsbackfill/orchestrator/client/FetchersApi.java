@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.client;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.LogContext;
+import io.barsbackfill.common.function.ProbeRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -13,8 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The two fetch functions, raw. Answers come back as {@link Response} whatever their status (the default
- * exception mapper is off) so that {@link FetchersClient} can read 4xx bodies and name the runs they blame.
+ * The two fetch functions and fetch-bars' provider probe, raw. Answers come back as {@link Response} whatever
+ * their status (the default exception mapper is off) so that {@link FetchersClient} can read 4xx bodies and name
+ * the runs they blame.
  */
 @Path("/")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -34,4 +36,8 @@ interface FetchersApi {
             FetchBarsBatchRequest request,
             @HeaderParam("Authorization") String authorization,
             @HeaderParam(LogContext.DISPATCH_HEADER) String dispatchId);
+
+    @POST
+    @Path("probe")
+    Uni<Response> probe(ProbeRequest request, @HeaderParam("Authorization") String authorization);
 }

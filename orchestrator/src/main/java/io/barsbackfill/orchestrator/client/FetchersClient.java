@@ -1,12 +1,16 @@
 package io.barsbackfill.orchestrator.client;
 
+import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.Messages;
+import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchBarsResponse;
+import io.barsbackfill.common.function.ProbeRequest;
+import io.barsbackfill.common.function.ProbeResponse;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -16,15 +20,18 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Calls the fetchers with the internal bearer token. Every answer with a status is a {@link FetcherReply};
  * no answer at all (refused, reset, timed out) fails with {@link FetcherUnreachableException}. No retries
- * here: a dispatch that fails goes back to the queue with backoff, which is the retry.
+ * here: a dispatch that fails goes back to the queue with backoff, which is the retry. The provider is probed
+ * through fetch-bars ({@link #probe}), so that the orchestrator needs no provider settings of its own.
  */
 @ApplicationScoped
 public class FetchersClient {
@@ -58,6 +65,57 @@ public class FetchersClient {
                 FetchBarsBatchResponse.class,
                 FetchBarsBatchResponse::results,
                 "fetch-bars-batch");
+    }
+
+    /**
+     * Asks the provider through fetch-bars whether it answers (and knows {@code symbols}), with the fetcher's
+     * keys, base URL and route. Succeeds when it does; fails with the {@link ProviderException} of the
+     * provider's verdict, or with {@link ProbeUndeliveredException} when there was no verdict (fetch-bars
+     * unreachable, silent for {@code timeout}, or answering an error).
+     */
+    public Uni<Void> probe(List<Ticker> symbols, boolean retry, Duration timeout) {
+        return Uni.createFrom()
+                .<Response>deferred(() -> single.probe(ProbeRequest.of(symbols, retry), authorization))
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .onFailure()
+                .transform(e -> new ProbeUndeliveredException(
+                        e instanceof TimeoutException
+                                ? "fetch-bars gave no answer within " + timeout.toMillis() + " ms"
+                                : "fetch-bars unreachable: " + Messages.rootCause(e),
+                        e))
+                .chain(response -> {
+                    try {
+                        return probeVerdict(response);
+                    } finally {
+                        response.close();
+                    }
+                });
+    }
+
+    private static Uni<Void> probeVerdict(Response response) {
+        int status = response.getStatus();
+        if (status >= 200 && status < 300) {
+            Optional<ProviderException> failure;
+            try {
+                failure = response.readEntity(ProbeResponse.class).failure();
+            } catch (RuntimeException e) {
+                return Uni.createFrom()
+                        .failure(new ProbeUndeliveredException(
+                                "fetch-bars answered HTTP " + status + " with a body that is not a probe answer", e));
+            }
+            return failure.isEmpty()
+                    ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().failure(failure.get());
+        }
+        FetcherReply reply = read(response, ProbeResponse.class, answer -> List.of());
+        String why = reply.error() == null
+                ? "no error body"
+                : Messages.clip(reply.error().error(), 200) + " ("
+                        + reply.error().code() + ")";
+        return Uni.createFrom()
+                .failure(new ProbeUndeliveredException("fetch-bars answered HTTP " + status + ": " + why, null));
     }
 
     private <T> Uni<FetcherReply> call(

@@ -9,21 +9,26 @@ import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.repository.ProviderGateRepository;
 import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.client.FetchersClient;
+import io.barsbackfill.orchestrator.client.ProbeUndeliveredException;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * The half-open side of the provider health gate, run by every tick before it claims: when the gate is open
- * and its probe is due, one instance at a time (the probe lease in {@code provider_gate}) sends one small
- * request (a week of daily bars of a queued run's ticker). Any answer from the provider that is not a
- * provider-wide failure closes the gate, and the runs given back meanwhile are claimed again by this same
- * tick; a failed probe sets the next one after {@code probe-interval} doubled per failed probe, up to
- * {@code probe-interval-max} (and not before a 429's Retry-After).
+ * and its probe is due, one instance at a time (the probe lease in {@code provider_gate}) has fetch-bars send
+ * one small request (a week of daily bars of a queued run's ticker), so the probe meets the keys, base URL and
+ * route the fetches use, never the orchestrator's. Any answer from the provider that is not a provider-wide
+ * failure closes the gate, and the runs given back meanwhile are claimed again by this same tick; a failed
+ * probe, or one fetch-bars could not deliver ({@code DISPATCH_FAILED}), sets the next one after
+ * {@code probe-interval} doubled per failed probe, up to {@code probe-interval-max} (and not before a 429's
+ * Retry-After); the gate's reason and last error say why.
  */
 @ApplicationScoped
 public class GateProbe {
@@ -33,7 +38,7 @@ public class GateProbe {
     private final Clock clock;
     private final ProviderGate gate;
     private final ProviderGateRepository repository;
-    private final AlpacaBarsClient provider;
+    private final FetchersClient fetchers;
     private final ClaimRepository claims;
     private final BackfillConfig.Gate config;
     private final Duration probeLease;
@@ -41,14 +46,14 @@ public class GateProbe {
     GateProbe(
             ProviderGate gate,
             ProviderGateRepository repository,
-            AlpacaBarsClient provider,
+            FetchersClient fetchers,
             ClaimRepository claims,
             BackfillConfig config,
             Clock clock) {
         this.clock = clock;
         this.gate = gate;
         this.repository = repository;
-        this.provider = provider;
+        this.fetchers = fetchers;
         this.claims = claims;
         this.config = config.gate();
         this.probeLease = config.alpaca().requestDeadline().plus(config.alpaca().maxRateLimitWait());
@@ -72,17 +77,22 @@ public class GateProbe {
     private Uni<GateState> probe(UUID token) {
         return claims.nextQueuedSymbol()
                 .map(symbol -> symbol.orElseGet(() -> new Ticker(config.probeSymbol())))
-                .chain(symbol -> provider.probe(symbol, SymbolVerifier.probeSlice(clock.instant()))
+                .chain(symbol -> fetchers.probe(List.of(symbol), false, probeLease)
                         .invoke(() -> LOG.infof("provider probe with %s answered: gate closes", symbol)))
                 .chain(gate::succeeded)
                 .chain(gate::state)
                 .onFailure()
                 .recoverWithUni(e -> {
-                    ProviderException p = e instanceof ProviderException pe
-                            ? pe
-                            : new ProviderException(
-                                    ErrorCode.PROVIDER_UNAVAILABLE, "probe failed: " + Messages.firstMessage(e));
-                    if (!p.code().providerWide()) {
+                    ProviderException p;
+                    if (e instanceof ProviderException pe) {
+                        p = pe;
+                    } else if (e instanceof ProbeUndeliveredException) {
+                        p = new ProviderException(ErrorCode.DISPATCH_FAILED, e.getMessage());
+                    } else {
+                        p = new ProviderException(
+                                ErrorCode.PROVIDER_UNAVAILABLE, "probe failed: " + Messages.firstMessage(e));
+                    }
+                    if (p.code() != ErrorCode.DISPATCH_FAILED && !p.code().providerWide()) {
                         // e.g. the ticker is unknown: the provider answered, so it serves requests
                         LOG.infof("provider probe answered %s: gate closes", p.code());
                         return gate.succeeded().chain(gate::state);
@@ -93,7 +103,7 @@ public class GateProbe {
                                     AlpacaBarsClient.PROVIDER,
                                     token,
                                     p.code().name(),
-                                    p.getMessage(),
+                                    "probe through fetch-bars: " + p.getMessage(),
                                     config.probeInterval(),
                                     config.probeIntervalMax(),
                                     notBefore)

@@ -1,32 +1,27 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
 import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
-import io.barsbackfill.common.domain.Series;
-import io.barsbackfill.common.domain.Slice;
-import io.barsbackfill.common.domain.SliceUnit;
 import io.barsbackfill.common.domain.Ticker;
-import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.common.domain.TradingCalendar;
+import io.barsbackfill.common.function.ProbeRequest;
 import io.barsbackfill.common.function.ServiceUnavailableException;
+import io.barsbackfill.orchestrator.client.FetchersClient;
+import io.barsbackfill.orchestrator.client.ProbeUndeliveredException;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.repository.SymbolRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Asks the provider whether tickers exist with as few requests as it can: one request for one daily bar of
- * the last closed week, for every ticker not checked recently at once. The provider checks all symbols
+ * the last closed week, for every ticker not checked recently at once, sent by fetch-bars ({@code POST /probe},
+ * with the fetchers' provider settings: the orchestrator has none of its own). The provider checks all symbols
  * before it answers and names one it does not know, so that one is set aside and the request repeated for
  * the rest, until it succeeds (the rest are known) or the probe budget is spent. Answers are kept in
  * {@code symbols}; a ticker checked within {@code symbol-cache-ttl} is not asked about again, and one found
@@ -36,24 +31,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class SymbolVerifier {
 
     /** Keeps the request line of a probe within a few kilobytes. */
-    private static final int PER_REQUEST = 500;
+    private static final int PER_REQUEST = ProbeRequest.MAX_SYMBOLS;
 
-    private final AlpacaBarsClient provider;
+    private final FetchersClient fetchers;
     private final SymbolRepository symbols;
     private final Duration cacheTtl;
     private final int maxProbes;
-    private final Series probeSeries;
-    private final Clock clock;
+    /** A probe is retried like a page of a fetch, so it may take as long as a dispatch. */
+    private final Duration probeTimeout;
 
     SymbolVerifier(
-            AlpacaBarsClient provider,
-            SymbolRepository symbols,
-            OrchestratorConfig config,
-            BackfillConfig backfill,
-            Clock clock) {
-        this.clock = clock;
-        this.provider = provider;
-        this.probeSeries = backfill.alpaca().defaultSeries();
+            FetchersClient fetchers, SymbolRepository symbols, OrchestratorConfig config, BackfillConfig backfill) {
+        this.fetchers = fetchers;
+        this.probeTimeout =
+                config.orchestrator().dispatchTimeout().orElse(backfill.queue().leaseDuration());
         this.symbols = symbols;
         this.cacheTtl = config.orchestrator().symbolCacheTtl();
         this.maxProbes = config.orchestrator().maxProbes();
@@ -67,7 +58,7 @@ public class SymbolVerifier {
      */
     public Uni<Map<Ticker, String>> unknown(List<Ticker> tickers, boolean findAll) {
         return symbols.checkedWithin(tickers, cacheTtl).chain(checked -> {
-            Probe probe = new Probe(probeSlice(clock.instant()), findAll);
+            Probe probe = new Probe(findAll);
             List<Ticker> toProbe = new ArrayList<>();
             for (Ticker t : tickers) {
                 SymbolRepository.Checked c = checked.get(t);
@@ -90,22 +81,13 @@ public class SymbolVerifier {
         });
     }
 
-    /** Daily bars of the last closed week: small, and any listed ticker answers. */
-    static Slice probeSlice(Instant now) {
-        Instant to = SliceUnit.DAY.floor(TradingCalendar.nyse().historyHorizon(now));
-        return new Slice(to.minus(Duration.ofDays(7)), to);
-    }
-
     /** One verification: how many provider requests it made, what it found. */
     private final class Probe {
-        private final Slice slice;
         private final boolean findAll;
-        private final AtomicInteger calls = new AtomicInteger();
         private final Map<Ticker, String> invalid = new LinkedHashMap<>();
         private int requests;
 
-        Probe(Slice slice, boolean findAll) {
-            this.slice = slice;
+        Probe(boolean findAll) {
             this.findAll = findAll;
         }
 
@@ -125,8 +107,13 @@ public class SymbolVerifier {
                 return Uni.createFrom().voidItem(); // already rejecting; the rest stay unverified
             }
             requests++;
-            return provider.probe(chunk, Timeframe.d1, probeSeries, slice, calls)
+            return fetchers.probe(chunk, true, probeTimeout)
                     .chain(() -> symbols.recordValid(chunk))
+                    .onFailure(ProbeUndeliveredException.class)
+                    .transform(e -> new ServiceUnavailableException(
+                            ErrorCode.DISPATCH_FAILED,
+                            "could not verify tickers through fetch-bars: " + e.getMessage(),
+                            e))
                     .onFailure(ProviderException.class)
                     .recoverWithUni(e -> {
                         ProviderException p = (ProviderException) e;

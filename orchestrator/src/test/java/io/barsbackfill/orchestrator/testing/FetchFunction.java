@@ -1,9 +1,10 @@
 package io.barsbackfill.orchestrator.testing;
 
-/** The two fetch functions the orchestrator dispatches to, by the path each answers. */
+/** The two fetch functions the orchestrator dispatches to, and fetch-bars' provider probe, by their paths. */
 public enum FetchFunction {
     FETCH_BARS("/fetch-bars"),
-    FETCH_BARS_BATCH("/fetch-bars-batch");
+    FETCH_BARS_BATCH("/fetch-bars-batch"),
+    PROBE("/probe");
 
     private final String path;
 
@@ -16,6 +17,11 @@ public enum FetchFunction {
     }
 
     static FetchFunction ofPath(String path) {
-        return path.equals(FETCH_BARS_BATCH.path) ? FETCH_BARS_BATCH : FETCH_BARS;
+        for (FetchFunction f : values()) {
+            if (f.path.equals(path)) {
+                return f;
+            }
+        }
+        return FETCH_BARS;
     }
 }

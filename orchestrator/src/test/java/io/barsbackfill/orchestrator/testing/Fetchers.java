@@ -10,8 +10,11 @@ import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.FetchRequests;
 import io.barsbackfill.common.function.LogContext;
+import io.barsbackfill.common.function.ProbeRequest;
+import io.barsbackfill.common.function.ProbeResponse;
 import io.barsbackfill.common.service.BarFetchService;
 import io.barsbackfill.common.service.FetchCommand;
+import io.barsbackfill.common.service.ProviderProbe;
 import io.barsbackfill.common.service.RunMismatchException;
 import io.barsbackfill.common.service.RunMismatchException.Mismatch;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,6 +31,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +42,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * HTTP server of this application answering {@code POST /fetch-bars} and {@code /fetch-bars-batch} with the real
  * contracts and the real work: the internal token checked, the body read into the common request records and
  * validated by {@link FetchRequests}, then {@link BarFetchService} (leases read, pages fetched from the provider,
- * each run's bars stored with its completion, fenced by its lease), answered as the functions answer it. What a
+ * each run's bars stored with its completion, fenced by its lease), answered as the functions answer it; and
+ * fetch-bars' {@code POST /probe} ({@link ProviderProbe}), through which the orchestrator asks the provider. What a
  * process adds (its own JVM, pool and settings) is left to the end-to-end tests. A test can {@link #script} a
  * {@link FetcherFault} and read what each function answered ({@link #answered}, {@link #headersAnswered}).
  */
@@ -57,6 +62,9 @@ public class Fetchers {
     BarFetchService service;
 
     @Inject
+    ProviderProbe probe;
+
+    @Inject
     ObjectMapper json;
 
     @Inject
@@ -71,6 +79,13 @@ public class Fetchers {
 
     /** One call answered: the function, its status, and the dispatch id and trace context it came with. */
     private record Call(FetchFunction function, int status, String dispatchId, String traceparent) {}
+
+    /** The settings that start the in-process fetchers on a free port and point the orchestrator at them. */
+    public static Map<String, String> inProcess() {
+        int port = LocalPorts.free();
+        String url = "http://127.0.0.1:" + port;
+        return Map.of(PORT, String.valueOf(port), "backfill.fetch-bars-url", url, "backfill.fetch-bars-batch-url", url);
+    }
 
     void start(@Observes StartupEvent event) {
         if (port.isEmpty()) {
@@ -161,6 +176,14 @@ public class Fetchers {
 
     /** What the function does with the request; {@code unknownRuns}: as on a database that holds none of them. */
     private Uni<Object> work(FetchFunction function, RoutingContext ctx, boolean unknownRuns) {
+        if (function == FetchFunction.PROBE) {
+            try {
+                ProbeRequest request = json.readValue(ctx.body().asString(), ProbeRequest.class);
+                return probe.probe(request.tickers(), request.retried()).map(ProbeResponse::of);
+            } catch (IOException | RuntimeException e) {
+                return Uni.createFrom().failure(e);
+            }
+        }
         boolean batch = function == FetchFunction.FETCH_BARS_BATCH;
         FetchCommand command;
         try {

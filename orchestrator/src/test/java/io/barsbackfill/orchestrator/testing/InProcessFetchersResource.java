@@ -59,17 +59,12 @@ public class InProcessFetchersResource implements QuarkusTestResourceLifecycleMa
             settings = settings.withLatency(Duration.ofMillis(Long.parseLong(args.get("simulator-latency-ms"))));
         }
         simulator = MarketSimulator.start(0, settings);
-        int port = LocalPorts.free();
-        String fetchers = "http://127.0.0.1:" + port;
-
         Map<String, String> config = new HashMap<>(db.quarkusProperties());
-        config.put(Fetchers.PORT, String.valueOf(port));
+        config.putAll(Fetchers.inProcess());
         // one pool for what were three processes' pools of 8: the orchestrator's and each fetcher's
         config.put("quarkus.datasource.reactive.max-size", "24");
         config.put("backfill.internal-token", TOKEN);
         config.put("backfill.alpaca.base-url", simulator.baseUrl().toString());
-        config.put("backfill.fetch-bars-url", fetchers);
-        config.put("backfill.fetch-bars-batch-url", fetchers);
         config.put("backfill.orchestrator.dispatch-timeout", args.getOrDefault("dispatch-timeout", "30s"));
         config.put("backfill.database.lock-timeout", "2s");
         args.forEach((name, value) -> {
