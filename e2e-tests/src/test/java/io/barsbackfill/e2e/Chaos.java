@@ -124,13 +124,14 @@ final class Chaos {
     static void report(
             String scenario, ChaosAudit audit, long badInput5xx, String outageCalls, Duration took, String notes) {
         String row = String.format(
-                "| %s | %d | %d | %d | %d | %d | %d | %s | %d s | %s | %s |",
+                "| %s | %d | %d | %d | %d | %d | %d | %d | %s | %d s | %s | %s |",
                 scenario,
                 audit.runs(),
                 audit.lostRuns(),
                 audit.duplicateBars(),
                 audit.stuckRuns(),
                 audit.failedForGood(),
+                audit.counterDrift(),
                 badInput5xx,
                 outageCalls,
                 took.toSeconds(),
