@@ -242,7 +242,10 @@ class DemoScenarioTest {
                             "BACKFILL_ALPACA_KEY_ID",
                             "demo-key-id",
                             "BACKFILL_ALPACA_SECRET_KEY",
-                            "demo-secret-key"));
+                            "demo-secret-key",
+                            // the provider's pace is not what this run is about (the first run keeps the default)
+                            "BACKFILL_RATE_LIMIT_PER_MINUTE",
+                            E2e.FAST_PROVIDER_BUDGET));
             assertThat(demo.exitCode()).as(demo.describe()).isZero();
             assertThat(demo.output())
                     .contains("enqueued   US_BATCH_2: 10 symbols", "skipped    US_BATCH_2: VIX", "demo done")

@@ -10,6 +10,7 @@ import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class HungFetcherTest {
 
-    private static final Duration LEASE = Duration.ofSeconds(6);
+    private static final Duration LEASE = Duration.ofSeconds(4);
 
     @Test
     void runsOfAHungFetcherLeaveRunningWhenTheirLeaseEnds() throws Exception {
@@ -61,8 +62,14 @@ class HungFetcherTest {
                 signal("STOP", fetcher);
                 try {
                     Instant deadline = leaseEnd.plusSeconds(3); // the lease, plus a tick or two
-                    while (Instant.now().isBefore(deadline)) {
-                        E2e.sleep(Duration.ofMillis(200));
+                    // until the hung dispatch's runs left running (then there is nothing left to wait for)
+                    while (Instant.now().isBefore(deadline)
+                            && db.queryLong(
+                                            "SELECT count(*) FROM job_runs WHERE status = 'running' "
+                                                    + "AND lease_expires_at <= ?",
+                                            Timestamp.from(leaseEnd))
+                                    > 0) {
+                        E2e.sleep(Duration.ofMillis(100));
                     }
                     List<Map<String, Object>> stuck =
                             db.query("SELECT id, status, attempt, lease_expires_at FROM job_runs "

@@ -52,6 +52,9 @@ class TwoOrchestratorsTest {
                 // two months do not, so each dispatch is one slice and there are enough for both orchestrators
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_DISPATCH_PAGES", "1")
                 .env("BACKFILL_ALPACA_PAGE_LIMIT", "1000")
+                // the provider's pace is not what this test is about: at the default's a request per 315 ms, it set
+                // the test's length
+                .env("BACKFILL_RATE_LIMIT_PER_MINUTE", E2e.FAST_PROVIDER_BUDGET)
                 // short ticks, so that both keep coming back for the slots the other frees
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
                 .build()

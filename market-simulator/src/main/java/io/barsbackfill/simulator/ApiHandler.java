@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -29,6 +32,8 @@ final class ApiHandler implements HttpHandler {
     private static final int MAX_CONTROL_BODY = 16 * 1024;
     /** Alpaca compresses only answers bigger than this. */
     private static final int GZIP_THRESHOLD = 256;
+    /** Longest a request waits on {@code holdAnswers} (a test that never releases it). */
+    private static final Duration MAX_HOLD = Duration.ofMinutes(2);
 
     private final SimulatorSettings settings;
     private final RateLimiter rateLimiter;
@@ -39,6 +44,8 @@ final class ApiHandler implements HttpHandler {
     private final AtomicLong outageFromRequest = new AtomicLong();
 
     private volatile int outageFromRequestStatus;
+    /** While set, bars requests wait on it after being counted, before their answer (at most {@link #MAX_HOLD}). */
+    private final AtomicReference<CountDownLatch> held = new AtomicReference<>();
 
     ApiHandler(SimulatorSettings settings, RateLimiter rateLimiter, FaultInjector faults, BarsEndpoint endpoint) {
         this.settings = settings;
@@ -64,7 +71,19 @@ final class ApiHandler implements HttpHandler {
         outageFromRequest.set(nth);
     }
 
+    void hold() {
+        held.compareAndSet(null, new CountDownLatch(1));
+    }
+
+    void release() {
+        CountDownLatch latch = held.getAndSet(null);
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
     void resetCounters() {
+        release();
         outageFromRequest.set(0);
         stats.reset();
         rateLimiter.reset();
@@ -175,6 +194,7 @@ final class ApiHandler implements HttpHandler {
         if (faults.roll(injected.latencySpikeRate())) {
             pause(injected.latencySpike());
         }
+        awaitRelease();
         if (injected.authRevoked() || !authorized(exchange.getRequestHeaders())) {
             return withRateLimit(Response.of(401, WireFormat.error("unauthorized.")), rateLimiter.peek());
         }
@@ -277,6 +297,18 @@ final class ApiHandler implements HttpHandler {
             gz.write(body);
         }
         return out.toByteArray();
+    }
+
+    private void awaitRelease() {
+        CountDownLatch latch = held.get();
+        if (latch == null) {
+            return;
+        }
+        try {
+            latch.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void pause(Duration latency) {

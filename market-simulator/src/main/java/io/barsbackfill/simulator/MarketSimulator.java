@@ -172,6 +172,23 @@ public final class MarketSimulator implements AutoCloseable {
     }
 
     /**
+     * Holds every bars request from now on unanswered, once counted ({@link #barRequests()}), until the returned
+     * {@link Hold} is closed (or {@link #resetCounters()}, or 2 minutes at most): a test's window between a request
+     * reaching the provider and its answer, without a fixed delay. In process only; not over HTTP.
+     */
+    public Hold holdAnswers() {
+        handler.hold();
+        return handler::release;
+    }
+
+    /** Releases the requests {@link #holdAnswers()} held; later ones are answered at once. */
+    @FunctionalInterface
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
      * Back to a fresh start: request count, request statistics, rate-limit window and the injected-fault
      * sequence.
      */

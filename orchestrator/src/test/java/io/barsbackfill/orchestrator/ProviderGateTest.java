@@ -25,8 +25,8 @@ import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /**
- * The provider fails for everyone, with the real fetch functions and the queue's fast backoff (1 s to 3 s,
- * five attempts: about 10 s of retry budget). Without the gate each outage longer than that budget failed
+ * The provider fails for everyone, with the real fetch functions and the queue's fast backoff (250 ms to 750 ms,
+ * five attempts: at most 2.25 s of retry budget). Without the gate each outage longer than that budget failed
  * runs for good; with it, no run fails, the provider hears only probes while the gate is open, and work
  * resumes by itself when the provider is back.
  */
@@ -34,14 +34,19 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(
         value = InProcessFetchersResource.class,
         initArgs = {
-            @ResourceArg(name = "backfill.queue.backoff-base", value = "1s"),
-            @ResourceArg(name = "backfill.queue.backoff-max", value = "3s"),
-            @ResourceArg(name = "backfill.gate.probe-interval", value = "1s"),
-            @ResourceArg(name = "backfill.gate.probe-interval-max", value = "2s")
+            @ResourceArg(name = "backfill.queue.backoff-base", value = "250ms"),
+            @ResourceArg(name = "backfill.queue.backoff-max", value = "750ms"),
+            @ResourceArg(name = "backfill.gate.probe-interval", value = "500ms"),
+            @ResourceArg(name = "backfill.gate.probe-interval-max", value = "1s")
         })
 class ProviderGateTest extends OrchestratorTestBase {
 
-    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    /** The backoffs between five attempts at the settings above (250, 500, 750, 750 ms), before jitter. */
+    private static final Duration RETRY_BUDGET = Duration.ofMillis(2_250);
+    /** More than twice the retry budget: without the gate every run would fail within it. */
+    private static final Duration OUTAGE = RETRY_BUDGET.multipliedBy(2).plusMillis(500);
+
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
     private static final int MAX_IN_FLIGHT = 5;
     private static final int ATTEMPTS_PER_PAGE = 4;
     private static final int GATE_FAILURE_THRESHOLD = 3;
@@ -64,7 +69,8 @@ class ProviderGateTest extends OrchestratorTestBase {
                 .isLessThanOrEqualTo(dispatchesBeforeOpen * ATTEMPTS_PER_PAGE + 1);
         tickFor(OUTAGE.minus(Duration.between(openedAt, Instant.now())));
         long probes = simulator.barRequests() - callsWhenOpened;
-        long allowed = OUTAGE.toSeconds() + 1; // one probe per second at most (1 s doubling to 2 s)
+        // one probe per probe interval at most (500 ms doubling to 1 s); ticks come several times as often
+        long allowed = OUTAGE.dividedBy(PROBE_INTERVAL) + 1;
         assertThat(probes)
                 .as("provider calls while the gate was open: probes only")
                 .isBetween(1L, allowed);
@@ -94,9 +100,9 @@ class ProviderGateTest extends OrchestratorTestBase {
                         .isEqualTo(servedBars(r)));
         action("status").statusCode(200).body("provider.state", equalTo("closed"));
         System.out.printf(
-                "outage of %d s: %d provider calls before the gate opened, %d probes while open, "
+                "outage of %d ms: %d provider calls before the gate opened, %d probes while open, "
                         + "%d runs failed, max attempt %d%n",
-                OUTAGE.toSeconds(),
+                OUTAGE.toMillis(),
                 callsWhenOpened,
                 probes,
                 count("SELECT count(*) FROM job_runs WHERE status = 'failed'"),
@@ -109,7 +115,7 @@ class ProviderGateTest extends OrchestratorTestBase {
         simulator.faults(SimulatorFaults.NONE.withAuthRevoked(true));
 
         tickUntilGateOpen();
-        tickFor(Duration.ofSeconds(4));
+        tickFor(RETRY_BUDGET.plusMillis(750)); // longer than an outage may last before runs fail without the gate
         action("status")
                 .statusCode(200)
                 .body("provider.state", Matchers.oneOf("open", "half_open"))
@@ -262,7 +268,7 @@ class ProviderGateTest extends OrchestratorTestBase {
         Instant end = Instant.now().plus(duration);
         while (Instant.now().isBefore(end)) {
             action("tick").statusCode(200).body("errors", Matchers.empty());
-            pause(Duration.ofMillis(250));
+            pause(Duration.ofMillis(100));
         }
     }
 

@@ -1,6 +1,10 @@
 package io.barsbackfill.testing;
 
 import io.barsbackfill.common.domain.Bar;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,6 +24,15 @@ public final class QueueFixtures {
     private static final String BARS = """
             SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
             WHERE symbol = ? AND timeframe = ?""";
+
+    private static final String LEASE = """
+            INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, attempt, lease_token,
+                                  lease_expires_at, leased_by, started_at, feed, adjustment)
+            VALUES (?, ?, ?, ?, 'running', 1, ?, now() + make_interval(secs => ?), 'test', now(), ?, ?)
+            ON CONFLICT (symbol, timeframe, feed, adjustment, slice_from) DO UPDATE
+            SET status = 'running', lease_token = excluded.lease_token, attempt = job_runs.attempt + 1,
+                lease_expires_at = excluded.lease_expires_at, finished_at = NULL
+            RETURNING id""";
 
     private final TestDatabase db;
 
@@ -89,28 +102,26 @@ public final class QueueFixtures {
             Duration lease,
             String... symbols) {
         List<Leased> runs = new ArrayList<>();
-        for (String symbol : symbols) {
-            UUID token = UUID.randomUUID();
-            UUID id = (UUID) db.query(
-                            """
-                    INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, attempt, lease_token,
-                                          lease_expires_at, leased_by, started_at, feed, adjustment)
-                    VALUES (?, ?, ?, ?, 'running', 1, ?, now() + make_interval(secs => ?), 'test', now(), ?, ?)
-                    ON CONFLICT (symbol, timeframe, feed, adjustment, slice_from) DO UPDATE
-                    SET status = 'running', lease_token = excluded.lease_token, attempt = job_runs.attempt + 1,
-                        lease_expires_at = excluded.lease_expires_at, finished_at = NULL
-                    RETURNING id""",
-                            symbol,
-                            timeframe,
-                            utc(from),
-                            utc(to),
-                            token,
-                            (double) lease.toSeconds(),
-                            feed,
-                            adjustment)
-                    .get(0)
-                    .get("id");
-            runs.add(new Leased(id, token, symbol));
+        // one connection for all of them: a connection per run costs seconds for the hundreds some tests lease
+        try (Connection c = db.connect();
+                PreparedStatement st = c.prepareStatement(LEASE)) {
+            for (String symbol : symbols) {
+                UUID token = UUID.randomUUID();
+                st.setString(1, symbol);
+                st.setString(2, timeframe);
+                st.setObject(3, utc(from));
+                st.setObject(4, utc(to));
+                st.setObject(5, token);
+                st.setDouble(6, lease.toSeconds());
+                st.setString(7, feed);
+                st.setString(8, adjustment);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    runs.add(new Leased(rs.getObject(1, UUID.class), token, symbol));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(LEASE, e);
         }
         return runs;
     }

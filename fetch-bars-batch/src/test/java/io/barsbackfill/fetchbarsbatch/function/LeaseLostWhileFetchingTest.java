@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
-import io.barsbackfill.simulator.SimulatorFaults;
 import io.barsbackfill.testing.InjectSimulator;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
@@ -45,7 +44,7 @@ class LeaseLostWhileFetchingTest {
     /** Five runs on one page: stored in groups of two, so the stale one shares its transaction with another. */
     static final String[] SYMBOLS = {"A", "AA", "AAPL", "ABTC", "ACN"};
 
-    /** The answer waits out the provider's spike; on a loaded machine that is more than the default 30 s. */
+    /** The answer waits for the provider; on a loaded machine that can be more than the default 30 s. */
     static final RestAssuredConfig SLOW = RestAssured.config()
             .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 180_000));
 
@@ -61,20 +60,22 @@ class LeaseLostWhileFetchingTest {
     void setUp() {
         queue = new QueueFixtures(db).emptied();
         simulator.resetCounters();
-        // time to re-claim a run between the lease check and the store
-        simulator.faults(SimulatorFaults.NONE.withLatencySpikes(1, Duration.ofSeconds(5)));
     }
 
     @AfterEach
-    void noMoreSpikes() {
-        simulator.faults(SimulatorFaults.NONE);
+    void release() {
+        simulator.resetCounters(); // releases a hold a failed test left
     }
 
     @Test
     void aRunReclaimedDuringTheFetchGetsNoBarsAndTheOthersOfItsGroupAreStored() throws Exception {
         List<Leased> runs = queue.leased("d1", JAN, FEB, Duration.ofMinutes(5), SYMBOLS);
-        CompletableFuture<JsonPath> answer = postWhileProviderAnswers(runs, 200);
-        Leased newer = queue.reclaim(runs.get(1));
+        CompletableFuture<JsonPath> answer;
+        Leased newer;
+        try (MarketSimulator.Hold held = simulator.holdAnswers()) {
+            answer = postWhileProviderAnswers(runs, 200);
+            newer = queue.reclaim(runs.get(1));
+        }
         JsonPath results = answer.get(180, TimeUnit.SECONDS);
 
         assertThat(results.getString("results[1].status")).isEqualTo("conflict");
@@ -104,8 +105,11 @@ class LeaseLostWhileFetchingTest {
     @Test
     void runsAllReclaimedDuringTheFetchChangeNothing() throws Exception {
         List<Leased> runs = queue.leased("d1", JAN, FEB, Duration.ofMinutes(5), SYMBOLS);
-        CompletableFuture<JsonPath> answer = postWhileProviderAnswers(runs, 409);
-        runs.forEach(queue::reclaim);
+        CompletableFuture<JsonPath> answer;
+        try (MarketSimulator.Hold held = simulator.holdAnswers()) {
+            answer = postWhileProviderAnswers(runs, 409);
+            runs.forEach(queue::reclaim);
+        }
         JsonPath error = answer.get(180, TimeUnit.SECONDS);
 
         assertThat(error.getString("code")).as("no run of the request left").isEqualTo("STALE_LEASE");
@@ -114,7 +118,7 @@ class LeaseLostWhileFetchingTest {
                 .isEqualTo(SYMBOLS.length);
     }
 
-    /** Posts the batch and answers once its provider request has arrived (the answer is 5 s away then). */
+    /** Posts the batch and answers once its provider request has arrived (held there until the test releases it). */
     private CompletableFuture<JsonPath> postWhileProviderAnswers(List<Leased> runs, int status)
             throws InterruptedException {
         Map<String, Object> body = FetchBarsBatchFunctionTest.batch(runs, "d1", JAN, FEB);

@@ -84,15 +84,14 @@ class MultiSliceBatchTest {
                 .as("whole pages: one request sequence for all four slices")
                 .isEqualTo(pages);
         long stored = 0;
+        Map<Run, List<Bar>> storedPerRun = storedPerRun(runs);
+        Map<Object, Map<String, Object>> rows = rows();
         for (Run r : runs) {
             List<Bar> expected = simulator.bars(r.leased().symbol(), Timeframe.h1, r.from(), r.to());
-            assertThat(queue.storedBars(r.leased().symbol(), "h1", r.from(), r.to()))
+            assertThat(storedPerRun.get(r))
                     .as("%s [%s, %s)", r.leased().symbol(), r.from(), r.to())
                     .isEqualTo(expected);
-            Map<String, Object> row = db.query(
-                            "SELECT status, rows_written, bars_fetched FROM job_runs WHERE id = ?",
-                            r.leased().id())
-                    .get(0);
+            Map<String, Object> row = rows.get(r.leased().id());
             assertThat(row.get("status")).isEqualTo("success");
             assertThat(((Number) row.get("rows_written")).intValue()).isEqualTo(expected.size());
             assertThat(((Number) row.get("bars_fetched")).intValue()).isEqualTo(expected.size());
@@ -191,6 +190,8 @@ class MultiSliceBatchTest {
 
         int complete = 0;
         int straddling = 0;
+        Map<Run, List<Bar>> storedPerRun = storedPerRun(runs);
+        Map<Object, Map<String, Object>> rows = rows();
         for (Run r : runs) {
             String s = r.leased().symbol();
             int start = barsBefore.get(s)
@@ -198,11 +199,8 @@ class MultiSliceBatchTest {
             int size = simulator.bars(s, Timeframe.h1, r.from(), r.to()).size();
             // the bar after the run's last one tells it is over; it must have arrived before the outage
             boolean servedInFull = start + size < firstFailing;
-            Map<String, Object> row = db.query(
-                            "SELECT status FROM job_runs WHERE id = ?",
-                            r.leased().id())
-                    .get(0);
-            List<Bar> stored = queue.storedBars(s, "h1", r.from(), r.to());
+            Map<String, Object> row = rows.get(r.leased().id());
+            List<Bar> stored = storedPerRun.get(r);
             if (servedInFull) {
                 complete++;
                 assertThat(row.get("status")).as(r.toString()).isEqualTo("success");
@@ -217,6 +215,31 @@ class MultiSliceBatchTest {
         }
         assertThat(complete).isBetween(1, runs.size() - 1);
         assertThat(straddling).as("a run partly served before the outage").isEqualTo(1);
+    }
+
+    /**
+     * The bars stored in each run's window, read with one query per symbol: a query per run, each on a connection of
+     * its own, cost seconds for the hundreds of runs here.
+     */
+    private Map<Run, List<Bar>> storedPerRun(List<Run> runs) {
+        Map<String, List<Bar>> bySymbol = new HashMap<>();
+        Map<Run, List<Bar>> stored = new HashMap<>();
+        for (Run r : runs) {
+            List<Bar> all = bySymbol.computeIfAbsent(r.leased().symbol(), s -> queue.storedBars(s, "h1"));
+            stored.put(
+                    r,
+                    all.stream()
+                            .filter(b -> !b.ts().isBefore(r.from()) && b.ts().isBefore(r.to()))
+                            .toList());
+        }
+        return stored;
+    }
+
+    /** Every run's row by its id, from one query. */
+    private Map<Object, Map<String, Object>> rows() {
+        Map<Object, Map<String, Object>> rows = new HashMap<>();
+        db.query("SELECT id, status, rows_written, bars_fetched FROM job_runs").forEach(r -> rows.put(r.get("id"), r));
+        return rows;
     }
 
     private List<Run> leasedMonths(List<String> symbols, int year, int firstMonth, int months) {

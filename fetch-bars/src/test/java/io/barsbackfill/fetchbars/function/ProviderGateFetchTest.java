@@ -216,7 +216,10 @@ class ProviderGateFetchTest {
                         .statusCode(409)
                         .extract()
                         .jsonPath());
-        Thread.sleep(1_000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (simulator.barRequests() - before < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // until the fetch is under way: its second page asked for
+        }
         db.execute("UPDATE job_runs SET lease_token = gen_random_uuid() WHERE id = ?", leased.id()); // another holder
         JsonPath result = answer.get(60, TimeUnit.SECONDS);
         assertThat(result.getString("code")).isEqualTo("STALE_LEASE");
