@@ -10,7 +10,7 @@ import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.FetchBarsBatchRequest;
 import io.barsbackfill.common.function.FetchBarsRequest;
 import io.barsbackfill.common.function.SymbolResult;
-import io.barsbackfill.common.repository.JobRunRepository;
+import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.client.FetcherReply;
 import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
@@ -50,10 +50,10 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final FetchersClient fetchers;
-    private final JobRunRepository runs;
+    private final QueueRepository runs;
     private final Duration backoff;
 
-    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config) {
+    Dispatcher(FetchersClient fetchers, QueueRepository runs, BackfillConfig config) {
         this.fetchers = fetchers;
         this.runs = runs;
         this.backoff = config.queue().backoffBase();

@@ -10,8 +10,8 @@ import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.function.ErrorBody;
 import io.barsbackfill.common.function.SymbolResult;
-import io.barsbackfill.common.repository.JobRunRepository;
-import io.barsbackfill.common.repository.JobRunRepository.Completion;
+import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.common.repository.QueueRepository.Completion;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.OrchestratorTestBase;
 import io.barsbackfill.orchestrator.client.FetcherReply;
@@ -59,7 +59,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     Dispatcher dispatcher;
 
     @Inject
-    JobRunRepository jobRuns;
+    QueueRepository jobRuns;
 
     @Inject
     Pool pool;
