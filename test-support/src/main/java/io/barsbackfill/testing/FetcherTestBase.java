@@ -1,5 +1,7 @@
 package io.barsbackfill.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.barsbackfill.simulator.MarketSimulator;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -8,6 +10,7 @@ import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -63,6 +66,19 @@ public abstract class FetcherTestBase {
     /** The function's endpoint on the test HTTP port, for clients other than rest-assured. */
     protected URI url() {
         return URI.create("http://localhost:" + RestAssured.port + path);
+    }
+
+    /**
+     * Every hostile variant of the {@code valid} request is refused with the JSON error body, and nothing was
+     * stored or asked of the provider.
+     */
+    protected void assertEveryHostileVariantRefused(Map<String, Object> valid) {
+        List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
+        assertThat(HostileRequests.refusals(url(), FunctionCalls.TOKEN, cases))
+                .as("of %d hostile requests", cases.size())
+                .isEmpty();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
     /** A copy of {@code body} with {@code key} set to {@code value}. */

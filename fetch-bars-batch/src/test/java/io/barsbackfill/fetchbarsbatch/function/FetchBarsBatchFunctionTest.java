@@ -9,8 +9,6 @@ import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.FetcherTestBase;
-import io.barsbackfill.testing.FunctionCalls;
-import io.barsbackfill.testing.HostileRequests;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.QueueFixtures.Leased;
 import io.barsbackfill.testing.SimulatorResource;
@@ -278,15 +276,10 @@ class FetchBarsBatchFunctionTest extends FetcherTestBase {
         valid.put("timeframe", "h1");
         valid.put("from", JAN.toString());
         valid.put("to", FEB.toString());
-        List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
 
-        assertThat(HostileRequests.refusals(url(), FunctionCalls.TOKEN, cases))
-                .as("of %d hostile requests", cases.size())
-                .isEmpty();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertEveryHostileVariantRefused(valid);
         assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'"))
                 .isEqualTo(2);
-        assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
     static Map<String, Object> batch(List<Leased> runs, String timeframe, Instant from, Instant to) {

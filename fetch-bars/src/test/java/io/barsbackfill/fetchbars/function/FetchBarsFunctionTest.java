@@ -8,8 +8,6 @@ import static org.hamcrest.Matchers.not;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.testing.FetcherTestBase;
-import io.barsbackfill.testing.FunctionCalls;
-import io.barsbackfill.testing.HostileRequests;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.QueueFixtures.Leased;
 import io.barsbackfill.testing.SimulatorResource;
@@ -188,14 +186,9 @@ class FetchBarsFunctionTest extends FetcherTestBase {
         valid.put("timeframe", "h1");
         valid.put("from", JAN.toString());
         valid.put("to", FEB.toString());
-        List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
 
-        assertThat(HostileRequests.refusals(url(), FunctionCalls.TOKEN, cases))
-                .as("of %d hostile requests", cases.size())
-                .isEmpty();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertEveryHostileVariantRefused(valid);
         assertThat(db.query("SELECT status, attempt FROM job_runs").get(0)).containsEntry("status", "running");
-        assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
     @Test
