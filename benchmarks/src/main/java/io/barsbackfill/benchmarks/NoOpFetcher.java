@@ -9,9 +9,9 @@ import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.SymbolResult;
 import io.barsbackfill.common.repository.BenchmarkRepositories;
-import io.barsbackfill.common.repository.JobRunRepository;
-import io.barsbackfill.common.repository.JobRunRepository.Completion;
-import io.barsbackfill.common.repository.JobRunRepository.RunState;
+import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.common.repository.QueueRepository.Completion;
+import io.barsbackfill.common.repository.QueueRepository.RunState;
 import io.barsbackfill.common.service.StoreGroups;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 
 /**
  * A fetcher that does no provider work: it answers {@code POST /fetch-bars} and {@code /fetch-bars-batch} as the
- * real fetchers do with zero bars, through their own statements ({@link JobRunRepository}): one read of the runs'
+ * real fetchers do with zero bars, through their own statements ({@link QueueRepository}): one read of the runs'
  * leases, then the runs in up to four groups, each locked and completed in one transaction fenced by the leases.
  * What remains of a dispatch is the queue's own path: claim, HTTP, lease check, fenced completion.
  */
@@ -43,7 +43,7 @@ final class NoOpFetcher implements AutoCloseable {
 
     private final Vertx vertx;
     private final Pool pool;
-    private final JobRunRepository runs;
+    private final QueueRepository runs;
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
 

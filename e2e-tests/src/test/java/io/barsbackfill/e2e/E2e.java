@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
+import io.barsbackfill.cli.client.TickDriver;
 import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.stack.Layout;
 import io.barsbackfill.cli.stack.Provider;
@@ -96,21 +97,7 @@ final class E2e {
 
     /** Ticks until a tick planned nothing and nothing is queued or running; answers every tick's result. */
     static List<TickResult> tickUntilDone(OrchestratorClient orchestrator, TestDatabase db, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<TickResult> ticks = new ArrayList<>();
-        while (true) {
-            TickResult tick = orchestrator.tick();
-            ticks.add(tick);
-            if (tick.slicesCreated() == 0 && unfinished(db) == 0) {
-                return ticks;
-            }
-            assertThat(System.nanoTime())
-                    .as("backfill not done within %s; last tick %s", timeout, tick)
-                    .isLessThan(deadline);
-            if (tick.dispatches() == 0) {
-                sleep(Duration.ofMillis(300)); // runs waiting for their backoff
-            }
-        }
+        return TickDriver.tickUntilDrained(orchestrator, () -> unfinished(db) == 0, timeout, Duration.ofMillis(300));
     }
 
     static long unfinished(TestDatabase db) {

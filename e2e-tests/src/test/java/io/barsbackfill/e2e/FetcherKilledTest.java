@@ -6,10 +6,7 @@ import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.process.ManagedProcess;
 import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.TestDatabase;
-import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,9 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A fetcher crashes (SIGKILL) while a dispatch is in flight: the runs it held must not stay {@code running}
@@ -36,44 +32,28 @@ class FetcherKilledTest {
     private static final Instant FROM = Instant.parse("2025-01-01T00:00:00Z");
     private static final Instant TO = Instant.parse("2025-04-01T00:00:00Z");
 
-    private static TestDatabase db;
-    private static MarketSimulator simulator;
-    private static TestStack stack;
-    private static OrchestratorClient orchestrator;
-
-    @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        simulator = MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(LATENCY));
-        String token = E2e.token();
-        stack = E2e.stack(FetcherKilledTest.class, db, simulator.baseUrl(), token)
-                .env("BACKFILL_QUEUE_LEASE_DURATION", LEASE.toSeconds() + "s")
-                .env("BACKFILL_QUEUE_BACKOFF_BASE", "2s")
-                .env("BACKFILL_QUEUE_BACKOFF_MAX", "4s")
-                .env("BACKFILL_QUEUE_MAX_ATTEMPTS", "8")
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "3s")
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "3")
-                .build()
-                .start()
-                .awaitReady(E2e.READY);
-        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-    }
-
-    @AfterAll
-    static void stop() {
-        E2e.close(stack, simulator, db);
-    }
+    @RegisterExtension
+    static final E2eStack e2e = new E2eStack()
+            .simulator(SimulatorSettings.defaults().withLatency(LATENCY))
+            .configure(stack -> stack.env("BACKFILL_QUEUE_LEASE_DURATION", LEASE.toSeconds() + "s")
+                    .env("BACKFILL_QUEUE_BACKOFF_BASE", "2s")
+                    .env("BACKFILL_QUEUE_BACKOFF_MAX", "4s")
+                    .env("BACKFILL_QUEUE_MAX_ATTEMPTS", "8")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "3s")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "3"));
 
     @Test
     void runsOfAKilledFetcherAreRetriedAndSucceed() {
-        orchestrator.call(OrchestratorClient.enqueueRequest(
-                "KILLED_FETCHER", SYMBOLS, "h1", FROM.toString(), TO.toString(), null));
+        e2e.orchestrator()
+                .call(OrchestratorClient.enqueueRequest(
+                        "KILLED_FETCHER", SYMBOLS, "h1", FROM.toString(), TO.toString(), null));
         // the orchestrator ticks every second by itself; wait until fetch-bars-batch holds leased runs
         List<Map<String, Object>> leased = awaitRunning(Duration.ofSeconds(60));
         E2e.sleep(Duration.ofMillis(700)); // the request is at the fetcher, waiting on the provider's latency
         Map<UUID, Instant> leases = new HashMap<>();
-        for (Map<String, Object> r : db.query("SELECT id, lease_expires_at FROM job_runs WHERE status = 'running'")) {
+        for (Map<String, Object> r :
+                e2e.db().query("SELECT id, lease_expires_at FROM job_runs WHERE status = 'running'")) {
             leases.put((UUID) r.get("id"), (Instant) r.get("lease_expires_at"));
         }
         assertThat(leases)
@@ -81,7 +61,7 @@ class FetcherKilledTest {
                 .isNotEmpty();
         Instant latestLease = leases.values().stream().max(Instant::compareTo).orElseThrow();
 
-        ManagedProcess fetcher = stack.process(Service.FETCH_BARS_BATCH);
+        ManagedProcess fetcher = e2e.stack().process(Service.FETCH_BARS_BATCH);
         fetcher.kill(); // SIGKILL: no shutdown, no answer
         Instant killed = Instant.now();
         System.out.printf(
@@ -90,7 +70,7 @@ class FetcherKilledTest {
         // restart beside the watch below: a restart slower than the release plus the backoff would otherwise let
         // the runs go back to the queue and run again before the first look, and no reason would be seen
         CompletableFuture<ManagedProcess> restarted = CompletableFuture.supplyAsync(() -> {
-            ManagedProcess p = stack.restart(Service.FETCH_BARS_BATCH.module(), E2e.READY);
+            ManagedProcess p = e2e.stack().restart(Service.FETCH_BARS_BATCH.module(), E2e.READY);
             System.out.printf(
                     "fetch-bars-batch restarted (pid %d) %d ms after the kill%n",
                     p.pid(), Duration.between(killed, Instant.now()).toMillis());
@@ -102,8 +82,10 @@ class FetcherKilledTest {
         Instant noneRunning = null;
         Instant deadline = latestLease.plus(Duration.ofSeconds(5));
         while (Instant.now().isBefore(deadline.plusSeconds(10))) {
-            List<Map<String, Object>> rows = db.query(
-                    "SELECT id, status, error_code, attempt FROM job_runs WHERE id::text = ANY (?)", ids(leases));
+            List<Map<String, Object>> rows = e2e.db()
+                    .query(
+                            "SELECT id, status, error_code, attempt FROM job_runs WHERE id::text = ANY (?)",
+                            ids(leases));
             long running = 0;
             for (Map<String, Object> r : rows) {
                 Object code = r.get("error_code");
@@ -135,18 +117,19 @@ class FetcherKilledTest {
                 Duration.ofSeconds(90),
                 Duration.ofMillis(250),
                 () -> "backfill did not finish: "
-                        + db.query("SELECT symbol, status, attempt, error_code FROM job_runs"),
-                () -> E2e.unfinished(db) == 0 && db.queryLong("SELECT count(*) FROM job_runs") >= SYMBOLS.size() * 3L);
-        assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
+                        + e2e.db().query("SELECT symbol, status, attempt, error_code FROM job_runs"),
+                () -> E2e.unfinished(e2e.db()) == 0
+                        && e2e.db().queryLong("SELECT count(*) FROM job_runs") >= SYMBOLS.size() * 3L);
+        assertThat(e2e.db().query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", (long) SYMBOLS.size() * 3));
         for (Map<String, Object> r :
-                db.query("SELECT id, attempt, error_code FROM job_runs WHERE id::text = ANY (?)", ids(leases))) {
+                e2e.db().query("SELECT id, attempt, error_code FROM job_runs WHERE id::text = ANY (?)", ids(leases))) {
             assertThat((Integer) r.get("attempt"))
                     .as("run %s got another attempt", r.get("id"))
                     .isGreaterThanOrEqualTo(2);
         }
         List<String> history =
-                db.query("SELECT DISTINCT error_message FROM job_runs WHERE error_message IS NOT NULL").stream()
+                e2e.db().query("SELECT DISTINCT error_message FROM job_runs WHERE error_message IS NOT NULL").stream()
                         .map(r -> (String) r.get("error_message"))
                         .toList();
         System.out.println("messages left on runs: " + history);
@@ -155,7 +138,7 @@ class FetcherKilledTest {
                 .isNotEmpty()
                 .isSubsetOf("DISPATCH_FAILED", "LEASE_EXPIRED");
         for (String symbol : SYMBOLS) {
-            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO))
+            assertThat(E2e.compareBars(e2e.db(), e2e.simulator(), symbol, Timeframe.h1, FROM, TO))
                     .isEmpty();
         }
     }
@@ -167,8 +150,8 @@ class FetcherKilledTest {
     private static List<Map<String, Object>> awaitRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Map<String, Object>> running =
-                    db.query("SELECT id, symbol, slice_from, leased_by, lease_expires_at FROM job_runs WHERE status = "
+            List<Map<String, Object>> running = e2e.db()
+                    .query("SELECT id, symbol, slice_from, leased_by, lease_expires_at FROM job_runs WHERE status = "
                             + "'running'");
             if (!running.isEmpty()) {
                 return running;
@@ -176,6 +159,6 @@ class FetcherKilledTest {
             E2e.sleep(Duration.ofMillis(50));
         }
         throw new AssertionError("no run was dispatched within " + timeout + ": "
-                + db.query("SELECT status, count(*) FROM job_runs GROUP BY status"));
+                + e2e.db().query("SELECT status, count(*) FROM job_runs GROUP BY status"));
     }
 }

@@ -8,19 +8,14 @@ import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.command.DemoScenario;
 import io.barsbackfill.common.domain.Ticker;
-import io.barsbackfill.simulator.MarketSimulator;
-import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.TestDatabase;
-import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The original sent batch labels ({@code US_BATCH_1}) to the provider as tickers. Here a definition named
@@ -30,45 +25,32 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabelsNeverReachProviderTest {
 
-    private static TestDatabase db;
-    private static MarketSimulator simulator;
-    private static TestStack stack;
-    private static OrchestratorClient orchestrator;
-
-    @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
-        String token = E2e.token();
-        stack = E2e.stack(LabelsNeverReachProviderTest.class, db, simulator.baseUrl(), token)
-                .build()
-                .start()
-                .awaitReady(E2e.READY);
-        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-    }
-
-    @AfterAll
-    static void stop() {
-        E2e.close(stack, simulator, db);
-    }
+    @RegisterExtension
+    static final E2eStack e2e = new E2eStack();
 
     @Test
     @Order(1)
     void aDefinitionNamedLikeABatchFetchesOnlyItsTickers() {
-        JsonNode created = orchestrator.call(OrchestratorClient.enqueueRequest(
-                "US_BATCH_1", DemoScenario.US_BATCH_1, "h1", "2025-11-01T00:00:00Z", "2026-01-01T00:00:00Z", null));
+        JsonNode created = e2e.orchestrator()
+                .call(OrchestratorClient.enqueueRequest(
+                        "US_BATCH_1",
+                        DemoScenario.US_BATCH_1,
+                        "h1",
+                        "2025-11-01T00:00:00Z",
+                        "2026-01-01T00:00:00Z",
+                        null));
         assertThat(created.path("name").asText()).isEqualTo("US_BATCH_1");
         assertThat(E2e.texts(created.path("symbols"))).containsExactlyElementsOf(DemoScenario.US_BATCH_1);
 
-        E2e.tickUntilDone(orchestrator, db, Duration.ofSeconds(120));
+        E2e.tickUntilDone(e2e.orchestrator(), e2e.db(), Duration.ofSeconds(120));
 
-        assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
+        assertThat(e2e.db().query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", 100L));
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE symbol = 'US_BATCH_1'"))
+        assertThat(e2e.db().queryLong("SELECT count(*) FROM job_runs WHERE symbol = 'US_BATCH_1'"))
                 .isZero();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'US_BATCH_1'"))
+        assertThat(e2e.db().queryLong("SELECT count(*) FROM ohlc_bars WHERE symbol = 'US_BATCH_1'"))
                 .isZero();
-        JsonNode stats = E2e.simulatorStats(simulator.baseUrl());
+        JsonNode stats = E2e.simulatorStats(e2e.simulator().baseUrl());
         List<String> requested = E2e.texts(stats.path("symbols_requested"));
         System.out.printf(
                 "provider saw %d requests naming %d symbols%n",
@@ -94,24 +76,25 @@ class LabelsNeverReachProviderTest {
         assertThat(alone.status()).isEqualTo(400);
         assertThat(alone.field()).isEqualTo("symbols[0]");
 
-        long requestsBefore = simulator.barRequests();
+        long requestsBefore = e2e.simulator().barRequests();
         OrchestratorException label = refused(List.of("AAPL", "US_BATCH_1"));
         assertThat(label.status()).isEqualTo(400);
         assertThat(label.field()).isEqualTo("symbols[1]");
         assertThat(label.error()).contains("US_BATCH_1");
-        assertThat(simulator.barRequests())
+        assertThat(e2e.simulator().barRequests())
                 .as("a label is refused before any provider call")
                 .isEqualTo(requestsBefore);
 
-        assertThat(db.queryLong("SELECT count(*) FROM job_definitions WHERE name = 'REFUSED'"))
+        assertThat(e2e.db().queryLong("SELECT count(*) FROM job_definitions WHERE name = 'REFUSED'"))
                 .isZero();
-        assertThat(simulator.symbolsRequested()).doesNotContain("US_BATCH_1");
+        assertThat(e2e.simulator().symbolsRequested()).doesNotContain("US_BATCH_1");
     }
 
     private static OrchestratorException refused(List<String> symbols) {
         return catchThrowableOfType(
                 OrchestratorException.class,
-                () -> orchestrator.call(OrchestratorClient.enqueueRequest(
-                        "REFUSED", symbols, "h1", "2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z", null)));
+                () -> e2e.orchestrator()
+                        .call(OrchestratorClient.enqueueRequest(
+                                "REFUSED", symbols, "h1", "2025-01-01T00:00:00Z", "2025-02-01T00:00:00Z", null)));
     }
 }

@@ -8,10 +8,6 @@ import io.barsbackfill.cli.command.DefinitionSpec;
 import io.barsbackfill.cli.command.DemoScenario;
 import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import io.barsbackfill.orchestrator.api.TickResult;
-import io.barsbackfill.simulator.MarketSimulator;
-import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.TestDatabase;
-import io.barsbackfill.teststack.TestStack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -26,9 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The status page in real headless Chromium against the packaged functions: the page loads without the token,
@@ -46,48 +41,29 @@ class StatusPageTest {
     private static final String CANCELLED_TICKER = "AI";
     private static final String CANCELLED_LATER = "AMD";
 
-    private static TestDatabase db;
-    private static MarketSimulator simulator;
-    private static TestStack stack;
-    private static OrchestratorClient orchestrator;
-    private static String token;
-
-    @BeforeAll
-    static void start() {
-        db = TestDatabase.createMigrated();
-        simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
-        token = E2e.token();
-        stack = E2e.stack(StatusPageTest.class, db, simulator.baseUrl(), token)
-                .env("BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "2")
-                .env("BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s") // one tick backfills part of the definition
-                .build()
-                .start()
-                .awaitReady(E2e.READY);
-        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-    }
-
-    @AfterAll
-    static void stop() {
-        E2e.close(stack, simulator, db);
-    }
+    @RegisterExtension
+    static final E2eStack e2e = new E2eStack()
+            .migrated()
+            .configure(stack -> stack.env("BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", "2")
+                    .env("BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")); // one tick backfills part of the definition
 
     @Test
     void theHeatmapShowsTheRunsInTheDatabaseAndFollowsThem() throws Exception {
-        URI page = URI.create(stack.orchestratorUrl() + "/ui");
+        URI page = URI.create(e2e.stack().orchestratorUrl() + "/ui");
         HttpJson.Answer html = new HttpJson().get(page, Duration.ofSeconds(10));
         assertThat(html.status()).as("the page loads without a token").isEqualTo(200);
         assertThat(new HttpJson()
-                        .get(URI.create(stack.orchestratorUrl() + "/ui/app.js"), Duration.ofSeconds(10))
+                        .get(URI.create(e2e.stack().orchestratorUrl() + "/ui/app.js"), Duration.ofSeconds(10))
                         .status())
                 .isEqualTo(200);
         assertThat(new HttpJson()
-                        .get(URI.create(stack.orchestratorUrl() + "/ui/other"), Duration.ofSeconds(10))
+                        .get(URI.create(e2e.stack().orchestratorUrl() + "/ui/other"), Duration.ofSeconds(10))
                         .status())
                 .as("only the page's own files are open")
                 .isEqualTo(401);
         assertThat(new HttpJson()
                         .post(
-                                URI.create(stack.orchestratorUrl() + "/orchestrator"),
+                                URI.create(e2e.stack().orchestratorUrl() + "/orchestrator"),
                                 null,
                                 "{\"action\":\"coverage\",\"definition\":\"" + NAME + "\"}",
                                 Duration.ofSeconds(10))
@@ -96,18 +72,21 @@ class StatusPageTest {
                 .isEqualTo(401);
 
         for (DefinitionSpec definition : DemoScenario.DEFINITIONS) {
-            orchestrator.call(OrchestratorClient.enqueueRequest(
-                    definition.name(),
-                    definition.symbols(),
-                    definition.timeframe(),
-                    definition.from().toString(),
-                    definition.to().toString(),
-                    null));
+            e2e.orchestrator()
+                    .call(OrchestratorClient.enqueueRequest(
+                            definition.name(),
+                            definition.symbols(),
+                            definition.timeframe(),
+                            definition.from().toString(),
+                            definition.to().toString(),
+                            null));
         }
-        TickResult tick = orchestrator.tick();
+        TickResult tick = e2e.orchestrator().tick();
         assertThat(tick.dispatches()).as("tick %s", tick).isPositive();
-        orchestrator.call(
-                OrchestratorRequest.builder("cancel").symbol(CANCELLED_TICKER).build());
+        e2e.orchestrator()
+                .call(OrchestratorRequest.builder("cancel")
+                        .symbol(CANCELLED_TICKER)
+                        .build());
         List<String> partial = expectedGrid();
         assertThat(String.join("", partial)).contains("s").contains("q").contains("c");
 
@@ -124,7 +103,7 @@ class StatusPageTest {
                             .asBoolean())
                     .isTrue();
             browser.eval("document.getElementById('token').focus()");
-            browser.type(token);
+            browser.type(e2e.token());
             browser.eval("document.getElementById('connect').click()");
             assertThat(browser.await(
                             "document.getElementById('heatmap').dataset.ready === 'true'", Duration.ofSeconds(30)))
@@ -134,16 +113,17 @@ class StatusPageTest {
                     .isTrue();
             assertThat(browser.eval("sessionStorage.getItem('bars-backfill.token')")
                             .asText())
-                    .isEqualTo(token);
+                    .isEqualTo(e2e.token());
             assertThat(drawnGrid(browser))
                     .as("heatmap cells, one line per ticker")
                     .isEqualTo(partial);
 
             E2e.sleep(Duration.ofSeconds(3)); // a second point for the throughput chart
-            orchestrator.tick();
-            orchestrator.call(OrchestratorRequest.builder("cancel")
-                    .symbol(CANCELLED_LATER)
-                    .build());
+            e2e.orchestrator().tick();
+            e2e.orchestrator()
+                    .call(OrchestratorRequest.builder("cancel")
+                            .symbol(CANCELLED_LATER)
+                            .build());
             List<String> later = expectedGrid();
             assertThat(later).isNotEqualTo(partial);
             assertThat(browser.awaitValue(
@@ -210,7 +190,7 @@ class StatusPageTest {
         List<String> symbols;
         Map<String, Map<Instant, String>> runs = new TreeMap<>();
         TreeSet<Instant> slices = new TreeSet<>();
-        try (Connection c = db.connect()) {
+        try (Connection c = e2e.db().connect()) {
             try (PreparedStatement st = c.prepareStatement("SELECT symbols FROM job_definitions WHERE name = ?")) {
                 st.setString(1, NAME);
                 try (ResultSet rs = st.executeQuery()) {

@@ -8,8 +8,8 @@ import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
-import io.barsbackfill.common.repository.JobRunRepository;
-import io.barsbackfill.common.repository.JobRunRepository.Completion;
+import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.common.repository.QueueRepository.Completion;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
 import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
@@ -51,7 +51,7 @@ class ClaimTest extends OrchestratorTestBase {
     ClaimRepository claims;
 
     @Inject
-    JobRunRepository jobRuns;
+    QueueRepository jobRuns;
 
     @Inject
     Pool pool;

@@ -8,10 +8,10 @@ import java.lang.reflect.Proxy;
 public final class BenchmarkRepositories {
 
     /**
-     * The fetchers' {@link JobRunRepository} on {@code pool}. Its lease checks and fenced completion read no
+     * The fetchers' {@link QueueRepository} on {@code pool}. Its lease checks and fenced completion read no
      * setting; the retry paths, which do, are not for benchmarks (their queue settings are absent).
      */
-    public static JobRunRepository jobRuns(Pool pool) {
+    public static QueueRepository jobRuns(Pool pool) {
         BackfillConfig noSettings = (BackfillConfig) Proxy.newProxyInstance(
                 BackfillConfig.class.getClassLoader(), new Class<?>[] {BackfillConfig.class}, (proxy, method, args) -> {
                     if (method.getDeclaringClass() == Object.class) {
@@ -19,7 +19,7 @@ public final class BenchmarkRepositories {
                     }
                     return null;
                 });
-        return new JobRunRepository(pool, noSettings);
+        return new QueueRepository(pool, noSettings);
     }
 
     private BenchmarkRepositories() {}

@@ -1,5 +1,6 @@
 package io.barsbackfill.orchestrator.repository;
 
+import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * The claim and the {@code status} queries on a queue of a million runs, many of them waiting out a backoff:
  * EXPLAIN (ANALYZE, BUFFERS) of each statement and its median time. It lives in the orchestrator's repository
- * package to run the orchestrator's own statements ({@link ClaimRepository}, {@link StatusRepository}), not
+ * package to run the orchestrator's own statements ({@link QueueRepository}, {@link ClaimRepository},
+ * {@link StatusRepository}), not
  * copies of them. For comparison it also runs the claim's ready scan as it was before migration V3
  * ({@link #CLAIM_BEFORE_V3}).
  *
@@ -60,7 +62,7 @@ public final class QueueBenchmark {
                     WHERE relname LIKE 'job_runs%' AND relkind IN ('r', 'i') ORDER BY pg_relation_size(oid) DESC""");
 
             Map<String, String> statements = new LinkedHashMap<>();
-            statements.put("claim: come due (ClaimRepository.COME_DUE)", ClaimRepository.COME_DUE);
+            statements.put("claim: come due (QueueRepository.COME_DUE)", QueueRepository.COME_DUE.sql());
             statements.put("claim: 250 candidates (ClaimRepository.CANDIDATES)", "EXECUTE candidates(250)");
             statements.put("claim: in flight (ClaimRepository.IN_FLIGHT)", ClaimRepository.IN_FLIGHT);
             statements.put("claim before V3: ready scan", CLAIM_BEFORE_V3);
@@ -172,7 +174,7 @@ public final class QueueBenchmark {
     /** The run counters' triggers of migration V5; disabled for the comparison. */
     private static final List<String> COUNTER_TRIGGERS = List.of("job_runs_count_insert", "job_runs_count_update");
 
-    /** What a fetcher writes per run on success (JobRunRepository's completion), one statement per run. */
+    /** What a fetcher writes per run on success (QueueRepository's completion), one statement per run. */
     private static final String COMPLETE = """
             UPDATE job_runs
             SET status = 'success', rows_written = 900, bars_fetched = 960, bars_rejected = 0, provider = 'alpaca',

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -82,9 +83,7 @@ public final class TickDriver implements AutoCloseable {
                 dispatchedTotal += done.dispatched();
                 report(tick);
                 failingSince = done.claimFailed() ? (failingSince == null ? done.at() : failingSince) : null;
-                pause = done.dispatched() == 0 && (tick.dispatches() == null || tick.dispatches() == 0)
-                        ? IDLE_PAUSE
-                        : Duration.ZERO;
+                pause = idle(tick) ? IDLE_PAUSE : Duration.ZERO;
             } catch (OrchestratorException e) {
                 if (stopped) {
                     return;
@@ -97,6 +96,40 @@ public final class TickDriver implements AutoCloseable {
             }
             sleep(pause);
         }
+    }
+
+    /**
+     * Ticks on the calling thread until a tick planned no new slices and {@code drained} holds (nothing queued or
+     * running), pausing {@code idlePause} after a tick that dispatched nothing (runs waiting for their backoff).
+     * Answers every tick's result; fails when not done within {@code timeout}.
+     */
+    public static List<TickResult> tickUntilDrained(
+            OrchestratorClient client, BooleanSupplier drained, Duration timeout, Duration idlePause) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<TickResult> ticks = new ArrayList<>();
+        while (true) {
+            TickResult tick = client.tick();
+            ticks.add(tick);
+            if (tick.slicesCreated() == 0 && drained.getAsBoolean()) {
+                return ticks;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException("backfill not done within " + timeout + "; last tick " + tick);
+            }
+            if (idle(tick)) {
+                try {
+                    Thread.sleep(idlePause.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while ticking", e);
+                }
+            }
+        }
+    }
+
+    /** A tick that dispatched nothing: nothing was ready, so the next one should wait a little. */
+    private static boolean idle(TickResult tick) {
+        return tick.jobsDispatched() == 0 && (tick.dispatches() == null || tick.dispatches() == 0);
     }
 
     private void report(TickResult tick) {

@@ -41,11 +41,6 @@ import org.jboss.logging.Logger;
 public class FunctionHttp {
 
     private static final Logger LOG = Logger.getLogger(FunctionHttp.class);
-    /**
-     * The orchestrator's status page: static files holding no job data, so they load without the token; the
-     * page then asks for it and sends it with every action.
-     */
-    public static final Set<String> OPEN_PAGES = Set.of("/ui", "/ui/app.js", "/ui/app.css");
 
     private final BackfillConfig config;
     private final ObjectMapper json;
@@ -55,9 +50,13 @@ public class FunctionHttp {
     private final Map<String, Set<String>> knownFields;
     /** A copy of the application's mapper configured as Funqy configures its own, so it fails where Funqy failed. */
     private final ObjectMapper asFunqyReads;
+    /** The paths the deployable declares open to reads without the token ({@link OpenPages}). */
+    private final Set<String> openPages;
 
-    FunctionHttp(BackfillConfig config, ObjectMapper json, Instance<FunctionInput> inputs) {
+    FunctionHttp(
+            BackfillConfig config, ObjectMapper json, Instance<FunctionInput> inputs, Instance<OpenPages> openPages) {
         this.config = config;
+        this.openPages = openPages.stream().flatMap(o -> o.paths().stream()).collect(Collectors.toUnmodifiableSet());
         this.json = json;
         this.inputTypes =
                 inputs.stream().collect(Collectors.toUnmodifiableMap(FunctionInput::path, FunctionInput::type));
@@ -132,7 +131,7 @@ public class FunctionHttp {
 
     private void authenticate(RoutingContext ctx) {
         boolean read = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
-        if (ctx.normalizedPath().startsWith("/q/") || read && OPEN_PAGES.contains(ctx.normalizedPath())) {
+        if (ctx.normalizedPath().startsWith("/q/") || read && openPages.contains(ctx.normalizedPath())) {
             ctx.next();
             return;
         }

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,29 +29,28 @@ public class ProviderGateRepository {
     static final String STATE = "SELECT " + COLUMNS + " FROM provider_gate g WHERE g.provider = $1";
 
     /**
-     * A provider-wide failure. $2 code, $3 message, $4 threshold, $5 first probe delay (s), $6 open at once,
-     * $7 open at least this many seconds from the database's now (null: no minimum). An open gate stays open, its
-     * reason and last error follow the latest failure; a closed one opens when forced or when the failures in a
-     * row reach the threshold.
+     * A provider-wide failure. {@code :open_for}: open at least this many seconds from the database's now (null:
+     * no minimum). An open gate stays open, its reason and last error follow the latest failure; a closed one
+     * opens when forced ({@code :open_now}) or when the failures in a row reach the threshold.
      */
-    static final String FAILED = """
+    static final NamedSql FAILED = NamedSql.of("""
             WITH o AS (SELECT provider, state AS was, opened_at AS was_opened, probes AS was_probes,
                               next_probe_at AS was_next, consecutive_failures AS was_failures,
-                              state = 'open' OR $6 OR consecutive_failures + 1 >= $4 AS opens,
-                              now() + make_interval(secs => $7::float8) AS open_until
-                       FROM provider_gate WHERE provider = $1 FOR UPDATE)
+                              state = 'open' OR :open_now OR consecutive_failures + 1 >= :threshold AS opens,
+                              now() + make_interval(secs => :open_for::float8) AS open_until
+                       FROM provider_gate WHERE provider = :provider FOR UPDATE)
             UPDATE provider_gate g
             SET consecutive_failures = o.was_failures + 1,
-                last_error = $3, last_failure_at = now(), updated_at = now(),
+                last_error = :message, last_failure_at = now(), updated_at = now(),
                 state = CASE WHEN o.opens THEN 'open' ELSE 'closed' END,
-                reason = CASE WHEN o.opens THEN $2 END,
+                reason = CASE WHEN o.opens THEN :code END,
                 opened_at = CASE WHEN o.was = 'open' THEN o.was_opened WHEN o.opens THEN now() END,
                 probes = CASE WHEN o.was = 'open' THEN o.was_probes ELSE 0 END,
                 next_probe_at = CASE
                     WHEN o.was = 'open' THEN GREATEST(o.was_next, o.open_until)
-                    WHEN o.opens THEN GREATEST(now() + make_interval(secs => $5), o.open_until) END
+                    WHEN o.opens THEN GREATEST(now() + make_interval(secs => :first_probe), o.open_until) END
             FROM o WHERE g.provider = o.provider
-            """ + "RETURNING " + COLUMNS;
+            """ + "RETURNING " + COLUMNS);
 
     /** The provider answered: the gate closes and the failure count starts again. Writes nothing when already so. */
     static final String SUCCEEDED = """
@@ -70,19 +68,19 @@ public class ProviderGateRepository {
             RETURNING probes""";
 
     /**
-     * $2 token, $3 code, $4 message, $5 interval base (s), $6 interval cap (s), $7 not before this many seconds
-     * from the database's now (null: no minimum). The next probe waits base * 2^probes, capped.
+     * The probe held by {@code :token} failed. The next probe waits base * 2^probes, capped, and at least
+     * {@code :not_before} seconds from the database's now (null: no minimum).
      */
-    static final String PROBE_FAILED = """
+    static final NamedSql PROBE_FAILED = NamedSql.of("""
             UPDATE provider_gate g
-            SET probes = probes + 1, reason = $3, last_error = $4, last_failure_at = now(),
+            SET probes = probes + 1, reason = :code, last_error = :message, last_failure_at = now(),
                 consecutive_failures = consecutive_failures + 1,
-                next_probe_at = GREATEST(now() + LEAST(make_interval(secs => $6),
-                                                       make_interval(secs => $5) * power(2, LEAST(probes, 30))),
-                                     now() + make_interval(secs => $7::float8)),
+                next_probe_at = GREATEST(now() + LEAST(make_interval(secs => :cap),
+                                                       make_interval(secs => :base) * power(2, LEAST(probes, 30))),
+                                     now() + make_interval(secs => :not_before::float8)),
                 probe_token = NULL, probe_lease_until = NULL, updated_at = now()
-            WHERE g.provider = $1 AND g.probe_token = $2
-            """ + "RETURNING " + COLUMNS;
+            WHERE g.provider = :provider AND g.probe_token = :token
+            """ + "RETURNING " + COLUMNS);
 
     private final Pool pool;
 
@@ -106,11 +104,14 @@ public class ProviderGateRepository {
             Duration firstProbe,
             boolean openNow,
             Duration openFor) {
-        Tuple args = Tuple.tuple(
-                Arrays.asList(provider, code, message, threshold, seconds(firstProbe), openNow, seconds(openFor)));
-        return ensure(provider)
-                .chain(() -> pool.preparedQuery(FAILED).execute(args))
-                .map(ProviderGateRepository::first);
+        NamedSql.Params args = FAILED.with("provider", provider)
+                .with("code", code)
+                .with("message", message)
+                .with("threshold", threshold)
+                .with("first_probe", seconds(firstProbe))
+                .with("open_now", openNow)
+                .with("open_for", seconds(openFor));
+        return ensure(provider).chain(() -> args.executeOn(pool)).map(ProviderGateRepository::first);
     }
 
     public Uni<Void> succeeded(String provider) {
@@ -127,10 +128,15 @@ public class ProviderGateRepository {
 
     public Uni<GateState> probeFailed(
             String provider, UUID token, String code, String message, Duration base, Duration cap, Duration notBefore) {
-        Tuple args = Tuple.tuple(
-                Arrays.asList(provider, token, code, message, seconds(base), seconds(cap), seconds(notBefore)));
-        return pool.preparedQuery(PROBE_FAILED)
-                .execute(args)
+        return PROBE_FAILED
+                .with("provider", provider)
+                .with("token", token)
+                .with("code", code)
+                .with("message", message)
+                .with("base", seconds(base))
+                .with("cap", seconds(cap))
+                .with("not_before", seconds(notBefore))
+                .executeOn(pool)
                 .chain(rows ->
                         rows.size() == 0 ? state(provider) : Uni.createFrom().item(first(rows)));
     }

@@ -20,9 +20,9 @@ import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.repository.BarRepository;
 import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.common.repository.ConnectionFaults;
-import io.barsbackfill.common.repository.JobRunRepository;
-import io.barsbackfill.common.repository.JobRunRepository.Completion;
-import io.barsbackfill.common.repository.JobRunRepository.RunState;
+import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.common.repository.QueueRepository.Completion;
+import io.barsbackfill.common.repository.QueueRepository.RunState;
 import io.barsbackfill.common.repository.VerifiedGapRepository;
 import io.barsbackfill.common.repository.VerifiedGapRepository.Gap;
 import io.barsbackfill.common.service.RunChecker.Checked;
@@ -67,7 +67,7 @@ public class BarFetchService {
     private static final int GIVE_BACK_ATTEMPTS = 5;
 
     private final AlpacaBarsClient provider;
-    private final JobRunRepository runs;
+    private final QueueRepository runs;
     private final BarRepository bars;
     private final Pool pool;
     private final ProviderGate gate;
@@ -79,7 +79,7 @@ public class BarFetchService {
 
     BarFetchService(
             AlpacaBarsClient provider,
-            JobRunRepository runs,
+            QueueRepository runs,
             BarRepository bars,
             Pool pool,
             ProviderGate gate,

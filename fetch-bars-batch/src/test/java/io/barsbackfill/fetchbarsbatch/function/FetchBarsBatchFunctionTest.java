@@ -1,6 +1,5 @@
 package io.barsbackfill.fetchbarsbatch.function;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -8,23 +7,13 @@ import static org.hamcrest.Matchers.not;
 
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.FunctionCalls;
-import io.barsbackfill.testing.HostileRequests;
-import io.barsbackfill.testing.InjectSimulator;
-import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.FetcherTestBase;
 import io.barsbackfill.testing.PostgresResource;
-import io.barsbackfill.testing.QueueFixtures;
 import io.barsbackfill.testing.QueueFixtures.Leased;
 import io.barsbackfill.testing.SimulatorResource;
-import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,30 +22,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
-class FetchBarsBatchFunctionTest {
+class FetchBarsBatchFunctionTest extends FetcherTestBase {
 
-    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
-    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
     static final Instant MAR = Instant.parse("2024-03-01T00:00:00Z");
 
-    @InjectTestDatabase
-    TestDatabase db;
-
-    @InjectSimulator
-    MarketSimulator simulator;
-
-    QueueFixtures queue;
-
-    @BeforeEach
-    void setUp() {
-        queue = new QueueFixtures(db).emptied();
-        simulator.resetCounters();
+    FetchBarsBatchFunctionTest() {
+        super("/fetch-bars-batch");
     }
 
     @Test
@@ -275,10 +251,8 @@ class FetchBarsBatchFunctionTest {
         cases.forEach((field, body) ->
                 post(body).statusCode(400).body("code", equalTo("BAD_INPUT")).body("field", equalTo(field.trim())));
 
-        FunctionCalls.post("/fetch-bars-batch", "{\"symbols\": \"AAPL\"}")
-                .statusCode(400)
-                .body("field", equalTo("symbols"));
-        FunctionCalls.post("/fetch-bars-batch", "{not json").statusCode(400).body("code", equalTo("BAD_INPUT"));
+        post("{\"symbols\": \"AAPL\"}").statusCode(400).body("field", equalTo("symbols"));
+        post("{not json").statusCode(400).body("code", equalTo("BAD_INPUT"));
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
         assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'"))
@@ -288,18 +262,8 @@ class FetchBarsBatchFunctionTest {
 
     @Test
     void missingOrWrongTokenGets401() {
-        given().contentType(ContentType.JSON)
-                .body("{}")
-                .post("/fetch-bars-batch")
-                .then()
-                .statusCode(401)
-                .body("code", equalTo("UNAUTHORIZED"));
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer wrong")
-                .body("{}")
-                .post("/fetch-bars-batch")
-                .then()
-                .statusCode(401);
+        postAs(null, "{}").statusCode(401).body("code", equalTo("UNAUTHORIZED"));
+        postAs("wrong", "{}").statusCode(401);
     }
 
     @Test
@@ -312,20 +276,10 @@ class FetchBarsBatchFunctionTest {
         valid.put("timeframe", "h1");
         valid.put("from", JAN.toString());
         valid.put("to", FEB.toString());
-        List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
 
-        assertThat(HostileRequests.refusals(
-                        URI.create("http://localhost:" + RestAssured.port + "/fetch-bars-batch"), "test-token", cases))
-                .as("of %d hostile requests", cases.size())
-                .isEmpty();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertEveryHostileVariantRefused(valid);
         assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'"))
                 .isEqualTo(2);
-        assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
-    }
-
-    private ValidatableResponse post(Map<String, Object> body) {
-        return FunctionCalls.post("/fetch-bars-batch", body);
     }
 
     static Map<String, Object> batch(List<Leased> runs, String timeframe, Instant from, Instant to) {
@@ -337,11 +291,5 @@ class FetchBarsBatchFunctionTest {
         body.put("from", from.toString());
         body.put("to", to.toString());
         return body;
-    }
-
-    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
-        Map<String, Object> copy = new HashMap<>(body);
-        copy.put(key, value);
-        return copy;
     }
 }

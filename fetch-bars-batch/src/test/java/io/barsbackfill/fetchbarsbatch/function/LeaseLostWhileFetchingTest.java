@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
-import io.barsbackfill.testing.InjectSimulator;
-import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.FetcherTestBase;
 import io.barsbackfill.testing.PostgresResource;
-import io.barsbackfill.testing.QueueFixtures;
 import io.barsbackfill.testing.QueueFixtures.Leased;
 import io.barsbackfill.testing.SimulatorResource;
-import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -20,13 +17,11 @@ import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,10 +32,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
-class LeaseLostWhileFetchingTest {
+class LeaseLostWhileFetchingTest extends FetcherTestBase {
 
-    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
-    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
     /** Five runs on one page: stored in groups of two, so the stale one shares its transaction with another. */
     static final String[] SYMBOLS = {"A", "AA", "AAPL", "ABTC", "ACN"};
 
@@ -48,18 +41,8 @@ class LeaseLostWhileFetchingTest {
     static final RestAssuredConfig SLOW = RestAssured.config()
             .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 180_000));
 
-    @InjectTestDatabase
-    TestDatabase db;
-
-    @InjectSimulator
-    MarketSimulator simulator;
-
-    QueueFixtures queue;
-
-    @BeforeEach
-    void setUp() {
-        queue = new QueueFixtures(db).emptied();
-        simulator.resetCounters();
+    LeaseLostWhileFetchingTest() {
+        super("/fetch-bars-batch");
     }
 
     @AfterEach
@@ -126,7 +109,7 @@ class LeaseLostWhileFetchingTest {
                 .contentType(ContentType.JSON)
                 .header("Authorization", "Bearer test-token")
                 .body(body)
-                .post("/fetch-bars-batch")
+                .post(path())
                 .then()
                 .statusCode(status)
                 .extract()

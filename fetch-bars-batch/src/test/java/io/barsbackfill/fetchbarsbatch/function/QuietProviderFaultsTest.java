@@ -6,28 +6,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorFaults;
 import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.FunctionCalls;
-import io.barsbackfill.testing.InjectSimulator;
-import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.FetcherTestBase;
 import io.barsbackfill.testing.PostgresResource;
-import io.barsbackfill.testing.QueueFixtures;
 import io.barsbackfill.testing.QueueFixtures.Leased;
 import io.barsbackfill.testing.ScrapedMetrics;
 import io.barsbackfill.testing.SimulatorResource;
-import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,26 +31,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
-class QuietProviderFaultsTest {
+class QuietProviderFaultsTest extends FetcherTestBase {
 
-    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
-    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
     /** In page order (alphabetical), so that an early end before one leaves out those after it. */
     static final String[] SYMBOLS =
             SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 5).stream().sorted().toArray(String[]::new);
 
-    @InjectTestDatabase
-    TestDatabase db;
-
-    @InjectSimulator
-    MarketSimulator simulator;
-
-    QueueFixtures queue;
-
-    @BeforeEach
-    void setUp() {
-        queue = new QueueFixtures(db).emptied();
-        simulator.resetCounters();
+    QuietProviderFaultsTest() {
+        super("/fetch-bars-batch");
     }
 
     @AfterEach
@@ -185,9 +166,5 @@ class QuietProviderFaultsTest {
     private static double verifyRequests() {
         return ScrapedMetrics.scrape()
                 .value("backfill_provider_requests_total", "outcome=\"ok\",provider=\"alpaca\",purpose=\"verify\"");
-    }
-
-    private ValidatableResponse post(Map<String, Object> body) {
-        return FunctionCalls.post("/fetch-bars-batch", body);
     }
 }

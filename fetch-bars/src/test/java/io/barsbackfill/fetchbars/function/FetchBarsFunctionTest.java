@@ -7,51 +7,26 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.simulator.MarketSimulator;
-import io.barsbackfill.testing.FunctionCalls;
-import io.barsbackfill.testing.HostileRequests;
-import io.barsbackfill.testing.InjectSimulator;
-import io.barsbackfill.testing.InjectTestDatabase;
+import io.barsbackfill.testing.FetcherTestBase;
 import io.barsbackfill.testing.PostgresResource;
-import io.barsbackfill.testing.QueueFixtures;
 import io.barsbackfill.testing.QueueFixtures.Leased;
 import io.barsbackfill.testing.SimulatorResource;
-import io.barsbackfill.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(SimulatorResource.class)
-class FetchBarsFunctionTest {
+class FetchBarsFunctionTest extends FetcherTestBase {
 
-    static final Instant JAN = Instant.parse("2024-01-01T00:00:00Z");
-    static final Instant FEB = Instant.parse("2024-02-01T00:00:00Z");
-
-    @InjectTestDatabase
-    TestDatabase db;
-
-    @InjectSimulator
-    MarketSimulator simulator;
-
-    QueueFixtures queue;
-
-    @BeforeEach
-    void setUp() {
-        queue = new QueueFixtures(db).emptied();
-        simulator.resetCounters();
+    FetchBarsFunctionTest() {
+        super("/fetch-bars");
     }
 
     @Test
@@ -193,20 +168,8 @@ class FetchBarsFunctionTest {
                 .path("error");
         assertThat(message).hasSizeLessThan(200);
         post(with(ok, "symbol", "\u0000AAPL")).statusCode(400).body("field", equalTo("symbol"));
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body("[1, 2, 3]")
-                .post("/fetch-bars")
-                .then()
-                .statusCode(400)
-                .body("code", equalTo("BAD_INPUT"));
-        given().contentType(ContentType.JSON)
-                .header("Authorization", "Bearer test-token")
-                .body("{\"job_run_id\": {\"$gt\": \"\"}}")
-                .post("/fetch-bars")
-                .then()
-                .statusCode(400)
-                .body("field", equalTo("job_run_id"));
+        post("[1, 2, 3]").statusCode(400).body("code", equalTo("BAD_INPUT"));
+        post("{\"job_run_id\": {\"$gt\": \"\"}}").statusCode(400).body("field", equalTo("job_run_id"));
 
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
         assertThat(db.query("SELECT status FROM job_runs").get(0).get("status")).isEqualTo("running");
@@ -223,25 +186,15 @@ class FetchBarsFunctionTest {
         valid.put("timeframe", "h1");
         valid.put("from", JAN.toString());
         valid.put("to", FEB.toString());
-        List<HostileRequests.Case> cases = HostileRequests.against(valid, List.copyOf(valid.keySet()));
 
-        assertThat(HostileRequests.refusals(
-                        URI.create("http://localhost:" + RestAssured.port + "/fetch-bars"), "test-token", cases))
-                .as("of %d hostile requests", cases.size())
-                .isEmpty();
-        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertEveryHostileVariantRefused(valid);
         assertThat(db.query("SELECT status, attempt FROM job_runs").get(0)).containsEntry("status", "running");
-        assertThat(simulator.barRequests()).as("nothing reached the provider").isZero();
     }
 
     @Test
     void healthIsOpenButFunctionsNeedTheToken() {
         given().get("/q/health/ready").then().statusCode(200);
-        given().contentType(ContentType.JSON)
-                .body("{}")
-                .post("/fetch-bars")
-                .then()
-                .statusCode(401);
+        postAs(null, "{}").statusCode(401);
     }
 
     @Test
@@ -305,17 +258,7 @@ class FetchBarsFunctionTest {
         assertThat(db.query("SELECT bars_rejected FROM job_runs").get(0)).containsEntry("bars_rejected", 0);
     }
 
-    private ValidatableResponse post(Map<String, Object> body) {
-        return FunctionCalls.post("/fetch-bars", body);
-    }
-
     static Map<String, Object> request(Leased run, String timeframe, Instant from, Instant to) {
         return run.fetchBarsRequest(timeframe, from, to);
-    }
-
-    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
-        Map<String, Object> copy = new HashMap<>(body);
-        copy.put(key, value);
-        return copy;
     }
 }

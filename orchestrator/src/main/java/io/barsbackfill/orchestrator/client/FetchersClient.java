@@ -12,6 +12,7 @@ import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.ProbeRequest;
 import io.barsbackfill.common.function.ProbeResponse;
 import io.barsbackfill.common.function.SymbolResult;
+import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
@@ -21,20 +22,24 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Calls the fetchers with the internal bearer token. Every answer with a status is a {@link FetcherReply};
- * no answer at all (refused, reset, timed out) fails with {@link FetcherUnreachableException}. No retries
- * here: a dispatch that fails goes back to the queue with backoff, which is the retry. The provider is probed
- * through fetch-bars ({@link #probe}), so that the orchestrator needs no provider settings of its own.
+ * Calls the fetchers with the internal bearer token: a {@link Dispatch} of one run goes to fetch-bars, one of
+ * more to fetch-bars-batch, as the request built from its claimed runs. Every answer with a status is a
+ * {@link FetcherReply} of domain values; no answer at all (refused, reset, timed out) fails with
+ * {@link FetcherUnreachableException}. No retries here: a dispatch that fails goes back to the queue with
+ * backoff, which is the retry. The provider is probed through fetch-bars ({@link #probe}), so that the
+ * orchestrator needs no provider settings of its own.
  */
 @ApplicationScoped
 public class FetchersClient {
+
+    /** The most tickers one {@link #probe} may name. */
+    public static final int PROBE_MAX_SYMBOLS = ProbeRequest.MAX_SYMBOLS;
 
     private final FetchersApi single;
     private final FetchersApi batch;
@@ -50,20 +55,24 @@ public class FetchersClient {
         this.authorization = "Bearer " + backfill.internalToken().orElse("");
     }
 
-    /** {@code dispatchId} travels as a header, for the fetcher's logs. The answer is one result. */
-    public Uni<FetcherReply> fetchBars(FetchBarsRequest request, UUID dispatchId) {
+    /** The dispatch's id travels as a header, for the fetcher's logs. */
+    public Uni<FetcherReply> fetch(Dispatch d) {
+        String dispatchId = d.id().toString();
+        if (d.isSingle()) {
+            FetchBarsRequest request = FetcherWire.single(d);
+            return call(
+                    () -> single.fetchBars(request, authorization, dispatchId),
+                    FetchBarsResponse.class,
+                    r -> List.of(r.result()),
+                    d,
+                    "fetch-bars");
+        }
+        FetchBarsBatchRequest request = FetcherWire.batch(d);
         return call(
-                () -> single.fetchBars(request, authorization, dispatchId.toString()),
-                FetchBarsResponse.class,
-                r -> List.of(r.result()),
-                "fetch-bars");
-    }
-
-    public Uni<FetcherReply> fetchBarsBatch(FetchBarsBatchRequest request, UUID dispatchId) {
-        return call(
-                () -> batch.fetchBarsBatch(request, authorization, dispatchId.toString()),
+                () -> batch.fetchBarsBatch(request, authorization, dispatchId),
                 FetchBarsBatchResponse.class,
                 FetchBarsBatchResponse::results,
+                d,
                 "fetch-bars-batch");
     }
 
@@ -109,17 +118,18 @@ public class FetchersClient {
                     ? Uni.createFrom().voidItem()
                     : Uni.createFrom().failure(failure.get());
         }
-        FetcherReply reply = read(response, ProbeResponse.class, answer -> List.of());
-        String why = reply.error() == null
-                ? "no error body"
-                : Messages.clip(reply.error().error(), 200) + " ("
-                        + reply.error().code() + ")";
+        ErrorBody error = errorBody(response);
+        String why = error == null ? "no error body" : Messages.clip(error.error(), 200) + " (" + error.code() + ")";
         return Uni.createFrom()
                 .failure(new ProbeUndeliveredException("fetch-bars answered HTTP " + status + ": " + why, null));
     }
 
     private <T> Uni<FetcherReply> call(
-            Supplier<Uni<Response>> request, Class<T> type, Function<T, List<SymbolResult>> results, String function) {
+            Supplier<Uni<Response>> request,
+            Class<T> type,
+            Function<T, List<SymbolResult>> results,
+            Dispatch d,
+            String function) {
         return Uni.createFrom()
                 .<Response>deferred(request::get)
                 // also bounds a connection that trickles bytes, which the read timeout alone would not
@@ -130,25 +140,29 @@ public class FetchersClient {
                 .transform(e -> new FetcherUnreachableException(function + " unreachable: " + Messages.rootCause(e), e))
                 .map(response -> {
                     try {
-                        return read(response, type, results);
+                        return read(response, type, results, d);
                     } finally {
                         response.close();
                     }
                 });
     }
 
-    private static <T> FetcherReply read(Response response, Class<T> type, Function<T, List<SymbolResult>> results) {
+    private static <T> FetcherReply read(
+            Response response, Class<T> type, Function<T, List<SymbolResult>> results, Dispatch d) {
         int status = response.getStatus();
         if (status >= 200 && status < 300) {
-            return new FetcherReply(status, results.apply(response.readEntity(type)), null);
+            return new FetcherReply(status, FetcherWire.runResults(results.apply(response.readEntity(type)), d), null);
         }
-        ErrorBody error;
+        ErrorBody error = errorBody(response);
+        return new FetcherReply(status, null, error == null ? null : FetcherWire.error(error));
+    }
+
+    private static ErrorBody errorBody(Response response) {
         try {
-            error = response.readEntity(ErrorBody.class);
+            return response.readEntity(ErrorBody.class);
         } catch (RuntimeException e) {
-            error = null;
+            return null;
         }
-        return new FetcherReply(status, null, error);
     }
 
     private static FetchersApi api(URI baseUri, Duration connect, Duration read) {

@@ -2,11 +2,13 @@ package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.orchestrator.Definition;
 import io.barsbackfill.orchestrator.api.AuditReport;
 import io.barsbackfill.orchestrator.api.AuditReport.Finding;
 import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
 import io.barsbackfill.orchestrator.api.AuditReport.SymbolAudit;
 import io.barsbackfill.orchestrator.api.CoverageReport;
+import io.barsbackfill.orchestrator.api.EnqueueResult;
 import io.barsbackfill.orchestrator.api.RecountResult;
 import io.barsbackfill.orchestrator.api.RemoveResult;
 import io.barsbackfill.orchestrator.api.TickResult;
@@ -16,6 +18,7 @@ import io.barsbackfill.orchestrator.repository.RemovalRepository.Removal;
 import io.barsbackfill.orchestrator.service.AuditService.Audit;
 import io.barsbackfill.orchestrator.service.AuditService.Figures;
 import io.barsbackfill.orchestrator.service.CoverageService.Grid;
+import io.barsbackfill.orchestrator.service.Enqueued;
 import io.barsbackfill.orchestrator.service.QueueControlService.Remove;
 import io.barsbackfill.orchestrator.service.TickSummary;
 import java.time.Instant;
@@ -25,9 +28,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The results of {@code tick}, {@code coverage}, {@code audit}, {@code remove} and {@code recount} as their wire
- * answers: the one place they are
- * mapped ({@link StatusReports} maps {@code status}).
+ * The results of {@code tick}, {@code enqueue}, {@code coverage}, {@code audit}, {@code remove} and
+ * {@code recount} as their wire answers: the one place they are mapped ({@link StatusReports} maps
+ * {@code status}).
  */
 final class OrchestratorAnswers {
 
@@ -50,6 +53,27 @@ final class OrchestratorAnswers {
                 t.runsReleased(),
                 t.runsFailed(),
                 t.gate());
+    }
+
+    static EnqueueResult enqueue(Enqueued e) {
+        Definition d = e.definition();
+        return new EnqueueResult(
+                d.id().toString(),
+                d.name(),
+                d.symbols().stream().map(Ticker::value).toList(),
+                d.timeframe().name(),
+                d.series().feed(),
+                d.series().adjustment(),
+                d.windowFrom().toString(),
+                d.windowTo() == null ? null : d.windowTo().toString(),
+                d.priority(),
+                d.enabled(),
+                e.slices(),
+                e.slicesReady(),
+                e.runs(),
+                e.skipped().entrySet().stream()
+                        .map(s -> new EnqueueResult.Skipped(s.getKey().value(), s.getValue()))
+                        .toList());
     }
 
     static RemoveResult remove(Remove r, Removal done) {

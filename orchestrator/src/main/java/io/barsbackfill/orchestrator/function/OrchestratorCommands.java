@@ -81,6 +81,14 @@ final class OrchestratorCommands {
         return new AuditScope(r.definition().trim(), null);
     }
 
+    /** {@code coverage}: a definition's name. */
+    static String coverage(OrchestratorRequest r) {
+        if (r.definition() == null || r.definition().isBlank()) {
+            throw new BadInputException("definition", "coverage needs a definition name");
+        }
+        return r.definition().trim();
+    }
+
     /** {@code refresh}: a definition, and optionally the date or instant the slices must end after. */
     static Refresh refresh(OrchestratorRequest r) {
         String name = RequestFields.required("definition", r.definition()).trim();

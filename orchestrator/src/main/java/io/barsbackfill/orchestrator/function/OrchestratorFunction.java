@@ -25,7 +25,7 @@ import java.time.Clock;
 /**
  * {@code POST /orchestrator {action, ...}} (contract: docs/contracts.md). Every action needs the internal bearer token,
  * checked in front of Funqy by {@code FunctionHttp}, which also maps bad input to 400 {@code {error, code,
- * field}}.
+ * field}}; the services' refusals become bad input in {@link OrchestratorRefusals}.
  */
 public class OrchestratorFunction {
 
@@ -67,6 +67,10 @@ public class OrchestratorFunction {
         }
         OrchestratorAction action = OrchestratorAction.parse(request.action());
         action.refuseOtherFields(request);
+        return answer(action, request).onFailure().transform(OrchestratorRefusals::answer);
+    }
+
+    private Uni<OrchestratorResponse> answer(OrchestratorAction action, OrchestratorRequest request) {
         return switch (action) {
             case tick -> ticks.tick().map(t -> OrchestratorResponse.of(OrchestratorAnswers.tick(t)));
             case status -> status.status().map(s -> OrchestratorResponse.of(StatusReports.of(s)));
@@ -76,7 +80,7 @@ public class OrchestratorFunction {
                                 config.orchestrator(),
                                 backfill.alpaca().defaultSeries(),
                                 clock.instant()))
-                        .map(OrchestratorResponse::of);
+                        .map(e -> OrchestratorResponse.of(OrchestratorAnswers.enqueue(e)));
             case retry_failed ->
                 queue.retryFailed(OrchestratorCommands.runFilter(request))
                         .map(n -> OrchestratorResponse.of(
@@ -102,7 +106,7 @@ public class OrchestratorFunction {
             }
             case recount -> queue.recount().map(d -> OrchestratorResponse.of(OrchestratorAnswers.recount(d)));
             case coverage ->
-                coverage.report(request.definition())
+                coverage.report(OrchestratorCommands.coverage(request))
                         .map(g -> OrchestratorResponse.of(OrchestratorAnswers.coverage(g)));
         };
     }

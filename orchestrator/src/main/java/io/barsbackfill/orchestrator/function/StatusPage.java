@@ -1,10 +1,12 @@
 package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.function.FunctionHttp;
+import io.barsbackfill.common.function.OpenPages;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +14,7 @@ import java.util.Map;
 
 /**
  * {@code GET /ui}: the status page, three static files from {@code ui/} on the classpath. It holds no job data
- * (so {@link FunctionHttp} lets exactly {@link FunctionHttp#OPEN_PAGES} through without a token) and loads
+ * (so it declares them as {@link OpenPages}, which {@link FunctionHttp} lets through without a token) and loads
  * nothing from elsewhere; the browser may only talk back to this origin.
  */
 @ApplicationScoped
@@ -25,10 +27,10 @@ public class StatusPage {
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    @Produces
+    static final OpenPages OPEN = new OpenPages(FILES.keySet());
+
     void install(@Observes Router router) {
-        if (!FILES.keySet().equals(FunctionHttp.OPEN_PAGES)) {
-            throw new IllegalStateException("the status page's files and the paths open without a token differ");
-        }
         FILES.forEach((path, type) -> {
             Buffer body = Buffer.buffer(resource(path.equals("/ui") ? "ui/index.html" : path.substring(1)));
             router.get(path)

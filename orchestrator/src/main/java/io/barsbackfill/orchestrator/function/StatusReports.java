@@ -1,6 +1,14 @@
 package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.orchestrator.StatusFigures.Bars;
+import io.barsbackfill.orchestrator.StatusFigures.Completeness;
+import io.barsbackfill.orchestrator.StatusFigures.Counts;
+import io.barsbackfill.orchestrator.StatusFigures.DefinitionFigures;
+import io.barsbackfill.orchestrator.StatusFigures.ErrorGroup;
+import io.barsbackfill.orchestrator.StatusFigures.Finished;
+import io.barsbackfill.orchestrator.StatusFigures.Heartbeat;
+import io.barsbackfill.orchestrator.StatusFigures.Totals;
 import io.barsbackfill.orchestrator.api.StatusReport;
 import io.barsbackfill.orchestrator.api.StatusReport.BarTotals;
 import io.barsbackfill.orchestrator.api.StatusReport.CompletenessStatus;
@@ -13,14 +21,6 @@ import io.barsbackfill.orchestrator.api.StatusReport.ProviderStatus;
 import io.barsbackfill.orchestrator.api.StatusReport.RefreshProgress;
 import io.barsbackfill.orchestrator.api.StatusReport.RunCounts;
 import io.barsbackfill.orchestrator.api.StatusReport.Throughput;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Bars;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Completeness;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
-import io.barsbackfill.orchestrator.repository.StatusRepository.DefinitionRow;
-import io.barsbackfill.orchestrator.repository.StatusRepository.ErrorGroup;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Finished;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Heartbeat;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.barsbackfill.orchestrator.service.StatusService.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +80,7 @@ final class StatusReports {
                 .toList();
     }
 
-    private static DefinitionStatus definition(DefinitionRow d) {
+    private static DefinitionStatus definition(DefinitionFigures d) {
         return new DefinitionStatus(
                 d.id().toString(),
                 d.name(),
@@ -89,17 +89,17 @@ final class StatusReports {
                 d.feed(),
                 d.adjustment(),
                 d.symbols(),
-                d.windowFrom(),
-                d.windowTo(),
+                IsoUtc.of(d.windowFrom()),
+                IsoUtc.of(d.windowTo()),
                 d.priority(),
-                d.plannedTo(),
+                IsoUtc.of(d.plannedTo()),
                 runs(d.runs()),
                 bars(d.bars()),
                 progress(d.runs()),
                 d.refresh() == null
                         ? null
                         : new RefreshProgress(
-                                d.refresh().requestedAt(),
+                                IsoUtc.of(d.refresh().requestedAt()),
                                 d.refresh().runs(),
                                 d.refresh().pending(),
                                 d.refresh().barsChanged()),
@@ -119,7 +119,8 @@ final class StatusReports {
     }
 
     private static HeartbeatStatus heartbeat(Heartbeat h) {
-        return new HeartbeatStatus(h.name(), h.status(), h.message(), h.version(), h.lastSeen(), h.ageSeconds());
+        return new HeartbeatStatus(
+                h.name(), h.status(), h.message(), h.version(), IsoUtc.of(h.lastSeen()), h.ageSeconds());
     }
 
     private static ProviderStatus provider(GateState gate, Instant now) {

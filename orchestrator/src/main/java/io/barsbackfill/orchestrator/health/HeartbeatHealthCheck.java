@@ -1,8 +1,8 @@
 package io.barsbackfill.orchestrator.health;
 
 import io.barsbackfill.common.health.HealthChecks;
+import io.barsbackfill.orchestrator.StatusFigures.Heartbeat;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Heartbeat;
 import io.barsbackfill.orchestrator.service.InstanceIdentity;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.Wellness;

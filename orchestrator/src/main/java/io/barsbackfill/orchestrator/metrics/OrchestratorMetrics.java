@@ -2,9 +2,9 @@ package io.barsbackfill.orchestrator.metrics;
 
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.StatusFigures.Counts;
+import io.barsbackfill.orchestrator.StatusFigures.Totals;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Counts;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -3,9 +3,8 @@ package io.barsbackfill.orchestrator.repository;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.common.function.BadInputException;
-import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.orchestrator.Definition;
+import io.barsbackfill.orchestrator.DefinitionNotFoundException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -58,11 +57,9 @@ public class DefinitionRepository {
                         : Optional.of(definition(rows.iterator().next())));
     }
 
-    /** The definition a request names in its field {@code definition}; a name nobody has is bad input. */
+    /** The definition named {@code name}; fails with {@link DefinitionNotFoundException} when nobody has it. */
     public Uni<Definition> named(String name) {
-        return byName(name)
-                .map(found -> found.orElseThrow(() ->
-                        new BadInputException("definition", "no definition named '" + RequestFields.clip(name) + "'")));
+        return byName(name).map(found -> found.orElseThrow(() -> new DefinitionNotFoundException(name)));
     }
 
     public Uni<Definition> insert(

@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.orchestrator.Definition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * <ol>
  * <li>lock the definition row (SKIP LOCKED: another tick planning it right now does the work) and read
  * {@code planned_to} as that tick left it;</li>
- * <li>insert one run per (ticker, slice); the slice key makes this idempotent whoever else inserts;</li>
+ * <li>insert one run per (ticker, slice) ({@link QueueRepository#PLAN}): idempotent whoever else inserts;</li>
  * <li>link the definition to every run it wants, new or already queued by another definition. This is a
  * separate statement so that it sees runs a concurrent transaction committed while we waited on them;</li>
  * <li>advance {@code planned_to} so the next tick starts after these slices.</li>
@@ -29,18 +30,6 @@ public class PlanRepository {
 
     static final String LOCK = """
             SELECT planned_to FROM job_definitions WHERE id = $1 AND enabled FOR UPDATE SKIP LOCKED""";
-
-    /** $1 definition, $2 slice starts, $3 slice ends, $4 max attempts. */
-    static final String INSERT_RUNS = """
-            INSERT INTO job_runs (job_def_id, symbol, timeframe, feed, adjustment, slice_from, slice_to, priority,
-                                  max_attempts)
-            SELECT d.id, s.symbol, d.timeframe, d.feed, d.adjustment, sl.slice_from, sl.slice_to, d.priority, $4
-            FROM job_definitions d
-            CROSS JOIN unnest(d.symbols) AS s(symbol)
-            CROSS JOIN unnest($2::timestamptz[], $3::timestamptz[]) AS sl(slice_from, slice_to)
-            WHERE d.id = $1
-            ORDER BY sl.slice_from, s.symbol
-            ON CONFLICT ON CONSTRAINT job_runs_slice_key DO NOTHING""";
 
     /** $1 definition, $2 slice starts. */
     static final String LINK_RUNS = """
@@ -57,9 +46,11 @@ public class PlanRepository {
             UPDATE job_definitions SET planned_to = GREATEST(planned_to, $2) WHERE id = $1""";
 
     private final Pool pool;
+    private final QueueRepository queue;
 
-    PlanRepository(Pool pool) {
+    PlanRepository(Pool pool, QueueRepository queue) {
         this.pool = pool;
+        this.queue = queue;
     }
 
     /**
@@ -83,11 +74,8 @@ public class PlanRepository {
 
     private Uni<Integer> insert(SqlConnection conn, Definition definition, List<Slice> slices, int maxAttempts) {
         var starts = Rows.utc(slices.stream().map(Slice::from).toList());
-        var ends = Rows.utc(slices.stream().map(Slice::to).toList());
         Instant plannedTo = slices.get(slices.size() - 1).to();
-        return conn.preparedQuery(INSERT_RUNS)
-                .execute(Tuple.of(definition.id(), starts, ends, maxAttempts))
-                .map(rows -> rows.rowCount())
+        return queue.plan(conn, definition.id(), slices, maxAttempts)
                 .call(() -> conn.preparedQuery(LINK_RUNS).execute(Tuple.of(definition.id(), starts)))
                 .call(() -> conn.preparedQuery(ADVANCE).execute(Tuple.of(definition.id(), Rows.utc(plannedTo))));
     }

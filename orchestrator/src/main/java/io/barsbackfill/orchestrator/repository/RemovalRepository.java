@@ -1,16 +1,19 @@
 package io.barsbackfill.orchestrator.repository;
 
+import io.barsbackfill.common.domain.JobStatus;
+import io.barsbackfill.common.repository.QueueRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code remove}: a definition, its links and its own unfinished runs go; runs another definition also links stay
- * as they are. $1 is the definition's id throughout. A run is the definition's own when no other definition
- * links it.
+ * {@code remove}: a definition, its links and its own unfinished runs go ({@link QueueRepository#cancelOwn});
+ * runs another definition also links stay as they are. $1 is the definition's id throughout. A run is the
+ * definition's own when no other definition links it.
  *
  * <p>Its own queued, failed and <em>running</em> runs become {@code cancelled}, with their leases cleared: every
  * statement a fetcher makes about a run is fenced by {@code (lease_token, status = 'running')}, so a fetcher still
@@ -61,31 +64,21 @@ public class RemovalRepository {
               AND d.adjustment = gone.adjustment AND d.ts = gone.ts""";
 
     /**
-     * The definition's own runs in the given statuses ($2) to {@code cancelled}, leases cleared. Runs a fetcher is
-     * storing are locked by it: this waits for that commit, then finds them {@code success} (and leaves them,
-     * unless $2 names success).
-     */
-    static final String CANCEL_OWN = """
-            UPDATE job_runs r
-            SET status = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = now(),
-                updated_at = now()
-            WHERE r.status = ANY ($2::text[])
-              AND EXISTS (SELECT 1 FROM job_definition_runs l WHERE l.job_run_id = r.id AND l.job_def_id = $1)
-              AND NOT EXISTS (SELECT 1 FROM job_definition_runs o WHERE o.job_run_id = r.id AND o.job_def_id <> $1)""";
-
-    /**
      * Its links go with it (ON DELETE CASCADE, counted by the link trigger); {@code job_runs.job_def_id} (the
      * definition that asked first, which nothing reads) becomes null in its runs, shared ones included.
      */
     static final String DELETE_DEFINITION = "DELETE FROM job_definitions WHERE id = $1";
 
-    private static final String[] UNFINISHED = {"queued", "running", "failed"};
-    private static final String[] ALL_BUT_CANCELLED = {"queued", "running", "failed", "success"};
+    private static final List<JobStatus> UNFINISHED = List.of(JobStatus.queued, JobStatus.running, JobStatus.failed);
+    private static final List<JobStatus> ALL_BUT_CANCELLED =
+            List.of(JobStatus.queued, JobStatus.running, JobStatus.failed, JobStatus.success);
 
     private final OperatorTransactions operator;
+    private final QueueRepository queue;
 
-    RemovalRepository(OperatorTransactions operator) {
+    RemovalRepository(OperatorTransactions operator, QueueRepository queue) {
         this.operator = operator;
+        this.queue = queue;
     }
 
     /** What a removal changed (or, dry, would change). */
@@ -120,18 +113,17 @@ public class RemovalRepository {
      * Cancels first: a completion under way is waited for, so its bars are stored before the bars are deleted
      * (this statement's snapshot is taken after it) and no fetcher stores any afterwards.
      */
-    private static Uni<Removal> apply(SqlConnection conn, UUID definition, boolean deleteBars) {
+    private Uni<Removal> apply(SqlConnection conn, UUID definition, boolean deleteBars) {
         Uni<Long> shared = conn.preparedQuery(RUNS)
                 .execute(Tuple.of(definition))
                 .map(rows -> rows.iterator().next().getLong("shared"));
-        return shared.chain(kept -> conn.preparedQuery(CANCEL_OWN)
-                .execute(Tuple.of(definition, deleteBars ? ALL_BUT_CANCELLED : UNFINISHED))
+        return shared.chain(kept -> queue.cancelOwn(conn, definition, deleteBars ? ALL_BUT_CANCELLED : UNFINISHED)
                 .chain(cancelled -> (deleteBars
                                 ? conn.preparedQuery(DELETE_BARS)
                                         .execute(Tuple.of(definition))
                                         .map(rows -> (long) rows.rowCount())
                                 : Uni.createFrom().item(0L))
                         .call(() -> conn.preparedQuery(DELETE_DEFINITION).execute(Tuple.of(definition)))
-                        .map(bars -> new Removal(cancelled.rowCount(), kept, bars))));
+                        .map(bars -> new Removal(cancelled, kept, bars))));
     }
 }

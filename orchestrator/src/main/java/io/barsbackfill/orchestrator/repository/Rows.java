@@ -17,6 +17,22 @@ final class Rows {
         return t == null ? null : t.toInstant();
     }
 
+    /**
+     * A timestamp of any value PostgreSQL accepts, read in the binary format: {@code infinity} and {@code -infinity}
+     * (which the client reads as {@link OffsetDateTime#MAX} and {@link OffsetDateTime#MIN}) are {@link Instant#MAX}
+     * and {@link Instant#MIN}.
+     */
+    static Instant timestamp(Row row, String column) {
+        OffsetDateTime t = row.getOffsetDateTime(column);
+        if (t == null) {
+            return null;
+        }
+        if (t.equals(OffsetDateTime.MAX)) {
+            return Instant.MAX;
+        }
+        return t.equals(OffsetDateTime.MIN) ? Instant.MIN : t.toInstant();
+    }
+
     static OffsetDateTime utc(Instant t) {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }

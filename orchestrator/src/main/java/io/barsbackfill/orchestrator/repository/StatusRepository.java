@@ -1,5 +1,15 @@
 package io.barsbackfill.orchestrator.repository;
 
+import io.barsbackfill.orchestrator.StatusFigures.Bars;
+import io.barsbackfill.orchestrator.StatusFigures.Completeness;
+import io.barsbackfill.orchestrator.StatusFigures.Counts;
+import io.barsbackfill.orchestrator.StatusFigures.DefinitionFigures;
+import io.barsbackfill.orchestrator.StatusFigures.ErrorGroup;
+import io.barsbackfill.orchestrator.StatusFigures.Errors;
+import io.barsbackfill.orchestrator.StatusFigures.Finished;
+import io.barsbackfill.orchestrator.StatusFigures.Heartbeat;
+import io.barsbackfill.orchestrator.StatusFigures.Refreshed;
+import io.barsbackfill.orchestrator.StatusFigures.Totals;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,10 +25,10 @@ import java.util.UUID;
 /**
  * Aggregates for {@code status}: exact counts, never a LIMITed sample. Runs by status and per definition are
  * the sums of the counters of migration V5 (kept by triggers in each transition's transaction); every other
- * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Timestamps leave
- * the
- * database as text ({@code iso_utc}) and ages are null for infinite values, so no value PostgreSQL accepts
- * in a row can make the report fail; free text is clipped.
+ * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Rows with
+ * timestamps are read in the binary format (prepared), which decodes every value PostgreSQL accepts, infinities
+ * included ({@link Rows#timestamp}); ages are null for infinite values, and free text is clipped, so no value in a
+ * row can make the report fail.
  */
 @ApplicationScoped
 public class StatusRepository {
@@ -68,8 +78,7 @@ public class StatusRepository {
 
     static final String DEFINITIONS = """
             SELECT d.id, d.name, d.enabled, d.timeframe, d.feed, d.adjustment, cardinality(d.symbols) AS symbols,
-                   iso_utc(d.window_from) AS window_from, iso_utc(d.window_to) AS window_to, d.priority,
-                   iso_utc(d.planned_to) AS planned_to,
+                   d.window_from, d.window_to, d.priority, d.planned_to,
                    coalesce(sum(c.runs) FILTER (WHERE c.status = 'queued'), 0)::bigint AS queued,
                    coalesce(sum(c.runs) FILTER (WHERE c.status = 'running'), 0)::bigint AS running,
                    coalesce(sum(c.runs) FILTER (WHERE c.status = 'success'), 0)::bigint AS success,
@@ -93,7 +102,7 @@ public class StatusRepository {
                 FROM job_runs r JOIN job_definition_runs l ON l.job_run_id = r.id
                 WHERE r.refreshed_at IS NOT NULL),
             latest AS (SELECT job_def_id, max(refreshed_at) AS refreshed_at FROM refreshed GROUP BY job_def_id)
-            SELECT f.job_def_id, iso_utc(f.refreshed_at) AS refreshed_at, count(*) AS runs,
+            SELECT f.job_def_id, f.refreshed_at, count(*) AS runs,
                    count(*) FILTER (WHERE f.status IN ('queued', 'running')) AS pending,
                    coalesce(sum(f.rows_written) FILTER (WHERE f.status = 'success'), 0) AS bars_changed
             FROM refreshed f JOIN latest USING (job_def_id, refreshed_at)
@@ -123,7 +132,7 @@ public class StatusRepository {
 
     static final String HEARTBEATS = """
             SELECT left(name, 200) AS name, status, left(message, 500) AS message, left(version, 100) AS version,
-                   iso_utc(last_seen) AS last_seen, age_seconds(last_seen) AS age_seconds
+                   last_seen, age_seconds(last_seen) AS age_seconds
             FROM orchestrator_heartbeat
             ORDER BY last_seen DESC
             LIMIT 50""";
@@ -179,20 +188,22 @@ public class StatusRepository {
         });
     }
 
-    public Uni<List<DefinitionRow>> definitions() {
-        Uni<Map<UUID, Refreshed>> refreshes = pool.query(REFRESHES).execute().map(rows -> {
-            Map<UUID, Refreshed> byDefinition = new HashMap<>();
-            for (Row r : rows) {
-                byDefinition.put(
-                        r.getUUID("job_def_id"),
-                        new Refreshed(
-                                r.getString("refreshed_at"),
-                                r.getLong("runs"),
-                                r.getLong("pending"),
-                                r.getLong("bars_changed")));
-            }
-            return byDefinition;
-        });
+    public Uni<List<DefinitionFigures>> definitions() {
+        Uni<Map<UUID, Refreshed>> refreshes = pool.preparedQuery(REFRESHES)
+                .execute()
+                .map(rows -> {
+                    Map<UUID, Refreshed> byDefinition = new HashMap<>();
+                    for (Row r : rows) {
+                        byDefinition.put(
+                                r.getUUID("job_def_id"),
+                                new Refreshed(
+                                        Rows.timestamp(r, "refreshed_at"),
+                                        r.getLong("runs"),
+                                        r.getLong("pending"),
+                                        r.getLong("bars_changed")));
+                    }
+                    return byDefinition;
+                });
         Uni<Map<UUID, Completeness>> completeness = pool.query(COMPLETENESS)
                 .execute()
                 .map(rows -> {
@@ -215,12 +226,12 @@ public class StatusRepository {
                 .all()
                 .unis(refreshes, completeness)
                 .asTuple()
-                .chain(both -> pool.query(DEFINITIONS).execute().map(rows -> {
+                .chain(both -> pool.preparedQuery(DEFINITIONS).execute().map(rows -> {
                     Map<UUID, Refreshed> refresh = both.getItem1();
                     Map<UUID, Completeness> complete = both.getItem2();
-                    List<DefinitionRow> defs = new ArrayList<>();
+                    List<DefinitionFigures> defs = new ArrayList<>();
                     for (Row r : rows) {
-                        defs.add(new DefinitionRow(
+                        defs.add(new DefinitionFigures(
                                 r.getUUID("id"),
                                 r.getString("name"),
                                 r.getBoolean("enabled"),
@@ -228,10 +239,10 @@ public class StatusRepository {
                                 r.getString("feed"),
                                 r.getString("adjustment"),
                                 r.getInteger("symbols"),
-                                r.getString("window_from"),
-                                r.getString("window_to"),
+                                Rows.timestamp(r, "window_from"),
+                                Rows.timestamp(r, "window_to"),
                                 r.getInteger("priority"),
-                                r.getString("planned_to"),
+                                Rows.timestamp(r, "planned_to"),
                                 counts(r),
                                 bars(r),
                                 refresh.get(r.getUUID("id")),
@@ -242,7 +253,7 @@ public class StatusRepository {
     }
 
     public Uni<List<Heartbeat>> heartbeats() {
-        return pool.query(HEARTBEATS).execute().map(rows -> {
+        return pool.preparedQuery(HEARTBEATS).execute().map(rows -> {
             List<Heartbeat> beats = new ArrayList<>();
             for (Row r : rows) {
                 beats.add(new Heartbeat(
@@ -250,7 +261,7 @@ public class StatusRepository {
                         r.getString("status"),
                         r.getString("message"),
                         r.getString("version"),
-                        r.getString("last_seen"),
+                        Rows.timestamp(r, "last_seen"),
                         r.getLong("age_seconds")));
             }
             return beats;
@@ -270,65 +281,4 @@ public class StatusRepository {
     private static Bars bars(Row r) {
         return new Bars(r.getLong("rows_written"), r.getLong("bars_fetched"));
     }
-
-    /** Runs by status. */
-    public record Counts(long queued, long running, long success, long failed, long cancelled, long total) {}
-
-    /** Bars stored (inserted or changed) and received by successful runs. */
-    public record Bars(long rowsWritten, long barsFetched) {}
-
-    /** Whole-queue figures; {@code oldestQueuedSeconds} null when nothing is queued. */
-    public record Totals(
-            Counts runs,
-            long ready,
-            Bars bars,
-            Long oldestQueuedSeconds,
-            long dispatches,
-            long leasedRuns,
-            long expiredLeases) {}
-
-    /** Runs that ended within a window, and their bars. */
-    public record Finished(long succeeded, long failed, long barsFetched, long rowsWritten) {}
-
-    /** Runs with one error code: all of them, those of the last hour, and the latest message. */
-    public record ErrorGroup(String errorCode, long runs, long lastHour, String sample) {}
-
-    public record Errors(List<ErrorGroup> failed, List<ErrorGroup> retrying) {}
-
-    /** A definition with its runs' figures; {@code refresh} null when it was never refreshed. */
-    public record DefinitionRow(
-            UUID id,
-            String name,
-            boolean enabled,
-            String timeframe,
-            String feed,
-            String adjustment,
-            int symbols,
-            String windowFrom,
-            String windowTo,
-            int priority,
-            String plannedTo,
-            Counts runs,
-            Bars bars,
-            Refreshed refresh,
-            Completeness completeness) {}
-
-    /** What a definition's successful runs hold of their sessions; see {@link #COMPLETENESS}. */
-    public record Completeness(
-            long sessionsExpected,
-            long sessionsWithBars,
-            long sessionsVerifiedEmpty,
-            long sessionsUnexplained,
-            long runsVerified,
-            long runsHealed,
-            long runsUnchecked) {
-
-        static final Completeness NONE = new Completeness(0, 0, 0, 0, 0, 0, 0);
-    }
-
-    /** A definition's latest refresh: when, the runs it queued again, those still pending, bars changed. */
-    public record Refreshed(String requestedAt, long runs, long pending, long barsChanged) {}
-
-    public record Heartbeat(
-            String name, String status, String message, String version, String lastSeen, Long ageSeconds) {}
 }

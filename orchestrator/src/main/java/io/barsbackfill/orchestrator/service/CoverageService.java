@@ -3,7 +3,6 @@ package io.barsbackfill.orchestrator.service;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.orchestrator.Definition;
 import io.barsbackfill.orchestrator.repository.CoverageRepository;
 import io.barsbackfill.orchestrator.repository.CoverageRepository.Cell;
@@ -45,11 +44,8 @@ public class CoverageService {
             List<int[]> bars,
             List<int[]> completeness) {}
 
-    public Uni<Grid> report(String definition) {
-        if (definition == null || definition.isBlank()) {
-            throw new BadInputException("definition", "coverage needs a definition name");
-        }
-        String name = definition.trim();
+    /** {@code name}: of a definition (fails with {@code DefinitionNotFoundException} when nobody has it). */
+    public Uni<Grid> report(String name) {
         return definitions.named(name).chain(def -> coverage.runs(def.id()).map(cells -> grid(def, cells)));
     }
 

@@ -6,12 +6,10 @@ import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Messages;
-import io.barsbackfill.common.function.ErrorBody;
-import io.barsbackfill.common.function.FetchBarsBatchRequest;
-import io.barsbackfill.common.function.FetchBarsRequest;
-import io.barsbackfill.common.function.SymbolResult;
-import io.barsbackfill.common.repository.JobRunRepository;
+import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.common.service.RunResult;
 import io.barsbackfill.orchestrator.Dispatch;
+import io.barsbackfill.orchestrator.client.FetcherError;
 import io.barsbackfill.orchestrator.client.FetcherReply;
 import io.barsbackfill.orchestrator.client.FetcherUnreachableException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
@@ -25,8 +23,8 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers one claimed {@link Dispatch} to a fetcher (one run: fetch-bars, more: fetch-bars-batch) built
- * only from the claimed rows, and settles what the answer leaves to the orchestrator:
+ * Delivers one claimed {@link Dispatch} to a fetcher ({@link FetchersClient}: one run to fetch-bars, more to
+ * fetch-bars-batch) and settles what the answer leaves to the orchestrator:
  * <ul>
  * <li>2xx: the fetcher ended each run in its own transaction; only a run it left running is released;</li>
  * <li>409: the lease belongs to someone else now; nothing to do;</li>
@@ -50,20 +48,18 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private final FetchersClient fetchers;
-    private final JobRunRepository runs;
+    private final QueueRepository runs;
     private final Duration backoff;
 
-    Dispatcher(FetchersClient fetchers, JobRunRepository runs, BackfillConfig config) {
+    Dispatcher(FetchersClient fetchers, QueueRepository runs, BackfillConfig config) {
         this.fetchers = fetchers;
         this.runs = runs;
         this.backoff = config.queue().backoffBase();
     }
 
     public Uni<DispatchOutcome> dispatch(Dispatch dispatch) {
-        Uni<FetcherReply> sent = dispatch.isSingle()
-                ? fetchers.fetchBars(single(dispatch), dispatch.id())
-                : fetchers.fetchBarsBatch(batch(dispatch), dispatch.id());
-        return sent.chain(reply -> settle(dispatch, reply))
+        return fetchers.fetch(dispatch)
+                .chain(reply -> settle(dispatch, reply))
                 .onFailure()
                 .recoverWithUni(e -> giveBack(
                         dispatch,
@@ -72,43 +68,14 @@ public class Dispatcher {
                                 : function(dispatch) + " failed: " + Messages.firstMessage(e)));
     }
 
-    private static FetchBarsRequest single(Dispatch d) {
-        LeasedRun run = d.runs().get(0);
-        return new FetchBarsRequest(
-                run.jobRunId().toString(),
-                run.leaseToken().toString(),
-                run.symbol().value(),
-                d.timeframe().name(),
-                d.slice().from().toString(),
-                d.slice().to().toString(),
-                d.series().feed(),
-                d.series().adjustment());
-    }
-
-    /** Runs of one slice in the original contract; runs of several slices name each run's own in froms/tos. */
-    private static FetchBarsBatchRequest batch(Dispatch d) {
-        boolean sliced = !d.isOneSlice();
-        return new FetchBarsBatchRequest(
-                d.runs().stream().map(r -> r.jobRunId().toString()).toList(),
-                d.runs().stream().map(r -> r.leaseToken().toString()).toList(),
-                d.runs().stream().map(r -> r.symbol().value()).toList(),
-                d.timeframe().name(),
-                d.slice().from().toString(),
-                d.slice().to().toString(),
-                d.series().feed(),
-                d.series().adjustment(),
-                sliced ? d.slices().stream().map(s -> s.from().toString()).toList() : null,
-                sliced ? d.slices().stream().map(s -> s.to().toString()).toList() : null);
-    }
-
     /** What a fetcher's answer leaves to the orchestrator (package-private: tested with replies no fetcher sends). */
     Uni<DispatchOutcome> settle(Dispatch d, FetcherReply reply) {
         if (reply.isSuccess()) {
-            for (SymbolResult r : reply.results()) {
-                if (!FetchStatus.success.name().equals(r.status())) {
+            for (RunResult r : reply.results()) {
+                if (r.status() != FetchStatus.success) {
                     LOG.infof(
                             "run %s (%s) ended %s: %s %s",
-                            r.jobRunId(), r.symbol(), r.status(), r.errorCode(), r.errorMessage());
+                            r.jobRunId(), r.symbol(), r.status(), r.errorCode(), r.message());
                 }
             }
             return sweep(d);
@@ -143,12 +110,11 @@ public class Dispatcher {
     }
 
     /** 400: the fetcher refused {@code blamed} as bad input; {@code others} were fine and go back to the queue. */
-    private Uni<DispatchOutcome> reject(Dispatch d, List<LeasedRun> blamed, List<LeasedRun> others, ErrorBody error) {
-        ErrorCode code = error == null
-                ? ErrorCode.BAD_INPUT
-                : ErrorCode.named(error.code()).orElse(ErrorCode.BAD_INPUT);
+    private Uni<DispatchOutcome> reject(
+            Dispatch d, List<LeasedRun> blamed, List<LeasedRun> others, FetcherError error) {
+        ErrorCode code = error == null || error.code() == null ? ErrorCode.BAD_INPUT : error.code();
         String reason = function(d) + " rejected the request"
-                + (error == null ? "" : (error.field() == null ? "" : " at " + error.field()) + ": " + error.error());
+                + (error == null ? "" : (error.field() == null ? "" : " at " + error.field()) + ": " + error.message());
         String othersMessage = "re-dispatched later: " + function(d) + " rejected another run of its batch";
         return runs.fail(blamed, code, reason)
                 .chain(failed -> runs.releaseForRetry(others, ErrorCode.DISPATCH_FAILED, othersMessage)
@@ -162,15 +128,13 @@ public class Dispatcher {
 
     /** 401, other 4xx and 5xx: nothing was fetched; every run goes back to the queue. */
     private Uni<DispatchOutcome> refused(Dispatch d, FetcherReply reply) {
-        if (reply.status() == 503
-                && reply.error() != null
-                && ErrorCode.STORAGE_UNAVAILABLE.name().equals(reply.error().code())) {
+        if (reply.status() == 503 && reply.error() != null && reply.error().code() == ErrorCode.STORAGE_UNAVAILABLE) {
             return storageUnavailable(
                     d,
                     function(d) + " could not reach the database: "
-                            + reply.error().error());
+                            + reply.error().message());
         }
-        String detail = reply.error() == null ? "" : ": " + reply.error().error();
+        String detail = reply.error() == null ? "" : ": " + reply.error().message();
         String message = reply.status() == 401
                 ? function(d) + " refused the internal token (HTTP 401): check BACKFILL_INTERNAL_TOKEN on both sides"
                 : function(d) + " answered HTTP " + reply.status() + detail;
@@ -230,7 +194,7 @@ public class Dispatcher {
     }
 
     /** The run of this dispatch a 400 names by its index and id; none when it names no run or another one. */
-    private static Optional<LeasedRun> blamedRun(Dispatch d, ErrorBody error) {
+    private static Optional<LeasedRun> blamedRun(Dispatch d, FetcherError error) {
         if (error == null || error.index() == null || error.jobRunId() == null) {
             return Optional.empty();
         }
@@ -239,7 +203,7 @@ public class Dispatcher {
             return Optional.empty();
         }
         LeasedRun run = d.runs().get(i);
-        return run.jobRunId().toString().equalsIgnoreCase(error.jobRunId()) ? Optional.of(run) : Optional.empty();
+        return run.jobRunId().equals(error.jobRunId()) ? Optional.of(run) : Optional.empty();
     }
 
     private static String function(Dispatch d) {

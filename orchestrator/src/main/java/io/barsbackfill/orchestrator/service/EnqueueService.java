@@ -2,28 +2,25 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.TradingCalendar;
-import io.barsbackfill.common.function.BadInputException;
 import io.barsbackfill.common.repository.DatabaseClock;
 import io.barsbackfill.orchestrator.Definition;
-import io.barsbackfill.orchestrator.api.EnqueueResult;
-import io.barsbackfill.orchestrator.api.EnqueueResult.Skipped;
+import io.barsbackfill.orchestrator.DefinitionConflictException;
+import io.barsbackfill.orchestrator.UnknownTickersException;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * {@code enqueue}: checks the tickers of a validated {@link NewDefinition} with the provider and stores it.
- * Ticks plan it. A name already taken is bad input (400 naming {@code name}); so is a ticker the provider
- * does not know (400 naming {@code symbols[i]}), unless {@code on_unknown} is {@code skip}: then the known
- * tickers are enqueued and the others listed in {@code skipped} (400 naming {@code symbols} when none is
- * known). Only the {@code symbols} table remembers an unknown ticker. Nothing here walks the window: slices
- * are counted, so the answer costs the same for a day or for decades.
+ * Ticks plan it. A name already taken fails with {@link DefinitionConflictException}; a ticker the provider
+ * does not know with {@link UnknownTickersException}, unless {@code on_unknown} is {@code skip}: then the known
+ * tickers are enqueued and the others listed in {@code skipped} (the exception again when none is known). Only
+ * the {@code symbols} table remembers an unknown ticker. Nothing here walks the window: slices are counted, so the
+ * answer costs the same for a day or for decades.
  */
 @ApplicationScoped
 public class EnqueueService {
@@ -41,88 +38,46 @@ public class EnqueueService {
         this.verifier = verifier;
     }
 
-    public Uni<EnqueueResult> enqueue(NewDefinition requested) {
+    public Uni<Enqueued> enqueue(NewDefinition requested) {
         boolean skip = requested.onUnknown() == NewDefinition.OnUnknown.skip;
         return definitions
                 .byName(requested.name())
                 .invoke(existing -> existing.ifPresent(e -> {
-                    throw nameTaken(requested.name());
+                    throw new DefinitionConflictException(requested.name());
                 }))
                 .chain(() -> verifier.unknown(requested.symbols(), skip))
                 .chain(unknown -> {
-                    if (!unknown.isEmpty() && !skip) {
-                        throw unknownTickers(requested, unknown);
-                    }
-                    if (unknown.size() == requested.symbols().size()) {
-                        throw new BadInputException(
-                                "symbols",
-                                "the provider knows none of these tickers: "
-                                        + unknown.keySet().stream()
-                                                .map(Ticker::value)
-                                                .collect(Collectors.joining(", ")));
+                    if (!unknown.isEmpty()
+                            && (!skip || unknown.size() == requested.symbols().size())) {
+                        throw new UnknownTickersException(requested.symbols(), unknown, skip);
                     }
                     NewDefinition d = requested.withSymbols(requested.symbols().stream()
                             .filter(t -> !unknown.containsKey(t))
                             .toList());
-                    List<Skipped> skipped = unknown.entrySet().stream()
-                            .map(e -> new Skipped(e.getKey().value(), e.getValue()))
-                            .toList();
                     return definitions
                             .insert(d.name(), d.symbols(), d.timeframe(), d.series(), d.from(), d.to(), d.priority())
-                            .chain(created -> databaseClock.now().map(now -> result(created, skipped, now)));
+                            .chain(created -> databaseClock.now().map(now -> enqueued(created, unknown, now)));
                 })
                 .onFailure(e -> e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState()))
-                .transform(e -> nameTaken(requested.name()))
+                .transform(e -> new DefinitionConflictException(requested.name()))
                 .invoke(r -> LOG.infof(
-                        "definition %s created: %d symbols %s %s/%s from %s, %d slices, %d tickers " + "skipped",
-                        r.name(),
-                        r.symbols().size(),
-                        r.timeframe(),
-                        r.feed(),
-                        r.adjustment(),
-                        r.windowFrom(),
+                        "definition %s created: %d symbols %s %s from %s, %d slices, %d tickers skipped",
+                        r.definition().name(),
+                        r.definition().symbols().size(),
+                        r.definition().timeframe(),
+                        r.definition().series(),
+                        r.definition().windowFrom(),
                         r.slices(),
                         r.skipped().size()));
     }
 
     /** {@code now}: the database's, which the ticks plan against, so that {@code slices_ready} is what they plan. */
-    private static EnqueueResult result(Definition d, List<Skipped> skipped, Instant now) {
+    private static Enqueued enqueued(Definition d, Map<Ticker, String> skipped, Instant now) {
         Instant horizon = TradingCalendar.nyse().historyHorizon(now);
-        long slices = SlicePlan.count(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
-        long ready = SlicePlan.countReady(d.timeframe(), d.windowFrom(), d.windowTo(), horizon);
-        return new EnqueueResult(
-                d.id().toString(),
-                d.name(),
-                d.symbols().stream().map(Ticker::value).toList(),
-                d.timeframe().name(),
-                d.series().feed(),
-                d.series().adjustment(),
-                d.windowFrom().toString(),
-                d.windowTo() == null ? null : d.windowTo().toString(),
-                d.priority(),
-                d.enabled(),
-                slices,
-                ready,
-                slices * d.symbols().size(),
-                skipped);
-    }
-
-    private static BadInputException nameTaken(String name) {
-        return new BadInputException(
-                "name",
-                "a definition named '" + name + "' already exists; choose another name (definitions are not replaced)");
-    }
-
-    private static BadInputException unknownTickers(NewDefinition d, Map<Ticker, String> unknown) {
-        Ticker first =
-                d.symbols().stream().filter(unknown::containsKey).findFirst().orElseThrow();
-        int index = d.symbols().indexOf(first);
-        String all = unknown.keySet().stream()
-                .map(t -> "symbols[" + d.symbols().indexOf(t) + "]=" + t)
-                .collect(Collectors.joining(", "));
-        return new BadInputException(
-                "symbols[" + index + "]",
-                "the provider does not know " + (unknown.size() == 1 ? "this ticker" : "these tickers") + ": " + all
-                        + " (on_unknown: \"skip\" enqueues the others)");
+        return new Enqueued(
+                d,
+                skipped,
+                SlicePlan.count(d.timeframe(), d.windowFrom(), d.windowTo(), horizon),
+                SlicePlan.countReady(d.timeframe(), d.windowFrom(), d.windowTo(), horizon));
     }
 }

@@ -3,9 +3,9 @@ package io.barsbackfill.orchestrator.service;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.repository.QueueRepository.Filter;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.barsbackfill.orchestrator.repository.QueueControlRepository;
-import io.barsbackfill.orchestrator.repository.QueueControlRepository.Filter;
 import io.barsbackfill.orchestrator.repository.RecountRepository;
 import io.barsbackfill.orchestrator.repository.RecountRepository.Difference;
 import io.barsbackfill.orchestrator.repository.RemovalRepository;
@@ -96,8 +96,8 @@ public class QueueControlService {
         String symbol = f.symbol() == null ? null : f.symbol().value();
         String code = f.errorCode() == null ? null : f.errorCode().name();
         if (f.definition() == null) {
-            return Uni.createFrom().item(Filter.of(null, symbol, code));
+            return Uni.createFrom().item(new Filter(null, symbol, code));
         }
-        return definitions.named(f.definition()).map(d -> Filter.of(d, symbol, code));
+        return definitions.named(f.definition()).map(d -> new Filter(d.id(), symbol, code));
     }
 }

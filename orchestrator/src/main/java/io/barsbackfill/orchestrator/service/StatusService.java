@@ -2,13 +2,13 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.StatusFigures.DefinitionFigures;
+import io.barsbackfill.orchestrator.StatusFigures.Errors;
+import io.barsbackfill.orchestrator.StatusFigures.Finished;
+import io.barsbackfill.orchestrator.StatusFigures.Heartbeat;
+import io.barsbackfill.orchestrator.StatusFigures.Totals;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
-import io.barsbackfill.orchestrator.repository.StatusRepository.DefinitionRow;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Errors;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Finished;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Heartbeat;
-import io.barsbackfill.orchestrator.repository.StatusRepository.Totals;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -52,7 +52,7 @@ public class StatusService {
             Duration throughputWindow,
             Finished finished,
             Errors errors,
-            List<DefinitionRow> definitions,
+            List<DefinitionFigures> definitions,
             List<Heartbeat> heartbeats,
             GateState gate,
             int maxInFlight) {}

@@ -4,8 +4,7 @@ import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Ticker;
-import io.barsbackfill.common.function.ProbeRequest;
-import io.barsbackfill.common.function.ServiceUnavailableException;
+import io.barsbackfill.orchestrator.TickersUnverifiedException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.barsbackfill.orchestrator.client.ProbeUndeliveredException;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
@@ -31,7 +30,7 @@ import java.util.Map;
 public class SymbolVerifier {
 
     /** Keeps the request line of a probe within a few kilobytes. */
-    private static final int PER_REQUEST = ProbeRequest.MAX_SYMBOLS;
+    private static final int PER_REQUEST = FetchersClient.PROBE_MAX_SYMBOLS;
 
     private final FetchersClient fetchers;
     private final SymbolRepository symbols;
@@ -98,7 +97,7 @@ public class SymbolVerifier {
             if (requests >= maxProbes) {
                 if (invalid.isEmpty() || findAll) {
                     return Uni.createFrom()
-                            .failure(new ServiceUnavailableException(
+                            .failure(new TickersUnverifiedException(
                                     ErrorCode.RATE_LIMITED,
                                     "could not verify tickers: probe budget of " + maxProbes + " requests spent "
                                             + "(backfill.orchestrator.max-probes)",
@@ -110,7 +109,7 @@ public class SymbolVerifier {
             return fetchers.probe(chunk, true, probeTimeout)
                     .chain(() -> symbols.recordValid(chunk))
                     .onFailure(ProbeUndeliveredException.class)
-                    .transform(e -> new ServiceUnavailableException(
+                    .transform(e -> new TickersUnverifiedException(
                             ErrorCode.DISPATCH_FAILED,
                             "could not verify tickers through fetch-bars: " + e.getMessage(),
                             e))
@@ -122,7 +121,7 @@ public class SymbolVerifier {
                                 : null;
                         if (rejected == null || !chunk.contains(rejected)) {
                             return Uni.createFrom()
-                                    .failure(new ServiceUnavailableException(
+                                    .failure(new TickersUnverifiedException(
                                             p.code(),
                                             "could not verify tickers with the provider (" + p.code() + "): "
                                                     + p.getMessage(),

@@ -4,13 +4,13 @@ import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.repository.DatabaseClock;
+import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.common.repository.QueueRepository.Reaped;
 import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.metrics.OrchestratorMetrics;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.HeartbeatRepository;
-import io.barsbackfill.orchestrator.repository.ReapRepository;
-import io.barsbackfill.orchestrator.repository.ReapRepository.Reaped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +33,7 @@ public class TickService {
     private static final Logger LOG = Logger.getLogger(TickService.class);
 
     private final HeartbeatRepository heartbeats;
-    private final ReapRepository reaper;
+    private final QueueRepository reaper;
     private final Planner planner;
     private final ClaimRepository claims;
     private final Dispatcher dispatcher;
@@ -48,7 +48,7 @@ public class TickService {
 
     TickService(
             HeartbeatRepository heartbeats,
-            ReapRepository reaper,
+            QueueRepository reaper,
             Planner planner,
             ClaimRepository claims,
             Dispatcher dispatcher,

@@ -3,17 +3,18 @@ package io.barsbackfill.orchestrator.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
-import io.barsbackfill.common.function.ErrorBody;
-import io.barsbackfill.common.function.SymbolResult;
-import io.barsbackfill.common.repository.JobRunRepository;
-import io.barsbackfill.common.repository.JobRunRepository.Completion;
+import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.common.repository.QueueRepository.Completion;
+import io.barsbackfill.common.service.RunResult;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.OrchestratorTestBase;
+import io.barsbackfill.orchestrator.client.FetcherError;
 import io.barsbackfill.orchestrator.client.FetcherReply;
 import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
 import io.barsbackfill.orchestrator.testing.PinnedClock;
@@ -59,7 +60,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     Dispatcher dispatcher;
 
     @Inject
-    JobRunRepository jobRuns;
+    QueueRepository jobRuns;
 
     @Inject
     Pool pool;
@@ -83,11 +84,11 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                         new FetcherReply(
                                 400,
                                 null,
-                                new ErrorBody(
+                                new FetcherError(
                                         "job run is not what the request names",
-                                        "BAD_INPUT",
+                                        ErrorCode.BAD_INPUT,
                                         field,
-                                        id(d, "MSFT").toString(),
+                                        id(d, "MSFT"),
                                         1)))
                 .await()
                 .atMost(WAIT);
@@ -126,11 +127,11 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                         new FetcherReply(
                                 400,
                                 null,
-                                new ErrorBody(
+                                new FetcherError(
                                         "not a ticker the provider knows",
-                                        "INVALID_SYMBOL",
+                                        ErrorCode.INVALID_SYMBOL,
                                         "symbols[0]",
-                                        id(d, "AAPL").toString(),
+                                        id(d, "AAPL"),
                                         0)))
                 .await()
                 .atMost(WAIT);
@@ -151,8 +152,10 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                         new FetcherReply(
                                 503,
                                 null,
-                                new ErrorBody(
-                                        "the database is unavailable (SQLSTATE 53300)", "STORAGE_UNAVAILABLE", null)))
+                                new FetcherError(
+                                        "the database is unavailable (SQLSTATE 53300)",
+                                        ErrorCode.STORAGE_UNAVAILABLE,
+                                        null)))
                 .await()
                 .atMost(WAIT);
 
@@ -177,7 +180,10 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         clock.pin(Instant.now().plus(Duration.ofDays(1)));
 
         dispatcher
-                .settle(d, new FetcherReply(503, null, new ErrorBody("database down", "STORAGE_UNAVAILABLE", null)))
+                .settle(
+                        d,
+                        new FetcherReply(
+                                503, null, new FetcherError("database down", ErrorCode.STORAGE_UNAVAILABLE, null)))
                 .await()
                 .atMost(WAIT);
 
@@ -200,12 +206,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                         new FetcherReply(
                                 400,
                                 null,
-                                new ErrorBody(
-                                        "not a ticker",
-                                        "BAD_INPUT",
-                                        "symbol",
-                                        id(d, "AAPL").toString(),
-                                        0)))
+                                new FetcherError("not a ticker", ErrorCode.BAD_INPUT, "symbol", id(d, "AAPL"), 0)))
                 .await()
                 .atMost(WAIT);
 
@@ -219,30 +220,14 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     @ValueSource(strings = {"timeframe", "symbols[3]", "", "symbols[1] of another run", "job_run_ids[0] of MSFT"})
     void a400ThatBlamesNoRunOfTheBatchIsAContractMismatchEveryRunGoesBack(String blame) {
         Dispatch d = leased("AAPL", "MSFT", "NVDA");
-        ErrorBody error = switch (blame) {
-            case "timeframe" -> new ErrorBody("bad request", "BAD_INPUT", "timeframe");
+        FetcherError error = switch (blame) {
+            case "timeframe" -> new FetcherError("bad request", ErrorCode.BAD_INPUT, "timeframe");
             case "symbols[3]" ->
-                new ErrorBody(
-                        "bad request",
-                        "BAD_INPUT",
-                        "symbols[3]",
-                        UUID.randomUUID().toString(),
-                        3);
-            case "" -> new ErrorBody("bad request", "BAD_INPUT", null);
+                new FetcherError("bad request", ErrorCode.BAD_INPUT, "symbols[3]", UUID.randomUUID(), 3);
+            case "" -> new FetcherError("bad request", ErrorCode.BAD_INPUT, null);
             case "symbols[1] of another run" ->
-                new ErrorBody(
-                        "bad request",
-                        "BAD_INPUT",
-                        "symbols[1]",
-                        UUID.randomUUID().toString(),
-                        1);
-            default ->
-                new ErrorBody(
-                        "bad request",
-                        "BAD_INPUT",
-                        "job_run_ids[0]",
-                        id(d, "MSFT").toString(),
-                        0);
+                new FetcherError("bad request", ErrorCode.BAD_INPUT, "symbols[1]", UUID.randomUUID(), 1);
+            default -> new FetcherError("bad request", ErrorCode.BAD_INPUT, "job_run_ids[0]", id(d, "MSFT"), 0);
         };
 
         DispatchOutcome outcome =
@@ -264,7 +249,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
         Dispatch single = leased("AAPL");
         Dispatch batch = leased("MSFT", "NVDA");
         Map<String, Object> before = run(id(single, "AAPL"));
-        ErrorBody stale = new ErrorBody("lease is stale", "STALE_LEASE", "lease_token");
+        FetcherError stale = new FetcherError("lease is stale", ErrorCode.STALE_LEASE, "lease_token");
 
         DispatchOutcome one = dispatcher
                 .settle(single, new FetcherReply(409, null, stale))
@@ -366,8 +351,8 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
     }
 
     /** A fetcher's result saying it stored the run's bars (whether it really ended the run is the database's). */
-    private static SymbolResult success(Dispatch d, String symbol) {
-        return new SymbolResult(id(d, symbol).toString(), symbol, "success", 0, 0, null, null);
+    private static RunResult success(Dispatch d, String symbol) {
+        return new RunResult(id(d, symbol), new Ticker(symbol), FetchStatus.success, 0, 0, null, null);
     }
 
     private static UUID id(Dispatch d, String symbol) {
