@@ -1,8 +1,8 @@
 package io.barsbackfill.benchmarks;
 
-import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.Service;
-import io.barsbackfill.cli.stack.Tokens;
+import io.barsbackfill.localstack.Layout;
+import io.barsbackfill.localstack.Service;
+import io.barsbackfill.localstack.Tokens;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;

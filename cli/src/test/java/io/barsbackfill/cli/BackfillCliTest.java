@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.report.ReportTest;
-import io.barsbackfill.cli.stack.Tokens;
+import io.barsbackfill.localstack.Tokens;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

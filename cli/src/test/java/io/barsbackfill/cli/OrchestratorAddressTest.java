@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.barsbackfill.cli.client.HttpJson;
-import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.OrchestratorAddress;
+import io.barsbackfill.cli.command.OrchestratorAddress;
+import io.barsbackfill.localstack.Layout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.barsbackfill.e2e;
 
-import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.localstack.Service;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
 import java.net.URI;

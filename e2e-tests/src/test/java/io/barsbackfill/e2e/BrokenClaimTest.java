@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.BackfillCli;
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.localstack.Service;
 import io.barsbackfill.orchestrator.api.StatusReport;
 import io.barsbackfill.orchestrator.api.StatusReport.HeartbeatStatus;
 import io.barsbackfill.orchestrator.api.TickResult;

@@ -2,8 +2,8 @@ package io.barsbackfill.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.HttpJson;
-import io.barsbackfill.cli.stack.Provider;
-import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.localstack.Provider;
+import io.barsbackfill.localstack.Service;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;

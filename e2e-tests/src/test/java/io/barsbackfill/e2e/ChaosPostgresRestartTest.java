@@ -3,9 +3,9 @@ package io.barsbackfill.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.localstack.Service;
+import io.barsbackfill.localstack.process.ManagedProcess;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;

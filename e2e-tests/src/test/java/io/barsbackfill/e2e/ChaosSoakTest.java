@@ -3,8 +3,8 @@ package io.barsbackfill.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.localstack.Service;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;

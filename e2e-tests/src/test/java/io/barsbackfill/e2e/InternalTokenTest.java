@@ -3,8 +3,8 @@ package io.barsbackfill.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.barsbackfill.cli.client.HttpJson;
-import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.localstack.Service;
+import io.barsbackfill.localstack.process.ManagedProcess;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
 import java.net.URI;

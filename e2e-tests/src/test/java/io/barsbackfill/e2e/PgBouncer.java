@@ -1,7 +1,7 @@
 package io.barsbackfill.e2e;
 
-import io.barsbackfill.cli.process.Ports;
 import io.barsbackfill.databaseurl.DatabaseUrl;
+import io.barsbackfill.localstack.process.Ports;
 import io.barsbackfill.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.barsbackfill.e2e;
 
-import io.barsbackfill.cli.process.Ports;
+import io.barsbackfill.localstack.process.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

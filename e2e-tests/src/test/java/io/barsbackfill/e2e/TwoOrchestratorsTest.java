@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.barsbackfill.cli.client.OrchestratorClient;
-import io.barsbackfill.cli.stack.Service;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.localstack.Service;
 import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;

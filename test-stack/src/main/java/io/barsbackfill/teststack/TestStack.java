@@ -1,12 +1,12 @@
 package io.barsbackfill.teststack;
 
-import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.process.Ports;
-import io.barsbackfill.cli.process.ProcessSpec;
-import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.LocalStack;
-import io.barsbackfill.cli.stack.Provider;
-import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.localstack.Layout;
+import io.barsbackfill.localstack.LocalStack;
+import io.barsbackfill.localstack.Provider;
+import io.barsbackfill.localstack.Service;
+import io.barsbackfill.localstack.process.ManagedProcess;
+import io.barsbackfill.localstack.process.Ports;
+import io.barsbackfill.localstack.process.ProcessSpec;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,11 +2,11 @@ package io.barsbackfill.teststack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.barsbackfill.cli.process.ProcessSpec;
-import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.LocalStack;
-import io.barsbackfill.cli.stack.Provider;
-import io.barsbackfill.cli.stack.Service;
+import io.barsbackfill.localstack.Layout;
+import io.barsbackfill.localstack.LocalStack;
+import io.barsbackfill.localstack.Provider;
+import io.barsbackfill.localstack.Service;
+import io.barsbackfill.localstack.process.ProcessSpec;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,14 +1,13 @@
 package io.barsbackfill.cli.command;
 
 import io.barsbackfill.cli.database.DatabaseCreator;
-import io.barsbackfill.cli.process.ProcessFailedException;
-import io.barsbackfill.cli.stack.Layout;
-import io.barsbackfill.cli.stack.LocalStack;
-import io.barsbackfill.cli.stack.OrchestratorAddress;
-import io.barsbackfill.cli.stack.Provider;
-import io.barsbackfill.cli.stack.Service;
-import io.barsbackfill.cli.stack.Tokens;
 import io.barsbackfill.databaseurl.DatabaseUrl;
+import io.barsbackfill.localstack.Layout;
+import io.barsbackfill.localstack.LocalStack;
+import io.barsbackfill.localstack.Provider;
+import io.barsbackfill.localstack.Service;
+import io.barsbackfill.localstack.Tokens;
+import io.barsbackfill.localstack.process.ProcessFailedException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;

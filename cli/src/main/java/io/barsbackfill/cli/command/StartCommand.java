@@ -1,9 +1,8 @@
 package io.barsbackfill.cli.command;
 
-import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.stack.LocalStack;
-import io.barsbackfill.cli.stack.OrchestratorAddress;
-import io.barsbackfill.cli.stack.Tokens;
+import io.barsbackfill.localstack.LocalStack;
+import io.barsbackfill.localstack.Tokens;
+import io.barsbackfill.localstack.process.ManagedProcess;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.localstack;
 
 import java.net.URI;
 import java.util.Map;

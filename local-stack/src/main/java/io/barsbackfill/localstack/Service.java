@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.localstack;
 
 import java.nio.file.Path;
 import java.util.List;

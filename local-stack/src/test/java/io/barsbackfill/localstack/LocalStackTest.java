@@ -1,10 +1,10 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.barsbackfill.cli.process.ProcessSpec;
-import io.barsbackfill.cli.process.Readiness;
+import io.barsbackfill.localstack.process.ProcessSpec;
+import io.barsbackfill.localstack.process.Readiness;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

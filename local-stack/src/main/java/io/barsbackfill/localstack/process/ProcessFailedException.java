@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.process;
+package io.barsbackfill.localstack.process;
 
 /** A child died, or did not get ready in time. The message names it and ends with the tail of its log. */
 public class ProcessFailedException extends RuntimeException {

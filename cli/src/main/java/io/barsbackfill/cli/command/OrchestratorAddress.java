@@ -1,5 +1,7 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.cli.command;
 
+import io.barsbackfill.localstack.Layout;
+import io.barsbackfill.localstack.Tokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

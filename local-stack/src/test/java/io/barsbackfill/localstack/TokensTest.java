@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

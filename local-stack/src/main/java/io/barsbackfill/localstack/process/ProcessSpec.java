@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.process;
+package io.barsbackfill.localstack.process;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.localstack;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,8 +14,6 @@ import java.util.Optional;
  */
 public record Layout(Path home, Path stateDir) {
 
-    public static final Path CLI_JAR = Path.of("cli", "target", "backfill-cli.jar");
-
     public Layout {
         home = home.toAbsolutePath().normalize();
         stateDir = stateDir.toAbsolutePath().normalize();
@@ -27,7 +25,7 @@ public record Layout(Path home, Path stateDir) {
 
     /**
      * The root from system property {@code backfill.home} (set by the {@code backfill} script), else
-     * {@code BACKFILL_HOME}, else the location of this code ({@code <root>/cli/target/...}), else the working
+     * {@code BACKFILL_HOME}, else the location of this code (under {@code <root>/<module>/target/}), else the working
      * directory.
      */
     public static Layout detect(Map<String, String> env) {
@@ -65,14 +63,16 @@ public record Layout(Path home, Path stateDir) {
                     .getCodeSource()
                     .getLocation()
                     .toURI());
-            // <root>/cli/target/backfill-cli.jar or <root>/cli/target/classes
-            Path target = location.getParent();
-            if (target != null
-                    && target.getFileName() != null
-                    && target.getFileName().toString().equals("target")
-                    && target.getParent() != null
-                    && Files.isRegularFile(target.getParent().getParent().resolve("pom.xml"))) {
-                return target.getParent().getParent();
+            // <root>/local-stack/target/classes, <root>/cli/target/lib/local-stack-*.jar (./backfill), ...
+            for (Path dir = location.getParent(); dir != null; dir = dir.getParent()) {
+                Path module = dir.getParent();
+                if (dir.getFileName() != null
+                        && dir.getFileName().toString().equals("target")
+                        && module != null
+                        && module.getParent() != null
+                        && Files.isRegularFile(module.getParent().resolve("pom.xml"))) {
+                    return module.getParent();
+                }
             }
         } catch (URISyntaxException | RuntimeException e) {
             // fall through

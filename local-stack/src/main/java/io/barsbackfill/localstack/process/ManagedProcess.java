@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.process;
+package io.barsbackfill.localstack.process;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

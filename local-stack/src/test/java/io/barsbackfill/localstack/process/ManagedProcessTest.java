@@ -1,4 +1,4 @@
-package io.barsbackfill.cli.process;
+package io.barsbackfill.localstack.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,10 @@
-package io.barsbackfill.cli.stack;
+package io.barsbackfill.localstack;
 
-import io.barsbackfill.cli.process.ManagedProcess;
-import io.barsbackfill.cli.process.Ports;
-import io.barsbackfill.cli.process.ProcessGroup;
-import io.barsbackfill.cli.process.ProcessSpec;
-import io.barsbackfill.cli.process.Readiness;
+import io.barsbackfill.localstack.process.ManagedProcess;
+import io.barsbackfill.localstack.process.Ports;
+import io.barsbackfill.localstack.process.ProcessGroup;
+import io.barsbackfill.localstack.process.ProcessSpec;
+import io.barsbackfill.localstack.process.Readiness;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
