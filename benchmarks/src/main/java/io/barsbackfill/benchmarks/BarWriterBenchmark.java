@@ -43,7 +43,7 @@ import org.postgresql.PGConnection;
 public final class BarWriterBenchmark {
 
     private static final int CONCURRENCY = 4;
-    private static final BarLineage LINEAGE = new BarLineage("alpaca", new Series("iex", "raw"));
+    private static final BarLineage LINEAGE = new BarLineage(Series.ALPACA, Series.alpaca("iex", "raw"));
 
     /** The reference for re-writes: {@link BarRepository}'s upsert without its {@code WHERE ... IS DISTINCT FROM}. */
     static final String PLAIN_UPSERT = """

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** How ready runs are cut into dispatches that fill whole provider pages. */
 class DispatchPackingTest {
 
-    private static final Series IEX = new Series("iex", "raw");
+    private static final Series IEX = Series.alpaca("iex", "raw");
     private static final Limits LIMITS = new Limits(50, 1000, 10, 10_000);
     private static final TradingCalendar CALENDAR = TradingCalendar.nyse();
 
@@ -91,7 +91,7 @@ class DispatchPackingTest {
     @Test
     void theHighestPriorityComesFirstAndSeriesAndTimeframesNeverMix() {
         List<Candidate> ready = new ArrayList<>();
-        ready.add(candidate("MSFT", Timeframe.h1, new Series("sip", "raw"), 3, 300));
+        ready.add(candidate("MSFT", Timeframe.h1, Series.alpaca("sip", "raw"), 3, 300));
         ready.addAll(queue(List.of("AAPL", "MSFT"), 3, 100));
         ready.add(candidate("NVDA", Timeframe.m30, IEX, 1, 100));
 

@@ -98,7 +98,7 @@ public interface BackfillConfig {
 
         /** The default series; fails (at first use) when the settings name an unknown feed or adjustment. */
         default Series defaultSeries() {
-            return new Series(feed(), adjustment());
+            return Series.alpaca(feed(), adjustment());
         }
 
         /** Bars per page; Alpaca counts it across all symbols of a request. */

@@ -59,7 +59,7 @@ public final class RequestFields {
 
     /** The series of fields {@code feed} and {@code adjustment}; each one absent is {@code defaults}'. */
     public static Series series(String feed, String adjustment, Series defaults) {
-        return new Series(
+        return Series.alpaca(
                 feed == null ? defaults.feed() : feed("feed", feed),
                 adjustment == null ? defaults.adjustment() : adjustment("adjustment", adjustment));
     }

@@ -280,7 +280,7 @@ public class QueueRepository {
                                 new LeasedRun(
                                         r.getUUID("id"), r.getUUID("lease_token"), new Ticker(r.getString("symbol"))),
                                 Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                                new Series(r.getString("feed"), r.getString("adjustment")),
+                                Series.alpaca(r.getString("feed"), r.getString("adjustment")),
                                 new Slice(instant(r, "slice_from"), instant(r, "slice_to")),
                                 r.getInteger("priority")));
                     }
@@ -300,7 +300,7 @@ public class QueueRepository {
                                 r.getUUID("id"),
                                 r.getString("symbol"),
                                 r.getString("timeframe"),
-                                new Series(r.getString("feed"), r.getString("adjustment")),
+                                Series.alpaca(r.getString("feed"), r.getString("adjustment")),
                                 instant(r, "slice_from"),
                                 instant(r, "slice_to"),
                                 JobStatus.valueOf(r.getString("status")),

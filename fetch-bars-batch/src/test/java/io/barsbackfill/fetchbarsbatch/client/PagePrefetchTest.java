@@ -74,14 +74,21 @@ class PagePrefetchTest {
         List<Long> requestsSeenBySink = new ArrayList<>();
         List<Boolean> lastFlags = new ArrayList<>();
 
-        provider.fetch(symbols, Timeframe.h1, new Series("iex", "raw"), window, Purpose.fetch, calls, (page, last) -> {
-                    lastFlags.add(last);
-                    int taken = lastFlags.size();
-                    // hold this page until the provider saw the next request (or, for the last page, at once)
-                    return waitForRequests(last ? taken : taken + 1)
-                            .invoke(requestsSeenBySink::add)
-                            .replaceWith(true);
-                })
+        provider.fetch(
+                        symbols,
+                        Timeframe.h1,
+                        Series.alpaca("iex", "raw"),
+                        window,
+                        Purpose.fetch,
+                        calls,
+                        (page, last) -> {
+                            lastFlags.add(last);
+                            int taken = lastFlags.size();
+                            // hold this page until the provider saw the next request (or, for the last page, at once)
+                            return waitForRequests(last ? taken : taken + 1)
+                                    .invoke(requestsSeenBySink::add)
+                                    .replaceWith(true);
+                        })
                 .await()
                 .atMost(WAIT.multipliedBy(4));
 
@@ -106,7 +113,7 @@ class PagePrefetchTest {
         assertThatThrownBy(() -> provider.fetch(
                                 symbols,
                                 Timeframe.h1,
-                                new Series("iex", "raw"),
+                                Series.alpaca("iex", "raw"),
                                 window,
                                 Purpose.fetch,
                                 calls,

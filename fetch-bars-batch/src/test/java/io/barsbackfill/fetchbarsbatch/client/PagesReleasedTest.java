@@ -51,7 +51,7 @@ class PagesReleasedTest {
         provider.fetch(
                         symbols,
                         Timeframe.h1,
-                        new Series("iex", "raw"),
+                        Series.alpaca("iex", "raw"),
                         window,
                         Purpose.fetch,
                         new AtomicInteger(),

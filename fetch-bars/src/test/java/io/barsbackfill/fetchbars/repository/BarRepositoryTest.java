@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class BarRepositoryTest {
 
     static final Ticker SYMBOL = new Ticker("AAPL");
-    static final BarLineage LINEAGE = new BarLineage("alpaca", new Series("iex", "raw"));
+    static final BarLineage LINEAGE = new BarLineage(Series.ALPACA, Series.alpaca("iex", "raw"));
     static final Instant DAY = Instant.parse("2024-03-04T14:00:00Z");
     static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -142,7 +142,7 @@ public class ClaimRepository {
                     r.getUUID("id"),
                     new Ticker(r.getString("symbol")),
                     Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                    new Series(r.getString("feed"), r.getString("adjustment")),
+                    Series.alpaca(r.getString("feed"), r.getString("adjustment")),
                     new Slice(Rows.instant(r, "slice_from"), Rows.instant(r, "slice_to")),
                     r.getInteger("priority")));
         }

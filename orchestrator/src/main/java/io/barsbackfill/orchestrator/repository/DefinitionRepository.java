@@ -92,7 +92,7 @@ public class DefinitionRepository {
                 r.getString("name"),
                 symbols,
                 Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                new Series(r.getString("feed"), r.getString("adjustment")),
+                Series.alpaca(r.getString("feed"), r.getString("adjustment")),
                 Rows.instant(r, "window_from"),
                 Rows.instant(r, "window_to"),
                 r.getInteger("priority"),

@@ -335,7 +335,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                 .leased("h1", FROM, TO, Duration.ofMinutes(5), symbols).stream()
                         .map(r -> new LeasedRun(r.id(), r.token(), new Ticker(r.symbol())))
                         .toList();
-        return new Dispatch(UUID.randomUUID(), Timeframe.h1, new Series("iex", "raw"), new Slice(FROM, TO), runs);
+        return new Dispatch(UUID.randomUUID(), Timeframe.h1, Series.alpaca("iex", "raw"), new Slice(FROM, TO), runs);
     }
 
     /** As a fetcher ends a run: the fenced completion every fetcher uses. */
