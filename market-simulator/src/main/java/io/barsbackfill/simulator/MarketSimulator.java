@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -91,14 +92,24 @@ public final class MarketSimulator implements AutoCloseable {
     static MarketSimulator start(int port, SimulatorSettings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         BarGenerator generator = new BarGenerator();
+        PageFaults pageFaults = new PageFaults(new QuietFaults(generator));
+        MassiveSettings massive = settings.massive();
         ApiHandler handler = new ApiHandler(
                 settings,
-                new RateLimiter(settings.requestsPerMinute(), clock),
                 new FaultInjector(settings.errorRate(), settings.seed(), settings.faults()),
-                new BarsEndpoint(
-                        new BarsQueryParser(settings.universe(), clock),
-                        new BarsPager(generator),
-                        new QuietFaults(generator)));
+                List.of(
+                        new AlpacaApi(
+                                settings,
+                                new RateLimiter(settings.requestsPerMinute(), clock),
+                                new BarsEndpoint(
+                                        new BarsQueryParser(settings.universe(), clock),
+                                        new BarsPager(generator),
+                                        pageFaults)),
+                        new MassiveApi(
+                                massive,
+                                settings.universe(),
+                                new RateLimiter(massive.requestsPerMinute(), clock),
+                                new MassiveAggregates(settings.universe(), generator, pageFaults, massive.nextUrl()))));
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
@@ -124,9 +135,51 @@ public final class MarketSimulator implements AutoCloseable {
         return settings;
     }
 
-    /** Requests to a bars endpoint answered so far, whatever their status (401, 429 and 500 included). */
+    /**
+     * Requests to a provider endpoint (Alpaca's bars, Massive's aggregates and ticker details) answered so far,
+     * whatever their status (401, 429 and 500 included).
+     */
     public long barRequests() {
         return handler.barRequests();
+    }
+
+    /** As {@link #barRequests()}, those to {@code endpoint} only. */
+    public long requests(Endpoint endpoint) {
+        return handler.stats().requests(endpoint);
+    }
+
+    /** As {@link #barRequests()}, those to {@code provider}'s endpoints only. */
+    public long requests(Provider provider) {
+        return Arrays.stream(Endpoint.values())
+                .filter(e -> e.provider() == provider)
+                .mapToLong(this::requests)
+                .sum();
+    }
+
+    /** The provider endpoints, as {@code /_simulator/stats} counts them under {@code requests}. */
+    public enum Endpoint {
+        /** {@code /v2/stocks/bars} and {@code /v2/stocks/{symbol}/bars} */
+        ALPACA_BARS(Provider.ALPACA, "alpaca_bars"),
+        /** {@code /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}} */
+        MASSIVE_AGGREGATES(Provider.MASSIVE, "massive_aggregates"),
+        /** {@code /v3/reference/tickers/{ticker}} */
+        MASSIVE_TICKERS(Provider.MASSIVE, "massive_tickers");
+
+        private final Provider provider;
+        private final String statsName;
+
+        Endpoint(Provider provider, String statsName) {
+            this.provider = provider;
+            this.statsName = statsName;
+        }
+
+        public Provider provider() {
+            return provider;
+        }
+
+        String statsName() {
+            return statsName;
+        }
     }
 
     /** The most bars requests answered at the same time so far (latency included). */

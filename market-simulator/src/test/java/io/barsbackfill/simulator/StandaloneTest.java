@@ -50,7 +50,8 @@ class StandaloneTest {
                         -3,
                         Optional.of("id"),
                         Optional.of("secret"),
-                        SimulatorFaults.NONE));
+                        SimulatorFaults.NONE,
+                        MassiveSettings.DEFAULTS));
     }
 
     @Test

@@ -1,0 +1,95 @@
+package io.barsbackfill.simulator;
+
+import com.sun.net.httpserver.Headers;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Massive's side: the key as {@code Authorization: Bearer} only (a request naming {@code apiKey} in its query
+ * string is refused whatever it carries: keys never belong in URLs), {@code {"status":"ERROR",...}} error bodies,
+ * its own rate budget and no rate-limit headers; aggregates ({@link MassiveAggregates}) and ticker details
+ * ({@code /v3/reference/tickers/{ticker}}: 404 for a ticker outside the universe).
+ */
+final class MassiveApi implements ProviderApi {
+
+    private static final String BEARER = "bearer ";
+
+    private final MassiveSettings settings;
+    private final Set<String> universe;
+    private final RateLimiter rateLimiter;
+    private final MassiveAggregates aggregates;
+
+    MassiveApi(MassiveSettings settings, Set<String> universe, RateLimiter rateLimiter, MassiveAggregates aggregates) {
+        this.settings = settings;
+        this.universe = universe;
+        this.rateLimiter = rateLimiter;
+        this.aggregates = aggregates;
+    }
+
+    @Override
+    public Provider provider() {
+        return Provider.MASSIVE;
+    }
+
+    @Override
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    @Override
+    public Map<String, String> rateHeaders(RateLimiter.Status budget) {
+        return Map.of();
+    }
+
+    @Override
+    public byte[] error(int status, String message) {
+        return MassiveWireFormat.error(status, message);
+    }
+
+    @Override
+    public byte[] tooManyRequests() {
+        return MassiveWireFormat.error(
+                429,
+                "You've exceeded the maximum requests per minute, please wait or upgrade your subscription to "
+                        + "continue.");
+    }
+
+    @Override
+    public Optional<String> refusal(Headers headers, String rawQuery, boolean revoked) {
+        if (QueryString.parse(rawQuery).values().containsKey("apiKey")) {
+            return Optional.of("apiKey in the query string is refused: send the key as Authorization: Bearer");
+        }
+        String authorization = headers.getFirst("Authorization");
+        if (authorization == null
+                || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)
+                || authorization.substring(BEARER.length()).isBlank()) {
+            return Optional.of("API Key was not provided");
+        }
+        String key = authorization.substring(BEARER.length()).trim();
+        boolean known = !revoked
+                && settings.apiKey()
+                        .map(expected -> ProviderApi.sameKey(key, expected))
+                        .orElse(true);
+        return known ? Optional.empty() : Optional.of("Unknown API Key");
+    }
+
+    @Override
+    public byte[] answer(
+            ApiRoute route,
+            URI requestUri,
+            String origin,
+            SimulatorFaults faults,
+            FaultInjector.Distortion distortion) {
+        if (route.endpoint() == MarketSimulator.Endpoint.MASSIVE_AGGREGATES) {
+            return aggregates.answer(route, requestUri, origin, faults, distortion);
+        }
+        String ticker = route.symbol().orElseThrow();
+        if (!universe.contains(ticker)) {
+            throw new ApiException(404, "Ticker not found.");
+        }
+        return PageFaults.breakBody(MassiveWireFormat.tickerDetails(ticker), distortion);
+    }
+}

@@ -1,0 +1,46 @@
+package io.barsbackfill.simulator;
+
+import com.sun.net.httpserver.Headers;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What differs between the providers the simulator speaks: keys, error bodies, rate budget and headers, and the
+ * answers themselves. {@link ApiHandler} runs the same fault sequence for both.
+ */
+interface ProviderApi {
+
+    Provider provider();
+
+    /** This provider's own budget. */
+    RateLimiter rateLimiter();
+
+    /** The rate-limit headers every answer of this provider carries (none for a provider that sends none). */
+    Map<String, String> rateHeaders(RateLimiter.Status budget);
+
+    /** The provider's error body for {@code status}. */
+    byte[] error(int status, String message);
+
+    /** The body of a 429. */
+    byte[] tooManyRequests();
+
+    /** Why the request's credentials are refused (a 401), or empty when they are accepted. */
+    Optional<String> refusal(Headers headers, String rawQuery, boolean revoked);
+
+    /**
+     * The 200 body of a request that passed the faults; {@code origin} is {@code http://host:port} as the client
+     * reached the server. Refusals throw {@link ApiException}.
+     */
+    byte[] answer(
+            ApiRoute route, URI requestUri, String origin, SimulatorFaults faults, FaultInjector.Distortion distortion);
+
+    /** Compares in constant time: keys are secrets. */
+    static boolean sameKey(String presented, String expected) {
+        return presented != null
+                && MessageDigest.isEqual(
+                        presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+}
