@@ -47,7 +47,7 @@ record StandaloneConfig(int port, SimulatorSettings settings) {
             settings = settings.withKeys(keyId.get(), secretKey.get());
         }
         MassiveSettings massive = MassiveSettings.DEFAULTS
-                .withRequestsPerMinute(value(env, "SIMULATOR_MASSIVE_REQUESTS_PER_MINUTE", Integer::parseInt)
+                .withRequestsPerMinute(value(env, "SIMULATOR_MASSIVE_REQUESTS_PER_MINUTE", StandaloneConfig::perMinute)
                         .orElse(0))
                 .withNextUrl(value(env, "SIMULATOR_MASSIVE_NEXT_URL", StandaloneConfig::bool)
                         .orElse(true));
@@ -66,6 +66,14 @@ record StandaloneConfig(int port, SimulatorSettings settings) {
             }
         }
         return new StandaloneConfig(port, settings);
+    }
+
+    private static int perMinute(String raw) {
+        int perMinute = Integer.parseInt(raw);
+        if (perMinute < 0) {
+            throw new IllegalArgumentException("must be >= 0 (0 = unlimited): " + perMinute);
+        }
+        return perMinute;
     }
 
     private static boolean bool(String raw) {

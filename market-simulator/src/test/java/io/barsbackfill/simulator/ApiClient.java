@@ -57,6 +57,29 @@ final class ApiClient {
         List<Bar> barArray() {
             return bars(json().get("bars"));
         }
+
+        /** The {@code results} of a Massive aggregates answer, none when it has no {@code results}. */
+        List<Bar> results() {
+            List<Bar> bars = new ArrayList<>();
+            for (JsonNode b : json().path("results")) {
+                bars.add(new Bar(
+                        Instant.ofEpochMilli(b.get("t").longValue()),
+                        b.get("o").asDouble(),
+                        b.get("h").asDouble(),
+                        b.get("l").asDouble(),
+                        b.get("c").asDouble(),
+                        b.get("v").asLong(),
+                        b.has("vw") ? b.get("vw").asDouble() : null,
+                        b.has("n") ? b.get("n").asLong() : null));
+            }
+            return bars;
+        }
+
+        /** A Massive answer's {@code next_url}, null when it has none. */
+        String nextUrl() {
+            JsonNode url = json().get("next_url");
+            return url == null ? null : url.asText();
+        }
     }
 
     private final URI baseUrl;
@@ -74,6 +97,11 @@ final class ApiClient {
     private ApiClient(URI baseUrl, UnaryOperator<HttpRequest.Builder> decorate) {
         this.baseUrl = baseUrl;
         this.decorate = decorate;
+    }
+
+    /** Sends {@code Authorization: Bearer key}, as Massive wants its key. */
+    ApiClient withBearer(String key) {
+        return withHeader("Authorization", "Bearer " + key);
     }
 
     ApiClient withHeader(String name, String value) {
@@ -99,6 +127,20 @@ final class ApiClient {
         }
     }
 
+    /** {@code POST /_simulator/faults} with {@code body}. */
+    Answer postFaults(String body) {
+        return send(HttpRequest.newBuilder(uri(ApiHandler.FAULTS_PATH))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    /** GET an absolute URL the simulator handed out (a Massive {@code next_url}). */
+    Answer getUrl(String url) {
+        return send(
+                decorate.apply(HttpRequest.newBuilder(URI.create(url))).GET().build());
+    }
+
     URI uri(String pathAndQuery) {
         return URI.create(baseUrl + pathAndQuery);
     }
@@ -117,8 +159,8 @@ final class ApiClient {
                     b.get("l").asDouble(),
                     b.get("c").asDouble(),
                     b.get("v").asLong(),
-                    b.get("vw").asDouble(),
-                    b.get("n").asLong()));
+                    b.has("vw") ? b.get("vw").asDouble() : null,
+                    b.has("n") ? b.get("n").asLong() : null));
         }
         return bars;
     }
