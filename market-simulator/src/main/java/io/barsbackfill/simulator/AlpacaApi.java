@@ -10,32 +10,21 @@ import java.util.Optional;
  * Alpaca's side: {@code APCA-API-KEY-ID}/{@code APCA-API-SECRET-KEY} headers (any or none accepted when the
  * settings require no keys), {@code {"message"}} error bodies and {@code X-RateLimit-*} headers on every answer.
  */
-final class AlpacaApi implements ProviderApi {
+final class AlpacaApi extends ProviderApi {
 
     private static final long TOO_MANY_REQUESTS_CODE = 42910000L;
 
     private final SimulatorSettings settings;
-    private final RateLimiter rateLimiter;
     private final BarsEndpoint endpoint;
 
     AlpacaApi(SimulatorSettings settings, RateLimiter rateLimiter, BarsEndpoint endpoint) {
+        super(Provider.ALPACA, rateLimiter);
         this.settings = settings;
-        this.rateLimiter = rateLimiter;
         this.endpoint = endpoint;
     }
 
     @Override
-    public Provider provider() {
-        return Provider.ALPACA;
-    }
-
-    @Override
-    public RateLimiter rateLimiter() {
-        return rateLimiter;
-    }
-
-    @Override
-    public Map<String, String> rateHeaders(RateLimiter.Status budget) {
+    Map<String, String> rateHeaders(RateLimiter.Status budget) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-RateLimit-Limit", Integer.toString(budget.limit()));
         headers.put("X-RateLimit-Remaining", Integer.toString(budget.remaining()));
@@ -44,17 +33,17 @@ final class AlpacaApi implements ProviderApi {
     }
 
     @Override
-    public byte[] error(int status, String message) {
+    byte[] error(int status, String message) {
         return WireFormat.error(message);
     }
 
     @Override
-    public byte[] tooManyRequests() {
+    byte[] tooManyRequests() {
         return WireFormat.error(TOO_MANY_REQUESTS_CODE, "too many requests.");
     }
 
     @Override
-    public Optional<String> refusal(Headers headers, String rawQuery, boolean revoked) {
+    Optional<String> refusal(Headers headers, String rawQuery, boolean revoked) {
         boolean authorized = !revoked
                 && settings.keyId()
                         .map(expected -> ProviderApi.sameKey(headers.getFirst("APCA-API-KEY-ID"), expected))
@@ -66,7 +55,7 @@ final class AlpacaApi implements ProviderApi {
     }
 
     @Override
-    public byte[] answer(
+    byte[] answer(
             ApiRoute route,
             URI requestUri,
             String origin,

@@ -20,14 +20,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local stand-in for Alpaca's historical stock bars API ({@code /v2/stocks/bars} and
- * {@code /v2/stocks/{symbol}/bars}) serving deterministic synthetic bars on the NYSE calendar. The {@code feed}
- * parameter is validated but does not change the bars; {@code adjustment} does for tickers with a split
- * ({@link Splits}: AAPL 4:1 on 2020-08-31). The bars of {@link BarFactory#WITHOUT_STATISTICS} (VOXX) carry no
- * {@code vw} and {@code n}.
+ * {@code /v2/stocks/{symbol}/bars}) and Massive's aggregates ({@code /v2/aggs/ticker/{ticker}/range/...}, with
+ * {@code /v3/reference/tickers/{ticker}}), serving the same deterministic synthetic bars on the NYSE calendar to
+ * both. The {@code feed} parameter is validated but does not change the bars; {@code adjustment} does for
+ * tickers with a split ({@link Splits}: AAPL 4:1 on 2020-08-31), and Massive's {@code adjusted=true} is Alpaca's
+ * {@code split}, {@code false} its {@code raw}. The bars of {@link BarFactory#WITHOUT_STATISTICS} (VOXX) carry no
+ * {@code vw} and {@code n}. Each provider has its own keys ({@link SimulatorSettings#keyId()},
+ * {@link MassiveSettings#apiKey()}) and rate budget; Massive's limit and {@code next_url} are described in
+ * {@link MassiveAggregates}.
  *
  * <p>Control endpoints (no keys needed, not bars requests):
  * <ul>
- * <li>{@code GET /_simulator/stats}: {@code {"bar_requests", "max_concurrent_bar_requests", "symbols_requested"}}.
+ * <li>{@code GET /_simulator/stats}: {@code {"bar_requests", "requests", "max_concurrent_bar_requests",
+ * "symbols_requested", "bar_request_times_ms"}}; {@code bar_requests} counts the requests to either provider,
+ * {@code requests} them per {@link Endpoint}.
  * <li>{@code GET /_simulator/faults}: the {@link SimulatorFaults} in force, every field.
  * <li>{@code POST /_simulator/faults} with a JSON object: changes the fields it names, keeps the others, and
  * answers like {@code GET}; an unknown field or a bad value is a 400 {@code {"message"}} and changes nothing.
@@ -42,13 +48,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * details): {@code omit_symbols} (left out of multi-symbol answers), {@code end_early_symbols} (a multi-symbol
  * sequence ends without token right before the first of them), {@code stray_bar_symbols} (the page with a
  * symbol's first bars also carries one a day before the start) and {@code duplicate_timestamp_symbols} (a
- * page's first bar of the symbol is served twice).
+ * page's first bar of the symbol is served twice); on Massive an omitted ticker gets no results and an early-end
+ * ticker no {@code next_url}. {@code providers} (default {@code ["alpaca","massive"]}) limits all faults to
+ * those providers' requests.
  * Example: {@code curl -d '{"outage_status":503}' http://127.0.0.1:18080/_simulator/faults}.
  * <li>{@code DELETE /_simulator/faults}: every fault off.
  * </ul>
- * Faults apply to bars requests in this order: latency spike, revoked keys (401), outage, the rate limit (a
- * real 429), injected 429, the settings' {@code errorRate} 500, injected 5xx, then at most one distorted 200
- * body, on top of the quiet faults. Error bodies are Alpaca's {@code {"message": "..."}}. All faults are off
+ * Faults apply to provider requests in this order: latency spike, revoked keys (401), outage, the provider's rate
+ * limit (a real 429), injected 429, the settings' {@code errorRate} 500, injected 5xx, then at most one distorted
+ * 200 body, on top of the quiet faults. Error bodies are each provider's: Alpaca's {@code {"message": "..."}},
+ * Massive's {@code {"status":"ERROR","request_id","error"}}. All faults are off
  * unless set at start ({@link SimulatorSettings#faults()}, standalone: {@code SIMULATOR_FAULTS} holding the
  * same JSON as the {@code POST}) or at runtime.
  */

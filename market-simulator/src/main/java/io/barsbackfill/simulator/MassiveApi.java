@@ -13,44 +13,33 @@ import java.util.Set;
  * its own rate budget and no rate-limit headers; aggregates ({@link MassiveAggregates}) and ticker details
  * ({@code /v3/reference/tickers/{ticker}}: 404 for a ticker outside the universe).
  */
-final class MassiveApi implements ProviderApi {
+final class MassiveApi extends ProviderApi {
 
     private static final String BEARER = "bearer ";
 
     private final MassiveSettings settings;
     private final Set<String> universe;
-    private final RateLimiter rateLimiter;
     private final MassiveAggregates aggregates;
 
     MassiveApi(MassiveSettings settings, Set<String> universe, RateLimiter rateLimiter, MassiveAggregates aggregates) {
+        super(Provider.MASSIVE, rateLimiter);
         this.settings = settings;
         this.universe = universe;
-        this.rateLimiter = rateLimiter;
         this.aggregates = aggregates;
     }
 
     @Override
-    public Provider provider() {
-        return Provider.MASSIVE;
-    }
-
-    @Override
-    public RateLimiter rateLimiter() {
-        return rateLimiter;
-    }
-
-    @Override
-    public Map<String, String> rateHeaders(RateLimiter.Status budget) {
+    Map<String, String> rateHeaders(RateLimiter.Status budget) {
         return Map.of();
     }
 
     @Override
-    public byte[] error(int status, String message) {
+    byte[] error(int status, String message) {
         return MassiveWireFormat.error(status, message);
     }
 
     @Override
-    public byte[] tooManyRequests() {
+    byte[] tooManyRequests() {
         return MassiveWireFormat.error(
                 429,
                 "You've exceeded the maximum requests per minute, please wait or upgrade your subscription to "
@@ -58,7 +47,7 @@ final class MassiveApi implements ProviderApi {
     }
 
     @Override
-    public Optional<String> refusal(Headers headers, String rawQuery, boolean revoked) {
+    Optional<String> refusal(Headers headers, String rawQuery, boolean revoked) {
         if (QueryString.parse(rawQuery).values().containsKey("apiKey")) {
             return Optional.of("apiKey in the query string is refused: send the key as Authorization: Bearer");
         }
@@ -77,7 +66,7 @@ final class MassiveApi implements ProviderApi {
     }
 
     @Override
-    public byte[] answer(
+    byte[] answer(
             ApiRoute route,
             URI requestUri,
             String origin,

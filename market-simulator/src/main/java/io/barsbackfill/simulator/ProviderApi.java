@@ -11,30 +11,42 @@ import java.util.Optional;
  * What differs between the providers the simulator speaks: keys, error bodies, rate budget and headers, and the
  * answers themselves. {@link ApiHandler} runs the same fault sequence for both.
  */
-interface ProviderApi {
+abstract class ProviderApi {
 
-    Provider provider();
+    private final Provider provider;
+    private final RateLimiter rateLimiter;
+
+    ProviderApi(Provider provider, RateLimiter rateLimiter) {
+        this.provider = provider;
+        this.rateLimiter = rateLimiter;
+    }
+
+    final Provider provider() {
+        return provider;
+    }
 
     /** This provider's own budget. */
-    RateLimiter rateLimiter();
+    final RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
 
     /** The rate-limit headers every answer of this provider carries (none for a provider that sends none). */
-    Map<String, String> rateHeaders(RateLimiter.Status budget);
+    abstract Map<String, String> rateHeaders(RateLimiter.Status budget);
 
     /** The provider's error body for {@code status}. */
-    byte[] error(int status, String message);
+    abstract byte[] error(int status, String message);
 
     /** The body of a 429. */
-    byte[] tooManyRequests();
+    abstract byte[] tooManyRequests();
 
     /** Why the request's credentials are refused (a 401), or empty when they are accepted. */
-    Optional<String> refusal(Headers headers, String rawQuery, boolean revoked);
+    abstract Optional<String> refusal(Headers headers, String rawQuery, boolean revoked);
 
     /**
      * The 200 body of a request that passed the faults; {@code origin} is {@code http://host:port} as the client
      * reached the server. Refusals throw {@link ApiException}.
      */
-    byte[] answer(
+    abstract byte[] answer(
             ApiRoute route, URI requestUri, String origin, SimulatorFaults faults, FaultInjector.Distortion distortion);
 
     /** Compares in constant time: keys are secrets. */

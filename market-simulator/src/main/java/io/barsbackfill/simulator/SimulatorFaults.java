@@ -23,7 +23,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Provider faults a {@link MarketSimulator} injects into bars requests, all off by default. Set at start
+ * Provider faults a {@link MarketSimulator} injects into provider requests (both providers unless
+ * {@link #providers()} says otherwise), all off by default. Set at start
  * ({@link SimulatorSettings#withFaults}, standalone: {@code SIMULATOR_FAULTS} holding the JSON of the
  * {@code POST}) and changed at runtime through {@code POST /_simulator/faults} (JSON, snake_case names of these
  * components; {@code latency_spike_ms} for {@code latencySpike}; the symbol sets are arrays of strings).
@@ -31,7 +32,8 @@ import java.util.function.Consumer;
  * <p>The rates draw from a seeded sequence. The symbol sets are the quiet faults: deterministic 200s whose data
  * is wrong, for the tickers they name. Their entries must look like tickers (1 to 20 characters, no whitespace,
  * no commas) but need not be in the universe. The multi-symbol endpoint applies all four, the single-symbol one
- * only {@code strayBarSymbols} and {@code duplicateTimestampSymbols}.
+ * only {@code strayBarSymbols} and {@code duplicateTimestampSymbols}; Massive's aggregates apply all four, one
+ * ticker per request: an omitted ticker gets no results, an early-end one no {@code next_url}.
  *
  * @param outageStatus        0 = off; otherwise every bars request is answered with this 5xx status
  * @param authRevoked         every bars request is answered 401, whatever keys it carries

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** A plain HTTP client for the simulator, as a test sees the wire. */
@@ -60,19 +61,7 @@ final class ApiClient {
 
         /** The {@code results} of a Massive aggregates answer, none when it has no {@code results}. */
         List<Bar> results() {
-            List<Bar> bars = new ArrayList<>();
-            for (JsonNode b : json().path("results")) {
-                bars.add(new Bar(
-                        Instant.ofEpochMilli(b.get("t").longValue()),
-                        b.get("o").asDouble(),
-                        b.get("h").asDouble(),
-                        b.get("l").asDouble(),
-                        b.get("c").asDouble(),
-                        b.get("v").asLong(),
-                        b.has("vw") ? b.get("vw").asDouble() : null,
-                        b.has("n") ? b.get("n").asLong() : null));
-            }
-            return bars;
+            return bars(json().path("results"), t -> Instant.ofEpochMilli(t.longValue()));
         }
 
         /** A Massive answer's {@code next_url}, null when it has none. */
@@ -145,15 +134,29 @@ final class ApiClient {
         return URI.create(baseUrl + pathAndQuery);
     }
 
+    static boolean isJson(String body) {
+        try {
+            JSON.readTree(body);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     static List<Bar> bars(JsonNode array) {
+        return bars(array, t -> Instant.parse(t.asText()));
+    }
+
+    /** Bars of either provider's JSON: the same field names, {@code t} as {@code time} reads it. */
+    private static List<Bar> bars(JsonNode array, Function<JsonNode, Instant> time) {
         List<Bar> bars = new ArrayList<>();
         for (JsonNode b : array) {
             bars.add(new Bar(
-                    Instant.parse(b.get("t").asText()),
+                    time.apply(b.get("t")),
                     b.get("o").asDouble(),
                     b.get("h").asDouble(),
                     b.get("l").asDouble(),

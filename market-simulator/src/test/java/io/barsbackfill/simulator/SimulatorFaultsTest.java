@@ -3,7 +3,6 @@ package io.barsbackfill.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -15,7 +14,6 @@ class SimulatorFaultsTest {
 
     private static final String MONTH =
             "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01" + "&end=2024-01-31T23:59:59Z";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void offByDefaultAndControlledAtRuntime() {
@@ -82,7 +80,7 @@ class SimulatorFaultsTest {
             assertThat(truncated.status()).isEqualTo(200);
             assertThat(truncated.header("Content-Type")).isEqualTo("application/json");
             assertThat(truncated.raw().body()).startsWith("{\"bars\":{\"AAPL\":[");
-            assertThat(isJson(truncated.raw().body())).isFalse();
+            assertThat(ApiClient.isJson(truncated.raw().body())).isFalse();
 
             api.postFaults("{\"truncated_rate\":0,\"wrong_type_rate\":1}");
             ApiClient.Answer wrongType = api.get(MONTH);
@@ -147,15 +145,6 @@ class SimulatorFaultsTest {
         try (MarketSimulator simulator = MarketSimulator.start(
                 0, SimulatorSettings.defaults().withFaults(SimulatorFaults.NONE.withAuthRevoked(true)))) {
             assertThat(new ApiClient(simulator).get(MONTH).status()).isEqualTo(401);
-        }
-    }
-
-    private static boolean isJson(String body) {
-        try {
-            JSON.readTree(body);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }
