@@ -1,7 +1,6 @@
 package io.barsbackfill.simulator;
 
 import com.sun.net.httpserver.Headers;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,12 +54,7 @@ final class AlpacaApi extends ProviderApi {
     }
 
     @Override
-    byte[] answer(
-            ApiRoute route,
-            URI requestUri,
-            String origin,
-            SimulatorFaults faults,
-            FaultInjector.Distortion distortion) {
-        return endpoint.answer(QueryString.parse(requestUri.getRawQuery()), route.symbol(), faults, distortion);
+    byte[] answer(ProviderRequest request) {
+        return endpoint.answer(request.params(), request.route().symbol(), request.faults(), request.distortion());
     }
 }

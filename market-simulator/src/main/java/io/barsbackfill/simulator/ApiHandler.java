@@ -224,8 +224,8 @@ final class ApiHandler implements HttpHandler {
             return withRateLimit(api, serverError(api, faults.serverErrorStatus()), budget);
         }
         try {
-            byte[] body = api.answer(
-                    route.get(), exchange.getRequestURI(), origin(exchange), injected, faults.distortion(injected));
+            byte[] body = api.answer(new ProviderRequest(
+                    route.get(), exchange.getRequestURI(), origin(exchange), injected, faults.distortion(injected)));
             return withRateLimit(api, Response.of(200, body), budget);
         } catch (ApiException e) {
             return withRateLimit(api, Response.of(e.status(), api.error(e.status(), e.getMessage())), budget);

@@ -3,7 +3,6 @@ package io.barsbackfill.simulator;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
-import java.net.URI;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,15 +50,11 @@ final class MassiveAggregates {
      * The 200 body; refusals throw {@link ApiException}. The quiet faults apply: an omitted ticker gets no
      * results, an early-end ticker no {@code next_url}, stray bars and duplicates as on Alpaca's side.
      */
-    byte[] answer(
-            ApiRoute route,
-            URI requestUri,
-            String origin,
-            SimulatorFaults faults,
-            FaultInjector.Distortion distortion) {
-        String ticker = route.symbol().orElseThrow();
-        List<String> segments = route.segments();
-        QueryString params = QueryString.parse(requestUri.getRawQuery());
+    byte[] answer(ProviderRequest request) {
+        String ticker = request.route().symbol().orElseThrow();
+        List<String> segments = request.route().segments();
+        QueryString params = request.params();
+        SimulatorFaults faults = request.faults();
         Timeframe timeframe = timeframe(segments.get(0), segments.get(1));
         Instant start = time(segments.get(2), "from", false);
         Instant end = time(segments.get(3), "to", true);
@@ -91,13 +86,13 @@ final class MassiveAggregates {
                 page.bars(),
                 true,
                 faults,
-                distortion,
+                request.distortion(),
                 served -> MassiveWireFormat.aggregates(
                         ticker,
                         page.queryCount(),
                         adjusted,
                         served.bars().getOrDefault(ticker, List.of()),
-                        served.next().map(next -> nextUrl(origin, requestUri, adjusted, limit, next))));
+                        served.next().map(next -> nextUrl(request, adjusted, limit, next))));
     }
 
     private record Page(BarsPage bars, int queryCount) {}
@@ -124,9 +119,9 @@ final class MassiveAggregates {
     }
 
     /** This request's own URL, absolute, with the cursor of the next page (never a key: none is in the URL). */
-    private static String nextUrl(String origin, URI requestUri, boolean adjusted, int limit, PageToken next) {
-        return origin + requestUri.getRawPath() + "?adjusted=" + adjusted + "&sort=asc&limit=" + limit + "&cursor="
-                + next.encode();
+    private static String nextUrl(ProviderRequest request, boolean adjusted, int limit, PageToken next) {
+        return request.origin() + request.uri().getRawPath() + "?adjusted=" + adjusted + "&sort=asc&limit=" + limit
+                + "&cursor=" + next.encode();
     }
 
     private static Timeframe timeframe(String multiplier, String timespan) {

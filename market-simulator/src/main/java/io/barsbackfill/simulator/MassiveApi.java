@@ -1,7 +1,6 @@
 package io.barsbackfill.simulator;
 
 import com.sun.net.httpserver.Headers;
-import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -66,19 +65,14 @@ final class MassiveApi extends ProviderApi {
     }
 
     @Override
-    byte[] answer(
-            ApiRoute route,
-            URI requestUri,
-            String origin,
-            SimulatorFaults faults,
-            FaultInjector.Distortion distortion) {
-        if (route.endpoint() == MarketSimulator.Endpoint.MASSIVE_AGGREGATES) {
-            return aggregates.answer(route, requestUri, origin, faults, distortion);
+    byte[] answer(ProviderRequest request) {
+        if (request.route().endpoint() == MarketSimulator.Endpoint.MASSIVE_AGGREGATES) {
+            return aggregates.answer(request);
         }
-        String ticker = route.symbol().orElseThrow();
+        String ticker = request.route().symbol().orElseThrow();
         if (!universe.contains(ticker)) {
             throw new ApiException(404, "Ticker not found.");
         }
-        return PageFaults.breakBody(MassiveWireFormat.tickerDetails(ticker), distortion);
+        return PageFaults.breakBody(MassiveWireFormat.tickerDetails(ticker), request.distortion());
     }
 }

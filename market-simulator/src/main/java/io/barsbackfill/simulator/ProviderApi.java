@@ -1,7 +1,6 @@
 package io.barsbackfill.simulator;
 
 import com.sun.net.httpserver.Headers;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -42,12 +41,8 @@ abstract class ProviderApi {
     /** Why the request's credentials are refused (a 401), or empty when they are accepted. */
     abstract Optional<String> refusal(Headers headers, String rawQuery, boolean revoked);
 
-    /**
-     * The 200 body of a request that passed the faults; {@code origin} is {@code http://host:port} as the client
-     * reached the server. Refusals throw {@link ApiException}.
-     */
-    abstract byte[] answer(
-            ApiRoute route, URI requestUri, String origin, SimulatorFaults faults, FaultInjector.Distortion distortion);
+    /** The 200 body of a request that passed the faults. Refusals throw {@link ApiException}. */
+    abstract byte[] answer(ProviderRequest request);
 
     /** Compares in constant time: keys are secrets. */
     static boolean sameKey(String presented, String expected) {
