@@ -4,7 +4,7 @@
 -- before this version came from Alpaca and becomes an Alpaca series; no bar is rewritten.
 --
 -- Cost on a large database: the keys of job_runs, ohlc_bars and verified_gaps are built again (each partition of
--- ohlc_bars reads and sorts its bars once) while these tables are locked; see docs/operations.md#upgrades.
+-- ohlc_bars reads and sorts its bars once) while these tables are locked; see docs/operations.md#data-model.
 
 CREATE FUNCTION is_provider(s text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

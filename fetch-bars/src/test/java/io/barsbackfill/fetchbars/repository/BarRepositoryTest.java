@@ -8,7 +8,6 @@ import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.repository.BarRepository;
-import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.TestDatabase;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class BarRepositoryTest {
 
     static final Ticker SYMBOL = new Ticker("AAPL");
-    static final BarLineage LINEAGE = new BarLineage(Series.ALPACA, Series.alpaca("iex", "raw"));
+    static final Series SERIES = Series.alpaca("iex", "raw");
     static final Instant DAY = Instant.parse("2024-03-04T14:00:00Z");
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -83,7 +82,7 @@ class BarRepositoryTest {
         SqlConnection first = pool.getConnection().await().atMost(WAIT);
         try {
             first.query("BEGIN").execute().await().atMost(WAIT);
-            assertThat(bars.upsert(first, SYMBOL, Timeframe.h1, hours(0, 4, 100.0), LINEAGE)
+            assertThat(bars.upsert(first, SYMBOL, Timeframe.h1, hours(0, 4, 100.0), SERIES)
                             .await()
                             .atMost(WAIT))
                     .isEqualTo(4);
@@ -107,7 +106,7 @@ class BarRepositoryTest {
     }
 
     private int write(List<Bar> list) {
-        return pool.withTransaction(conn -> bars.upsert(conn, SYMBOL, Timeframe.h1, list, LINEAGE))
+        return pool.withTransaction(conn -> bars.upsert(conn, SYMBOL, Timeframe.h1, list, SERIES))
                 .await()
                 .atMost(WAIT);
     }
