@@ -9,7 +9,10 @@ import java.util.UUID;
  */
 public class RunMismatchException extends RuntimeException {
 
-    /** What does not match. {@link #PROVIDER}, {@link #FEED} and {@link #ADJUSTMENT} are the command's, not one run's. */
+    /**
+     * What does not match. {@link #PROVIDER}, {@link #FEED} and {@link #ADJUSTMENT} are the command's, not one
+     * run's.
+     */
     public enum Mismatch {
         /** No such run in the database. */
         UNKNOWN_RUN,
