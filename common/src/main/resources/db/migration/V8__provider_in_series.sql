@@ -11,7 +11,8 @@ CREATE FUNCTION is_provider(s text) RETURNS boolean
     AS $$ SELECT s IN ('alpaca', 'massive') $$;
 
 ALTER TABLE job_definitions
-    ADD COLUMN provider text NOT NULL DEFAULT 'alpaca' CONSTRAINT job_definitions_provider CHECK (is_provider(provider));
+    ADD COLUMN provider text NOT NULL DEFAULT 'alpaca'
+        CONSTRAINT job_definitions_provider CHECK (is_provider(provider));
 
 -- job_runs.provider said which provider served the last success (always alpaca, null before one); now it is the
 -- series' provider, set when the run is planned.
