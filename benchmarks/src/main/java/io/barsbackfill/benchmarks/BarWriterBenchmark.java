@@ -5,7 +5,6 @@ import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.repository.BarRepository;
-import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
@@ -43,7 +42,7 @@ import org.postgresql.PGConnection;
 public final class BarWriterBenchmark {
 
     private static final int CONCURRENCY = 4;
-    private static final BarLineage LINEAGE = new BarLineage(Series.ALPACA, Series.alpaca("iex", "raw"));
+    private static final Series SERIES = Series.alpaca("iex", "raw");
 
     /** The reference for re-writes: {@link BarRepository}'s upsert without its {@code WHERE ... IS DISTINCT FROM}. */
     static final String PLAIN_UPSERT = """
@@ -52,10 +51,10 @@ public final class BarWriterBenchmark {
             SELECT $1, $2, t.ts, t.o, t.h, t.l, t.c, t.v, t.vw, t.n, $3, $4, $5, now()
             FROM unnest($6::timestamptz[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int8[],
                         $12::float8[], $13::int8[]) AS t(ts, o, h, l, c, v, vw, n)
-            ON CONFLICT (symbol, timeframe, feed, adjustment, ts) DO UPDATE
+            ON CONFLICT (symbol, timeframe, provider, feed, adjustment, ts) DO UPDATE
             SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
                 volume = excluded.volume, vwap = excluded.vwap, trade_count = excluded.trade_count,
-                provider = excluded.provider, fetched_at = excluded.fetched_at""";
+                fetched_at = excluded.fetched_at""";
 
     public static void main(String[] args) throws Exception {
         int symbols = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -182,7 +181,7 @@ public final class BarWriterBenchmark {
     private static long writeAll(Pool pool, Map<Ticker, List<Bar>> bars) {
         BarRepository repository = new BarRepository();
         return writeAll(
-                pool, bars, (conn, symbol, list) -> repository.upsert(conn, symbol, Timeframe.h1, list, LINEAGE));
+                pool, bars, (conn, symbol, list) -> repository.upsert(conn, symbol, Timeframe.h1, list, SERIES));
     }
 
     /** As the fetchers write: one transaction per symbol, {@value #CONCURRENCY} symbols at a time. */
@@ -206,9 +205,9 @@ public final class BarWriterBenchmark {
         Tuple params = Tuple.tuple(Arrays.asList(
                 symbol.value(),
                 Timeframe.h1.name(),
-                LINEAGE.provider(),
-                LINEAGE.series().feed(),
-                LINEAGE.series().adjustment(),
+                SERIES.provider(),
+                SERIES.feed(),
+                SERIES.adjustment(),
                 bars.stream().map(b -> b.ts().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new),
                 bars.stream().map(Bar::open).toArray(Double[]::new),
                 bars.stream().map(Bar::high).toArray(Double[]::new),

@@ -166,7 +166,7 @@ final class NoOpFetcher implements AutoCloseable {
         Map<LeasedRun, Completion> completions = new LinkedHashMap<>();
         group.stream()
                 .filter(run -> locked.contains(run.jobRunId()))
-                .forEach(run -> completions.put(run, new Completion(0, 0, 0, "alpaca", null, null, null, null)));
+                .forEach(run -> completions.put(run, new Completion(0, 0, 0, null, null, null, null)));
         return completions;
     }
 

@@ -51,7 +51,8 @@ class ExportCommandTest {
                        ('DAILY_SPLIT', '{AAPL}', 'd1', '2023-01-01Z', NULL, 'iex', 'split')""");
         // Two symbols over two years in iex/raw (some without vwap or trade_count, one bar a microsecond
         // before the new year), the same AAPL bars split-adjusted (another series), and bars no export of
-        // DAILY may contain: another timeframe, another symbol, another feed, outside the window.
+        // DAILY may contain: another timeframe, another symbol, another feed, another provider (at the time of one of
+        // DAILY's bars), outside the window.
         db.execute("""
                 DO $$ BEGIN PERFORM setseed(0.18); END $$;
                 INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trade_count,
@@ -81,6 +82,7 @@ class ExportCommandTest {
                 VALUES ('AAPL', 'm1', '2024-01-02 14:30Z', 9, 9, 9, 9, 9, 'alpaca', 'iex', 'raw'),
                        ('TSLA', 'd1', '2024-01-02 05:00Z', 9, 9, 9, 9, 9, 'alpaca', 'iex', 'raw'),
                        ('AAPL', 'd1', '2024-01-02 05:00Z', 9, 9, 9, 9, 9, 'alpaca', 'sip', 'raw'),
+                       ('AAPL', 'd1', '2023-12-12 05:00Z', 9, 9, 9, 9, 9, 'massive', 'iex', 'raw'),
                        ('AAPL', 'd1', '2025-01-02 05:00Z', 9, 9, 9, 9, 9, 'alpaca', 'iex', 'raw'),
                        ('MSFT', 'd1', '2022-12-30 05:00Z', 9, 9, 9, 9, 9, 'alpaca', 'iex', 'raw')""");
     }
@@ -117,7 +119,8 @@ class ExportCommandTest {
     private static List<Bar> stored(String adjustment, List<String> symbols, String from, String to) {
         List<Bar> bars = new ArrayList<>();
         for (Map<String, Object> r : db.query(
-                "SELECT * FROM ohlc_bars WHERE timeframe = 'd1' AND feed = 'iex' AND adjustment = ?"
+                "SELECT * FROM ohlc_bars WHERE timeframe = 'd1' AND provider = 'alpaca' AND feed = 'iex'"
+                        + " AND adjustment = ?"
                         + " AND symbol = ANY (?) AND ts >= ?::timestamptz AND ts < ?::timestamptz ORDER BY symbol, ts",
                 adjustment,
                 symbols.toArray(String[]::new),
@@ -251,7 +254,7 @@ class ExportCommandTest {
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
-                .contains("exported 82 bars of DAILY (d1 iex/raw, AAPL MSFT")
+                .contains("exported 82 bars of DAILY (d1 alpaca/iex/raw, AAPL MSFT")
                 .contains("into 4 csv files");
         List<Bar> expected = stored("raw", List.of("AAPL", "MSFT"), "2023-01-01Z", "2025-01-01Z");
         assertThat(expected).hasSize(82);
@@ -272,6 +275,7 @@ class ExportCommandTest {
         JsonNode series = sidecar(out);
         assertThat(series.get("definition").asText()).isEqualTo("DAILY");
         assertThat(series.get("timeframe").asText()).isEqualTo("d1");
+        assertThat(series.get("provider").asText()).isEqualTo("alpaca");
         assertThat(series.get("feed").asText()).isEqualTo("iex");
         assertThat(series.get("adjustment").asText()).isEqualTo("raw");
         assertThat(series.get("symbols").toString()).isEqualTo("[\"AAPL\",\"MSFT\"]");

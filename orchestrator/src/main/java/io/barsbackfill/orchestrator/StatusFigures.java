@@ -42,6 +42,7 @@ public final class StatusFigures {
             String name,
             boolean enabled,
             String timeframe,
+            String provider,
             String feed,
             String adjustment,
             int symbols,

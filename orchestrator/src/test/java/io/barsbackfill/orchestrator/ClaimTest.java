@@ -267,8 +267,7 @@ class ClaimTest extends OrchestratorTestBase {
                         }
                         // the runs end as a fetcher ends them: the fenced completion of common's repository
                         for (LeasedRun r : d.runs()) {
-                            assertThat(jobRuns.complete(
-                                                    pool, r, new Completion(0, 0, 0, "alpaca", null, null, null, null))
+                            assertThat(jobRuns.complete(pool, r, new Completion(0, 0, 0, null, null, null, null))
                                             .await()
                                             .atMost(WAIT))
                                     .isTrue();

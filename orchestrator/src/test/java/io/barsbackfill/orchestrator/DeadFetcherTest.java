@@ -69,7 +69,8 @@ class DeadFetcherTest {
                     .body("gate", containsString("(DISPATCH_FAILED)"))
                     .body("gate", containsString("probe through fetch-bars: fetch-bars unreachable"));
 
-            Map<String, Object> gate = db.query("SELECT * FROM provider_gate").get(0);
+            Map<String, Object> gate = db.query("SELECT * FROM provider_gate WHERE provider = 'alpaca'")
+                    .get(0);
             assertThat(gate)
                     .containsEntry("state", "open")
                     .containsEntry("reason", "DISPATCH_FAILED")

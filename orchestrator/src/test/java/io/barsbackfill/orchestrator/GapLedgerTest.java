@@ -52,8 +52,9 @@ class GapLedgerTest extends OrchestratorTestBase {
         db.execute("DELETE FROM ohlc_bars WHERE symbol = 'AAPL' AND timeframe = 'h1'"
                 + " AND (ts AT TIME ZONE 'America/New_York')::date < '2024-02-01'");
         db.execute("""
-                INSERT INTO verified_gaps (symbol, feed, adjustment, timeframe, day)
-                VALUES ('MSFT', 'iex', 'raw', 'h1', '2024-02-14'), ('MSFT', 'iex', 'raw', 'h1', '2024-02-15')""");
+                INSERT INTO verified_gaps (symbol, provider, feed, adjustment, timeframe, day)
+                VALUES ('MSFT', 'alpaca', 'iex', 'raw', 'h1', '2024-02-14'),
+                       ('MSFT', 'alpaca', 'iex', 'raw', 'h1', '2024-02-15')""");
 
         orchestrator(Map.of("action", "audit", "definition", "HOURLY"))
                 .statusCode(200)

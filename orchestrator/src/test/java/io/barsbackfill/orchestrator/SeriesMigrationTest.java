@@ -97,7 +97,7 @@ class SeriesMigrationTest {
                     adjustment)
                 VALUES ('AAPL', 'd1', '2024-01-02T05:00Z', 1, 1, 1, 1, 1, 'alpaca', 'iex', 'split')"""))
                 .hasStackTraceContaining("duplicate key")
-                .hasStackTraceContaining("(symbol, timeframe, feed, adjustment, ts)");
+                .hasStackTraceContaining("(symbol, timeframe, provider, feed, adjustment, ts)");
 
         // runs: the same slice in another series is new work; in the same series it is the same run
         db.execute("""

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.barsbackfill.testing.QueueFixtures;
@@ -275,6 +276,6 @@ class SeriesTest extends OrchestratorTestBase {
     }
 
     private List<Bar> stored(String symbol, String adjustment) {
-        return new QueueFixtures(db).storedBarsInSeries("iex", adjustment, symbol, "d1", FROM, TO);
+        return new QueueFixtures(db).storedBarsInSeries(Series.alpaca("iex", adjustment), symbol, "d1", FROM, TO);
     }
 }

@@ -1,6 +1,7 @@
 package io.barsbackfill.testing;
 
 import io.barsbackfill.common.domain.Bar;
+import io.barsbackfill.common.domain.Series;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,9 +28,9 @@ public final class QueueFixtures {
 
     private static final String LEASE = """
             INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, status, attempt, lease_token,
-                                  lease_expires_at, leased_by, started_at, feed, adjustment)
-            VALUES (?, ?, ?, ?, 'running', 1, ?, now() + make_interval(secs => ?), 'test', now(), ?, ?)
-            ON CONFLICT (symbol, timeframe, feed, adjustment, slice_from) DO UPDATE
+                                  lease_expires_at, leased_by, started_at, feed, adjustment, provider)
+            VALUES (?, ?, ?, ?, 'running', 1, ?, now() + make_interval(secs => ?), 'test', now(), ?, ?, ?)
+            ON CONFLICT (symbol, timeframe, provider, feed, adjustment, slice_from) DO UPDATE
             SET status = 'running', lease_token = excluded.lease_token, attempt = job_runs.attempt + 1,
                 lease_expires_at = excluded.lease_expires_at, finished_at = NULL
             RETURNING id""";
@@ -58,15 +59,15 @@ public final class QueueFixtures {
         return bars(db.query(BARS + " AND ts >= ? AND ts < ? ORDER BY ts", symbol, timeframe, utc(from), utc(to)));
     }
 
-    /** As {@link #storedBars(String, String, Instant, Instant)}, of the series {@code feed}/{@code adjustment}. */
-    public List<Bar> storedBarsInSeries(
-            String feed, String adjustment, String symbol, String timeframe, Instant from, Instant to) {
+    /** As {@link #storedBars(String, String, Instant, Instant)}, of {@code series}. */
+    public List<Bar> storedBarsInSeries(Series series, String symbol, String timeframe, Instant from, Instant to) {
         return bars(db.query(
-                BARS + " AND feed = ? AND adjustment = ? AND ts >= ? AND ts < ? ORDER BY ts",
+                BARS + " AND provider = ? AND feed = ? AND adjustment = ? AND ts >= ? AND ts < ? ORDER BY ts",
                 symbol,
                 timeframe,
-                feed,
-                adjustment,
+                series.provider(),
+                series.feed(),
+                series.adjustment(),
                 utc(from),
                 utc(to)));
     }
@@ -89,18 +90,12 @@ public final class QueueFixtures {
      * One leased run of the default series (iex/raw) per symbol for {@code [from, to)}, lease valid for {@code lease}.
      */
     public List<Leased> leased(String timeframe, Instant from, Instant to, Duration lease, String... symbols) {
-        return leasedInSeries("iex", "raw", timeframe, from, to, lease, symbols);
+        return leasedInSeries(Series.alpaca("iex", "raw"), timeframe, from, to, lease, symbols);
     }
 
-    /** As {@link #leased}, of the series {@code feed}/{@code adjustment}. */
+    /** As {@link #leased}, of {@code series}. */
     public List<Leased> leasedInSeries(
-            String feed,
-            String adjustment,
-            String timeframe,
-            Instant from,
-            Instant to,
-            Duration lease,
-            String... symbols) {
+            Series series, String timeframe, Instant from, Instant to, Duration lease, String... symbols) {
         List<Leased> runs = new ArrayList<>();
         // one connection for all of them: a connection per run costs seconds for the hundreds some tests lease
         try (Connection c = db.connect();
@@ -113,8 +108,9 @@ public final class QueueFixtures {
                 st.setObject(4, utc(to));
                 st.setObject(5, token);
                 st.setDouble(6, lease.toSeconds());
-                st.setString(7, feed);
-                st.setString(8, adjustment);
+                st.setString(7, series.feed());
+                st.setString(8, series.adjustment());
+                st.setString(9, series.provider());
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
                     runs.add(new Leased(rs.getObject(1, UUID.class), token, symbol));

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
                     + "unexplained gaps "
                     + "(a whole session without a bar between sessions with bars, or bars outside the session), "
                     + "successful runs without bars on trading days, duplicates.",
-            "Without --definition: every finished run of one series (--feed/--adjustment, default the "
-                    + "orchestrator's BACKFILL_ALPACA_FEED/_ADJUSTMENT)."
+            "Without --definition: every finished run of one series (--provider/--feed/--adjustment, default "
+                    + "the orchestrator's BACKFILL_PROVIDER and that provider's feed and adjustment)."
         })
 public final class AuditCommand extends OperateCommand<AuditReport> {
 

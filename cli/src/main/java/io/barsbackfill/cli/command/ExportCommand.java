@@ -126,10 +126,11 @@ public final class ExportCommand implements Callable<Integer> {
         }
         console.line(String.format(
                 Locale.ROOT,
-                "exported %d bars of %s (%s %s/%s, %s, [%s, %s)) into %d %s files in %s: %.1f s, %.0f bars/s",
+                "exported %d bars of %s (%s %s/%s/%s, %s, [%s, %s)) into %d %s files in %s: %.1f s, %.0f bars/s",
                 result.bars(),
                 definition,
                 series.timeframe(),
+                series.provider(),
                 series.feed(),
                 series.adjustment(),
                 String.join(" ", symbols),

@@ -25,6 +25,7 @@ public final class StoredBars {
             String definition,
             List<String> symbols,
             String timeframe,
+            String provider,
             String feed,
             String adjustment,
             Instant from,
@@ -57,20 +58,21 @@ public final class StoredBars {
 
     static final String IN_SLICES = """
             WITH runs AS (
-                SELECT DISTINCT r.symbol, r.timeframe, r.feed, r.adjustment, r.slice_from, r.slice_to
+                SELECT DISTINCT r.symbol, r.timeframe, r.provider, r.feed, r.adjustment, r.slice_from, r.slice_to
                 FROM job_definitions d
                 JOIN job_definition_runs l ON l.job_def_id = d.id
                 JOIN job_runs r ON r.id = l.job_run_id
                 WHERE d.name = ANY (?))
             SELECT (SELECT count(*) FROM ohlc_bars b JOIN runs r
-                      ON b.symbol = r.symbol AND b.timeframe = r.timeframe AND b.feed = r.feed
-                     AND b.adjustment = r.adjustment AND b.ts >= r.slice_from AND b.ts < r.slice_to) AS bars,
+                      ON b.symbol = r.symbol AND b.timeframe = r.timeframe AND b.provider = r.provider
+                     AND b.feed = r.feed AND b.adjustment = r.adjustment
+                     AND b.ts >= r.slice_from AND b.ts < r.slice_to) AS bars,
                    (SELECT count(*) FROM runs) AS runs,
                    (SELECT min(slice_from) FROM runs) AS slices_from,
                    (SELECT max(slice_to) FROM runs) AS slices_to""";
 
     static final String DEFINITION = """
-            SELECT name, symbols, timeframe, feed, adjustment, window_from, window_to
+            SELECT name, symbols, timeframe, provider, feed, adjustment, window_from, window_to
             FROM job_definitions WHERE name = ?""";
 
     /** {@code ts} as whole microseconds since the epoch: exact, and no timestamp text to parse per bar. */
@@ -78,7 +80,7 @@ public final class StoredBars {
             SELECT symbol, (extract(epoch FROM ts) * 1000000)::bigint AS ts_us,
                    open, high, low, close, volume, vwap, trade_count
             FROM ohlc_bars
-            WHERE symbol = ANY (?) AND timeframe = ? AND feed = ? AND adjustment = ? AND ts >= ?""";
+            WHERE symbol = ANY (?) AND timeframe = ? AND provider = ? AND feed = ? AND adjustment = ? AND ts >= ?""";
 
     /** Rows fetched per round trip while streaming bars (the driver otherwise reads the whole result). */
     private static final int FETCH_SIZE = 10_000;
@@ -120,6 +122,7 @@ public final class StoredBars {
                         rs.getString("name"),
                         Arrays.asList((String[]) rs.getArray("symbols").getArray()),
                         rs.getString("timeframe"),
+                        rs.getString("provider"),
                         rs.getString("feed"),
                         rs.getString("adjustment"),
                         rs.getTimestamp("window_from").toInstant(),
@@ -148,11 +151,12 @@ public final class StoredBars {
                 st.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 st.setArray(1, c.createArrayOf("text", new ArrayList<>(symbols).toArray()));
                 st.setString(2, series.timeframe());
-                st.setString(3, series.feed());
-                st.setString(4, series.adjustment());
-                st.setTimestamp(5, Timestamp.from(from));
+                st.setString(3, series.provider());
+                st.setString(4, series.feed());
+                st.setString(5, series.adjustment());
+                st.setTimestamp(6, Timestamp.from(from));
                 if (to != null) {
-                    st.setTimestamp(6, Timestamp.from(to));
+                    st.setTimestamp(7, Timestamp.from(to));
                 }
                 long n = 0;
                 try (ResultSet rs = st.executeQuery()) {

@@ -93,6 +93,7 @@ public final class BarExport {
         ObjectNode d = JSON.createObjectNode()
                 .put("definition", series.definition())
                 .put("timeframe", series.timeframe())
+                .put("provider", series.provider())
                 .put("feed", series.feed())
                 .put("adjustment", series.adjustment());
         ArrayNode list = d.putArray("symbols");

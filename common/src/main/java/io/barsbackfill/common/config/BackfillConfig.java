@@ -23,7 +23,29 @@ public interface BackfillConfig {
     @WithDefault("200")
     int rateLimitPerMinute();
 
+    /**
+     * The provider of definitions that name none, and of queries naming no series: {@code alpaca} or
+     * {@code massive}.
+     */
+    @WithDefault(Series.ALPACA)
+    String provider();
+
+    /** The default series: {@link #provider()}'s default one. */
+    default Series defaultSeries() {
+        return defaultSeries(provider());
+    }
+
+    /**
+     * The series of a definition or query naming {@code provider} and no feed or adjustment: Alpaca's
+     * {@code backfill.alpaca.feed}/{@code adjustment}, Massive's {@code sip} and {@code backfill.massive.adjustment}.
+     */
+    default Series defaultSeries(String provider) {
+        return Series.MASSIVE.equals(provider) ? massive().defaultSeries() : alpaca().defaultSeries();
+    }
+
     Alpaca alpaca();
+
+    Massive massive();
 
     Queue queue();
 
@@ -73,6 +95,20 @@ public interface BackfillConfig {
         @WithDefault("1M")
         @WithConverter(MemorySizeConverter.class)
         MemorySize maxBodySize();
+    }
+
+    interface Massive {
+        /**
+         * The adjustment of Massive definitions that name none: {@code raw} ({@code adjusted=false}) or
+         * {@code split} ({@code adjusted=true}).
+         */
+        @WithDefault("raw")
+        String adjustment();
+
+        /** Massive serves consolidated ({@code sip}) aggregates only. */
+        default Series defaultSeries() {
+            return new Series(Series.MASSIVE, "sip", adjustment());
+        }
     }
 
     interface Alpaca {

@@ -1,5 +1,6 @@
 package io.barsbackfill.common.config;
 
+import io.barsbackfill.common.domain.Series;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -44,6 +45,8 @@ public class BackfillSettings {
         BackfillConfig.Queue queue = config.queue();
         return new SettingsCheck()
                 .atLeast("backfill.rate-limit-per-minute", config.rateLimitPerMinute(), 1)
+                .oneOf("backfill.provider", config.provider(), Series.PROVIDERS)
+                .oneOf("backfill.massive.adjustment", config.massive().adjustment(), Series.adjustments(Series.MASSIVE))
                 .between("backfill.alpaca.page-limit", alpaca.pageLimit(), 1, 10_000)
                 .atLeast("backfill.alpaca.max-pages", alpaca.maxPages(), 1)
                 .atLeast("backfill.alpaca.max-attempts", alpaca.maxAttempts(), 1)

@@ -41,6 +41,13 @@ public final class SettingsCheck {
         return this;
     }
 
+    public SettingsCheck oneOf(String property, String value, List<String> allowed) {
+        if (!allowed.contains(value)) {
+            problems.add(named(property) + " must be one of " + String.join(" ", allowed) + " (got " + value + ")");
+        }
+        return this;
+    }
+
     /** A relation between settings: {@code value} must exceed {@code other}, described by {@code otherTerms}. */
     public SettingsCheck longer(String property, Duration value, Duration other, String otherTerms) {
         if (value.compareTo(other) <= 0) {

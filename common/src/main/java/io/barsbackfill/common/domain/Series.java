@@ -41,6 +41,16 @@ public record Series(String provider, String feed, String adjustment) {
         }
     }
 
+    /** The feeds {@code provider} (one of {@link #PROVIDERS}) serves. */
+    public static List<String> feeds(String provider) {
+        return FEEDS_BY_PROVIDER.get(provider);
+    }
+
+    /** The adjustments {@code provider} (one of {@link #PROVIDERS}) serves. */
+    public static List<String> adjustments(String provider) {
+        return ADJUSTMENTS_BY_PROVIDER.get(provider);
+    }
+
     /** An Alpaca series: what every definition, run and bar was before a second provider existed. */
     public static Series alpaca(String feed, String adjustment) {
         return new Series(ALPACA, feed, adjustment);

@@ -11,7 +11,8 @@ import java.util.List;
  * {@code froms}/{@code tos} every run is of the slice {@code [from, to)} (1 to 50 runs, distinct symbols); with them
  * run {@code i} is of {@code [froms[i], tos[i])}, inside {@code [from, to)}, so one request carries several
  * consecutive slices of up to 50 symbols (at most {@link #MAX_RUNS} runs, a symbol once per slice). The runs share
- * one series; {@code feed} and {@code adjustment} are optional and, when given, must be theirs.
+ * one series; {@code feed} and {@code adjustment} are optional and, when given, must be theirs; {@code provider}
+ * is theirs, absent meaning {@code alpaca} (orchestrators older than the second provider send none).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
@@ -22,6 +23,7 @@ public record FetchBarsBatchRequest(
         String timeframe,
         String from,
         String to,
+        String provider,
         String feed,
         String adjustment,
         List<String> froms,

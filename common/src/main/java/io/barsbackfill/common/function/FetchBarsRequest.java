@@ -6,8 +6,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * {@code POST /fetch-bars}: one leased run, one symbol, one slice. {@code feed} and {@code adjustment} are
- * optional: the run's own series is fetched, and a request naming another is refused. Fields are validated
- * by {@link RequestFields}.
+ * optional: the run's own series is fetched, and a request naming another is refused. {@code provider} is the
+ * run's provider; absent means {@code alpaca} (orchestrators older than the second provider send none).
+ * Fields are validated by {@link RequestFields}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
@@ -18,5 +19,6 @@ public record FetchBarsRequest(
         String timeframe,
         String from,
         String to,
+        String provider,
         String feed,
         String adjustment) {}

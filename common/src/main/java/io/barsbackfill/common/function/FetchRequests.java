@@ -1,6 +1,7 @@
 package io.barsbackfill.common.function;
 
 import io.barsbackfill.common.domain.LeasedRun;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
@@ -37,6 +38,7 @@ public final class FetchRequests {
         return new FetchCommand(
                 timeframe,
                 slice,
+                provider(r.provider()),
                 optionalFeed(r.feed()),
                 optionalAdjustment(r.adjustment()),
                 List.of(new LeasedRun(runId, lease, symbol)));
@@ -90,7 +92,13 @@ public final class FetchRequests {
                             + FetchBarsBatchRequest.MAX_SYMBOLS + " per batch");
         }
         return new FetchCommand(
-                timeframe, window, optionalFeed(r.feed()), optionalAdjustment(r.adjustment()), runs, slices);
+                timeframe,
+                window,
+                provider(r.provider()),
+                optionalFeed(r.feed()),
+                optionalAdjustment(r.adjustment()),
+                runs,
+                slices);
     }
 
     private static void parallel(String field, List<String> list, List<String> symbols) {
@@ -118,18 +126,19 @@ public final class FetchRequests {
 
     /**
      * The field of a fetch request that a {@link RunMismatchException} is about, as a 400 naming the run (except
-     * a feed or adjustment the request names, which is the request's).
+     * the provider, feed or adjustment the request names, which is the request's).
      */
     public static BadInputException mismatch(RunMismatchException e, boolean batch) {
         String field = switch (e.mismatch()) {
             case UNKNOWN_RUN, OTHER_SERIES -> batch ? "job_run_ids[" + e.index() + "]" : "job_run_id";
             case OTHER_WORK -> batch ? "symbols[" + e.index() + "]" : "symbol";
+            case PROVIDER -> "provider";
             case FEED -> "feed";
             case ADJUSTMENT -> "adjustment";
         };
         BadInputException bad = new BadInputException(field, e.getMessage());
         return switch (e.mismatch()) {
-            case FEED, ADJUSTMENT -> bad;
+            case PROVIDER, FEED, ADJUSTMENT -> bad;
             default -> bad.ofRun(e.index(), e.jobRunId());
         };
     }
@@ -172,6 +181,11 @@ public final class FetchRequests {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Absent: {@code alpaca}, the only provider of orchestrators that send none. */
+    private static String provider(String provider) {
+        return provider == null ? Series.ALPACA : RequestFields.provider("provider", provider);
     }
 
     private static String optionalFeed(String feed) {

@@ -1,5 +1,6 @@
 package io.barsbackfill.common.function;
 
+import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
@@ -57,11 +58,43 @@ public final class RequestFields {
         return oneOf(field, value, Series.ADJUSTMENTS);
     }
 
-    /** The series of fields {@code feed} and {@code adjustment}; each one absent is {@code defaults}'. */
-    public static Series series(String feed, String adjustment, Series defaults) {
-        return Series.alpaca(
-                feed == null ? defaults.feed() : feed("feed", feed),
-                adjustment == null ? defaults.adjustment() : adjustment("adjustment", adjustment));
+    /** One of {@link Series#PROVIDERS}, exactly. */
+    public static String provider(String field, String value) {
+        return oneOf(field, value, Series.PROVIDERS);
+    }
+
+    /**
+     * The series of fields {@code provider}, {@code feed} and {@code adjustment}: an absent provider is the
+     * settings' ({@code backfill.provider}), an absent feed or adjustment that provider's default; a feed or
+     * adjustment the provider does not serve is refused naming its field.
+     */
+    public static Series series(String provider, String feed, String adjustment, BackfillConfig settings) {
+        String p = provider == null ? settings.provider() : provider("provider", provider);
+        Series defaults = settings.defaultSeries(p);
+        return new Series(
+                p,
+                feed == null ? defaults.feed() : served("feed", feed(feed), Series.feeds(p), p),
+                adjustment == null
+                        ? defaults.adjustment()
+                        : served("adjustment", adjustment(adjustment), Series.adjustments(p), p));
+    }
+
+    private static String feed(String value) {
+        return feed("feed", value);
+    }
+
+    private static String adjustment(String value) {
+        return adjustment("adjustment", value);
+    }
+
+    private static String served(String field, String value, List<String> served, String provider) {
+        if (!served.contains(value)) {
+            throw new BadInputException(
+                    field,
+                    field + " must be one of " + String.join(" ", served) + " for provider " + provider + " (got '"
+                            + value + "')");
+        }
+        return value;
     }
 
     private static String oneOf(String field, String value, List<String> allowed) {

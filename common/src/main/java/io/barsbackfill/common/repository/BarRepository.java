@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Writes one symbol's bars of one series in one set-based statement: the rows travel as arrays and
- * {@code unnest} into an upsert on the key {@code (symbol, timeframe, feed, adjustment, ts)}. Absent
+ * {@code unnest} into an upsert on the key {@code (symbol, timeframe, provider, feed, adjustment, ts)}: another
+ * provider's bar of the same ticker and time is another row, never overwritten. Absent
  * {@code vwap} and {@code trade_count} are stored as NULL. A row that is already stored with the same values is not
  * touched, so writing the same bars twice changes nothing (and the returned count is 0). Unchanged rows are left out
  * before the upsert ({@code NOT EXISTS}): {@code ON CONFLICT DO UPDATE ... WHERE} alone would still lock (write) each
@@ -44,28 +45,30 @@ public class BarRepository {
     private static final String UPSERT = INSERT_ROWS + """
             WHERE NOT EXISTS (
                 SELECT 1 FROM ohlc_bars s
-                WHERE s.symbol = $1 AND s.timeframe = $2::timeframe AND s.feed = $4 AND s.adjustment = $5
-                  AND s.ts = t.ts
+                WHERE s.symbol = $1 AND s.timeframe = $2::timeframe AND s.provider = $3 AND s.feed = $4
+                  AND s.adjustment = $5 AND s.ts = t.ts
                   AND (s.open, s.high, s.low, s.close, s.volume, s.vwap, s.trade_count)
                       IS NOT DISTINCT FROM (t.o, t.h, t.l, t.c, t.v, t.vw, t.n))
-            ON CONFLICT (symbol, timeframe, feed, adjustment, ts) DO UPDATE
+            ON CONFLICT (symbol, timeframe, provider, feed, adjustment, ts) DO UPDATE
             SET open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
                 volume = excluded.volume, vwap = excluded.vwap, trade_count = excluded.trade_count,
-                provider = excluded.provider, fetched_at = excluded.fetched_at
+                fetched_at = excluded.fetched_at
             WHERE (b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trade_count)
                   IS DISTINCT FROM (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume,
                                     excluded.vwap, excluded.trade_count)""";
 
-    /** Whether the series holds a bar of $1 between $5 and $6 (the first and last timestamp to write). */
+    /** Whether the series ($3..$5) holds a bar of $1 between $6 and $7 (the first and last timestamp to write). */
     private static final String HOLDS_BARS = """
             SELECT EXISTS (
                 SELECT 1 FROM ohlc_bars
-                WHERE symbol = $1 AND timeframe = $2::timeframe AND feed = $3 AND adjustment = $4
-                  AND ts BETWEEN $5 AND $6) AS holds""";
+                WHERE symbol = $1 AND timeframe = $2::timeframe AND provider = $3 AND feed = $4 AND adjustment = $5
+                  AND ts BETWEEN $6 AND $7) AS holds""";
 
-    /** Upserts {@code bars} (distinct timestamps) and answers how many rows were inserted or changed. */
-    public Uni<Integer> upsert(
-            SqlConnection conn, Ticker symbol, Timeframe timeframe, List<Bar> bars, BarLineage lineage) {
+    /**
+     * Upserts {@code bars} (distinct timestamps) of {@code series} and answers how many rows were inserted or
+     * changed.
+     */
+    public Uni<Integer> upsert(SqlConnection conn, Ticker symbol, Timeframe timeframe, List<Bar> bars, Series series) {
         if (bars.isEmpty()) {
             return Uni.createFrom().item(0);
         }
@@ -96,9 +99,9 @@ public class BarRepository {
         Tuple rows = Tuple.tuple(Arrays.asList(
                 symbol.value(),
                 timeframe.name(),
-                lineage.provider(),
-                lineage.series().feed(),
-                lineage.series().adjustment(),
+                series.provider(),
+                series.feed(),
+                series.adjustment(),
                 ts,
                 open,
                 high,
@@ -107,20 +110,12 @@ public class BarRepository {
                 volume,
                 vwap,
                 trades));
-        Tuple range = Tuple.of(
-                symbol.value(),
-                timeframe.name(),
-                lineage.series().feed(),
-                lineage.series().adjustment(),
-                first,
-                last);
+        Tuple range = Tuple.tuple(Arrays.asList(
+                symbol.value(), timeframe.name(), series.provider(), series.feed(), series.adjustment(), first, last));
         return conn.preparedQuery(HOLDS_BARS)
                 .execute(range)
                 .chain(holds -> conn.preparedQuery(holds.iterator().next().getBoolean("holds") ? UPSERT : INSERT_ROWS)
                         .execute(rows))
                 .map(written -> written.rowCount());
     }
-
-    /** Where stored bars came from: the provider, and the series (feed and price adjustment) they belong to. */
-    public record BarLineage(String provider, Series series) {}
 }

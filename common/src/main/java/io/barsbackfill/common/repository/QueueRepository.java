@@ -43,10 +43,10 @@ public class QueueRepository {
 
     /** One run per (ticker, slice) of the definition; the slice key makes this idempotent whoever else inserts. */
     public static final NamedSql PLAN = NamedSql.of("""
-            INSERT INTO job_runs (job_def_id, symbol, timeframe, feed, adjustment, slice_from, slice_to, priority,
-                                  max_attempts)
-            SELECT d.id, s.symbol, d.timeframe, d.feed, d.adjustment, sl.slice_from, sl.slice_to, d.priority,
-                   :max_attempts
+            INSERT INTO job_runs (job_def_id, symbol, timeframe, provider, feed, adjustment, slice_from, slice_to,
+                                  priority, max_attempts)
+            SELECT d.id, s.symbol, d.timeframe, d.provider, d.feed, d.adjustment, sl.slice_from, sl.slice_to,
+                   d.priority, :max_attempts
             FROM job_definitions d
             CROSS JOIN unnest(d.symbols) AS s(symbol)
             CROSS JOIN unnest(:slice_starts::timestamptz[], :slice_ends::timestamptz[]) AS sl(slice_from, slice_to)
@@ -76,11 +76,11 @@ public class QueueRepository {
                 dispatch_id = p.dispatch_id, started_at = now(), finished_at = NULL, updated_at = now()
             FROM unnest(:ids::uuid[], :dispatch_ids::uuid[]) AS p(id, dispatch_id)
             WHERE j.id = p.id AND j.status = 'queued'
-            RETURNING j.id, j.symbol, j.timeframe, j.feed, j.adjustment, j.slice_from, j.slice_to, j.priority,
-                      j.lease_token, j.dispatch_id""");
+            RETURNING j.id, j.symbol, j.timeframe, j.provider, j.feed, j.adjustment, j.slice_from, j.slice_to,
+                      j.priority, j.lease_token, j.dispatch_id""");
 
     private static final NamedSql LEASE_STATES = NamedSql.of("""
-            SELECT id, symbol, timeframe, feed, adjustment, slice_from, slice_to, status, lease_token
+            SELECT id, symbol, timeframe, provider, feed, adjustment, slice_from, slice_to, status, lease_token
             FROM job_runs WHERE id = ANY(:ids)""");
 
     /** A fetcher making progress keeps its runs. Answers the runs still leased to it. */
@@ -105,7 +105,7 @@ public class QueueRepository {
     private static final NamedSql COMPLETE = NamedSql.of("""
             UPDATE job_runs
             SET status = 'success', rows_written = :rows_written, bars_fetched = :bars_fetched,
-                bars_rejected = :bars_rejected, provider = :provider, error_code = NULL, error_message = :note,
+                bars_rejected = :bars_rejected, error_code = NULL, error_message = :note,
                 sessions_expected = :sessions_expected, sessions_with_bars = :sessions_with_bars,
                 verification = :verification, finished_at = now(), updated_at = now(), lease_token = NULL,
                 lease_expires_at = NULL
@@ -114,15 +114,15 @@ public class QueueRepository {
     private static final NamedSql COMPLETE_ALL = NamedSql.of("""
             UPDATE job_runs r
             SET status = 'success', rows_written = l.rows_written, bars_fetched = l.bars_fetched,
-                bars_rejected = l.bars_rejected, provider = l.provider, error_code = NULL, error_message = l.note,
+                bars_rejected = l.bars_rejected, error_code = NULL, error_message = l.note,
                 sessions_expected = l.sessions_expected, sessions_with_bars = l.sessions_with_bars,
                 verification = l.verification,
                 finished_at = now(), updated_at = now(), lease_token = NULL, lease_expires_at = NULL
             FROM unnest(:ids::uuid[], :tokens::uuid[], :rows_written::int[], :bars_fetched::int[],
-                        :bars_rejected::int[], :provider::text[], :note::text[], :sessions_expected::int[],
-                        :sessions_with_bars::int[], :verification::text[])
-                AS l(id, token, rows_written, bars_fetched, bars_rejected, provider, note, sessions_expected,
-                     sessions_with_bars, verification)
+                        :bars_rejected::int[], :note::text[], :sessions_expected::int[], :sessions_with_bars::int[],
+                        :verification::text[])
+                AS l(id, token, rows_written, bars_fetched, bars_rejected, note, sessions_expected, sessions_with_bars,
+                     verification)
             WHERE r.id = l.id AND r.lease_token = l.token AND r.status = 'running'
             RETURNING r.id""");
 
@@ -280,7 +280,7 @@ public class QueueRepository {
                                 new LeasedRun(
                                         r.getUUID("id"), r.getUUID("lease_token"), new Ticker(r.getString("symbol"))),
                                 Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                                Series.alpaca(r.getString("feed"), r.getString("adjustment")),
+                                SeriesColumns.of(r),
                                 new Slice(instant(r, "slice_from"), instant(r, "slice_to")),
                                 r.getInteger("priority")));
                     }
@@ -300,7 +300,7 @@ public class QueueRepository {
                                 r.getUUID("id"),
                                 r.getString("symbol"),
                                 r.getString("timeframe"),
-                                Series.alpaca(r.getString("feed"), r.getString("adjustment")),
+                                SeriesColumns.of(r),
                                 instant(r, "slice_from"),
                                 instant(r, "slice_to"),
                                 JobStatus.valueOf(r.getString("status")),
@@ -342,7 +342,6 @@ public class QueueRepository {
                 .with("rows_written", completion.rowsWritten())
                 .with("bars_fetched", completion.barsFetched())
                 .with("bars_rejected", completion.barsRejected())
-                .with("provider", completion.provider())
                 .with("note", completion.note())
                 .with("sessions_expected", completion.sessionsExpected())
                 .with("sessions_with_bars", completion.sessionsWithBars())
@@ -371,7 +370,6 @@ public class QueueRepository {
                 .with(
                         "bars_rejected",
                         figures.stream().map(Completion::barsRejected).toArray(Integer[]::new))
-                .with("provider", figures.stream().map(Completion::provider).toArray(String[]::new))
                 .with("note", figures.stream().map(Completion::note).toArray(String[]::new))
                 .with(
                         "sessions_expected",
@@ -579,7 +577,6 @@ public class QueueRepository {
             int rowsWritten,
             int barsFetched,
             int barsRejected,
-            String provider,
             String note,
             Integer sessionsExpected,
             Integer sessionsWithBars,

@@ -22,17 +22,18 @@ import java.util.UUID;
 @ApplicationScoped
 public class VerifiedGapRepository {
 
-    /** $1 symbol, $2 feed, $3 adjustment, $4 timeframe, $5 the days asked about. */
+    /** $1 symbol, $2 provider, $3 feed, $4 adjustment, $5 timeframe, $6 the days asked about. */
     private static final String VERIFIED = """
             SELECT day FROM verified_gaps
-            WHERE symbol = $1 AND feed = $2 AND adjustment = $3 AND timeframe = $4::timeframe AND day = ANY($5)""";
+            WHERE symbol = $1 AND provider = $2 AND feed = $3 AND adjustment = $4 AND timeframe = $5::timeframe
+              AND day = ANY($6)""";
 
-    /** $1 feed, $2 adjustment, $3 timeframe; per gap: $4 symbol, $5 day, $6 run. */
+    /** $1 provider, $2 feed, $3 adjustment, $4 timeframe; per gap: $5 symbol, $6 day, $7 run. */
     private static final String RECORD = """
-            INSERT INTO verified_gaps (symbol, feed, adjustment, timeframe, day, job_run_id)
-            SELECT g.symbol, $1, $2, $3::timeframe, g.day, g.run
-            FROM unnest($4::text[], $5::date[], $6::uuid[]) AS g(symbol, day, run)
-            ON CONFLICT (symbol, feed, adjustment, timeframe, day)
+            INSERT INTO verified_gaps (symbol, provider, feed, adjustment, timeframe, day, job_run_id)
+            SELECT g.symbol, $1, $2, $3, $4::timeframe, g.day, g.run
+            FROM unnest($5::text[], $6::date[], $7::uuid[]) AS g(symbol, day, run)
+            ON CONFLICT (symbol, provider, feed, adjustment, timeframe, day)
                 DO UPDATE SET job_run_id = excluded.job_run_id, verified_at = now()""";
 
     private final Pool pool;
@@ -49,6 +50,7 @@ public class VerifiedGapRepository {
         return pool.preparedQuery(VERIFIED)
                 .execute(Tuple.of(
                         symbol.value(),
+                        series.provider(),
                         series.feed(),
                         series.adjustment(),
                         timeframe.name(),
@@ -67,6 +69,7 @@ public class VerifiedGapRepository {
         }
         return conn.preparedQuery(RECORD)
                 .execute(Tuple.tuple(Arrays.asList(
+                        series.provider(),
                         series.feed(),
                         series.adjustment(),
                         timeframe.name(),

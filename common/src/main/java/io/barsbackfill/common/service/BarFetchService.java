@@ -18,7 +18,6 @@ import io.barsbackfill.common.function.StaleLeaseException;
 import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.repository.BarRepository;
-import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.common.repository.ConnectionFaults;
 import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.common.repository.QueueRepository.Completion;
@@ -136,6 +135,14 @@ public class BarFetchService {
             if (state == null) {
                 continue; // reported by checkLeases
             }
+            if (!command.provider().equals(state.series().provider())) {
+                throw new RunMismatchException(
+                        Mismatch.PROVIDER,
+                        i,
+                        state.id(),
+                        "job run " + state.id() + " is of provider "
+                                + state.series().provider() + ", not " + command.provider());
+            }
             if (command.feed() != null && !command.feed().equals(state.series().feed())) {
                 throw new RunMismatchException(
                         Mismatch.FEED,
@@ -243,7 +250,6 @@ public class BarFetchService {
                         .orElseThrow(),
                 slices.values().stream().map(Slice::to).max(Instant::compareTo).orElseThrow());
         List<Ticker> symbols = leased.stream().map(LeasedRun::symbol).distinct().toList();
-        BarLineage lineage = new BarLineage(AlpacaBarsClient.PROVIDER, series);
         RunStream stream = new RunStream(leased, slices, window);
         Set<UUID> lost = new HashSet<>();
         AlpacaBarsClient.PageSink sink = (page, last) -> {
@@ -251,7 +257,7 @@ public class BarFetchService {
             return Uni.createFrom()
                     .item(() -> stream.page(page, last))
                     .chain(complete -> checkAll(fetch, window, symbols.size(), complete, stream, lost))
-                    .chain(checked -> storeAll(command.timeframe(), lineage, checked, results))
+                    .chain(checked -> storeAll(command.timeframe(), series, checked, results))
                     .chain(() -> last ? Uni.createFrom().item(true) : extendLeases(stream.pending(), lost));
         };
         return provider.fetch(symbols, command.timeframe(), series, window, Purpose.fetch, fetch.calls(), sink)
@@ -461,13 +467,13 @@ public class BarFetchService {
      * attempt (the provider answered, so the gate is not charged).
      */
     private Uni<Void> storeAll(
-            Timeframe timeframe, BarLineage lineage, List<Checked> checked, Map<UUID, RunResult> results) {
+            Timeframe timeframe, Series series, List<Checked> checked, Map<UUID, RunResult> results) {
         if (checked.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Uni<List<RunResult>>> stores =
                 StoreGroups.split(checked.stream().filter(Checked::isSettled).toList()).stream()
-                        .map(group -> store(timeframe, lineage, group))
+                        .map(group -> store(timeframe, series, group))
                         .toList();
         Uni<Void> unsettled = Uni.createFrom().voidItem();
         for (Checked c : checked) {
@@ -494,17 +500,17 @@ public class BarFetchService {
      * is stale gets nothing written. When the transaction fails, each run is stored again alone, so a failure
      * stays the failing run's own.
      */
-    private Uni<List<RunResult>> store(Timeframe timeframe, BarLineage lineage, List<Checked> group) {
+    private Uni<List<RunResult>> store(Timeframe timeframe, Series series, List<Checked> group) {
         return pool.withTransaction(conn -> runs.lockLeased(
                                 conn, group.stream().map(Checked::run).toList())
-                        .chain(held -> writeBars(conn, timeframe, lineage, group, held))
+                        .chain(held -> writeBars(conn, timeframe, series, group, held))
                         .call(completions -> runs.completeAll(conn, completions).invoke(completed -> {
                             if (completed.size() != completions.size()) {
                                 throw new StaleLeaseException("lease lost while storing");
                             }
                         }))
-                        .call(completions -> ledger.record(
-                                conn, lineage.series(), timeframe, confirmedGaps(group, completions.keySet()))))
+                        .call(completions ->
+                                ledger.record(conn, series, timeframe, confirmedGaps(group, completions.keySet()))))
                 .map(completions -> group.stream()
                         .map(r -> completions.containsKey(r.run())
                                 ? stored(r, completions.get(r.run()))
@@ -513,31 +519,30 @@ public class BarFetchService {
                 .onFailure()
                 .recoverWithUni(e -> group.size() == 1
                         ? storeFailed(group.get(0), e).map(List::of)
-                        : storeEachAlone(timeframe, lineage, group));
+                        : storeEachAlone(timeframe, series, group));
     }
 
     /** The bars of the runs {@code held} (leased and locked), one run after the other; answers their completions. */
     private Uni<Map<LeasedRun, Completion>> writeBars(
-            SqlConnection conn, Timeframe timeframe, BarLineage lineage, List<Checked> group, Set<UUID> held) {
+            SqlConnection conn, Timeframe timeframe, Series series, List<Checked> group, Set<UUID> held) {
         Map<LeasedRun, Completion> completions = new LinkedHashMap<>();
         Uni<Void> written = Uni.createFrom().voidItem();
         for (Checked r : group) {
             if (held.contains(r.run().jobRunId())) {
                 written = written.chain(() -> bars.upsert(
-                                conn, r.run().symbol(), timeframe, r.clean().bars(), lineage)
-                        .invoke(rows -> completions.put(r.run(), completion(r, rows, lineage.provider())))
+                                conn, r.run().symbol(), timeframe, r.clean().bars(), series)
+                        .invoke(rows -> completions.put(r.run(), completion(r, rows)))
                         .replaceWithVoid());
             }
         }
         return written.map(done -> completions);
     }
 
-    private static Completion completion(Checked r, int rowsWritten, String provider) {
+    private static Completion completion(Checked r, int rowsWritten) {
         return new Completion(
                 rowsWritten,
                 r.clean().bars().size(),
                 r.clean().rejected(),
-                provider,
                 r.clean().note(),
                 r.coverage().sessionsExpected(),
                 r.coverage().sessionsWithBars(),
@@ -564,10 +569,10 @@ public class BarFetchService {
                 completion.note());
     }
 
-    private Uni<List<RunResult>> storeEachAlone(Timeframe timeframe, BarLineage lineage, List<Checked> group) {
+    private Uni<List<RunResult>> storeEachAlone(Timeframe timeframe, Series series, List<Checked> group) {
         return Uni.join()
                 .all(group.stream()
-                        .map(r -> store(timeframe, lineage, List.of(r)))
+                        .map(r -> store(timeframe, series, List.of(r)))
                         .toList())
                 .usingConcurrencyOf(1)
                 .andFailFast()

@@ -8,11 +8,17 @@ import java.util.List;
 /**
  * Validated fetch input: leased runs of one timeframe, run {@code i} of {@code slices[i]} (a ticker at most once
  * per slice, its slices not overlapping), all inside {@code slice}, the window asked of the provider.
- * {@code feed} and {@code adjustment} are null when the request leaves the series to the runs; when set, the runs
- * must be of that series.
+ * {@code provider} is the runs' provider (never null). {@code feed} and {@code adjustment} are null when the
+ * request leaves them to the runs; when set, the runs must be of that series.
  */
 public record FetchCommand(
-        Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs, List<Slice> slices) {
+        Timeframe timeframe,
+        Slice slice,
+        String provider,
+        String feed,
+        String adjustment,
+        List<LeasedRun> runs,
+        List<Slice> slices) {
 
     public FetchCommand {
         runs = List.copyOf(runs);
@@ -23,10 +29,12 @@ public record FetchCommand(
     }
 
     /** Every run of the one slice {@code slice}. */
-    public FetchCommand(Timeframe timeframe, Slice slice, String feed, String adjustment, List<LeasedRun> runs) {
+    public FetchCommand(
+            Timeframe timeframe, Slice slice, String provider, String feed, String adjustment, List<LeasedRun> runs) {
         this(
                 timeframe,
                 slice,
+                provider,
                 feed,
                 adjustment,
                 runs,

@@ -9,7 +9,10 @@ import java.util.UUID;
  */
 public class RunMismatchException extends RuntimeException {
 
-    /** What does not match. {@link #FEED} and {@link #ADJUSTMENT} are the command's, not one run's. */
+    /**
+     * What does not match. {@link #PROVIDER}, {@link #FEED} and {@link #ADJUSTMENT} are the command's, not one
+     * run's.
+     */
     public enum Mismatch {
         /** No such run in the database. */
         UNKNOWN_RUN,
@@ -17,6 +20,8 @@ public class RunMismatchException extends RuntimeException {
         OTHER_WORK,
         /** The run is of another series than the command's other runs. */
         OTHER_SERIES,
+        /** The command names a provider that is not the run's. */
+        PROVIDER,
         /** The command names a feed that is not the run's. */
         FEED,
         /** The command names an adjustment that is not the run's. */

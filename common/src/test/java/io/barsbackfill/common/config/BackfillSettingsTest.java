@@ -43,6 +43,22 @@ class BackfillSettingsTest {
     }
 
     @Test
+    void theDefaultProviderAndMassivesAdjustmentAreOneOfTheirSets() {
+        assertThat(BackfillSettings.check(config(Map.of(
+                                "backfill.provider", "polygon",
+                                "backfill.massive.adjustment", "dividend")))
+                        .problems())
+                .containsExactlyInAnyOrder(
+                        "BACKFILL_PROVIDER (backfill.provider) must be one of alpaca massive (got polygon)",
+                        "BACKFILL_MASSIVE_ADJUSTMENT (backfill.massive.adjustment) must be one of raw split"
+                                + " (got dividend)");
+        BackfillConfig massive = config(Map.of("backfill.provider", "massive", "backfill.massive.adjustment", "split"));
+        assertThat(BackfillSettings.check(massive).problems()).isEmpty();
+        assertThat(massive.defaultSeries()).hasToString("massive/sip/split");
+        assertThat(massive.defaultSeries("alpaca")).hasToString("alpaca/iex/raw");
+    }
+
+    @Test
     void theEdgesOfEachRangeAreAllowed() {
         assertThat(BackfillSettings.check(config(Map.of(
                                 "backfill.alpaca.page-limit", "1",

@@ -208,7 +208,14 @@ class FetchBarsBatchFunctionTest extends FetcherTestBase {
                 .body("field", equalTo("timeframe"))
                 .body("$", not(hasKey("index")))
                 .body("$", not(hasKey("job_run_id")));
+        // the provider is the request's, as the feed and adjustment are: no run is named
+        post(with(ok, "provider", "massive"))
+                .statusCode(400)
+                .body("field", equalTo("provider"))
+                .body("$", not(hasKey("job_run_id")));
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'running'"))
+                .isEqualTo(2);
     }
 
     @Test

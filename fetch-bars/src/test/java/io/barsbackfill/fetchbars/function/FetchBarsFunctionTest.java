@@ -2,10 +2,12 @@ package io.barsbackfill.fetchbars.function;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.testing.FetcherTestBase;
 import io.barsbackfill.testing.PostgresResource;
@@ -201,13 +203,15 @@ class FetchBarsFunctionTest extends FetcherTestBase {
     void fetchesTheRunsSeriesWhateverThisFetchersSettingsSay() {
         Instant y2020 = Instant.parse("2020-01-01T00:00:00Z");
         Instant y2021 = Instant.parse("2021-01-01T00:00:00Z");
-        Leased split = queue.leasedInSeries("iex", "split", "d1", y2020, y2021, Duration.ofMinutes(5), "AAPL")
+        Leased split = queue.leasedInSeries(
+                        Series.alpaca("iex", "split"), "d1", y2020, y2021, Duration.ofMinutes(5), "AAPL")
                 .get(0);
         Leased raw =
                 queue.leased("d1", y2020, y2021, Duration.ofMinutes(5), "AAPL").get(0);
 
         post(request(split, "d1", y2020, y2021)).statusCode(200).body("status", equalTo("success"));
         Map<String, Object> body = request(raw, "d1", y2020, y2021);
+        body.put("provider", "alpaca");
         body.put("feed", "iex");
         body.put("adjustment", "raw");
         post(body).statusCode(200).body("status", equalTo("success"));
@@ -226,7 +230,7 @@ class FetchBarsFunctionTest extends FetcherTestBase {
 
     @Test
     void aRequestNamingAnotherSeriesThanItsRunsIsRefusedAndWritesNothing() {
-        Leased run = queue.leasedInSeries("iex", "split", "h1", JAN, FEB, Duration.ofMinutes(5), "AAPL")
+        Leased run = queue.leasedInSeries(Series.alpaca("iex", "split"), "h1", JAN, FEB, Duration.ofMinutes(5), "AAPL")
                 .get(0);
         Map<String, Object> body = request(run, "h1", JAN, FEB);
         body.put("adjustment", "raw");
@@ -235,6 +239,14 @@ class FetchBarsFunctionTest extends FetcherTestBase {
         body.put("feed", "sip");
         post(body).statusCode(400).body("field", equalTo("feed"));
         body.remove("feed");
+        body.put("provider", "massive");
+        post(body)
+                .statusCode(400)
+                .body("field", equalTo("provider"))
+                .body("error", containsString("is of provider alpaca, not massive"));
+        body.put("provider", "polygon");
+        post(body).statusCode(400).body("field", equalTo("provider"));
+        body.remove("provider");
         body.put("adjustmnet", "split");
         post(body).statusCode(400).body("field", equalTo("adjustmnet"));
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars")).isZero();

@@ -77,7 +77,8 @@ class RateLimitTest {
                 .containsEntry("error_code", "RATE_LIMITED")
                 .containsEntry("backing_off", true)
                 .containsEntry("attempt", 0);
-        assertThat(db.query("SELECT state, reason, next_probe_at >= now() AS later FROM provider_gate")
+        assertThat(db.query("SELECT state, reason, next_probe_at >= now() AS later FROM provider_gate"
+                                + " WHERE provider = 'alpaca'")
                         .get(0))
                 .containsEntry("state", "open")
                 .containsEntry("reason", "RATE_LIMITED")

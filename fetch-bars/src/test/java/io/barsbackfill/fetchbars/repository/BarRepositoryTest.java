@@ -8,7 +8,6 @@ import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.repository.BarRepository;
-import io.barsbackfill.common.repository.BarRepository.BarLineage;
 import io.barsbackfill.testing.InjectTestDatabase;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.TestDatabase;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class BarRepositoryTest {
 
     static final Ticker SYMBOL = new Ticker("AAPL");
-    static final BarLineage LINEAGE = new BarLineage(Series.ALPACA, Series.alpaca("iex", "raw"));
+    static final Series SERIES = Series.alpaca("iex", "raw");
     static final Instant DAY = Instant.parse("2024-03-04T14:00:00Z");
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -83,7 +82,7 @@ class BarRepositoryTest {
         SqlConnection first = pool.getConnection().await().atMost(WAIT);
         try {
             first.query("BEGIN").execute().await().atMost(WAIT);
-            assertThat(bars.upsert(first, SYMBOL, Timeframe.h1, hours(0, 4, 100.0), LINEAGE)
+            assertThat(bars.upsert(first, SYMBOL, Timeframe.h1, hours(0, 4, 100.0), SERIES)
                             .await()
                             .atMost(WAIT))
                     .isEqualTo(4);
@@ -106,10 +105,47 @@ class BarRepositoryTest {
         assertThat(stored()).extracting(r -> r.get("open")).containsOnly(99.0);
     }
 
+    @Test
+    void twoProvidersBarsOfOneTickerAndTimeAreTwoRowsAndRewritingOneLeavesTheOther() {
+        Series massive = new Series(Series.MASSIVE, "sip", "raw");
+        Series alpacaSip = Series.alpaca("sip", "raw");
+        assertThat(write(hours(0, 5, 100.0), alpacaSip)).isEqualTo(5);
+        assertThat(write(hours(0, 5, 100.5), massive))
+                .as("the same ticker, timeframe, feed, adjustment and times from another provider: new rows")
+                .isEqualTo(5);
+        List<Map<String, Object>> massiveRows = stored(massive);
+        assertThat(massiveRows).hasSize(5).extracting(r -> r.get("open")).containsOnly(100.5);
+
+        List<Bar> corrected = new ArrayList<>(hours(0, 5, 100.0));
+        corrected.set(1, hour(1, 42.0));
+        assertThat(write(corrected, alpacaSip)).as("one Alpaca bar corrected").isOne();
+        assertThat(write(hours(0, 5, 100.0), alpacaSip))
+                .as("and corrected back")
+                .isOne();
+
+        assertThat(stored(massive)).as("untouched, fetched_at included").isEqualTo(massiveRows);
+        assertThat(stored(alpacaSip)).extracting(r -> r.get("open")).containsOnly(100.0);
+        assertThat(db.query("SELECT provider, count(*) AS n FROM ohlc_bars GROUP BY provider ORDER BY provider"))
+                .containsExactly(Map.of("provider", "alpaca", "n", 5L), Map.of("provider", "massive", "n", 5L));
+    }
+
     private int write(List<Bar> list) {
-        return pool.withTransaction(conn -> bars.upsert(conn, SYMBOL, Timeframe.h1, list, LINEAGE))
+        return write(list, SERIES);
+    }
+
+    private int write(List<Bar> list, Series series) {
+        return pool.withTransaction(conn -> bars.upsert(conn, SYMBOL, Timeframe.h1, list, series))
                 .await()
                 .atMost(WAIT);
+    }
+
+    private List<Map<String, Object>> stored(Series series) {
+        return db.query(
+                "SELECT ts, open, high, low, close, volume, vwap, trade_count, fetched_at FROM ohlc_bars "
+                        + "WHERE provider = ? AND feed = ? AND adjustment = ? ORDER BY ts",
+                series.provider(),
+                series.feed(),
+                series.adjustment());
     }
 
     private List<Map<String, Object>> stored() {

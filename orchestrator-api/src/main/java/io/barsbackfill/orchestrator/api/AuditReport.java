@@ -11,6 +11,7 @@ import java.util.List;
  * slots: the bar lengths tiling the extended session 04:00-20:00 New York, one for d1 and w1.
  *
  * @param definition          the definition audited, or null for every run of the series
+ * @param provider            the series audited: its provider, feed and adjustment
  * @param runs                successful runs audited (one per symbol, timeframe and slice)
  * @param sessionsExpected    sessions within those slices
  * @param barsStored          bars stored within those slices
@@ -38,6 +39,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditReport(
         String definition,
+        String provider,
         String feed,
         String adjustment,
         long runs,

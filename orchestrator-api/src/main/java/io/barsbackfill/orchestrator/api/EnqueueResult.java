@@ -9,9 +9,9 @@ import java.util.List;
  * The definition {@code enqueue} created. Ticks plan it: {@code slices} grid slices, {@code runs} job runs
  * (slices times symbols). For an open window ({@code window_to} null) these count up to the last closed
  * session and grow as sessions close; {@code slices_ready} of them can be planned right now (their bars are
- * final). Its runs and bars are of the series {@code feed}/{@code adjustment}. {@code skipped} lists the
- * tickers left out because the provider does not know them ({@code on_unknown: "skip"}), with the provider's
- * reason; it is empty when none were.
+ * final). Its runs and bars are of the series {@code provider}/{@code feed}/{@code adjustment}. {@code skipped}
+ * lists the tickers left out because the provider does not know them ({@code on_unknown: "skip"}), with the
+ * provider's reason; it is empty when none were.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +20,7 @@ public record EnqueueResult(
         String name,
         List<String> symbols,
         String timeframe,
+        String provider,
         String feed,
         String adjustment,
         String windowFrom,

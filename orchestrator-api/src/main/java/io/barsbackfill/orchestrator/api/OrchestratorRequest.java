@@ -17,12 +17,13 @@ import java.util.Objects;
  * <li>enqueue: {@code name}, {@code symbols}, {@code timeframe}, {@code from}, {@code to} (optional: up to the
  * last closed session), {@code priority} (optional, default 100), {@code on_unknown} (optional: {@code reject},
  * the default, refuses the definition when the provider does not know a ticker; {@code skip} enqueues the
- * known ones), {@code feed} and {@code adjustment} (optional, default the settings');</li>
+ * known ones), {@code provider} ({@code alpaca} or {@code massive}, optional, default the settings'),
+ * {@code feed} and {@code adjustment} (optional, default the provider's in the settings);</li>
  * <li>retry_failed and cancel: optional filters {@code definition} (a definition name), {@code symbol},
  * {@code error_code};</li>
  * <li>coverage: {@code definition} (a definition name);</li>
- * <li>audit: optional {@code definition}, or a series {@code feed}/{@code adjustment} (default the
- * settings');</li>
+ * <li>audit: optional {@code definition}, or a series {@code provider}/{@code feed}/{@code adjustment}
+ * (default the settings');</li>
  * <li>refresh: {@code definition}, optional {@code since} (a date or instant: slices ending after it);</li>
  * <li>remove: {@code definition}, optional {@code delete_bars} (also delete its bars no other definition covers)
  * and {@code dry_run} (only answer what it would change).</li>
@@ -43,6 +44,7 @@ public record OrchestratorRequest(
         String symbol,
         String errorCode,
         String onUnknown,
+        String provider,
         String feed,
         String adjustment,
         String since,
@@ -67,6 +69,7 @@ public record OrchestratorRequest(
         all.put("symbol", symbol);
         all.put("error_code", errorCode);
         all.put("on_unknown", onUnknown);
+        all.put("provider", provider);
         all.put("feed", feed);
         all.put("adjustment", adjustment);
         all.put("since", since);

@@ -16,6 +16,7 @@ public final class OrchestratorRequestBuilder {
     private String symbol;
     private String errorCode;
     private String onUnknown;
+    private String provider;
     private String feed;
     private String adjustment;
     private String since;
@@ -76,6 +77,11 @@ public final class OrchestratorRequestBuilder {
         return this;
     }
 
+    public OrchestratorRequestBuilder provider(String value) {
+        provider = value;
+        return this;
+    }
+
     public OrchestratorRequestBuilder feed(String value) {
         feed = value;
         return this;
@@ -116,6 +122,7 @@ public final class OrchestratorRequestBuilder {
                 symbol,
                 errorCode,
                 onUnknown,
+                provider,
                 feed,
                 adjustment,
                 since,

@@ -107,6 +107,7 @@ public record StatusReport(
             String name,
             boolean enabled,
             String timeframe,
+            String provider,
             String feed,
             String adjustment,
             int symbols,

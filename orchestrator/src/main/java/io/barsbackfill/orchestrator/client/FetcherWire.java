@@ -30,6 +30,7 @@ final class FetcherWire {
                 d.timeframe().name(),
                 d.slice().from().toString(),
                 d.slice().to().toString(),
+                d.series().provider(),
                 d.series().feed(),
                 d.series().adjustment());
     }
@@ -44,6 +45,7 @@ final class FetcherWire {
                 d.timeframe().name(),
                 d.slice().from().toString(),
                 d.slice().to().toString(),
+                d.series().provider(),
                 d.series().feed(),
                 d.series().adjustment(),
                 sliced ? d.slices().stream().map(s -> s.from().toString()).toList() : null,

@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Stored times as {@code status} shows them, the text of the database's {@code iso_utc} (migration V3): ISO 8601
+ * Stored times as {@code status} shows them, the text the SQL function {@code iso_utc} gave (V3..V7): ISO 8601
  * in UTC without trailing zeros of the fraction ({@code 2024-01-02T14:30:00.25Z}); {@code infinity} and
  * {@code -infinity} ({@link Instant#MAX}, {@link Instant#MIN}); years outside 1..9999 with their era
  * ({@code 4713-01-01T00:00:00Z BC}), since ISO 8601 has no plain form for them.

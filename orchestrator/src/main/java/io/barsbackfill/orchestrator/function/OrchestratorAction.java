@@ -11,11 +11,11 @@ import java.util.stream.Collectors;
 enum OrchestratorAction {
     tick(),
     status(),
-    enqueue("name", "symbols", "timeframe", "from", "to", "priority", "on_unknown", "feed", "adjustment"),
+    enqueue("name", "symbols", "timeframe", "from", "to", "priority", "on_unknown", "provider", "feed", "adjustment"),
     retry_failed("definition", "symbol", "error_code"),
     cancel("definition", "symbol", "error_code"),
     coverage("definition"),
-    audit("definition", "feed", "adjustment"),
+    audit("definition", "provider", "feed", "adjustment"),
     refresh("definition", "since"),
     remove("definition", "delete_bars", "dry_run"),
     recount();

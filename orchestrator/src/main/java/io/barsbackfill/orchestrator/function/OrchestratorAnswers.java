@@ -62,6 +62,7 @@ final class OrchestratorAnswers {
                 d.name(),
                 d.symbols().stream().map(Ticker::value).toList(),
                 d.timeframe().name(),
+                d.series().provider(),
                 d.series().feed(),
                 d.series().adjustment(),
                 d.windowFrom().toString(),
@@ -133,6 +134,7 @@ final class OrchestratorAnswers {
         Figures all = a.total();
         return new AuditReport(
                 a.definition(),
+                a.series().provider(),
                 a.series().feed(),
                 a.series().adjustment(),
                 all.slices(),

@@ -1,5 +1,6 @@
 package io.barsbackfill.orchestrator.function;
 
+import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
@@ -37,7 +38,7 @@ final class OrchestratorCommands {
      * {@code max-runs} runs (estimated by arithmetic: symbols x slices).
      */
     static NewDefinition enqueue(
-            OrchestratorRequest r, OrchestratorConfig.Orchestrator limits, Series defaultSeries, Instant now) {
+            OrchestratorRequest r, OrchestratorConfig.Orchestrator limits, BackfillConfig settings, Instant now) {
         String name = RequestFields.required("name", r.name()).strip();
         if (!NewDefinition.NAME.matcher(name).matches()) {
             throw new BadInputException(
@@ -57,7 +58,7 @@ final class OrchestratorCommands {
         OnUnknown onUnknown = onUnknown(r.onUnknown());
         withinRunBudget(symbols.size(), timeframe, from, to, now, limits.maxRuns());
         int priority = r.priority() == null ? NewDefinition.DEFAULT_PRIORITY : r.priority();
-        Series series = RequestFields.series(r.feed(), r.adjustment(), defaultSeries);
+        Series series = RequestFields.series(r.provider(), r.feed(), r.adjustment(), settings);
         return new NewDefinition(name, symbols, timeframe, series, from, to, priority, onUnknown);
     }
 
@@ -69,14 +70,14 @@ final class OrchestratorCommands {
     }
 
     /** {@code audit}: a definition (in its own series), or a series (by default the settings'), not both. */
-    static AuditScope audit(OrchestratorRequest r, Series defaultSeries) {
+    static AuditScope audit(OrchestratorRequest r, BackfillConfig settings) {
         if (r.definition() == null) {
-            return new AuditScope(null, RequestFields.series(r.feed(), r.adjustment(), defaultSeries));
+            return new AuditScope(null, RequestFields.series(r.provider(), r.feed(), r.adjustment(), settings));
         }
-        if (r.feed() != null || r.adjustment() != null) {
+        if (r.provider() != null || r.feed() != null || r.adjustment() != null) {
             throw new BadInputException(
-                    r.feed() != null ? "feed" : "adjustment",
-                    "a definition has its own series: give definition, or feed/adjustment, not both");
+                    r.provider() != null ? "provider" : r.feed() != null ? "feed" : "adjustment",
+                    "a definition has its own series: give definition, or provider/feed/adjustment, not both");
         }
         return new AuditScope(r.definition().trim(), null);
     }

@@ -75,11 +75,7 @@ public class OrchestratorFunction {
             case tick -> ticks.tick().map(t -> OrchestratorResponse.of(OrchestratorAnswers.tick(t)));
             case status -> status.status().map(s -> OrchestratorResponse.of(StatusReports.of(s)));
             case enqueue ->
-                enqueue.enqueue(OrchestratorCommands.enqueue(
-                                request,
-                                config.orchestrator(),
-                                backfill.alpaca().defaultSeries(),
-                                clock.instant()))
+                enqueue.enqueue(OrchestratorCommands.enqueue(request, config.orchestrator(), backfill, clock.instant()))
                         .map(e -> OrchestratorResponse.of(OrchestratorAnswers.enqueue(e)));
             case retry_failed ->
                 queue.retryFailed(OrchestratorCommands.runFilter(request))
@@ -92,8 +88,7 @@ public class OrchestratorFunction {
                                 "cancel", n, request.definition(), filter.definition() == null ? null : true)));
             }
             case audit ->
-                audit.audit(OrchestratorCommands.audit(
-                                request, backfill.alpaca().defaultSeries()))
+                audit.audit(OrchestratorCommands.audit(request, backfill))
                         .map(a -> OrchestratorResponse.of(OrchestratorAnswers.audit(a)));
             case refresh -> {
                 Refresh refresh = OrchestratorCommands.refresh(request);

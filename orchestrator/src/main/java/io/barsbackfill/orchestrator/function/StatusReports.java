@@ -86,6 +86,7 @@ final class StatusReports {
                 d.name(),
                 d.enabled(),
                 d.timeframe(),
+                d.provider(),
                 d.feed(),
                 d.adjustment(),
                 d.symbols(),

@@ -21,12 +21,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class AuditRepository {
 
-    /** Successful runs in scope. $1 definition (null: all), $2 feed, $3 adjustment. */
+    /** Successful runs in scope. $1 definition (null: all), $2 feed, $3 adjustment, $4 provider. */
     private static final String RUNS_IN_SCOPE = """
             WITH runs AS (
                 SELECT r.timeframe, r.slice_from, r.slice_to
                 FROM job_runs r
-                WHERE r.status = 'success' AND r.feed = $2 AND r.adjustment = $3
+                WHERE r.status = 'success' AND r.provider = $4 AND r.feed = $2 AND r.adjustment = $3
                   AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM job_definition_runs l
                                                    WHERE l.job_run_id = r.id AND l.job_def_id = $1)))
             SELECT timeframe, min(slice_from) AS first_from, max(slice_to) AS last_to FROM runs GROUP BY timeframe""";
@@ -34,16 +34,17 @@ public class AuditRepository {
     /**
      * One row per successful run of one timeframe in scope. $1 definition (null: all), $2 feed, $3 adjustment,
      * $4 timeframe; the periods: $5 days, $6 starts, $7 ends, $8 slots; $9 bars must start their period (d1,
-     * w1); $10 bar length in seconds; $11 periods are weeks. A session without a bar is classed: before the
-     * ticker's first bar or after its last in the audited range, {@code not_listed}; otherwise, confirmed empty by
-     * a verification (the gap ledger, migration V7) {@code no_trades}, or {@code provider_hole} when another
+     * w1); $10 bar length in seconds; $11 periods are weeks; $12 provider. A session without a bar is classed:
+     * before the ticker's first bar or after its last in the audited range, {@code not_listed}; otherwise, confirmed
+     * empty by a verification (the gap ledger, migration V7) {@code no_trades}, or {@code provider_hole} when another
      * timeframe of the series holds a bar that day (the ticker traded); not in the ledger, {@code unverified}.
      */
     private static final String AUDIT = """
             WITH runs AS (
                 SELECT r.id, r.symbol, r.slice_from, r.slice_to
                 FROM job_runs r
-                WHERE r.status = 'success' AND r.timeframe = $4 AND r.feed = $2 AND r.adjustment = $3
+                WHERE r.status = 'success' AND r.timeframe = $4 AND r.provider = $12 AND r.feed = $2
+                  AND r.adjustment = $3
                   AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM job_definition_runs l
                                                    WHERE l.job_run_id = r.id AND l.job_def_id = $1))),
             periods AS (
@@ -54,8 +55,8 @@ public class AuditRepository {
                        CASE WHEN b.ts >= p.p_from AND b.ts < p.p_to AND (NOT $9 OR b.ts = p.p_from)
                             THEN floor(extract(epoch FROM b.ts - p.p_from)::float8 / $10::float8)::int END AS slot
                 FROM runs r
-                JOIN ohlc_bars b ON b.symbol = r.symbol AND b.timeframe = $4 AND b.feed = $2 AND b.adjustment = $3
-                                AND b.ts >= r.slice_from AND b.ts < r.slice_to
+                JOIN ohlc_bars b ON b.symbol = r.symbol AND b.timeframe = $4 AND b.provider = $12 AND b.feed = $2
+                                AND b.adjustment = $3 AND b.ts >= r.slice_from AND b.ts < r.slice_to
                 LEFT JOIN periods p ON p.day = CASE WHEN $11
                                                     THEN date_trunc('week', b.ts AT TIME ZONE 'America/New_York')::date
                                                     ELSE (b.ts AT TIME ZONE 'America/New_York')::date END),
@@ -86,13 +87,15 @@ public class AuditRepository {
                             WHEN g.day IS NULL THEN 'unverified'
                             WHEN NOT $11 AND EXISTS (
                                 SELECT 1 FROM ohlc_bars o
-                                WHERE o.symbol = j.symbol AND o.feed = $2 AND o.adjustment = $3 AND o.timeframe <> $4
+                                WHERE o.symbol = j.symbol AND o.provider = $12 AND o.feed = $2 AND o.adjustment = $3
+                                  AND o.timeframe <> $4
                                   AND o.ts >= (j.day::timestamp AT TIME ZONE 'America/New_York')
                                   AND o.ts < ((j.day + 1)::timestamp AT TIME ZONE 'America/New_York'))
                                 THEN 'provider_hole'
                             ELSE 'no_trades' END AS gap
                 FROM judged j
-                LEFT JOIN verified_gaps g ON g.symbol = j.symbol AND g.feed = $2 AND g.adjustment = $3
+                LEFT JOIN verified_gaps g ON g.symbol = j.symbol AND g.provider = $12 AND g.feed = $2
+                                         AND g.adjustment = $3
                                          AND g.timeframe = $4 AND g.day = j.day),
             run_sessions AS (
                 SELECT r.id, count(j.p_from) AS sessions, coalesce(sum(j.slots), 0)::bigint AS slots,
@@ -128,7 +131,7 @@ public class AuditRepository {
     /** Per timeframe in scope, the time its finished runs cover. */
     public Uni<List<Scope>> scope(UUID definition, Series series) {
         return operator.run(conn -> conn.preparedQuery(RUNS_IN_SCOPE)
-                .execute(Tuple.tuple(Arrays.asList(definition, series.feed(), series.adjustment())))
+                .execute(Tuple.tuple(Arrays.asList(definition, series.feed(), series.adjustment(), series.provider())))
                 .map(rows -> {
                     List<Scope> scopes = new ArrayList<>();
                     for (Row r : rows) {
@@ -160,7 +163,8 @@ public class AuditRepository {
                         slots,
                         exact,
                         (double) timeframe.barLength().toSeconds(),
-                        timeframe == Timeframe.w1)))
+                        timeframe == Timeframe.w1,
+                        series.provider())))
                 .map(rows -> {
                     List<RunAudit> audits = new ArrayList<>();
                     for (Row r : rows) {

@@ -1,13 +1,13 @@
 package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.common.config.BackfillConfig;
-import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
 import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.common.repository.QueueRepository.Leased;
+import io.barsbackfill.common.repository.SeriesColumns;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.DispatchPacking;
 import io.barsbackfill.orchestrator.DispatchPacking.Candidate;
@@ -53,7 +53,7 @@ public class ClaimRepository {
      * out are unlocked when the claim commits.
      */
     static final String CANDIDATES = """
-            SELECT id, symbol, timeframe, feed, adjustment, slice_from, slice_to, priority
+            SELECT id, symbol, timeframe, provider, feed, adjustment, slice_from, slice_to, priority
             FROM job_runs
             WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()
             ORDER BY priority DESC, slice_from, timeframe, symbol
@@ -142,7 +142,7 @@ public class ClaimRepository {
                     r.getUUID("id"),
                     new Ticker(r.getString("symbol")),
                     Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                    Series.alpaca(r.getString("feed"), r.getString("adjustment")),
+                    SeriesColumns.of(r),
                     new Slice(Rows.instant(r, "slice_from"), Rows.instant(r, "slice_to")),
                     r.getInteger("priority")));
         }

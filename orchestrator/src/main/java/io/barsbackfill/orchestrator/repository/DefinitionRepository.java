@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.repository;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.repository.SeriesColumns;
 import io.barsbackfill.orchestrator.Definition;
 import io.barsbackfill.orchestrator.DefinitionNotFoundException;
 import io.smallrye.mutiny.Uni;
@@ -21,19 +22,22 @@ import java.util.Optional;
 public class DefinitionRepository {
 
     static final String ENABLED = """
-            SELECT id, name, symbols, timeframe, feed, adjustment, window_from, window_to, priority, enabled, planned_to
+            SELECT id, name, symbols, timeframe, provider, feed, adjustment, window_from, window_to, priority, enabled,
+                   planned_to
             FROM job_definitions WHERE enabled ORDER BY priority DESC, created_at""";
 
     static final String BY_NAME = """
-            SELECT id, name, symbols, timeframe, feed, adjustment, window_from, window_to, priority, enabled, planned_to
+            SELECT id, name, symbols, timeframe, provider, feed, adjustment, window_from, window_to, priority, enabled,
+                   planned_to
             FROM job_definitions WHERE name = $1""";
 
     /** Fails with unique violation 23505 when the name is taken. */
     static final String INSERT = """
-            INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority, feed, adjustment)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            RETURNING id, name, symbols, timeframe, feed, adjustment, window_from, window_to, priority, enabled,
-                      planned_to""";
+            INSERT INTO job_definitions (name, symbols, timeframe, window_from, window_to, priority, provider, feed,
+                                         adjustment)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            RETURNING id, name, symbols, timeframe, provider, feed, adjustment, window_from, window_to, priority,
+                      enabled, planned_to""";
 
     private final Pool pool;
 
@@ -79,6 +83,7 @@ public class DefinitionRepository {
                         Rows.utc(from),
                         Rows.utc(to),
                         priority,
+                        series.provider(),
                         series.feed(),
                         series.adjustment())))
                 .map(rows -> definition(rows.iterator().next()));
@@ -92,7 +97,7 @@ public class DefinitionRepository {
                 r.getString("name"),
                 symbols,
                 Timeframe.fromName(r.getString("timeframe")).orElseThrow(),
-                Series.alpaca(r.getString("feed"), r.getString("adjustment")),
+                SeriesColumns.of(r),
                 Rows.instant(r, "window_from"),
                 Rows.instant(r, "window_to"),
                 r.getInteger("priority"),

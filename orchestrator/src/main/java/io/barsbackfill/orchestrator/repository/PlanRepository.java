@@ -37,7 +37,7 @@ public class PlanRepository {
             SELECT d.id, r.id
             FROM job_definitions d
             JOIN job_runs r ON r.symbol = ANY (d.symbols) AND r.timeframe = d.timeframe
-                           AND r.feed = d.feed AND r.adjustment = d.adjustment
+                           AND r.provider = d.provider AND r.feed = d.feed AND r.adjustment = d.adjustment
                            AND r.slice_from = ANY ($2::timestamptz[])
             WHERE d.id = $1
             ON CONFLICT DO NOTHING""";

@@ -45,23 +45,24 @@ public class RemovalRepository {
     private static final String BARS_OF_NO_OTHER = """
             FROM job_definition_runs l
             JOIN job_runs m ON m.id = l.job_run_id
-            JOIN ohlc_bars b ON b.symbol = m.symbol AND b.timeframe = m.timeframe AND b.feed = m.feed
-                            AND b.adjustment = m.adjustment AND b.ts >= m.slice_from AND b.ts < m.slice_to
+            JOIN ohlc_bars b ON b.symbol = m.symbol AND b.timeframe = m.timeframe AND b.provider = m.provider
+                            AND b.feed = m.feed AND b.adjustment = m.adjustment
+                            AND b.ts >= m.slice_from AND b.ts < m.slice_to
             WHERE l.job_def_id = $1
               AND NOT EXISTS (SELECT 1 FROM job_definition_runs o JOIN job_runs r ON r.id = o.job_run_id
                               WHERE o.job_def_id <> $1 AND r.symbol = b.symbol AND r.timeframe = b.timeframe
-                                AND r.feed = b.feed AND r.adjustment = b.adjustment
+                                AND r.provider = b.provider AND r.feed = b.feed AND r.adjustment = b.adjustment
                                 AND r.slice_from <= b.ts AND b.ts < r.slice_to)""";
 
     static final String COUNT_BARS = "SELECT count(*) AS bars " + BARS_OF_NO_OTHER;
 
     static final String DELETE_BARS = """
             DELETE FROM ohlc_bars d
-            USING (SELECT b.symbol, b.timeframe, b.feed, b.adjustment, b.ts
+            USING (SELECT b.symbol, b.timeframe, b.provider, b.feed, b.adjustment, b.ts
             """ + BARS_OF_NO_OTHER + """
             ) AS gone
-            WHERE d.symbol = gone.symbol AND d.timeframe = gone.timeframe AND d.feed = gone.feed
-              AND d.adjustment = gone.adjustment AND d.ts = gone.ts""";
+            WHERE d.symbol = gone.symbol AND d.timeframe = gone.timeframe AND d.provider = gone.provider
+              AND d.feed = gone.feed AND d.adjustment = gone.adjustment AND d.ts = gone.ts""";
 
     /**
      * Its links go with it (ON DELETE CASCADE, counted by the link trigger); {@code job_runs.job_def_id} (the

@@ -77,7 +77,8 @@ public class StatusRepository {
             ORDER BY g.status, g.runs DESC, g.error_code""";
 
     static final String DEFINITIONS = """
-            SELECT d.id, d.name, d.enabled, d.timeframe, d.feed, d.adjustment, cardinality(d.symbols) AS symbols,
+            SELECT d.id, d.name, d.enabled, d.timeframe, d.provider, d.feed, d.adjustment,
+                   cardinality(d.symbols) AS symbols,
                    d.window_from, d.window_to, d.priority, d.planned_to,
                    coalesce(sum(c.runs) FILTER (WHERE c.status = 'queued'), 0)::bigint AS queued,
                    coalesce(sum(c.runs) FILTER (WHERE c.status = 'running'), 0)::bigint AS running,
@@ -236,6 +237,7 @@ public class StatusRepository {
                                 r.getString("name"),
                                 r.getBoolean("enabled"),
                                 r.getString("timeframe"),
+                                r.getString("provider"),
                                 r.getString("feed"),
                                 r.getString("adjustment"),
                                 r.getInteger("symbols"),

@@ -11,20 +11,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the provider said about tickers ({@code symbols}): valid or invalid, and when we asked. */
+/** What each provider said about tickers ({@code symbols}): valid or invalid, and when we asked. */
 @ApplicationScoped
 public class SymbolRepository {
 
-    /** $1 tickers, $2 max age in seconds. */
+    /** $1 provider, $2 tickers, $3 max age in seconds. */
     static final String CHECKED_SINCE = """
             SELECT symbol, status, reason FROM symbols
-            WHERE symbol = ANY ($1) AND checked_at >= now() - make_interval(secs => $2)""";
+            WHERE provider = $1 AND symbol = ANY ($2) AND checked_at >= now() - make_interval(secs => $3)""";
 
-    /** $1 tickers, $2 status, $3 reason. */
+    /** $1 provider, $2 tickers, $3 status, $4 reason. */
     static final String RECORD = """
-            INSERT INTO symbols (symbol, status, reason, checked_at)
-            SELECT s, $2, $3, now() FROM unnest($1::text[]) AS s
-            ON CONFLICT (symbol) DO UPDATE
+            INSERT INTO symbols (provider, symbol, status, reason, checked_at)
+            SELECT $1, s, $3, $4, now() FROM unnest($2::text[]) AS s
+            ON CONFLICT (provider, symbol) DO UPDATE
             SET status = excluded.status, reason = excluded.reason, checked_at = excluded.checked_at""";
 
     private final Pool pool;
@@ -33,10 +33,10 @@ public class SymbolRepository {
         this.pool = pool;
     }
 
-    /** What the provider said about each of {@code symbols} within {@code maxAge}; unchecked ones are absent. */
-    public Uni<Map<Ticker, Checked>> checkedWithin(List<Ticker> symbols, Duration maxAge) {
+    /** What {@code provider} said about each of {@code symbols} within {@code maxAge}; unchecked ones are absent. */
+    public Uni<Map<Ticker, Checked>> checkedWithin(String provider, List<Ticker> symbols, Duration maxAge) {
         return pool.preparedQuery(CHECKED_SINCE)
-                .execute(Tuple.of(values(symbols), Rows.seconds(maxAge)))
+                .execute(Tuple.of(provider, values(symbols), Rows.seconds(maxAge)))
                 .map(rows -> {
                     Map<Ticker, Checked> checked = new HashMap<>();
                     for (Row r : rows) {
@@ -48,20 +48,20 @@ public class SymbolRepository {
                 });
     }
 
-    public Uni<Void> recordValid(List<Ticker> symbols) {
-        return record(symbols, "valid", null);
+    public Uni<Void> recordValid(String provider, List<Ticker> symbols) {
+        return record(provider, symbols, "valid", null);
     }
 
-    public Uni<Void> recordInvalid(Ticker symbol, String reason) {
-        return record(List.of(symbol), "invalid", reason);
+    public Uni<Void> recordInvalid(String provider, Ticker symbol, String reason) {
+        return record(provider, List.of(symbol), "invalid", reason);
     }
 
-    private Uni<Void> record(List<Ticker> symbols, String status, String reason) {
+    private Uni<Void> record(String provider, List<Ticker> symbols, String status, String reason) {
         if (symbols.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return pool.preparedQuery(RECORD)
-                .execute(Tuple.of(values(symbols), status, reason))
+                .execute(Tuple.of(provider, values(symbols), status, reason))
                 .replaceWithVoid();
     }
 

@@ -53,11 +53,11 @@ public class SymbolVerifier {
      * The tickers the provider does not know, with its reason, in request order; empty when all are known.
      * With {@code findAll} false the search may stop at the first unknown ticker once the probe budget is
      * spent (the caller refuses the request anyway); with {@code findAll} true every ticker is settled or
-     * the verification fails.
+     * the verification fails. The answers are {@code provider}'s: another provider may know other tickers.
      */
-    public Uni<Map<Ticker, String>> unknown(List<Ticker> tickers, boolean findAll) {
-        return symbols.checkedWithin(tickers, cacheTtl).chain(checked -> {
-            Probe probe = new Probe(findAll);
+    public Uni<Map<Ticker, String>> unknown(String provider, List<Ticker> tickers, boolean findAll) {
+        return symbols.checkedWithin(provider, tickers, cacheTtl).chain(checked -> {
+            Probe probe = new Probe(provider, findAll);
             List<Ticker> toProbe = new ArrayList<>();
             for (Ticker t : tickers) {
                 SymbolRepository.Checked c = checked.get(t);
@@ -82,11 +82,13 @@ public class SymbolVerifier {
 
     /** One verification: how many provider requests it made, what it found. */
     private final class Probe {
+        private final String provider;
         private final boolean findAll;
         private final Map<Ticker, String> invalid = new LinkedHashMap<>();
         private int requests;
 
-        Probe(boolean findAll) {
+        Probe(String provider, boolean findAll) {
+            this.provider = provider;
             this.findAll = findAll;
         }
 
@@ -107,7 +109,7 @@ public class SymbolVerifier {
             }
             requests++;
             return fetchers.probe(chunk, true, probeTimeout)
-                    .chain(() -> symbols.recordValid(chunk))
+                    .chain(() -> symbols.recordValid(provider, chunk))
                     .onFailure(ProbeUndeliveredException.class)
                     .transform(e -> new TickersUnverifiedException(
                             ErrorCode.DISPATCH_FAILED,
@@ -130,7 +132,8 @@ public class SymbolVerifier {
                         invalid.put(rejected, p.getMessage());
                         List<Ticker> rest =
                                 chunk.stream().filter(t -> !t.equals(rejected)).toList();
-                        return symbols.recordInvalid(rejected, p.getMessage()).chain(() -> check(rest));
+                        return symbols.recordInvalid(provider, rejected, p.getMessage())
+                                .chain(() -> check(rest));
                     });
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.barsbackfill.testing.TestDatabase;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -61,7 +62,9 @@ class CompletenessMigrationTest {
 
         List<Map<String, Object>> runsAfter = db.query("SELECT * FROM job_runs ORDER BY symbol, slice_from");
         for (int i = 0; i < runsBefore.size(); i++) {
-            assertThat(runsAfter.get(i)).containsAllEntriesOf(runsBefore.get(i));
+            Map<String, Object> before = new HashMap<>(runsBefore.get(i));
+            before.remove("provider"); // V8 gives every run its series' provider
+            assertThat(runsAfter.get(i)).containsAllEntriesOf(before);
             assertThat(runsAfter.get(i))
                     .containsEntry("sessions_expected", null)
                     .containsEntry("sessions_with_bars", null)
@@ -75,8 +78,8 @@ class CompletenessMigrationTest {
                 UPDATE job_runs SET sessions_expected = 21, sessions_with_bars = 20, verification = 'confirmed'
                 WHERE symbol = 'SA' AND slice_from = '2024-01-01Z'""");
         db.execute("""
-                INSERT INTO verified_gaps (symbol, feed, adjustment, timeframe, day, job_run_id)
-                SELECT 'SA', 'iex', 'raw', 'h1', '2024-01-16', id FROM job_runs
+                INSERT INTO verified_gaps (symbol, provider, feed, adjustment, timeframe, day, job_run_id)
+                SELECT 'SA', 'alpaca', 'iex', 'raw', 'h1', '2024-01-16', id FROM job_runs
                 WHERE symbol = 'SA' AND slice_from = '2024-01-01Z'""");
         assertThat(completeness())
                 .containsEntry("sessions_expected", 21L)

@@ -344,7 +344,7 @@ class FetcherReplySettlingTest extends OrchestratorTestBase {
                 .filter(r -> r.symbol().value().equals(symbol))
                 .findFirst()
                 .orElseThrow();
-        assertThat(jobRuns.complete(pool, run, new Completion(0, 0, 0, "alpaca", null, null, null, null))
+        assertThat(jobRuns.complete(pool, run, new Completion(0, 0, 0, null, null, null, null))
                         .await()
                         .atMost(WAIT))
                 .isTrue();
