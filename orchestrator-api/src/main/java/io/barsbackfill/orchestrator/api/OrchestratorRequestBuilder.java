@@ -21,6 +21,8 @@ public final class OrchestratorRequestBuilder {
     private String since;
     private Boolean deleteBars;
     private Boolean dryRun;
+    private String with;
+    private Double tolerance;
 
     OrchestratorRequestBuilder(String action) {
         this.action = action;
@@ -103,6 +105,16 @@ public final class OrchestratorRequestBuilder {
         return this;
     }
 
+    public OrchestratorRequestBuilder with(String value) {
+        with = value;
+        return this;
+    }
+
+    public OrchestratorRequestBuilder tolerance(Double value) {
+        tolerance = value;
+        return this;
+    }
+
     public OrchestratorRequest build() {
         return new OrchestratorRequest(
                 action,
@@ -120,6 +132,8 @@ public final class OrchestratorRequestBuilder {
                 adjustment,
                 since,
                 deleteBars,
-                dryRun);
+                dryRun,
+                with,
+                tolerance);
     }
 }
