@@ -119,7 +119,8 @@ class CompareTest extends OrchestratorTestBase {
 
     private void bar(String symbol, String feed, String day, double close, long volume) {
         db.execute("""
-                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed, adjustment)
+                INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed,
+                                       adjustment)
                 VALUES (?, 'd1', (?::date)::timestamp AT TIME ZONE 'America/New_York', 100, 102, 99, ?, ?,
                         'alpaca', ?, 'raw')""", symbol, day, close, volume, feed);
     }
