@@ -3,6 +3,7 @@ package io.barsbackfill.cli;
 import io.barsbackfill.cli.command.AuditCommand;
 import io.barsbackfill.cli.command.CancelCommand;
 import io.barsbackfill.cli.command.CliException;
+import io.barsbackfill.cli.command.CompareCommand;
 import io.barsbackfill.cli.command.Console;
 import io.barsbackfill.cli.command.DemoCommand;
 import io.barsbackfill.cli.command.EnqueueCommand;
@@ -121,6 +122,7 @@ public final class BackfillCli {
                 .addSubcommand("refresh", new RefreshCommand(env, console))
                 .addSubcommand("remove", new RemoveCommand(env, console))
                 .addSubcommand("recount", new RecountCommand(env, console))
+                .addSubcommand("compare", new CompareCommand(env, console))
                 .addSubcommand("export", new ExportCommand(env, console))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         cli.setOut(new PrintWriter(console.out(), true));

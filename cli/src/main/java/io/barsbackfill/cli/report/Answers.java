@@ -3,6 +3,7 @@ package io.barsbackfill.cli.report;
 import io.barsbackfill.orchestrator.api.AuditReport;
 import io.barsbackfill.orchestrator.api.AuditReport.Finding;
 import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
+import io.barsbackfill.orchestrator.api.CompareReport;
 import io.barsbackfill.orchestrator.api.EnqueueResult;
 import io.barsbackfill.orchestrator.api.RecountResult;
 import io.barsbackfill.orchestrator.api.RemoveResult;
@@ -293,6 +294,26 @@ public final class Answers {
                     num(f.duplicates())));
         }
         return out.toString();
+    }
+
+    /** The comparison's one-line summary, then each session where the two series disagree. */
+    public static String compare(CompareReport c) {
+        StringBuilder out = new StringBuilder(or(c.summary(), "")).append('\n');
+        Table t = new Table(
+                        "SYMBOL", "SESSION", "ONLY IN " + c.definition(), "ONLY IN " + c.with(), "DIFFERING", "FIRST")
+                .numeric(2, 3, 4);
+        for (CompareReport.SessionDifference s : list(c.sessions())) {
+            t.row(
+                    or(s.symbol(), ""),
+                    or(s.day(), ""),
+                    num(s.barsOnlyInDefinition()),
+                    num(s.barsOnlyInWith()),
+                    num(s.barsDiffering()),
+                    or(s.firstDiffering(), ""));
+        }
+        return list(c.sessions()).isEmpty()
+                ? out.toString()
+                : out.append(t.render("")).toString();
     }
 
     /** The latest refresh of definition {@code name} in a status answer, in one line. */

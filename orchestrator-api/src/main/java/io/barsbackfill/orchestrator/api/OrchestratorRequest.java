@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * {@code POST /orchestrator}. {@code action} is one of {@code tick}, {@code status}, {@code enqueue},
  * {@code retry_failed}, {@code cancel}, {@code coverage}, {@code audit}, {@code refresh}, {@code remove},
- * {@code recount}; the other fields belong
+ * {@code recount}, {@code compare}; the other fields belong
  * to the action that uses them, and a field the action does not use is refused (400 naming it):
  * <ul>
  * <li>enqueue: {@code name}, {@code symbols}, {@code timeframe}, {@code from}, {@code to} (optional: up to the
@@ -26,7 +26,9 @@ import java.util.Objects;
  * (default the settings');</li>
  * <li>refresh: {@code definition}, optional {@code since} (a date or instant: slices ending after it);</li>
  * <li>remove: {@code definition}, optional {@code delete_bars} (also delete its bars no other definition covers)
- * and {@code dry_run} (only answer what it would change).</li>
+ * and {@code dry_run} (only answer what it would change);</li>
+ * <li>compare: {@code definition} and {@code with} (two definition names of one timeframe), optional
+ * {@code tolerance} (relative difference above which two values differ, default 0.0001).</li>
  * </ul>
  * Clients leave out the fields they do not set ({@link #builder}).
  */
@@ -49,7 +51,9 @@ public record OrchestratorRequest(
         String adjustment,
         String since,
         Boolean deleteBars,
-        Boolean dryRun) {
+        Boolean dryRun,
+        String with,
+        Double tolerance) {
 
     /** A request for {@code action}; set the fields the action uses, then {@code build()}. */
     public static OrchestratorRequestBuilder builder(String action) {
@@ -75,6 +79,8 @@ public record OrchestratorRequest(
         all.put("since", since);
         all.put("delete_bars", deleteBars);
         all.put("dry_run", dryRun);
+        all.put("with", with);
+        all.put("tolerance", tolerance);
         all.values().removeIf(Objects::isNull);
         return all;
     }

@@ -22,6 +22,8 @@ public final class OrchestratorRequestBuilder {
     private String since;
     private Boolean deleteBars;
     private Boolean dryRun;
+    private String with;
+    private Double tolerance;
 
     OrchestratorRequestBuilder(String action) {
         this.action = action;
@@ -109,6 +111,16 @@ public final class OrchestratorRequestBuilder {
         return this;
     }
 
+    public OrchestratorRequestBuilder with(String value) {
+        with = value;
+        return this;
+    }
+
+    public OrchestratorRequestBuilder tolerance(Double value) {
+        tolerance = value;
+        return this;
+    }
+
     public OrchestratorRequest build() {
         return new OrchestratorRequest(
                 action,
@@ -127,6 +139,8 @@ public final class OrchestratorRequestBuilder {
                 adjustment,
                 since,
                 deleteBars,
-                dryRun);
+                dryRun,
+                with,
+                tolerance);
     }
 }

@@ -18,7 +18,8 @@ enum OrchestratorAction {
     audit("definition", "provider", "feed", "adjustment"),
     refresh("definition", "since"),
     remove("definition", "delete_bars", "dry_run"),
-    recount();
+    recount(),
+    compare("definition", "with", "tolerance");
 
     static final String NAMES = Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(" "));
 

@@ -7,6 +7,7 @@ import io.barsbackfill.orchestrator.api.AuditReport;
 import io.barsbackfill.orchestrator.api.AuditReport.Finding;
 import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
 import io.barsbackfill.orchestrator.api.AuditReport.SymbolAudit;
+import io.barsbackfill.orchestrator.api.CompareReport;
 import io.barsbackfill.orchestrator.api.CoverageReport;
 import io.barsbackfill.orchestrator.api.EnqueueResult;
 import io.barsbackfill.orchestrator.api.RecountResult;
@@ -17,10 +18,13 @@ import io.barsbackfill.orchestrator.repository.RecountRepository;
 import io.barsbackfill.orchestrator.repository.RemovalRepository.Removal;
 import io.barsbackfill.orchestrator.service.AuditService.Audit;
 import io.barsbackfill.orchestrator.service.AuditService.Figures;
+import io.barsbackfill.orchestrator.service.CompareService.Comparison;
+import io.barsbackfill.orchestrator.service.CompareService.Totals;
 import io.barsbackfill.orchestrator.service.CoverageService.Grid;
 import io.barsbackfill.orchestrator.service.Enqueued;
 import io.barsbackfill.orchestrator.service.QueueControlService.Remove;
 import io.barsbackfill.orchestrator.service.TickSummary;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -185,6 +189,54 @@ final class OrchestratorAnswers {
                 f.emptyRuns(),
                 f.duplicates(),
                 gaps(f.gaps()));
+    }
+
+    static CompareReport compare(Comparison c) {
+        Totals t = c.totals();
+        return new CompareReport(
+                c.definition(),
+                c.with(),
+                c.series().toString(),
+                c.withSeries().toString(),
+                c.timeframe().name(),
+                c.tolerance(),
+                c.symbols().stream().map(Ticker::value).toList(),
+                IsoUtc.of(c.from()),
+                c.to() == null ? null : IsoUtc.of(c.to()),
+                c.slicesCompared(),
+                c.slicesNotFinished(),
+                t.sessions(),
+                t.barsOnlyInDefinition(),
+                t.barsOnlyInWith(),
+                t.barsDiffering(),
+                String.format(
+                        Locale.ROOT,
+                        "compare %s (%s) with %s (%s): %,d slices compared, %,d not finished in both; %,d sessions "
+                                + "differ: %,d bars only in %s, %,d only in %s, %,d bars differ beyond %s",
+                        c.definition(),
+                        c.series(),
+                        c.with(),
+                        c.withSeries(),
+                        c.slicesCompared(),
+                        c.slicesNotFinished(),
+                        t.sessions(),
+                        t.barsOnlyInDefinition(),
+                        c.definition(),
+                        t.barsOnlyInWith(),
+                        c.with(),
+                        t.barsDiffering(),
+                        BigDecimal.valueOf(c.tolerance()).stripTrailingZeros().toPlainString()),
+                c.sessions().stream()
+                        .map(s -> new CompareReport.SessionDifference(
+                                s.symbol().value(),
+                                IsoUtc.of(s.sliceFrom()),
+                                IsoUtc.of(s.sliceTo()),
+                                s.day().toString(),
+                                s.barsOnlyInDefinition(),
+                                s.barsOnlyInWith(),
+                                s.barsDiffering(),
+                                s.firstDiffering() == null ? null : IsoUtc.of(s.firstDiffering())))
+                        .toList());
     }
 
     private static String summary(Audit a) {

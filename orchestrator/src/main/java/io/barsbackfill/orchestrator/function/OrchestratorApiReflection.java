@@ -1,6 +1,7 @@
 package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.orchestrator.api.AuditReport;
+import io.barsbackfill.orchestrator.api.CompareReport;
 import io.barsbackfill.orchestrator.api.CoverageReport;
 import io.barsbackfill.orchestrator.api.EnqueueResult;
 import io.barsbackfill.orchestrator.api.OrchestratorRequest;
@@ -44,7 +45,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
             AuditReport.Finding.class,
             RemoveResult.class,
             RecountResult.class,
-            RecountResult.Difference.class
+            RecountResult.Difference.class,
+            CompareReport.class,
+            CompareReport.SessionDifference.class
         })
 final class OrchestratorApiReflection {
 

@@ -11,6 +11,7 @@ import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.service.AuditService.AuditScope;
+import io.barsbackfill.orchestrator.service.CompareService.ComparePair;
 import io.barsbackfill.orchestrator.service.NewDefinition;
 import io.barsbackfill.orchestrator.service.NewDefinition.OnUnknown;
 import io.barsbackfill.orchestrator.service.QueueControlService.Refresh;
@@ -30,6 +31,9 @@ import java.util.Map;
  * failure names its field (400). The one place the orchestrator maps its request.
  */
 final class OrchestratorCommands {
+
+    /** {@code compare}'s tolerance when the request gives none: one part in ten thousand. */
+    static final double DEFAULT_TOLERANCE = 0.0001;
 
     private OrchestratorCommands() {}
 
@@ -88,6 +92,19 @@ final class OrchestratorCommands {
             throw new BadInputException("definition", "coverage needs a definition name");
         }
         return r.definition().trim();
+    }
+
+    /** {@code compare}: two definitions' names and the tolerance, a relative difference in [0, 1). */
+    static ComparePair compare(OrchestratorRequest r) {
+        String definition = RequestFields.required("definition", r.definition()).trim();
+        String with = RequestFields.required("with", r.with()).trim();
+        double tolerance = r.tolerance() == null ? DEFAULT_TOLERANCE : r.tolerance();
+        if (!(tolerance >= 0 && tolerance < 1)) {
+            throw new BadInputException(
+                    "tolerance",
+                    "tolerance must be a relative difference in [0, 1), e.g. 0.001 (got " + tolerance + ")");
+        }
+        return new ComparePair(definition, with, tolerance);
     }
 
     /** {@code refresh}: a definition, and optionally the date or instant the slices must end after. */

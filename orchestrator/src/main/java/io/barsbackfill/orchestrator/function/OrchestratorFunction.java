@@ -8,6 +8,7 @@ import io.barsbackfill.orchestrator.api.OrchestratorResponse;
 import io.barsbackfill.orchestrator.api.UpdateResult;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.barsbackfill.orchestrator.service.AuditService;
+import io.barsbackfill.orchestrator.service.CompareService;
 import io.barsbackfill.orchestrator.service.CoverageService;
 import io.barsbackfill.orchestrator.service.EnqueueService;
 import io.barsbackfill.orchestrator.service.QueueControlService;
@@ -50,6 +51,9 @@ public class OrchestratorFunction {
 
     @Inject
     CoverageService coverage;
+
+    @Inject
+    CompareService compare;
 
     @Inject
     OrchestratorConfig config;
@@ -103,6 +107,9 @@ public class OrchestratorFunction {
             case coverage ->
                 coverage.report(OrchestratorCommands.coverage(request))
                         .map(g -> OrchestratorResponse.of(OrchestratorAnswers.coverage(g)));
+            case compare ->
+                compare.compare(OrchestratorCommands.compare(request))
+                        .map(c -> OrchestratorResponse.of(OrchestratorAnswers.compare(c)));
         };
     }
 }

@@ -6,6 +6,7 @@ import io.barsbackfill.common.function.RequestFields;
 import io.barsbackfill.common.function.ServiceUnavailableException;
 import io.barsbackfill.orchestrator.DefinitionConflictException;
 import io.barsbackfill.orchestrator.DefinitionNotFoundException;
+import io.barsbackfill.orchestrator.IncomparableDefinitionsException;
 import io.barsbackfill.orchestrator.TickersUnverifiedException;
 import io.barsbackfill.orchestrator.UnknownTickersException;
 import java.util.List;
@@ -13,9 +14,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The services' refusals as the 400s that name the request's field: a definition nobody has ({@code definition}),
- * a name already taken ({@code name}), tickers the provider does not know ({@code symbols[i]}, or {@code symbols}
- * when skipping them left none); tickers the provider could not check as a 503 (try later). Any other failure
+ * The services' refusals as the 400s that name the request's field: a definition nobody has ({@code definition},
+ * or {@code with}), a name already taken ({@code name}), two definitions {@code compare} cannot compare
+ * ({@code with}), tickers the provider does not know ({@code symbols[i]}, or {@code symbols} when skipping them
+ * left none); tickers the provider could not check as a 503 (try later). Any other failure
  * passes unchanged.
  */
 final class OrchestratorRefusals {
@@ -24,7 +26,10 @@ final class OrchestratorRefusals {
 
     static Throwable answer(Throwable failure) {
         if (failure instanceof DefinitionNotFoundException e) {
-            return new BadInputException("definition", "no definition named '" + RequestFields.clip(e.name()) + "'");
+            return new BadInputException(e.field(), "no definition named '" + RequestFields.clip(e.name()) + "'");
+        }
+        if (failure instanceof IncomparableDefinitionsException e) {
+            return new BadInputException("with", e.getMessage());
         }
         if (failure instanceof DefinitionConflictException e) {
             return new BadInputException(
