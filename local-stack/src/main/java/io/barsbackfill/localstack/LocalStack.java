@@ -23,14 +23,17 @@ import java.util.function.Consumer;
  * {@code backfill demo} and {@code backfill start}; the end-to-end tests and benchmarks compose several
  * instances from {@link Builder#instance} (module test-stack).
  *
- * <p>Wiring settings (ports, URLs, token, database, provider URL) are set here; every other {@code BACKFILL_*}
- * or {@code QUARKUS_*} setting of the caller's environment reaches the functions unchanged, so they can be
- * tuned the usual way.
+ * <p>Wiring settings (ports, URLs, token, database, provider URLs; against a simulator the Massive key, generated
+ * per stack, and a Massive budget of {@value #SIMULATOR_MASSIVE_PER_MINUTE} a minute) are set here; every other
+ * {@code BACKFILL_*} or {@code QUARKUS_*} setting of the caller's environment reaches the functions unchanged, so
+ * they can be tuned the usual way.
  */
 public final class LocalStack implements AutoCloseable {
 
     public static final String READY_PATH = "/q/health/ready";
     public static final String SIMULATOR_READY_LINE = "market-simulator listening on ";
+    /** The functions' Massive budget against the local simulator, unless the caller sets one. */
+    public static final String SIMULATOR_MASSIVE_PER_MINUTE = "1000";
 
     private final Builder settings;
     private final ProcessGroup group;
@@ -130,6 +133,8 @@ public final class LocalStack implements AutoCloseable {
         private Duration grace = ProcessGroup.DEFAULT_GRACE;
         private Consumer<String> events = line -> {};
         private boolean stopOnExit = true;
+        /** The Massive key of a simulator this stack wires (the simulator then accepts only this one). */
+        private final String simulatorMassiveKey = Tokens.generate();
 
         private Builder(Layout layout, Map<String, String> environment) {
             this.layout = layout;
@@ -246,9 +251,13 @@ public final class LocalStack implements AutoCloseable {
          */
         public ProcessSpec.Builder instance(Service service, String name, int port, Optional<URI> providerUrl) {
             if (service == Service.SIMULATOR) {
-                return spec(service, name)
+                ProcessSpec.Builder sim = spec(service, name)
                         .env("SIMULATOR_PORT", Integer.toString(port))
                         .readiness(new Readiness.LogLine(SIMULATOR_READY_LINE));
+                if (!environment.containsKey("SIMULATOR_MASSIVE_API_KEY")) {
+                    sim.env("SIMULATOR_MASSIVE_API_KEY", massiveKey());
+                }
+                return sim;
             }
             requireDatabase();
             ProcessSpec.Builder b = spec(service, name);
@@ -256,7 +265,20 @@ public final class LocalStack implements AutoCloseable {
             if (tokenSet) {
                 b.env("BACKFILL_INTERNAL_TOKEN", token);
             }
-            providerUrl.ifPresent(u -> b.env("BACKFILL_ALPACA_BASE_URL", u.toString()));
+            // a simulator (or another stand-in) serves both providers' wire formats on one address
+            providerUrl.ifPresent(u -> {
+                b.env("BACKFILL_ALPACA_BASE_URL", u.toString());
+                if (!environment.containsKey("BACKFILL_MASSIVE_BASE_URL")) {
+                    b.env("BACKFILL_MASSIVE_BASE_URL", u.toString());
+                    b.env("BACKFILL_MASSIVE_API_KEY", massiveKey());
+                }
+                if (provider.kind() == Provider.Kind.SIMULATOR
+                        && !environment.containsKey("BACKFILL_MASSIVE_RATE_LIMIT_PER_MINUTE")) {
+                    // the simulator serves Massive like a paid plan (no limit): the free plan's 5 a minute would
+                    // make the demo's ~600 requests take two hours
+                    b.env("BACKFILL_MASSIVE_RATE_LIMIT_PER_MINUTE", SIMULATOR_MASSIVE_PER_MINUTE);
+                }
+            });
             b.env("QUARKUS_HTTP_PORT", Integer.toString(port));
             if (!environment.containsKey("QUARKUS_HTTP_HOST")) {
                 b.env("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -267,6 +289,11 @@ public final class LocalStack implements AutoCloseable {
             functionEnv.forEach(b::env);
             b.readiness(new Readiness.Http(URI.create("http://127.0.0.1:" + port + READY_PATH)));
             return b;
+        }
+
+        /** The caller's Massive key when it set one, else the one generated for this stack's simulator. */
+        private String massiveKey() {
+            return environment.getOrDefault("BACKFILL_MASSIVE_API_KEY", simulatorMassiveKey);
         }
 
         private void requireDatabase() {

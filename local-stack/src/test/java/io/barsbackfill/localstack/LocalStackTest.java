@@ -90,6 +90,43 @@ class LocalStackTest {
     }
 
     @Test
+    void theSimulatorServesMassiveToo_withAKeyOfThisStackAndAPaidPlansBudget() {
+        LocalStack stack = LocalStack.builder(LAYOUT).databaseUrl(DB).token("t").build();
+        ProcessSpec simulator = stack.specs().get(0);
+        String key = simulator.env().get("SIMULATOR_MASSIVE_API_KEY");
+        assertThat(key).hasSize(64);
+        String url = LocalStack.url(simulator).toString();
+        assertThat(stack.specs().subList(1, 4))
+                .allSatisfy(s -> assertThat(s.env())
+                        .containsEntry("BACKFILL_ALPACA_BASE_URL", url)
+                        .containsEntry("BACKFILL_MASSIVE_BASE_URL", url)
+                        .containsEntry("BACKFILL_MASSIVE_API_KEY", key)
+                        .containsEntry(
+                                "BACKFILL_MASSIVE_RATE_LIMIT_PER_MINUTE", LocalStack.SIMULATOR_MASSIVE_PER_MINUTE));
+        assertThat(LocalStack.builder(LAYOUT)
+                        .databaseUrl(DB)
+                        .build()
+                        .specs()
+                        .get(0)
+                        .env())
+                .doesNotContainEntry("SIMULATOR_MASSIVE_API_KEY", key);
+    }
+
+    @Test
+    void aMassiveBaseUrlOfTheCallersIsKept() {
+        LocalStack stack = LocalStack.builder(
+                        LAYOUT,
+                        Map.of("BACKFILL_MASSIVE_BASE_URL", "http://127.0.0.1:7777", "BACKFILL_MASSIVE_API_KEY", "k"))
+                .databaseUrl(DB)
+                .token("t")
+                .build();
+        assertThat(stack.specs().subList(1, 4))
+                .allSatisfy(s -> assertThat(s.env())
+                        .containsEntry("BACKFILL_MASSIVE_BASE_URL", "http://127.0.0.1:7777")
+                        .containsEntry("BACKFILL_MASSIVE_API_KEY", "k"));
+    }
+
+    @Test
     void withAGivenProviderUrlNoSimulator() {
         LocalStack stack = LocalStack.builder(LAYOUT)
                 .databaseUrl(DB)
