@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code compare}: two definitions' series bar by bar. Two daily series of AAPL for January 2024 that agree on
- * the 2nd, disagree within the tolerance on the 3rd, where the second series lacks the 4th and where the 5th's
- * close is 1% apart; MSFT's second-series run has not finished, so its slice is not compared.
+ * {@code compare}: two definitions' series bar by bar, here the same tickers from two providers. Alpaca's and
+ * Massive's daily AAPL for January 2024 agree on the 2nd, differ within the tolerance on the 3rd, Massive lacks the
+ * 4th and the 5th's closes are 1% apart; MSFT's Massive run has not finished, so its slice is not compared.
  */
 @QuarkusTest
 @WithTestResource(InProcessFetchersResource.class)
@@ -28,30 +28,31 @@ class CompareTest extends OrchestratorTestBase {
     @BeforeEach
     void twoSeries() {
         db.execute("TRUNCATE job_definitions, job_runs, ohlc_bars CASCADE");
-        definition("IEX", "d1", JAN, FEB, 100, "AAPL", "MSFT");
-        UUID sip = definition("SIP", "d1", JAN, FEB, 100, "AAPL", "MSFT", "IBM");
-        db.execute("UPDATE job_definitions SET feed = 'sip' WHERE id = ?", sip);
-        run("AAPL", "iex", "success");
-        run("AAPL", "sip", "success");
-        run("MSFT", "iex", "success");
-        run("MSFT", "sip", "queued");
+        UUID alpaca = definition("ALPACA", "d1", JAN, FEB, 100, "AAPL", "MSFT");
+        UUID massive = definition("MASSIVE", "d1", JAN, FEB, 100, "AAPL", "MSFT", "IBM");
+        db.execute("UPDATE job_definitions SET feed = 'sip' WHERE id = ?", alpaca);
+        db.execute("UPDATE job_definitions SET provider = 'massive', feed = 'sip' WHERE id = ?", massive);
+        run("AAPL", "alpaca", "success");
+        run("AAPL", "massive", "success");
+        run("MSFT", "alpaca", "success");
+        run("MSFT", "massive", "queued");
 
-        bar("AAPL", "iex", "2024-01-02", 100.0, 1000);
-        bar("AAPL", "sip", "2024-01-02", 100.0, 1000);
-        bar("AAPL", "iex", "2024-01-03", 100.0, 1000);
-        bar("AAPL", "sip", "2024-01-03", 100.000_1, 1000); // one part in a million apart
-        bar("AAPL", "iex", "2024-01-04", 101.0, 1000); // the sip series lacks the 4th
-        bar("AAPL", "iex", "2024-01-05", 100.0, 1000);
-        bar("AAPL", "sip", "2024-01-05", 101.0, 1000); // 1% apart
-        bar("MSFT", "iex", "2024-01-02", 300.0, 500); // its sip run is queued: not compared
+        bar("AAPL", "alpaca", "2024-01-02", 100.0, 1000);
+        bar("AAPL", "massive", "2024-01-02", 100.0, 1000);
+        bar("AAPL", "alpaca", "2024-01-03", 100.0, 1000);
+        bar("AAPL", "massive", "2024-01-03", 100.000_1, 1000); // one part in a million apart
+        bar("AAPL", "alpaca", "2024-01-04", 101.0, 1000); // Massive lacks the 4th
+        bar("AAPL", "alpaca", "2024-01-05", 100.0, 1000);
+        bar("AAPL", "massive", "2024-01-05", 101.0, 1000); // 1% apart
+        bar("MSFT", "alpaca", "2024-01-02", 300.0, 500); // its Massive run is queued: not compared
     }
 
     @Test
     void reportsTheSessionsWhereOneSeriesLacksABarAndTheBarsApartBeyondTheTolerance() {
-        orchestrator(body("action", "compare", "definition", "IEX", "with", "SIP"))
+        orchestrator(body("action", "compare", "definition", "ALPACA", "with", "MASSIVE"))
                 .statusCode(200)
-                .body("series", equalTo("alpaca/iex/raw"))
-                .body("with_series", equalTo("alpaca/sip/raw"))
+                .body("series", equalTo("alpaca/sip/raw"))
+                .body("with_series", equalTo("massive/sip/raw"))
                 .body("symbols", equalTo(List.of("AAPL", "MSFT")))
                 .body("slices_compared", equalTo(1))
                 .body("slices_not_finished", equalTo(1))
@@ -72,7 +73,7 @@ class CompareTest extends OrchestratorTestBase {
 
     @Test
     void aWiderToleranceLeavesOnlyTheMissingBarAndTheOtherDirectionSwapsTheSides() {
-        orchestrator(body("action", "compare", "definition", "SIP", "with", "IEX", "tolerance", 0.02))
+        orchestrator(body("action", "compare", "definition", "MASSIVE", "with", "ALPACA", "tolerance", 0.02))
                 .statusCode(200)
                 .body("sessions_differing", equalTo(1))
                 .body("bars_only_in_definition", equalTo(0))
@@ -83,45 +84,45 @@ class CompareTest extends OrchestratorTestBase {
 
     @Test
     void refusesWhatItCannotCompareNamingTheField() {
-        orchestrator(body("action", "compare", "definition", "IEX"))
+        orchestrator(body("action", "compare", "definition", "ALPACA"))
                 .statusCode(400)
                 .body("field", equalTo("with"));
-        orchestrator(body("action", "compare", "definition", "IEX", "with", "NOPE"))
+        orchestrator(body("action", "compare", "definition", "ALPACA", "with", "NOPE"))
                 .statusCode(400)
                 .body("field", equalTo("with"))
                 .body("error", containsString("NOPE"));
-        orchestrator(body("action", "compare", "definition", "NOPE", "with", "IEX"))
+        orchestrator(body("action", "compare", "definition", "NOPE", "with", "ALPACA"))
                 .statusCode(400)
                 .body("field", equalTo("definition"));
-        orchestrator(body("action", "compare", "definition", "IEX", "with", "IEX"))
+        orchestrator(body("action", "compare", "definition", "ALPACA", "with", "ALPACA"))
                 .statusCode(400)
                 .body("field", equalTo("with"));
         definition("HOURLY", "h1", JAN, FEB, 100, "AAPL");
-        orchestrator(body("action", "compare", "definition", "IEX", "with", "HOURLY"))
+        orchestrator(body("action", "compare", "definition", "ALPACA", "with", "HOURLY"))
                 .statusCode(400)
                 .body("field", equalTo("with"))
                 .body("error", containsString("same timeframe"));
-        orchestrator(body("action", "compare", "definition", "IEX", "with", "SIP", "tolerance", 1.5))
+        orchestrator(body("action", "compare", "definition", "ALPACA", "with", "MASSIVE", "tolerance", 1.5))
                 .statusCode(400)
                 .body("field", equalTo("tolerance"));
-        orchestrator(body("action", "compare", "definition", "IEX", "with", "SIP", "feed", "sip"))
+        orchestrator(body("action", "compare", "definition", "ALPACA", "with", "MASSIVE", "feed", "sip"))
                 .statusCode(400)
                 .body("field", equalTo("feed"));
     }
 
-    private void run(String symbol, String feed, String status) {
+    private void run(String symbol, String provider, String status) {
         db.execute("""
                 INSERT INTO job_runs (symbol, timeframe, feed, adjustment, provider, slice_from, slice_to, status,
                                       finished_at)
-                VALUES (?, 'd1', ?, 'raw', 'alpaca', ?::timestamptz, ?::timestamptz, ?,
-                        CASE WHEN ? = 'success' THEN now() END)""", symbol, feed, JAN, FEB, status, status);
+                VALUES (?, 'd1', 'sip', 'raw', ?, ?::timestamptz, ?::timestamptz, ?,
+                        CASE WHEN ? = 'success' THEN now() END)""", symbol, provider, JAN, FEB, status, status);
     }
 
-    private void bar(String symbol, String feed, String day, double close, long volume) {
+    private void bar(String symbol, String provider, String day, double close, long volume) {
         db.execute("""
                 INSERT INTO ohlc_bars (symbol, timeframe, ts, open, high, low, close, volume, provider, feed,
                                        adjustment)
                 VALUES (?, 'd1', (?::date)::timestamp AT TIME ZONE 'America/New_York', 100, 102, 99, ?, ?,
-                        'alpaca', ?, 'raw')""", symbol, day, close, volume, feed);
+                        ?, 'sip', 'raw')""", symbol, day, close, volume, provider);
     }
 }
