@@ -45,7 +45,7 @@ public class EnqueueService {
                 .invoke(existing -> existing.ifPresent(e -> {
                     throw new DefinitionConflictException(requested.name());
                 }))
-                .chain(() -> verifier.unknown(requested.symbols(), skip))
+                .chain(() -> verifier.unknown(requested.series().provider(), requested.symbols(), skip))
                 .chain(unknown -> {
                     if (!unknown.isEmpty()
                             && (!skip || unknown.size() == requested.symbols().size())) {

@@ -1,9 +1,10 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.provider.ProviderException;
 import io.barsbackfill.orchestrator.TickersUnverifiedException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.barsbackfill.orchestrator.client.ProbeUndeliveredException;
@@ -53,11 +54,12 @@ public class SymbolVerifier {
      * The tickers the provider does not know, with its reason, in request order; empty when all are known.
      * With {@code findAll} false the search may stop at the first unknown ticker once the probe budget is
      * spent (the caller refuses the request anyway); with {@code findAll} true every ticker is settled or
-     * the verification fails.
+     * the verification fails. {@code provider} is asked; one this instance's fetchers have no key for is a bad
+     * request naming {@code provider}.
      */
-    public Uni<Map<Ticker, String>> unknown(List<Ticker> tickers, boolean findAll) {
+    public Uni<Map<Ticker, String>> unknown(String provider, List<Ticker> tickers, boolean findAll) {
         return symbols.checkedWithin(tickers, cacheTtl).chain(checked -> {
-            Probe probe = new Probe(findAll);
+            Probe probe = new Probe(provider, findAll);
             List<Ticker> toProbe = new ArrayList<>();
             for (Ticker t : tickers) {
                 SymbolRepository.Checked c = checked.get(t);
@@ -82,11 +84,13 @@ public class SymbolVerifier {
 
     /** One verification: how many provider requests it made, what it found. */
     private final class Probe {
+        private final String provider;
         private final boolean findAll;
         private final Map<Ticker, String> invalid = new LinkedHashMap<>();
         private int requests;
 
-        Probe(boolean findAll) {
+        Probe(String provider, boolean findAll) {
+            this.provider = provider;
             this.findAll = findAll;
         }
 
@@ -106,7 +110,7 @@ public class SymbolVerifier {
                 return Uni.createFrom().voidItem(); // already rejecting; the rest stay unverified
             }
             requests++;
-            return fetchers.probe(chunk, true, probeTimeout)
+            return fetchers.probe(provider, chunk, true, probeTimeout)
                     .chain(() -> symbols.recordValid(chunk))
                     .onFailure(ProbeUndeliveredException.class)
                     .transform(e -> new TickersUnverifiedException(
@@ -116,6 +120,9 @@ public class SymbolVerifier {
                     .onFailure(ProviderException.class)
                     .recoverWithUni(e -> {
                         ProviderException p = (ProviderException) e;
+                        if (p.code() == ErrorCode.PROVIDER_NOT_CONFIGURED) {
+                            return Uni.createFrom().failure(new BadInputException("provider", p.getMessage()));
+                        }
                         Ticker rejected = p.code() == ErrorCode.INVALID_SYMBOL
                                 ? p.invalidSymbol().orElse(null)
                                 : null;
