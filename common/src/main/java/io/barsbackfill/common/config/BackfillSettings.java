@@ -4,6 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,9 +38,10 @@ public class BackfillSettings {
 
     static final Duration MAX_DATABASE_TIMEOUT = Duration.ofDays(1);
 
-    /** Alpaca accepts 1 to 10,000 bars per page. */
+    /** Alpaca accepts 1 to 10,000 bars per page, Massive 1 to 50,000 base aggregates per request. */
     public static SettingsCheck check(BackfillConfig config) {
         BackfillConfig.Alpaca alpaca = config.alpaca();
+        BackfillConfig.Massive massive = config.massive();
         BackfillConfig.Gate gate = config.gate();
         BackfillConfig.Queue queue = config.queue();
         return new SettingsCheck()
@@ -57,6 +59,11 @@ public class BackfillSettings {
                 .positive("backfill.alpaca.connect-timeout", alpaca.connectTimeout())
                 .positive("backfill.alpaca.read-timeout", alpaca.readTimeout())
                 .positive("backfill.alpaca.request-deadline", alpaca.requestDeadline())
+                .atLeast("backfill.massive.rate-limit-per-minute", massive.rateLimitPerMinute(), 1)
+                .between("backfill.massive.page-limit", massive.pageLimit(), 1, 50_000)
+                .atLeast("backfill.massive.max-pages", massive.maxPages(), 1)
+                .oneOf("backfill.massive.adjustment", massive.adjustment(), List.of("raw", "split"))
+                .url("backfill.massive.base-url", massive.baseUrl())
                 .atLeast("backfill.gate.failure-threshold", gate.failureThreshold(), 1)
                 .positive("backfill.gate.probe-interval", gate.probeInterval())
                 .positive("backfill.gate.probe-interval-max", gate.probeIntervalMax())
