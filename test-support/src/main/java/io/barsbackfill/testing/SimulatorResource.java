@@ -36,7 +36,11 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         simulator = MarketSimulator.start(0, settings);
-        return Map.of("backfill.alpaca.base-url", simulator.baseUrl().toString());
+        return Map.of(
+                "backfill.alpaca.base-url",
+                simulator.baseUrl().toString(),
+                "backfill.massive.base-url",
+                simulator.baseUrl().toString());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.barsbackfill.common.provider;
 
+import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
@@ -23,6 +25,26 @@ public record ProviderLimits(int symbolsPerRequest, int barsPerPage, int baseAgg
      * Alpaca serves, and the market-simulator); an early close is counted as a full day.
      */
     public static final int MAX_MINUTES_PER_SESSION = 16 * 60;
+
+    /** Alpaca's multi-symbol endpoint takes up to 100 symbols (dispatches hold at most 50). */
+    static final int ALPACA_SYMBOLS_PER_REQUEST = 100;
+
+    /**
+     * What one request of {@code provider} may hold with these settings: Alpaca many symbols, pages of
+     * {@code backfill.alpaca.page-limit} bars and an unbounded reach; Massive one symbol and
+     * {@code backfill.massive.page-limit} base aggregates. The fetchers' providers and the orchestrator's packing
+     * both read it here.
+     */
+    public static ProviderLimits of(String provider, BackfillConfig config) {
+        return switch (provider) {
+            case Series.MASSIVE ->
+                new ProviderLimits(
+                        1, config.massive().pageLimit(), config.massive().pageLimit());
+            case Series.ALPACA ->
+                new ProviderLimits(ALPACA_SYMBOLS_PER_REQUEST, config.alpaca().pageLimit(), 0);
+            default -> throw new IllegalArgumentException("no limits for provider " + provider);
+        };
+    }
 
     public ProviderLimits {
         if (symbolsPerRequest < 1 || barsPerPage < 1 || baseAggregatesPerRequest < 0) {

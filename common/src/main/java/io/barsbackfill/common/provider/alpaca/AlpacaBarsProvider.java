@@ -44,15 +44,15 @@ public class AlpacaBarsProvider implements BarsProvider {
     private static final Logger LOG = Logger.getLogger(AlpacaBarsProvider.class);
     private static final Pattern INVALID_SYMBOL =
             Pattern.compile("invalid symbol:?\\s*([^\\s\"]+)", Pattern.CASE_INSENSITIVE);
-    /** Alpaca's multi-symbol endpoint is documented for up to 100 symbols (dispatches hold at most 50). */
-    private static final int SYMBOLS_PER_REQUEST = 100;
 
     private final AlpacaApi api;
     private final BackfillConfig.Alpaca config;
     private final ProviderCalls calls;
     private final ObjectMapper json;
+    private final ProviderLimits limits;
 
     AlpacaBarsProvider(BackfillConfig config, ProviderCalls calls, ObjectMapper json) {
+        this.limits = ProviderLimits.of(Series.ALPACA, config);
         this.config = config.alpaca();
         this.calls = calls;
         this.json = json;
@@ -71,7 +71,7 @@ public class AlpacaBarsProvider implements BarsProvider {
 
     @Override
     public ProviderLimits limits() {
-        return new ProviderLimits(SYMBOLS_PER_REQUEST, config.pageLimit(), 0);
+        return limits;
     }
 
     /** Alpaca's keys are optional: the market-simulator (and the demo) take requests without them. */

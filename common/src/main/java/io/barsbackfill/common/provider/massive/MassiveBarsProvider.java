@@ -48,8 +48,10 @@ public class MassiveBarsProvider implements BarsProvider {
     private final ProviderCalls calls;
     private final ObjectMapper json;
     private final NextUrls nextUrls;
+    private final ProviderLimits limits;
 
     MassiveBarsProvider(BackfillConfig config, ProviderCalls calls, ObjectMapper json) {
+        this.limits = ProviderLimits.of(Series.MASSIVE, config);
         this.config = config.massive();
         this.calls = calls;
         this.json = json;
@@ -70,7 +72,7 @@ public class MassiveBarsProvider implements BarsProvider {
 
     @Override
     public ProviderLimits limits() {
-        return new ProviderLimits(1, config.pageLimit(), config.pageLimit());
+        return limits;
     }
 
     @Override
