@@ -61,7 +61,7 @@ class DemoScenarioTest {
                             "enqueued   US_BATCH_2: 11 symbols",
                             "demo done",
                             "psql \"$DATABASE_URL\"",
-                            "audit all definitions (iex/raw): 1,525 slices of 61 symbols",
+                            "audit all definitions (alpaca/iex/raw): 1,525 slices of 61 symbols",
                             "0 unexplained gaps, 0 duplicates");
             assertThat(first.output())
                     .containsPattern("status page http://127\\.0\\.0\\.1:\\d+/ui  \\(token in .*/token\\)");

@@ -6,10 +6,10 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,14 +20,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The HTTP front: latency, routing, then for bars requests authentication, rate limit and injected faults
- * before the actual answer. Every response is JSON and carries the rate limit headers.
+ * The HTTP front: latency, routing, then for provider requests (Alpaca's bars, Massive's aggregates and ticker
+ * details) authentication, the provider's rate limit and the injected faults before the actual answer, each
+ * in the provider's own dialect ({@link ProviderApi}). Every response is JSON; Alpaca's carry its rate limit
+ * headers.
  */
 final class ApiHandler implements HttpHandler {
 
     static final String FAULTS_PATH = "/_simulator/faults";
 
-    private static final long TOO_MANY_REQUESTS_CODE = 42910000L;
     /** Bodies of {@code POST /_simulator/faults} larger than this are refused. */
     private static final int MAX_CONTROL_BODY = 16 * 1024;
     /** Alpaca compresses only answers bigger than this. */
@@ -36,9 +37,8 @@ final class ApiHandler implements HttpHandler {
     private static final Duration MAX_HOLD = Duration.ofMinutes(2);
 
     private final SimulatorSettings settings;
-    private final RateLimiter rateLimiter;
     private final FaultInjector faults;
-    private final BarsEndpoint endpoint;
+    private final Map<Provider, ProviderApi> apis = new EnumMap<>(Provider.class);
     private final SimulatorStats stats = new SimulatorStats();
     /** From the bars request with this number on (1 = the first since the last reset), answer an outage; 0 = off. */
     private final AtomicLong outageFromRequest = new AtomicLong();
@@ -47,11 +47,10 @@ final class ApiHandler implements HttpHandler {
     /** While set, bars requests wait on it after being counted, before their answer (at most {@link #MAX_HOLD}). */
     private final AtomicReference<CountDownLatch> held = new AtomicReference<>();
 
-    ApiHandler(SimulatorSettings settings, RateLimiter rateLimiter, FaultInjector faults, BarsEndpoint endpoint) {
+    ApiHandler(SimulatorSettings settings, FaultInjector faults, List<ProviderApi> apis) {
         this.settings = settings;
-        this.rateLimiter = rateLimiter;
         this.faults = faults;
-        this.endpoint = endpoint;
+        apis.forEach(api -> this.apis.put(api.provider(), api));
     }
 
     long barRequests() {
@@ -86,7 +85,7 @@ final class ApiHandler implements HttpHandler {
         release();
         outageFromRequest.set(0);
         stats.reset();
-        rateLimiter.reset();
+        apis.values().forEach(api -> api.rateLimiter().reset());
         faults.reset();
     }
 
@@ -114,7 +113,7 @@ final class ApiHandler implements HttpHandler {
                 send(exchange, faultsControl(exchange));
                 return;
             }
-            boolean barsRequest = isBarsRequest(exchange);
+            boolean barsRequest = isProviderRequest(exchange);
             if (barsRequest) {
                 stats.entered();
             }
@@ -157,113 +156,117 @@ final class ApiHandler implements HttpHandler {
         return Response.of(200, faults.faults().json());
     }
 
-    private static boolean isBarsRequest(HttpExchange exchange) {
+    private static boolean isProviderRequest(HttpExchange exchange) {
         try {
             return "GET".equals(exchange.getRequestMethod())
-                    && BarsRoute.match(exchange.getRequestURI().getRawPath()).isPresent();
+                    && ApiRoute.match(exchange.getRequestURI().getRawPath()).isPresent();
         } catch (ApiException e) {
             return false;
         }
     }
 
     private Response answer(HttpExchange exchange) {
+        ProviderApi api = apis.get(Provider.ALPACA); // the dialect of paths that name no provider endpoint
         Response response;
         try {
-            response = respond(exchange);
+            Optional<ApiRoute> route = ApiRoute.match(exchange.getRequestURI().getRawPath());
+            if (route.isPresent()) {
+                api = apis.get(route.get().provider());
+            }
+            response = respond(exchange, route, api);
         } catch (ApiException e) { // e.g. a path that does not decode
-            response = withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())), rateLimiter.peek());
+            response = withRateLimit(api, Response.of(e.status(), api.error(e.status(), e.getMessage())), null);
         } catch (RuntimeException e) {
             System.err.println("market-simulator: request failed: " + e);
-            response = withRateLimit(Response.of(500, WireFormat.error("internal server error")), rateLimiter.peek());
+            response = withRateLimit(api, Response.of(500, api.error(500, "internal server error")), null);
         }
         return response;
     }
 
-    private Response respond(HttpExchange exchange) {
+    private Response respond(HttpExchange exchange, Optional<ApiRoute> route, ProviderApi api) {
         pause(settings.latency());
-        Optional<BarsRoute> route = BarsRoute.match(exchange.getRequestURI().getRawPath());
         if (route.isEmpty()) {
-            return withRateLimit(Response.of(404, WireFormat.error("not found")), rateLimiter.peek());
+            return withRateLimit(api, Response.of(404, api.error(404, "not found")), null);
         }
         if (!"GET".equals(exchange.getRequestMethod())) {
-            return withRateLimit(Response.of(405, WireFormat.error("method not allowed")), rateLimiter.peek())
+            return withRateLimit(api, Response.of(405, api.error(405, "method not allowed")), null)
                     .with("Allow", "GET");
         }
-        stats.requested(route.get().symbol(), exchange.getRequestURI().getRawQuery());
-        SimulatorFaults injected = faults.faults();
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        stats.requested(route.get(), rawQuery);
+        SimulatorFaults injected = faults.faults().forProvider(api.provider());
         if (faults.roll(injected.latencySpikeRate())) {
             pause(injected.latencySpike());
         }
         awaitRelease();
-        if (injected.authRevoked() || !authorized(exchange.getRequestHeaders())) {
-            return withRateLimit(Response.of(401, WireFormat.error("unauthorized.")), rateLimiter.peek());
+        Optional<String> refusal = api.refusal(exchange.getRequestHeaders(), rawQuery, injected.authRevoked());
+        if (refusal.isPresent()) {
+            return withRateLimit(api, Response.of(401, api.error(401, refusal.get())), null);
         }
         if (injected.outageStatus() != 0) {
-            return withRateLimit(
-                    Response.of(injected.outageStatus(), serverError(injected.outageStatus())), rateLimiter.peek());
+            return withRateLimit(api, serverError(api, injected.outageStatus()), null);
         }
         long outageFrom = outageFromRequest.get();
         if (outageFrom > 0 && stats.barRequests() >= outageFrom) {
-            int status = outageFromRequestStatus;
-            return withRateLimit(Response.of(status, serverError(status)), rateLimiter.peek());
+            return withRateLimit(api, serverError(api, outageFromRequestStatus), null);
         }
-        RateLimiter.Status budget = rateLimiter.acquire();
+        RateLimiter.Status budget = api.rateLimiter().acquire();
         if (!budget.allowed()) {
-            return tooManyRequests(budget, budget.retryAfterSeconds());
+            return tooManyRequests(api, budget, budget.retryAfterSeconds());
         }
         if (faults.roll(injected.tooManyRequestsRate())) {
-            return tooManyRequests(budget, injected.retryAfterSeconds());
+            return tooManyRequests(api, budget, injected.retryAfterSeconds());
         }
         if (faults.nextFails()) {
-            return withRateLimit(Response.of(500, WireFormat.error("internal server error")), budget);
+            return withRateLimit(api, serverError(api, 500), budget);
         }
         if (faults.roll(injected.serverErrorRate())) {
-            int status = faults.serverErrorStatus();
-            return withRateLimit(Response.of(status, serverError(status)), budget);
+            return withRateLimit(api, serverError(api, faults.serverErrorStatus()), budget);
         }
         try {
-            QueryString params = QueryString.parse(exchange.getRequestURI().getRawQuery());
-            byte[] body = endpoint.answer(params, route.get().symbol(), injected, faults.distortion(injected));
-            return withRateLimit(Response.of(200, body), budget);
+            byte[] body = api.answer(new ProviderRequest(
+                    route.get(), exchange.getRequestURI(), origin(exchange), injected, faults.distortion(injected)));
+            return withRateLimit(api, Response.of(200, body), budget);
         } catch (ApiException e) {
-            return withRateLimit(Response.of(e.status(), WireFormat.error(e.getMessage())), budget);
+            return withRateLimit(api, Response.of(e.status(), api.error(e.status(), e.getMessage())), budget);
         }
     }
 
-    private static Response tooManyRequests(RateLimiter.Status budget, long retryAfterSeconds) {
-        return withRateLimit(Response.of(429, WireFormat.error(TOO_MANY_REQUESTS_CODE, "too many requests.")), budget)
+    private static Response tooManyRequests(ProviderApi api, RateLimiter.Status budget, long retryAfterSeconds) {
+        return withRateLimit(api, Response.of(429, api.tooManyRequests()), budget)
                 .with("Retry-After", Long.toString(retryAfterSeconds));
     }
 
-    private static byte[] serverError(int status) {
-        return WireFormat.error(
-                switch (status) {
-                    case 502 -> "bad gateway";
-                    case 503 -> "service unavailable";
-                    case 504 -> "gateway timeout";
-                    default -> "internal server error";
-                });
+    private static Response serverError(ProviderApi api, int status) {
+        return Response.of(
+                status,
+                api.error(
+                        status,
+                        switch (status) {
+                            case 502 -> "bad gateway";
+                            case 503 -> "service unavailable";
+                            case 504 -> "gateway timeout";
+                            default -> "internal server error";
+                        }));
     }
 
-    private boolean authorized(Headers headers) {
-        return settings.keyId()
-                        .map(expected -> matches(headers.getFirst("APCA-API-KEY-ID"), expected))
-                        .orElse(true)
-                && settings.secretKey()
-                        .map(expected -> matches(headers.getFirst("APCA-API-SECRET-KEY"), expected))
-                        .orElse(true);
+    /** Where the client reached this server, for absolute URLs in answers. */
+    private static String origin(HttpExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (host == null || host.isBlank()) {
+            host = "127.0.0.1:" + exchange.getLocalAddress().getPort();
+        }
+        return "http://" + host;
     }
 
-    private static boolean matches(String presented, String expected) {
-        return presented != null
-                && MessageDigest.isEqual(
-                        presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Response withRateLimit(Response response, RateLimiter.Status budget) {
-        return response.with("X-RateLimit-Limit", Integer.toString(budget.limit()))
-                .with("X-RateLimit-Remaining", Integer.toString(budget.remaining()))
-                .with("X-RateLimit-Reset", Long.toString(budget.resetEpochSecond()));
+    /** With the provider's rate-limit headers for {@code budget}, or for the budget as it stands when null. */
+    private static Response withRateLimit(ProviderApi api, Response response, RateLimiter.Status budget) {
+        Response with = response;
+        RateLimiter.Status status = budget == null ? api.rateLimiter().peek() : budget;
+        for (Map.Entry<String, String> header : api.rateHeaders(status).entrySet()) {
+            with = with.with(header.getKey(), header.getValue());
+        }
+        return with;
     }
 
     private static void send(HttpExchange exchange, Response response) throws IOException {

@@ -22,6 +22,11 @@ final class BarGenerator {
                 .map(bar -> Splits.adjust(ticker, bar, adjustment));
     }
 
+    /** The starts of the bars {@link #bars} serves, without their values: cheaper for counting them. */
+    Stream<Instant> starts(String ticker, Timeframe timeframe, Instant from, Instant to) {
+        return schedule.slots(ticker, timeframe, from, to).map(BarSlot::t);
+    }
+
     /**
      * A well-formed bar of {@code ticker} stamped {@code t}, with values as if the market had one then (it need
      * not): for faults that serve bars which should not exist.

@@ -50,7 +50,7 @@ final class BarsQueryParser {
         if (start.isAfter(end)) {
             throw new ApiException(422, "end should not be before start");
         }
-        int limit = params.get("limit").map(BarsQueryParser::limit).orElse(DEFAULT_LIMIT);
+        int limit = params.get("limit").map(raw -> limit(raw, MAX_LIMIT)).orElse(DEFAULT_LIMIT);
         oneOf(params, "feed", FEEDS);
         oneOf(params, "adjustment", ADJUSTMENTS);
         oneOf(params, "sort", Set.of("asc", "desc"));
@@ -103,10 +103,11 @@ final class BarsQueryParser {
         }
     }
 
-    private static int limit(String raw) {
+    /** A page size within {@code 1..max}; anything else is a 400. */
+    static int limit(String raw, int max) {
         try {
             int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
+            if (limit >= 1 && limit <= max) {
                 return limit;
             }
         } catch (NumberFormatException e) {

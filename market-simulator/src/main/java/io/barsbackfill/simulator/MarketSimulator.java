@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -19,14 +20,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local stand-in for Alpaca's historical stock bars API ({@code /v2/stocks/bars} and
- * {@code /v2/stocks/{symbol}/bars}) serving deterministic synthetic bars on the NYSE calendar. The {@code feed}
- * parameter is validated but does not change the bars; {@code adjustment} does for tickers with a split
- * ({@link Splits}: AAPL 4:1 on 2020-08-31). The bars of {@link BarFactory#WITHOUT_STATISTICS} (VOXX) carry no
- * {@code vw} and {@code n}.
+ * {@code /v2/stocks/{symbol}/bars}) and Massive's aggregates ({@code /v2/aggs/ticker/{ticker}/range/...}, with
+ * {@code /v3/reference/tickers/{ticker}}), serving the same deterministic synthetic bars on the NYSE calendar to
+ * both. The {@code feed} parameter is validated but does not change the bars; {@code adjustment} does for
+ * tickers with a split ({@link Splits}: AAPL 4:1 on 2020-08-31), and Massive's {@code adjusted=true} is Alpaca's
+ * {@code split}, {@code false} its {@code raw}. The bars of {@link BarFactory#WITHOUT_STATISTICS} (VOXX) carry no
+ * {@code vw} and {@code n}. Each provider has its own keys ({@link SimulatorSettings#keyId()},
+ * {@link MassiveSettings#apiKey()}) and rate budget; Massive's limit and {@code next_url} are described in
+ * {@link MassiveAggregates}.
  *
  * <p>Control endpoints (no keys needed, not bars requests):
  * <ul>
- * <li>{@code GET /_simulator/stats}: {@code {"bar_requests", "max_concurrent_bar_requests", "symbols_requested"}}.
+ * <li>{@code GET /_simulator/stats}: {@code {"bar_requests", "requests", "max_concurrent_bar_requests",
+ * "symbols_requested", "bar_request_times_ms"}}; {@code bar_requests} counts the requests to either provider,
+ * {@code requests} them per {@link Endpoint}.
  * <li>{@code GET /_simulator/faults}: the {@link SimulatorFaults} in force, every field.
  * <li>{@code POST /_simulator/faults} with a JSON object: changes the fields it names, keeps the others, and
  * answers like {@code GET}; an unknown field or a bad value is a 400 {@code {"message"}} and changes nothing.
@@ -41,13 +48,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * details): {@code omit_symbols} (left out of multi-symbol answers), {@code end_early_symbols} (a multi-symbol
  * sequence ends without token right before the first of them), {@code stray_bar_symbols} (the page with a
  * symbol's first bars also carries one a day before the start) and {@code duplicate_timestamp_symbols} (a
- * page's first bar of the symbol is served twice).
+ * page's first bar of the symbol is served twice); on Massive an omitted ticker gets no results and an early-end
+ * ticker no {@code next_url}. {@code providers} (default {@code ["alpaca","massive"]}) limits all faults to
+ * those providers' requests.
  * Example: {@code curl -d '{"outage_status":503}' http://127.0.0.1:18080/_simulator/faults}.
  * <li>{@code DELETE /_simulator/faults}: every fault off.
  * </ul>
- * Faults apply to bars requests in this order: latency spike, revoked keys (401), outage, the rate limit (a
- * real 429), injected 429, the settings' {@code errorRate} 500, injected 5xx, then at most one distorted 200
- * body, on top of the quiet faults. Error bodies are Alpaca's {@code {"message": "..."}}. All faults are off
+ * Faults apply to provider requests in this order: latency spike, revoked keys (401), outage, the provider's rate
+ * limit (a real 429), injected 429, the settings' {@code errorRate} 500, injected 5xx, then at most one distorted
+ * 200 body, on top of the quiet faults. Error bodies are each provider's: Alpaca's {@code {"message": "..."}},
+ * Massive's {@code {"status":"ERROR","request_id","error"}}. All faults are off
  * unless set at start ({@link SimulatorSettings#faults()}, standalone: {@code SIMULATOR_FAULTS} holding the
  * same JSON as the {@code POST}) or at runtime.
  */
@@ -91,14 +101,24 @@ public final class MarketSimulator implements AutoCloseable {
     static MarketSimulator start(int port, SimulatorSettings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         BarGenerator generator = new BarGenerator();
+        PageFaults pageFaults = new PageFaults(new QuietFaults(generator));
+        MassiveSettings massive = settings.massive();
         ApiHandler handler = new ApiHandler(
                 settings,
-                new RateLimiter(settings.requestsPerMinute(), clock),
                 new FaultInjector(settings.errorRate(), settings.seed(), settings.faults()),
-                new BarsEndpoint(
-                        new BarsQueryParser(settings.universe(), clock),
-                        new BarsPager(generator),
-                        new QuietFaults(generator)));
+                List.of(
+                        new AlpacaApi(
+                                settings,
+                                new RateLimiter(settings.requestsPerMinute(), clock),
+                                new BarsEndpoint(
+                                        new BarsQueryParser(settings.universe(), clock),
+                                        new BarsPager(generator),
+                                        pageFaults)),
+                        new MassiveApi(
+                                massive,
+                                settings.universe(),
+                                new RateLimiter(massive.requestsPerMinute(), clock),
+                                new MassiveAggregates(settings.universe(), generator, pageFaults, massive.nextUrl()))));
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
@@ -124,9 +144,51 @@ public final class MarketSimulator implements AutoCloseable {
         return settings;
     }
 
-    /** Requests to a bars endpoint answered so far, whatever their status (401, 429 and 500 included). */
+    /**
+     * Requests to a provider endpoint (Alpaca's bars, Massive's aggregates and ticker details) answered so far,
+     * whatever their status (401, 429 and 500 included).
+     */
     public long barRequests() {
         return handler.barRequests();
+    }
+
+    /** As {@link #barRequests()}, those to {@code endpoint} only. */
+    public long requests(Endpoint endpoint) {
+        return handler.stats().requests(endpoint);
+    }
+
+    /** As {@link #barRequests()}, those to {@code provider}'s endpoints only. */
+    public long requests(Provider provider) {
+        return Arrays.stream(Endpoint.values())
+                .filter(e -> e.provider() == provider)
+                .mapToLong(this::requests)
+                .sum();
+    }
+
+    /** The provider endpoints, as {@code /_simulator/stats} counts them under {@code requests}. */
+    public enum Endpoint {
+        /** {@code /v2/stocks/bars} and {@code /v2/stocks/{symbol}/bars} */
+        ALPACA_BARS(Provider.ALPACA, "alpaca_bars"),
+        /** {@code /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}} */
+        MASSIVE_AGGREGATES(Provider.MASSIVE, "massive_aggregates"),
+        /** {@code /v3/reference/tickers/{ticker}} */
+        MASSIVE_TICKERS(Provider.MASSIVE, "massive_tickers");
+
+        private final Provider provider;
+        private final String statsName;
+
+        Endpoint(Provider provider, String statsName) {
+            this.provider = provider;
+            this.statsName = statsName;
+        }
+
+        public Provider provider() {
+            return provider;
+        }
+
+        String statsName() {
+            return statsName;
+        }
     }
 
     /** The most bars requests answered at the same time so far (latency included). */

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The quiet faults of {@link SimulatorFaults} that change a page's bars but not its token: omitted symbols
- * (multi-symbol answers only), stray bars and duplicate timestamps. The early end changes where pages end, so
- * {@link BarsPager} applies it.
+ * (Alpaca's multi-symbol answers and Massive's aggregates), stray bars and duplicate timestamps. The early end
+ * changes where pages end, so {@link BarsPager} (and {@link MassiveAggregates}) apply it.
  */
 final class QuietFaults {
 
@@ -22,8 +22,8 @@ final class QuietFaults {
         this.generator = generator;
     }
 
-    BarsPage apply(BarsQuery query, BarsPage page, boolean multiSymbol, SimulatorFaults faults) {
-        if ((!multiSymbol || faults.omitSymbols().isEmpty())
+    BarsPage apply(BarsQuery query, BarsPage page, boolean omitting, SimulatorFaults faults) {
+        if ((!omitting || faults.omitSymbols().isEmpty())
                 && faults.strayBarSymbols().isEmpty()
                 && faults.duplicateTimestampSymbols().isEmpty()) {
             return page;
@@ -31,7 +31,7 @@ final class QuietFaults {
         Map<String, List<Bar>> bars = new LinkedHashMap<>();
         for (Map.Entry<String, List<Bar>> entry : page.bars().entrySet()) {
             String symbol = entry.getKey();
-            if (multiSymbol && faults.omitSymbols().contains(symbol)) {
+            if (omitting && faults.omitSymbols().contains(symbol)) {
                 continue;
             }
             List<Bar> served = new ArrayList<>(entry.getValue());

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Provider faults a {@link MarketSimulator} injects into bars requests, all off by default. Set at start
+ * Provider faults a {@link MarketSimulator} injects into provider requests (both providers unless
+ * {@link #providers()} says otherwise), all off by default. Set at start
  * ({@link SimulatorSettings#withFaults}, standalone: {@code SIMULATOR_FAULTS} holding the JSON of the
  * {@code POST}) and changed at runtime through {@code POST /_simulator/faults} (JSON, snake_case names of these
  * components; {@code latency_spike_ms} for {@code latencySpike}; the symbol sets are arrays of strings).
@@ -30,7 +32,8 @@ import java.util.function.Consumer;
  * <p>The rates draw from a seeded sequence. The symbol sets are the quiet faults: deterministic 200s whose data
  * is wrong, for the tickers they name. Their entries must look like tickers (1 to 20 characters, no whitespace,
  * no commas) but need not be in the universe. The multi-symbol endpoint applies all four, the single-symbol one
- * only {@code strayBarSymbols} and {@code duplicateTimestampSymbols}.
+ * only {@code strayBarSymbols} and {@code duplicateTimestampSymbols}; Massive's aggregates apply all four, one
+ * ticker per request: an omitted ticker gets no results, an early-end one no {@code next_url}.
  *
  * @param outageStatus        0 = off; otherwise every bars request is answered with this 5xx status
  * @param authRevoked         every bars request is answered 401, whatever keys it carries
@@ -54,6 +57,8 @@ import java.util.function.Consumer;
  *                            the requested start, truncated to the minute
  * @param duplicateTimestampSymbols a page that carries bars of such a symbol repeats its first bar on the page
  *                            right after it (same timestamp, same values; after the stray bar, that one)
+ * @param providers           whose requests these faults apply to (both by default); the other provider's
+ *                            requests see none of them
  */
 public record SimulatorFaults(
         int outageStatus,
@@ -70,10 +75,26 @@ public record SimulatorFaults(
         Set<String> omitSymbols,
         Set<String> endEarlySymbols,
         Set<String> strayBarSymbols,
-        Set<String> duplicateTimestampSymbols) {
+        Set<String> duplicateTimestampSymbols,
+        Set<Provider> providers) {
 
     public static final SimulatorFaults NONE = new SimulatorFaults(
-            0, false, 0, 0, 0, 1, 0, 0, Duration.ZERO, 0, 0, Set.of(), Set.of(), Set.of(), Set.of());
+            0,
+            false,
+            0,
+            0,
+            0,
+            1,
+            0,
+            0,
+            Duration.ZERO,
+            0,
+            0,
+            Set.of(),
+            Set.of(),
+            Set.of(),
+            Set.of(),
+            EnumSet.allOf(Provider.class));
 
     /** Longer than any real ticker, short enough to rule out a list pasted into one entry. */
     private static final int MAX_TICKER_LENGTH = 20;
@@ -103,6 +124,16 @@ public record SimulatorFaults(
         endEarlySymbols = tickers("end_early_symbols", endEarlySymbols);
         strayBarSymbols = tickers("stray_bar_symbols", strayBarSymbols);
         duplicateTimestampSymbols = tickers("duplicate_timestamp_symbols", duplicateTimestampSymbols);
+        Objects.requireNonNull(providers, "providers");
+        if (providers.isEmpty() || providers.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("providers must name alpaca, massive or both");
+        }
+        providers = Collections.unmodifiableSet(EnumSet.copyOf(providers));
+    }
+
+    /** These faults for a request of {@code provider}: all of them, or {@link #NONE} if they are not its. */
+    SimulatorFaults forProvider(Provider provider) {
+        return providers.contains(provider) ? this : NONE;
     }
 
     private static void rate(String name, double value) {
@@ -209,6 +240,12 @@ public record SimulatorFaults(
         return withDuplicateSymbols(Arrays.asList(symbols));
     }
 
+    /** The faults apply to these providers' requests only; the others see none. */
+    public SimulatorFaults withProviders(Provider... providers) {
+        List<Provider> list = Arrays.asList(providers);
+        return edit(f -> f.providers = new HashSet<>(list));
+    }
+
     /** A null entry survives the copy, so that the constructor refuses it with the field's name. */
     private static Set<String> copy(Collection<String> symbols) {
         return new HashSet<>(Objects.requireNonNull(symbols, "symbols"));
@@ -238,6 +275,7 @@ public record SimulatorFaults(
         Set<String> endEarlySymbols;
         Set<String> strayBarSymbols;
         Set<String> duplicateTimestampSymbols;
+        Set<Provider> providers;
 
         Draft(SimulatorFaults f) {
             outageStatus = f.outageStatus;
@@ -255,6 +293,7 @@ public record SimulatorFaults(
             endEarlySymbols = f.endEarlySymbols;
             strayBarSymbols = f.strayBarSymbols;
             duplicateTimestampSymbols = f.duplicateTimestampSymbols;
+            providers = f.providers;
         }
 
         SimulatorFaults build() {
@@ -273,7 +312,8 @@ public record SimulatorFaults(
                     omitSymbols,
                     endEarlySymbols,
                     strayBarSymbols,
-                    duplicateTimestampSymbols);
+                    duplicateTimestampSymbols,
+                    providers);
         }
     }
 
@@ -318,6 +358,7 @@ public record SimulatorFaults(
             case "end_early_symbols" -> withEarlyEndSymbols(strings(name, value));
             case "stray_bar_symbols" -> withStraySymbols(strings(name, value));
             case "duplicate_timestamp_symbols" -> withDuplicateSymbols(strings(name, value));
+            case "providers" -> withProviders(providers(name, value));
             default -> throw new IllegalArgumentException("unknown field: " + name);
         };
     }
@@ -357,6 +398,18 @@ public record SimulatorFaults(
         return strings;
     }
 
+    private static Provider[] providers(String name, JsonNode value) {
+        List<String> names = strings(name, value);
+        Provider[] providers = new Provider[names.size()];
+        for (int i = 0; i < providers.length; i++) {
+            String wireName = names.get(i);
+            providers[i] = Provider.fromWireName(wireName)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            name + " must name alpaca, massive or both: \"" + wireName + "\""));
+        }
+        return providers;
+    }
+
     /** The JSON {@code GET /_simulator/faults} answers: every field, snake_case. */
     byte[] json() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -377,6 +430,10 @@ public record SimulatorFaults(
             writeStrings(json, "end_early_symbols", endEarlySymbols);
             writeStrings(json, "stray_bar_symbols", strayBarSymbols);
             writeStrings(json, "duplicate_timestamp_symbols", duplicateTimestampSymbols);
+            writeStrings(
+                    json,
+                    "providers",
+                    providers.stream().map(Provider::wireName).toList());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -384,7 +441,7 @@ public record SimulatorFaults(
         return out.toByteArray();
     }
 
-    private static void writeStrings(JsonGenerator json, String name, Set<String> strings) throws IOException {
+    private static void writeStrings(JsonGenerator json, String name, Collection<String> strings) throws IOException {
         json.writeArrayFieldStart(name);
         for (String s : strings) {
             json.writeString(s);

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 /**
  * How a {@link MarketSimulator} behaves.
  *
- * @param universe          the tickers it knows; any other symbol makes a request fail with 400
+ * @param universe          the tickers it knows; any other symbol makes an Alpaca request fail with 400 and gets
+ *                          no results from Massive
  * @param requestsPerMinute bars requests allowed per wall-clock minute, 0 for unlimited
  * @param errorRate         probability (0..1) that a bars request is answered with a 500 instead
  * @param latency           delay added before every answer
@@ -21,6 +22,8 @@ import java.util.TreeSet;
  * @param keyId             when present (with {@code secretKey}), the required {@code APCA-API-KEY-ID}
  * @param secretKey         when present (with {@code keyId}), the required {@code APCA-API-SECRET-KEY}
  * @param faults            provider faults in force at start (changeable at runtime, see {@link MarketSimulator})
+ * @param massive           the Massive side's key, rate limit and {@code next_url} mode; {@code requestsPerMinute},
+ *                          {@code keyId} and {@code secretKey} are Alpaca's
  */
 public record SimulatorSettings(
         Set<String> universe,
@@ -30,7 +33,8 @@ public record SimulatorSettings(
         long seed,
         Optional<String> keyId,
         Optional<String> secretKey,
-        SimulatorFaults faults) {
+        SimulatorFaults faults,
+        MassiveSettings massive) {
 
     /** The original system's 61 tickers, plus a few more. */
     public static final List<String> DEFAULT_UNIVERSE = List.of(
@@ -106,6 +110,7 @@ public record SimulatorSettings(
     public SimulatorSettings {
         Objects.requireNonNull(universe, "universe");
         Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(massive, "massive");
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(secretKey, "secretKey");
@@ -149,12 +154,13 @@ public record SimulatorSettings(
                 42,
                 Optional.empty(),
                 Optional.empty(),
-                SimulatorFaults.NONE);
+                SimulatorFaults.NONE,
+                MassiveSettings.DEFAULTS);
     }
 
     public SimulatorSettings withUniverse(Collection<String> universe) {
         return new SimulatorSettings(
-                Set.copyOf(universe), requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
+                Set.copyOf(universe), requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults, massive);
     }
 
     public SimulatorSettings withUniverse(String... universe) {
@@ -162,19 +168,23 @@ public record SimulatorSettings(
     }
 
     public SimulatorSettings withRequestsPerMinute(int requestsPerMinute) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
+        return new SimulatorSettings(
+                universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults, massive);
     }
 
     public SimulatorSettings withErrorRate(double errorRate) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
+        return new SimulatorSettings(
+                universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults, massive);
     }
 
     public SimulatorSettings withLatency(Duration latency) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
+        return new SimulatorSettings(
+                universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults, massive);
     }
 
     public SimulatorSettings withSeed(long seed) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
+        return new SimulatorSettings(
+                universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults, massive);
     }
 
     public SimulatorSettings withKeys(String keyId, String secretKey) {
@@ -186,11 +196,18 @@ public record SimulatorSettings(
                 seed,
                 Optional.of(keyId),
                 Optional.of(secretKey),
-                faults);
+                faults,
+                massive);
     }
 
     public SimulatorSettings withFaults(SimulatorFaults faults) {
-        return new SimulatorSettings(universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults);
+        return new SimulatorSettings(
+                universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults, massive);
+    }
+
+    public SimulatorSettings withMassive(MassiveSettings massive) {
+        return new SimulatorSettings(
+                universe, requestsPerMinute, errorRate, latency, seed, keyId, secretKey, faults, massive);
     }
 
     /** Keys are secrets: never print them. */
@@ -198,6 +215,6 @@ public record SimulatorSettings(
     public String toString() {
         return "SimulatorSettings[universe=" + universe.size() + " tickers, requestsPerMinute=" + requestsPerMinute
                 + ", errorRate=" + errorRate + ", latency=" + latency + ", seed=" + seed
-                + ", keysRequired=" + keyId.isPresent() + ", faults=" + faults + "]";
+                + ", keysRequired=" + keyId.isPresent() + ", faults=" + faults + ", massive=" + massive + "]";
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -13,10 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the simulator saw of bars requests, for tests and demos ({@code GET /_simulator/stats}): how many
- * there were, the most answered at once, and every symbol any of them named, rejected ones included (a
- * label such as {@code US_BATCH_1} sent as a symbol shows up here even though the answer was a 400), and
- * when each arrived (epoch milliseconds), so a test can count requests in any time window. Thread-safe.
+ * What the simulator saw of provider requests ("bars requests": Alpaca's bars, Massive's aggregates and ticker
+ * details), for tests and demos ({@code GET /_simulator/stats}): how many there were, in all and per
+ * {@link MarketSimulator.Endpoint}, the most answered at once, and every symbol any of them named, rejected ones
+ * included (a label such as {@code US_BATCH_1} sent as a symbol shows up here even though the answer was a 400),
+ * and when each arrived (epoch milliseconds), so a test can count requests in any time window. Thread-safe.
  */
 final class SimulatorStats {
 
@@ -25,14 +28,23 @@ final class SimulatorStats {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final AtomicLong barRequests = new AtomicLong();
+    private final Map<MarketSimulator.Endpoint, AtomicLong> byEndpoint = new EnumMap<>(MarketSimulator.Endpoint.class);
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final ConcurrentSkipListSet<String> symbols = new ConcurrentSkipListSet<>();
     private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
 
-    /** A bars request arrived: counts it and records the symbols it names ({@code pathSymbol} or {@code symbols=}). */
-    void requested(Optional<String> pathSymbol, String rawQuery) {
+    SimulatorStats() {
+        for (MarketSimulator.Endpoint endpoint : MarketSimulator.Endpoint.values()) {
+            byEndpoint.put(endpoint, new AtomicLong());
+        }
+    }
+
+    /** A provider request arrived: counts it and records the symbols it names (in its path or {@code symbols=}). */
+    void requested(ApiRoute route, String rawQuery) {
         barRequests.incrementAndGet();
+        byEndpoint.get(route.endpoint()).incrementAndGet();
+        Optional<String> pathSymbol = route.symbol();
         arrivals.add(System.currentTimeMillis());
         if (pathSymbol.isPresent()) {
             symbols.add(pathSymbol.get());
@@ -65,8 +77,13 @@ final class SimulatorStats {
         return barRequests.get();
     }
 
+    long requests(MarketSimulator.Endpoint endpoint) {
+        return byEndpoint.get(endpoint).get();
+    }
+
     void reset() {
         barRequests.set(0);
+        byEndpoint.values().forEach(count -> count.set(0));
         maxConcurrent.set(concurrent.get());
         symbols.clear();
         arrivals.clear();
@@ -82,8 +99,8 @@ final class SimulatorStats {
     }
 
     /**
-     * {@code {"bar_requests": n, "max_concurrent_bar_requests": n, "symbols_requested": [...],
-     * "bar_request_times_ms": [...]}}
+     * {@code {"bar_requests": n, "requests": {"alpaca_bars": n, "massive_aggregates": n, "massive_tickers": n},
+     * "max_concurrent_bar_requests": n, "symbols_requested": [...], "bar_request_times_ms": [...]}}
      */
     byte[] json() {
         MarketSimulator.Stats s = snapshot();
@@ -91,6 +108,11 @@ final class SimulatorStats {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberField("bar_requests", s.barRequests());
+            json.writeObjectFieldStart("requests");
+            for (MarketSimulator.Endpoint endpoint : MarketSimulator.Endpoint.values()) {
+                json.writeNumberField(endpoint.statsName(), requests(endpoint));
+            }
+            json.writeEndObject();
             json.writeNumberField("max_concurrent_bar_requests", s.maxConcurrentBarRequests());
             json.writeArrayFieldStart("symbols_requested");
             for (String symbol : s.symbolsRequested()) {

@@ -7,7 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** The standalone simulator's port and settings, read from {@code SIMULATOR_*} environment variables. */
+/**
+ * The standalone simulator's port and settings, read from {@code SIMULATOR_*} environment variables; Massive's
+ * side from {@code SIMULATOR_MASSIVE_API_KEY} (unset: any bearer key), {@code SIMULATOR_MASSIVE_REQUESTS_PER_MINUTE}
+ * (0 or unset: unlimited) and {@code SIMULATOR_MASSIVE_NEXT_URL} ({@code true} by default, {@code false}: answers
+ * cut by their limit carry no {@code next_url}).
+ */
 record StandaloneConfig(int port, SimulatorSettings settings) {
 
     static final int DEFAULT_PORT = 18080;
@@ -41,6 +46,16 @@ record StandaloneConfig(int port, SimulatorSettings settings) {
         if (keyId.isPresent()) {
             settings = settings.withKeys(keyId.get(), secretKey.get());
         }
+        MassiveSettings massive = MassiveSettings.DEFAULTS
+                .withRequestsPerMinute(value(env, "SIMULATOR_MASSIVE_REQUESTS_PER_MINUTE", StandaloneConfig::perMinute)
+                        .orElse(0))
+                .withNextUrl(value(env, "SIMULATOR_MASSIVE_NEXT_URL", StandaloneConfig::bool)
+                        .orElse(true));
+        Optional<String> massiveKey = value(env, "SIMULATOR_MASSIVE_API_KEY", Function.identity());
+        if (massiveKey.isPresent()) {
+            massive = massive.withApiKey(massiveKey.get());
+        }
+        settings = settings.withMassive(massive);
         Optional<String> faults = value(env, "SIMULATOR_FAULTS", String::trim);
         if (faults.isPresent()) {
             try {
@@ -51,6 +66,22 @@ record StandaloneConfig(int port, SimulatorSettings settings) {
             }
         }
         return new StandaloneConfig(port, settings);
+    }
+
+    private static int perMinute(String raw) {
+        int perMinute = Integer.parseInt(raw);
+        if (perMinute < 0) {
+            throw new IllegalArgumentException("must be >= 0 (0 = unlimited): " + perMinute);
+        }
+        return perMinute;
+    }
+
+    private static boolean bool(String raw) {
+        return switch (raw) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("true or false: " + raw);
+        };
     }
 
     private static <T> Optional<T> value(Map<String, String> env, String name, Function<String, T> parse) {

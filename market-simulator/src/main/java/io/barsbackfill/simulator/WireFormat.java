@@ -90,11 +90,11 @@ final class WireFormat {
         }
     }
 
-    private interface Body {
+    interface Body {
         void writeTo(JsonGenerator json) throws IOException;
     }
 
-    private static byte[] write(Body body) {
+    static byte[] write(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             body.writeTo(json);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** A plain HTTP client for the simulator, as a test sees the wire. */
@@ -57,6 +58,17 @@ final class ApiClient {
         List<Bar> barArray() {
             return bars(json().get("bars"));
         }
+
+        /** The {@code results} of a Massive aggregates answer, none when it has no {@code results}. */
+        List<Bar> results() {
+            return bars(json().path("results"), t -> Instant.ofEpochMilli(t.longValue()));
+        }
+
+        /** A Massive answer's {@code next_url}, null when it has none. */
+        String nextUrl() {
+            JsonNode url = json().get("next_url");
+            return url == null ? null : url.asText();
+        }
     }
 
     private final URI baseUrl;
@@ -74,6 +86,11 @@ final class ApiClient {
     private ApiClient(URI baseUrl, UnaryOperator<HttpRequest.Builder> decorate) {
         this.baseUrl = baseUrl;
         this.decorate = decorate;
+    }
+
+    /** Sends {@code Authorization: Bearer key}, as Massive wants its key. */
+    ApiClient withBearer(String key) {
+        return withHeader("Authorization", "Bearer " + key);
     }
 
     ApiClient withHeader(String name, String value) {
@@ -99,8 +116,31 @@ final class ApiClient {
         }
     }
 
+    /** {@code POST /_simulator/faults} with {@code body}. */
+    Answer postFaults(String body) {
+        return send(HttpRequest.newBuilder(uri(ApiHandler.FAULTS_PATH))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    /** GET an absolute URL the simulator handed out (a Massive {@code next_url}). */
+    Answer getUrl(String url) {
+        return send(
+                decorate.apply(HttpRequest.newBuilder(URI.create(url))).GET().build());
+    }
+
     URI uri(String pathAndQuery) {
         return URI.create(baseUrl + pathAndQuery);
+    }
+
+    static boolean isJson(String body) {
+        try {
+            JSON.readTree(body);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static String encode(String value) {
@@ -108,17 +148,22 @@ final class ApiClient {
     }
 
     static List<Bar> bars(JsonNode array) {
+        return bars(array, t -> Instant.parse(t.asText()));
+    }
+
+    /** Bars of either provider's JSON: the same field names, {@code t} as {@code time} reads it. */
+    private static List<Bar> bars(JsonNode array, Function<JsonNode, Instant> time) {
         List<Bar> bars = new ArrayList<>();
         for (JsonNode b : array) {
             bars.add(new Bar(
-                    Instant.parse(b.get("t").asText()),
+                    time.apply(b.get("t")),
                     b.get("o").asDouble(),
                     b.get("h").asDouble(),
                     b.get("l").asDouble(),
                     b.get("c").asDouble(),
                     b.get("v").asLong(),
-                    b.get("vw").asDouble(),
-                    b.get("n").asLong()));
+                    b.has("vw") ? b.get("vw").asDouble() : null,
+                    b.has("n") ? b.get("n").asLong() : null));
         }
         return bars;
     }

@@ -185,9 +185,8 @@ class QuietFaultsTest {
             assertThat(api.get(ApiHandler.FAULTS_PATH).json().get("omit_symbols"))
                     .isEmpty();
 
-            ApiClient.Answer set = post(
-                    api,
-                    "{\"omit_symbols\":[\"ZIM\",\"MSFT\"],\"end_early_symbols\":[\"ZIM\"],"
+            ApiClient.Answer set =
+                    api.postFaults("{\"omit_symbols\":[\"ZIM\",\"MSFT\"],\"end_early_symbols\":[\"ZIM\"],"
                             + "\"stray_bar_symbols\":[\"AAPL\"],\"duplicate_timestamp_symbols\":[\"BRK.A\"]}");
             assertThat(set.status()).isEqualTo(200);
             assertThat(set.json().get("omit_symbols").toString()).isEqualTo("[\"MSFT\",\"ZIM\"]");
@@ -207,7 +206,7 @@ class QuietFaultsTest {
             assertThat(bars.get("AAPL")).hasSize(22);
             assertThat(bars.get("BRK.A")).hasSize(22);
 
-            post(api, "{\"omit_symbols\":[]}");
+            api.postFaults("{\"omit_symbols\":[]}");
             assertThat(api.get(FOUR).barsBySymbol()).containsOnlyKeys("AAPL", "BRK.A", "MSFT");
 
             api.send(HttpRequest.newBuilder(api.uri(ApiHandler.FAULTS_PATH))
@@ -226,7 +225,7 @@ class QuietFaultsTest {
     void refusesValuesThatAreNotArraysOfTickers() {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
-            post(api, "{\"stray_bar_symbols\":[\"AAPL\"]}");
+            api.postFaults("{\"stray_bar_symbols\":[\"AAPL\"]}");
             SimulatorFaults before = simulator.faults();
             Map<String, String> refused = Map.of(
                     "{\"omit_symbols\":\"AAPL\"}", "omit_symbols",
@@ -239,7 +238,7 @@ class QuietFaultsTest {
                     "{\"duplicate_timestamp_symbols\":[\"ABCDEFGHIJKLMNOPQRSTU\"]}", "duplicate_timestamp_symbols",
                     "{\"omit_symbols\":[\"MSFT\"],\"stray_bar_symbols\":{}}", "stray_bar_symbols");
             refused.forEach((body, field) -> {
-                ApiClient.Answer answer = post(api, body);
+                ApiClient.Answer answer = api.postFaults(body);
                 assertThat(answer.status()).as(body).isEqualTo(400);
                 assertThat(answer.message()).as(body).contains(field);
             });
@@ -310,12 +309,5 @@ class QuietFaultsTest {
 
     private static Instant day(String date) {
         return Instant.parse(date + "T00:00:00Z");
-    }
-
-    private static ApiClient.Answer post(ApiClient api, String body) {
-        return api.send(HttpRequest.newBuilder(api.uri(ApiHandler.FAULTS_PATH))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
     }
 }

@@ -3,7 +3,6 @@ package io.barsbackfill.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -15,7 +14,6 @@ class SimulatorFaultsTest {
 
     private static final String MONTH =
             "/v2/stocks/bars?symbols=AAPL,MSFT&timeframe=1Day&start=2024-01-01" + "&end=2024-01-31T23:59:59Z";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void offByDefaultAndControlledAtRuntime() {
@@ -25,7 +23,7 @@ class SimulatorFaultsTest {
                     .isZero();
             assertThat(api.get(MONTH).status()).isEqualTo(200);
 
-            ApiClient.Answer set = post(api, "{\"outage_status\":503}");
+            ApiClient.Answer set = api.postFaults("{\"outage_status\":503}");
             assertThat(set.status()).isEqualTo(200);
             assertThat(set.json().get("outage_status").asInt()).isEqualTo(503);
             ApiClient.Answer outage = api.get(MONTH);
@@ -33,7 +31,7 @@ class SimulatorFaultsTest {
             assertThat(outage.message()).isEqualTo("service unavailable");
             assertThat(simulator.faults().outageStatus()).isEqualTo(503);
 
-            post(api, "{\"auth_revoked\":true}");
+            api.postFaults("{\"auth_revoked\":true}");
             ApiClient.Answer revoked = api.get(MONTH);
             assertThat(revoked.status())
                     .as("revoked keys come before the outage")
@@ -65,7 +63,7 @@ class SimulatorFaultsTest {
                 "[1]",
                 "{\"outage_status\":503,"
             }) {
-                ApiClient.Answer answer = post(api, body);
+                ApiClient.Answer answer = api.postFaults(body);
                 assertThat(answer.status()).as(body).isEqualTo(400);
                 assertThat(answer.message()).as(body).isNotBlank();
             }
@@ -77,14 +75,14 @@ class SimulatorFaultsTest {
     void truncatedAndWrongTypeBodiesAre200sNoClientCanRead() throws IOException {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
-            post(api, "{\"truncated_rate\":1}");
+            api.postFaults("{\"truncated_rate\":1}");
             ApiClient.Answer truncated = api.get(MONTH);
             assertThat(truncated.status()).isEqualTo(200);
             assertThat(truncated.header("Content-Type")).isEqualTo("application/json");
             assertThat(truncated.raw().body()).startsWith("{\"bars\":{\"AAPL\":[");
-            assertThat(isJson(truncated.raw().body())).isFalse();
+            assertThat(ApiClient.isJson(truncated.raw().body())).isFalse();
 
-            post(api, "{\"truncated_rate\":0,\"wrong_type_rate\":1}");
+            api.postFaults("{\"truncated_rate\":0,\"wrong_type_rate\":1}");
             ApiClient.Answer wrongType = api.get(MONTH);
             assertThat(wrongType.status()).isEqualTo(200);
             assertThat(wrongType.json().at("/bars/AAPL/0/o").asText()).isEqualTo("n/a");
@@ -98,20 +96,20 @@ class SimulatorFaultsTest {
     void tooManyRequestsServerErrorsAndLatencySpikes() {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
-            post(api, "{\"too_many_requests_rate\":1,\"retry_after_seconds\":90}");
+            api.postFaults("{\"too_many_requests_rate\":1,\"retry_after_seconds\":90}");
             ApiClient.Answer limited = api.get(MONTH);
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.header("Retry-After")).isEqualTo("90");
             assertThat(limited.json().get("code").asLong()).isEqualTo(42910000L);
 
-            post(api, "{\"too_many_requests_rate\":0,\"server_error_rate\":1}");
+            api.postFaults("{\"too_many_requests_rate\":0,\"server_error_rate\":1}");
             for (int i = 0; i < 8; i++) {
                 ApiClient.Answer failed = api.get(MONTH);
                 assertThat(failed.status()).isIn(500, 502, 503, 504);
                 assertThat(failed.message()).isNotBlank();
             }
 
-            post(api, "{\"server_error_rate\":0,\"latency_spike_rate\":1,\"latency_spike_ms\":300}");
+            api.postFaults("{\"server_error_rate\":0,\"latency_spike_rate\":1,\"latency_spike_ms\":300}");
             long started = System.nanoTime();
             assertThat(api.get(MONTH).status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -122,13 +120,13 @@ class SimulatorFaultsTest {
     void pageTokenLoopsAndBarsOutsideTheRange() {
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
             ApiClient api = new ApiClient(simulator);
-            post(api, "{\"page_token_loop_rate\":1}");
+            api.postFaults("{\"page_token_loop_rate\":1}");
             String first = api.get(MONTH + "&limit=5").nextPageToken();
             assertThat(first).isNotNull();
             String again = api.get(MONTH + "&limit=5&page_token=" + first).nextPageToken();
             assertThat(again).isEqualTo(first);
 
-            post(api, "{\"page_token_loop_rate\":0,\"out_of_range_rate\":1}");
+            api.postFaults("{\"page_token_loop_rate\":0,\"out_of_range_rate\":1}");
             var bars = api.get(MONTH).barsBySymbol().get("AAPL");
             assertThat(bars.get(bars.size() - 1).ts()).isAfter(Instant.parse("2024-02-01T00:00:00Z"));
         }
@@ -147,22 +145,6 @@ class SimulatorFaultsTest {
         try (MarketSimulator simulator = MarketSimulator.start(
                 0, SimulatorSettings.defaults().withFaults(SimulatorFaults.NONE.withAuthRevoked(true)))) {
             assertThat(new ApiClient(simulator).get(MONTH).status()).isEqualTo(401);
-        }
-    }
-
-    private static ApiClient.Answer post(ApiClient api, String body) {
-        return api.send(HttpRequest.newBuilder(api.uri("/_simulator/faults"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build());
-    }
-
-    private static boolean isJson(String body) {
-        try {
-            JSON.readTree(body);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

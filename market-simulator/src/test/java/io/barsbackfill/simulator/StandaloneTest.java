@@ -50,7 +50,8 @@ class StandaloneTest {
                         -3,
                         Optional.of("id"),
                         Optional.of("secret"),
-                        SimulatorFaults.NONE));
+                        SimulatorFaults.NONE,
+                        MassiveSettings.DEFAULTS));
     }
 
     @Test
@@ -76,7 +77,7 @@ class StandaloneTest {
     void runsAsAProcessAndStopsOnSigterm(@TempDir Path dir) throws Exception {
         Path stderr = dir.resolve("stderr");
         Process process = java(
-                Map.of("SIMULATOR_PORT", "0", "SIMULATOR_UNIVERSE", "AAPL,MSFT"),
+                Map.of("SIMULATOR_PORT", "0", "SIMULATOR_UNIVERSE", "AAPL,MSFT", "SIMULATOR_MASSIVE_API_KEY", "m-key"),
                 ProcessBuilder.Redirect.to(stderr.toFile()));
         try {
             BufferedReader stdout =
@@ -91,6 +92,9 @@ class StandaloneTest {
             assertThat(api.get("/v2/stocks/SPY/bars?timeframe=1Day&start=2024-01-01&end=2024-01-31")
                             .message())
                     .isEqualTo("invalid symbol: SPY");
+            String massive = "/v2/aggs/ticker/MSFT/range/1/day/2024-01-01/2024-01-31";
+            assertThat(api.withBearer("m-key").get(massive).results()).hasSize(21);
+            assertThat(api.withBearer("other").get(massive).status()).isEqualTo(401);
 
             process.destroy(); // SIGTERM
             assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
