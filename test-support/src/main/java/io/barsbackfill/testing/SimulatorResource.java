@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Runs the Alpaca stand-in on a random port for a Quarkus test application and points
- * {@code backfill.alpaca.base-url} at it. Init args: {@code requests-per-minute}, {@code error-rate},
- * {@code latency-ms}, {@code universe} (comma list).
+ * {@code backfill.alpaca.base-url} and {@code backfill.massive.base-url} at it. Init args: {@code requests-per-minute},
+ * {@code error-rate}, {@code latency-ms}, {@code universe} (comma list), {@code massive-next-url} (true/false).
  */
 public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,6 +27,10 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
         }
         if (args.containsKey("latency-ms")) {
             settings = settings.withLatency(Duration.ofMillis(Long.parseLong(args.get("latency-ms"))));
+        }
+        if (args.containsKey("massive-next-url")) {
+            settings = settings.withMassive(
+                    settings.massive().withNextUrl(Boolean.parseBoolean(args.get("massive-next-url"))));
         }
         if (args.containsKey("universe")) {
             settings = settings.withUniverse(Arrays.asList(args.get("universe").split(",")));

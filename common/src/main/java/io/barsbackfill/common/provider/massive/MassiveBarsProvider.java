@@ -95,8 +95,19 @@ public class MassiveBarsProvider implements BarsProvider {
             Purpose purpose,
             AtomicInteger calls,
             PageSink sink) {
+        return fetch(symbols, timeframe, series, limits().windows(timeframe, window), purpose, calls, sink);
+    }
+
+    /** As {@link #fetch}, each symbol over {@code windows} as given, one request (and its next pages) each. */
+    Uni<Void> fetch(
+            List<Ticker> symbols,
+            Timeframe timeframe,
+            Series series,
+            List<Slice> windows,
+            Purpose purpose,
+            AtomicInteger calls,
+            PageSink sink) {
         List<Paging.Request> requests = new ArrayList<>();
-        List<Slice> windows = limits().windows(timeframe, window);
         for (Ticker symbol : symbols) {
             for (Slice w : windows) {
                 Request request = new Request(symbol, timeframe, series, w, purpose);
