@@ -5,9 +5,12 @@ import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.metrics.FetchMetrics;
 import io.barsbackfill.common.metrics.Stopwatch;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -67,16 +71,6 @@ public class ProviderCalls {
 
         /** What an answer other than 200 and 429 means, its body read ({@link #body}). */
         ProviderException refused(int status, Response response);
-    }
-
-    /** Connecting to a provider ({@code backfill.alpaca.connect-timeout}). */
-    public Duration connectTimeout() {
-        return config.connectTimeout();
-    }
-
-    /** Longest silence while reading an answer ({@code backfill.alpaca.read-timeout}). */
-    public Duration readTimeout() {
-        return config.readTimeout();
     }
 
     /**
@@ -179,18 +173,63 @@ public class ProviderCalls {
         throw exchange.refused(status, response);
     }
 
-    /** An error answer's body as text, clipped for a message. */
-    public static String body(Response response) {
+    /** Reads the text of a provider's JSON error body; may throw when the body is not its JSON. */
+    @FunctionalInterface
+    public interface ErrorText {
+        String of(String body) throws IOException;
+    }
+
+    /**
+     * An error answer's message, clipped: what {@code text} reads from the body, or the raw body when it cannot
+     * (not JSON, no message).
+     */
+    public static String errorMessage(Response response, ErrorText text) {
+        String body = "";
         try {
-            return response.readEntity(String.class);
-        } catch (RuntimeException e) {
-            return "";
+            body = response.readEntity(String.class);
+            String message = text.of(body);
+            if (message != null) {
+                body = message;
+            }
+        } catch (RuntimeException | IOException e) {
+            // not JSON: keep the raw text
         }
+        return clip(body);
+    }
+
+    /**
+     * What an error answer means for every provider: 401/403 a refused key ({@code PROVIDER_AUTH}), 400/404/422 a
+     * refused request, anything else the provider failing ({@code PROVIDER_UNAVAILABLE}). A provider maps what its
+     * own answers say (an unknown ticker) before.
+     */
+    public static ProviderException refusal(int status, String message) {
+        if (status == 401 || status == 403) {
+            return new ProviderException(
+                    ErrorCode.PROVIDER_AUTH, "provider refused the request (HTTP " + status + "): " + message);
+        }
+        if (status == 400 || status == 404 || status == 422) {
+            return new ProviderException(
+                    ErrorCode.PROVIDER_BAD_REQUEST, "provider rejected the request (HTTP " + status + "): " + message);
+        }
+        return new ProviderException(
+                ErrorCode.PROVIDER_UNAVAILABLE, "provider answered HTTP " + status + ": " + message);
     }
 
     /** {@code text} clipped for a message. */
     public static String clip(String text) {
         return Messages.clip(text, 200);
+    }
+
+    /**
+     * A REST client for a provider's {@code Api} at {@code baseUrl}: the shared connect and read timeouts, answers
+     * as they come whatever their status (no exception mapper). The provider builds its interface with it.
+     */
+    public QuarkusRestClientBuilder client(String baseUrl) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(baseUrl))
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true);
     }
 
     private static String rootCause(Throwable e) {

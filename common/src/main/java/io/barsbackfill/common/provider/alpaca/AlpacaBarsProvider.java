@@ -2,7 +2,6 @@ package io.barsbackfill.common.provider.alpaca;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.barsbackfill.common.config.BackfillConfig;
-import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
@@ -16,17 +15,13 @@ import io.barsbackfill.common.provider.ProviderLimits;
 import io.barsbackfill.common.provider.ProviderPage;
 import io.barsbackfill.common.provider.Purpose;
 import io.barsbackfill.common.provider.ServedBar;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,12 +51,7 @@ public class AlpacaBarsProvider implements BarsProvider {
         this.config = config.alpaca();
         this.calls = calls;
         this.json = json;
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(this.config.baseUrl()))
-                .connectTimeout(calls.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(calls.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .disableDefaultMapper(true)
-                .build(AlpacaApi.class);
+        this.api = calls.client(this.config.baseUrl()).build(AlpacaApi.class);
     }
 
     @Override
@@ -192,12 +182,11 @@ public class AlpacaBarsProvider implements BarsProvider {
         return served;
     }
 
+    /** An unknown ticker named in the message (or the single symbol's 404) is that ticker's; the rest as usual. */
     private ProviderException refused(Request request, int status, Response response) {
-        String message = errorMessage(response);
-        if (status == 401 || status == 403) {
-            return new ProviderException(
-                    ErrorCode.PROVIDER_AUTH, "provider refused the request (HTTP " + status + "): " + message);
-        }
+        String message = ProviderCalls.errorMessage(
+                response,
+                body -> json.readValue(body, AlpacaPages.ErrorMessage.class).message());
         if (status == 400 || status == 404 || status == 422) {
             Matcher m = INVALID_SYMBOL.matcher(message);
             if (m.find()) {
@@ -211,24 +200,8 @@ public class AlpacaBarsProvider implements BarsProvider {
             if (status == 404 && request.isSingleSymbol()) {
                 return ProviderException.invalidSymbol(request.symbols().get(0), message);
             }
-            return new ProviderException(
-                    ErrorCode.PROVIDER_BAD_REQUEST, "provider rejected the request (HTTP " + status + "): " + message);
         }
-        return new ProviderException(
-                ErrorCode.PROVIDER_UNAVAILABLE, "provider answered HTTP " + status + ": " + message);
-    }
-
-    private String errorMessage(Response response) {
-        String body = ProviderCalls.body(response);
-        try {
-            AlpacaPages.ErrorMessage error = json.readValue(body, AlpacaPages.ErrorMessage.class);
-            if (error.message() != null) {
-                body = error.message();
-            }
-        } catch (RuntimeException | IOException e) {
-            // not JSON: keep the raw text
-        }
-        return ProviderCalls.clip(body);
+        return ProviderCalls.refusal(status, message);
     }
 
     private record Request(

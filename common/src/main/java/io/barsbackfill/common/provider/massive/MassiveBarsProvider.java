@@ -16,17 +16,14 @@ import io.barsbackfill.common.provider.ProviderLimits;
 import io.barsbackfill.common.provider.ProviderPage;
 import io.barsbackfill.common.provider.Purpose;
 import io.barsbackfill.common.provider.ServedBar;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,14 +52,8 @@ public class MassiveBarsProvider implements BarsProvider {
         this.config = config.massive();
         this.calls = calls;
         this.json = json;
-        URI base = URI.create(this.config.baseUrl());
-        this.nextUrls = new NextUrls(base);
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(base)
-                .connectTimeout(calls.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(calls.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .disableDefaultMapper(true)
-                .build(MassiveApi.class);
+        this.nextUrls = new NextUrls(URI.create(this.config.baseUrl()));
+        this.api = calls.client(this.config.baseUrl()).build(MassiveApi.class);
     }
 
     @Override
@@ -220,34 +211,15 @@ public class MassiveBarsProvider implements BarsProvider {
         return new ProviderPage(served, next);
     }
 
+    /** A 404 to the ticker check is the ticker's; the rest as usual. */
     private ProviderException refused(Ticker symbol, boolean tickerCheck, int status, Response response) {
-        String message = errorMessage(response);
-        if (status == 401 || status == 403) {
-            return new ProviderException(
-                    ErrorCode.PROVIDER_AUTH, "provider refused the request (HTTP " + status + "): " + message);
-        }
+        String message = ProviderCalls.errorMessage(
+                response,
+                body -> json.readValue(body, MassivePages.ErrorBody.class).text());
         if (tickerCheck && status == 404) {
             return ProviderException.invalidSymbol(symbol, "unknown ticker " + symbol + ": " + message);
         }
-        if (status == 400 || status == 404 || status == 422) {
-            return new ProviderException(
-                    ErrorCode.PROVIDER_BAD_REQUEST, "provider rejected the request (HTTP " + status + "): " + message);
-        }
-        return new ProviderException(
-                ErrorCode.PROVIDER_UNAVAILABLE, "provider answered HTTP " + status + ": " + message);
-    }
-
-    private String errorMessage(Response response) {
-        String body = ProviderCalls.body(response);
-        try {
-            MassivePages.ErrorBody error = json.readValue(body, MassivePages.ErrorBody.class);
-            if (error.text() != null) {
-                body = error.text();
-            }
-        } catch (RuntimeException | IOException e) {
-            // not JSON: keep the raw text
-        }
-        return ProviderCalls.clip(body);
+        return ProviderCalls.refusal(status, message);
     }
 
     private record Request(Ticker symbol, Timeframe timeframe, Series series, Slice window, Purpose purpose) {}
