@@ -43,7 +43,7 @@ class NativeReflectionTest {
                     .as("JSON types found for %s", function)
                     .contains(
                             "io.barsbackfill.common.function.ErrorBody",
-                            "io.barsbackfill.common.client.AlpacaPages$MultiSymbolPage");
+                            "io.barsbackfill.common.provider.alpaca.AlpacaPages$MultiSymbolPage");
 
             String config = nativeImageConfig(function);
             assertThat(json)

@@ -7,14 +7,18 @@ import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
+import io.barsbackfill.common.provider.ProviderLimits;
 import io.barsbackfill.orchestrator.DispatchPacking.Candidate;
 import io.barsbackfill.orchestrator.DispatchPacking.Limits;
+import io.barsbackfill.orchestrator.DispatchPacking.ProviderBudget;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -117,6 +121,59 @@ class DispatchPackingTest {
 
     private static long maxBars(List<Slice> slices) {
         return slices.stream().mapToLong(s -> CALENDAR.maxBars(Timeframe.h1, s)).sum();
+    }
+
+    /**
+     * Massive holds one symbol per request and counts base aggregates: a dispatch of N symbols over W windows costs
+     * N x W requests, and makes no more than its budget (what the shared budget grants within the dispatch timeout),
+     * so the free plan's 5 requests a minute never makes a dispatch outlast its timeout.
+     */
+    @Test
+    void aMassiveDispatchMakesNoMoreRequestsThanItsBudget() {
+        Series massive = new Series(Series.MASSIVE, "sip", "raw");
+        ProviderLimits limits = new ProviderLimits(1, 50_000, 50_000);
+        int budget = DispatchPacking.requestBudget(Duration.ofMinutes(5), 5, 5, 10);
+        assertThat(budget)
+                .as("5 min x 5/min over 5 dispatches in flight, 63 s a turn")
+                .isEqualTo(4);
+        Limits packing = new Limits(50, 1000, 10, 10_000, Map.of(Series.MASSIVE, new ProviderBudget(limits, budget)));
+        List<Candidate> ready = new ArrayList<>();
+        for (int m = 1; m <= 25; m++) {
+            for (String s : tickers(11)) {
+                ready.add(candidate(s, Timeframe.h1, massive, m, 100));
+            }
+        }
+        ready.addAll(queue(tickers(3), 2, 100)); // Alpaca's runs still pack by pages
+
+        List<List<Candidate>> dispatches = DispatchPacking.pack(ready, 1000, packing, CALENDAR::maxBars);
+
+        assertThat(dispatches.stream().mapToInt(List::size).sum()).isEqualTo(11 * 25 + 3 * 2);
+        long requests = 0;
+        for (List<Candidate> d : dispatches) {
+            if (!d.get(0).series().equals(massive)) {
+                assertThat(d).as("the Alpaca runs, in one dispatch as before").hasSize(6);
+                continue;
+            }
+            List<Ticker> symbols = d.stream().map(Candidate::symbol).distinct().toList();
+            Instant from = d.stream()
+                    .map(c -> c.slice().from())
+                    .min(Instant::compareTo)
+                    .orElseThrow();
+            Instant to =
+                    d.stream().map(c -> c.slice().to()).max(Instant::compareTo).orElseThrow();
+            long cost = (long) symbols.size()
+                    * limits.windows(Timeframe.h1, new Slice(from, to)).size();
+            assertThat(cost).as("requests of %s", d).isLessThanOrEqualTo(budget);
+            requests += cost;
+        }
+        // the fewest: 25 months of h1 are 510 sessions, 10 windows of 52 sessions per symbol
+        assertThat(requests).as("requests for 11 symbols").isBetween(11L * 10, 11L * 13);
+        assertThat(DispatchPacking.requestBudget(Duration.ofMinutes(5), 6000, 5, 10))
+                .as("a paid plan: the page budget")
+                .isEqualTo(10);
+        assertThat(DispatchPacking.requestBudget(Duration.ofSeconds(10), 5, 5, 10))
+                .as("at least one request")
+                .isEqualTo(1);
     }
 
     /** {@code symbols} x {@code months} of h1 from January 2024, in claim order. */

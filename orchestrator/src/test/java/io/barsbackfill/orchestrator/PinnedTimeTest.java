@@ -3,12 +3,13 @@ package io.barsbackfill.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.domain.GateState;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
-import io.barsbackfill.common.service.ProviderGate;
-import io.barsbackfill.common.service.ProviderRateLimiter;
+import io.barsbackfill.common.provider.ProviderException;
+import io.barsbackfill.common.provider.ProviderGate;
+import io.barsbackfill.common.provider.ProviderRateLimiter;
 import io.barsbackfill.orchestrator.service.GateProbe;
 import io.barsbackfill.orchestrator.service.SlicePlan;
 import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
@@ -140,11 +141,14 @@ class PinnedTimeTest extends OrchestratorTestBase {
     void aRetryAfterBlocksUntilTheDatabasesNowPlusTheWaitWhateverTheInstancesClock() {
         clock.pin(databaseNow().plus(Duration.ofDays(1)));
 
-        GateState open = gate.failed(ProviderException.rateLimited(Duration.ofMinutes(10)))
+        GateState open = gate.failed(Series.ALPACA, ProviderException.rateLimited(Duration.ofMinutes(10)))
                 .await()
                 .atMost(WAIT);
-        rateLimiter.acquire(Duration.ofSeconds(5)).await().atMost(WAIT); // the budget's row: made by the first take
-        rateLimiter.block(Duration.ofSeconds(90)).await().atMost(WAIT);
+        rateLimiter
+                .acquire(Series.ALPACA, Duration.ofSeconds(5))
+                .await()
+                .atMost(WAIT); // the budget's row: made by the first take
+        rateLimiter.block(Series.ALPACA, Duration.ofSeconds(90)).await().atMost(WAIT);
 
         assertThat(open.open()).isTrue();
         assertThat(secondsAhead("SELECT next_probe_at FROM provider_gate WHERE provider = 'alpaca'"))

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Runs the Alpaca stand-in on a random port for a Quarkus test application and points
- * {@code backfill.alpaca.base-url} at it. Init args: {@code requests-per-minute}, {@code error-rate},
- * {@code latency-ms}, {@code universe} (comma list).
+ * {@code backfill.alpaca.base-url} and {@code backfill.massive.base-url} at it. Init args: {@code requests-per-minute},
+ * {@code error-rate}, {@code latency-ms}, {@code universe} (comma list), {@code massive-next-url} (true/false).
  */
 public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,6 +28,10 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
         if (args.containsKey("latency-ms")) {
             settings = settings.withLatency(Duration.ofMillis(Long.parseLong(args.get("latency-ms"))));
         }
+        if (args.containsKey("massive-next-url")) {
+            settings = settings.withMassive(
+                    settings.massive().withNextUrl(Boolean.parseBoolean(args.get("massive-next-url"))));
+        }
         if (args.containsKey("universe")) {
             settings = settings.withUniverse(Arrays.asList(args.get("universe").split(",")));
         }
@@ -36,7 +40,11 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         simulator = MarketSimulator.start(0, settings);
-        return Map.of("backfill.alpaca.base-url", simulator.baseUrl().toString());
+        return Map.of(
+                "backfill.alpaca.base-url",
+                simulator.baseUrl().toString(),
+                "backfill.massive.base-url",
+                simulator.baseUrl().toString());
     }
 
     @Override

@@ -47,6 +47,14 @@ public interface BackfillConfig {
 
     Massive massive();
 
+    /**
+     * The rate of {@code provider}'s shared budget as this instance is configured: Alpaca's
+     * {@code backfill.rate-limit-per-minute}, Massive's {@code backfill.massive.rate-limit-per-minute}.
+     */
+    default int rateLimitPerMinute(String provider) {
+        return Series.MASSIVE.equals(provider) ? massive().rateLimitPerMinute() : rateLimitPerMinute();
+    }
+
     Queue queue();
 
     Http http();
@@ -95,20 +103,6 @@ public interface BackfillConfig {
         @WithDefault("1M")
         @WithConverter(MemorySizeConverter.class)
         MemorySize maxBodySize();
-    }
-
-    interface Massive {
-        /**
-         * The adjustment of Massive definitions that name none: {@code raw} ({@code adjusted=false}) or
-         * {@code split} ({@code adjusted=true}).
-         */
-        @WithDefault("raw")
-        String adjustment();
-
-        /** Massive serves consolidated ({@code sip}) aggregates only. */
-        default Series defaultSeries() {
-            return new Series(Series.MASSIVE, "sip", adjustment());
-        }
     }
 
     interface Alpaca {
@@ -187,6 +181,42 @@ public interface BackfillConfig {
          */
         @WithDefault("50s")
         Duration requestDeadline();
+    }
+
+    /**
+     * Massive (formerly Polygon.io) aggregates. Retries, waits, timeouts and the request deadline are the
+     * {@code backfill.alpaca.*} ones: one call machinery for every provider.
+     */
+    interface Massive {
+        @WithDefault("https://api.massive.com")
+        String baseUrl();
+
+        /** Sent as {@code Authorization: Bearer}; a fetch of a Massive series without it fails, not retried. */
+        Optional<String> apiKey();
+
+        /** Shared budget for Massive, in requests per minute across all instances (the free plan allows 5). */
+        @WithDefault("5")
+        int rateLimitPerMinute();
+
+        /**
+         * The {@code limit} of each request: base aggregates (minutes for m* and h*, days for d1 and w1), at most
+         * 50,000. Each request's window is sized so that its answer cannot be cut by it.
+         */
+        @WithDefault("50000")
+        int pageLimit();
+
+        /** A request that follows {@code next_url} beyond this many pages is an error, never a truncation. */
+        @WithDefault("500")
+        int maxPages();
+
+        /** The adjustment of Massive definitions that name none: {@code raw} or {@code split}. */
+        @WithDefault("raw")
+        String adjustment();
+
+        /** The default Massive series; fails (at first use) when the adjustment is unknown. */
+        default Series defaultSeries() {
+            return new Series(Series.MASSIVE, "sip", adjustment());
+        }
     }
 
     Gate gate();

@@ -38,15 +38,16 @@ public class BackfillSettings {
 
     static final Duration MAX_DATABASE_TIMEOUT = Duration.ofDays(1);
 
-    /** Alpaca accepts 1 to 10,000 bars per page. */
+    /** Alpaca accepts 1 to 10,000 bars per page, Massive 1 to 50,000 base aggregates per request. */
     public static SettingsCheck check(BackfillConfig config) {
         BackfillConfig.Alpaca alpaca = config.alpaca();
+        BackfillConfig.Massive massive = config.massive();
         BackfillConfig.Gate gate = config.gate();
         BackfillConfig.Queue queue = config.queue();
         return new SettingsCheck()
                 .atLeast("backfill.rate-limit-per-minute", config.rateLimitPerMinute(), 1)
                 .oneOf("backfill.provider", config.provider(), Series.PROVIDERS)
-                .oneOf("backfill.massive.adjustment", config.massive().adjustment(), Series.adjustments(Series.MASSIVE))
+                .oneOf("backfill.massive.adjustment", massive.adjustment(), Series.adjustments(Series.MASSIVE))
                 .between("backfill.alpaca.page-limit", alpaca.pageLimit(), 1, 10_000)
                 .atLeast("backfill.alpaca.max-pages", alpaca.maxPages(), 1)
                 .atLeast("backfill.alpaca.max-attempts", alpaca.maxAttempts(), 1)
@@ -60,6 +61,10 @@ public class BackfillSettings {
                 .positive("backfill.alpaca.connect-timeout", alpaca.connectTimeout())
                 .positive("backfill.alpaca.read-timeout", alpaca.readTimeout())
                 .positive("backfill.alpaca.request-deadline", alpaca.requestDeadline())
+                .atLeast("backfill.massive.rate-limit-per-minute", massive.rateLimitPerMinute(), 1)
+                .between("backfill.massive.page-limit", massive.pageLimit(), 1, 50_000)
+                .atLeast("backfill.massive.max-pages", massive.maxPages(), 1)
+                .url("backfill.massive.base-url", massive.baseUrl())
                 .atLeast("backfill.gate.failure-threshold", gate.failureThreshold(), 1)
                 .positive("backfill.gate.probe-interval", gate.probeInterval())
                 .positive("backfill.gate.probe-interval-max", gate.probeIntervalMax())

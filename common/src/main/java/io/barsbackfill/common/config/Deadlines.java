@@ -23,7 +23,7 @@ public final class Deadlines {
                 .plus(retryDelays(alpaca));
     }
 
-    /** The delays before attempts 2..n at their ceiling, base·2^(n-1) (AlpacaBarsClient's backoff). */
+    /** The delays before attempts 2..n at their ceiling, base·2^(n-1) (ProviderCalls' backoff). */
     static Duration retryDelays(BackfillConfig.Alpaca alpaca) {
         Duration sum = Duration.ZERO;
         for (int attempt = 1; attempt < alpaca.maxAttempts(); attempt++) {

@@ -1,5 +1,7 @@
 package io.barsbackfill.common.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,23 @@ public final class SettingsCheck {
     public SettingsCheck oneOf(String property, String value, List<String> allowed) {
         if (!allowed.contains(value)) {
             problems.add(named(property) + " must be one of " + String.join(" ", allowed) + " (got " + value + ")");
+        }
+        return this;
+    }
+
+    /** An absolute http(s) URL with a host; the value is not repeated (a URL may carry credentials). */
+    public SettingsCheck url(String property, String value) {
+        boolean ok;
+        try {
+            URI uri = new URI(value);
+            ok = uri.isAbsolute()
+                    && uri.getHost() != null
+                    && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()));
+        } catch (URISyntaxException e) {
+            ok = false;
+        }
+        if (!ok) {
+            problems.add(named(property) + " must be an absolute http or https URL");
         }
         return this;
     }

@@ -16,6 +16,11 @@ public enum ErrorCode {
     INVALID_SYMBOL(false),
     /** The provider rejected our credentials or plan (e.g. SIP without subscription). */
     PROVIDER_AUTH(false),
+    /**
+     * The run's provider has no key configured on this instance (its setting is named in the message): no request
+     * was made, the gate is not charged.
+     */
+    PROVIDER_NOT_CONFIGURED(false),
     /** The provider rejected the request parameters. */
     PROVIDER_BAD_REQUEST(false),
     /** The provider kept answering 429 beyond our wait budget. */

@@ -1,6 +1,5 @@
 package io.barsbackfill.common.function;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
 import io.barsbackfill.common.domain.FetchStatus;
 import io.barsbackfill.common.service.FetchCommand;
 import io.barsbackfill.common.service.FetchOutcome;
@@ -22,7 +21,7 @@ public final class FetchAnswers {
         }
         return FetchBarsResponse.of(
                 SymbolResult.of(r),
-                AlpacaBarsClient.PROVIDER,
+                outcome.provider(),
                 command.slice().from().toString(),
                 command.slice().to().toString(),
                 outcome.apiCalls(),

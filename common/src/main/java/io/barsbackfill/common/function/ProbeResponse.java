@@ -2,9 +2,9 @@ package io.barsbackfill.common.function;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.provider.ProviderException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.barsbackfill.common.service;
 
-import io.barsbackfill.common.client.ServedBars;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.provider.ServedBars;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;

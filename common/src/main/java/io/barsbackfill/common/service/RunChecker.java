@@ -1,13 +1,13 @@
 package io.barsbackfill.common.service;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
-import io.barsbackfill.common.client.AlpacaBarsClient.Purpose;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.SessionCoverage;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.Verification;
+import io.barsbackfill.common.provider.Providers;
+import io.barsbackfill.common.provider.Purpose;
 import io.barsbackfill.common.repository.VerifiedGapRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,11 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 class RunChecker {
 
-    private final AlpacaBarsClient provider;
+    private final Providers providers;
     private final VerifiedGapRepository ledger;
 
-    RunChecker(AlpacaBarsClient provider, VerifiedGapRepository ledger) {
-        this.provider = provider;
+    RunChecker(Providers providers, VerifiedGapRepository ledger) {
+        this.providers = providers;
         this.ledger = ledger;
     }
 
@@ -74,7 +74,9 @@ class RunChecker {
     private Uni<CleanBars> verify(LeasedRun run, Slice slice, Timeframe timeframe, Series series, AtomicInteger calls) {
         RunStream stream = new RunStream(List.of(run), Map.of(run, slice), slice);
         List<RunStream.Complete> served = new ArrayList<>(1);
-        return provider.fetch(List.of(run.symbol()), timeframe, series, slice, Purpose.verify, calls, (page, last) -> {
+        return providers
+                .of(series)
+                .fetch(List.of(run.symbol()), timeframe, series, slice, Purpose.verify, calls, (page, last) -> {
                     served.addAll(stream.page(page, last));
                     return Uni.createFrom().item(true);
                 })

@@ -1,12 +1,12 @@
 package io.barsbackfill.common.service;
 
-import io.barsbackfill.common.client.ProviderException;
-import io.barsbackfill.common.client.ServedBar;
-import io.barsbackfill.common.client.ServedBars;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.LeasedRun;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.provider.ProviderException;
+import io.barsbackfill.common.provider.ServedBar;
+import io.barsbackfill.common.provider.ServedBars;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -59,6 +59,35 @@ class BackfillSettingsTest {
     }
 
     @Test
+    void massiveSettingsOutOfRangeAreNamedAndItsKeyNever() {
+        BackfillConfig config = config(Map.of(
+                "backfill.massive.api-key", "s3cret-massive-key",
+                "backfill.massive.page-limit", "50001",
+                "backfill.massive.rate-limit-per-minute", "0",
+                "backfill.massive.max-pages", "0",
+                "backfill.massive.adjustment", "dividend",
+                "backfill.massive.base-url", "api.massive.com"));
+
+        assertThat(BackfillSettings.check(config).problems())
+                .containsExactlyInAnyOrder(
+                        "BACKFILL_MASSIVE_RATE_LIMIT_PER_MINUTE (backfill.massive.rate-limit-per-minute) must be at"
+                                + " least 1 (got 0)",
+                        "BACKFILL_MASSIVE_PAGE_LIMIT (backfill.massive.page-limit) must be 1..50000 (got 50001)",
+                        "BACKFILL_MASSIVE_MAX_PAGES (backfill.massive.max-pages) must be at least 1 (got 0)",
+                        "BACKFILL_MASSIVE_ADJUSTMENT (backfill.massive.adjustment) must be one of raw split"
+                                + " (got dividend)",
+                        "BACKFILL_MASSIVE_BASE_URL (backfill.massive.base-url) must be an absolute http or https URL");
+        assertThat(String.join(" ", BackfillSettings.check(config).problems())).doesNotContain("s3cret");
+        assertThat(BackfillSettings.check(config(Map.of("backfill.massive.page-limit", "50000")))
+                        .problems())
+                .isEmpty();
+        assertThat(config(Map.of()).rateLimitPerMinute("massive"))
+                .as("the free plan")
+                .isEqualTo(5);
+        assertThat(config(Map.of()).rateLimitPerMinute("alpaca")).isEqualTo(200);
+    }
+
+    @Test
     void theEdgesOfEachRangeAreAllowed() {
         assertThat(BackfillSettings.check(config(Map.of(
                                 "backfill.alpaca.page-limit", "1",

@@ -2,9 +2,9 @@ package io.barsbackfill.common.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.barsbackfill.common.client.ServedBars;
 import io.barsbackfill.common.domain.Bar;
 import io.barsbackfill.common.domain.Slice;
+import io.barsbackfill.common.provider.ServedBars;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

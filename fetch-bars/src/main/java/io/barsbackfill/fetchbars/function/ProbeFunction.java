@@ -25,6 +25,7 @@ public class ProbeFunction {
 
     @Funq("probe")
     public Uni<ProbeResponse> probe(ProbeRequest request) {
-        return probe.probe(request.tickers(), request.retried()).map(ProbeResponse::of);
+        return probe.probe(request.providerName(), request.tickers(), request.retried())
+                .map(ProbeResponse::of);
     }
 }

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.barsbackfill.simulator.MarketSimulator;
+import io.barsbackfill.simulator.MarketSimulator.Endpoint;
+import io.barsbackfill.simulator.Provider;
 import io.barsbackfill.simulator.SimulatorFaults;
 import io.barsbackfill.testing.FunctionCalls;
 import io.barsbackfill.testing.InjectSimulator;
@@ -109,6 +111,49 @@ class ProbeFunctionTest {
                 .then()
                 .statusCode(401);
         assertThat(simulator.barRequests()).isZero();
+    }
+
+    @Test
+    void massiveIsProbedWhenNamedItsTickersOneByOneUpToTheFirstUnknown() {
+        massive(List.of("AAPL", "MSFT"), true).statusCode(200).body("status", equalTo("ok"));
+        assertThat(simulator.requests(Endpoint.MASSIVE_TICKERS))
+                .as("one per ticker")
+                .isEqualTo(2);
+        assertThat(simulator.requests(Provider.ALPACA)).isZero();
+
+        massive(List.of("AAPL", "ZZZZ", "MSFT"), true)
+                .statusCode(200)
+                .body("status", equalTo("failed"))
+                .body("error_code", equalTo("INVALID_SYMBOL"))
+                .body("symbol", equalTo("ZZZZ"));
+        assertThat(simulator.requests(Endpoint.MASSIVE_TICKERS)).isEqualTo(2 + 2);
+
+        massive(List.of("AAPL"), false).statusCode(200).body("status", equalTo("ok"));
+        assertThat(simulator.requests(Endpoint.MASSIVE_AGGREGATES))
+                .as("the gate's probe: one aggregates request")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void massivesOutageIsItsOwn() {
+        simulator.faults(SimulatorFaults.NONE.withOutage(503).withProviders(Provider.MASSIVE));
+        massive(List.of("AAPL"), false)
+                .statusCode(200)
+                .body("status", equalTo("failed"))
+                .body("error_code", equalTo("PROVIDER_UNAVAILABLE"));
+        probe(List.of("AAPL"), false).statusCode(200).body("status", equalTo("ok"));
+    }
+
+    @Test
+    void aProviderNoOneKnowsIsA400NamingProvider() {
+        FunctionCalls.post("/probe", Map.of("symbols", List.of("AAPL"), "provider", "polygon"))
+                .statusCode(400)
+                .body("field", equalTo("provider"));
+        assertThat(simulator.barRequests()).isZero();
+    }
+
+    private static ValidatableResponse massive(List<String> symbols, boolean retry) {
+        return FunctionCalls.post("/probe", Map.of("symbols", symbols, "retry", retry, "provider", "massive"));
     }
 
     private static ValidatableResponse probe(List<String> symbols, boolean retry) {

@@ -1,6 +1,5 @@
 package io.barsbackfill.orchestrator.client;
 
-import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Ticker;
@@ -12,6 +11,7 @@ import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.ProbeRequest;
 import io.barsbackfill.common.function.ProbeResponse;
 import io.barsbackfill.common.function.SymbolResult;
+import io.barsbackfill.common.provider.ProviderException;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -77,14 +77,15 @@ public class FetchersClient {
     }
 
     /**
-     * Asks the provider through fetch-bars whether it answers (and knows {@code symbols}), with the fetcher's
+     * Asks {@code provider} through fetch-bars whether it answers (and knows {@code symbols}), with the fetcher's
      * keys, base URL and route. Succeeds when it does; fails with the {@link ProviderException} of the
-     * provider's verdict, or with {@link ProbeUndeliveredException} when there was no verdict (fetch-bars
-     * unreachable, silent for {@code timeout}, or answering an error).
+     * provider's verdict ({@code PROVIDER_NOT_CONFIGURED} when the fetcher has no key for it), or with
+     * {@link ProbeUndeliveredException} when there was no verdict (fetch-bars unreachable, silent for
+     * {@code timeout}, or answering an error).
      */
-    public Uni<Void> probe(List<Ticker> symbols, boolean retry, Duration timeout) {
+    public Uni<Void> probe(String provider, List<Ticker> symbols, boolean retry, Duration timeout) {
         return Uni.createFrom()
-                .<Response>deferred(() -> single.probe(ProbeRequest.of(symbols, retry), authorization))
+                .<Response>deferred(() -> single.probe(ProbeRequest.of(provider, symbols, retry), authorization))
                 .ifNoItem()
                 .after(timeout)
                 .fail()

@@ -1,7 +1,8 @@
 package io.barsbackfill.orchestrator.metrics;
 
 import io.barsbackfill.common.domain.GateState;
-import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.common.domain.Series;
+import io.barsbackfill.common.provider.ProviderGate;
 import io.barsbackfill.orchestrator.StatusFigures.Counts;
 import io.barsbackfill.orchestrator.StatusFigures.Totals;
 import io.barsbackfill.orchestrator.repository.StatusRepository;
@@ -130,7 +131,7 @@ public class OrchestratorMetrics {
         long started = System.nanoTime();
         return first.chain(status::totals)
                 .invoke(totals -> keepNewest(last, new Reading<>(started, totals)))
-                .chain(gate::state)
+                .chain(() -> gate.state(Series.ALPACA))
                 .invoke(state -> keepNewest(lastGate, new Reading<>(started, state)))
                 .replaceWithVoid()
                 .onFailure()

@@ -1,10 +1,12 @@
 package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.common.config.BackfillConfig;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.common.domain.TradingCalendar;
+import io.barsbackfill.common.provider.ProviderLimits;
 import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.common.repository.QueueRepository.Leased;
 import io.barsbackfill.common.repository.SeriesColumns;
@@ -12,6 +14,7 @@ import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.DispatchPacking;
 import io.barsbackfill.orchestrator.DispatchPacking.Candidate;
 import io.barsbackfill.orchestrator.DispatchPacking.Limits;
+import io.barsbackfill.orchestrator.DispatchPacking.ProviderBudget;
 import io.barsbackfill.orchestrator.config.OrchestratorConfig;
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.mutiny.Uni;
@@ -21,9 +24,11 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +79,29 @@ public class ClaimRepository {
         this.pool = pool;
         this.queue = queue;
         this.maxInFlight = config.orchestrator().maxInFlight();
+        Map<String, ProviderBudget> bounded = new HashMap<>();
+        Duration dispatchTimeout =
+                config.orchestrator().dispatchTimeout().orElse(backfill.queue().leaseDuration());
+        for (String provider : Series.PROVIDERS) {
+            ProviderLimits limits = ProviderLimits.of(provider, backfill);
+            if (limits.boundedReach()) {
+                bounded.put(
+                        provider,
+                        new ProviderBudget(
+                                limits,
+                                DispatchPacking.requestBudget(
+                                        dispatchTimeout,
+                                        backfill.rateLimitPerMinute(provider),
+                                        maxInFlight,
+                                        config.orchestrator().dispatchPages())));
+            }
+        }
         this.limits = new Limits(
                 config.orchestrator().batchSize(),
                 config.orchestrator().dispatchMaxRuns(),
                 config.orchestrator().dispatchPages(),
-                backfill.alpaca().pageLimit());
+                backfill.alpaca().pageLimit(),
+                Map.copyOf(bounded));
     }
 
     /**

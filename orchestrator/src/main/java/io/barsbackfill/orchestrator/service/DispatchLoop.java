@@ -2,7 +2,8 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Messages;
-import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.common.domain.Series;
+import io.barsbackfill.common.provider.ProviderGate;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
@@ -84,7 +85,7 @@ final class DispatchLoop {
             }
             claiming = true;
         }
-        gate.state()
+        gate.state(Series.ALPACA)
                 .chain(state ->
                         state.open() ? Uni.createFrom().item(new Claim(0, List.of())) : claims.claim(wanted, instance))
                 .subscribe()

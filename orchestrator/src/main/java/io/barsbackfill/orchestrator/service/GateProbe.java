@@ -1,14 +1,14 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
-import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
+import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.provider.ProviderException;
+import io.barsbackfill.common.provider.ProviderGate;
 import io.barsbackfill.common.repository.ProviderGateRepository;
-import io.barsbackfill.common.service.ProviderGate;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.barsbackfill.orchestrator.client.ProbeUndeliveredException;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
@@ -21,9 +21,10 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * The half-open side of the provider health gate, run by every tick before it claims: when the gate is open
- * and its probe is due, one instance at a time (the probe lease in {@code provider_gate}) has fetch-bars send
- * one small request (a week of daily bars of a queued run's ticker), so the probe meets the keys, base URL and
+ * The half-open side of the provider health gates, run by every tick before it claims: for each provider whose gate
+ * is open and whose probe is due, one instance at a time (the probe lease in {@code provider_gate}) has fetch-bars
+ * send that provider one small request (a week of daily bars of a queued run's ticker), so the probe meets the keys,
+ * base URL and
  * route the fetches use, never the orchestrator's. Any answer from the provider that is not a provider-wide
  * failure closes the gate, and the runs given back meanwhile are claimed again by this same tick; a failed
  * probe, or one fetch-bars could not deliver ({@code DISPATCH_FAILED}), sets the next one after
@@ -59,28 +60,42 @@ public class GateProbe {
         this.probeLease = config.alpaca().requestDeadline().plus(config.alpaca().maxRateLimitWait());
     }
 
-    /** The gate after probing it if a probe was due. */
+    /**
+     * Probes every provider whose gate is open and due; answers Alpaca's gate after its probe (the one the tick's
+     * claim waits for: a fetcher gives another provider's runs back uncharged while that provider's gate is open).
+     */
     public Uni<GateState> check() {
-        return gate.state().chain(state -> {
+        Uni<Void> others = Uni.createFrom().voidItem();
+        for (String provider : Series.PROVIDERS) {
+            if (!provider.equals(Series.ALPACA)) {
+                others = others.chain(() -> check(provider).replaceWithVoid());
+            }
+        }
+        return others.chain(() -> check(Series.ALPACA));
+    }
+
+    /** {@code provider}'s gate after probing it if a probe was due. */
+    public Uni<GateState> check(String provider) {
+        return gate.state(provider).chain(state -> {
             if (!state.open()) {
                 return Uni.createFrom().item(state);
             }
             // whether the probe is due is the database's call (takeProbe), never this instance's clock
             return repository
-                    .takeProbe(AlpacaBarsClient.PROVIDER, probeLease)
+                    .takeProbe(provider, probeLease)
                     .chain(token -> token.isEmpty()
                             ? Uni.createFrom().item(state) // another instance is probing
-                            : probe(token.get()));
+                            : probe(provider, token.get()));
         });
     }
 
-    private Uni<GateState> probe(UUID token) {
+    private Uni<GateState> probe(String provider, UUID token) {
         return claims.nextQueuedSymbol()
                 .map(symbol -> symbol.orElseGet(() -> new Ticker(config.probeSymbol())))
-                .chain(symbol -> fetchers.probe(List.of(symbol), false, probeLease)
-                        .invoke(() -> LOG.infof("provider probe with %s answered: gate closes", symbol)))
-                .chain(gate::succeeded)
-                .chain(gate::state)
+                .chain(symbol -> fetchers.probe(provider, List.of(symbol), false, probeLease)
+                        .invoke(() -> LOG.infof("%s probe with %s answered: gate closes", provider, symbol)))
+                .chain(() -> gate.succeeded(provider))
+                .chain(() -> gate.state(provider))
                 .onFailure()
                 .recoverWithUni(e -> {
                     ProviderException p;
@@ -94,13 +109,13 @@ public class GateProbe {
                     }
                     if (p.code() != ErrorCode.DISPATCH_FAILED && !p.code().providerWide()) {
                         // e.g. the ticker is unknown: the provider answered, so it serves requests
-                        LOG.infof("provider probe answered %s: gate closes", p.code());
-                        return gate.succeeded().chain(gate::state);
+                        LOG.infof("%s probe answered %s: gate closes", provider, p.code());
+                        return gate.succeeded(provider).chain(() -> gate.state(provider));
                     }
                     Duration notBefore = p.retryAfter().orElse(null);
                     return repository
                             .probeFailed(
-                                    AlpacaBarsClient.PROVIDER,
+                                    provider,
                                     token,
                                     p.code().name(),
                                     "probe through fetch-bars: " + p.getMessage(),
@@ -108,7 +123,8 @@ public class GateProbe {
                                     config.probeIntervalMax(),
                                     notBefore)
                             .invoke(state -> LOG.warnf(
-                                    "provider probe failed (%s): gate %s", p.code(), state.describe(clock.instant())));
+                                    "%s probe failed (%s): gate %s",
+                                    provider, p.code(), state.describe(clock.instant())));
                 });
     }
 }

@@ -1,7 +1,8 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.GateState;
-import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.common.domain.Series;
+import io.barsbackfill.common.provider.ProviderGate;
 import io.barsbackfill.orchestrator.StatusFigures.DefinitionFigures;
 import io.barsbackfill.orchestrator.StatusFigures.Errors;
 import io.barsbackfill.orchestrator.StatusFigures.Finished;
@@ -67,7 +68,7 @@ public class StatusService {
                         status.errors(),
                         status.definitions(),
                         status.heartbeats(),
-                        gate.state())
+                        gate.state(Series.ALPACA))
                 .with((totals, finished, errors, definitions, heartbeats, provider) -> new Status(
                         identity.version(),
                         now,

@@ -1,9 +1,10 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.common.function.BadInputException;
+import io.barsbackfill.common.provider.ProviderException;
 import io.barsbackfill.orchestrator.TickersUnverifiedException;
 import io.barsbackfill.orchestrator.client.FetchersClient;
 import io.barsbackfill.orchestrator.client.ProbeUndeliveredException;
@@ -53,7 +54,9 @@ public class SymbolVerifier {
      * The tickers the provider does not know, with its reason, in request order; empty when all are known.
      * With {@code findAll} false the search may stop at the first unknown ticker once the probe budget is
      * spent (the caller refuses the request anyway); with {@code findAll} true every ticker is settled or
-     * the verification fails. The answers are {@code provider}'s: another provider may know other tickers.
+     * the verification fails. The answers are {@code provider}'s (another provider may know other tickers);
+     * {@code provider} is asked, and one this instance's fetchers have no key for is a bad request naming
+     * {@code provider}.
      */
     public Uni<Map<Ticker, String>> unknown(String provider, List<Ticker> tickers, boolean findAll) {
         return symbols.checkedWithin(provider, tickers, cacheTtl).chain(checked -> {
@@ -108,7 +111,7 @@ public class SymbolVerifier {
                 return Uni.createFrom().voidItem(); // already rejecting; the rest stay unverified
             }
             requests++;
-            return fetchers.probe(chunk, true, probeTimeout)
+            return fetchers.probe(provider, chunk, true, probeTimeout)
                     .chain(() -> symbols.recordValid(provider, chunk))
                     .onFailure(ProbeUndeliveredException.class)
                     .transform(e -> new TickersUnverifiedException(
@@ -118,6 +121,9 @@ public class SymbolVerifier {
                     .onFailure(ProviderException.class)
                     .recoverWithUni(e -> {
                         ProviderException p = (ProviderException) e;
+                        if (p.code() == ErrorCode.PROVIDER_NOT_CONFIGURED) {
+                            return Uni.createFrom().failure(new BadInputException("provider", p.getMessage()));
+                        }
                         Ticker rejected = p.code() == ErrorCode.INVALID_SYMBOL
                                 ? p.invalidSymbol().orElse(null)
                                 : null;

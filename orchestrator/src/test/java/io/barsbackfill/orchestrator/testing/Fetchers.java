@@ -179,7 +179,8 @@ public class Fetchers {
         if (function == FetchFunction.PROBE) {
             try {
                 ProbeRequest request = json.readValue(ctx.body().asString(), ProbeRequest.class);
-                return probe.probe(request.tickers(), request.retried()).map(ProbeResponse::of);
+                return probe.probe(request.providerName(), request.tickers(), request.retried())
+                        .map(ProbeResponse::of);
             } catch (IOException | RuntimeException e) {
                 return Uni.createFrom().failure(e);
             }

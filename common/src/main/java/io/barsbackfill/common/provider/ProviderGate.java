@@ -1,7 +1,5 @@
-package io.barsbackfill.common.service;
+package io.barsbackfill.common.provider;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
-import io.barsbackfill.common.client.ProviderException;
 import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.GateState;
@@ -13,7 +11,8 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * The provider health gate as the functions use it. It opens when the provider fails for everyone:
+ * The provider health gates as the functions use them, one per provider (a row of {@code provider_gate} each,
+ * made on first use). A provider's gate opens when it fails for everyone:
  * {@code failure-threshold} provider-wide failures in a row (5xx, timeouts, refused connections, malformed
  * answers, each after its per-page retries), at once for 401/403 ({@code PROVIDER_AUTH}) and for a 429 whose
  * Retry-After is beyond the wait budget (open until then). Any answered provider request closes it.
@@ -35,17 +34,17 @@ public class ProviderGate {
         this.maxRateLimitWait = config.alpaca().maxRateLimitWait();
     }
 
-    public Uni<GateState> state() {
-        return repository.state(AlpacaBarsClient.PROVIDER);
+    public Uni<GateState> state(String provider) {
+        return repository.state(provider);
     }
 
     /**
      * Records a provider-wide failure (see {@link ErrorCode#providerWide()}) and answers the gate after it.
      * A shared budget that stayed empty is no provider failure: the gate is only read.
      */
-    public Uni<GateState> failed(ProviderException failure) {
+    public Uni<GateState> failed(String provider, ProviderException failure) {
         if (!failure.code().providerWide() || failure.budgetExhausted()) {
-            return state();
+            return state(provider);
         }
         boolean longRetryAfter = failure.retryAfter()
                 .filter(wait -> wait.compareTo(maxRateLimitWait) > 0)
@@ -54,7 +53,7 @@ public class ProviderGate {
         Duration openFor = longRetryAfter ? failure.retryAfter().get() : null;
         return repository
                 .failed(
-                        AlpacaBarsClient.PROVIDER,
+                        provider,
                         failure.code().name(),
                         failure.getMessage(),
                         config.failureThreshold(),
@@ -69,7 +68,7 @@ public class ProviderGate {
     }
 
     /** The provider answered a request: the gate closes (a no-op write when it is closed with no failures). */
-    public Uni<Void> succeeded() {
-        return repository.succeeded(AlpacaBarsClient.PROVIDER);
+    public Uni<Void> succeeded(String provider) {
+        return repository.succeeded(provider);
     }
 }

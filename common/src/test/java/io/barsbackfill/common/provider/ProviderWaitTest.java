@@ -1,4 +1,4 @@
-package io.barsbackfill.common.client;
+package io.barsbackfill.common.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,11 +20,9 @@ class ProviderWaitTest {
     @Test
     void aResetAYearAheadWaitsTheCapOnly() {
         String yearAhead = Long.toString(NOW.plus(Duration.ofDays(365)).getEpochSecond());
-        assertThat(AlpacaBarsClient.providerWait(null, yearAhead, null, NOW, CAP))
-                .isEqualTo(CAP);
-        assertThat(AlpacaBarsClient.providerWait("31536000", null, null, NOW, CAP))
-                .isEqualTo(CAP);
-        assertThat(AlpacaBarsClient.providerWait(null, yearAhead, null, NOW, Duration.ofMinutes(2)))
+        assertThat(ProviderCalls.providerWait(null, yearAhead, null, NOW, CAP)).isEqualTo(CAP);
+        assertThat(ProviderCalls.providerWait("31536000", null, null, NOW, CAP)).isEqualTo(CAP);
+        assertThat(ProviderCalls.providerWait(null, yearAhead, null, NOW, Duration.ofMinutes(2)))
                 .as("the setting is the cap")
                 .isEqualTo(Duration.ofMinutes(2));
     }
@@ -32,21 +30,21 @@ class ProviderWaitTest {
     @Test
     void aWaitWithinTheCapIsHonoured() {
         String in90s = Long.toString(NOW.plusSeconds(90).getEpochSecond());
-        assertThat(AlpacaBarsClient.providerWait(null, in90s, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(90));
-        assertThat(AlpacaBarsClient.providerWait(" 20 ", in90s, null, NOW, CAP))
+        assertThat(ProviderCalls.providerWait(null, in90s, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ProviderCalls.providerWait(" 20 ", in90s, null, NOW, CAP))
                 .as("Retry-After wins over the reset")
                 .isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test
     void garbledPastOrAbsentHeadersWaitOneSecond() {
-        assertThat(AlpacaBarsClient.providerWait(null, null, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(AlpacaBarsClient.providerWait("soon", null, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(AlpacaBarsClient.providerWait(null, "99999999999999999", null, NOW, CAP))
+        assertThat(ProviderCalls.providerWait(null, null, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ProviderCalls.providerWait("soon", null, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ProviderCalls.providerWait(null, "99999999999999999", null, NOW, CAP))
                 .as("beyond Instant's range")
                 .isEqualTo(Duration.ofSeconds(1));
         String past = Long.toString(NOW.minusSeconds(30).getEpochSecond());
-        assertThat(AlpacaBarsClient.providerWait(null, past, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ProviderCalls.providerWait(null, past, null, NOW, CAP)).isEqualTo(Duration.ofSeconds(1));
     }
 
     /** This instance's clock runs an hour ahead of the provider's: the wait is the provider's, not 1 s. */
@@ -57,14 +55,13 @@ class ProviderWaitTest {
         Instant skewed = providerNow.plus(Duration.ofHours(1));
         String in90s = Long.toString(providerNow.plusSeconds(90).getEpochSecond());
 
-        assertThat(AlpacaBarsClient.providerWait(null, in90s, date, skewed, CAP))
-                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(ProviderCalls.providerWait(null, in90s, date, skewed, CAP)).isEqualTo(Duration.ofSeconds(90));
         String at90s = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 providerNow.plusSeconds(90).atOffset(ZoneOffset.UTC));
-        assertThat(AlpacaBarsClient.providerWait(at90s, null, date, skewed, CAP))
+        assertThat(ProviderCalls.providerWait(at90s, null, date, skewed, CAP))
                 .as("Retry-After as an HTTP date")
                 .isEqualTo(Duration.ofSeconds(90));
-        assertThat(AlpacaBarsClient.providerWait(null, in90s, "yesterday", providerNow, CAP))
+        assertThat(ProviderCalls.providerWait(null, in90s, "yesterday", providerNow, CAP))
                 .as("an unreadable Date: measured from the moment the answer came")
                 .isEqualTo(Duration.ofSeconds(90));
     }

@@ -1,15 +1,15 @@
-package io.barsbackfill.fetchbarsbatch.client;
+package io.barsbackfill.fetchbarsbatch.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
-import io.barsbackfill.common.client.AlpacaBarsClient.Purpose;
-import io.barsbackfill.common.client.FetchAbandonedException;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.provider.FetchAbandonedException;
+import io.barsbackfill.common.provider.Purpose;
+import io.barsbackfill.common.provider.alpaca.AlpacaBarsProvider;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.InjectSimulator;
@@ -54,7 +54,7 @@ class PagePrefetchTest {
     MarketSimulator simulator;
 
     @Inject
-    AlpacaBarsClient provider;
+    AlpacaBarsProvider provider;
 
     List<Ticker> symbols;
     Slice window;

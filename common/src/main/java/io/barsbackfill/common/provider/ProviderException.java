@@ -1,4 +1,4 @@
-package io.barsbackfill.common.client;
+package io.barsbackfill.common.provider;
 
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Ticker;

@@ -1,4 +1,4 @@
-package io.barsbackfill.common.client;
+package io.barsbackfill.common.provider.alpaca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.barsbackfill.common.client;
+package io.barsbackfill.common.provider;
 
 import io.barsbackfill.common.domain.Bar;
 import java.util.ArrayList;

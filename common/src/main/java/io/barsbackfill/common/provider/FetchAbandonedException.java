@@ -1,4 +1,4 @@
-package io.barsbackfill.common.client;
+package io.barsbackfill.common.provider;
 
 /** A fetch stopped before its last page because its caller no longer needs it (every lease was lost). */
 public class FetchAbandonedException extends RuntimeException {

@@ -1,14 +1,14 @@
-package io.barsbackfill.fetchbarsbatch.client;
+package io.barsbackfill.fetchbarsbatch.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.barsbackfill.common.client.AlpacaBarsClient;
-import io.barsbackfill.common.client.AlpacaBarsClient.Purpose;
-import io.barsbackfill.common.client.ServedBar;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Slice;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.common.provider.Purpose;
+import io.barsbackfill.common.provider.ServedBar;
+import io.barsbackfill.common.provider.alpaca.AlpacaBarsProvider;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.PostgresResource;
 import io.barsbackfill.testing.SimulatorResource;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class PagesReleasedTest {
 
     @Inject
-    AlpacaBarsClient provider;
+    AlpacaBarsProvider provider;
 
     @Test
     void pagesTheSinkTookAreReleasedBeforeTheFetchEnds() {

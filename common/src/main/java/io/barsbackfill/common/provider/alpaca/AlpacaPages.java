@@ -1,4 +1,4 @@
-package io.barsbackfill.common.client;
+package io.barsbackfill.common.provider.alpaca;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

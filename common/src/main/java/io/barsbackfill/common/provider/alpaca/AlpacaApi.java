@@ -1,4 +1,4 @@
-package io.barsbackfill.common.client;
+package io.barsbackfill.common.provider.alpaca;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -12,12 +12,12 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * Alpaca Market Data v2 historical stock bars, raw. Answers come back as {@link Response} whatever their
- * status (the default exception mapper is off) so {@link AlpacaBarsClient} can read 429 headers and error
+ * status (the default exception mapper is off) so {@link AlpacaBarsProvider} can read 429 headers and error
  * bodies. Null parameters are left out of the request.
  */
 @Path("/v2/stocks")
 @Produces(MediaType.APPLICATION_JSON)
-interface AlpacaBarsApi {
+interface AlpacaApi {
 
     String KEY_ID = "APCA-API-KEY-ID";
     String SECRET_KEY = "APCA-API-SECRET-KEY";
