@@ -46,6 +46,12 @@ public class OrchestratorMetrics {
             "cancelled",
             Counts::cancelled);
 
+    private static final List<String> GAUGE_NAMES = List.of(
+            "backfill.runs",
+            "backfill.dispatches.in.flight",
+            "backfill.queue.oldest.queued.seconds",
+            "backfill.provider.gate.open");
+
     private final MeterRegistry registry;
     private final StatusRepository status;
     private final ProviderGate gate;
@@ -57,6 +63,7 @@ public class OrchestratorMetrics {
         this.registry = registry;
         this.status = status;
         this.gate = gate;
+        takeOverNames();
         BY_STATUS.forEach((name, count) -> gauges.add(Gauge.builder(
                         "backfill.runs",
                         last,
@@ -96,12 +103,24 @@ public class OrchestratorMetrics {
 
     /**
      * The injected registry is Micrometer's global one, which outlives this application when another starts in the
-     * same JVM (tests): a gauge left there would keep showing this instance's last values to the next one, whose
-     * own registration of the same name is then ignored.
+     * same JVM (tests, dev mode's reloads), and a registration whose name is taken returns the meter already there,
+     * bound to the state of the instance that registered it. One left there would show another instance's figures
+     * (NaN for one that never read them) for good: so this instance removes any gauge of its names first. Removing
+     * on destroy is not enough: the scheduler outlives the application's beans on shutdown, and a refresh due then
+     * creates an instance that is never destroyed.
      */
+    private void takeOverNames() {
+        for (String name : GAUGE_NAMES) {
+            registry.find(name).meters().forEach(registry::remove);
+        }
+    }
+
+    /** Only this instance's gauges: a newer instance may have taken the names over. */
     @PreDestroy
     void unregister() {
-        gauges.forEach(registry::remove);
+        gauges.stream()
+                .filter(g -> registry.find(g.getId().getName()).meters().contains(g))
+                .forEach(registry::remove);
     }
 
     /** Counts the tick by its result ({@code healthy}, {@code warning}, {@code error}); refreshes the figures. */

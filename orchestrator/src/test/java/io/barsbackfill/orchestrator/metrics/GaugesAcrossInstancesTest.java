@@ -1,0 +1,63 @@
+package io.barsbackfill.orchestrator.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.barsbackfill.common.service.ProviderGate;
+import io.barsbackfill.orchestrator.OrchestratorTestBase;
+import io.barsbackfill.orchestrator.repository.StatusRepository;
+import io.barsbackfill.orchestrator.testing.DispatchPausedResource;
+import io.barsbackfill.testing.PostgresResource;
+import io.barsbackfill.testing.ScrapedMetrics;
+import io.barsbackfill.testing.SimulatorResource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gauges live in Micrometer's global registry, which outlives an application in the same JVM (tests, dev mode).
+ * On shutdown the scheduler stops after the application's beans are destroyed, so a metrics refresh due in between
+ * creates an instance that registers the gauges and is never destroyed. The next application's gauges must still
+ * show its own figures. Before, they showed the left-behind instance's (NaN: it never read any), the likely way
+ * {@code ProviderGateTest} read "gate gauge while open" as NaN about 1 run in 5, after another application.
+ */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(SimulatorResource.class)
+@WithTestResource(DispatchPausedResource.class)
+class GaugesAcrossInstancesTest extends OrchestratorTestBase {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    StatusRepository status;
+
+    @Inject
+    ProviderGate gate;
+
+    @Test
+    void anInstanceLeftBehindByAnEarlierApplicationDoesNotHideTheFigures() {
+        action("tick").statusCode(200);
+        var bean = Arc.container().instance(OrchestratorMetrics.class).getBean();
+        Arc.container().getActiveContext(ApplicationScoped.class).destroy(bean); // the application's shutdown
+        new OrchestratorMetrics(registry, status, gate); // the late refresh's instance: never destroyed, never read
+
+        action("tick").statusCode(200); // the next application's instance, which reads the figures
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // nothing the gauges read may depend on what a collection leaves
+        }
+        ScrapedMetrics metrics = ScrapedMetrics.scrape();
+
+        assertThat(metrics.has("backfill_provider_gate_open", "")).isTrue();
+        assertThat(metrics.value("backfill_provider_gate_open"))
+                .as("gate gauge, closed")
+                .isZero();
+        assertThat(metrics.value("backfill_runs", "status=\"queued\""))
+                .as("queued runs")
+                .isZero();
+    }
+}
