@@ -21,8 +21,12 @@ class InternalTokenTest {
     @Test
     void functionsRefuseToStartWithoutAToken() {
         try (TestDatabase db = TestDatabase.create();
-                TestStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), null)
-                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("no-token"))
+                TestStack stack = E2e.stack(
+                                InternalTokenTest.class,
+                                E2e.logDir(InternalTokenTest.class).resolve("no-token"),
+                                db,
+                                URI.create("http://127.0.0.1:9"),
+                                null)
                         .build()
                         .start()) {
             E2e.assertEachRefusesToStart(stack, "without a token", p -> "BACKFILL_INTERNAL_TOKEN");
@@ -33,8 +37,12 @@ class InternalTokenTest {
     void aMissingOrWrongTokenGets401() throws Exception {
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.create();
-                TestStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), token)
-                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("with-token"))
+                TestStack stack = E2e.stack(
+                                InternalTokenTest.class,
+                                E2e.logDir(InternalTokenTest.class).resolve("with-token"),
+                                db,
+                                URI.create("http://127.0.0.1:9"),
+                                token)
                         .build()
                         .start()
                         .awaitReady(E2e.READY)) {
