@@ -5,6 +5,7 @@ import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,13 +19,29 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ChaosStack implements BeforeAllCallback, AfterAllCallback {
 
+    private Supplier<TestDatabase> database = TestDatabase::create;
     private UnaryOperator<TestStack.Builder> configure = UnaryOperator.identity();
+    private SimulatorSettings generatorSettings = SimulatorSettings.defaults();
     private boolean timeline;
 
+    private long startedNanos;
     private TestDatabase db;
+    private String token;
     private TestStack stack;
     private MarketSimulator generator;
     private OrchestratorClient orchestrator;
+
+    /** The database is migrated before the stack starts, as a migration job would, not by the orchestrators. */
+    ChaosStack migrated() {
+        database = TestDatabase::createMigrated;
+        return this;
+    }
+
+    /** The generator's settings (by default the simulator's defaults), e.g. the universe the stack's serves. */
+    ChaosStack generator(SimulatorSettings settings) {
+        generatorSettings = settings;
+        return this;
+    }
 
     /** The test class's own settings on top of {@link Chaos#stack}'s. */
     ChaosStack configure(UnaryOperator<TestStack.Builder> settings) {
@@ -40,8 +57,9 @@ final class ChaosStack implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        db = TestDatabase.create();
-        String token = E2e.token();
+        startedNanos = System.nanoTime();
+        db = database.get();
+        token = E2e.token();
         stack = configure
                 .apply(Chaos.stack(context.getRequiredTestClass(), db.libpqUrl(), token))
                 .build()
@@ -50,13 +68,22 @@ final class ChaosStack implements BeforeAllCallback, AfterAllCallback {
         if (timeline) {
             ChaosTimeline.install(db);
         }
-        generator = MarketSimulator.start(0, SimulatorSettings.defaults());
+        generator = MarketSimulator.start(0, generatorSettings);
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         E2e.close(generator, stack, db);
+    }
+
+    /** When the stack began to start ({@link System#nanoTime()}): a scenario's time includes its stack's start. */
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    String token() {
+        return token;
     }
 
     TestDatabase db() {
