@@ -115,11 +115,15 @@ public class OrchestratorMetrics {
         }
     }
 
-    /** Only this instance's gauges: a newer instance may have taken the names over. */
+    /**
+     * Only this instance's gauges: a newer instance may have taken the names over (meters are equal by id, so
+     * this compares identities).
+     */
     @PreDestroy
     void unregister() {
         gauges.stream()
-                .filter(g -> registry.find(g.getId().getName()).meters().contains(g))
+                .filter(g ->
+                        registry.find(g.getId().getName()).meters().stream().anyMatch(m -> m == g))
                 .forEach(registry::remove);
     }
 
