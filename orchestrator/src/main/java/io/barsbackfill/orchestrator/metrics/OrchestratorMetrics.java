@@ -105,9 +105,8 @@ public class OrchestratorMetrics {
      * The injected registry is Micrometer's global one, which outlives this application when another starts in the
      * same JVM (tests, dev mode's reloads), and a registration whose name is taken returns the meter already there,
      * bound to the state of the instance that registered it. One left there would show another instance's figures
-     * (NaN for one that never read them) for good: so this instance removes any gauge of its names first. Removing
-     * on destroy is not enough: the scheduler outlives the application's beans on shutdown, and a refresh due then
-     * creates an instance that is never destroyed.
+     * (NaN for one that never read them) for good: so this instance removes any gauge of its names first, rather
+     * than rely on every earlier instance having removed its own when it was destroyed.
      */
     private void takeOverNames() {
         for (String name : GAUGE_NAMES) {

@@ -18,11 +18,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gauges live in Micrometer's global registry, which outlives an application in the same JVM (tests, dev mode).
- * On shutdown the scheduler stops after the application's beans are destroyed, so a metrics refresh due in between
- * creates an instance that registers the gauges and is never destroyed. The next application's gauges must still
- * show its own figures. Before, they showed the left-behind instance's (NaN: it never read any), the likely way
- * {@code ProviderGateTest} read "gate gauge while open" as NaN about 1 run in 5, after another application.
+ * The gauges live in Micrometer's global registry, which outlives an application in the same JVM (tests, dev mode),
+ * and registering a name already there answers the meter that holds it. An instance left registered, never destroyed
+ * and never read, must not hide the live instance's figures: before, the live gauges read NaN, the symptom of
+ * {@code ProviderGateTest}'s flaky "gate gauge while open expected 1.0 but was NaN".
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
@@ -40,13 +39,13 @@ class GaugesAcrossInstancesTest extends OrchestratorTestBase {
     ProviderGate gate;
 
     @Test
-    void anInstanceLeftBehindByAnEarlierApplicationDoesNotHideTheFigures() {
+    void anInstanceLeftRegisteredDoesNotHideTheLiveFigures() {
         action("tick").statusCode(200);
         var bean = Arc.container().instance(OrchestratorMetrics.class).getBean();
         Arc.container().getActiveContext(ApplicationScoped.class).destroy(bean); // the application's shutdown
-        new OrchestratorMetrics(registry, status, gate); // the late refresh's instance: never destroyed, never read
+        new OrchestratorMetrics(registry, status, gate); // left registered: never destroyed, never read
 
-        action("tick").statusCode(200); // the next application's instance, which reads the figures
+        action("tick").statusCode(200); // the live instance, which reads the figures
         for (int i = 0; i < 3; i++) {
             System.gc(); // nothing the gauges read may depend on what a collection leaves
         }
