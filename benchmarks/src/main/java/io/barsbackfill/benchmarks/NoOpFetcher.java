@@ -8,7 +8,6 @@ import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.function.FetchBarsBatchResponse;
 import io.barsbackfill.common.function.FetchBarsResponse;
 import io.barsbackfill.common.function.SymbolResult;
-import io.barsbackfill.common.repository.BenchmarkRepositories;
 import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.common.repository.QueueRepository.Completion;
 import io.barsbackfill.common.repository.QueueRepository.RunState;
@@ -54,7 +53,7 @@ final class NoOpFetcher implements AutoCloseable {
                 .with(new PoolOptions().setMaxSize(connections))
                 .using(vertx)
                 .build();
-        runs = BenchmarkRepositories.jobRuns(pool);
+        runs = new QueueRepository(pool, BenchmarkSettings.defaults());
         server = vertx.createHttpServer().requestHandler(this::handle);
     }
 

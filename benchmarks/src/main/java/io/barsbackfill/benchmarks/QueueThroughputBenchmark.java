@@ -1,6 +1,7 @@
 package io.barsbackfill.benchmarks;
 
 import io.barsbackfill.localstack.Layout;
+import io.barsbackfill.localstack.LocalStack;
 import io.barsbackfill.localstack.Service;
 import io.barsbackfill.localstack.Tokens;
 import io.barsbackfill.testing.TestDatabase;
@@ -143,11 +144,15 @@ public final class QueueThroughputBenchmark {
         String token = Tokens.generate();
         Path logs = Path.of("benchmarks", "target", "queue-throughput");
         Files.createDirectories(logs);
-        TestStack.Builder builder = TestStack.builder(Layout.of(Path.of("")))
-                .only(Service.ORCHESTRATOR)
+        LocalStack.Builder local = TestStack.local(Layout.of(Path.of("")))
                 .logDir(logs)
                 .databaseUrl(db.libpqUrl())
-                .token(token)
+                .token(token);
+        if (jfr != null && batch == 50) {
+            local.javaOptions("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        try (TestStack stack = TestStack.builder(local)
+                .only(Service.ORCHESTRATOR)
                 // a provider that is never called (a tick with an open queue makes no provider request); the
                 // settings check wants keys for the real Alpaca only
                 .env("BACKFILL_ALPACA_BASE_URL", fetcher.url())
@@ -157,11 +162,8 @@ public final class QueueThroughputBenchmark {
                 // batch 1 is slow: its tick stops claiming after 2 minutes and the rate is of what it did
                 .env("BACKFILL_ORCHESTRATOR_TICK_BUDGET", batch == 1 ? "120s" : "600s")
                 .env("BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(CONCURRENCY))
-                .env("BACKFILL_ORCHESTRATOR_BATCH_SIZE", Integer.toString(batch));
-        if (jfr != null && batch == 50) {
-            builder.javaOptions("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
-        }
-        try (TestStack stack = builder.build()) {
+                .env("BACKFILL_ORCHESTRATOR_BATCH_SIZE", Integer.toString(batch))
+                .build()) {
             stack.start().awaitReady(Duration.ofMinutes(5)); // minutes on a loaded machine
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest tick = HttpRequest.newBuilder(URI.create(stack.orchestratorUrl() + "/orchestrator"))

@@ -52,11 +52,11 @@ public final class StartupBenchmark {
                 List<Long> quarkus = new ArrayList<>();
                 List<Long> cpu = new ArrayList<>();
                 for (int i = 0; i < starts; i++) {
-                    TestStack stack = TestStack.builder(Layout.of(Path.of("")))
+                    TestStack stack = TestStack.builder(TestStack.local(Layout.of(Path.of("")))
+                                    .logDir(logs)
+                                    .databaseUrl(db.libpqUrl())
+                                    .token(Tokens.generate()))
                             .only(service)
-                            .logDir(logs)
-                            .databaseUrl(db.libpqUrl())
-                            .token(Tokens.generate())
                             .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
                             .build();
                     URI live = URI.create(url(stack, service) + "/q/health/live");

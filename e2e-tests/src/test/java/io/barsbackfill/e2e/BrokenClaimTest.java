@@ -8,10 +8,6 @@ import io.barsbackfill.localstack.Service;
 import io.barsbackfill.orchestrator.api.StatusReport;
 import io.barsbackfill.orchestrator.api.StatusReport.HeartbeatStatus;
 import io.barsbackfill.orchestrator.api.TickResult;
-import io.barsbackfill.simulator.MarketSimulator;
-import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.TestDatabase;
-import io.barsbackfill.teststack.TestStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The original's claim failed on a permission error and reported "queue empty" while hundreds of jobs
@@ -35,55 +30,25 @@ class BrokenClaimTest {
     private static final String ROLE =
             "bars_orch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
-    private static TestDatabase db;
-    private static MarketSimulator simulator;
-    private static TestStack stack;
-    private static OrchestratorClient orchestrator;
-    private static String token;
-
-    @BeforeAll
-    static void start() {
-        db = TestDatabase.createMigrated();
-        String rolePassword = E2e.token(); // for a server that asks for passwords (DATABASE_URL, PGPASSWORD)
-        db.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + rolePassword + "'");
-        db.execute("GRANT CONNECT ON DATABASE " + db.name() + " TO " + ROLE);
-        db.execute("GRANT USAGE ON SCHEMA public TO " + ROLE);
-        db.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + ROLE);
-        simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
-        token = E2e.token();
-        String asRole = db.url().as(ROLE, rolePassword).raw();
-        stack = E2e.stack(BrokenClaimTest.class, db, simulator.baseUrl(), token)
-                .env(Service.ORCHESTRATOR, "DATABASE_URL", asRole)
-                .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false") // its role may not migrate
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator-as-" + ROLE)
-                .build()
-                .start()
-                .awaitReady(E2e.READY);
-        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (db != null) {
-            db.execute("DROP OWNED BY " + ROLE);
-            db.execute("DROP ROLE " + ROLE);
-            db.close();
-        }
-    }
+    @RegisterExtension
+    static final E2eStack e2e = new E2eStack()
+            .orchestratorRole(ROLE)
+            .configure(stack ->
+                    stack.env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_INSTANCE_ID", "orchestrator-as-" + ROLE));
 
     @Test
     void aFailingClaimIsAnErrorInTickAndStatusNeverAnEmptyQueue() {
-        orchestrator.call(OrchestratorClient.enqueueRequest(
-                "BROKEN_CLAIM", List.of("AAPL", "MSFT"), "h1", "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", null));
+        e2e.orchestrator()
+                .call(OrchestratorClient.enqueueRequest(
+                        "BROKEN_CLAIM",
+                        List.of("AAPL", "MSFT"),
+                        "h1",
+                        "2025-01-01T00:00:00Z",
+                        "2025-03-01T00:00:00Z",
+                        null));
         breakClaim();
 
-        TickResult tick = orchestrator.tick();
+        TickResult tick = e2e.orchestrator().tick();
         System.out.println("tick with a broken claim: " + tick);
         assertThat(tick.status()).isEqualTo("error");
         assertThat(tick.jobsDispatched()).isZero();
@@ -91,7 +56,7 @@ class BrokenClaimTest {
         List<String> errors = tick.errors();
         assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("claim").contains("permission denied"));
 
-        StatusReport status = orchestrator.status();
+        StatusReport status = e2e.orchestrator().status();
         assertThat(status.runs().queued()).as("the queue is not empty").isEqualTo(4);
         assertThat(status.ready()).isEqualTo(4);
         HeartbeatStatus heartbeat = heartbeat(status);
@@ -110,29 +75,30 @@ class BrokenClaimTest {
         System.out.println("./backfill status with a broken claim:\n" + statusCli.out());
 
         restoreClaim();
-        List<TickResult> ticks = E2e.tickUntilDone(orchestrator, db, Duration.ofSeconds(60));
+        List<TickResult> ticks = E2e.tickUntilDone(e2e.orchestrator(), e2e.db(), Duration.ofSeconds(60));
         assertThat(ticks.get(0).errors()).isEmpty();
         assertThat(ticks.get(0).status()).isEqualTo("healthy");
         assertThat(ticks.get(0).jobsDispatched()).as("the next tick dispatches").isEqualTo(4);
-        assertThat(db.query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
+        assertThat(e2e.db().query("SELECT status, count(*) AS n FROM job_runs GROUP BY status"))
                 .containsExactly(Map.of("status", "success", "n", 4L));
-        assertThat(heartbeat(orchestrator.status()).status()).isEqualTo("healthy");
+        assertThat(heartbeat(e2e.orchestrator().status()).status()).isEqualTo("healthy");
     }
 
     /** The orchestrator's role keeps UPDATE on every column of job_runs but the one the claim sets. */
     private static void breakClaim() {
-        String columns = db
+        String columns = e2e
+                .db()
                 .query("SELECT column_name FROM information_schema.columns WHERE table_name = 'job_runs' "
                         + "AND column_name <> 'dispatch_id' ORDER BY ordinal_position")
                 .stream()
                 .map(r -> (String) r.get("column_name"))
                 .collect(Collectors.joining(", "));
-        db.execute("REVOKE UPDATE ON job_runs FROM " + ROLE);
-        db.execute("GRANT UPDATE (" + columns + ") ON job_runs TO " + ROLE);
+        e2e.db().execute("REVOKE UPDATE ON job_runs FROM " + ROLE);
+        e2e.db().execute("GRANT UPDATE (" + columns + ") ON job_runs TO " + ROLE);
     }
 
     private static void restoreClaim() {
-        db.execute("GRANT UPDATE ON job_runs TO " + ROLE);
+        e2e.db().execute("GRANT UPDATE ON job_runs TO " + ROLE);
     }
 
     private static HeartbeatStatus heartbeat(StatusReport status) {
@@ -151,7 +117,10 @@ class BrokenClaimTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = Map.of(
-                "BACKFILL_ORCHESTRATOR_URL", stack.orchestratorUrl().toString(), "BACKFILL_INTERNAL_TOKEN", token);
+                "BACKFILL_ORCHESTRATOR_URL",
+                e2e.stack().orchestratorUrl().toString(),
+                "BACKFILL_INTERNAL_TOKEN",
+                e2e.token());
         int code = new BackfillCli(
                         env,
                         new PrintStream(out, true, StandardCharsets.UTF_8),

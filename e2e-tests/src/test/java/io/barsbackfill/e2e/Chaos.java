@@ -39,20 +39,20 @@ final class Chaos {
      * 1 s..3 s, 5 attempts): every orchestrator ticks every second by itself; tests only watch and break things.
      */
     static TestStack.Builder stack(Class<?> test, String databaseUrl, String token) {
-        return TestStack.builder(E2e.layout())
-                .logDir(E2e.logDir(test))
-                .databaseUrl(databaseUrl)
-                .token(token)
-                .provider(Provider.simulator())
-                // many JVMs on two cores: the quick compiler only, one GC thread, a small heap
-                .javaOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m")
+        return TestStack.builder(TestStack.local(E2e.layout())
+                        .logDir(E2e.logDir(test))
+                        .databaseUrl(databaseUrl)
+                        .token(token)
+                        .provider(Provider.simulator())
+                        // many JVMs on two cores: the quick compiler only, one GC thread, a small heap
+                        .javaOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m")
+                        .events(line -> System.out.println(test.getSimpleName() + ": " + line)))
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "1s")
                 .env("BACKFILL_QUEUE_LEASE_DURATION", "15s")
                 .env("BACKFILL_QUEUE_BACKOFF_BASE", "1s")
                 .env("BACKFILL_QUEUE_BACKOFF_MAX", "3s")
                 .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "3s")
-                .env(Service.ORCHESTRATOR, E2e.CONNECTION_WAIT, "30s")
-                .events(line -> System.out.println(test.getSimpleName() + ": " + line));
+                .env(Service.ORCHESTRATOR, E2e.CONNECTION_WAIT, "30s");
     }
 
     static URI simulatorUrl(TestStack stack) {

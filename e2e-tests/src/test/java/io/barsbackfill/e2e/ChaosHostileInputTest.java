@@ -6,7 +6,6 @@ import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.simulator.MarketSimulator;
-import io.barsbackfill.simulator.SimulatorSettings;
 import io.barsbackfill.testing.TestDatabase;
 import io.barsbackfill.teststack.TestStack;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Chaos 7: hostile input to every endpoint of the running processes, on a database that already holds a
@@ -36,72 +36,71 @@ class ChaosHostileInputTest {
             SYMBOLS, Timeframe.d1, Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
 
+    @RegisterExtension
+    static final ChaosStack chaos = new ChaosStack();
+
     @Test
     void everyEndpointAnswersHostileInputWith4xxAndWritesNothing() throws Exception {
-        long t0 = System.nanoTime();
-        String token = E2e.token();
-        try (TestDatabase db = TestDatabase.create();
-                TestStack stack = Chaos.stack(ChaosHostileInputTest.class, db.libpqUrl(), token)
-                        .build()
-                        .start()
-                        .awaitReady(Chaos.READY);
-                MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
-            OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            orchestrator.call(WINDOW.enqueue("STORED"));
-            assertThat(Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE)).isTrue();
-            String before = fingerprint(db);
+        long t0 = chaos.startedNanos();
+        String token = chaos.token();
+        TestDatabase db = chaos.db();
+        TestStack stack = chaos.stack();
+        MarketSimulator generator = chaos.generator();
+        OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
+        orchestrator.call(WINDOW.enqueue("STORED"));
+        assertThat(Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE)).isTrue();
+        String before = fingerprint(db);
 
-            HttpJson http = new HttpJson();
-            String auth = "Bearer " + token;
-            List<Map.Entry<String, Integer>> answers = new ArrayList<>();
-            List<String> slow = new ArrayList<>();
-            for (Map.Entry<URI, List<String>> endpoint : hostile(stack).entrySet()) {
-                for (String body : endpoint.getValue()) {
-                    String label = endpoint.getKey().getPath() + " " + abbreviate(body);
-                    long start = System.nanoTime();
-                    int status;
-                    try {
-                        status = http.post(endpoint.getKey(), auth, body, ANSWER_WITHIN)
-                                .status();
-                    } catch (IOException e) {
-                        status = -1; // no answer at all (a hang or a dropped connection) counts as a failure
-                    }
-                    Duration took = Duration.ofNanos(System.nanoTime() - start);
-                    if (took.compareTo(Duration.ofSeconds(5)) > 0) {
-                        slow.add(label + " took " + took.toMillis() + " ms");
-                    }
-                    answers.add(Map.entry(label, status));
+        HttpJson http = new HttpJson();
+        String auth = "Bearer " + token;
+        List<Map.Entry<String, Integer>> answers = new ArrayList<>();
+        List<String> slow = new ArrayList<>();
+        for (Map.Entry<URI, List<String>> endpoint : hostile(stack).entrySet()) {
+            for (String body : endpoint.getValue()) {
+                String label = endpoint.getKey().getPath() + " " + abbreviate(body);
+                long start = System.nanoTime();
+                int status;
+                try {
+                    status = http.post(endpoint.getKey(), auth, body, ANSWER_WITHIN)
+                            .status();
+                } catch (IOException e) {
+                    status = -1; // no answer at all (a hang or a dropped connection) counts as a failure
                 }
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                if (took.compareTo(Duration.ofSeconds(5)) > 0) {
+                    slow.add(label + " took " + took.toMillis() + " ms");
+                }
+                answers.add(Map.entry(label, status));
             }
-            long fiveXx = answers.stream().filter(e -> e.getValue() >= 500).count();
-            List<String> not4xx = answers.stream()
-                    .filter(e -> e.getValue() < 400 || e.getValue() > 499)
-                    .map(e -> e.getValue() + " for " + e.getKey())
-                    .toList();
-            String after = fingerprint(db);
-            long statusAnswer = http.post(
-                            URI.create(stack.orchestratorUrl() + "/orchestrator"),
-                            auth,
-                            "{\"action\":\"status\"}",
-                            Duration.ofSeconds(10))
-                    .status();
-            ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, List.of(WINDOW), Set.of());
-            Chaos.report(
-                    "7 hostile input, every endpoint",
-                    audit,
-                    fiveXx,
-                    "-",
-                    Duration.ofNanos(System.nanoTime() - t0),
-                    answers.size() + " hostile requests, " + not4xx.size() + " not 4xx, " + slow.size()
-                            + " slower than 5 s");
-            answers.forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
-
-            assertThat(not4xx).as("answers other than 4xx").isEmpty();
-            assertThat(slow).as("answers slower than 5 s").isEmpty();
-            assertThat(after).as("nothing stored changed").isEqualTo(before);
-            assertThat(statusAnswer).as("status still answers").isEqualTo(200);
-            audit.assertClean();
         }
+        long fiveXx = answers.stream().filter(e -> e.getValue() >= 500).count();
+        List<String> not4xx = answers.stream()
+                .filter(e -> e.getValue() < 400 || e.getValue() > 499)
+                .map(e -> e.getValue() + " for " + e.getKey())
+                .toList();
+        String after = fingerprint(db);
+        long statusAnswer = http.post(
+                        URI.create(stack.orchestratorUrl() + "/orchestrator"),
+                        auth,
+                        "{\"action\":\"status\"}",
+                        Duration.ofSeconds(10))
+                .status();
+        ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, List.of(WINDOW), Set.of());
+        Chaos.report(
+                "7 hostile input, every endpoint",
+                audit,
+                fiveXx,
+                "-",
+                Duration.ofNanos(System.nanoTime() - t0),
+                answers.size() + " hostile requests, " + not4xx.size() + " not 4xx, " + slow.size()
+                        + " slower than 5 s");
+        answers.forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
+
+        assertThat(not4xx).as("answers other than 4xx").isEmpty();
+        assertThat(slow).as("answers slower than 5 s").isEmpty();
+        assertThat(after).as("nothing stored changed").isEqualTo(before);
+        assertThat(statusAnswer).as("status still answers").isEqualTo(200);
+        audit.assertClean();
     }
 
     /** Per endpoint, bodies no well-behaved caller sends. */

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Chaos 5: four orchestrators, each ticked by the test again as soon as its tick ends (as four schedulers would),
@@ -66,94 +67,90 @@ class ChaosManyInstancesTest {
             CREATE TRIGGER chaos_lease_log AFTER UPDATE ON job_runs FOR EACH ROW EXECUTE FUNCTION chaos_log_lease();
             """;
 
+    @RegisterExtension
+    static final ChaosStack chaos = new ChaosStack()
+            // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
+            .migrated()
+            .configure(stack -> stack.orchestrators(4)
+                    .fetcherInstances(2)
+                    .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "300")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                    // ticks come from the test, to all four at once (as four schedulers would), each claiming
+                    // for a second: on their own schedules one orchestrator could keep every slot busy itself,
+                    // claiming again the moment one of its dispatches ended, and no claim would ever race
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
+                    .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false"));
+
     @Test
     void noRunIsEverHeldTwiceAndTheInFlightCapHoldsAcrossFourOrchestrators() throws Exception {
-        long t0 = System.nanoTime();
-        String token = E2e.token();
-        // migrated once up front, as a migration job would: orchestrators starting at once need not race for it
-        try (TestDatabase db = TestDatabase.createMigrated();
-                TestStack stack = Chaos.stack(ChaosManyInstancesTest.class, db.libpqUrl(), token)
-                        .orchestrators(4)
-                        .fetcherInstances(2)
-                        .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "300")
-                        .env(
-                                Service.ORCHESTRATOR,
-                                "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT",
-                                Integer.toString(MAX_IN_FLIGHT))
-                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
-                        // ticks come from the test, to all four at once (as four schedulers would), each claiming
-                        // for a second: on their own schedules one orchestrator could keep every slot busy itself,
-                        // claiming again the moment one of its dispatches ended, and no claim would ever race
-                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
-                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
-                        .env(Service.ORCHESTRATOR, "QUARKUS_FLYWAY_MIGRATE_AT_START", "false")
-                        .build()
-                        .start()
-                        .awaitReady(Chaos.READY);
-                MarketSimulator generator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
-            db.execute(LEASE_LOG);
-            new OrchestratorClient(stack.orchestratorUrl(), token).call(WINDOW.enqueue("MANY_INSTANCES"));
-            AtomicBoolean settling = new AtomicBoolean(true);
-            ExecutorService tickers =
-                    Executors.newFixedThreadPool(stack.orchestratorUrls().size());
-            for (var url : stack.orchestratorUrls()) {
-                OrchestratorClient orchestrator = new OrchestratorClient(url, token);
-                tickers.submit(() -> {
-                    while (settling.get()) {
-                        try {
-                            orchestrator.tick();
-                        } catch (RuntimeException e) {
-                            E2e.sleep(Duration.ofMillis(100)); // a tick refused or timed out: tick again
-                        }
+        long t0 = chaos.startedNanos();
+        String token = chaos.token();
+        TestDatabase db = chaos.db();
+        TestStack stack = chaos.stack();
+        MarketSimulator generator = chaos.generator();
+        db.execute(LEASE_LOG);
+        new OrchestratorClient(stack.orchestratorUrl(), token).call(WINDOW.enqueue("MANY_INSTANCES"));
+        AtomicBoolean settling = new AtomicBoolean(true);
+        ExecutorService tickers =
+                Executors.newFixedThreadPool(stack.orchestratorUrls().size());
+        for (var url : stack.orchestratorUrls()) {
+            OrchestratorClient orchestrator = new OrchestratorClient(url, token);
+            tickers.submit(() -> {
+                while (settling.get()) {
+                    try {
+                        orchestrator.tick();
+                    } catch (RuntimeException e) {
+                        E2e.sleep(Duration.ofMillis(100)); // a tick refused or timed out: tick again
                     }
-                });
-            }
-
-            boolean settled = Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE);
-            settling.set(false);
-            tickers.shutdown();
-            tickers.awaitTermination(2, TimeUnit.MINUTES);
-            ChaosAudit audit = ChaosAudit.of(
-                    db, new OrchestratorClient(stack.orchestratorUrl(), token), generator, List.of(WINDOW), Set.of());
-            List<Map<String, Object>> log =
-                    db.query("SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM "
-                            + "chaos_lease_log ORDER BY n");
-            long claims =
-                    log.stream().filter(e -> e.get("event").equals("claim")).count();
-            int maxInFlight = log.stream()
-                    .filter(e -> e.get("in_flight") != null)
-                    .mapToInt(e -> (Integer) e.get("in_flight"))
-                    .max()
-                    .orElse(0);
-            long reclaimed = claims - WINDOW.runs();
-            long holders = log.stream().map(e -> e.get("leased_by")).distinct().count();
-            int providerConcurrency = E2e.simulatorStats(Chaos.simulatorUrl(stack))
-                    .path("max_concurrent_bar_requests")
-                    .asInt();
-            Chaos.report(
-                    "5 four orchestrators, two of each fetcher",
-                    audit,
-                    0,
-                    "-",
-                    Duration.ofNanos(System.nanoTime() - t0),
-                    claims + " claims (" + reclaimed + " after a lease ended) by " + holders
-                            + " orchestrators, in flight at most " + maxInFlight + " of " + MAX_IN_FLIGHT
-                            + ", provider concurrency " + providerConcurrency);
-
-            assertThat(settled).as("settled: %s", audit).isTrue();
-            audit.assertClean();
-            assertThat(overlappingLeases(log))
-                    .as("a run held by two leases at once")
-                    .isEmpty();
-            assertThat(log)
-                    .as("a lease replaced while running")
-                    .noneMatch(e -> e.get("event").equals("taken over"));
-            // a run is claimed again only after its lease ended (a dispatch timed out on the loaded machine)
-            assertThat(claims).as("claims").isGreaterThanOrEqualTo(WINDOW.runs());
-            assertThat(maxInFlight).as("dispatches in flight at any claim").isBetween(2, MAX_IN_FLIGHT);
-            assertThat(providerConcurrency).isLessThanOrEqualTo(MAX_IN_FLIGHT);
-            assertThat(holders).as("more than one orchestrator claimed").isGreaterThan(1);
+                }
+            });
         }
+
+        boolean settled = Chaos.awaitSettled(db, WINDOW.runs(), Chaos.SETTLE);
+        settling.set(false);
+        tickers.shutdown();
+        tickers.awaitTermination(2, TimeUnit.MINUTES);
+        ChaosAudit audit = ChaosAudit.of(
+                db, new OrchestratorClient(stack.orchestratorUrl(), token), generator, List.of(WINDOW), Set.of());
+        List<Map<String, Object>> log =
+                db.query("SELECT run_id::text AS run, lease_token::text AS lease, leased_by, event, in_flight FROM "
+                        + "chaos_lease_log ORDER BY n");
+        long claims = log.stream().filter(e -> e.get("event").equals("claim")).count();
+        int maxInFlight = log.stream()
+                .filter(e -> e.get("in_flight") != null)
+                .mapToInt(e -> (Integer) e.get("in_flight"))
+                .max()
+                .orElse(0);
+        long reclaimed = claims - WINDOW.runs();
+        long holders = log.stream().map(e -> e.get("leased_by")).distinct().count();
+        int providerConcurrency = E2e.simulatorStats(Chaos.simulatorUrl(stack))
+                .path("max_concurrent_bar_requests")
+                .asInt();
+        Chaos.report(
+                "5 four orchestrators, two of each fetcher",
+                audit,
+                0,
+                "-",
+                Duration.ofNanos(System.nanoTime() - t0),
+                claims + " claims (" + reclaimed + " after a lease ended) by " + holders
+                        + " orchestrators, in flight at most " + maxInFlight + " of " + MAX_IN_FLIGHT
+                        + ", provider concurrency " + providerConcurrency);
+
+        assertThat(settled).as("settled: %s", audit).isTrue();
+        audit.assertClean();
+        assertThat(overlappingLeases(log))
+                .as("a run held by two leases at once")
+                .isEmpty();
+        assertThat(log)
+                .as("a lease replaced while running")
+                .noneMatch(e -> e.get("event").equals("taken over"));
+        // a run is claimed again only after its lease ended (a dispatch timed out on the loaded machine)
+        assertThat(claims).as("claims").isGreaterThanOrEqualTo(WINDOW.runs());
+        assertThat(maxInFlight).as("dispatches in flight at any claim").isBetween(2, MAX_IN_FLIGHT);
+        assertThat(providerConcurrency).isLessThanOrEqualTo(MAX_IN_FLIGHT);
+        assertThat(holders).as("more than one orchestrator claimed").isGreaterThan(1);
     }
 
     /** Runs whose log shows a claim while an earlier lease was not released, or a release of a lease not held. */

@@ -2,24 +2,19 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.localstack.Service;
-import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.TestDatabase;
-import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Chaos 2, 3 and 4: the provider misbehaves while a backfill runs unattended, with the short retry settings
@@ -44,43 +39,25 @@ class ChaosProviderFaultsTest {
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
 
     private static final List<ChaosAudit.Window> windows = new ArrayList<>();
-    private static TestDatabase db;
-    private static TestStack stack;
-    private static MarketSimulator generator;
-    private static OrchestratorClient orchestrator;
 
-    @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        String token = E2e.token();
-        stack = Chaos.stack(ChaosProviderFaultsTest.class, db.libpqUrl(), token)
-                .env(Service.SIMULATOR, "SIMULATOR_KEY_ID", KEY_ID)
-                .env(Service.SIMULATOR, "SIMULATOR_SECRET_KEY", SECRET)
-                .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "100")
-                .env("BACKFILL_ALPACA_KEY_ID", KEY_ID)
-                .env("BACKFILL_ALPACA_MAX_ATTEMPTS", Integer.toString(PAGE_ATTEMPTS))
-                .env("BACKFILL_GATE_PROBE_INTERVAL", PROBE_INTERVAL.toSeconds() + "s")
-                .env("BACKFILL_ALPACA_SECRET_KEY", SECRET)
-                // settings the orchestrator must not depend on: probes and ticker checks go through fetch-bars
-                .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_KEY_ID", "stale-" + KEY_ID)
-                .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_SECRET_KEY", "stale-secret")
-                .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9")
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
-                // a latency spike of the storm outlasts the client's timeouts
-                .env("BACKFILL_ALPACA_READ_TIMEOUT", "2s")
-                .env("BACKFILL_ALPACA_REQUEST_DEADLINE", "3s")
-                .build()
-                .start()
-                .awaitReady(Chaos.READY);
-        ChaosTimeline.install(db);
-        generator = MarketSimulator.start(0, SimulatorSettings.defaults());
-        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-    }
-
-    @AfterAll
-    static void stop() {
-        E2e.close(generator, stack, db);
-    }
+    @RegisterExtension
+    static final ChaosStack chaos = new ChaosStack()
+            .configure(stack -> stack.env(Service.SIMULATOR, "SIMULATOR_KEY_ID", KEY_ID)
+                    .env(Service.SIMULATOR, "SIMULATOR_SECRET_KEY", SECRET)
+                    .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "100")
+                    .env("BACKFILL_ALPACA_KEY_ID", KEY_ID)
+                    .env("BACKFILL_ALPACA_MAX_ATTEMPTS", Integer.toString(PAGE_ATTEMPTS))
+                    .env("BACKFILL_GATE_PROBE_INTERVAL", PROBE_INTERVAL.toSeconds() + "s")
+                    .env("BACKFILL_ALPACA_SECRET_KEY", SECRET)
+                    // settings the orchestrator must not depend on: probes and ticker checks go through fetch-bars
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_KEY_ID", "stale-" + KEY_ID)
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_SECRET_KEY", "stale-secret")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                    // a latency spike of the storm outlasts the client's timeouts
+                    .env("BACKFILL_ALPACA_READ_TIMEOUT", "2s")
+                    .env("BACKFILL_ALPACA_REQUEST_DEADLINE", "3s"))
+            .timeline();
 
     @Test
     @Order(1)
@@ -91,7 +68,7 @@ class ChaosProviderFaultsTest {
         ChaosTimeline.Span outage = fault(
                 "{\"outage_status\":503}",
                 OUTAGE,
-                () -> statusInOutage.append(orchestrator.status()),
+                () -> statusInOutage.append(chaos.orchestrator().status()),
                 "{\"outage_status\":0}");
         ProviderCalls calls = ProviderCalls.during(outage, PAGE_ATTEMPTS);
 
@@ -122,7 +99,7 @@ class ChaosProviderFaultsTest {
         ChaosTimeline.Span revoked = fault(
                 "{\"auth_revoked\":true}",
                 REVOKED,
-                () -> statusWhileRevoked.append(orchestrator.status()),
+                () -> statusWhileRevoked.append(chaos.orchestrator().status()),
                 "{\"auth_revoked\":false}");
         ProviderCalls calls = ProviderCalls.during(revoked, 1);
 
@@ -161,13 +138,13 @@ class ChaosProviderFaultsTest {
     void aStormOf429s5xxSpikesAndTruncatedPagesLosesNothing() {
         long t0 = System.nanoTime();
         enqueue("STORM", SimulatorSettings.DEFAULT_UNIVERSE.subList(40, 50)); // enqueue probes the tickers first
-        Chaos.faults(stack, """
+        Chaos.faults(chaos.stack(), """
                 {"too_many_requests_rate":0.3,"retry_after_seconds":1,"server_error_rate":0.2,
                  "latency_spike_rate":0.03,"latency_spike_ms":4000,"truncated_rate":0.05}""");
         try {
-            Chaos.awaitSettled(db, expectedRuns(), Chaos.SETTLE);
+            Chaos.awaitSettled(chaos.db(), expectedRuns(), Chaos.SETTLE);
         } finally {
-            Chaos.faults(stack, """
+            Chaos.faults(chaos.stack(), """
                     {"too_many_requests_rate":0,"server_error_rate":0,"latency_spike_rate":0,"truncated_rate":0}""");
         }
         settleReportAudit(
@@ -178,7 +155,7 @@ class ChaosProviderFaultsTest {
     private static ChaosAudit.Window enqueue(String name, List<String> symbols) {
         ChaosAudit.Window w = new ChaosAudit.Window(
                 symbols, Timeframe.h1, Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
-        orchestrator.call(w.enqueue(name));
+        chaos.orchestrator().call(w.enqueue(name));
         windows.add(w);
         return w;
     }
@@ -194,7 +171,7 @@ class ChaosProviderFaultsTest {
                 Duration.ofSeconds(90),
                 Duration.ofMillis(200),
                 () -> "no progress before the fault",
-                () -> db.queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'") >= target);
+                () -> chaos.db().queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'") >= target);
     }
 
     /**
@@ -203,12 +180,12 @@ class ChaosProviderFaultsTest {
      * {@code off}.
      */
     private static ChaosTimeline.Span fault(String on, Duration d, Runnable atTheEnd, String off) {
-        Chaos.faults(stack, on);
+        Chaos.faults(chaos.stack(), on);
         Instant from = Instant.now();
         E2e.sleep(d);
         atTheEnd.run();
         Instant to = Instant.now();
-        Chaos.faults(stack, off);
+        Chaos.faults(chaos.stack(), off);
         return new ChaosTimeline.Span(from, to);
     }
 
@@ -227,11 +204,11 @@ class ChaosProviderFaultsTest {
             long probes) {
 
         static ProviderCalls during(ChaosTimeline.Span fault, int perDispatch) {
-            ChaosTimeline.Snapshot timeline = ChaosTimeline.read(db);
+            ChaosTimeline.Snapshot timeline = ChaosTimeline.read(chaos.db());
             return new ProviderCalls(
                     fault,
                     timeline,
-                    ChaosTimeline.arrivalsInside(Chaos.providerCallTimes(stack), fault),
+                    ChaosTimeline.arrivalsInside(Chaos.providerCallTimes(chaos.stack()), fault),
                     perDispatch,
                     timeline.dispatchesThatCouldCall(fault),
                     timeline.probesDuring(fault));
@@ -269,8 +246,8 @@ class ChaosProviderFaultsTest {
     }
 
     private static ChaosAudit settleReportAudit(String scenario, String outageCalls, long t0, String notes) {
-        boolean settled = Chaos.awaitSettled(db, expectedRuns(), Chaos.SETTLE);
-        ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, windows, Set.of());
+        boolean settled = Chaos.awaitSettled(chaos.db(), expectedRuns(), Chaos.SETTLE);
+        ChaosAudit audit = ChaosAudit.of(chaos.db(), chaos.orchestrator(), chaos.generator(), windows, Set.of());
         Chaos.report(scenario, audit, 0, outageCalls, Duration.ofNanos(System.nanoTime() - t0), notes);
         assertThat(settled).as("settled: %s", audit).isTrue();
         return audit.assertClean();

@@ -2,24 +2,19 @@ package io.barsbackfill.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.orchestrator.api.StatusReport;
 import io.barsbackfill.orchestrator.api.StatusReport.CompletenessStatus;
 import io.barsbackfill.orchestrator.api.StatusReport.DefinitionStatus;
-import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.TestDatabase;
-import io.barsbackfill.teststack.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Chaos 10: the provider answers 200 but quietly gets the data wrong during a whole backfill, all four ways at
@@ -41,37 +36,18 @@ class ChaosQuietFaultsTest {
 
     private static final String QUIET_LEASE = "2m";
 
-    private static TestDatabase db;
-    private static TestStack stack;
-    private static MarketSimulator generator;
-    private static OrchestratorClient orchestrator;
-
-    @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        String token = E2e.token();
-        stack = Chaos.stack(ChaosQuietFaultsTest.class, db.libpqUrl(), token)
-                // Nothing here is killed or hung, so no lease needs to expire soon; with the chaos stack's 15 s
-                // lease (the dispatch timeout), a dispatch of 72 runs on a starved machine (load average 23 on
-                // 2 cores) timed out, and those runs' second attempts read as batch-mates charged.
-                .env("BACKFILL_QUEUE_LEASE_DURATION", QUIET_LEASE)
-                .build()
-                .start()
-                .awaitReady(Chaos.READY);
-        generator = MarketSimulator.start(0, SimulatorSettings.defaults());
-        orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-    }
-
-    @AfterAll
-    static void stop() {
-        E2e.close(generator, stack, db);
-    }
+    @RegisterExtension
+    static final ChaosStack chaos = new ChaosStack()
+            // Nothing here is killed or hung, so no lease needs to expire soon; with the chaos stack's 15 s
+            // lease (the dispatch timeout), a dispatch of 72 runs on a starved machine (load average 23 on
+            // 2 cores) timed out, and those runs' second attempts read as batch-mates charged.
+            .configure(stack -> stack.env("BACKFILL_QUEUE_LEASE_DURATION", QUIET_LEASE));
 
     @Test
     void quietFaultsLeaveNoRunSuccessWithBarsMissingAndChargeNoBatchMate() {
         long t0 = System.nanoTime();
         Chaos.faults(
-                stack,
+                chaos.stack(),
                 String.format(
                         "{\"omit_symbols\":[\"%s\"],\"end_early_symbols\":[\"%s\"],\"stray_bar_symbols\":[\"%s\"],"
                                 + "\"duplicate_timestamp_symbols\":[\"%s\"]}",
@@ -87,32 +63,33 @@ class ChaosQuietFaultsTest {
                         Timeframe.h4,
                         Instant.parse("2025-01-01T00:00:00Z"),
                         Instant.parse("2026-01-01T00:00:00Z")));
-        orchestrator.call(windows.get(0).enqueue("QUIET_H1"));
-        orchestrator.call(windows.get(1).enqueue("QUIET_H4"));
+        chaos.orchestrator().call(windows.get(0).enqueue("QUIET_H1"));
+        chaos.orchestrator().call(windows.get(1).enqueue("QUIET_H4"));
         long expected = windows.stream().mapToLong(ChaosAudit.Window::runs).sum();
 
         boolean settled;
         try {
-            settled = Chaos.awaitSettled(db, expected, Chaos.SETTLE);
+            settled = Chaos.awaitSettled(chaos.db(), expected, Chaos.SETTLE);
         } finally {
-            Chaos.faults(stack, """
+            Chaos.faults(chaos.stack(), """
                     {"omit_symbols":[],"end_early_symbols":[],"stray_bar_symbols":[],
                      "duplicate_timestamp_symbols":[]}""");
         }
-        ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, windows, Set.of());
+        ChaosAudit audit = ChaosAudit.of(chaos.db(), chaos.orchestrator(), chaos.generator(), windows, Set.of());
         Map<String, Long> healed = countsBySymbol("verification = 'healed'");
         long cutAndAfter = TICKERS.subList(TICKERS.indexOf(CUT), TICKERS.size()).stream()
                 .mapToLong(s -> healed.getOrDefault(s, 0L))
                 .sum();
-        long chargedBatchMates = db.queryLong(
-                "SELECT count(*) FROM job_runs WHERE attempt > 1 AND symbol NOT IN (?, ?, ?, ?)",
-                OMITTED,
-                STRAY,
-                REPEATED,
-                CUT);
-        long verified = db.queryLong("SELECT count(*) FROM job_runs WHERE verification IS NOT NULL");
-        StatusReport status = orchestrator.status();
-        long providerCalls = Chaos.providerCalls(stack);
+        long chargedBatchMates = chaos.db()
+                .queryLong(
+                        "SELECT count(*) FROM job_runs WHERE attempt > 1 AND symbol NOT IN (?, ?, ?, ?)",
+                        OMITTED,
+                        STRAY,
+                        REPEATED,
+                        CUT);
+        long verified = chaos.db().queryLong("SELECT count(*) FROM job_runs WHERE verification IS NOT NULL");
+        StatusReport status = chaos.orchestrator().status();
+        long providerCalls = Chaos.providerCalls(chaos.stack());
         Chaos.report(
                 "10 quiet faults: a ticker left out, sequences ended early, a stray bar, a repeated timestamp",
                 audit,
@@ -138,7 +115,7 @@ class ChaosQuietFaultsTest {
         assertThat(chargedBatchMates)
                 .as("runs of tickers that did nothing wrong charged an attempt")
                 .isZero();
-        assertThat(db.queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
+        assertThat(chaos.db().queryLong("SELECT count(*) FROM job_runs WHERE status <> 'success'"))
                 .isZero();
         assertThat(healed.getOrDefault(OMITTED, 0L))
                 .as("runs of the left-out ticker dispatched with others were healed")
@@ -148,7 +125,9 @@ class ChaosQuietFaultsTest {
                 .as("each run of the stray ticker that began a sequence dropped its stray bar")
                 .isPositive();
         assertThat(rejected(REPEATED)).isPositive();
-        assertThat(db.queryLong("SELECT count(*) FROM provider_gate WHERE consecutive_failures > 0 OR state = 'open'"))
+        assertThat(chaos.db()
+                        .queryLong(
+                                "SELECT count(*) FROM provider_gate WHERE consecutive_failures > 0 OR state = 'open'"))
                 .as("one ticker's bars never charge the provider gate")
                 .isZero();
         for (DefinitionStatus d : status.definitions()) {
@@ -162,12 +141,13 @@ class ChaosQuietFaultsTest {
 
     private static Map<String, Long> countsBySymbol(String where) {
         Map<String, Long> counts = new HashMap<>();
-        db.query("SELECT symbol, count(*) AS n FROM job_runs WHERE " + where + " GROUP BY symbol")
+        chaos.db()
+                .query("SELECT symbol, count(*) AS n FROM job_runs WHERE " + where + " GROUP BY symbol")
                 .forEach(r -> counts.put((String) r.get("symbol"), (Long) r.get("n")));
         return counts;
     }
 
     private static long rejected(String symbol) {
-        return db.queryLong("SELECT coalesce(sum(bars_rejected), 0) FROM job_runs WHERE symbol = ?", symbol);
+        return chaos.db().queryLong("SELECT coalesce(sum(bars_rejected), 0) FROM job_runs WHERE symbol = ?", symbol);
     }
 }

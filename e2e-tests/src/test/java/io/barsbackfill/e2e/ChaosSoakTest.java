@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Chaos 9, the soak (not in the default run: {@code ./mvnw -B -pl e2e-tests -am verify -Psoak}, see
@@ -37,59 +38,58 @@ class ChaosSoakTest {
             .mapToObj(i -> "Q" + (char) ('A' + i / 26 / 26 % 26) + (char) ('A' + i / 26 % 26) + (char) ('A' + i % 26))
             .toList();
 
+    @RegisterExtension
+    static final ChaosStack chaos = new ChaosStack()
+            .generator(SimulatorSettings.defaults().withUniverse(SYMBOLS))
+            .configure(stack -> stack.env(Service.SIMULATOR, "SIMULATOR_UNIVERSE", String.join(",", SYMBOLS))
+                    .env(
+                            Service.SIMULATOR,
+                            "SIMULATOR_FAULTS",
+                            "{\"server_error_rate\":0.05,\"too_many_requests_rate\":0.03,\"retry_after_seconds\":1,"
+                                    + "\"truncated_rate\":0.02}")
+                    .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "50")
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_PLAN_MAX_RUNS", "20000"));
+
     @Test
     void twoHundredSymbolsUnderTenPercentFaultsForFiveMinutes() {
-        long t0 = System.nanoTime();
-        String token = E2e.token();
-        SimulatorSettings universe = SimulatorSettings.defaults().withUniverse(SYMBOLS);
-        try (TestDatabase db = TestDatabase.create();
-                TestStack stack = Chaos.stack(ChaosSoakTest.class, db.libpqUrl(), token)
-                        .env(Service.SIMULATOR, "SIMULATOR_UNIVERSE", String.join(",", SYMBOLS))
-                        .env(
-                                Service.SIMULATOR,
-                                "SIMULATOR_FAULTS",
-                                "{\"server_error_rate\":0.05,\"too_many_requests_rate\":0.03,\"retry_after_seconds\":1,"
-                                        + "\"truncated_rate\":0.02}")
-                        .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "50")
-                        .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_PLAN_MAX_RUNS", "20000")
-                        .build()
-                        .start()
-                        .awaitReady(Chaos.READY);
-                MarketSimulator generator = MarketSimulator.start(0, universe)) {
-            OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
-            List<ChaosAudit.Window> windows = new ArrayList<>();
-            int year = 2025;
-            windows.addAll(enqueueYear(orchestrator, year));
-            String before = tables(db);
-            long soakEnds = System.nanoTime() + Duration.ofMinutes(SOAK_MINUTES).toNanos();
-            long nextEnqueue = System.nanoTime()
-                    + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
-            while (System.nanoTime() < soakEnds) {
-                if (System.nanoTime() >= nextEnqueue && year > 2001) {
-                    windows.addAll(enqueueYear(orchestrator, --year));
-                    nextEnqueue = System.nanoTime()
-                            + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
-                }
-                E2e.sleep(Duration.ofSeconds(1));
+        long t0 = chaos.startedNanos();
+        String token = chaos.token();
+        TestDatabase db = chaos.db();
+        TestStack stack = chaos.stack();
+        MarketSimulator generator = chaos.generator();
+        OrchestratorClient orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
+        List<ChaosAudit.Window> windows = new ArrayList<>();
+        int year = 2025;
+        windows.addAll(enqueueYear(orchestrator, year));
+        String before = tables(db);
+        long soakEnds = System.nanoTime() + Duration.ofMinutes(SOAK_MINUTES).toNanos();
+        long nextEnqueue =
+                System.nanoTime() + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
+        while (System.nanoTime() < soakEnds) {
+            if (System.nanoTime() >= nextEnqueue && year > 2001) {
+                windows.addAll(enqueueYear(orchestrator, --year));
+                nextEnqueue = System.nanoTime()
+                        + Duration.ofSeconds(ENQUEUE_EVERY_SECONDS).toNanos();
             }
-            long expected = windows.stream().mapToLong(ChaosAudit.Window::runs).sum();
-            boolean settled = Chaos.awaitSettled(db, expected, Duration.ofMinutes(10));
-            E2e.sleep(Duration.ofSeconds(2)); // the functions' backends report their statistics within a second
-            String after = tables(db);
-            ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, windows, Set.of());
-            long calls = Chaos.providerCalls(stack);
-            Chaos.report(
-                    "9 soak: 200 symbols, 10 % faults, " + SOAK_MINUTES + " min",
-                    audit,
-                    0,
-                    "-",
-                    Duration.ofNanos(System.nanoTime() - t0),
-                    calls + " provider calls; years 2025 back to " + year);
-            System.out.println("tables before the soak:\n" + before + "tables after the soak:\n" + after);
-
-            assertThat(settled).as("settled: %s", audit).isTrue();
-            audit.assertClean();
+            E2e.sleep(Duration.ofSeconds(1));
         }
+        long expected = windows.stream().mapToLong(ChaosAudit.Window::runs).sum();
+        boolean settled = Chaos.awaitSettled(db, expected, Duration.ofMinutes(10));
+        E2e.sleep(Duration.ofSeconds(2)); // the functions' backends report their statistics within a second
+        String after = tables(db);
+        ChaosAudit audit = ChaosAudit.of(db, orchestrator, generator, windows, Set.of());
+        long calls = Chaos.providerCalls(stack);
+        Chaos.report(
+                "9 soak: 200 symbols, 10 % faults, " + SOAK_MINUTES + " min",
+                audit,
+                0,
+                "-",
+                Duration.ofNanos(System.nanoTime() - t0),
+                calls + " provider calls; years 2025 back to " + year);
+        System.out.println("tables before the soak:\n" + before + "tables after the soak:\n" + after);
+
+        assertThat(settled).as("settled: %s", audit).isTrue();
+        audit.assertClean();
     }
 
     /** A year of h1 for all 200 symbols, as four definitions of 50. */

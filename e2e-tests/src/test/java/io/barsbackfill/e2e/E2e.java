@@ -80,15 +80,20 @@ final class E2e {
      * orchestrator's schedule is off so the test decides when to tick.
      */
     static TestStack.Builder stack(Class<?> test, TestDatabase db, URI provider, String token) {
-        return TestStack.builder(layout())
-                .logDir(logDir(test))
-                .databaseUrl(db.libpqUrl())
-                .token(token)
-                .provider(Provider.external(provider))
-                .javaOptions("-XX:TieredStopAtLevel=1") // less JIT at start, as the chaos stacks
+        return stack(test, logDir(test), db, provider, token);
+    }
+
+    /** As {@link #stack(Class, TestDatabase, URI, String)}, logging to {@code logDir}. */
+    static TestStack.Builder stack(Class<?> test, Path logDir, TestDatabase db, URI provider, String token) {
+        return TestStack.builder(TestStack.local(layout())
+                        .logDir(logDir)
+                        .databaseUrl(db.libpqUrl())
+                        .token(token)
+                        .provider(Provider.external(provider))
+                        .javaOptions("-XX:TieredStopAtLevel=1") // less JIT at start, as the chaos stacks
+                        .events(line -> System.out.println(test.getSimpleName() + ": " + line)))
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", "off")
-                .env(Service.ORCHESTRATOR, CONNECTION_WAIT, "30s")
-                .events(line -> System.out.println(test.getSimpleName() + ": " + line));
+                .env(Service.ORCHESTRATOR, CONNECTION_WAIT, "30s");
     }
 
     static String token() {

@@ -21,10 +21,7 @@ class InternalTokenTest {
     @Test
     void functionsRefuseToStartWithoutAToken() {
         try (TestDatabase db = TestDatabase.create();
-                TestStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), null)
-                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("no-token"))
-                        .build()
-                        .start()) {
+                TestStack stack = stack("no-token", db, null).build().start()) {
             E2e.assertEachRefusesToStart(stack, "without a token", p -> "BACKFILL_INTERNAL_TOKEN");
         }
     }
@@ -33,11 +30,7 @@ class InternalTokenTest {
     void aMissingOrWrongTokenGets401() throws Exception {
         String token = E2e.token();
         try (TestDatabase db = TestDatabase.create();
-                TestStack stack = E2e.stack(InternalTokenTest.class, db, URI.create("http://127.0.0.1:9"), token)
-                        .logDir(E2e.logDir(InternalTokenTest.class).resolve("with-token"))
-                        .build()
-                        .start()
-                        .awaitReady(E2e.READY)) {
+                TestStack stack = stack("with-token", db, token).build().start().awaitReady(E2e.READY)) {
             HttpJson http = new HttpJson();
             Duration t = Duration.ofSeconds(10);
             Map<URI, String> endpoints = Map.of(
@@ -82,5 +75,15 @@ class InternalTokenTest {
                         .doesNotContain(token);
             }
         }
+    }
+
+    /** The functions wired to a provider nobody listens on, logging to {@code part} of this class's log folder. */
+    private static TestStack.Builder stack(String part, TestDatabase db, String token) {
+        return E2e.stack(
+                InternalTokenTest.class,
+                E2e.logDir(InternalTokenTest.class).resolve(part),
+                db,
+                URI.create("http://127.0.0.1:9"),
+                token);
     }
 }

@@ -9,8 +9,6 @@ import io.barsbackfill.localstack.Service;
 import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.simulator.MarketSimulator;
 import io.barsbackfill.simulator.SimulatorSettings;
-import io.barsbackfill.testing.TestDatabase;
-import io.barsbackfill.teststack.TestStack;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two orchestrator processes on one database, ticked at the same moment again and again while dispatches
@@ -34,69 +31,50 @@ class TwoOrchestratorsTest {
     private static final Instant TO = Instant.parse("2025-09-01T00:00:00Z");
     private static final int SLICES = 8;
 
-    private static TestDatabase db;
-    private static MarketSimulator simulator;
-    private static TestStack stack;
-    private static List<OrchestratorClient> orchestrators;
-
-    @BeforeAll
-    static void start() {
-        db = TestDatabase.create();
-        simulator = MarketSimulator.start(0, SimulatorSettings.defaults().withLatency(Duration.ofMillis(400)));
-        String token = E2e.token();
-        stack = E2e.stack(TwoOrchestratorsTest.class, db, simulator.baseUrl(), token)
-                .orchestrators(2)
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
-                // dispatches sized to one page of 1,000 bars: two tickers' month of h1 fits (at most 2 x 368 bars),
-                // two months do not, so each dispatch is one slice and there are enough for both orchestrators
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_DISPATCH_PAGES", "1")
-                .env("BACKFILL_ALPACA_PAGE_LIMIT", "1000")
-                // the provider's pace is not what this test is about: at the default's a request per 315 ms, it set
-                // the test's length
-                .env("BACKFILL_RATE_LIMIT_PER_MINUTE", E2e.FAST_PROVIDER_BUDGET)
-                // short ticks, so that both keep coming back for the slots the other frees
-                .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s")
-                .build()
-                .start()
-                .awaitReady(E2e.READY);
-        orchestrators = stack.orchestratorUrls().stream()
-                .map(u -> new OrchestratorClient(u, token))
-                .toList();
-    }
-
-    @AfterAll
-    static void stop() {
-        E2e.close(stack, simulator, db);
-    }
+    @RegisterExtension
+    static final E2eStack e2e = new E2eStack()
+            .simulator(SimulatorSettings.defaults().withLatency(Duration.ofMillis(400)))
+            .configure(stack -> stack.orchestrators(2)
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT))
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
+                    // dispatches sized to one page of 1,000 bars: two tickers' month of h1 fits (at most 2 x 368
+                    // bars), two months do not, so each dispatch is one slice and there are enough for both
+                    // orchestrators
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_DISPATCH_PAGES", "1")
+                    .env("BACKFILL_ALPACA_PAGE_LIMIT", "1000")
+                    // the provider's pace is not what this test is about: at the default's a request per 315 ms,
+                    // it set the test's length
+                    .env("BACKFILL_RATE_LIMIT_PER_MINUTE", E2e.FAST_PROVIDER_BUDGET)
+                    // short ticks, so that both keep coming back for the slots the other frees
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_TICK_BUDGET", "1s"));
 
     @Test
     void concurrentTicksNeverDispatchARunTwiceNorExceedTheCap() {
-        assertThat(orchestrators).hasSize(2);
-        orchestrators
+        assertThat(e2e.orchestrators()).hasSize(2);
+        e2e.orchestrators()
                 .get(0)
                 .call(OrchestratorClient.enqueueRequest(
                         "TWO_ORCHESTRATORS", SYMBOLS, "h1", FROM.toString(), TO.toString(), null));
-        simulator.resetCounters(); // count only what the fetchers ask from here on (enqueue probed the tickers)
+        e2e.simulator().resetCounters(); // count only what the fetchers ask from here on (enqueue probed the tickers)
 
         // each orchestrator ticked in a loop of its own, both at once, until the work is done
-        List<CompletableFuture<List<TickResult>>> loops = orchestrators.stream()
+        List<CompletableFuture<List<TickResult>>> loops = e2e.orchestrators().stream()
                 .map(o -> CompletableFuture.supplyAsync(() -> tickUntilDone(o)))
                 .toList();
         List<TickResult> ticks = new ArrayList<>();
         loops.forEach(l -> ticks.addAll(l.join()));
         int rounds = ticks.size();
         long runs = SYMBOLS.size() * SLICES;
-        assertThat(db.query("SELECT status, attempt, count(*) AS n FROM job_runs GROUP BY status, attempt"))
+        assertThat(e2e.db().query("SELECT status, attempt, count(*) AS n FROM job_runs GROUP BY status, attempt"))
                 .as("every run succeeded on its first and only attempt")
                 .containsExactly(Map.of("status", "success", "attempt", 1, "n", runs));
         long delivered = ticks.stream().mapToLong(TickResult::jobsDispatched).sum();
         long requests = ticks.stream().mapToLong(TickResult::dispatches).sum();
-        long dispatchIds = db.queryLong("SELECT count(DISTINCT dispatch_id) FROM job_runs");
-        MarketSimulator.Stats stats = simulator.stats();
-        JsonNode overHttp = E2e.simulatorStats(simulator.baseUrl());
-        List<Map<String, Object>> byInstance =
-                db.query("SELECT leased_by, count(*) AS runs, count(DISTINCT dispatch_id) AS dispatches FROM job_runs "
+        long dispatchIds = e2e.db().queryLong("SELECT count(DISTINCT dispatch_id) FROM job_runs");
+        MarketSimulator.Stats stats = e2e.simulator().stats();
+        JsonNode overHttp = E2e.simulatorStats(e2e.simulator().baseUrl());
+        List<Map<String, Object>> byInstance = e2e.db()
+                .query("SELECT leased_by, count(*) AS runs, count(DISTINCT dispatch_id) AS dispatches FROM job_runs "
                         + "GROUP BY leased_by ORDER BY leased_by");
         System.out.printf(
                 "two orchestrators: %d ticks, %d runs delivered in %d dispatches; "
@@ -119,16 +97,17 @@ class TwoOrchestratorsTest {
         assertThat(overHttp.path("bar_requests").asLong()).isEqualTo(stats.barRequests());
         assertThat(byInstance).as("both orchestrators dispatched").hasSize(2);
         for (String symbol : SYMBOLS) {
-            assertThat(E2e.compareBars(db, simulator, symbol, Timeframe.h1, FROM, TO))
+            assertThat(E2e.compareBars(e2e.db(), e2e.simulator(), symbol, Timeframe.h1, FROM, TO))
                     .isEmpty();
         }
-        assertThat(stack.orchestratorUrls()).extracting(URI::getPort).doesNotHaveDuplicates();
+        assertThat(e2e.stack().orchestratorUrls()).extracting(URI::getPort).doesNotHaveDuplicates();
     }
 
     private static List<TickResult> tickUntilDone(OrchestratorClient orchestrator) {
         List<TickResult> ticks = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (E2e.unfinished(db) > 0 || db.queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * SLICES) {
+        while (E2e.unfinished(e2e.db()) > 0
+                || e2e.db().queryLong("SELECT count(*) FROM job_runs") < SYMBOLS.size() * SLICES) {
             TickResult tick = orchestrator.tick();
             ticks.add(tick);
             assertThat(tick.errors()).as("tick errors").isEmpty();

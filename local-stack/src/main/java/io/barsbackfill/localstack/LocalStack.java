@@ -169,6 +169,17 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
+        /** The provider set, for callers that lay out their own processes ({@link #build(List)}). */
+        public Provider provider() {
+            return provider;
+        }
+
+        /** JVM options after the default ones and those of {@code BACKFILL_JAVA_OPTS}, so they win. */
+        public Builder javaOptions(String... options) {
+            javaOptions.addAll(Arrays.asList(options));
+            return this;
+        }
+
         /** Use 8080/8081/8082/18080 when free (a free port otherwise); by default every port is a free one. */
         public Builder preferDefaultPorts(boolean prefer) {
             this.preferDefaultPorts = prefer;

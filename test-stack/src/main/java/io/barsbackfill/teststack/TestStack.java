@@ -8,7 +8,6 @@ import io.barsbackfill.localstack.process.ManagedProcess;
 import io.barsbackfill.localstack.process.Ports;
 import io.barsbackfill.localstack.process.ProcessSpec;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The local deployment of {@code ./backfill} ({@link LocalStack}) as the end-to-end tests and benchmarks need
@@ -45,8 +43,18 @@ public final class TestStack implements AutoCloseable {
         this.providerUrl = providerUrl;
     }
 
-    public static Builder builder(Layout layout) {
-        return new Builder(layout);
+    /**
+     * The wiring of a test stack, set on {@link LocalStack.Builder} (log directory, database, token, provider, JVM
+     * options, events): none of this JVM's settings reach the processes, and every port is a free one. Settings
+     * are the {@link Builder}'s ({@link Builder#env}).
+     */
+    public static LocalStack.Builder local(Layout layout) {
+        return LocalStack.builder(layout, Map.of()).preferDefaultPorts(false);
+    }
+
+    /** What to start on {@code local}'s wiring (made with {@link #local}). */
+    public static Builder builder(LocalStack.Builder local) {
+        return new Builder(local);
     }
 
     /** Starts every process at once (see {@link #awaitReady}). */
@@ -121,52 +129,17 @@ public final class TestStack implements AutoCloseable {
         stack.close();
     }
 
-    /** What to start and how to wire it; the wiring is {@link LocalStack.Builder}'s. */
+    /** What to start: how many instances of which services, and their settings. */
     public static final class Builder {
-        private final Layout layout;
-        private final List<Consumer<LocalStack.Builder>> wiring = new ArrayList<>();
-        private Provider provider = Provider.simulator();
+        private final LocalStack.Builder local;
         private int orchestrators = 1;
         private int fetcherInstances = 1;
         private final Set<Service> services = EnumSet.allOf(Service.class);
+        private final Map<String, String> functionEnv = new LinkedHashMap<>();
         private final Map<Service, Map<String, String>> serviceEnv = new EnumMap<>(Service.class);
-        private final List<String> javaOptions = new ArrayList<>();
 
-        private Builder(Layout layout) {
-            this.layout = layout;
-        }
-
-        public Builder logDir(Path dir) {
-            return wire(local -> local.logDir(dir));
-        }
-
-        public Builder databaseUrl(String url) {
-            return wire(local -> local.databaseUrl(url));
-        }
-
-        /** The internal token; null starts the functions without one. */
-        public Builder token(String token) {
-            return wire(local -> local.token(token));
-        }
-
-        public Builder provider(Provider provider) {
-            this.provider = provider;
-            return wire(local -> local.provider(provider));
-        }
-
-        /** A setting for all three functions; null removes it from their environment. */
-        public Builder env(String name, String value) {
-            return wire(local -> local.env(name, value));
-        }
-
-        /** Receives one line per process stopped. */
-        public Builder events(Consumer<String> events) {
-            return wire(local -> local.events(events));
-        }
-
-        private Builder wire(Consumer<LocalStack.Builder> setting) {
-            wiring.add(setting);
-            return this;
+        private Builder(LocalStack.Builder local) {
+            this.local = local;
         }
 
         /** How many orchestrator processes on the same database ({@code orchestrator}, {@code orchestrator-2}, ...). */
@@ -194,26 +167,25 @@ public final class TestStack implements AutoCloseable {
             return this;
         }
 
-        /** A setting for one service's processes; null removes it from their environment. */
+        /** A setting for all three functions' processes; null removes it from their environment. */
+        public Builder env(String name, String value) {
+            functionEnv.put(name, value);
+            return this;
+        }
+
+        /** A setting for one service's processes, after those for all; null removes it from their environment. */
         public Builder env(Service service, String name, String value) {
             serviceEnv.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(name, value);
             return this;
         }
 
-        /** JVM options after the default ones, so they win. */
-        public Builder javaOptions(String... options) {
-            javaOptions.addAll(Arrays.asList(options));
-            return this;
-        }
-
         public TestStack build() {
-            LocalStack.Builder local = localBuilder();
+            Provider provider = local.provider();
             Ports ports = new Ports();
             List<ProcessSpec> specs = new ArrayList<>();
             Optional<URI> providerUrl = provider.baseUrl();
             if (provider.kind() == Provider.Kind.SIMULATOR && services.contains(Service.SIMULATOR)) {
-                ProcessSpec simulator = instance(
-                                local, Service.SIMULATOR, Service.SIMULATOR.module(), ports, providerUrl)
+                ProcessSpec simulator = instance(Service.SIMULATOR, Service.SIMULATOR.module(), ports, providerUrl)
                         .build();
                 specs.add(simulator);
                 providerUrl = Optional.of(LocalStack.url(simulator));
@@ -223,7 +195,7 @@ public final class TestStack implements AutoCloseable {
                 List<URI> urls = new ArrayList<>();
                 fetchers.put(fetcher, urls);
                 for (int i = 1; services.contains(fetcher) && i <= fetcherInstances; i++) {
-                    ProcessSpec spec = instance(local, fetcher, instanceName(fetcher, i), ports, providerUrl)
+                    ProcessSpec spec = instance(fetcher, instanceName(fetcher, i), ports, providerUrl)
                             .build();
                     specs.add(spec);
                     urls.add(LocalStack.url(spec));
@@ -232,7 +204,7 @@ public final class TestStack implements AutoCloseable {
             List<URI> orchestratorUrls = new ArrayList<>();
             for (int i = 1; services.contains(Service.ORCHESTRATOR) && i <= orchestrators; i++) {
                 String name = instanceName(Service.ORCHESTRATOR, i);
-                ProcessSpec.Builder b = instance(local, Service.ORCHESTRATOR, name, ports, providerUrl);
+                ProcessSpec.Builder b = instance(Service.ORCHESTRATOR, name, ports, providerUrl);
                 dispatchTo(b, "BACKFILL_FETCH_BARS_URL", fetchers.get(Service.FETCH_BARS), i);
                 dispatchTo(b, "BACKFILL_FETCH_BARS_BATCH_URL", fetchers.get(Service.FETCH_BARS_BATCH), i);
                 if (orchestrators > 1) {
@@ -246,19 +218,12 @@ public final class TestStack implements AutoCloseable {
             return new TestStack(local.build(specs), orchestratorUrls, fetchers, providerUrl);
         }
 
-        /** None of this JVM's settings, only the JVM options and what is set here; free ports. */
-        private LocalStack.Builder localBuilder() {
-            Map<String, String> environment =
-                    javaOptions.isEmpty() ? Map.of() : Map.of("BACKFILL_JAVA_OPTS", String.join(" ", javaOptions));
-            LocalStack.Builder local = LocalStack.builder(layout, environment).preferDefaultPorts(false);
-            wiring.forEach(setting -> setting.accept(local));
-            return local;
-        }
-
         /** One instance with this service's own settings (the orchestrator's come after its wiring). */
-        private ProcessSpec.Builder instance(
-                LocalStack.Builder local, Service service, String name, Ports ports, Optional<URI> providerUrl) {
+        private ProcessSpec.Builder instance(Service service, String name, Ports ports, Optional<URI> providerUrl) {
             ProcessSpec.Builder b = local.instance(service, name, ports.free(), providerUrl);
+            if (service != Service.SIMULATOR) {
+                functionEnv.forEach(b::env);
+            }
             if (service != Service.ORCHESTRATOR) {
                 serviceEnv.getOrDefault(service, Map.of()).forEach(b::env);
             }

@@ -20,10 +20,8 @@ class TestStackTest {
 
     @Test
     void overridesAndRemovals() {
-        TestStack stack = TestStack.builder(LAYOUT)
-                .databaseUrl(DB)
-                .token(null)
-                .provider(Provider.alpaca())
+        TestStack stack = TestStack.builder(
+                        TestStack.local(LAYOUT).databaseUrl(DB).token(null).provider(Provider.alpaca()))
                 .orchestrators(2)
                 .env("BACKFILL_QUEUE_LEASE_DURATION", "5s")
                 .env(Service.ORCHESTRATOR, "DATABASE_URL", "postgresql://role@127.0.0.1/bars")
@@ -46,8 +44,7 @@ class TestStackTest {
 
     @Test
     void orchestratorsDispatchRoundRobinOverTheFetcherInstances() {
-        TestStack stack = TestStack.builder(LAYOUT)
-                .databaseUrl(DB)
+        TestStack stack = TestStack.builder(TestStack.local(LAYOUT).databaseUrl(DB))
                 .orchestrators(3)
                 .fetcherInstances(2)
                 .only(Service.ORCHESTRATOR, Service.FETCH_BARS, Service.SIMULATOR)
@@ -79,9 +76,8 @@ class TestStackTest {
 
     @Test
     void noSettingOfThisJvmReachesTheProcessesAndTheOptionsWin() {
-        TestStack stack = TestStack.builder(LAYOUT)
-                .databaseUrl(DB)
-                .javaOptions("-Xmx300m", "-XX:TieredStopAtLevel=1")
+        TestStack stack = TestStack.builder(
+                        TestStack.local(LAYOUT).databaseUrl(DB).javaOptions("-Xmx300m", "-XX:TieredStopAtLevel=1"))
                 .build();
         for (ProcessSpec spec : stack.specs()) {
             List<String> command = spec.command();

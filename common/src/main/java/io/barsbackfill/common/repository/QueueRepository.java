@@ -242,7 +242,8 @@ public class QueueRepository {
     private final Pool pool;
     private final BackfillConfig.Queue queue;
 
-    QueueRepository(Pool pool, BackfillConfig config) {
+    /** Public for use outside CDI: the benchmarks' no-op fetcher runs the fetchers' statements through it. */
+    public QueueRepository(Pool pool, BackfillConfig config) {
         this.pool = pool;
         this.queue = config.queue();
     }

@@ -2,7 +2,10 @@ package io.barsbackfill.orchestrator.function;
 
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.domain.Ticker;
+import io.barsbackfill.orchestrator.CounterDifference;
 import io.barsbackfill.orchestrator.Definition;
+import io.barsbackfill.orchestrator.GapClasses;
+import io.barsbackfill.orchestrator.Removal;
 import io.barsbackfill.orchestrator.api.AuditReport;
 import io.barsbackfill.orchestrator.api.AuditReport.Finding;
 import io.barsbackfill.orchestrator.api.AuditReport.GapCounts;
@@ -13,9 +16,6 @@ import io.barsbackfill.orchestrator.api.EnqueueResult;
 import io.barsbackfill.orchestrator.api.RecountResult;
 import io.barsbackfill.orchestrator.api.RemoveResult;
 import io.barsbackfill.orchestrator.api.TickResult;
-import io.barsbackfill.orchestrator.repository.AuditRepository.GapClasses;
-import io.barsbackfill.orchestrator.repository.RecountRepository;
-import io.barsbackfill.orchestrator.repository.RemovalRepository.Removal;
 import io.barsbackfill.orchestrator.service.AuditService.Audit;
 import io.barsbackfill.orchestrator.service.AuditService.Figures;
 import io.barsbackfill.orchestrator.service.CompareService.Comparison;
@@ -92,7 +92,7 @@ final class OrchestratorAnswers {
                 r.deleteBars() ? done.barsDeleted() : null);
     }
 
-    static RecountResult recount(List<RecountRepository.Difference> found) {
+    static RecountResult recount(List<CounterDifference> found) {
         return new RecountResult(
                 "recount",
                 found.size(),

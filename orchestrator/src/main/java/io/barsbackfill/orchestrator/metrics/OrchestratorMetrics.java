@@ -47,6 +47,12 @@ public class OrchestratorMetrics {
             "cancelled",
             Counts::cancelled);
 
+    private static final List<String> GAUGE_NAMES = List.of(
+            "backfill.runs",
+            "backfill.dispatches.in.flight",
+            "backfill.queue.oldest.queued.seconds",
+            "backfill.provider.gate.open");
+
     private final MeterRegistry registry;
     private final StatusRepository status;
     private final ProviderGate gate;
@@ -58,6 +64,7 @@ public class OrchestratorMetrics {
         this.registry = registry;
         this.status = status;
         this.gate = gate;
+        takeOverNames();
         BY_STATUS.forEach((name, count) -> gauges.add(Gauge.builder(
                         "backfill.runs",
                         last,
@@ -97,12 +104,27 @@ public class OrchestratorMetrics {
 
     /**
      * The injected registry is Micrometer's global one, which outlives this application when another starts in the
-     * same JVM (tests): a gauge left there would keep showing this instance's last values to the next one, whose
-     * own registration of the same name is then ignored.
+     * same JVM (tests, dev mode's reloads), and a registration whose name is taken returns the meter already there,
+     * bound to the state of the instance that registered it. One left there would show another instance's figures
+     * (NaN for one that never read them) for good: so this instance removes any gauge of its names first, rather
+     * than rely on every earlier instance having removed its own when it was destroyed.
+     */
+    private void takeOverNames() {
+        for (String name : GAUGE_NAMES) {
+            registry.find(name).meters().forEach(registry::remove);
+        }
+    }
+
+    /**
+     * Only this instance's gauges: a newer instance may have taken the names over (meters are equal by id, so
+     * this compares identities).
      */
     @PreDestroy
     void unregister() {
-        gauges.forEach(registry::remove);
+        gauges.stream()
+                .filter(g ->
+                        registry.find(g.getId().getName()).meters().stream().anyMatch(m -> m == g))
+                .forEach(registry::remove);
     }
 
     /** Counts the tick by its result ({@code healthy}, {@code warning}, {@code error}); refreshes the figures. */

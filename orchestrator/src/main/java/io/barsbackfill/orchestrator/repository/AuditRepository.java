@@ -3,6 +3,7 @@ package io.barsbackfill.orchestrator.repository;
 import io.barsbackfill.common.domain.CalendarPeriods.Period;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.domain.Timeframe;
+import io.barsbackfill.orchestrator.GapClasses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -214,20 +215,6 @@ public class AuditRepository {
         /** Sessions without a bar that nothing explains: unverified ones and provider holes. */
         public long unexplainedSessions() {
             return gaps.unverified() + gaps.providerHoles();
-        }
-    }
-
-    /** A run's sessions without a bar, by class (see {@link #AUDIT}). */
-    public record GapClasses(long notListed, long noTrades, long providerHoles, long unverified) {
-
-        public static final GapClasses NONE = new GapClasses(0, 0, 0, 0);
-
-        public GapClasses plus(GapClasses o) {
-            return new GapClasses(
-                    notListed + o.notListed,
-                    noTrades + o.noTrades,
-                    providerHoles + o.providerHoles,
-                    unverified + o.unverified);
         }
     }
 }

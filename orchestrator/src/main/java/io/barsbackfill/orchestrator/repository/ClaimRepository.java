@@ -39,14 +39,15 @@ import java.util.UUID;
  * Claims ready runs in dispatches of one timeframe and series sized to fill whole provider pages
  * ({@link DispatchPacking}), leasing each run with its own token. Claimers of
  * every instance take turns on an advisory lock, so the number of dispatches in flight they read cannot
- * change before they claim: across all instances it never exceeds {@code max-in-flight}.
+ * change before they claim: across all instances it never exceeds {@code max-in-flight}. The statements the queue
+ * benchmark measures are public for it (module {@code benchmarks}), so that it runs them, not copies.
  */
 @ApplicationScoped
 public class ClaimRepository {
 
     static final String TAKE_TURN = "SELECT pg_advisory_xact_lock(hashtextextended('bars-backfill:claim', 0))";
 
-    static final String IN_FLIGHT = """
+    public static final String IN_FLIGHT = """
             SELECT count(DISTINCT dispatch_id) AS dispatches
             FROM job_runs
             WHERE status = 'running' AND lease_expires_at > now() AND dispatch_id IS NOT NULL""";
@@ -57,7 +58,7 @@ public class ClaimRepository {
      * scan stops after at most $1 rows at any queue depth and any number of backoffs. The rows the packing leaves
      * out are unlocked when the claim commits.
      */
-    static final String CANDIDATES = """
+    public static final String CANDIDATES = """
             SELECT id, symbol, timeframe, provider, feed, adjustment, slice_from, slice_to, priority
             FROM job_runs
             WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()

@@ -1,12 +1,12 @@
 package io.barsbackfill.orchestrator.repository;
 
+import io.barsbackfill.orchestrator.CounterDifference;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * {@code recount}: the run counters of migration V5 ({@code run_counts}, {@code definition_run_counts}) against
@@ -91,20 +91,8 @@ public class RecountRepository {
         this.operator = operator;
     }
 
-    /** A key whose counter differed: {@code definition} null is the whole queue's counter of that status. */
-    public record Difference(
-            UUID definitionId,
-            String definition,
-            String status,
-            long countedRuns,
-            long actualRuns,
-            long countedRowsWritten,
-            long actualRowsWritten,
-            long countedBarsFetched,
-            long actualBarsFetched) {}
-
     /** Compares, and replaces the counters when anything differs; answers the differences found. */
-    public Uni<List<Difference>> recount() {
+    public Uni<List<CounterDifference>> recount() {
         return operator.run(conn -> conn.query(LOCK_TIMEOUT)
                 .execute()
                 .call(() -> conn.query(LOCK_RUNS).execute())
@@ -112,7 +100,7 @@ public class RecountRepository {
                 .call(() -> conn.query(ACTUAL).execute())
                 .chain(() -> conn.query(DIFFERENCES).execute())
                 .map(rows -> {
-                    List<Difference> found = new ArrayList<>();
+                    List<CounterDifference> found = new ArrayList<>();
                     rows.forEach(r -> found.add(difference(r)));
                     return found;
                 })
@@ -126,8 +114,8 @@ public class RecountRepository {
                 .replaceWithVoid();
     }
 
-    private static Difference difference(Row r) {
-        return new Difference(
+    private static CounterDifference difference(Row r) {
+        return new CounterDifference(
                 r.getUUID("job_def_id"),
                 r.getString("name"),
                 r.getString("status"),

@@ -2,6 +2,7 @@ package io.barsbackfill.orchestrator.repository;
 
 import io.barsbackfill.common.domain.JobStatus;
 import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.orchestrator.Removal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -81,9 +82,6 @@ public class RemovalRepository {
         this.operator = operator;
         this.queue = queue;
     }
-
-    /** What a removal changed (or, dry, would change). */
-    public record Removal(long runsCancelled, long runsShared, long barsDeleted) {}
 
     /**
      * Removes the definition in one transaction; {@code dryRun} only counts (the definition is locked while it

@@ -28,12 +28,13 @@ import java.util.UUID;
  * figure is read from an index of migration V3 (docs/benchmarks.md has the plans at a million runs). Rows with
  * timestamps are read in the binary format (prepared), which decodes every value PostgreSQL accepts, infinities
  * included ({@link Rows#timestamp}); ages are null for infinite values, and free text is clipped, so no value in a
- * row can make the report fail.
+ * row can make the report fail. The statements are public for the queue benchmark (module {@code benchmarks}),
+ * so that it measures them, not copies.
  */
 @ApplicationScoped
 public class StatusRepository {
 
-    static final String TOTALS = """
+    public static final String TOTALS = """
             WITH by_status AS (
                 SELECT status, sum(runs) AS runs, sum(rows_written) AS rows_written, sum(bars_fetched) AS bars_fetched
                 FROM run_counts GROUP BY status)
@@ -54,7 +55,7 @@ public class StatusRepository {
             FROM by_status""";
 
     /** $1 window in seconds. */
-    static final String THROUGHPUT = """
+    public static final String THROUGHPUT = """
             SELECT count(*) FILTER (WHERE status = 'success') AS succeeded,
                    count(*) FILTER (WHERE status = 'failed') AS failed,
                    coalesce(sum(bars_fetched), 0) AS bars_fetched,
@@ -63,7 +64,7 @@ public class StatusRepository {
             WHERE status IN ('success', 'failed') AND finished_at >= now() - make_interval(secs => $1)""";
 
     /** Failed runs, and queued runs carrying their last attempt's error, by code; latest message as sample. */
-    static final String ERRORS = """
+    public static final String ERRORS = """
             SELECT g.status, left(g.error_code, 100) AS error_code, g.runs, g.last_hour, s.sample
             FROM (SELECT status, error_code, count(*) AS runs,
                          count(*) FILTER (WHERE updated_at >= now() - interval '60 minutes') AS last_hour
@@ -76,7 +77,7 @@ public class StatusRepository {
                 ORDER BY r.updated_at DESC LIMIT 1) s ON true
             ORDER BY g.status, g.runs DESC, g.error_code""";
 
-    static final String DEFINITIONS = """
+    public static final String DEFINITIONS = """
             SELECT d.id, d.name, d.enabled, d.timeframe, d.provider, d.feed, d.adjustment,
                    cardinality(d.symbols) AS symbols,
                    d.window_from, d.window_to, d.priority, d.planned_to,
@@ -97,7 +98,7 @@ public class StatusRepository {
      * The latest refresh of each definition that has one: the runs it queued again, by what happened since.
      * Reads only refreshed runs (partial index {@code job_runs_refreshed}), not every run of every definition.
      */
-    static final String REFRESHES = """
+    public static final String REFRESHES = """
             WITH refreshed AS (
                 SELECT l.job_def_id, r.refreshed_at, r.status, r.rows_written
                 FROM job_runs r JOIN job_definition_runs l ON l.job_run_id = r.id
@@ -129,9 +130,9 @@ public class StatusRepository {
             WHERE r.status = 'success'
             GROUP BY l.job_def_id""";
 
-    static final String COMPACT = "SELECT compact_run_counts()";
+    public static final String COMPACT = "SELECT compact_run_counts()";
 
-    static final String HEARTBEATS = """
+    public static final String HEARTBEATS = """
             SELECT left(name, 200) AS name, status, left(message, 500) AS message, left(version, 100) AS version,
                    last_seen, age_seconds(last_seen) AS age_seconds
             FROM orchestrator_heartbeat

@@ -4,12 +4,12 @@ import io.barsbackfill.common.config.BackfillConfig;
 import io.barsbackfill.common.domain.ErrorCode;
 import io.barsbackfill.common.domain.Ticker;
 import io.barsbackfill.common.repository.QueueRepository.Filter;
+import io.barsbackfill.orchestrator.CounterDifference;
+import io.barsbackfill.orchestrator.Removal;
 import io.barsbackfill.orchestrator.repository.DefinitionRepository;
 import io.barsbackfill.orchestrator.repository.QueueControlRepository;
 import io.barsbackfill.orchestrator.repository.RecountRepository;
-import io.barsbackfill.orchestrator.repository.RecountRepository.Difference;
 import io.barsbackfill.orchestrator.repository.RemovalRepository;
-import io.barsbackfill.orchestrator.repository.RemovalRepository.Removal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -82,7 +82,7 @@ public class QueueControlService {
     }
 
     /** The counters' differences from the runs, repaired when there are any. */
-    public Uni<List<Difference>> recount() {
+    public Uni<List<CounterDifference>> recount() {
         return recounts.recount().invoke(found -> {
             if (found.isEmpty()) {
                 LOG.info("recount: the run counters equal the runs");

@@ -1,6 +1,8 @@
-package io.barsbackfill.orchestrator.repository;
+package io.barsbackfill.benchmarks;
 
 import io.barsbackfill.common.repository.QueueRepository;
+import io.barsbackfill.orchestrator.repository.ClaimRepository;
+import io.barsbackfill.orchestrator.repository.StatusRepository;
 import io.barsbackfill.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,16 +13,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The claim and the {@code status} queries on a queue of a million runs, many of them waiting out a backoff:
- * EXPLAIN (ANALYZE, BUFFERS) of each statement and its median time. It lives in the orchestrator's repository
- * package to run the orchestrator's own statements ({@link QueueRepository}, {@link ClaimRepository},
- * {@link StatusRepository}), not
- * copies of them. For comparison it also runs the claim's ready scan as it was before migration V3
+ * EXPLAIN (ANALYZE, BUFFERS) of each statement and its median time. It runs the orchestrator's own statements
+ * ({@link QueueRepository}, {@link ClaimRepository}, {@link StatusRepository} make them public for it), not copies
+ * of them. For comparison it also runs the claim's ready scan as it was before migration V3
  * ({@link #CLAIM_BEFORE_V3}).
  *
- * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.barsbackfill.orchestrator.repository.QueueBenchmark
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.barsbackfill.benchmarks.QueueBenchmark
  * [runs=1000000] [rounds=5]}
  */
 public final class QueueBenchmark {
@@ -76,6 +79,8 @@ public final class QueueBenchmark {
             try (Statement s = c.createStatement()) {
                 s.execute("PREPARE candidates(int) AS " + ClaimRepository.CANDIDATES);
                 s.execute("PREPARE throughput(double precision) AS " + StatusRepository.THROUGHPUT);
+                // QueueRepository.LEASE's parameters in order: lease_seconds, instance, ids, dispatch_ids
+                s.execute("PREPARE lease(double precision, text, uuid[], uuid[]) AS " + QueueRepository.LEASE.sql());
             }
 
             Map<String, Double> medians = new LinkedHashMap<>();
@@ -213,12 +218,7 @@ public final class QueueBenchmark {
                 }
             }
             long start = System.nanoTime();
-            List<Object[]> claimed = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("EXECUTE claim(5, 50, 300, 'bench')")) {
-                while (r.next()) {
-                    claimed.add(new Object[] {r.getObject("id"), r.getObject("lease_token")});
-                }
-            }
+            List<Object[]> claimed = claim(s);
             for (Object[] run : claimed) {
                 complete.setObject(1, run[0]);
                 complete.setObject(2, run[1]);
@@ -229,6 +229,36 @@ public final class QueueBenchmark {
             c.rollback();
             c.setAutoCommit(true);
         }
+    }
+
+    /**
+     * The orchestrator's claim, statement by statement: runs whose backoff ended come due, 250 candidates are read
+     * and leased in five dispatches of 50 (the packing by pages is left out). Answers each run's id and lease token.
+     */
+    private static List<Object[]> claim(Statement s) throws SQLException {
+        s.execute(QueueRepository.COME_DUE.sql());
+        List<UUID> ids = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("EXECUTE candidates(250)")) {
+            while (r.next()) {
+                ids.add(r.getObject("id", UUID.class));
+            }
+        }
+        List<UUID> dispatches = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            dispatches.add(new UUID(0, i / 50));
+        }
+        List<Object[]> claimed = new ArrayList<>();
+        try (ResultSet r = s.executeQuery(
+                "EXECUTE lease(300, 'bench', %s, %s)".formatted(uuidArray(ids), uuidArray(dispatches)))) {
+            while (r.next()) {
+                claimed.add(new Object[] {r.getObject("id"), r.getObject("lease_token")});
+            }
+        }
+        return claimed;
+    }
+
+    private static String uuidArray(List<UUID> ids) {
+        return ids.stream().map(UUID::toString).collect(Collectors.joining(",", "'{", "}'::uuid[]"));
     }
 
     /** Runs {@code sql} in a transaction that is rolled back; answers its time in ms, printing the plan if asked. */
