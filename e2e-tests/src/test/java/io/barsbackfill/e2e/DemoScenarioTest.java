@@ -161,7 +161,67 @@ class DemoScenarioTest {
             assertThat(audit.path("empty_runs").asLong()).isZero();
             assertThat(audit.path("runs").asLong()).isEqualTo(61L * 25);
             assertThat(audit.path("bars_stored").asLong()).isEqualTo(bars);
+
+            theSameTickersFromMassiveAreASecondSeriesBesideAlpacas(db, from, to, bars);
         }
+    }
+
+    /**
+     * {@code ./backfill demo --provider massive} on the database holding Alpaca's demo: the same tickers and
+     * window as another series, its bars exactly the ones the simulator's Massive aggregates serve, Alpaca's bars
+     * untouched; its requests against the fewest Massive's limit allows (the m1 bars in each ticker's whole window
+     * divided by the 50,000 a request may count, rounded up).
+     */
+    private static void theSameTickersFromMassiveAreASecondSeriesBesideAlpacas(
+            TestDatabase db, Instant from, Instant to, long alpacaBars) throws Exception {
+        String alpacaBefore = barsFingerprint(db);
+        Demo massive = runDemo(db, "massive", Map.of(), "--provider", "massive");
+        assertThat(massive.exitCode()).as(massive.describe()).isZero();
+        assertThat(massive.output())
+                .contains(
+                        "enqueued   MASSIVE_US_BATCH_1: 50 symbols",
+                        "enqueued   MASSIVE_US_BATCH_2: 11 symbols",
+                        "audit all definitions (massive/sip/raw): 1,525 slices of 61 symbols",
+                        "0 unexplained gaps, 0 duplicates",
+                        "demo done");
+        assertThat(db.query("SELECT provider, feed, status, count(*) AS n FROM job_runs "
+                        + "GROUP BY provider, feed, status ORDER BY provider"))
+                .containsExactly(
+                        Map.of("provider", "alpaca", "feed", "iex", "status", "success", "n", 61L * 25),
+                        Map.of("provider", "massive", "feed", "sip", "status", "success", "n", 61L * 25));
+        assertThat(barsFingerprint(db, "alpaca")).as("Alpaca's bars untouched").isEqualTo(alpacaBefore);
+
+        List<String> differences = new ArrayList<>();
+        long minimumRequests = 0;
+        try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults())) {
+            for (String ticker : DemoScenario.tickers()) {
+                differences.addAll(E2e.compareBars(db, simulator, ticker, Timeframe.h1, from, to, "massive"));
+                minimumRequests += (simulator.baseAggregates(ticker, Timeframe.h1, from, to) + 49_999) / 50_000;
+            }
+        }
+        assertThat(differences).as("stored vs served by Massive's aggregates").isEmpty();
+        assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE provider = 'massive'"))
+                .as("the same bars, another series")
+                .isEqualTo(alpacaBars);
+
+        long requests = massive.output()
+                .lines()
+                .filter(l -> l.startsWith("provider requests this run"))
+                .map(l ->
+                        l.replaceAll(".*?([\\d,]+) massive_aggregates.*", "$1").replace(",", ""))
+                .mapToLong(Long::parseLong)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no request count in " + massive.output()));
+        String line = String.format(
+                "DEMO --provider massive: %d aggregates requests, the minimum %d (%.2fx), in %.1f s (%s)",
+                requests,
+                minimumRequests,
+                (double) requests / minimumRequests,
+                massive.seconds(),
+                massive.backfillLine());
+        System.out.println(line);
+        Files.writeString(E2e.logDir(DemoScenarioTest.class).resolve("DEMO-massive.txt"), line + "\n");
+        assertThat(requests).as(line).isBetween(minimumRequests, minimumRequests * 2);
     }
 
     /** {@code ./backfill audit --json} against an orchestrator started on the demo's database. */
@@ -266,13 +326,15 @@ class DemoScenarioTest {
         return runDemo(db, label, Map.of());
     }
 
-    private static Demo runDemo(TestDatabase db, String label, Map<String, String> settings)
+    private static Demo runDemo(TestDatabase db, String label, Map<String, String> settings, String... args)
             throws IOException, InterruptedException {
         Path dir = E2e.logDir(DemoScenarioTest.class).resolve(label);
         Files.createDirectories(dir);
         Path log = dir.resolve("backfill-demo.out");
-        ProcessBuilder pb = new ProcessBuilder(
-                        E2e.layout().home().resolve("backfill").toString(), "demo")
+        List<String> command =
+                new ArrayList<>(List.of(E2e.layout().home().resolve("backfill").toString(), "demo"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(E2e.layout().home().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -324,8 +386,15 @@ class DemoScenarioTest {
     }
 
     private static String barsFingerprint(TestDatabase db) {
-        return db.query("SELECT count(*) AS n, sum(hashtextextended(symbol || ts::text || xmin::text || "
-                        + "fetched_at::text, 0)::numeric) AS h, max(fetched_at) AS latest FROM ohlc_bars")
+        return barsFingerprint(db, "alpaca");
+    }
+
+    private static String barsFingerprint(TestDatabase db, String provider) {
+        return db.query(
+                        "SELECT count(*) AS n, sum(hashtextextended(symbol || ts::text || xmin::text || "
+                                + "fetched_at::text, 0)::numeric) AS h, max(fetched_at) AS latest FROM ohlc_bars "
+                                + "WHERE provider = ?",
+                        provider)
                 .get(0)
                 .toString();
     }

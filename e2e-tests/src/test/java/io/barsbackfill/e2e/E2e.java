@@ -133,8 +133,20 @@ final class E2e {
      */
     static List<String> compareBars(
             TestDatabase db, MarketSimulator simulator, String ticker, Timeframe timeframe, Instant from, Instant to) {
+        return compareBars(db, simulator, ticker, timeframe, from, to, "alpaca");
+    }
+
+    /** The same for {@code provider}'s default raw series (Alpaca's {@code iex}, Massive's {@code sip}). */
+    static List<String> compareBars(
+            TestDatabase db,
+            MarketSimulator simulator,
+            String ticker,
+            Timeframe timeframe,
+            Instant from,
+            Instant to,
+            String provider) {
         List<Bar> served = simulator.bars(ticker, timeframe, from, to);
-        List<Bar> stored = storedBars(db, ticker, timeframe, from, to);
+        List<Bar> stored = storedBars(db, ticker, timeframe, from, to, provider);
         List<String> differences = new ArrayList<>();
         if (served.size() != stored.size()) {
             differences.add(ticker + ": " + stored.size() + " bars stored, " + served.size() + " served");
@@ -148,16 +160,24 @@ final class E2e {
     }
 
     static List<Bar> storedBars(TestDatabase db, String ticker, Timeframe timeframe, Instant from, Instant to) {
+        return storedBars(db, ticker, timeframe, from, to, "alpaca");
+    }
+
+    static List<Bar> storedBars(
+            TestDatabase db, String ticker, Timeframe timeframe, Instant from, Instant to, String provider) {
         String sql = """
                 SELECT ts, open, high, low, close, volume, vwap, trade_count FROM ohlc_bars
-                WHERE symbol = ? AND timeframe = ? AND feed = 'iex' AND adjustment = 'raw' AND ts >= ? AND ts < ?
+                WHERE symbol = ? AND timeframe = ? AND provider = ? AND feed = ? AND adjustment = 'raw'
+                  AND ts >= ? AND ts < ?
                 ORDER BY ts""";
         try (Connection c = db.connect();
                 PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, ticker);
             st.setString(2, timeframe.name());
-            st.setTimestamp(3, Timestamp.from(from));
-            st.setTimestamp(4, Timestamp.from(to));
+            st.setString(3, provider);
+            st.setString(4, provider.equals("massive") ? "sip" : "iex");
+            st.setTimestamp(5, Timestamp.from(from));
+            st.setTimestamp(6, Timestamp.from(to));
             List<Bar> bars = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

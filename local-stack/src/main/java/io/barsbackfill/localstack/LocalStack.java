@@ -82,6 +82,12 @@ public final class LocalStack implements AutoCloseable {
         return orchestrator == null ? null : url(orchestrator);
     }
 
+    /** The market simulator; null when this deployment uses another provider. */
+    public URI simulatorUrl() {
+        ProcessSpec simulator = specs.get(Service.SIMULATOR.module());
+        return simulator == null ? null : url(simulator);
+    }
+
     public ProcessGroup group() {
         return group;
     }

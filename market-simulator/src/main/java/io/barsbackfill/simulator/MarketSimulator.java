@@ -278,6 +278,17 @@ public final class MarketSimulator implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * What Massive's {@code limit} counts for a request of {@code timeframe} bars of {@code ticker} with
+     * {@code from <= t < to}: its base aggregates, the m1 bars for m* and h*, the d1 bars for d1 and w1.
+     */
+    public long baseAggregates(String ticker, Timeframe timeframe, Instant from, Instant to) {
+        boolean daily = timeframe == Timeframe.d1 || timeframe == Timeframe.w1;
+        return generator
+                .starts(ticker, daily ? Timeframe.d1 : Timeframe.m1, from, to)
+                .count();
+    }
+
     @Override
     public void close() {
         server.stop(0);

@@ -1,5 +1,6 @@
 package io.barsbackfill.cli.command;
 
+import io.barsbackfill.cli.client.HttpJson;
 import io.barsbackfill.cli.client.OrchestratorClient;
 import io.barsbackfill.cli.client.OrchestratorException;
 import io.barsbackfill.cli.client.TickDriver;
@@ -14,9 +15,12 @@ import io.barsbackfill.localstack.Tokens;
 import io.barsbackfill.localstack.process.ManagedProcess;
 import io.barsbackfill.orchestrator.api.AuditReport;
 import io.barsbackfill.orchestrator.api.EnqueueResult;
+import io.barsbackfill.orchestrator.api.OrchestratorRequest;
 import io.barsbackfill.orchestrator.api.StatusReport;
 import io.barsbackfill.orchestrator.api.StatusReport.DefinitionStatus;
 import io.barsbackfill.orchestrator.api.StatusReport.FailureGroup;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code backfill demo}: the original's scenario end to end on this machine. The orchestrator's own schedule
@@ -47,10 +52,17 @@ import picocli.CommandLine.Command;
         })
 public final class DemoCommand implements Callable<Integer> {
 
-    static final List<DefinitionSpec> SCENARIO = DemoScenario.DEFINITIONS;
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(90);
 
+    @Option(
+            names = "--provider",
+            paramLabel = "PROVIDER",
+            description = "alpaca (US_BATCH_1, US_BATCH_2, the default) or massive (MASSIVE_US_BATCH_1, "
+                    + "MASSIVE_US_BATCH_2: the same tickers as another series, kept beside Alpaca's).")
+    String provider = DemoScenario.ALPACA;
+
+    private List<DefinitionSpec> scenario;
     private final Map<String, String> env;
     private final Console console;
     private volatile boolean interrupted;
@@ -64,8 +76,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        console.line("bars-backfill demo: 61 US tickers as US_BATCH_1 (50) and US_BATCH_2 (11), "
-                + DemoScenario.TIMEFRAME + " bars, " + DemoScenario.FROM + " .. " + DemoScenario.TO);
+        if (!List.of(DemoScenario.ALPACA, DemoScenario.MASSIVE).contains(provider)) {
+            throw new UsageException("--provider must be alpaca or massive (got '" + provider + "')");
+        }
+        scenario = DemoScenario.definitions(provider);
+        console.line("bars-backfill demo: 61 US tickers as " + scenario.get(0).name() + " (50) and "
+                + scenario.get(1).name() + " (11), " + DemoScenario.TIMEFRAME + " bars from " + provider + ", "
+                + DemoScenario.FROM + " .. " + DemoScenario.TO);
         LocalDeployment deployment = new LocalDeployment(env, console);
         deployment.prepareDatabase();
         deployment.describeProvider();
@@ -93,6 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
                 enqueueScenario(client);
                 outcome = drive(client, stack);
                 summary(deployment, outcome);
+                providerRequests(stack);
                 audit(client);
                 console.line("stopping the processes started:");
             }
@@ -115,17 +133,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Enqueues each definition; one that exists with the same settings is "already there". */
     private void enqueueScenario(OrchestratorClient client) {
-        for (DefinitionSpec def : SCENARIO) {
+        for (DefinitionSpec def : scenario) {
             try {
                 EnqueueResult created = client.call(
-                        OrchestratorClient.enqueueRequest(
-                                def.name(),
-                                def.symbols(),
-                                def.timeframe(),
-                                def.from().toString(),
-                                def.to().toString(),
-                                null,
-                                "skip"),
+                        OrchestratorRequest.builder("enqueue")
+                                .name(def.name())
+                                .symbols(def.symbols())
+                                .timeframe(def.timeframe())
+                                .from(def.from().toString())
+                                .to(def.to().toString())
+                                .onUnknown("skip")
+                                .provider(def.provider())
+                                .build(),
                         EnqueueResult.class);
                 console.line(String.format(
                         "enqueued   %s: %d symbols, %s slices, %s runs",
@@ -201,7 +220,7 @@ public final class DemoCommand implements Callable<Integer> {
             StatusReport status, ScenarioProgress progress, ProgressMeter meter, Instant finished, long dispatched) {}
 
     private Outcome drive(OrchestratorClient client, LocalStack stack) {
-        ScenarioProgress baseline = ScenarioProgress.of(status(client), SCENARIO);
+        ScenarioProgress baseline = ScenarioProgress.of(status(client), scenario);
         if (baseline.running() > 0) {
             console.line(
                     "note: " + Answers.num(baseline.running()) + " runs are still leased by a run that was stopped "
@@ -242,14 +261,14 @@ public final class DemoCommand implements Callable<Integer> {
                     continue;
                 }
                 Instant now = Instant.now();
-                ScenarioProgress p = ScenarioProgress.of(status, SCENARIO);
+                ScenarioProgress p = ScenarioProgress.of(status, scenario);
                 console.live(meter.line(p, now), false);
                 TickDriver.Completed last = driver.last();
                 if (last != null
                         && last.at().isBefore(asked)
                         && last.slicesCreated() == 0
                         && p.idle()
-                        && p.found() == SCENARIO.size()) {
+                        && p.found() == scenario.size()) {
                     console.live(meter.line(p, now), true);
                     console.endLive();
                     return new Outcome(status, p, meter, now, driver.dispatchedTotal());
@@ -285,7 +304,7 @@ public final class DemoCommand implements Callable<Integer> {
                         "SESSIONS WITH BARS")
                 .numeric(1, 2, 3, 4, 5, 6);
         List<DefinitionStatus> defined = new ArrayList<>();
-        for (DefinitionSpec def : SCENARIO) {
+        for (DefinitionSpec def : scenario) {
             ScenarioProgress one = ScenarioProgress.of(o.status(), List.of(def));
             List<DefinitionStatus> found =
                     ScenarioProgress.definition(o.status(), def.name()).stream().toList();
@@ -330,7 +349,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             StoredBars.Count stored = StoredBars.inSlicesOf(
                     deployment.database,
-                    SCENARIO.stream().map(DefinitionSpec::name).toList());
+                    scenario.stream().map(DefinitionSpec::name).toList());
             console.line("bars stored in ohlc_bars inside the " + Answers.num(stored.runs()) + " runs' slices ("
                     + stored.from() + " .. " + stored.to() + ", grid-aligned): " + Answers.num(stored.bars())
                     + " (counted in the database)");
@@ -354,10 +373,38 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What the local simulator served since it started, by endpoint: the provider requests this run made (the
+     * functions' retries included), for comparison with what the provider's limits predict.
+     */
+    private void providerRequests(LocalStack stack) {
+        URI simulator = stack.simulatorUrl();
+        if (simulator == null) {
+            return;
+        }
+        try {
+            HttpJson.Answer stats = new HttpJson().get(simulator.resolve("/_simulator/stats"), Duration.ofSeconds(5));
+            List<String> counts = new ArrayList<>();
+            stats.json().path("requests").fields().forEachRemaining(e -> {
+                if (e.getValue().asLong() > 0) {
+                    counts.add(Answers.num(e.getValue().asLong()) + " " + e.getKey());
+                }
+            });
+            console.line("provider requests this run (the simulator's count): "
+                    + (counts.isEmpty() ? "none" : String.join(", ", counts)));
+        } catch (IOException e) {
+            console.error("could not read the simulator's request count: " + e.getMessage());
+        }
+    }
+
     /** The audit of the stored bars against the calendar, in one line ({@code ./backfill audit} for the details). */
     private void audit(OrchestratorClient client) {
         try {
-            console.line(client.call(OrchestratorClient.request("audit"), AuditReport.class)
+            console.line(client.call(
+                            OrchestratorRequest.builder("audit")
+                                    .provider(provider)
+                                    .build(),
+                            AuditReport.class)
                     .summary());
         } catch (OrchestratorException e) {
             console.error("audit failed: " + e.getMessage());
@@ -365,7 +412,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void sql(LocalDeployment deployment) {
-        String names = SCENARIO.stream().map(d -> "'" + d.name() + "'").collect(Collectors.joining(", "));
+        String names = scenario.stream().map(d -> "'" + d.name() + "'").collect(Collectors.joining(", "));
         console.line("");
         console.line("the data stays in place; check it with psql:");
         if (env.get("DATABASE_URL") == null || env.get("DATABASE_URL").isBlank()) {
@@ -379,9 +426,8 @@ public final class DemoCommand implements Callable<Integer> {
                 + "l.job_def_id = d.id JOIN job_runs r ON r.id = l.job_run_id WHERE d.name IN (" + names
                 + ") GROUP BY d.name ORDER BY d.name\"");
         console.line("  psql \"$DATABASE_URL\" -c \"SELECT symbol, count(*) AS bars, min(ts), max(ts) FROM ohlc_bars "
-                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME
-                + "' AND feed = 'iex' AND adjustment = 'raw' GROUP BY symbol "
-                + "ORDER BY symbol\"");
+                + "WHERE timeframe = '" + DemoScenario.TIMEFRAME + "' AND provider = '" + provider
+                + "' GROUP BY symbol ORDER BY symbol\"");
     }
 
     private static StatusReport status(OrchestratorClient client) {
