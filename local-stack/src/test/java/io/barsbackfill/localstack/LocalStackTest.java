@@ -81,7 +81,7 @@ class LocalStackTest {
         LocalStack stack = LocalStack.builder(LAYOUT)
                 .databaseUrl(DB)
                 .token("t")
-                .provider(Provider.alpaca())
+                .provider(Provider.real())
                 .build();
         assertThat(stack.specs())
                 .extracting(ProcessSpec::name)
@@ -144,7 +144,7 @@ class LocalStackTest {
         LocalStack stack = LocalStack.builder(LAYOUT)
                 .databaseUrl(DB)
                 .token(null)
-                .provider(Provider.alpaca())
+                .provider(Provider.real())
                 .env("BACKFILL_QUEUE_LEASE_DURATION", "5s")
                 .env("BACKFILL_ORCHESTRATOR_SCHEDULE", null)
                 .build();
@@ -181,7 +181,7 @@ class LocalStackTest {
         assertThat(Provider.fromEnvironment(Map.of()).kind()).isEqualTo(Provider.Kind.SIMULATOR);
         assertThat(Provider.fromEnvironment(Map.of("BACKFILL_ALPACA_KEY_ID", "k", "BACKFILL_ALPACA_SECRET_KEY", "s"))
                         .kind())
-                .isEqualTo(Provider.Kind.ALPACA);
+                .isEqualTo(Provider.Kind.REAL);
         assertThat(Provider.fromEnvironment(Map.of(
                         "BACKFILL_ALPACA_BASE_URL",
                         "http://h:1",
@@ -190,9 +190,15 @@ class LocalStackTest {
                         "BACKFILL_ALPACA_SECRET_KEY",
                         "s")))
                 .isEqualTo(Provider.external(URI.create("http://h:1")));
+        assertThat(Provider.fromEnvironment(Map.of("BACKFILL_MASSIVE_API_KEY", "m"))
+                        .kind())
+                .as("a Massive key alone: the real providers, no simulator")
+                .isEqualTo(Provider.Kind.REAL);
+        assertThat(Provider.real().describe(Map.of("BACKFILL_MASSIVE_API_KEY", "MASSIVEKEY")))
+                .isEqualTo("Massive aggregates (key from BACKFILL_MASSIVE_API_KEY)");
         assertThatThrownBy(() -> Provider.fromEnvironment(Map.of("BACKFILL_ALPACA_KEY_ID", "k")))
                 .hasMessageContaining("set both");
-        String described = Provider.alpaca()
+        String described = Provider.real()
                 .describe(Map.of("BACKFILL_ALPACA_KEY_ID", "KEYVALUE", "BACKFILL_ALPACA_SECRET_KEY", "SECRETVALUE"));
         assertThat(described)
                 .doesNotContain("KEYVALUE")

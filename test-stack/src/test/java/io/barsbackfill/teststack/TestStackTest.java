@@ -21,7 +21,7 @@ class TestStackTest {
     @Test
     void overridesAndRemovals() {
         TestStack stack = TestStack.builder(
-                        TestStack.local(LAYOUT).databaseUrl(DB).token(null).provider(Provider.alpaca()))
+                        TestStack.local(LAYOUT).databaseUrl(DB).token(null).provider(Provider.real()))
                 .orchestrators(2)
                 .env("BACKFILL_QUEUE_LEASE_DURATION", "5s")
                 .env(Service.ORCHESTRATOR, "DATABASE_URL", "postgresql://role@127.0.0.1/bars")
