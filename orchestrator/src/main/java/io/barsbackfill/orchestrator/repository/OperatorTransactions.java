@@ -11,8 +11,8 @@ import java.util.function.Function;
 /**
  * Operator actions that read or rewrite whole tables ({@code audit}, {@code recount}, {@code remove}, {@code
  * retry}, {@code refresh}, {@code cancel}, {@code compare}) may take longer than the bound of the functions' own
- * statements: they run in a transaction under {@code backfill.database.operator-statement-timeout}. {@code SET LOCAL} ends with the
- * transaction, so through a pooler in transaction mode it never reaches another client.
+ * statements: they run in a transaction under {@code backfill.database.operator-statement-timeout}. {@code SET
+ * LOCAL} ends with the transaction, so through a pooler in transaction mode it never reaches another client.
  */
 @ApplicationScoped
 public class OperatorTransactions {
