@@ -200,6 +200,14 @@ class DemoScenarioTest {
             }
         }
         assertThat(differences).as("stored vs served by Massive's aggregates").isEmpty();
+        JsonNode compared =
+                asAUserWould(db, "compare", "--definition", "US_BATCH_1", "--with", "MASSIVE_US_BATCH_1", "--json");
+        assertThat(compared.path("series").asText()).isEqualTo("alpaca/iex/raw");
+        assertThat(compared.path("with_series").asText()).isEqualTo("massive/sip/raw");
+        assertThat(compared.path("slices_compared").asLong()).as("%s", compared).isEqualTo(50L * 25);
+        assertThat(compared.path("sessions_differing").asLong())
+                .as("the simulator serves both providers the same bars: %s", compared.path("summary"))
+                .isZero();
         assertThat(db.queryLong("SELECT count(*) FROM ohlc_bars WHERE provider = 'massive'"))
                 .as("the same bars, another series")
                 .isEqualTo(alpacaBars);
@@ -226,6 +234,11 @@ class DemoScenarioTest {
 
     /** {@code ./backfill audit --json} against an orchestrator started on the demo's database. */
     private static JsonNode auditAsAUserWould(TestDatabase db) throws Exception {
+        return asAUserWould(db, "audit", "--json");
+    }
+
+    /** {@code ./backfill <args>} against an orchestrator started on the demo's database; its answer. */
+    private static JsonNode asAUserWould(TestDatabase db, String... args) throws Exception {
         String token = E2e.token();
         try (MarketSimulator simulator = MarketSimulator.start(0, SimulatorSettings.defaults());
                 TestStack stack = E2e.stack(DemoScenarioTest.class, db, simulator.baseUrl(), token)
@@ -244,7 +257,7 @@ class DemoScenarioTest {
                             new PrintStream(out, true, StandardCharsets.UTF_8),
                             new PrintStream(err, true, StandardCharsets.UTF_8),
                             false)
-                    .run("audit", "--json");
+                    .run(args);
             assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
             return HttpJson.JSON.readTree(out.toString(StandardCharsets.UTF_8));
         }
