@@ -82,7 +82,7 @@ class ProviderGateTest extends OrchestratorTestBase {
         assertThat(status.getString("provider.next_probe_at")).isNotNull();
         assertThat(status.getInt("runs.failed")).isZero();
         assertThat(action("tick").statusCode(200).extract().<String>path("gate"))
-                .startsWith("open (PROVIDER_UNAVAILABLE)");
+                .startsWith("alpaca open (PROVIDER_UNAVAILABLE)");
 
         simulator.faults(SimulatorFaults.NONE);
         tickUntilAllSucceeded(Duration.ofSeconds(30));

@@ -55,20 +55,23 @@ public class ClaimRepository {
     /**
      * $1 rows: the ready runs in claim order, highest priority first, then the oldest slice, locked for this
      * claim. It reads {@code job_runs_claimable} in this order, which holds no run waiting out a backoff, so the
-     * scan stops after at most $1 rows at any queue depth and any number of backoffs. The rows the packing leaves
-     * out are unlocked when the claim commits.
+     * scan stops after at most $1 rows at any queue depth and any number of backoffs. The runs of a provider
+     * whose gate is open stay queued (its fetchers would only give them back); while one is open the scan reads
+     * past that provider's ready runs to the others'. The rows the packing leaves out are unlocked when the claim
+     * commits.
      */
     public static final String CANDIDATES = """
             SELECT id, symbol, timeframe, provider, feed, adjustment, slice_from, slice_to, priority
             FROM job_runs
             WHERE status = 'queued' AND NOT in_backoff AND run_after <= now()
+              AND provider NOT IN (SELECT provider FROM provider_gate WHERE state = 'open')
             ORDER BY priority DESC, slice_from, timeframe, symbol
             LIMIT $1
             FOR UPDATE SKIP LOCKED""";
 
-    /** The ticker of the run the next claim would take first (the provider gate's probe asks for it). */
+    /** The ticker of $1's run the next claim would take first (that provider's gate probe asks for it). */
     static final String NEXT_QUEUED_SYMBOL = """
-            SELECT symbol FROM job_runs WHERE status = 'queued'
+            SELECT symbol FROM job_runs WHERE status = 'queued' AND provider = $1
             ORDER BY priority DESC, slice_from, timeframe LIMIT 1""";
 
     private final Pool pool;
@@ -135,9 +138,9 @@ public class ClaimRepository {
                 }));
     }
 
-    public Uni<Optional<Ticker>> nextQueuedSymbol() {
-        return pool.query(NEXT_QUEUED_SYMBOL)
-                .execute()
+    public Uni<Optional<Ticker>> nextQueuedSymbol(String provider) {
+        return pool.preparedQuery(NEXT_QUEUED_SYMBOL)
+                .execute(Tuple.of(provider))
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
                         : Optional.of(new Ticker(rows.iterator().next().getString("symbol"))));

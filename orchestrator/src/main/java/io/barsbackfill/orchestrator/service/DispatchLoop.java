@@ -1,12 +1,14 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.ErrorCode;
+import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.domain.Series;
 import io.barsbackfill.common.provider.ProviderGate;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Instant;
@@ -85,11 +87,22 @@ final class DispatchLoop {
             }
             claiming = true;
         }
-        gate.state(Series.ALPACA)
-                .chain(state ->
-                        state.open() ? Uni.createFrom().item(new Claim(0, List.of())) : claims.claim(wanted, instance))
+        everyGateOpen()
+                .chain(allOpen ->
+                        allOpen ? Uni.createFrom().item(new Claim(0, List.of())) : claims.claim(wanted, instance))
                 .subscribe()
                 .with(this::claimed, this::claimFailed);
+    }
+
+    /** Whether no provider can be asked: else the claim takes the runs of those whose gate is closed. */
+    private Uni<Boolean> everyGateOpen() {
+        return Multi.createFrom()
+                .iterable(Series.PROVIDERS)
+                .onItem()
+                .transformToUniAndConcatenate(gate::state)
+                .collect()
+                .asList()
+                .map(states -> states.stream().allMatch(GateState::open));
     }
 
     private void claimed(Claim claim) {
@@ -98,7 +111,7 @@ final class DispatchLoop {
             claiming = false;
             if (claimed.isEmpty()) {
                 // free slots but nothing claimed: nothing is ready. No free slot and none of ours running:
-                // other instances fill the cap (or the gate is open), nothing for us to wait for.
+                // other instances fill the cap (or the gates are open), nothing for us to wait for.
                 if (claim.free() > 0 || inFlight == 0) {
                     stopped = true;
                 }

@@ -16,7 +16,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -60,18 +62,15 @@ public class GateProbe {
         this.probeLease = config.alpaca().requestDeadline().plus(config.alpaca().maxRateLimitWait());
     }
 
-    /**
-     * Probes every provider whose gate is open and due; answers Alpaca's gate after its probe (the one the tick's
-     * claim waits for: a fetcher gives another provider's runs back uncharged while that provider's gate is open).
-     */
-    public Uni<GateState> check() {
-        Uni<Void> others = Uni.createFrom().voidItem();
+    /** Probes every provider whose gate is open and due; answers every provider's gate after its probe. */
+    public Uni<Gates> check() {
+        Map<String, GateState> states = new LinkedHashMap<>();
+        Uni<Void> all = Uni.createFrom().voidItem();
         for (String provider : Series.PROVIDERS) {
-            if (!provider.equals(Series.ALPACA)) {
-                others = others.chain(() -> check(provider).replaceWithVoid());
-            }
+            all = all.chain(() ->
+                    check(provider).invoke(state -> states.put(provider, state)).replaceWithVoid());
         }
-        return others.chain(() -> check(Series.ALPACA));
+        return all.map(done -> new Gates(states));
     }
 
     /** {@code provider}'s gate after probing it if a probe was due. */
@@ -90,7 +89,7 @@ public class GateProbe {
     }
 
     private Uni<GateState> probe(String provider, UUID token) {
-        return claims.nextQueuedSymbol()
+        return claims.nextQueuedSymbol(provider)
                 .map(symbol -> symbol.orElseGet(() -> new Ticker(config.probeSymbol())))
                 .chain(symbol -> fetchers.probe(provider, List.of(symbol), false, probeLease)
                         .invoke(() -> LOG.infof("%s probe with %s answered: gate closes", provider, symbol)))

@@ -1,6 +1,5 @@
 package io.barsbackfill.orchestrator.service;
 
-import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.metrics.Stopwatch;
 import io.barsbackfill.common.provider.ProviderGate;
@@ -21,9 +20,9 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * One tick: heartbeat, reap expired leases, plan definitions, probe the provider gate when a probe is due,
- * claim and dispatch within the budget unless the gate is open, heartbeat with the result. An open gate is
- * reported ({@code gate}, heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs
+ * One tick: heartbeat, reap expired leases, plan definitions, probe each provider's gate when its probe is due,
+ * claim and dispatch within the budget the runs of the providers whose gate is closed, heartbeat with the result.
+ * An open gate is reported ({@code gate}, naming its provider; heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs
  * even when an earlier one failed (reaping does not depend on
  * any definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
  */
@@ -90,8 +89,8 @@ public class TickService {
                     return new Reaped(0, 0);
                 }))
                 .chain(reaped -> plan(log)
-                        .chain(planned -> probeGate(log)
-                                .chain(gateState -> dispatch(gateState, log, started)
+                        .chain(planned -> probeGates(log)
+                                .chain(gates -> dispatch(gates, log, started)
                                         .map(sent -> new TickSummary(
                                                 planned.scanned(),
                                                 planned.created(),
@@ -99,8 +98,8 @@ public class TickService {
                                                 reaped.total(),
                                                 log.errors(),
                                                 watch.elapsed(),
-                                                gateState != null
-                                                                && gateState.open()
+                                                gates != null
+                                                                && gates.anyOpen()
                                                                 && log.status().equals("healthy")
                                                         ? "warning"
                                                         : log.status(),
@@ -108,7 +107,7 @@ public class TickService {
                                                 sent.dispatches(),
                                                 sent.released(),
                                                 sent.failed() + reaped.failed(),
-                                                gateState == null ? null : gateState.describe(clock.instant()))))))
+                                                gates == null ? null : gates.describe(clock.instant()))))))
                 .call(this::recordHeartbeat)
                 .call(r -> metrics.tickEnded(r.status()))
                 .invoke(r -> LOG.infof(
@@ -142,16 +141,16 @@ public class TickService {
                 });
     }
 
-    /** The gate after a probe if one was due; a gate that cannot be read is a claim that cannot be made. */
-    private Uni<GateState> probeGate(TickLog log) {
+    /** The gates after the probes that were due; gates that cannot be read are a claim that cannot be made. */
+    private Uni<Gates> probeGates(TickLog log) {
         return gateProbe.check().onFailure().recoverWithItem(e -> {
             log.fatal("gate", e);
             return null;
         });
     }
 
-    private Uni<DispatchLoop.Totals> dispatch(GateState gateState, TickLog log, Instant started) {
-        if (gateState == null || gateState.open()) {
+    private Uni<DispatchLoop.Totals> dispatch(Gates gates, TickLog log, Instant started) {
+        if (gates == null || gates.allOpen()) {
             return Uni.createFrom().item(new DispatchLoop.Totals(0, 0, 0, 0));
         }
         return new DispatchLoop(
