@@ -33,7 +33,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String READY_PATH = "/q/health/ready";
     public static final String SIMULATOR_READY_LINE = "market-simulator listening on ";
     /** The functions' Massive budget against the local simulator, unless the caller sets one. */
-    public static final String SIMULATOR_MASSIVE_PER_MINUTE = "1000";
+    public static final String SIMULATOR_MASSIVE_PER_MINUTE = "6000";
 
     private final Builder settings;
     private final ProcessGroup group;
@@ -292,7 +292,7 @@ public final class LocalStack implements AutoCloseable {
                 if (provider.kind() == Provider.Kind.SIMULATOR
                         && !environment.containsKey("BACKFILL_MASSIVE_RATE_LIMIT_PER_MINUTE")) {
                     // the simulator serves Massive like a paid plan (no limit): the free plan's 5 a minute would
-                    // make the demo's ~600 requests take two hours
+                    // make the demo's ~800 requests take almost three hours
                     b.env("BACKFILL_MASSIVE_RATE_LIMIT_PER_MINUTE", SIMULATOR_MASSIVE_PER_MINUTE);
                 }
             });

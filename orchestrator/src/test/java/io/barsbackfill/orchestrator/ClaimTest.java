@@ -57,6 +57,36 @@ class ClaimTest extends OrchestratorTestBase {
     Pool pool;
 
     @Test
+    void aProvidersOpenGateKeepsOnlyItsOwnRunsQueued() {
+        UUID alpaca = queuedRun("AAPL", "h1", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 900);
+        UUID massive = (UUID) db.query("""
+                INSERT INTO job_runs (symbol, timeframe, provider, feed, slice_from, slice_to, priority, run_after)
+                VALUES ('AAPL', 'h1', 'massive', 'sip', '2024-01-01', '2024-02-01', 100, now() - interval '1 second')
+                RETURNING id""").get(0).get("id");
+        try {
+            db.execute("UPDATE provider_gate SET state = 'open', reason = 'PROVIDER_UNAVAILABLE', opened_at = now(), "
+                    + "next_probe_at = now() + interval '1 hour' WHERE provider = 'alpaca'");
+
+            assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
+                    .as("Alpaca's run comes first by priority, but its provider's gate is open")
+                    .extracting(d -> d.series().provider())
+                    .containsExactly("massive");
+            assertThat(run(massive).get("status")).isEqualTo("running");
+            assertThat(run(alpaca).get("status")).isEqualTo("queued");
+
+            db.execute(
+                    "UPDATE provider_gate SET state = 'closed', reason = NULL, opened_at = NULL, next_probe_at = NULL "
+                            + "WHERE provider = 'alpaca'");
+            assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
+                    .extracting(d -> d.series().provider())
+                    .containsExactly("alpaca");
+        } finally {
+            db.execute(
+                    "UPDATE provider_gate SET state = 'closed', reason = NULL, opened_at = NULL, next_probe_at = NULL");
+        }
+    }
+
+    @Test
     void aRunWaitingOutABackoffIsClaimedOnceItComesDueAndNotBefore() {
         UUID waiting = (UUID) db.query("""
                 INSERT INTO job_runs (symbol, timeframe, slice_from, slice_to, priority, run_after)
