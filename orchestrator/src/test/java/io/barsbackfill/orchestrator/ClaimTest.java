@@ -64,8 +64,9 @@ class ClaimTest extends OrchestratorTestBase {
                 VALUES ('AAPL', 'h1', 'massive', 'sip', '2024-01-01', '2024-02-01', 100, now() - interval '1 second')
                 RETURNING id""").get(0).get("id");
         try {
-            db.execute("UPDATE provider_gate SET state = 'open', reason = 'PROVIDER_UNAVAILABLE', opened_at = now(), "
-                    + "next_probe_at = now() + interval '1 hour' WHERE provider = 'alpaca'");
+            db.execute("""
+                    INSERT INTO provider_gate (provider, state, reason, opened_at, next_probe_at)
+                    VALUES ('alpaca', 'open', 'PROVIDER_UNAVAILABLE', now(), now() + interval '1 hour')""");
 
             assertThat(claims.claim(5, "claim-test").await().atMost(WAIT).dispatches())
                     .as("Alpaca's run comes first by priority, but its provider's gate is open")

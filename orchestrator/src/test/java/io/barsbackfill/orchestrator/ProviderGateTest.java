@@ -128,7 +128,7 @@ class ProviderGateTest extends OrchestratorTestBase {
                         .get(0)
                         .get("message")
                         .toString())
-                .startsWith("gate: open (PROVIDER_AUTH)")
+                .startsWith("gate: alpaca open (PROVIDER_AUTH)")
                 .doesNotContain("errors=");
         assertThat(gateGaugeAfterTicks(1)).as("gate gauge while open").isEqualTo(1);
 

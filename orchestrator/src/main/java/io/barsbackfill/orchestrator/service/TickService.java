@@ -22,9 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * One tick: heartbeat, reap expired leases, plan definitions, probe each provider's gate when its probe is due,
  * claim and dispatch within the budget the runs of the providers whose gate is closed, heartbeat with the result.
- * An open gate is reported ({@code gate}, naming its provider; heartbeat {@code warning}), not as an error: nothing is broken on our side. Each step runs
- * even when an earlier one failed (reaping does not depend on
- * any definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
+ * An open gate is reported ({@code gate}, naming its provider; heartbeat {@code warning}), not as an error:
+ * nothing is broken on our side. Each step runs even when an earlier one failed (reaping does not depend on any
+ * definition being enabled); every failure is an entry of {@code errors}, never a silent zero.
  */
 @ApplicationScoped
 public class TickService {
