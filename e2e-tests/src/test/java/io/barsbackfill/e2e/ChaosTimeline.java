@@ -65,8 +65,8 @@ final class ChaosTimeline {
                     VALUES (NEW.provider, 'probe failed', NEW.state, NEW.reason, NEW.probes);
                 ELSIF NEW.state <> OLD.state THEN
                     INSERT INTO chaos_gate_log (provider, event, state, reason, probes)
-                    VALUES (NEW.provider, CASE NEW.state WHEN 'open' THEN 'opened' ELSE 'closed' END, NEW.state, NEW.reason,
-                            NEW.probes);
+                    VALUES (NEW.provider, CASE NEW.state WHEN 'open' THEN 'opened' ELSE 'closed' END, NEW.state,
+                            NEW.reason, NEW.probes);
                 END IF;
                 RETURN NEW;
             END $$;
