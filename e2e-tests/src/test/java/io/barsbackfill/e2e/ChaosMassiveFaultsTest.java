@@ -1,7 +1,6 @@
 package io.barsbackfill.e2e;
 
 import io.barsbackfill.localstack.Service;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ChaosProviderFaults} with Massive (definitions {@code provider: massive}, its {@code sip} series): the
@@ -26,10 +25,7 @@ class ChaosMassiveFaultsTest extends ChaosProviderFaults {
                     .env(Service.ORCHESTRATOR, "BACKFILL_MASSIVE_BASE_URL", "http://127.0.0.1:9"),
             ChaosProviderFaults::fetchBarsWellness);
 
-    @RegisterExtension
-    static final ChaosStack chaos = stack(MASSIVE);
-
     ChaosMassiveFaultsTest() {
-        super(MASSIVE, chaos);
+        super(MASSIVE);
     }
 }

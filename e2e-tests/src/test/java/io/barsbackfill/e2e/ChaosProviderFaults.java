@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -74,13 +76,23 @@ abstract class ChaosProviderFaults {
     private final ChaosStack chaos;
     private final List<ChaosAudit.Window> windows = new ArrayList<>();
 
-    ChaosProviderFaults(FaultedProvider provider, ChaosStack chaos) {
+    ChaosProviderFaults(FaultedProvider provider) {
         this.provider = provider;
-        this.chaos = chaos;
+        this.chaos = stack(provider);
     }
 
-    /** The stack of a subclass breaking {@code provider}. */
-    static ChaosStack stack(FaultedProvider provider) {
+    /** One stack for the three scenarios (this instance serves them all), logs named after the subclass. */
+    @BeforeAll
+    void start() {
+        chaos.start(getClass());
+    }
+
+    @AfterAll
+    void stop() {
+        chaos.stop();
+    }
+
+    private static ChaosStack stack(FaultedProvider provider) {
         return new ChaosStack()
                 .configure(stack -> provider.keys()
                         .apply(stack.env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "100")
@@ -119,13 +131,8 @@ abstract class ChaosProviderFaults {
     void anOutageLongerThanTheRetryBudgetFailsNoRun() {
         long t0 = System.nanoTime();
         awaitProgress(enqueue("OUTAGE", universe(0, provider.tickers())));
-        StringBuilder gateInOutage = new StringBuilder();
-        ChaosTimeline.Span outage = fault(
-                "{\"outage_status\":503}",
-                OUTAGE,
-                () -> gateInOutage.append(provider.gateAsShown().apply(chaos)),
-                "{\"outage_status\":0}");
-        ProviderCalls calls = ProviderCalls.during(this, outage, PAGE_ATTEMPTS);
+        Fault outage = fault("{\"outage_status\":503}", OUTAGE, "{\"outage_status\":0}");
+        ProviderCalls calls = ProviderCalls.during(this, outage.span(), PAGE_ATTEMPTS);
 
         ChaosAudit audit = settleReportAudit(
                 "2 provider outage (503 for " + OUTAGE.toSeconds() + " s)",
@@ -133,7 +140,7 @@ abstract class ChaosProviderFaults {
                 t0,
                 "backoff 1-3 s, 5 attempts");
         assertThat(audit.failedForGood()).as("runs failed after the outage").isZero();
-        assertThat(gateInOutage.toString())
+        assertThat(outage.gateShown())
                 .as("the gate names the last probe's failure, as fetch-bars met it")
                 .contains("probe through fetch-bars: provider answered HTTP 503");
         calls.assertGateHeld("PROVIDER_UNAVAILABLE");
@@ -141,7 +148,7 @@ abstract class ChaosProviderFaults {
                 .as(
                         "provider calls during the %s s outage (%s): at most %d attempts of one request per dispatch "
                                 + "that was in flight and found the gate closed, then one per probe the gate logged",
-                        OUTAGE.toSeconds(), outage, PAGE_ATTEMPTS)
+                        OUTAGE.toSeconds(), outage.span(), PAGE_ATTEMPTS)
                 .isLessThanOrEqualTo(calls.bound());
     }
 
@@ -150,13 +157,8 @@ abstract class ChaosProviderFaults {
     void revokedKeysFailNoRunAndWorkResumesWhenTheyAreBack() {
         long t0 = System.nanoTime();
         awaitProgress(enqueue("KEYS_REVOKED", universe(provider.tickers(), provider.tickers())));
-        StringBuilder gateWhileRevoked = new StringBuilder();
-        ChaosTimeline.Span revoked = fault(
-                "{\"auth_revoked\":true}",
-                REVOKED,
-                () -> gateWhileRevoked.append(provider.gateAsShown().apply(chaos)),
-                "{\"auth_revoked\":false}");
-        ProviderCalls calls = ProviderCalls.during(this, revoked, 1);
+        Fault revoked = fault("{\"auth_revoked\":true}", REVOKED, "{\"auth_revoked\":false}");
+        ProviderCalls calls = ProviderCalls.during(this, revoked.span(), 1);
 
         ChaosAudit audit = settleReportAudit(
                 "3 keys revoked " + REVOKED.toSeconds() + " s, then restored",
@@ -166,12 +168,15 @@ abstract class ChaosProviderFaults {
         assertThat(audit.failuresByCode())
                 .as("no run fails because of bad keys")
                 .doesNotContainKey("PROVIDER_AUTH");
-        assertThat(gateWhileRevoked.toString())
+        assertThat(revoked.gateShown())
                 .as("the gate names the reason while the keys are revoked")
                 .contains("PROVIDER_AUTH");
         calls.assertGateHeld("PROVIDER_AUTH");
         List<ChaosTimeline.RunEvent> refused =
-                calls.timeline().releasesDuring(new ChaosTimeline.Span(revoked.from(), Instant.now())).stream()
+                calls
+                        .timeline()
+                        .releasesDuring(new ChaosTimeline.Span(revoked.span().from(), Instant.now()))
+                        .stream()
                         .filter(e -> "PROVIDER_AUTH".equals(e.errorCode()))
                         .toList();
         assertThat(refused)
@@ -184,7 +189,7 @@ abstract class ChaosProviderFaults {
                 .as(
                         "provider calls while the keys were revoked (%s): one per dispatch that was in flight and "
                                 + "found the gate closed (401 is not retried), then one per probe the gate logged",
-                        revoked)
+                        revoked.span())
                 .isLessThanOrEqualTo(calls.bound());
     }
 
@@ -239,18 +244,20 @@ abstract class ChaosProviderFaults {
     }
 
     /**
-     * Turns the provider fault {@code on} for {@code d}, runs {@code atTheEnd} while it is still on, turns it
-     * {@code off}; answers the span in which it was certainly on: from the answer to {@code on} to the request
-     * {@code off}.
+     * A fault that was on: the span in which it was certainly on (from the answer to turning it on to the request
+     * turning it off), and the provider's gate as an operator saw it at the span's end.
      */
-    private ChaosTimeline.Span fault(String on, Duration d, Runnable atTheEnd, String off) {
+    private record Fault(ChaosTimeline.Span span, String gateShown) {}
+
+    /** Turns the provider fault {@code on} for {@code d}, reads the gate as shown, turns it {@code off}. */
+    private Fault fault(String on, Duration d, String off) {
         Chaos.faults(chaos.stack(), on);
         Instant from = Instant.now();
         E2e.sleep(d);
-        atTheEnd.run();
+        String gateShown = provider.gateAsShown().apply(chaos);
         Instant to = Instant.now();
         Chaos.faults(chaos.stack(), off);
-        return new ChaosTimeline.Span(from, to);
+        return new Fault(new ChaosTimeline.Span(from, to), gateShown);
     }
 
     /**

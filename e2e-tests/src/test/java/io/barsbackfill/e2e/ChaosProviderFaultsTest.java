@@ -1,7 +1,6 @@
 package io.barsbackfill.e2e;
 
 import io.barsbackfill.localstack.Service;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ChaosProviderFaults} with Alpaca: its keys refused by the orchestrator, which has stale ones. */
 class ChaosProviderFaultsTest extends ChaosProviderFaults {
@@ -24,10 +23,7 @@ class ChaosProviderFaultsTest extends ChaosProviderFaults {
                     .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9"),
             ChaosProviderFaults::status);
 
-    @RegisterExtension
-    static final ChaosStack chaos = stack(ALPACA);
-
     ChaosProviderFaultsTest() {
-        super(ALPACA, chaos);
+        super(ALPACA);
     }
 }
