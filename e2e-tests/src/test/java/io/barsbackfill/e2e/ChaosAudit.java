@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * @param lostRuns         expected runs missing from the queue, or {@code success} without exactly the served bars
  * @param successWithBarsMissing runs {@code success} that store fewer bars than the simulator serves for their
  *                         symbol and slice (the quiet failure: a 200 that left data out)
- * @param duplicateBars    bars stored more than once for one (symbol, timeframe, ts), plus bars nobody asked for
+ * @param duplicateBars    bars stored more than once for one (symbol, timeframe, provider, ts), plus bars nobody
+ *                         asked for
  * @param stuckRuns        runs still {@code queued} or {@code running} at the end
  * @param failedForGood    runs ended {@code failed}
  * @param failuresByCode   those failures by error code
@@ -52,8 +53,16 @@ record ChaosAudit(
         List<String> valueMismatches,
         long counterDrift) {
 
-    /** A backfill the scenario enqueued: these tickers, this timeframe, this window. */
-    record Window(List<String> symbols, Timeframe timeframe, Instant from, Instant to) {
+    /**
+     * A backfill the scenario enqueued: these tickers, this timeframe, this window, in {@code provider}'s default
+     * series (Alpaca's {@code iex}, Massive's {@code sip}; both raw), whose bars are the simulator's raw bars.
+     */
+    record Window(List<String> symbols, Timeframe timeframe, Instant from, Instant to, String provider) {
+
+        /** Alpaca's default series. */
+        Window(List<String> symbols, Timeframe timeframe, Instant from, Instant to) {
+            this(symbols, timeframe, from, to, "alpaca");
+        }
 
         long runs() {
             return (long) symbols.size() * Slice.covering(timeframe, from, to).size();
@@ -61,8 +70,14 @@ record ChaosAudit(
 
         /** The {@code enqueue} request of a definition named {@code name} covering this window. */
         OrchestratorRequest enqueue(String name) {
-            return OrchestratorClient.enqueueRequest(
-                    name, symbols, timeframe.name(), from.toString(), to.toString(), null);
+            return OrchestratorRequest.builder("enqueue")
+                    .name(name)
+                    .symbols(symbols)
+                    .timeframe(timeframe.name())
+                    .from(from.toString())
+                    .to(to.toString())
+                    .provider(provider)
+                    .build();
         }
     }
 
@@ -91,12 +106,17 @@ record ChaosAudit(
 
         Map<String, Map<String, Object>> present = new HashMap<>();
         for (Map<String, Object> row : db.query("""
-                SELECT r.symbol, r.timeframe, r.slice_from, r.status,
+                SELECT r.symbol, r.timeframe, r.provider, r.slice_from, r.status,
                        (SELECT count(*) FROM ohlc_bars b WHERE b.symbol = r.symbol AND b.timeframe = r.timeframe
+                          AND b.provider = r.provider AND b.feed = r.feed AND b.adjustment = r.adjustment
                           AND b.ts >= r.slice_from AND b.ts < r.slice_to) AS stored
                 FROM job_runs r""")) {
             present.put(
-                    key((String) row.get("symbol"), (String) row.get("timeframe"), (Instant) row.get("slice_from")),
+                    key(
+                            (String) row.get("symbol"),
+                            (String) row.get("timeframe"),
+                            (String) row.get("provider"),
+                            (Instant) row.get("slice_from")),
                     row);
         }
         long expected = 0;
@@ -113,7 +133,7 @@ record ChaosAudit(
                             .bars(symbol, w.timeframe(), slice.from(), slice.to())
                             .size();
                     Map<String, Object> run =
-                            present.get(key(symbol, w.timeframe().name(), slice.from()));
+                            present.get(key(symbol, w.timeframe().name(), w.provider(), slice.from()));
                     boolean success = run != null && "success".equals(run.get("status"));
                     if (success) {
                         served += servedHere;
@@ -127,8 +147,10 @@ record ChaosAudit(
                 }
                 if (mismatches.size() < 5
                         && db.queryLong(
-                                        "SELECT count(*) FROM job_runs WHERE symbol = ? AND status <> 'success'",
-                                        symbol)
+                                        "SELECT count(*) FROM job_runs WHERE symbol = ? AND provider = ? "
+                                                + "AND status <> 'success'",
+                                        symbol,
+                                        w.provider())
                                 == 0) {
                     mismatches.addAll(E2e.compareBars(
                             db,
@@ -136,14 +158,16 @@ record ChaosAudit(
                             symbol,
                             w.timeframe(),
                             slices.get(0).from(),
-                            slices.get(slices.size() - 1).to()));
+                            slices.get(slices.size() - 1).to(),
+                            w.provider()));
                 }
             }
         }
         long stored = db.queryLong("SELECT count(*) FROM ohlc_bars");
         long distinct = oneSeriesPerTicker(db)
                 ? stored
-                : db.queryLong("SELECT count(*) FROM (SELECT DISTINCT symbol, timeframe, ts FROM ohlc_bars) d");
+                : db.queryLong(
+                        "SELECT count(*) FROM (SELECT DISTINCT symbol, timeframe, provider, ts FROM ohlc_bars) d");
         long duplicates = (stored - distinct) + Math.max(0, distinct - served);
         return new ChaosAudit(
                 runs,
@@ -164,8 +188,8 @@ record ChaosAudit(
                         .asLong(-1));
     }
 
-    private static String key(String symbol, String timeframe, Instant sliceFrom) {
-        return symbol + "|" + timeframe + "|" + sliceFrom;
+    private static String key(String symbol, String timeframe, String provider, Instant sliceFrom) {
+        return symbol + "|" + timeframe + "|" + provider + "|" + sliceFrom;
     }
 
     /** The audit's promise: nothing lost, nothing twice, nothing stuck, no failure that is not the run's own. */
@@ -187,14 +211,16 @@ record ChaosAudit(
     }
 
     /**
-     * Whether every (symbol, timeframe) has bars of one series only: then the primary key, which holds the
-     * series, makes (symbol, timeframe, ts) unique, and the audit need not sort millions of bars to count
-     * duplicates (the soak stores about six million). Streams the primary key in its order.
+     * Whether every (symbol, timeframe, provider) has bars of one series only: then the primary key, which holds
+     * the series, makes (symbol, timeframe, provider, ts) unique, and the audit need not sort millions of bars to
+     * count duplicates (the soak stores about six million). Streams the primary key in its order. Two providers'
+     * series of one ticker are two series by design, not duplicates; two feeds or adjustments of one provider
+     * would be the same bars stored twice.
      */
     private static boolean oneSeriesPerTicker(TestDatabase db) {
         String tickersWithTwoSeries = """
                 SELECT count(*) FROM (
-                    SELECT 1 FROM ohlc_bars GROUP BY symbol, timeframe
+                    SELECT 1 FROM ohlc_bars GROUP BY symbol, timeframe, provider
                     HAVING min(feed || '/' || adjustment) <> max(feed || '/' || adjustment)) s""";
         return db.queryLong(tickersWithTwoSeries) == 0;
     }

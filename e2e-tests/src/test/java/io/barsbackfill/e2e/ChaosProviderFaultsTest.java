@@ -1,255 +1,29 @@
 package io.barsbackfill.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.barsbackfill.common.domain.Timeframe;
 import io.barsbackfill.localstack.Service;
-import io.barsbackfill.simulator.SimulatorSettings;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/**
- * Chaos 2, 3 and 4: the provider misbehaves while a backfill runs unattended, with the short retry settings
- * under which the original failed 162 of 246 runs (backoff 1 s..3 s, 5 attempts). One deployment (the
- * simulator requires keys), three scenarios in turn, each on a backfill of its own and each ending with the
- * audit over everything stored so far: no run fails for the provider's fault, and the bars are exactly the
- * served ones. The orchestrator's own provider settings are wrong (stale keys, a base URL where nothing
- * listens): it asks the provider only through fetch-bars, so the gate still closes after each fault.
- */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ChaosProviderFaultsTest {
+/** {@link ChaosProviderFaults} with Alpaca: its keys refused by the orchestrator, which has stale ones. */
+class ChaosProviderFaultsTest extends ChaosProviderFaults {
 
     private static final String KEY_ID = "chaos-key-" + E2e.token().substring(0, 8);
     private static final String SECRET = E2e.token();
-    /** Longer than a run's whole retry budget at these settings (about 10 s of backoff over 5 attempts). */
-    private static final Duration OUTAGE = Duration.ofSeconds(40);
 
-    private static final Duration REVOKED = Duration.ofSeconds(25);
-    /** Attempts per page (BACKFILL_ALPACA_MAX_ATTEMPTS): a 5xx page is tried this often, a 401 once. */
-    private static final int PAGE_ATTEMPTS = 4;
-    /** The gate's first probe after it opened, doubling after each failed probe (BACKFILL_GATE_PROBE_INTERVAL). */
-    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
-
-    private static final List<ChaosAudit.Window> windows = new ArrayList<>();
-
-    @RegisterExtension
-    static final ChaosStack chaos = new ChaosStack()
-            .configure(stack -> stack.env(Service.SIMULATOR, "SIMULATOR_KEY_ID", KEY_ID)
+    private static final FaultedProvider ALPACA = new FaultedProvider(
+            "alpaca",
+            20,
+            200,
+            stack -> stack.env(Service.SIMULATOR, "SIMULATOR_KEY_ID", KEY_ID)
                     .env(Service.SIMULATOR, "SIMULATOR_SECRET_KEY", SECRET)
-                    .env(Service.SIMULATOR, "SIMULATOR_LATENCY_MS", "100")
                     .env("BACKFILL_ALPACA_KEY_ID", KEY_ID)
-                    .env("BACKFILL_ALPACA_MAX_ATTEMPTS", Integer.toString(PAGE_ATTEMPTS))
-                    .env("BACKFILL_GATE_PROBE_INTERVAL", PROBE_INTERVAL.toSeconds() + "s")
                     .env("BACKFILL_ALPACA_SECRET_KEY", SECRET)
+                    .env("BACKFILL_RATE_LIMIT_PER_MINUTE", "200")
                     // settings the orchestrator must not depend on: probes and ticker checks go through fetch-bars
                     .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_KEY_ID", "stale-" + KEY_ID)
                     .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_SECRET_KEY", "stale-secret")
-                    .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9")
-                    .env(Service.ORCHESTRATOR, "BACKFILL_ORCHESTRATOR_BATCH_SIZE", "2")
-                    // a latency spike of the storm outlasts the client's timeouts
-                    .env("BACKFILL_ALPACA_READ_TIMEOUT", "2s")
-                    .env("BACKFILL_ALPACA_REQUEST_DEADLINE", "3s"))
-            .timeline();
+                    .env(Service.ORCHESTRATOR, "BACKFILL_ALPACA_BASE_URL", "http://127.0.0.1:9"),
+            ChaosProviderFaults::status);
 
-    @Test
-    @Order(1)
-    void anOutageLongerThanTheRetryBudgetFailsNoRun() {
-        long t0 = System.nanoTime();
-        awaitProgress(enqueue("OUTAGE", SimulatorSettings.DEFAULT_UNIVERSE.subList(0, 20)));
-        StringBuilder statusInOutage = new StringBuilder();
-        ChaosTimeline.Span outage = fault(
-                "{\"outage_status\":503}",
-                OUTAGE,
-                () -> statusInOutage.append(chaos.orchestrator().status()),
-                "{\"outage_status\":0}");
-        ProviderCalls calls = ProviderCalls.during(outage, PAGE_ATTEMPTS);
-
-        ChaosAudit audit = settleReportAudit(
-                "2 provider outage (503 for " + OUTAGE.toSeconds() + " s)",
-                calls.toString(),
-                t0,
-                "backoff 1-3 s, 5 attempts");
-        assertThat(audit.failedForGood()).as("runs failed after the outage").isZero();
-        assertThat(statusInOutage.toString())
-                .as("status names the last probe's failure, as fetch-bars met it")
-                .contains("probe through fetch-bars: provider answered HTTP 503");
-        calls.assertGateHeld("PROVIDER_UNAVAILABLE");
-        assertThat(calls.calls())
-                .as(
-                        "provider calls during the %s s outage (%s): at most %d attempts of one page per dispatch "
-                                + "that was in flight and found the gate closed, then one per probe the gate logged",
-                        OUTAGE.toSeconds(), outage, PAGE_ATTEMPTS)
-                .isLessThanOrEqualTo(calls.bound());
-    }
-
-    @Test
-    @Order(2)
-    void revokedKeysFailNoRunAndWorkResumesWhenTheyAreBack() {
-        long t0 = System.nanoTime();
-        awaitProgress(enqueue("KEYS_REVOKED", SimulatorSettings.DEFAULT_UNIVERSE.subList(20, 40)));
-        StringBuilder statusWhileRevoked = new StringBuilder();
-        ChaosTimeline.Span revoked = fault(
-                "{\"auth_revoked\":true}",
-                REVOKED,
-                () -> statusWhileRevoked.append(chaos.orchestrator().status()),
-                "{\"auth_revoked\":false}");
-        ProviderCalls calls = ProviderCalls.during(revoked, 1);
-
-        ChaosAudit audit = settleReportAudit(
-                "3 keys revoked " + REVOKED.toSeconds() + " s, then restored",
-                calls.toString(),
-                t0,
-                "no retry_failed run by anyone");
-        assertThat(audit.failuresByCode())
-                .as("no run fails because of bad keys")
-                .doesNotContainKey("PROVIDER_AUTH");
-        assertThat(statusWhileRevoked.toString())
-                .as("status names the reason while the keys are revoked")
-                .contains("PROVIDER_AUTH");
-        calls.assertGateHeld("PROVIDER_AUTH");
-        List<ChaosTimeline.RunEvent> refused =
-                calls.timeline().releasesDuring(new ChaosTimeline.Span(revoked.from(), Instant.now())).stream()
-                        .filter(e -> "PROVIDER_AUTH".equals(e.errorCode()))
-                        .toList();
-        assertThat(refused)
-                .as("runs refused with 401 go back queued with the claim's attempt undone (no attempt spent)")
-                .allSatisfy(e -> {
-                    assertThat(e.status()).isEqualTo("queued");
-                    assertThat(e.attemptAfter()).isEqualTo(e.attemptBefore() - 1);
-                });
-        assertThat(calls.calls())
-                .as(
-                        "provider calls while the keys were revoked (%s): one per dispatch that was in flight and "
-                                + "found the gate closed (401 is not retried), then one per probe the gate logged",
-                        revoked)
-                .isLessThanOrEqualTo(calls.bound());
-    }
-
-    @Test
-    @Order(3)
-    void aStormOf429s5xxSpikesAndTruncatedPagesLosesNothing() {
-        long t0 = System.nanoTime();
-        enqueue("STORM", SimulatorSettings.DEFAULT_UNIVERSE.subList(40, 50)); // enqueue probes the tickers first
-        Chaos.faults(chaos.stack(), """
-                {"too_many_requests_rate":0.3,"retry_after_seconds":1,"server_error_rate":0.2,
-                 "latency_spike_rate":0.03,"latency_spike_ms":4000,"truncated_rate":0.05}""");
-        try {
-            Chaos.awaitSettled(chaos.db(), expectedRuns(), Chaos.SETTLE);
-        } finally {
-            Chaos.faults(chaos.stack(), """
-                    {"too_many_requests_rate":0,"server_error_rate":0,"latency_spike_rate":0,"truncated_rate":0}""");
-        }
-        settleReportAudit(
-                "4 storm: 30 % 429 (Retry-After 1 s), 20 % 5xx, 3 % spikes of 4 s (client deadline 3 s), 5 % truncated",
-                "-", t0, "faults on until every run ended");
-    }
-
-    private static ChaosAudit.Window enqueue(String name, List<String> symbols) {
-        ChaosAudit.Window w = new ChaosAudit.Window(
-                symbols, Timeframe.h1, Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"));
-        chaos.orchestrator().call(w.enqueue(name));
-        windows.add(w);
-        return w;
-    }
-
-    private static long expectedRuns() {
-        return windows.stream().mapToLong(ChaosAudit.Window::runs).sum();
-    }
-
-    /** Until a fifth of the new window's runs succeeded: the fault then hits a backfill in full swing. */
-    private static void awaitProgress(ChaosAudit.Window w) {
-        long target = expectedRuns() - w.runs() + w.runs() / 5;
-        E2e.awaitUntil(
-                Duration.ofSeconds(90),
-                Duration.ofMillis(200),
-                () -> "no progress before the fault",
-                () -> chaos.db().queryLong("SELECT count(*) FROM job_runs WHERE status = 'success'") >= target);
-    }
-
-    /**
-     * Turns the provider fault {@code on} for {@code d}, runs {@code atTheEnd} while it is still on, turns it
-     * {@code off}; answers the span in which it was certainly on: from the answer to {@code on} to the request
-     * {@code off}.
-     */
-    private static ChaosTimeline.Span fault(String on, Duration d, Runnable atTheEnd, String off) {
-        Chaos.faults(chaos.stack(), on);
-        Instant from = Instant.now();
-        E2e.sleep(d);
-        atTheEnd.run();
-        Instant to = Instant.now();
-        Chaos.faults(chaos.stack(), off);
-        return new ChaosTimeline.Span(from, to);
-    }
-
-    /**
-     * Provider calls that arrived while a fault was on, and their bound, derived from what the database logged:
-     * up to {@code perDispatch} calls by each dispatch that was in flight during the fault and found the gate
-     * closed at some moment of its flight (the dispatches in flight when the fault began, and any claimed before
-     * the gate opened), plus one call by each probe the gate logged in flight during the fault.
-     */
-    private record ProviderCalls(
-            ChaosTimeline.Span fault,
-            ChaosTimeline.Snapshot timeline,
-            long calls,
-            int perDispatch,
-            long dispatches,
-            long probes) {
-
-        static ProviderCalls during(ChaosTimeline.Span fault, int perDispatch) {
-            ChaosTimeline.Snapshot timeline = ChaosTimeline.read(chaos.db());
-            return new ProviderCalls(
-                    fault,
-                    timeline,
-                    ChaosTimeline.arrivalsInside(Chaos.providerCallTimes(chaos.stack()), fault),
-                    perDispatch,
-                    timeline.dispatchesThatCouldCall(fault),
-                    timeline.probesDuring(fault));
-        }
-
-        long bound() {
-            return perDispatch * dispatches + probes;
-        }
-
-        /**
-         * The gate was open for {@code reason} during the fault and still open when it ended, and no probe went
-         * out before the gate's schedule.
-         */
-        void assertGateHeld(String reason) {
-            assertThat(timeline.gateDuring(fault))
-                    .as("the gate open for %s during the fault", reason)
-                    .anySatisfy(e -> {
-                        assertThat(e.state()).isEqualTo("open");
-                        assertThat(e.reason()).isEqualTo(reason);
-                    });
-            assertThat(timeline.openAt(fault.to()))
-                    .as("the gate open at the fault's end")
-                    .isTrue();
-            assertThat(timeline.probesBeforeSchedule(PROBE_INTERVAL))
-                    .as("probes before the gate's schedule (%s, doubling)", PROBE_INTERVAL)
-                    .isEmpty();
-        }
-
-        @Override
-        public String toString() {
-            return calls + " in " + Duration.between(fault.from(), fault.to()).toSeconds() + " s (bound: "
-                    + (perDispatch == 1 ? "" : perDispatch + " x ") + dispatches + " dispatches + " + probes
-                    + " probes = " + bound() + ")";
-        }
-    }
-
-    private static ChaosAudit settleReportAudit(String scenario, String outageCalls, long t0, String notes) {
-        boolean settled = Chaos.awaitSettled(chaos.db(), expectedRuns(), Chaos.SETTLE);
-        ChaosAudit audit = ChaosAudit.of(chaos.db(), chaos.orchestrator(), chaos.generator(), windows, Set.of());
-        Chaos.report(scenario, audit, 0, outageCalls, Duration.ofNanos(System.nanoTime() - t0), notes);
-        assertThat(settled).as("settled: %s", audit).isTrue();
-        return audit.assertClean();
+    ChaosProviderFaultsTest() {
+        super(ALPACA);
     }
 }

@@ -57,11 +57,21 @@ final class ChaosStack implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        start(context.getRequiredTestClass());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    /** What {@link #beforeAll} does, for a test class that starts its stack itself (its logs named after it). */
+    void start(Class<?> test) {
         startedNanos = System.nanoTime();
         db = database.get();
         token = E2e.token();
         stack = configure
-                .apply(Chaos.stack(context.getRequiredTestClass(), db.libpqUrl(), token))
+                .apply(Chaos.stack(test, db.libpqUrl(), token))
                 .build()
                 .start()
                 .awaitReady(Chaos.READY);
@@ -72,8 +82,7 @@ final class ChaosStack implements BeforeAllCallback, AfterAllCallback {
         orchestrator = new OrchestratorClient(stack.orchestratorUrl(), token);
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
+    void stop() {
         E2e.close(generator, stack, db);
     }
 

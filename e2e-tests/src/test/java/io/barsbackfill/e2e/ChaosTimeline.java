@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * What the database saw while a chaos scenario ran, from two logs the test installs after migration (not part of
- * the schema): every claim and release of a run on {@code job_runs}, with its dispatch, and every change of the
- * provider gate on {@code provider_gate} (opened, closed, a probe taken, a probe failed). Timing bounds of the
+ * the schema): every claim and release of a run on {@code job_runs}, with its dispatch, and every change of a
+ * provider's gate on {@code provider_gate} (opened, closed, a probe taken, a probe failed). Timing bounds of the
  * provider faults are derived from them instead of from the timeline the test intended: a dispatch reaches the
  * provider only while it is in flight and only if it found the gate closed, a probe only while it holds the
  * probe lease.
@@ -47,6 +47,7 @@ final class ChaosTimeline {
 
             CREATE TABLE chaos_gate_log (
                 n           bigserial PRIMARY KEY,
+                provider    text NOT NULL,
                 event       text NOT NULL,
                 state       text NOT NULL,
                 reason      text,
@@ -57,22 +58,22 @@ final class ChaosTimeline {
             CREATE FUNCTION chaos_log_gate() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.probe_token IS NOT NULL AND NEW.probe_token IS DISTINCT FROM OLD.probe_token THEN
-                    INSERT INTO chaos_gate_log (event, state, reason, probes, lease_until)
-                    VALUES ('probe taken', NEW.state, NEW.reason, NEW.probes, NEW.probe_lease_until);
+                    INSERT INTO chaos_gate_log (provider, event, state, reason, probes, lease_until)
+                    VALUES (NEW.provider, 'probe taken', NEW.state, NEW.reason, NEW.probes, NEW.probe_lease_until);
                 ELSIF NEW.probes > OLD.probes THEN
-                    INSERT INTO chaos_gate_log (event, state, reason, probes)
-                    VALUES ('probe failed', NEW.state, NEW.reason, NEW.probes);
+                    INSERT INTO chaos_gate_log (provider, event, state, reason, probes)
+                    VALUES (NEW.provider, 'probe failed', NEW.state, NEW.reason, NEW.probes);
                 ELSIF NEW.state <> OLD.state THEN
-                    INSERT INTO chaos_gate_log (event, state, reason, probes)
-                    VALUES (CASE NEW.state WHEN 'open' THEN 'opened' ELSE 'closed' END, NEW.state, NEW.reason,
-                            NEW.probes);
+                    INSERT INTO chaos_gate_log (provider, event, state, reason, probes)
+                    VALUES (NEW.provider, CASE NEW.state WHEN 'open' THEN 'opened' ELSE 'closed' END, NEW.state,
+                            NEW.reason, NEW.probes);
                 END IF;
                 RETURN NEW;
             END $$;
             CREATE TRIGGER chaos_gate_log AFTER UPDATE ON provider_gate
                 FOR EACH ROW EXECUTE FUNCTION chaos_log_gate();
-            INSERT INTO chaos_gate_log (event, state, reason, probes)
-                SELECT 'installed', state, reason, probes FROM provider_gate WHERE provider = 'alpaca';
+            INSERT INTO chaos_gate_log (provider, event, state, reason, probes)
+                SELECT provider, 'installed', state, reason, probes FROM provider_gate ORDER BY provider;
             """;
 
     private ChaosTimeline() {}
@@ -264,9 +265,13 @@ final class ChaosTimeline {
         }
     }
 
-    static Snapshot read(TestDatabase db) {
+    /** Everything logged so far, the gate's changes those of {@code provider}'s gate. */
+    static Snapshot read(TestDatabase db, String provider) {
         List<GateEvent> gate = db
-                .query("SELECT event, state, reason, probes, at, tx_at, lease_until FROM chaos_gate_log ORDER BY n")
+                .query(
+                        "SELECT event, state, reason, probes, at, tx_at, lease_until FROM chaos_gate_log "
+                                + "WHERE provider = ? ORDER BY n",
+                        provider)
                 .stream()
                 .map(r -> new GateEvent(
                         (String) r.get("event"),
