@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Two series of the same tickers and timeframe, bar by bar: the sessions where one holds a bar the other lacks,
  * and the bars whose prices or volume differ by more than a relative tolerance. Only slices that both series
- * fetched successfully are compared: a bar missing from a run that has not finished says nothing.
+ * fetched successfully are compared: a bar missing from a run that has not finished says nothing. A slice is
+ * compared whole when it overlaps the window (the grid's last slice reaches past a window's end).
  */
 @ApplicationScoped
 public class CompareRepository {
@@ -32,18 +33,18 @@ public class CompareRepository {
                  AND b.provider = :with_provider AND b.feed = :with_feed AND b.adjustment = :with_adjustment
                 WHERE a.timeframe = :timeframe::timeframe AND a.symbol = ANY(:symbols)
                   AND a.provider = :provider AND a.feed = :feed AND a.adjustment = :adjustment
-                  AND a.slice_from >= :from AND a.slice_to <= coalesce(:to::timestamptz, 'infinity')
+                  AND a.slice_to > :from AND a.slice_from < coalesce(:to::timestamptz, 'infinity')
             ),
             a AS (
                 SELECT symbol, ts, open, high, low, close, volume FROM ohlc_bars
                 WHERE timeframe = :timeframe::timeframe AND symbol = ANY(:symbols)
-                  AND ts >= :from AND ts < coalesce(:to::timestamptz, 'infinity')
+                  AND ts >= (SELECT min(slice_from) FROM slices) AND ts < (SELECT max(slice_to) FROM slices)
                   AND provider = :provider AND feed = :feed AND adjustment = :adjustment
             ),
             b AS (
                 SELECT symbol, ts, open, high, low, close, volume FROM ohlc_bars
                 WHERE timeframe = :timeframe::timeframe AND symbol = ANY(:symbols)
-                  AND ts >= :from AND ts < coalesce(:to::timestamptz, 'infinity')
+                  AND ts >= (SELECT min(slice_from) FROM slices) AND ts < (SELECT max(slice_to) FROM slices)
                   AND provider = :with_provider AND feed = :with_feed AND adjustment = :with_adjustment
             ),
             bars AS (
