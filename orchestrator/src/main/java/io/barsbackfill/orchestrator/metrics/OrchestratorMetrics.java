@@ -25,10 +25,10 @@ import org.jboss.logging.Logger;
  * The orchestrator's metrics at {@code /q/metrics} (names are a contract with users' dashboards). The queue figures
  * are the whole deployment's, read from the database's run counters after every tick (which first compacts the
  * counters) and every {@value #REFRESH} (a scrape never waits on the database): {@code backfill_runs{status}},
- * {@code backfill_dispatches_in_flight},
- * {@code backfill_queue_oldest_queued_seconds}, {@code backfill_provider_gate_open{provider}} (1 while that
- * provider's health gate is open, so none of its runs is claimed; one series per provider). Ticks are counted by result; claim latency is timed on the
- * repository ({@code backfill_claim_seconds}).
+ * {@code backfill_dispatches_in_flight}, {@code backfill_queue_oldest_queued_seconds},
+ * {@code backfill_provider_gate_open{provider}} (1 while that provider's health gate is open, so none of its runs is
+ * claimed; one series per provider). Ticks are counted by result; claim latency is timed on the repository
+ * ({@code backfill_claim_seconds}).
  */
 @ApplicationScoped
 public class OrchestratorMetrics {
