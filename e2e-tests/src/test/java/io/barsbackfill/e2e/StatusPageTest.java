@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the user types it, and the coverage heatmap's pixels show, cell by cell, the status of the runs in the
  * database (the demo's two definitions; US_BATCH_1's 50 tickers x 25 monthly slices, part done); the provider
  * table has a row per provider's gate, Massive's (opened in the database) highlighted with its reason; when runs
- * change and the gate closes, the page refreshes to match. The screenshot goes to {@code e2e-tests/target/status-page.png}. Chromium
- * is the Debian package {@code chromium}; {@code .ci/run}
+ * change and the gate closes, the page refreshes to match. The screenshot goes to
+ * {@code e2e-tests/target/status-page.png}. Chromium is the Debian package {@code chromium}; {@code .ci/run}
  * installs it. Without it the test is skipped on a developer machine and fails in CI ({@code CI} set).
  */
 class StatusPageTest {
