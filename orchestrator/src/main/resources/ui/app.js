@@ -85,7 +85,7 @@ function render(s) {
   renderDefinitions(s.definitions || []);
   renderFailures(s.failures || [], s.retrying || []);
   renderHeartbeats(s.heartbeats || []);
-  renderProvider(s.gate || s.provider);
+  renderProviders(s.providers || (s.provider ? [s.provider] : []));
 }
 
 function age(seconds) {
@@ -240,17 +240,24 @@ function renderHeartbeats(beats) {
   }
 }
 
-function renderProvider(gate) {
-  const show = gate && typeof gate === 'object';
+// One row per provider's health gate; an open gate (none of its runs is claimed) is highlighted.
+function renderProviders(gates) {
+  const show = gates.length > 0;
   $('provider-title').hidden = !show;
   $('provider').hidden = !show;
-  if (!show) return;
   const body = $('provider').tBodies[0];
   body.replaceChildren();
-  for (const [k, v] of Object.entries(gate)) {
+  const dash = v => v === null || v === undefined ? '–' : String(v);
+  for (const g of gates) {
     const tr = document.createElement('tr');
-    const text = v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    tr.append(cell(k.replaceAll('_', ' ')), cell(text, v === null || v === undefined ? 'muted' : ''));
+    const open = g.state && g.state !== 'closed';
+    tr.dataset.provider = g.name;
+    tr.dataset.state = g.state;
+    if (open) tr.className = 'gate-open';
+    tr.append(cell(g.name), cell(g.state, g.state === 'open' ? 'bad' : open ? 'warn' : 'hb-ok'),
+        cell(dash(g.reason), g.reason ? 'code bad' : 'muted'), cell(dash(g.since), g.since ? '' : 'muted'),
+        cell(dash(g.next_probe_at), g.next_probe_at ? '' : 'muted'), cell(fmt(g.consecutive_failures), 'num'),
+        cell(dash(g.last_error), 'sample'));
     body.append(tr);
   }
 }

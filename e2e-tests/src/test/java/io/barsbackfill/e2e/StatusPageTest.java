@@ -14,6 +14,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,9 +29,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The status page in real headless Chromium against the packaged functions: the page loads without the token,
  * the user types it, and the coverage heatmap's pixels show, cell by cell, the status of the runs in the
- * database (the demo's two definitions; US_BATCH_1's 50 tickers x 25 monthly slices, part done); when runs
- * change, the page refreshes to match. The screenshot goes to {@code e2e-tests/target/status-page.png}. Chromium
- * is the Debian package {@code chromium}; {@code .ci/run}
+ * database (the demo's two definitions; US_BATCH_1's 50 tickers x 25 monthly slices, part done); the provider
+ * table has a row per provider's gate, Massive's (opened in the database) highlighted with its reason; when runs
+ * change and the gate closes, the page refreshes to match. The screenshot goes to
+ * {@code e2e-tests/target/status-page.png}. Chromium is the Debian package {@code chromium}; {@code .ci/run}
  * installs it. Without it the test is skipped on a developer machine and fails in CI ({@code CI} set).
  */
 class StatusPageTest {
@@ -89,6 +91,12 @@ class StatusPageTest {
                         .build());
         List<String> partial = expectedGrid();
         assertThat(String.join("", partial)).contains("s").contains("q").contains("c");
+        // Massive's gate open: no Massive run is queued, so Alpaca's work goes on; its probe is an hour away
+        assertThat(updateGate("""
+                        UPDATE provider_gate SET state = 'open', reason = 'PROVIDER_AUTH', opened_at = now(),
+                               consecutive_failures = 1, next_probe_at = now() + interval '1 hour',
+                               last_error = 'provider refused the request (HTTP 401)'
+                        WHERE provider = 'massive'""")).isEqualTo(1);
 
         Path binary = OptionalTool.require("chromium", "chromium", Chromium::binary);
         Path target = E2e.layout().home().resolve("e2e-tests").resolve("target");
@@ -117,6 +125,13 @@ class StatusPageTest {
             assertThat(drawnGrid(browser))
                     .as("heatmap cells, one line per ticker")
                     .isEqualTo(partial);
+            assertThat(browser.eval(PROVIDER_ROWS).asText())
+                    .as("one row per provider's gate, the open one highlighted with its reason")
+                    .isEqualTo("alpaca closed  –|massive open gate-open PROVIDER_AUTH");
+
+            // closed as V8 left it, last error too: the screenshot is the README's picture of the demo
+            updateGate("UPDATE provider_gate SET state = 'closed', reason = NULL, opened_at = NULL, "
+                    + "next_probe_at = NULL, consecutive_failures = 0, last_error = NULL WHERE provider = 'massive'");
 
             E2e.sleep(Duration.ofSeconds(3)); // a second point for the throughput chart
             e2e.orchestrator().tick();
@@ -131,6 +146,12 @@ class StatusPageTest {
                             v -> v.asText().equals(String.join("\n", later)),
                             Duration.ofSeconds(20)))
                     .as("the page refreshed by itself while work is queued")
+                    .isTrue();
+            assertThat(browser.awaitValue(
+                            PROVIDER_ROWS,
+                            v -> v.asText().equals("alpaca closed  –|massive closed  –"),
+                            Duration.ofSeconds(10)))
+                    .as("Massive's gate closed: %s", browser.eval(PROVIDER_ROWS))
                     .isTrue();
             assertThat(browser.eval("document.querySelector('#definitions tbody tr td:last-child').textContent")
                             .asText())
@@ -147,6 +168,18 @@ class StatusPageTest {
             browser.eval(HEATMAP_MODE.formatted("status"));
             browser.eval("window.scrollTo(0, 0)");
             browser.screenshot(target.resolve("status-page.png"));
+        }
+    }
+
+    /** The provider table's rows: provider, state, highlight and reason, separated by {@code |}. */
+    private static final String PROVIDER_ROWS = "[...document.querySelectorAll('#provider tbody tr')]"
+            + ".map(tr => [tr.dataset.provider, tr.dataset.state, tr.className, tr.cells[2].textContent].join(' '))"
+            + ".join('|')";
+
+    private static int updateGate(String sql) throws Exception {
+        try (Connection c = e2e.db().connect();
+                Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
         }
     }
 

@@ -11,6 +11,7 @@ import io.barsbackfill.testing.ScrapedMetrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(InProcessFetchersResource.class)
 class ObservabilityTest extends OrchestratorTestBase {
+
+    private static final String ALPACA = "provider=\"alpaca\"";
+    private static final String MASSIVE = "provider=\"massive\"";
 
     @Inject
     Fetchers fetchers;
@@ -51,10 +55,12 @@ class ObservabilityTest extends OrchestratorTestBase {
         assertThat(after.value("backfill_dispatches_in_flight")).isZero();
         assertThat(after.has("backfill_queue_oldest_queued_seconds", "")).isTrue();
         assertThat(after.value("backfill_queue_oldest_queued_seconds")).isZero();
-        assertThat(after.has("backfill_provider_gate_open", ""))
-                .as("gate gauge present")
-                .isTrue();
-        assertThat(after.value("backfill_provider_gate_open")).isZero();
+        for (String provider : List.of(ALPACA, MASSIVE)) {
+            assertThat(after.has("backfill_provider_gate_open", provider))
+                    .as("gate gauge of %s present", provider)
+                    .isTrue();
+            assertThat(after.value("backfill_provider_gate_open", provider)).isZero();
+        }
         assertThat(after.sum("backfill_claim_seconds_count") - before.sum("backfill_claim_seconds_count"))
                 .isGreaterThanOrEqualTo(1);
         long written = count("SELECT sum(rows_written) FROM job_runs WHERE status = 'success'");
@@ -78,5 +84,23 @@ class ObservabilityTest extends OrchestratorTestBase {
     /** The fetchers run in this application, so their counter is in its {@code /q/metrics}. */
     private static double barsWrittenByFetchers() {
         return ScrapedMetrics.scrape().value("backfill_bars_written_total");
+    }
+
+    @Test
+    void eachProvidersGateHasItsOwnGauge() {
+        db.execute("""
+                INSERT INTO provider_gate (provider, state, reason, opened_at, next_probe_at)
+                VALUES ('massive', 'open', 'PROVIDER_AUTH', now(), now() + interval '1 hour')""");
+        Instant deadline = Instant.now().plusSeconds(10);
+        ScrapedMetrics metrics;
+        do {
+            action("tick").statusCode(200); // a tick refreshes the gauges
+            metrics = ScrapedMetrics.scrape();
+        } while (metrics.value("backfill_provider_gate_open", MASSIVE) != 1
+                && Instant.now().isBefore(deadline));
+
+        assertThat(metrics.value("backfill_provider_gate_open", MASSIVE)).isEqualTo(1);
+        assertThat(metrics.has("backfill_provider_gate_open", ALPACA)).isTrue();
+        assertThat(metrics.value("backfill_provider_gate_open", ALPACA)).isZero();
     }
 }

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Test;
         })
 class ProviderGateTest extends OrchestratorTestBase {
 
+    private static final String ALPACA = "provider=\"alpaca\"";
+
     /** The backoffs between five attempts at the settings above (250, 500, 750, 750 ms), before jitter. */
     private static final Duration RETRY_BUDGET = Duration.ofMillis(2_250);
     /** More than twice the retry budget: without the gate every run would fail within it. */
@@ -256,12 +258,12 @@ class ProviderGateTest extends OrchestratorTestBase {
         do {
             action("tick").statusCode(200);
             metrics = ScrapedMetrics.scrape();
-        } while (metrics.value("backfill_provider_gate_open") != expected
+        } while (metrics.value("backfill_provider_gate_open", ALPACA) != expected
                 && Instant.now().isBefore(deadline));
-        assertThat(metrics.has("backfill_provider_gate_open", ""))
+        assertThat(metrics.has("backfill_provider_gate_open", ALPACA))
                 .as("gate gauge present")
                 .isTrue();
-        return metrics.value("backfill_provider_gate_open");
+        return metrics.value("backfill_provider_gate_open", ALPACA);
     }
 
     private void tickFor(Duration duration) {

@@ -1,11 +1,13 @@
 package io.barsbackfill.orchestrator;
 
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.barsbackfill.orchestrator.testing.InProcessFetchersResource;
 import io.quarkus.test.common.WithTestResource;
@@ -98,6 +100,30 @@ class StatusTest extends OrchestratorTestBase {
                 .body("heartbeats[0].age_seconds", lessThan(60))
                 .body("heartbeats[0].name", containsString("-"))
                 .body("heartbeats[0].version", not(emptyOrNullString()));
+    }
+
+    @Test
+    void showsEveryProvidersGateAndKeepsProviderAsAlpacas() {
+        db.execute("""
+                INSERT INTO provider_gate (provider, state, reason, opened_at, last_error, consecutive_failures,
+                                           next_probe_at)
+                VALUES ('massive', 'open', 'PROVIDER_AUTH', '2026-01-02T03:04:05Z', 'Massive answered HTTP 401', 1,
+                        now() + interval '1 hour')""");
+
+        action("status")
+                .statusCode(200)
+                .body("providers", hasSize(2))
+                .body("providers.name", contains("alpaca", "massive"))
+                .body("providers[0].state", equalTo("closed"))
+                .body("providers[0].reason", nullValue())
+                .body("providers[1].state", equalTo("open"))
+                .body("providers[1].reason", equalTo("PROVIDER_AUTH"))
+                .body("providers[1].since", equalTo("2026-01-02T03:04:05Z"))
+                .body("providers[1].last_error", equalTo("Massive answered HTTP 401"))
+                .body("providers[1].next_probe_at", not(emptyOrNullString()))
+                .body("providers[1].consecutive_failures", equalTo(1))
+                .body("provider.name", equalTo("alpaca"))
+                .body("provider.state", equalTo("closed"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.barsbackfill.orchestrator.api.StatusReport.RunCounts;
 import io.barsbackfill.orchestrator.api.StatusReport.Throughput;
 import io.barsbackfill.orchestrator.api.TickResult;
 import io.barsbackfill.orchestrator.api.UpdateResult;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -59,7 +60,9 @@ public final class Answers {
         out.append(String.format(
                 "bars       %s written, %s fetched%n",
                 num(s.bars(), BarTotals::rowsWritten), num(s.bars(), BarTotals::barsFetched)));
-        provider(out, s.provider());
+        for (ProviderStatus p : s.providers() == null ? Collections.singletonList(s.provider()) : s.providers()) {
+            provider(out, p);
+        }
         InFlight inFlight = s.inFlight();
         out.append(String.format(
                 "in flight  %s of max %s dispatches, %s runs leased, %s expired leases%n",
@@ -128,7 +131,10 @@ public final class Answers {
         return out.toString();
     }
 
-    /** {@code provider   alpaca closed}, or open with its reason, since when, the next probe and the last error. */
+    /**
+     * {@code provider   alpaca closed}, or open with its reason, since when, the next probe and the last error; one
+     * line per provider (an orchestrator older than {@code providers} answers Alpaca's only).
+     */
     private static void provider(StringBuilder out, ProviderStatus p) {
         if (p == null) {
             return;
@@ -148,8 +154,7 @@ public final class Answers {
             out.append(", last error: ").append(clip(p.lastError(), 160));
         }
         if (!closed) {
-            out.append(
-                    "\n           nothing is claimed until a probe succeeds; queued runs spend no attempts meanwhile");
+            out.append("\n           its runs wait in the queue until a probe succeeds, spending no attempts");
         }
         out.append('\n');
     }

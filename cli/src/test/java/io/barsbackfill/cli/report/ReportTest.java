@@ -53,17 +53,28 @@ public class ReportTest {
 
     @Test
     void anOpenProviderGateIsShownWithItsReasonAndNextProbe() {
-        String open = STATUS.substring(0, STATUS.length() - 1) + """
-                ,"provider":{"name":"alpaca","state":"open","reason":"PROVIDER_AUTH","since":"2026-11-29T07:40:00Z",
-                            "last_error":"provider refused the request (HTTP 401): unauthorized.",
-                            "next_probe_at":"2026-11-29T07:44:00Z","consecutive_failures":4}}""";
-        assertThat(Answers.status(status(open)))
-                .contains("provider   alpaca open (PROVIDER_AUTH) since 2026-11-29T07:40:00Z, next probe "
+        String closedAlpaca = "{\"name\":\"alpaca\",\"state\":\"closed\",\"consecutive_failures\":0}";
+        String openMassive = """
+                {"name":"massive","state":"open","reason":"PROVIDER_AUTH","since":"2026-11-29T07:40:00Z",
+                 "last_error":"provider refused the request (HTTP 401): unauthorized.",
+                 "next_probe_at":"2026-11-29T07:44:00Z","consecutive_failures":4}""";
+        String open = STATUS.substring(0, STATUS.length() - 1) + ",\"provider\":" + closedAlpaca + ",\"providers\":["
+                + closedAlpaca + "," + openMassive + "]}";
+        String text = Answers.status(status(open));
+        assertThat(text)
+                .contains("provider   alpaca closed\n"
+                        + "provider   massive open (PROVIDER_AUTH) since 2026-11-29T07:40:00Z, next probe "
                         + "2026-11-29T07:44:00Z, last error: provider refused the request (HTTP 401)")
-                .contains("nothing is claimed until a probe succeeds");
-        String closed = STATUS.substring(0, STATUS.length() - 1)
-                + ",\"provider\":{\"name\":\"alpaca\",\"state\":\"closed\",\"consecutive_failures\":0}}";
-        assertThat(Answers.status(status(closed))).contains("provider   alpaca closed\n");
+                .contains("its runs wait in the queue until a probe succeeds");
+        assertThat(text.split("\n"))
+                .filteredOn(line -> line.startsWith("provider "))
+                .hasSize(2);
+
+        String older = STATUS.substring(0, STATUS.length() - 1) + ",\"provider\":"
+                + openMassive.replace("massive", "alpaca") + "}";
+        assertThat(Answers.status(status(older)))
+                .as("an orchestrator that answers provider only")
+                .contains("provider   alpaca open (PROVIDER_AUTH) since 2026-11-29T07:40:00Z");
         assertThat(Answers.tick(tick("{\"status\":\"warning\",\"gate\":\"open (PROVIDER_AUTH) since x\"}")))
                 .contains("  gate: open (PROVIDER_AUTH) since x");
     }

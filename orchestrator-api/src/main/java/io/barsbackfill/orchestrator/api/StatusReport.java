@@ -22,7 +22,10 @@ import java.util.List;
  * @param retrying             queued runs that carry the error of their last attempt, by error code
  * @param definitions          per definition, through the runs it asked for
  * @param heartbeats           orchestrator instances, most recently seen first
- * @param provider             the provider health gate: while it is not {@code closed} nothing is claimed
+ * @param provider             Alpaca's health gate, as {@code providers[0]}: kept for scripts written when Alpaca
+ *                             was the only provider
+ * @param providers            every provider's health gate, in the order of {@code Series.PROVIDERS} (alpaca,
+ *                             massive): while a provider's gate is not {@code closed} none of its runs is claimed
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,10 +43,11 @@ public record StatusReport(
         List<FailureGroup> retrying,
         List<DefinitionStatus> definitions,
         List<HeartbeatStatus> heartbeats,
-        ProviderStatus provider) {
+        ProviderStatus provider,
+        List<ProviderStatus> providers) {
 
     /**
-     * The provider health gate.
+     * One provider's health gate.
      *
      * @param name                the provider
      * @param state               {@code closed}, {@code open} or {@code half_open} (a probe is due or under way)

@@ -47,7 +47,8 @@ final class StatusReports {
                 failures(s.errors().retrying()),
                 s.definitions().stream().map(StatusReports::definition).toList(),
                 s.heartbeats().stream().map(StatusReports::heartbeat).toList(),
-                provider(s.gate(), s.now()));
+                provider(s.gates().get(0), s.now()),
+                s.gates().stream().map(g -> provider(g, s.now())).toList());
     }
 
     private static RunCounts runs(Counts c) {

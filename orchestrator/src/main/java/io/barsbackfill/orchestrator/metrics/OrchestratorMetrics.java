@@ -25,10 +25,10 @@ import org.jboss.logging.Logger;
  * The orchestrator's metrics at {@code /q/metrics} (names are a contract with users' dashboards). The queue figures
  * are the whole deployment's, read from the database's run counters after every tick (which first compacts the
  * counters) and every {@value #REFRESH} (a scrape never waits on the database): {@code backfill_runs{status}},
- * {@code backfill_dispatches_in_flight},
- * {@code backfill_queue_oldest_queued_seconds}, {@code backfill_provider_gate_open} (1 while the provider health gate
- * is open, so nothing is claimed). Ticks are counted by result; claim latency is timed on the
- * repository ({@code backfill_claim_seconds}).
+ * {@code backfill_dispatches_in_flight}, {@code backfill_queue_oldest_queued_seconds},
+ * {@code backfill_provider_gate_open{provider}} (1 while that provider's health gate is open, so none of its runs is
+ * claimed; one series per provider). Ticks are counted by result; claim latency is timed on the repository
+ * ({@code backfill_claim_seconds}).
  */
 @ApplicationScoped
 public class OrchestratorMetrics {
@@ -58,7 +58,7 @@ public class OrchestratorMetrics {
     private final ProviderGate gate;
     private final List<Meter> gauges = new ArrayList<>();
     private final AtomicReference<Reading<Totals>> last = new AtomicReference<>();
-    private final AtomicReference<Reading<GateState>> lastGate = new AtomicReference<>();
+    private final AtomicReference<Reading<List<GateState>>> lastGates = new AtomicReference<>();
 
     OrchestratorMetrics(MeterRegistry registry, StatusRepository status, ProviderGate gate) {
         this.registry = registry;
@@ -93,13 +93,19 @@ public class OrchestratorMetrics {
                 .strongReference(true)
                 .description("Age of the oldest queued run (0 when none)")
                 .register(registry));
-        gauges.add(Gauge.builder(
-                        "backfill.provider.gate.open",
-                        lastGate,
-                        g -> g.get() == null ? Double.NaN : g.get().value().open() ? 1 : 0)
-                .strongReference(true)
-                .description("1 while the provider health gate is open (nothing is claimed), else 0")
-                .register(registry));
+        for (int i = 0; i < Series.PROVIDERS.size(); i++) {
+            int provider = i;
+            gauges.add(Gauge.builder(
+                            "backfill.provider.gate.open",
+                            lastGates,
+                            g -> g.get() == null
+                                    ? Double.NaN
+                                    : g.get().value().get(provider).open() ? 1 : 0)
+                    .tag("provider", Series.PROVIDERS.get(provider))
+                    .strongReference(true)
+                    .description("1 while the provider's health gate is open (none of its runs is claimed), else 0")
+                    .register(registry));
+        }
     }
 
     /**
@@ -153,8 +159,10 @@ public class OrchestratorMetrics {
         long started = System.nanoTime();
         return first.chain(status::totals)
                 .invoke(totals -> keepNewest(last, new Reading<>(started, totals)))
-                .chain(() -> gate.state(Series.ALPACA))
-                .invoke(state -> keepNewest(lastGate, new Reading<>(started, state)))
+                .chain(() -> Uni.join()
+                        .all(Series.PROVIDERS.stream().map(gate::state).toList())
+                        .andFailFast())
+                .invoke(states -> keepNewest(lastGates, new Reading<>(started, states)))
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithUni(e -> {

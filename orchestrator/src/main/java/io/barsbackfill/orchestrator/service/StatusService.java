@@ -44,7 +44,8 @@ public class StatusService {
 
     /**
      * Everything {@code status} reports, as of {@code now}: {@code finished} counts the runs that ended within
-     * {@code throughputWindow}, {@code maxInFlight} is the configured dispatch cap.
+     * {@code throughputWindow}, {@code maxInFlight} is the configured dispatch cap, {@code gates} are every
+     * provider's, in the order of {@link Series#PROVIDERS}.
      */
     public record Status(
             String version,
@@ -55,7 +56,7 @@ public class StatusService {
             Errors errors,
             List<DefinitionFigures> definitions,
             List<Heartbeat> heartbeats,
-            GateState gate,
+            List<GateState> gates,
             int maxInFlight) {}
 
     public Uni<Status> status() {
@@ -68,8 +69,8 @@ public class StatusService {
                         status.errors(),
                         status.definitions(),
                         status.heartbeats(),
-                        gate.state(Series.ALPACA))
-                .with((totals, finished, errors, definitions, heartbeats, provider) -> new Status(
+                        gates())
+                .with((totals, finished, errors, definitions, heartbeats, gates) -> new Status(
                         identity.version(),
                         now,
                         totals,
@@ -78,7 +79,13 @@ public class StatusService {
                         errors,
                         definitions,
                         heartbeats,
-                        provider,
+                        gates,
                         maxInFlight));
+    }
+
+    private Uni<List<GateState>> gates() {
+        return Uni.join()
+                .all(Series.PROVIDERS.stream().map(gate::state).toList())
+                .andFailFast();
     }
 }

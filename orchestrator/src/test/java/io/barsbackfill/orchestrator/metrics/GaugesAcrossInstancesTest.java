@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(DispatchPausedResource.class)
 class GaugesAcrossInstancesTest extends OrchestratorTestBase {
 
+    private static final String ALPACA = "provider=\"alpaca\"";
+
     @Inject
     MeterRegistry registry;
 
@@ -51,8 +53,8 @@ class GaugesAcrossInstancesTest extends OrchestratorTestBase {
         }
         ScrapedMetrics metrics = ScrapedMetrics.scrape();
 
-        assertThat(metrics.has("backfill_provider_gate_open", "")).isTrue();
-        assertThat(metrics.value("backfill_provider_gate_open"))
+        assertThat(metrics.has("backfill_provider_gate_open", ALPACA)).isTrue();
+        assertThat(metrics.value("backfill_provider_gate_open", ALPACA))
                 .as("gate gauge, closed")
                 .isZero();
         assertThat(metrics.value("backfill_runs", "status=\"queued\""))
