@@ -1,14 +1,10 @@
 package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.ErrorCode;
-import io.barsbackfill.common.domain.GateState;
 import io.barsbackfill.common.domain.Messages;
-import io.barsbackfill.common.domain.Series;
-import io.barsbackfill.common.provider.ProviderGate;
 import io.barsbackfill.orchestrator.Dispatch;
 import io.barsbackfill.orchestrator.repository.ClaimRepository;
 import io.barsbackfill.orchestrator.repository.ClaimRepository.Claim;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,14 +14,14 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The claim-and-dispatch loop of one tick. It keeps up to {@code maxInFlight} dispatches going: whenever one
  * ends it claims again, until the queue has nothing ready, the budget is spent, the claim fails or a fetcher
- * fails or rejects a dispatch, or the provider gate opens (checked before every claim: fetchers would only
- * give the runs back); then it waits for the dispatches it started (their HTTP timeout bounds the wait).
+ * fails or rejects a dispatch, or every provider's gate is open (the claim's statement leaves the runs of a
+ * provider whose gate is open queued: fetchers would only give them back); then it waits for the dispatches it
+ * started (their HTTP timeout bounds the wait).
  * One instance per tick; its state changes under its own lock, callbacks arrive on any thread.
  */
 final class DispatchLoop {
 
     private final ClaimRepository claims;
-    private final ProviderGate gate;
     private final Dispatcher dispatcher;
     private final TickLog log;
     private final String instance;
@@ -44,7 +40,6 @@ final class DispatchLoop {
 
     DispatchLoop(
             ClaimRepository claims,
-            ProviderGate gate,
             Dispatcher dispatcher,
             TickLog log,
             String instance,
@@ -53,7 +48,6 @@ final class DispatchLoop {
             Instant deadline) {
         this.clock = clock;
         this.claims = claims;
-        this.gate = gate;
         this.dispatcher = dispatcher;
         this.log = log;
         this.instance = instance;
@@ -87,22 +81,7 @@ final class DispatchLoop {
             }
             claiming = true;
         }
-        everyGateOpen()
-                .chain(allOpen ->
-                        allOpen ? Uni.createFrom().item(new Claim(0, List.of())) : claims.claim(wanted, instance))
-                .subscribe()
-                .with(this::claimed, this::claimFailed);
-    }
-
-    /** Whether no provider can be asked: else the claim takes the runs of those whose gate is closed. */
-    private Uni<Boolean> everyGateOpen() {
-        return Multi.createFrom()
-                .iterable(Series.PROVIDERS)
-                .onItem()
-                .transformToUniAndConcatenate(gate::state)
-                .collect()
-                .asList()
-                .map(states -> states.stream().allMatch(GateState::open));
+        claims.claim(wanted, instance).subscribe().with(this::claimed, this::claimFailed);
     }
 
     private void claimed(Claim claim) {

@@ -2,7 +2,6 @@ package io.barsbackfill.orchestrator.service;
 
 import io.barsbackfill.common.domain.Messages;
 import io.barsbackfill.common.metrics.Stopwatch;
-import io.barsbackfill.common.provider.ProviderGate;
 import io.barsbackfill.common.repository.DatabaseClock;
 import io.barsbackfill.common.repository.QueueRepository;
 import io.barsbackfill.common.repository.QueueRepository.Reaped;
@@ -37,7 +36,6 @@ public class TickService {
     private final ClaimRepository claims;
     private final Dispatcher dispatcher;
     private final GateProbe gateProbe;
-    private final ProviderGate gate;
     private final InstanceIdentity identity;
     private final Duration budget;
     private final int maxInFlight;
@@ -52,7 +50,6 @@ public class TickService {
             ClaimRepository claims,
             Dispatcher dispatcher,
             GateProbe gateProbe,
-            ProviderGate gate,
             InstanceIdentity identity,
             OrchestratorConfig config,
             OrchestratorMetrics metrics,
@@ -62,7 +59,6 @@ public class TickService {
         this.databaseClock = databaseClock;
         this.metrics = metrics;
         this.gateProbe = gateProbe;
-        this.gate = gate;
         this.heartbeats = heartbeats;
         this.reaper = reaper;
         this.planner = planner;
@@ -153,8 +149,7 @@ public class TickService {
         if (gates == null || gates.allOpen()) {
             return Uni.createFrom().item(new DispatchLoop.Totals(0, 0, 0, 0));
         }
-        return new DispatchLoop(
-                        claims, gate, dispatcher, log, identity.instance(), maxInFlight, clock, started.plus(budget))
+        return new DispatchLoop(claims, dispatcher, log, identity.instance(), maxInFlight, clock, started.plus(budget))
                 .run();
     }
 
